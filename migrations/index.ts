@@ -1,0 +1,5 @@
+import { Foundation1763870400000 } from './1763870400000-foundation.js';
+import { Workflow1763870500000 } from './1763870500000-workflow.js';
+
+/** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
+export const MIGRATIONS = [Foundation1763870400000, Workflow1763870500000];

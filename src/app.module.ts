@@ -1,0 +1,51 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module.js';
+import { AccessGuard } from './auth/access.guard.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import { HtmlExceptionFilter } from './common/http/html-exception.filter.js';
+import type { AppConfig } from './config/app-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { HomeModule } from './home/home.module.js';
+import { AdminModule } from './admin/admin.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
+import { DictionariesModule } from './dictionaries/dictionaries.module.js';
+import { WorkflowModule } from './workflow/workflow.module.js';
+
+@Module({})
+export class AppModule {
+  /** extraImports: modules only the tests add (e.g. a small record type to drive the workflow). */
+  static forRoot(options: {
+    config: AppConfig;
+    databaseUrl: string;
+    extraImports?: DynamicModule['imports'];
+  }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forRoot(options.config),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(options.databaseUrl),
+          autoLoadEntities: true,
+          migrationsRun: true,
+        }),
+        DatabaseModule,
+        AuditModule,
+        DictionariesModule,
+        AuthModule,
+        WorkflowModule,
+        AttachmentsModule,
+        HomeModule,
+        AdminModule,
+        ...(options.extraImports ?? []),
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: HtmlExceptionFilter },
+      ],
+    };
+  }
+}

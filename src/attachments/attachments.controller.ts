@@ -1,0 +1,108 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser } from '../auth/auth.decorators.js';
+import {
+  AttachmentRefusedException,
+  AttachmentsService,
+  type AttachmentView,
+} from './attachments.service.js';
+
+const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
+
+@Controller('attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  /**
+   * htmx upload from the shared attachment field: the file input is named `upload_<field>`; the
+   * answer is one chip (with its hidden id input) per stored file, appended to the field's list.
+   */
+  @Post()
+  @HttpCode(200)
+  async upload(
+    @Req() request: FastifyRequest,
+    @Query('field') field: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    if (typeof field !== 'string' || !FIELD_NAME.test(field)) {
+      return this.refuse(reply, 'file', '上传参数有误');
+    }
+    if (!request.isMultipart()) {
+      return this.refuse(reply, field, '请选择要上传的文件');
+    }
+    const stored: AttachmentView[] = [];
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') {
+          continue;
+        }
+        if (part.fieldname !== `upload_${field}` || part.filename === '') {
+          await part.toBuffer().catch(() => undefined);
+          continue;
+        }
+        const content = await part.toBuffer().catch((error: unknown) => {
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+            return undefined;
+          }
+          throw error;
+        });
+        stored.push(
+          await this.attachments.store(
+            {
+              fileName: part.filename,
+              content: content ?? Buffer.alloc(0),
+              truncated: content === undefined || part.file.truncated,
+            },
+            field,
+            user,
+          ),
+        );
+      }
+    } catch (error) {
+      if (error instanceof AttachmentRefusedException) {
+        return this.refuse(reply, field, error.message, stored);
+      }
+      throw error;
+    }
+    if (stored.length === 0) {
+      return this.refuse(reply, field, '请选择要上传的文件');
+    }
+    return reply.view('attachments/_chips.hbs', { field, files: stored });
+  }
+
+  @Get(':id')
+  async download(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const file = await this.attachments.readable(id, user);
+    return reply
+      .header('Content-Type', file.mediaType)
+      .header(
+        'Content-Disposition',
+        `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      )
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "sandbox; default-src 'none'")
+      .header('Cache-Control', 'private, no-store')
+      .header('ETag', `"${file.sha256}"`)
+      .send(file.content);
+  }
+
+  /** A refused upload: the message goes next to the field; files stored before the refusal stay listed. */
+  private refuse(
+    reply: FastifyReply,
+    field: string,
+    message: string,
+    stored: AttachmentView[] = [],
+  ) {
+    return reply
+      .code(422)
+      .header('HX-Retarget', `#${field}-upload-error`)
+      .header('HX-Reswap', 'innerHTML')
+      .view('attachments/_upload-error.hbs', { message, field, files: stored });
+  }
+}

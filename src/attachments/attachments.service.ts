@@ -1,0 +1,196 @@
+import {
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+import { detectFileKind, MEDIA_TYPES, sanitizeFileName } from './file-type.js';
+
+export interface AttachmentView {
+  id: string;
+  name: string;
+  sizeLabel: string;
+  field: string;
+}
+
+export function sizeLabel(bytes: number): string {
+  if (bytes >= 1024 * 1024) {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  }
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** Upload refused: the message says why, in Chinese. */
+export class AttachmentRefusedException extends UnprocessableEntityException {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Files in PostgreSQL (so every instance serves them and a backup holds them), checked by content,
+ * hashed with SHA-256, linked to workflow items; reading one needs the record's data scope.
+ */
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflow: WorkflowService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get maxFileBytes(): number {
+    return this.config.upload.maxFileBytes;
+  }
+
+  async store(
+    file: { fileName: string; content: Buffer; truncated: boolean },
+    field: string,
+    user: AuthUser,
+  ): Promise<AttachmentView> {
+    const name = sanitizeFileName(file.fileName);
+    const limitMb = Math.round(this.maxFileBytes / 1024 / 1024);
+    if (file.truncated || file.content.length > this.maxFileBytes) {
+      throw new AttachmentRefusedException(`文件「${name}」超过 ${limitMb} MB，请压缩或拆分后上传`);
+    }
+    if (file.content.length === 0) {
+      throw new AttachmentRefusedException(`文件「${name}」是空文件`);
+    }
+    const kind = detectFileKind(file.content, name);
+    if (!kind) {
+      throw new AttachmentRefusedException(
+        `文件「${name}」的类型不受支持或与扩展名不符，仅支持 PDF、JPG、PNG、DOC/DOCX、XLS/XLSX`,
+      );
+    }
+    const sha256 = createHash('sha256').update(file.content).digest('hex');
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
+    );
+    return { id: rows[0].id, name, sizeLabel: sizeLabel(file.content.length), field };
+  }
+
+  /**
+   * Sets the files of one field of a record revision. Only files uploaded by the user's own unit
+   * (or already linked to this record) may be attached: ids of other units' files are refused.
+   */
+  async linkToItem(
+    manager: EntityManager,
+    itemId: string,
+    field: string,
+    attachmentIds: readonly string[],
+    user: AuthUser,
+  ): Promise<void> {
+    const ids = [...new Set(attachmentIds.filter((id) => UUID.test(id)))];
+    if (ids.length !== attachmentIds.length) {
+      throw new AttachmentRefusedException('附件参数有误，请重新上传');
+    }
+    if (ids.length > 0) {
+      const allowed: { id: string }[] = await manager.query(
+        `SELECT a.id FROM attachments a
+          WHERE a.id = ANY($1::uuid[])
+            AND (a.unit_id = $2 OR EXISTS (SELECT 1 FROM workflow_item_attachments l WHERE l.attachment_id = a.id AND l.item_id = $3))`,
+        [ids, user.unitId, itemId],
+      );
+      if (allowed.length !== ids.length) {
+        throw new AttachmentRefusedException('附件不存在或无权使用，请重新上传');
+      }
+    }
+    await manager.query(`DELETE FROM workflow_item_attachments WHERE item_id = $1 AND field = $2`, [
+      itemId,
+      field,
+    ]);
+    for (const [position, id] of ids.entries()) {
+      await manager.query(
+        `INSERT INTO workflow_item_attachments (item_id, attachment_id, field, position) VALUES ($1, $2, $3, $4)`,
+        [itemId, id, field, position],
+      );
+    }
+  }
+
+  async listForItem(itemId: string): Promise<AttachmentView[]> {
+    const rows: { id: string; original_name: string; size_bytes: number; field: string }[] =
+      await this.dataSource.query(
+        `SELECT a.id, a.original_name, a.size_bytes, l.field
+         FROM workflow_item_attachments l JOIN attachments a ON a.id = l.attachment_id
+        WHERE l.item_id = $1 ORDER BY l.field, l.position`,
+        [itemId],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.original_name,
+      sizeLabel: sizeLabel(row.size_bytes),
+      field: row.field,
+    }));
+  }
+
+  /** Metadata of attachments by id, for re-rendering a form whose upload field has values. */
+  async describe(ids: readonly string[]): Promise<AttachmentView[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) {
+      return [];
+    }
+    const rows: { id: string; original_name: string; size_bytes: number }[] =
+      await this.dataSource.query(
+        `SELECT id, original_name, size_bytes FROM attachments WHERE id = ANY($1::uuid[])`,
+        [valid],
+      );
+    return valid.flatMap((id) => {
+      const row = rows.find((candidate) => candidate.id === id);
+      return row
+        ? [{ id: row.id, name: row.original_name, sizeLabel: sizeLabel(row.size_bytes), field: '' }]
+        : [];
+    });
+  }
+
+  /** The file, when the user's unit uploaded it or may read a record it belongs to; else 404. */
+  async readable(
+    attachmentId: string,
+    user: AuthUser,
+  ): Promise<{ name: string; mediaType: string; content: Buffer; sha256: string }> {
+    if (!UUID.test(attachmentId)) {
+      throw new NotFoundException();
+    }
+    const rows: {
+      original_name: string;
+      media_type: string;
+      content: Buffer;
+      sha256: string;
+      unit_id: number;
+    }[] = await this.dataSource.query(
+      `SELECT original_name, media_type, content, sha256, unit_id FROM attachments WHERE id = $1`,
+      [attachmentId],
+    );
+    const file = rows[0];
+    if (!file) {
+      throw new NotFoundException();
+    }
+    if (file.unit_id !== user.unitId) {
+      const links: { item_id: string }[] = await this.dataSource.query(
+        `SELECT item_id FROM workflow_item_attachments WHERE attachment_id = $1`,
+        [attachmentId],
+      );
+      let visible = false;
+      for (const link of links) {
+        const item = await this.workflow.findItem(link.item_id);
+        if (item && this.workflow.canView(item, user)) {
+          visible = true;
+          break;
+        }
+      }
+      if (!visible) {
+        throw new NotFoundException();
+      }
+    }
+    return {
+      name: file.original_name,
+      mediaType: file.media_type,
+      content: file.content,
+      sha256: file.sha256,
+    };
+  }
+}

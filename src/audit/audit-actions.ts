@@ -1,0 +1,30 @@
+/** Every action the audit log records, with its Chinese label for the auditor's page. */
+export const AUDIT_ACTION_LABELS = {
+  login: '登录',
+  login_failed: '登录失败',
+  login_rate_limited: '登录频率超限',
+  account_locked: '账号锁定',
+  logout: '退出登录',
+  password_changed: '修改密码',
+  password_change_failed: '修改密码失败',
+  password_reset: '重置密码',
+  user_created: '新增用户',
+  user_updated: '修改用户',
+  user_deactivated: '停用用户',
+  user_activated: '启用用户',
+  user_unlocked: '解锁用户',
+  unit_created: '新增单位',
+  unit_updated: '修改单位',
+  unit_deactivated: '停用单位',
+  unit_activated: '启用单位',
+  dictionary_created: '新增字典项',
+  dictionary_updated: '修改字典项',
+  audit_exported: '导出审计日志',
+  workflow_transition: '流程操作',
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(AUDIT_ACTION_LABELS, value);
+}

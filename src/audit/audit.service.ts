@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
+import type { AuditAction } from './audit-actions.js';
+
+export interface AuditEntry {
+  action: AuditAction;
+  result?: 'success' | 'failure';
+  /** The acting user; absent for anonymous events such as a failed login. */
+  actor?: Pick<AuthUser, 'id' | 'name' | 'mobile' | 'unitId' | 'unitName' | 'roles'>;
+  target?: { type: string; id: string | number; label?: string };
+  detail?: Record<string, unknown>;
+  ip?: string;
+}
+
+/**
+ * Writes the append-only audit log. Pass the transaction's manager so that the audit row and the
+ * change it records commit (or fail) together.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const runner = manager ?? this.dataSource.manager;
+    await runner.query(
+      `INSERT INTO audit_log (actor_id, actor_name, actor_mobile, actor_unit_id, actor_unit_name, actor_roles,
+                              action, result, target_type, target_id, target_label, detail, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        entry.actor?.id ?? null,
+        entry.actor?.name ?? null,
+        entry.actor?.mobile ?? null,
+        entry.actor?.unitId ?? null,
+        entry.actor?.unitName ?? null,
+        entry.actor?.roles ?? null,
+        entry.action,
+        entry.result ?? 'success',
+        entry.target?.type ?? null,
+        entry.target === undefined ? null : String(entry.target.id),
+        entry.target?.label?.slice(0, 200) ?? null,
+        entry.detail === undefined ? null : JSON.stringify(entry.detail),
+        entry.ip?.slice(0, 64) ?? null,
+      ],
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { AuthUser } from './auth-context.js';
+import type { RoleCode } from './roles.js';
+
+export const PUBLIC_ROUTE = 'auth:public';
+export const REQUIRED_ROLES = 'auth:roles';
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = 'auth:before-password-change';
+
+/** Reachable without signing in (login page, static assets, health). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Reachable only by users holding at least one of these roles. */
+export const Roles = (...roles: RoleCode[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(REQUIRED_ROLES, roles);
+
+/** Reachable while the user still has to replace the initial password (the change page itself, logout). */
+export const AllowedBeforePasswordChange = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser => {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!request.auth) {
+      throw new Error('CurrentUser used on a public route');
+    }
+    return request.auth.user;
+  },
+);

@@ -1,0 +1,32 @@
+export const ROLE_CODES = ['entry', 'reviewer', 'office', 'leader', 'admin', 'auditor'] as const;
+export type RoleCode = (typeof ROLE_CODES)[number];
+
+export const ROLE_LABELS: Record<RoleCode, string> = {
+  entry: '录入人员',
+  reviewer: '审核人员',
+  office: '市委改革办审核人员',
+  leader: '领导人员',
+  admin: '系统管理员',
+  auditor: '审计管理员',
+};
+
+export function isRoleCode(value: string): value is RoleCode {
+  return (ROLE_CODES as readonly string[]).includes(value);
+}
+
+/**
+ * 三员分立: the system administrator and the security auditor are separate people and hold no
+ * business role. Returns a Chinese message when the combination is not allowed.
+ */
+export function roleCombinationProblem(roles: readonly RoleCode[]): string | undefined {
+  if (roles.length === 0) {
+    return '请至少选择一个角色';
+  }
+  if (roles.includes('admin') && roles.length > 1) {
+    return '系统管理员不能兼任其他角色（三员分立）';
+  }
+  if (roles.includes('auditor') && roles.length > 1) {
+    return '审计管理员不能兼任其他角色（三员分立）';
+  }
+  return undefined;
+}

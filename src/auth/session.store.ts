@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { AuthContext } from './auth-context.js';
+
+/** How often a session's last_seen_at is written: idle expiry is precise to this much. */
+const TOUCH_INTERVAL_SECONDS = 60;
+
+interface SessionRow {
+  id_hash: string;
+  csrf_token: string;
+  touch_due: boolean;
+  user_id: string;
+  name: string;
+  mobile: string;
+  roles: string[];
+  must_change_password: boolean;
+  unit_id: number;
+  unit_name: string;
+  unit_kind: AuthContext['user']['unitKind'];
+  unit_capabilities: string[];
+}
+
+export function hashSessionId(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex');
+}
+
+/**
+ * Server-side sessions in PostgreSQL, so that every app instance sees the same sessions and
+ * logout, disabling a user or resetting a password ends them at once.
+ */
+@Injectable()
+export class SessionStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    userId: string,
+    client: { ip?: string; userAgent?: string },
+  ): Promise<{ sessionId: string; csrfToken: string }> {
+    const sessionId = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await this.dataSource.query(
+      `INSERT INTO sessions (id_hash, user_id, csrf_token, ip, user_agent) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        hashSessionId(sessionId),
+        userId,
+        csrfToken,
+        client.ip?.slice(0, 64) ?? null,
+        client.userAgent?.slice(0, 300) ?? null,
+      ],
+    );
+    return { sessionId, csrfToken };
+  }
+
+  /** Loads a live session with its user and unit in one indexed query; expired sessions answer undefined. */
+  async load(sessionId: string): Promise<AuthContext | undefined> {
+    const idHash = hashSessionId(sessionId);
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT s.id_hash, s.csrf_token,
+              s.last_seen_at < now() - make_interval(secs => $4) AS touch_due,
+              u.id AS user_id, u.name, u.mobile, u.roles, u.must_change_password,
+              un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities AS unit_capabilities
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id AND u.active
+         JOIN units un ON un.id = u.unit_id
+        WHERE s.id_hash = $1
+          AND s.last_seen_at > now() - make_interval(mins => $2)
+          AND s.created_at > now() - make_interval(hours => $3)`,
+      [
+        idHash,
+        this.config.session.idleMinutes,
+        this.config.session.absoluteHours,
+        TOUCH_INTERVAL_SECONDS,
+      ],
+    );
+    const row = rows[0];
+    if (!row) {
+      return undefined;
+    }
+    if (row.touch_due) {
+      await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1`, [
+        idHash,
+      ]);
+    }
+    return {
+      sessionIdHash: row.id_hash,
+      csrfToken: row.csrf_token,
+      user: {
+        id: row.user_id,
+        name: row.name,
+        mobile: row.mobile,
+        roles: row.roles as AuthContext['user']['roles'],
+        mustChangePassword: row.must_change_password,
+        unitId: row.unit_id,
+        unitName: row.unit_name,
+        unitKind: row.unit_kind,
+        unitCapabilities: row.unit_capabilities as AuthContext['user']['unitCapabilities'],
+      },
+    };
+  }
+
+  async destroy(sessionIdHash: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM sessions WHERE id_hash = $1`, [sessionIdHash]);
+  }
+
+  /** Ends every session of a user, optionally keeping one (the one that changed the password). */
+  async destroyAllForUser(
+    userId: string,
+    options: { except?: string; manager?: EntityManager } = {},
+  ): Promise<void> {
+    const runner = options.manager ?? this.dataSource.manager;
+    await runner.query(`DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2`, [
+      userId,
+      options.except ?? null,
+    ]);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM sessions
+        WHERE last_seen_at < now() - make_interval(mins => $1)
+           OR created_at < now() - make_interval(hours => $2)`,
+      [this.config.session.idleMinutes, this.config.session.absoluteHours],
+    );
+    return result[1];
+  }
+}

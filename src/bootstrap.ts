@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DynamicModule, LogLevel } from '@nestjs/common';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { configureApp } from './configure-app.js';
+
+/** Builds the whole app (modules, plugins, hooks) ready to listen: used by main.ts and the tests. */
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  options: { logLevels?: LogLevel[]; extraImports?: DynamicModule['imports'] } = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, databaseUrl, extraImports: options.extraImports }),
+    new FastifyAdapter({ trustProxy: config.trustProxy }),
+    // Our own urlencoded parser (configure-app.ts) keeps repeated fields as arrays.
+    { logger: options.logLevels ?? ['warn', 'error'], bodyParser: false },
+  );
+  await configureApp(app);
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

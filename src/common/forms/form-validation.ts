@@ -1,0 +1,59 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
+
+/** Field name → Chinese messages, as templates show them next to each field. */
+export type FieldErrors = Record<string, string[]>;
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+function collect(errors: ValidationError[], prefix = '', into: FieldErrors = {}): FieldErrors {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      into[field] = Object.values(error.constraints);
+    }
+    if (error.children?.length) {
+      collect(error.children, field, into);
+    }
+  }
+  return into;
+}
+
+/**
+ * Turns a posted form into a validated DTO. Unknown fields are dropped (whitelist), so a form can
+ * never set a column it does not show.
+ */
+export async function validateForm<T extends object>(
+  dto: ClassConstructor<T>,
+  body: unknown,
+): Promise<FormResult<T>> {
+  const instance = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
+  const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
+  return errors.length === 0
+    ? { ok: true, data: instance }
+    : { ok: false, errors: collect(errors) };
+}
+
+/** Thrown by services for rules a DTO cannot check (a taken mobile number, a wrong old password). */
+export class FormInvalidException extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super('form invalid');
+  }
+
+  static field(field: string, message: string): FormInvalidException {
+    return new FormInvalidException({ [field]: [message] });
+  }
+}
+
+/** Form values as strings for re-rendering, without any password or token. */
+export function formValues(body: unknown): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  if (body && typeof body === 'object') {
+    for (const [key, value] of Object.entries(body)) {
+      if (!/password|_csrf/i.test(key)) {
+        values[key] = value;
+      }
+    }
+  }
+  return values;
+}

@@ -1,0 +1,34 @@
+import { Transform } from 'class-transformer';
+
+/** Trims a posted string; anything that is not a string becomes undefined. */
+export const Trim = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim() : undefined,
+  );
+
+/** Checkbox groups post one string or several: always an array of strings. */
+export const ToStringArray = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    value === undefined || value === null || value === ''
+      ? []
+      : (Array.isArray(value) ? value : [value]).filter(
+          (item): item is string => typeof item === 'string',
+        ),
+  );
+
+/** A single checkbox: present means true. */
+export const ToBoolean = (): PropertyDecorator =>
+  Transform(
+    ({ value }: { value: unknown }) =>
+      value === true || value === 'on' || value === 'true' || value === '1',
+  );
+
+/** An integer field (empty means undefined); a non-number stays as typed so validation reports it. */
+export const ToInteger = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === undefined || value === null || value === '') {
+      return undefined;
+    }
+    const number = Number(value);
+    return Number.isInteger(number) ? number : value;
+  });

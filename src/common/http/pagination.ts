@@ -1,0 +1,47 @@
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface Pagination {
+  page: number;
+  pages: number;
+  total: number;
+  pageSize: number;
+  prevHref?: string;
+  nextHref?: string;
+}
+
+/** A page number from the query string: anything odd becomes 1. */
+export function parsePage(raw: unknown): number {
+  const page = Number(raw);
+  return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
+}
+
+/** Links keep every filter of the current query and change only the page. */
+export function buildPagination(
+  basePath: string,
+  query: Record<string, unknown>,
+  page: number,
+  total: number,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Pagination {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const hrefFor = (target: number): string => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (key !== 'page' && value !== undefined && value !== null && value !== '') {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          params.append(key, String(item));
+        }
+      }
+    }
+    params.set('page', String(target));
+    return `${basePath}?${params.toString()}`;
+  };
+  return {
+    page,
+    pages,
+    total,
+    pageSize,
+    prevHref: page > 1 ? hrefFor(page - 1) : undefined,
+    nextHref: page < pages ? hrefFor(page + 1) : undefined,
+  };
+}

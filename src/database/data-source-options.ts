@@ -1,0 +1,14 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+
+/** The one set of TypeORM options, shared by the app, the scripts and the tests. Never synchronize. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    extra: { max: 20, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+  };
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DEMO_PASSWORD, seedDemoData } from './seed/seed-demo-data.js';
+import { seedReferenceData } from './seed/seed-reference-data.js';
+
+/** An arbitrary constant: the advisory lock that keeps two instances from seeding at once. */
+const SEED_LOCK = 720_301;
+
+/** On the first start of an empty database: the reference data, then (unless disabled) the demo data. */
+@Injectable()
+export class DatabaseSeeder implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const demoHash = this.config.seedDemo ? await this.hasher.hash(DEMO_PASSWORD) : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
+      const [{ units }] = await manager.query<{ units: number }[]>(
+        'SELECT count(*)::int AS units FROM units',
+      );
+      if (units === 0) {
+        await seedReferenceData(manager);
+        console.log('Reference data loaded (units, dictionaries).');
+      }
+      const [{ users }] = await manager.query<{ users: number }[]>(
+        'SELECT count(*)::int AS users FROM users',
+      );
+      if (demoHash && users === 0) {
+        await seedDemoData(manager, demoHash);
+        console.log('Demo data loaded.');
+      }
+    });
+  }
+}

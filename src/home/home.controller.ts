@@ -1,0 +1,35 @@
+import { Controller, Get, Param, ParseIntPipe, Render } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { HomeService } from './home.service.js';
+
+@Controller()
+export class HomeController {
+  constructor(private readonly home: HomeService) {}
+
+  @Get()
+  @Render('home/index.hbs')
+  index(@CurrentUser() user: AuthUser) {
+    return this.home.dashboard(user);
+  }
+
+  /** The people of the user's own unit: who reviews, who files. */
+  @Get('my-unit/members')
+  @Roles('entry', 'reviewer')
+  @Render('home/members.hbs')
+  myUnitMembers(@CurrentUser() user: AuthUser) {
+    return this.home.unitMembers(user, user.unitId);
+  }
+
+  @Get('units/:unitId/members')
+  @Render('home/members.hbs')
+  unitMembers(@CurrentUser() user: AuthUser, @Param('unitId', ParseIntPipe) unitId: number) {
+    return this.home.unitMembers(user, unitId);
+  }
+
+  @Public()
+  @Get('health')
+  health() {
+    return this.home.health();
+  }
+}

@@ -1,0 +1,72 @@
+import type { AuthUser } from '../auth/auth-context.js';
+import type { RoleCode } from '../auth/roles.js';
+import type { BadgeCounts } from '../workflow/navigation-badges.js';
+
+export interface NavItem {
+  label: string;
+  href: string;
+  roles: readonly RoleCode[];
+  /** A count shown beside the label. */
+  badge?: keyof BadgeCounts;
+  /** Extra condition beyond the roles, e.g. a unit capability. */
+  when?: (user: AuthUser) => boolean;
+}
+
+export interface NavSection {
+  label: string;
+  items: readonly NavItem[];
+}
+
+const BUSINESS: readonly RoleCode[] = ['entry', 'reviewer', 'office', 'leader'];
+
+/** The navigation, in the order it is shown. A section with no visible item is left out. */
+export const NAVIGATION: readonly NavSection[] = [
+  {
+    label: '工作台',
+    items: [
+      { label: '首页', href: '/', roles: [...BUSINESS, 'admin', 'auditor'] },
+      { label: '待办', href: '/inbox', roles: ['entry', 'reviewer', 'office'], badge: 'inbox' },
+      { label: '我的填报', href: '/my-submissions', roles: ['entry', 'reviewer'] },
+      { label: '消息通知', href: '/notifications', roles: BUSINESS, badge: 'notifications' },
+      { label: '本单位人员', href: '/my-unit/members', roles: ['entry', 'reviewer'] },
+    ],
+  },
+  {
+    label: '系统管理',
+    items: [
+      { label: '单位管理', href: '/admin/units', roles: ['admin'] },
+      { label: '用户管理', href: '/admin/users', roles: ['admin'] },
+      { label: '字典管理', href: '/admin/dictionaries', roles: ['admin'] },
+    ],
+  },
+  {
+    label: '安全审计',
+    items: [{ label: '审计日志', href: '/audit', roles: ['auditor'] }],
+  },
+];
+
+export interface NavView {
+  label: string;
+  items: { label: string; href: string; active: boolean; badge?: number }[];
+}
+
+export function buildNavigation(
+  user: AuthUser,
+  currentPath: string,
+  counts?: BadgeCounts,
+): NavView[] {
+  return NAVIGATION.map((section) => ({
+    label: section.label,
+    items: section.items
+      .filter(
+        (item) =>
+          item.roles.some((role) => user.roles.includes(role)) && (item.when?.(user) ?? true),
+      )
+      .map((item) => ({
+        label: item.label,
+        href: item.href,
+        active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+        badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
+      })),
+  })).filter((section) => section.items.length > 0);
+}

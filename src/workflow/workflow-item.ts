@@ -1,0 +1,40 @@
+import type { WorkflowState } from './workflow-chain.js';
+import type { WorkflowAction } from './workflow-rules.js';
+
+/** A row of workflow_items as the engine reads it. */
+export interface WorkflowItemRow {
+  id: string;
+  record_type: string;
+  lineage_id: string;
+  revision: number;
+  title: string;
+  owner_unit_id: number;
+  owner_unit_name: string;
+  competent_unit_id: number | null;
+  state: WorkflowState;
+  step: number | null;
+  pending_unit_id: number | null;
+  pending_role: string | null;
+  is_current_approved: boolean;
+  version: number;
+  created_by: string;
+  submitted_by: string | null;
+  last_actor_id: string | null;
+  last_action: WorkflowAction | null;
+  last_reason_label: string | null;
+  last_detail: string | null;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+  approved_at: Date | null;
+  /** True when another revision of the same record is open (draft, pending or returned). */
+  has_open_revision: boolean;
+}
+
+export const ITEM_COLUMNS = `
+  wi.id, wi.record_type, wi.lineage_id, wi.revision, wi.title, wi.owner_unit_id, ou.name AS owner_unit_name,
+  wi.competent_unit_id, wi.state, wi.step, wi.pending_unit_id, wi.pending_role, wi.is_current_approved,
+  wi.version, wi.created_by, wi.submitted_by, wi.last_actor_id, wi.last_action, wi.last_reason_label,
+  wi.last_detail, wi.created_at, wi.updated_at, wi.submitted_at, wi.approved_at,
+  EXISTS (SELECT 1 FROM workflow_items o WHERE o.lineage_id = wi.lineage_id AND o.id <> wi.id AND o.state <> 'approved')
+    AS has_open_revision`;

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-context.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { WORKFLOW_STATE_LABELS } from './workflow-chain.js';
+import type { WorkflowItemRow } from './workflow-item.js';
+import { WorkflowQueries } from './workflow-queries.js';
+import { currentStep, WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
+import { WorkflowService } from './workflow.service.js';
+
+/** What the shared record panel partial (workflow/_panel.hbs) shows: state, buttons, timeline. */
+@Injectable()
+export class WorkflowPanelBuilder {
+  constructor(
+    private readonly workflow: WorkflowService,
+    private readonly queries: WorkflowQueries,
+    private readonly dictionaries: DictionariesService,
+  ) {}
+
+  async build(
+    item: WorkflowItemRow,
+    user: AuthUser,
+    extras: {
+      errors?: Record<string, string[]>;
+      openAction?: string;
+      message?: { kind: string; text: string };
+    } = {},
+  ) {
+    const chain = this.workflow.chainOf(item.record_type);
+    const step = currentStep(this.workflow.positionOf(item), chain);
+    const actions = this.workflow.actionsFor(item, user);
+    const needsReasons = actions.some((option) => option.needsReason);
+    return {
+      id: item.id,
+      version: item.version,
+      revision: item.revision,
+      state: item.state,
+      stateLabel: WORKFLOW_STATE_LABELS[item.state],
+      stepLabel: step?.label,
+      chainLabels: chain.steps.map((chainStep, index) => ({
+        label: chainStep.label,
+        done: item.state === 'approved' || (item.step !== null && index < item.step),
+        current: item.step === index && item.state === 'pending',
+      })),
+      returned:
+        item.state === 'returned'
+          ? {
+              actionLabel: WORKFLOW_ACTION_LABELS[item.last_action ?? 'reject'],
+              reason: item.last_reason_label,
+              detail: item.last_detail,
+            }
+          : undefined,
+      readOnlyReason: this.workflow.readOnlyReason(item, user),
+      actions: actions.map((option) => ({ ...option, open: extras.openAction === option.action })),
+      reasons: needsReasons ? await this.dictionaries.activeOptions('reject_reason') : [],
+      errors: extras.errors ?? {},
+      message: extras.message,
+      timeline: await this.queries.timeline(item.lineage_id),
+      revisions: await this.queries.revisions(item.lineage_id),
+      isCurrentApproved: item.is_current_approved,
+    };
+  }
+}

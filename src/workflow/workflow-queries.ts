@@ -1,0 +1,314 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
+import { WorkflowRegistry } from './workflow-registry.js';
+import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
+
+export interface InboxFilter {
+  recordType?: string;
+  unitId?: number;
+  submittedSince?: Date;
+  page: number;
+}
+
+export interface InboxRow {
+  id: string;
+  title: string;
+  recordType: string;
+  recordLabel: string;
+  moduleLabel: string;
+  unitName: string;
+  stepLabel: string;
+  submittedAt: Date | null;
+  revision: number;
+  link: string;
+}
+
+export interface TimelineEntry {
+  action: WorkflowAction;
+  actionLabel: string;
+  revision: number;
+  stepLabel: string | null;
+  actorName: string;
+  actorUnitName: string;
+  toStateLabel: string;
+  reasonLabel: string | null;
+  detail: string | null;
+  at: Date;
+  sendsBack: boolean;
+}
+
+/** Read paths of the workflow: lean SQL returning exactly what the pages show. */
+@Injectable()
+export class WorkflowQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  /** What waits for this user: items pending at their unit for a role they hold. */
+  async inbox(user: AuthUser, filter: InboxFilter): Promise<{ rows: InboxRow[]; total: number }> {
+    const params: unknown[] = [user.unitId, user.roles];
+    const conditions = [
+      `wi.state = 'pending'`,
+      `wi.pending_unit_id = $1`,
+      `wi.pending_role = ANY($2::text[])`,
+    ];
+    if (filter.recordType) {
+      params.push(filter.recordType);
+      conditions.push(`wi.record_type = $${params.length}`);
+    }
+    if (filter.unitId) {
+      params.push(filter.unitId);
+      conditions.push(`wi.owner_unit_id = $${params.length}`);
+    }
+    if (filter.submittedSince) {
+      params.push(filter.submittedSince);
+      conditions.push(`wi.updated_at >= $${params.length}`);
+    }
+    const where = conditions.join(' AND ');
+    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const rows: {
+      id: string;
+      title: string;
+      record_type: string;
+      unit_name: string;
+      step: number;
+      updated_at: Date;
+      revision: number;
+      total: number;
+    }[] = await this.dataSource.query(
+      `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision,
+              count(*) OVER ()::int AS total
+         FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
+        WHERE ${where}
+        ORDER BY wi.updated_at DESC, wi.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      total: rows[0]?.total ?? (filter.page > 1 ? await this.inboxCount(user) : 0),
+      rows: rows.map((row) => {
+        const definition = this.registry.get(row.record_type);
+        return {
+          id: row.id,
+          title: row.title,
+          recordType: row.record_type,
+          recordLabel: definition.label,
+          moduleLabel: definition.moduleLabel,
+          unitName: row.unit_name,
+          stepLabel: definition.chain.steps[row.step]?.label ?? '',
+          submittedAt: row.updated_at,
+          revision: row.revision,
+          link: definition.link(row.id),
+        };
+      }),
+    };
+  }
+
+  /** Per record type, how many items wait for this user (the navigation badge sums them). */
+  async inboxCountsByType(user: AuthUser): Promise<Map<string, number>> {
+    const rows: { record_type: string; count: number }[] = await this.dataSource.query(
+      `SELECT record_type, count(*)::int AS count FROM workflow_items
+        WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])
+        GROUP BY record_type`,
+      [user.unitId, user.roles],
+    );
+    return new Map(rows.map((row) => [row.record_type, row.count]));
+  }
+
+  async inboxCount(user: AuthUser): Promise<number> {
+    const rows: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM workflow_items
+        WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])`,
+      [user.unitId, user.roles],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  /** My unit's records by state (我的填报): the latest revision of each record. */
+  async unitSubmissions(
+    user: AuthUser,
+    filter: { state?: WorkflowState; recordType?: string; page: number },
+  ): Promise<{
+    rows: (InboxRow & {
+      state: WorkflowState;
+      stateLabel: string;
+      reasonLabel: string | null;
+      detail: string | null;
+      sentBackBy: string | null;
+    })[];
+    total: number;
+  }> {
+    const params: unknown[] = [user.unitId];
+    const conditions = [`wi.owner_unit_id = $1`];
+    if (filter.state) {
+      params.push(filter.state);
+      conditions.push(`wi.state = $${params.length}`);
+    }
+    if (filter.recordType) {
+      params.push(filter.recordType);
+      conditions.push(`wi.record_type = $${params.length}`);
+    }
+    // Only the newest revision of each record.
+    conditions.push(
+      `NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`,
+    );
+    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const rows: {
+      id: string;
+      title: string;
+      record_type: string;
+      unit_name: string;
+      state: WorkflowState;
+      step: number | null;
+      updated_at: Date;
+      revision: number;
+      last_reason_label: string | null;
+      last_detail: string | null;
+      sent_back_by: string | null;
+      total: number;
+    }[] = await this.dataSource.query(
+      `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.state, wi.step, wi.updated_at, wi.revision,
+              wi.last_reason_label, wi.last_detail,
+              CASE WHEN wi.state = 'returned' THEN la.name END AS sent_back_by,
+              count(*) OVER ()::int AS total
+         FROM workflow_items wi
+         JOIN units u ON u.id = wi.owner_unit_id
+         LEFT JOIN users la ON la.id = wi.last_actor_id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY wi.updated_at DESC, wi.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map((row) => {
+        const definition = this.registry.get(row.record_type);
+        const stepLabel = row.step === null ? '' : (definition.chain.steps[row.step]?.label ?? '');
+        return {
+          id: row.id,
+          title: row.title,
+          recordType: row.record_type,
+          recordLabel: definition.label,
+          moduleLabel: definition.moduleLabel,
+          unitName: row.unit_name,
+          stepLabel,
+          submittedAt: row.updated_at,
+          revision: row.revision,
+          link: definition.link(row.id),
+          state: row.state,
+          stateLabel:
+            row.state === 'pending'
+              ? `${WORKFLOW_STATE_LABELS.pending}（${stepLabel}）`
+              : WORKFLOW_STATE_LABELS[row.state],
+          reasonLabel: row.last_reason_label,
+          detail: row.last_detail,
+          sentBackBy: row.sent_back_by,
+        };
+      }),
+    };
+  }
+
+  /** Every transition of every revision of a record, oldest first. */
+  async timeline(lineageId: string): Promise<TimelineEntry[]> {
+    const rows: {
+      action: WorkflowAction;
+      revision: number;
+      step_label: string | null;
+      actor_name: string;
+      actor_unit_name: string;
+      to_state: WorkflowState;
+      reason_label: string | null;
+      detail: string | null;
+      at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT e.action, wi.revision, e.step_label, e.actor_name, e.actor_unit_name, e.to_state, e.reason_label, e.detail, e.at
+         FROM workflow_events e JOIN workflow_items wi ON wi.id = e.item_id
+        WHERE e.lineage_id = $1
+        ORDER BY e.id`,
+      [lineageId],
+    );
+    return rows.map((row) => ({
+      action: row.action,
+      actionLabel: WORKFLOW_ACTION_LABELS[row.action],
+      revision: row.revision,
+      stepLabel: row.step_label,
+      actorName: row.actor_name,
+      actorUnitName: row.actor_unit_name,
+      toStateLabel: WORKFLOW_STATE_LABELS[row.to_state],
+      reasonLabel: row.reason_label,
+      detail: row.detail,
+      at: row.at,
+      sendsBack: row.action === 'reject' || row.action === 'return',
+    }));
+  }
+
+  /** All revisions of a record, newest first, for the record page. */
+  async revisions(lineageId: string): Promise<
+    {
+      id: string;
+      revision: number;
+      state: WorkflowState;
+      stateLabel: string;
+      isCurrentApproved: boolean;
+      updatedAt: Date;
+    }[]
+  > {
+    const rows: {
+      id: string;
+      revision: number;
+      state: WorkflowState;
+      is_current_approved: boolean;
+      updated_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT id, revision, state, is_current_approved, updated_at FROM workflow_items WHERE lineage_id = $1 ORDER BY revision DESC`,
+      [lineageId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      revision: row.revision,
+      state: row.state,
+      stateLabel: WORKFLOW_STATE_LABELS[row.state],
+      isCurrentApproved: row.is_current_approved,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /** Rejections and returns per unit and record type (驳回次数纳入系统使用情况考评). */
+  async sendBackCounts(
+    from: Date,
+    to: Date,
+  ): Promise<{ unitId: number; recordType: string; rejected: number; returned: number }[]> {
+    const rows: {
+      owner_unit_id: number;
+      record_type: string;
+      rejected: number;
+      returned: number;
+    }[] = await this.dataSource.query(
+      `SELECT owner_unit_id, record_type,
+              count(*) FILTER (WHERE action = 'reject')::int AS rejected,
+              count(*) FILTER (WHERE action = 'return')::int AS returned
+         FROM workflow_events
+        WHERE action IN ('reject', 'return') AND at >= $1 AND at < $2
+        GROUP BY owner_unit_id, record_type
+        ORDER BY owner_unit_id, record_type`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      unitId: row.owner_unit_id,
+      recordType: row.record_type,
+      rejected: row.rejected,
+      returned: row.returned,
+    }));
+  }
+
+  recordTypeOptions(): { value: string; label: string }[] {
+    return this.registry.all().map((definition) => ({
+      value: definition.type,
+      label: `${definition.moduleLabel} · ${definition.label}`,
+    }));
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { WorkflowChain } from './workflow-chain.js';
+
+/** What a module tells the engine about one of its record types. */
+export interface RecordTypeDefinition {
+  /** Stored in workflow_items.record_type, e.g. 'demand'. */
+  type: string;
+  /** 改革需求, 试点推进状态, … */
+  label: string;
+  /** The functional area the inbox groups it under, e.g. 改革需求管理. */
+  moduleLabel: string;
+  chain: WorkflowChain;
+  /** The record page of one revision. */
+  link(itemId: string): string;
+}
+
+/** Record types register here when their module starts; the engine looks their chains up. */
+@Injectable()
+export class WorkflowRegistry {
+  private readonly definitions = new Map<string, RecordTypeDefinition>();
+
+  register(definition: RecordTypeDefinition): void {
+    const existing = this.definitions.get(definition.type);
+    if (existing && existing !== definition) {
+      throw new Error(`Record type ${definition.type} is registered twice`);
+    }
+    this.definitions.set(definition.type, definition);
+  }
+
+  get(type: string): RecordTypeDefinition {
+    const definition = this.definitions.get(type);
+    if (!definition) {
+      throw new Error(`Unknown record type ${type}`);
+    }
+    return definition;
+  }
+
+  all(): RecordTypeDefinition[] {
+    return [...this.definitions.values()];
+  }
+}

@@ -1,0 +1,225 @@
+import { CHAINS } from './workflow-chain.js';
+import {
+  allowedActions,
+  isEditable,
+  nextPosition,
+  type WorkflowActor,
+  type WorkflowPosition,
+} from './workflow-rules.js';
+
+const OWNER = 10;
+const OTHER = 11;
+const COMPETENT = 20;
+const OFFICE = 1;
+
+const clerk: WorkflowActor = { id: 'clerk', unitId: OWNER, unitKind: 'district', roles: ['entry'] };
+const otherClerk: WorkflowActor = {
+  id: 'clerk2',
+  unitId: OWNER,
+  unitKind: 'district',
+  roles: ['entry'],
+};
+const reviewer: WorkflowActor = {
+  id: 'reviewer',
+  unitId: OWNER,
+  unitKind: 'district',
+  roles: ['reviewer'],
+};
+const foreignReviewer: WorkflowActor = {
+  id: 'foreign',
+  unitId: OTHER,
+  unitKind: 'district',
+  roles: ['reviewer'],
+};
+const foreignClerk: WorkflowActor = {
+  id: 'foreign-clerk',
+  unitId: OTHER,
+  unitKind: 'district',
+  roles: ['entry'],
+};
+const competentClerk: WorkflowActor = {
+  id: 'dept',
+  unitId: COMPETENT,
+  unitKind: 'department',
+  roles: ['entry'],
+};
+const competentReviewer: WorkflowActor = {
+  id: 'dept-rev',
+  unitId: COMPETENT,
+  unitKind: 'department',
+  roles: ['reviewer'],
+};
+const office: WorkflowActor = {
+  id: 'office',
+  unitId: OFFICE,
+  unitKind: 'office',
+  roles: ['office'],
+};
+const leader: WorkflowActor = {
+  id: 'leader',
+  unitId: OFFICE,
+  unitKind: 'office',
+  roles: ['leader'],
+};
+const admin: WorkflowActor = { id: 'admin', unitId: OFFICE, unitKind: 'office', roles: ['admin'] };
+
+function at(overrides: Partial<WorkflowPosition>): WorkflowPosition {
+  return {
+    state: 'draft',
+    step: null,
+    ownerUnitId: OWNER,
+    competentUnitId: COMPETENT,
+    lastActorId: null,
+    lastAction: null,
+    openForRevision: true,
+    ...overrides,
+  };
+}
+
+const actionsOf = (
+  position: WorkflowPosition,
+  chain: (typeof CHAINS)[keyof typeof CHAINS],
+  actor: WorkflowActor,
+) => allowedActions(position, chain, actor).map((option) => option.action);
+
+describe('workflow rules: own reviewer → office (demands, showcase, risk, …)', () => {
+  const chain = CHAINS.ownReviewerThenOffice;
+  const draft = at({ state: 'draft' });
+  const atReviewer = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
+  const atOffice = at({ state: 'pending', step: 1, lastActorId: 'reviewer', lastAction: 'pass' });
+  const returned = at({ state: 'returned', lastActorId: 'office', lastAction: 'reject' });
+  const approved = at({ state: 'approved', lastActorId: 'office', lastAction: 'confirm' });
+
+  it.each([
+    // position, actor, expected actions
+    ['draft', draft, clerk, ['submit']],
+    ['draft', draft, otherClerk, ['submit']],
+    ['draft', draft, reviewer, []],
+    ['draft', draft, foreignClerk, []],
+    ['draft', draft, office, []],
+    ['at reviewer', atReviewer, clerk, ['withdraw']],
+    ['at reviewer', atReviewer, otherClerk, []],
+    ['at reviewer', atReviewer, reviewer, ['pass', 'reject']],
+    ['at reviewer', atReviewer, foreignReviewer, []],
+    ['at reviewer', atReviewer, office, []],
+    ['at office', atOffice, clerk, []],
+    ['at office', atOffice, reviewer, ['withdraw']],
+    ['at office', atOffice, office, ['confirm', 'return', 'reject']],
+    ['at office', atOffice, leader, []],
+    ['at office', atOffice, admin, []],
+    ['returned', returned, clerk, ['submit']],
+    ['returned', returned, reviewer, []],
+    ['approved', approved, clerk, ['revise']],
+    ['approved', approved, reviewer, []],
+    ['approved', approved, office, []],
+    ['approved and replaced', at({ state: 'approved', openForRevision: false }), clerk, []],
+  ] as const)('%s: %s may %j', (_name, position, actor, expected) => {
+    expect(actionsOf(position, chain, actor)).toEqual(expected);
+  });
+
+  it('should walk draft → reviewer → office → approved', () => {
+    expect(nextPosition(draft, chain, 'submit')).toEqual({ state: 'pending', step: 0 });
+    expect(nextPosition(atReviewer, chain, 'pass')).toEqual({ state: 'pending', step: 1 });
+    expect(nextPosition(atOffice, chain, 'confirm')).toEqual({ state: 'approved', step: null });
+  });
+
+  it('should send a record back to the clerk on reject and return alike', () => {
+    expect(nextPosition(atReviewer, chain, 'reject')).toEqual({ state: 'returned', step: null });
+    expect(nextPosition(atOffice, chain, 'return')).toEqual({ state: 'returned', step: null });
+    expect(nextPosition(atOffice, chain, 'reject')).toEqual({ state: 'returned', step: null });
+  });
+
+  it('should withdraw to draft for the submitter and one step back for a reviewer', () => {
+    expect(nextPosition(atReviewer, chain, 'withdraw')).toEqual({ state: 'draft', step: null });
+    expect(nextPosition(atOffice, chain, 'withdraw')).toEqual({ state: 'pending', step: 0 });
+  });
+
+  it('should let only the owner unit clerk edit, and only in draft or returned', () => {
+    expect(isEditable(draft, clerk)).toBe(true);
+    expect(isEditable(returned, clerk)).toBe(true);
+    expect(isEditable(atReviewer, clerk)).toBe(false);
+    expect(isEditable(approved, clerk)).toBe(false);
+    expect(isEditable(draft, foreignClerk)).toBe(false);
+    expect(isEditable(draft, reviewer)).toBe(false);
+  });
+});
+
+describe('workflow rules: pilot creation, own reviewer → competent department confirms', () => {
+  const chain = CHAINS.ownReviewerThenCompetentConfirm;
+  const atCompetent = at({
+    state: 'pending',
+    step: 1,
+    lastActorId: 'reviewer',
+    lastAction: 'pass',
+  });
+
+  it.each([
+    [competentClerk, ['confirm', 'reject']],
+    [competentReviewer, []],
+    [foreignClerk, []],
+    [office, []],
+    [reviewer, ['withdraw']],
+  ] as const)('at the competent step %j may %j', (actor, expected) => {
+    expect(actionsOf(atCompetent, chain, actor)).toEqual(expected);
+  });
+
+  it('should approve on the competent department confirmation', () => {
+    expect(nextPosition(atCompetent, chain, 'confirm')).toEqual({ state: 'approved', step: null });
+  });
+
+  it('should refuse a competent step when the record has no competent department', () => {
+    expect(actionsOf({ ...atCompetent, competentUnitId: null }, chain, competentClerk)).toEqual([]);
+  });
+});
+
+describe('workflow rules: pilot progress, own reviewer → competent department → office', () => {
+  const chain = CHAINS.ownReviewerThenCompetentThenOffice;
+
+  it('should pass through three steps', () => {
+    const atCompetent = at({
+      state: 'pending',
+      step: 1,
+      lastActorId: 'reviewer',
+      lastAction: 'pass',
+    });
+    expect(actionsOf(atCompetent, chain, competentClerk)).toEqual(['pass', 'reject']);
+    expect(nextPosition(atCompetent, chain, 'pass')).toEqual({ state: 'pending', step: 2 });
+    const atOffice = at({ state: 'pending', step: 2, lastActorId: 'dept', lastAction: 'pass' });
+    expect(actionsOf(atOffice, chain, competentClerk)).toEqual(['withdraw']);
+    expect(actionsOf(atOffice, chain, office)).toEqual(['confirm', 'return', 'reject']);
+    expect(nextPosition(atOffice, chain, 'withdraw')).toEqual({ state: 'pending', step: 1 });
+    expect(nextPosition(atOffice, chain, 'confirm')).toEqual({ state: 'approved', step: null });
+  });
+});
+
+describe('workflow rules: battle map, own reviewer → office issues (确认下发)', () => {
+  const chain = CHAINS.ownReviewerThenOfficeIssue;
+
+  it('should offer issue, return and reject to the office', () => {
+    const atOffice = at({ state: 'pending', step: 1, lastActorId: 'reviewer', lastAction: 'pass' });
+    expect(
+      allowedActions(atOffice, chain, office).map((option) => [
+        option.action,
+        option.label,
+        option.needsReason,
+      ]),
+    ).toEqual([
+      ['issue', '确认下发', false],
+      ['return', '退回完善', true],
+      ['reject', '驳回', true],
+    ]);
+    expect(nextPosition(atOffice, chain, 'issue')).toEqual({ state: 'approved', step: null });
+  });
+});
+
+describe('workflow rules: office only (satisfaction returns)', () => {
+  const chain = CHAINS.officeOnly;
+
+  it('should go from the filing unit straight to the office', () => {
+    const submitted = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
+    expect(actionsOf(submitted, chain, reviewer)).toEqual([]);
+    expect(actionsOf(submitted, chain, office)).toEqual(['confirm', 'return', 'reject']);
+    expect(actionsOf(submitted, chain, clerk)).toEqual(['withdraw']);
+    expect(nextPosition(submitted, chain, 'confirm')).toEqual({ state: 'approved', step: null });
+  });
+});

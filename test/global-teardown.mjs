@@ -1,0 +1,5 @@
+import { stopEmbedded } from './global-setup.mjs';
+
+export default async function globalTeardown() {
+  await stopEmbedded();
+}
