@@ -92,7 +92,7 @@ export class Workflow1763870500000 implements MigrationInterface {
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         item_id uuid REFERENCES workflow_items(id) ON DELETE CASCADE,
-        kind varchar(20) NOT NULL CHECK (kind IN ('inbox', 'returned', 'approved', 'withdrawn')),
+        kind varchar(20) NOT NULL CHECK (kind IN ('inbox', 'returned', 'approved', 'assigned')),
         message varchar(400) NOT NULL,
         link varchar(300),
         read_at timestamptz,

@@ -11,6 +11,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HomeModule } from './home/home.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { AssignmentsModule } from './assignments/assignments.module.js';
+import { DemandsModule } from './demands/demands.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -40,6 +42,8 @@ export class AppModule {
         AttachmentsModule,
         HomeModule,
         AdminModule,
+        DemandsModule,
+        AssignmentsModule,
         ...(options.extraImports ?? []),
       ],
       providers: [

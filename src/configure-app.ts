@@ -121,7 +121,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       });
     }
     const auth = request.auth;
-    const path = request.url.split('?')[0];
     reply.header('Vary', 'HX-Request, HX-Request-Type');
     if (auth) {
       reply.header('Cache-Control', 'no-store');
@@ -139,7 +138,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
             mustChangePassword: auth.user.mustChangePassword,
           }
         : undefined,
-      nav: fullPage && auth ? buildNavigation(auth.user, path, counts) : [],
+      nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
       flash: request.method === 'GET' && !isHtmx(request) ? takeFlash(request, reply) : undefined,
     };
   });

@@ -21,6 +21,7 @@ export const AUDIT_ACTION_LABELS = {
   dictionary_updated: '修改字典项',
   audit_exported: '导出审计日志',
   workflow_transition: '流程操作',
+  assignment_created: '交办任务',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

@@ -32,6 +32,21 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '改革需求管理',
+    items: [
+      { label: '改革需求台账', href: '/demands', roles: BUSINESS },
+      { label: '需求清单任务', href: '/tasks?kind=demand_list', roles: ['entry', 'reviewer'] },
+      { label: '需求清单交办', href: '/demand-list', roles: ['office', 'leader'] },
+    ],
+  },
+  {
+    label: '堵点卡点管理',
+    items: [
+      { label: '堵点卡点任务', href: '/tasks?kind=blocker', roles: ['entry', 'reviewer'] },
+      { label: '堵点卡点交办', href: '/blockers', roles: ['office', 'leader'] },
+    ],
+  },
+  {
     label: '系统管理',
     items: [
       { label: '单位管理', href: '/admin/units', roles: ['admin'] },
@@ -50,9 +65,20 @@ export interface NavView {
   items: { label: string; href: string; active: boolean; badge?: number }[];
 }
 
+/** Whether a navigation link is the page being shown (links with a query must match it too). */
+function isActive(href: string, currentUrl: string): boolean {
+  const currentPath = currentUrl.split('?')[0];
+  if (href === '/') {
+    return currentPath === '/';
+  }
+  return href.includes('?')
+    ? currentUrl.startsWith(href)
+    : currentPath === href || currentPath.startsWith(`${href}/`);
+}
+
 export function buildNavigation(
   user: AuthUser,
-  currentPath: string,
+  currentUrl: string,
   counts?: BadgeCounts,
 ): NavView[] {
   return NAVIGATION.map((section) => ({
@@ -65,7 +91,7 @@ export function buildNavigation(
       .map((item) => ({
         label: item.label,
         href: item.href,
-        active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+        active: isActive(item.href, currentUrl),
         badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
       })),
   })).filter((section) => section.items.length > 0);

@@ -23,11 +23,17 @@ export class WorkflowPanelBuilder {
       errors?: Record<string, string[]>;
       openAction?: string;
       message?: { kind: string; text: string };
+      /** Actions the page offers itself, e.g. submit inside an edit form that must save first. */
+      omit?: readonly string[];
     } = {},
   ) {
     const chain = this.workflow.chainOf(item.record_type);
     const step = currentStep(this.workflow.positionOf(item), chain);
-    const actions = this.workflow.actionsFor(item, user);
+    const available = this.workflow.actionsFor(item, user);
+    // A change (revise) copies the module's content, so the module's page offers it, not the panel.
+    const actions = available.filter(
+      (option) => option.action !== 'revise' && !extras.omit?.includes(option.action),
+    );
     const needsReasons = actions.some((option) => option.needsReason);
     return {
       id: item.id,
@@ -57,6 +63,7 @@ export class WorkflowPanelBuilder {
       timeline: await this.queries.timeline(item.lineage_id),
       revisions: await this.queries.revisions(item.lineage_id),
       isCurrentApproved: item.is_current_approved,
+      canRevise: available.some((option) => option.action === 'revise'),
     };
   }
 }

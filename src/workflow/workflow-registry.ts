@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { WorkflowChain } from './workflow-chain.js';
+import type { WorkflowItemRow } from './workflow-item.js';
 
 /** What a module tells the engine about one of its record types. */
 export interface RecordTypeDefinition {
@@ -12,6 +14,8 @@ export interface RecordTypeDefinition {
   chain: WorkflowChain;
   /** The record page of one revision. */
   link(itemId: string): string;
+  /** Runs inside the approving transaction, e.g. to update a summary the module keeps. */
+  onApproved?(manager: EntityManager, item: WorkflowItemRow): Promise<void>;
 }
 
 /** Record types register here when their module starts; the engine looks their chains up. */

@@ -256,13 +256,11 @@ export class WorkflowService {
         ip,
       });
       const after = (await this.findItem(item.id, manager))!;
-      await this.notifier.afterTransition(
-        manager,
-        after,
-        input.action,
-        this.registry.get(item.record_type),
-        reason?.label,
-      );
+      const definition = this.registry.get(item.record_type);
+      if (after.state === 'approved') {
+        await definition.onApproved?.(manager, after);
+      }
+      await this.notifier.afterTransition(manager, after, input.action, definition, reason?.label);
       return after;
     };
     try {

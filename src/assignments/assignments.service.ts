@@ -1,0 +1,461 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { parseChinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
+import type { CreateAssignmentDto } from './dto/create-assignment.dto.js';
+import type { TaskProgressDto } from './dto/task-progress.dto.js';
+import { dueCutoffs, TASK_STATUS_LABELS, type TaskStatus } from './task-due-rules.js';
+
+export interface TaskFilter {
+  status?: TaskStatus | 'none';
+  overdue?: boolean;
+  quarterlyDue?: boolean;
+  page: number;
+}
+
+/** Columns computing a task's flags in SQL with the cut-offs of task-due-rules.ts ($today, $quarterStart). */
+const FLAG_COLUMNS = (today: string, quarterStart: string) => `
+  (t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < ${today}::date) AS overdue,
+  (t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < ${quarterStart}::timestamptz) AS quarterly_due`;
+
+export interface TaskRecord {
+  id: string;
+  kind: AssignmentKind;
+  assignment_id: string;
+  title: string;
+  description: string;
+  deadline: string;
+  unit_id: number;
+  unit_name: string;
+  latest_status: TaskStatus | null;
+}
+
+export interface TaskRow {
+  id: string;
+  assignmentId: string;
+  title: string;
+  deadline: string;
+  unitId: number;
+  unitName: string;
+  statusLabel: string;
+  latestStatus: TaskStatus | null;
+  latestApprovedAt: Date | null;
+  overdue: boolean;
+  quarterlyDue: boolean;
+}
+
+interface TaskSqlRow {
+  id: string;
+  assignment_id: string;
+  title: string;
+  deadline: string;
+  unit_id: number;
+  unit_name: string;
+  latest_status: TaskStatus | null;
+  latest_approved_at: Date | null;
+  overdue: boolean;
+  quarterly_due: boolean;
+  total?: number;
+}
+
+function toTaskRow(row: TaskSqlRow): TaskRow {
+  return {
+    id: row.id,
+    assignmentId: row.assignment_id,
+    title: row.title,
+    deadline: row.deadline,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    latestStatus: row.latest_status,
+    statusLabel: row.latest_status ? TASK_STATUS_LABELS[row.latest_status] : '未反馈',
+    latestApprovedAt: row.latest_approved_at,
+    overdue: row.overdue,
+    quarterlyDue: row.quarterly_due,
+  };
+}
+
+/**
+ * The assigned-task mechanism shared by the demand list (需求清单) and blockers (堵点卡点): the
+ * office assigns an item to units with a deadline; each unit files progress through
+ * own reviewer → office; the latest approved progress decides the task's status and flags.
+ */
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflow: WorkflowService,
+    private readonly attachments: AttachmentsService,
+    private readonly dictionaries: DictionariesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async assignableUnits(): Promise<{
+    districts: { id: number; name: string }[];
+    departments: { id: number; name: string }[];
+  }> {
+    const rows: { id: number; name: string; kind: string }[] = await this.dataSource.query(
+      `SELECT id, name, kind FROM units WHERE active AND kind IN ('district', 'department') ORDER BY sort_order`,
+    );
+    return {
+      districts: rows.filter((row) => row.kind === 'district'),
+      departments: rows.filter((row) => row.kind === 'department'),
+    };
+  }
+
+  /** The office assigns an item to units: one task per unit, their clerks are notified. */
+  async create(
+    kind: AssignmentKind,
+    form: CreateAssignmentDto,
+    user: AuthUser,
+    ip?: string,
+  ): Promise<string> {
+    return this.dataSource.transaction((manager) => this.createIn(manager, kind, form, user, ip));
+  }
+
+  async createIn(
+    manager: EntityManager,
+    kind: AssignmentKind,
+    form: CreateAssignmentDto,
+    user: AuthUser,
+    ip?: string,
+  ): Promise<string> {
+    const errors: Record<string, string[]> = {};
+    if (!parseChinaDate(form.deadline)) {
+      errors.deadline = ['请填写有效的反馈时限（年-月-日）'];
+    }
+    if (
+      form.domainId !== undefined &&
+      !(await this.dictionaries.isActive('domain', form.domainId))
+    ) {
+      errors.domainId = ['请选择有效的领域'];
+    }
+    const unitIds = [...new Set(form.unitIds)];
+    const units: { id: number; name: string }[] = await manager.query(
+      `SELECT id, name FROM units WHERE id = ANY($1::int[]) AND active AND kind IN ('district', 'department')`,
+      [unitIds],
+    );
+    if (units.length !== unitIds.length) {
+      errors.unitIds = ['承办单位有误，请重新选择'];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+    const id = randomUUID();
+    await manager.query(
+      `INSERT INTO assignments (id, kind, title, description, domain_id, deadline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, kind, form.title, form.description ?? '', form.domainId ?? null, form.deadline, user.id],
+    );
+    await manager.query(
+      `INSERT INTO assignment_tasks (assignment_id, unit_id) SELECT $1, unnest($2::int[])`,
+      [id, unitIds],
+    );
+    const profile = ASSIGNMENT_PROFILES[kind];
+    await manager.query(
+      `INSERT INTO notifications (user_id, kind, message, link)
+       SELECT u.id, 'assigned', $1, '/tasks/' || t.id
+         FROM assignment_tasks t JOIN users u ON u.unit_id = t.unit_id AND 'entry' = ANY(u.roles) AND u.active
+        WHERE t.assignment_id = $2`,
+      [`市委改革办交办${profile.label}《${form.title}》，请于 ${form.deadline} 前反馈`, id],
+    );
+    await this.audit.record(
+      {
+        action: 'assignment_created',
+        actor: user,
+        ip,
+        target: { type: kind, id, label: form.title },
+        detail: { deadline: form.deadline, units: units.map((unit) => unit.name) },
+      },
+      manager,
+    );
+    return id;
+  }
+
+  /** The office's list of assigned items with per-item counts of tasks done and overdue. */
+  async listAssignments(kind: AssignmentKind, filter: { q?: string; page: number }) {
+    const { today } = dueCutoffs(this.clock.now());
+    const params: unknown[] = [kind, today];
+    let search = '';
+    if (filter.q) {
+      params.push(`%${filter.q}%`);
+      search = `AND a.title ILIKE $${params.length}`;
+    }
+    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const rows: {
+      id: string;
+      title: string;
+      deadline: string;
+      domain: string | null;
+      tasks: number;
+      completed: number;
+      overdue: number;
+      total: number;
+    }[] = await this.dataSource.query(
+      `SELECT a.id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain,
+              count(t.id)::int AS tasks,
+              count(t.id) FILTER (WHERE t.latest_status = 'completed')::int AS completed,
+              count(t.id) FILTER (WHERE t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $2::date)::int AS overdue,
+              count(*) OVER ()::int AS total
+         FROM assignments a
+         LEFT JOIN dictionary_items d ON d.id = a.domain_id
+         LEFT JOIN assignment_tasks t ON t.assignment_id = a.id
+        WHERE a.kind = $1 ${search}
+        GROUP BY a.id, d.label
+        ORDER BY a.created_at DESC, a.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return { rows, total: rows[0]?.total ?? 0 };
+  }
+
+  async assignmentDetail(kind: AssignmentKind, id: string) {
+    const rows: {
+      id: string;
+      title: string;
+      description: string;
+      deadline: string;
+      domain: string | null;
+      created_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT a.id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain, a.created_at
+           FROM assignments a LEFT JOIN dictionary_items d ON d.id = a.domain_id
+          WHERE a.id = $1 AND a.kind = $2`,
+      [id, kind],
+    );
+    if (!rows[0] || !/^[0-9a-f-]{36}$/i.test(id)) {
+      throw new NotFoundException();
+    }
+    const tasks = await this.queryTasks('t.assignment_id = $3', [id], { page: 1 }, 500);
+    return { assignment: rows[0], tasks: tasks.rows };
+  }
+
+  /** The tasks of the user's unit (a unit's own to-do list), with their flags. */
+  async unitTasks(kind: AssignmentKind, user: AuthUser, filter: TaskFilter) {
+    return this.queryTasks('t.unit_id = $3 AND a.kind = $4', [user.unitId, kind], filter);
+  }
+
+  private async queryTasks(
+    condition: string,
+    conditionParams: unknown[],
+    filter: TaskFilter,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ) {
+    const { today, quarterStart } = dueCutoffs(this.clock.now());
+    const params: unknown[] = [today, quarterStart, ...conditionParams];
+    const extra: string[] = [];
+    if (filter.status === 'none') {
+      extra.push('t.latest_status IS NULL');
+    } else if (filter.status) {
+      params.push(filter.status);
+      extra.push(`t.latest_status = $${params.length}`);
+    }
+    if (filter.overdue) {
+      extra.push(
+        `t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $1::date`,
+      );
+    }
+    if (filter.quarterlyDue) {
+      extra.push(
+        `t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < $2::timestamptz`,
+      );
+    }
+    params.push(pageSize, (filter.page - 1) * pageSize);
+    const rows: TaskSqlRow[] = await this.dataSource.query(
+      `SELECT t.id, t.assignment_id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
+              t.latest_status, t.latest_approved_at, ${FLAG_COLUMNS('$1', '$2')},
+              count(*) OVER ()::int AS total
+         FROM assignment_tasks t
+         JOIN assignments a ON a.id = t.assignment_id
+         JOIN units u ON u.id = t.unit_id
+        WHERE ${[condition, ...extra].join(' AND ')}
+        ORDER BY a.deadline, u.sort_order, t.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return { rows: rows.map(toTaskRow), total: rows[0]?.total ?? 0 };
+  }
+
+  /** One task with its assignment, every progress filing the user may see, and what they may do. */
+  async taskPage(taskId: string, user: AuthUser) {
+    const task = await this.findTask(taskId);
+    if (!task || !this.canSeeTask(task, user)) {
+      throw new NotFoundException();
+    }
+    const profile = ASSIGNMENT_PROFILES[task.kind];
+    const filings: {
+      id: string;
+      status: TaskStatus;
+      state: WorkflowState;
+      created_at: Date;
+      updated_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT p.id, p.status, wi.state, p.created_at, wi.updated_at
+           FROM task_progress p JOIN workflow_items wi ON wi.id = p.id
+          WHERE p.task_id = $1 AND (wi.state <> 'draft' OR wi.owner_unit_id = $2)
+          ORDER BY p.created_at DESC`,
+      [taskId, user.unitId],
+    );
+    const open = filings.find((filing) => filing.state !== 'approved');
+    const isClerk = hasRole(user, 'entry') && user.unitId === task.unit_id;
+    return {
+      profile,
+      task,
+      filings: filings.map((filing) => ({
+        id: filing.id,
+        statusLabel: TASK_STATUS_LABELS[filing.status],
+        stateLabel: WORKFLOW_STATE_LABELS[filing.state],
+        state: filing.state,
+        updatedAt: filing.updated_at,
+      })),
+      openFilingId: open?.id,
+      canFile: isClerk && !open && task.latest_status !== 'completed',
+    };
+  }
+
+  async findTask(taskId: string): Promise<TaskRecord | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(taskId)) {
+      return undefined;
+    }
+    const rows = await this.dataSource.query<TaskRecord[]>(
+      `SELECT t.id, a.kind, t.assignment_id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline,
+              t.unit_id, u.name AS unit_name, t.latest_status
+         FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
+        WHERE t.id = $1`,
+      [taskId],
+    );
+    return rows[0];
+  }
+
+  canSeeTask(task: { unit_id: number }, user: AuthUser): boolean {
+    return task.unit_id === user.unitId || hasRole(user, 'office', 'leader', 'admin');
+  }
+
+  /**
+   * Saves a progress filing as a draft, or submits it. An open (not yet approved) filing is edited
+   * in place; a new one is created only when none is open.
+   */
+  async saveProgress(
+    taskId: string,
+    form: TaskProgressDto,
+    user: AuthUser,
+    ip?: string,
+    progressId?: string,
+  ): Promise<string> {
+    const task = await this.findTask(taskId);
+    if (!task || !this.canSeeTask(task, user)) {
+      throw new NotFoundException();
+    }
+    if (form.submit && !form.workDone) {
+      throw FormInvalidException.field('workDone', '上报前请填写已开展工作');
+    }
+    const profile = ASSIGNMENT_PROFILES[task.kind];
+    const title = `${task.title}（${task.unit_name}）`;
+    return this.dataSource.transaction(async (manager) => {
+      let id = progressId;
+      if (id) {
+        const item = await this.requireEditable(manager, id, taskId, user);
+        await manager.query(
+          `UPDATE task_progress SET status = $2, work_done = $3, problems = $4, updated_at = now() WHERE id = $1`,
+          [item.id, form.status, form.workDone ?? '', form.problems ?? ''],
+        );
+      } else {
+        if (!(hasRole(user, 'entry') && user.unitId === task.unit_id)) {
+          throw new NotFoundException();
+        }
+        const open: { id: string }[] = await manager.query(
+          `SELECT p.id FROM task_progress p JOIN workflow_items wi ON wi.id = p.id WHERE p.task_id = $1 AND wi.state <> 'approved'`,
+          [taskId],
+        );
+        if (open.length > 0) {
+          throw FormInvalidException.field(
+            'status',
+            '本任务已有一条未审核完成的反馈，请在原记录上修改',
+          );
+        }
+        id = randomUUID();
+        await this.workflow.createDraft(
+          manager,
+          { type: profile.progressType, id, title, ownerUnitId: task.unit_id },
+          user,
+        );
+        await manager.query(
+          `INSERT INTO task_progress (id, task_id, status, work_done, problems) VALUES ($1, $2, $3, $4, $5)`,
+          [id, taskId, form.status, form.workDone ?? '', form.problems ?? ''],
+        );
+      }
+      await this.attachments.linkToItem(manager, id, 'evidence', form.evidence, user);
+      if (form.submit) {
+        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+      }
+      return id;
+    });
+  }
+
+  private async requireEditable(
+    manager: EntityManager,
+    progressId: string,
+    taskId: string,
+    user: AuthUser,
+  ): Promise<WorkflowItemRow> {
+    const item = await this.workflow.findItem(progressId, manager);
+    const rows: { task_id: string }[] = item
+      ? await manager.query(`SELECT task_id FROM task_progress WHERE id = $1`, [progressId])
+      : [];
+    if (!item || rows[0]?.task_id !== taskId || !this.workflow.canView(item, user)) {
+      throw new NotFoundException();
+    }
+    if (!this.workflow.isEditableBy(item, user)) {
+      throw FormInvalidException.field(
+        'status',
+        this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
+      );
+    }
+    return item;
+  }
+
+  /** A progress filing with its task, for its record page. */
+  async progressPage(progressId: string, user: AuthUser) {
+    const item = await this.workflow.findVisibleItem(progressId, user);
+    const rows: { task_id: string; status: TaskStatus; work_done: string; problems: string }[] =
+      await this.dataSource.query(
+        `SELECT task_id, status, work_done, problems FROM task_progress WHERE id = $1`,
+        [progressId],
+      );
+    const progress = rows[0];
+    if (!progress) {
+      throw new NotFoundException();
+    }
+    const task = (await this.findTask(progress.task_id))!;
+    return {
+      item,
+      task,
+      profile: ASSIGNMENT_PROFILES[task.kind],
+      progress: { ...progress, statusLabel: TASK_STATUS_LABELS[progress.status] },
+      editable: this.workflow.isEditableBy(item, user),
+      files: await this.attachments.listForItem(progressId),
+    };
+  }
+
+  /** Keeps the task's summary (latest approved status and dates) when a filing is approved. */
+  async onProgressApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
+    await manager.query(
+      `UPDATE assignment_tasks t
+          SET latest_status = p.status, latest_approved_at = $2, first_approved_at = coalesce(t.first_approved_at, $2)
+         FROM task_progress p
+        WHERE p.id = $1 AND t.id = p.task_id`,
+      [item.id, item.approved_at ?? new Date()],
+    );
+  }
+}

@@ -1,0 +1,216 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import {
+  FormInvalidException,
+  formValues,
+  validateForm,
+  type FieldErrors,
+} from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { parseChinaDate } from '../common/time/china-time.js';
+import {
+  WORKFLOW_STATES,
+  WORKFLOW_STATE_LABELS,
+  type WorkflowState,
+} from '../workflow/workflow-chain.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { DEMAND_EXAMPLES } from './demand-examples.js';
+import { DemandsService, type DemandLedgerFilter } from './demands.service.js';
+import { DemandFormDto } from './dto/demand-form.dto.js';
+
+const positiveInt = (value: unknown): number | undefined => {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+};
+
+export function parseDemandFilter(query: Record<string, string>): DemandLedgerFilter {
+  const state: unknown = query.state;
+  return {
+    unitId: positiveInt(query.unit),
+    channelId: positiveInt(query.channel),
+    domainId: positiveInt(query.domain),
+    trackId: positiveInt(query.track),
+    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
+      ? (state as WorkflowState)
+      : undefined,
+    from: parseChinaDate(query.from),
+    to: parseChinaDate(query.to),
+    q: query.q?.trim().slice(0, 100) || undefined,
+    page: parsePage(query.page),
+  };
+}
+
+@Controller('demands')
+export class DemandsController {
+  constructor(
+    private readonly demands: DemandsService,
+    private readonly panels: WorkflowPanelBuilder,
+    private readonly attachments: AttachmentsService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** 改革需求台账 with filters and paging. */
+  @Get()
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseDemandFilter(query);
+    const { rows, total } = await this.demands.ledger(user, filter);
+    const units: { id: number; name: string }[] = await this.dataSource.query(
+      `SELECT id, name FROM units WHERE active AND kind <> 'office' ORDER BY sort_order`,
+    );
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('demands/index.hbs', {
+      title: '改革需求台账',
+      rows,
+      total,
+      filters: { ...filter, state: filter.state ?? '' },
+      units,
+      ...(await this.demands.formOptions(filter.domainId)),
+      stateOptions: WORKFLOW_STATES.map((value) => ({
+        value,
+        label: WORKFLOW_STATE_LABELS[value],
+      })),
+      canFile: user.roles.includes('entry') && user.unitKind !== 'office',
+      exportHref: `/demands/export${exportQuery ? `?${exportQuery}` : ''}`,
+      pagination: buildPagination('/demands', query, filter.page, total),
+    });
+  }
+
+  @Get('new')
+  @Roles('entry')
+  async newForm(@Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, {}, {});
+  }
+
+  @Post()
+  @Roles('entry')
+  async create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(DemandFormDto, body);
+    if (!form.ok) {
+      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
+    }
+    try {
+      const id = await this.demands.create(form.data, user, request.ip);
+      setFlash(
+        reply,
+        'success',
+        form.data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿',
+      );
+      return seeOther(request, reply, `/demands/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const page = await this.demands.page(id, user);
+    if (page.editable) {
+      const { demand } = page;
+      const values = {
+        title: demand.title,
+        description: demand.description,
+        channelId: demand.channel_id,
+        domainId: demand.domain_id,
+        trackId: demand.track_id,
+      };
+      return this.renderForm(reply, 200, id, values, {}, user);
+    }
+    return reply.view('demands/show.hbs', {
+      title: page.demand.title,
+      ...page,
+      panel: await this.panels.build(page.item, user),
+    });
+  }
+
+  @Post(':id')
+  @Roles('entry')
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(DemandFormDto, body);
+    if (!form.ok) {
+      return this.renderForm(reply, 422, id, formValues(body), form.errors, user);
+    }
+    try {
+      await this.demands.update(id, form.data, user, request.ip);
+      setFlash(reply, 'success', form.data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+      return seeOther(request, reply, `/demands/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, 422, id, formValues(body), error.errors, user);
+      }
+      throw error;
+    }
+  }
+
+  @Post(':id/revision')
+  @Roles('entry')
+  async revise(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const newId = await this.demands.revise(id, user, request.ip);
+    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
+    return seeOther(request, reply, `/demands/${newId}`);
+  }
+
+  /** The form for a new demand (id undefined) or an editable one, keeping what was typed. */
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    id: string | undefined,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    user?: AuthUser,
+  ) {
+    const domainId = positiveInt(values.domainId);
+    const existing = id && user ? await this.demands.page(id, user) : undefined;
+    const typedFiles = Array.isArray(values.attachments)
+      ? values.attachments
+      : values.attachments
+        ? [values.attachments]
+        : undefined;
+    return reply.code(status).view('demands/form.hbs', {
+      title: id ? '修改改革需求' : '填报改革需求',
+      id,
+      values,
+      errors,
+      examples: DEMAND_EXAMPLES,
+      ...(await this.demands.formOptions(domainId)),
+      files: typedFiles
+        ? await this.attachments.describe(
+            typedFiles.filter((file): file is string => typeof file === 'string'),
+          )
+        : (existing?.files ?? []),
+      panel: existing
+        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
+        : undefined,
+    });
+  }
+}

@@ -1,0 +1,261 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+import type { DemandFormDto } from './dto/demand-form.dto.js';
+
+export const DEMAND_TYPE = 'demand';
+
+export interface DemandLedgerFilter {
+  unitId?: number;
+  channelId?: number;
+  domainId?: number;
+  trackId?: number;
+  state?: WorkflowState;
+  from?: string;
+  to?: string;
+  q?: string;
+  page: number;
+}
+
+export interface DemandRow {
+  id: string;
+  title: string;
+  unitName: string;
+  channel: string;
+  domain: string;
+  track: string | null;
+  state: WorkflowState;
+  stateLabel: string;
+  revision: number;
+  updatedAt: Date;
+  approvedAt: Date | null;
+}
+
+@Injectable()
+export class DemandsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflow: WorkflowService,
+    private readonly attachments: AttachmentsService,
+    private readonly dictionaries: DictionariesService,
+  ) {}
+
+  async formOptions(domainId?: number) {
+    return {
+      channels: await this.dictionaries.activeOptions('demand_channel'),
+      domains: await this.dictionaries.activeOptions('domain'),
+      tracks: domainId ? await this.dictionaries.activeOptions('track', domainId) : [],
+    };
+  }
+
+  private async checkReferences(form: DemandFormDto): Promise<void> {
+    const errors: Record<string, string[]> = {};
+    if (!(await this.dictionaries.isActive('demand_channel', form.channelId))) {
+      errors.channelId = ['请选择来源渠道'];
+    }
+    if (!(await this.dictionaries.isActive('domain', form.domainId))) {
+      errors.domainId = ['请选择领域'];
+    }
+    if (
+      form.trackId !== undefined &&
+      !(await this.dictionaries.isActive('track', form.trackId, form.domainId))
+    ) {
+      errors.trackId = ['所选跑道不属于该领域，请重新选择'];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+  }
+
+  /** A clerk files a new demand: a draft, or straight to the reviewer. */
+  async create(form: DemandFormDto, user: AuthUser, ip?: string): Promise<string> {
+    if (!hasRole(user, 'entry') || user.unitKind === 'office') {
+      throw new NotFoundException();
+    }
+    await this.checkReferences(form);
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await this.workflow.createDraft(
+        manager,
+        { type: DEMAND_TYPE, id, title: form.title, ownerUnitId: user.unitId },
+        user,
+      );
+      await manager.query(
+        `INSERT INTO demands (id, lineage_id, unit_id, title, description, channel_id, domain_id, track_id)
+         VALUES ($1, $1, $2, $3, $4, $5, $6, $7)`,
+        [
+          id,
+          user.unitId,
+          form.title,
+          form.description,
+          form.channelId,
+          form.domainId,
+          form.trackId ?? null,
+        ],
+      );
+      await this.attachments.linkToItem(manager, id, 'attachments', form.attachments, user);
+      if (form.submit) {
+        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+      }
+    });
+    return id;
+  }
+
+  /** Edits a draft or returned demand (and optionally submits it). */
+  async update(id: string, form: DemandFormDto, user: AuthUser, ip?: string): Promise<void> {
+    await this.checkReferences(form);
+    await this.dataSource.transaction(async (manager) => {
+      const item = await this.workflow.findItem(id, manager);
+      if (!item || item.record_type !== DEMAND_TYPE || !this.workflow.canView(item, user)) {
+        throw new NotFoundException();
+      }
+      if (!this.workflow.isEditableBy(item, user)) {
+        throw FormInvalidException.field(
+          'title',
+          this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
+        );
+      }
+      await manager.query(
+        `UPDATE demands SET title = $2, description = $3, channel_id = $4, domain_id = $5, track_id = $6, updated_at = now()
+          WHERE id = $1`,
+        [id, form.title, form.description, form.channelId, form.domainId, form.trackId ?? null],
+      );
+      await this.workflow.updateDraft(manager, id, { title: form.title });
+      await this.attachments.linkToItem(manager, id, 'attachments', form.attachments, user);
+      if (form.submit) {
+        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+      }
+    });
+  }
+
+  /** Starts a change of an approved demand: a new revision copying the content. */
+  async revise(id: string, user: AuthUser, ip?: string): Promise<string> {
+    const newId = randomUUID();
+    await this.dataSource.transaction(async (manager: EntityManager) => {
+      await this.workflow.openRevision(manager, id, newId, user, ip);
+      await manager.query(
+        `INSERT INTO demands (id, lineage_id, unit_id, title, description, channel_id, domain_id, track_id)
+         SELECT $2, lineage_id, unit_id, title, description, channel_id, domain_id, track_id FROM demands WHERE id = $1`,
+        [id, newId],
+      );
+    });
+    return newId;
+  }
+
+  async page(id: string, user: AuthUser) {
+    const item = await this.workflow.findVisibleItem(id, user);
+    if (item.record_type !== DEMAND_TYPE) {
+      throw new NotFoundException();
+    }
+    const rows: {
+      title: string;
+      description: string;
+      channel_id: number;
+      domain_id: number;
+      track_id: number | null;
+      channel: string;
+      domain: string;
+      track: string | null;
+      unit_name: string;
+    }[] = await this.dataSource.query(
+      `SELECT d.title, d.description, d.channel_id, d.domain_id, d.track_id, c.label AS channel, dm.label AS domain,
+              tr.label AS track, u.name AS unit_name
+         FROM demands d
+         JOIN dictionary_items c ON c.id = d.channel_id
+         JOIN dictionary_items dm ON dm.id = d.domain_id
+         LEFT JOIN dictionary_items tr ON tr.id = d.track_id
+         JOIN units u ON u.id = d.unit_id
+        WHERE d.id = $1`,
+      [id],
+    );
+    return {
+      item,
+      demand: rows[0],
+      files: await this.attachments.listForItem(id),
+      editable: this.workflow.isEditableBy(item, user),
+    };
+  }
+
+  /**
+   * The ledger (台账): outside the filing unit only the current approved revision of each demand;
+   * the user's own unit also sees its drafts and records under review (newest revision).
+   */
+  async ledger(
+    user: AuthUser,
+    filter: DemandLedgerFilter,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ): Promise<{ rows: DemandRow[]; total: number }> {
+    const { where, params } = this.ledgerWhere(user, filter);
+    params.push(pageSize, (filter.page - 1) * pageSize);
+    const rows: (Omit<DemandRow, 'stateLabel' | 'unitName' | 'updatedAt' | 'approvedAt'> & {
+      unit_name: string;
+      updated_at: Date;
+      approved_at: Date | null;
+      total: number;
+    })[] = await this.dataSource.query(
+      `SELECT d.id, d.title, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
+              wi.state, wi.revision, wi.updated_at, wi.approved_at, count(*) OVER ()::int AS total
+         FROM demands d
+         JOIN workflow_items wi ON wi.id = d.id
+         JOIN units u ON u.id = d.unit_id
+         JOIN dictionary_items c ON c.id = d.channel_id
+         JOIN dictionary_items dm ON dm.id = d.domain_id
+         LEFT JOIN dictionary_items tr ON tr.id = d.track_id
+        WHERE ${where}
+        ORDER BY wi.updated_at DESC, d.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        unitName: row.unit_name,
+        channel: row.channel,
+        domain: row.domain,
+        track: row.track,
+        state: row.state,
+        stateLabel: WORKFLOW_STATE_LABELS[row.state],
+        revision: row.revision,
+        updatedAt: row.updated_at,
+        approvedAt: row.approved_at,
+      })),
+    };
+  }
+
+  private ledgerWhere(
+    user: AuthUser,
+    filter: DemandLedgerFilter,
+  ): { where: string; params: unknown[] } {
+    const params: unknown[] = [user.unitId];
+    // Own unit: the newest revision in any state. Everyone else: the current approved revision.
+    const conditions = [
+      `((d.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
+        OR (d.unit_id <> $1 AND wi.is_current_approved))`,
+    ];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.unitId) {add('d.unit_id = ?', filter.unitId);}
+    if (filter.channelId) {add('d.channel_id = ?', filter.channelId);}
+    if (filter.domainId) {add('d.domain_id = ?', filter.domainId);}
+    if (filter.trackId) {add('d.track_id = ?', filter.trackId);}
+    if (filter.state) {add('wi.state = ?', filter.state);}
+    if (filter.from)
+      {add(`wi.updated_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);}
+    if (filter.to)
+      {add(`wi.updated_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);}
+    if (filter.q) {add('d.title ILIKE ?', `%${filter.q}%`);}
+    return { where: conditions.join(' AND '), params };
+  }
+}

@@ -1,0 +1,17 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DictionariesService } from './dictionaries.service.js';
+
+@Controller('dictionaries')
+export class DictionariesController {
+  constructor(private readonly dictionaries: DictionariesService) {}
+
+  /** htmx: the <option>s of the tracks of a domain, for the 跑道 select that follows the 领域 select. */
+  @Get('tracks')
+  async tracks(@Query('domainId') domainId: string, @Res() reply: FastifyReply) {
+    const id = Number(domainId);
+    const tracks =
+      Number.isInteger(id) && id > 0 ? await this.dictionaries.activeOptions('track', id) : [];
+    return reply.view('partials/_track-options.hbs', { tracks });
+  }
+}

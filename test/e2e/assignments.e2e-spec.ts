@@ -1,0 +1,237 @@
+import { Clock } from '../../src/common/time/clock.js';
+import { login, type HttpSession } from '../helpers/http-session.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
+
+describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点) (HTTP, real PostgreSQL)', () => {
+  let testApp: TestApp;
+  let office: TestUser;
+  let clerk: TestUser;
+  let reviewer: TestUser;
+  let otherClerk: TestUser;
+  let thirdClerk: TestUser;
+  let yuzhong: number;
+  let jiangbei: number;
+  const sessions = new Map<string, HttpSession>();
+  const as = async (user: TestUser) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = await login(testApp.server, user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+  /** The business clock the due rules read; the database's own now() is untouched. */
+  const setToday = (iso: string | undefined) => {
+    const clock = testApp.app.get(Clock);
+    clock.now = iso ? () => new Date(iso) : () => new Date();
+  };
+
+  const assign = async (
+    path: '/demand-list' | '/blockers',
+    title: string,
+    deadline: string,
+    unitIds: number[],
+  ) => {
+    const response = await (
+      await as(office)
+    ).post(path, {
+      title,
+      description: `${title}的具体要求`,
+      deadline,
+      unitIds: unitIds.map(String),
+    });
+    expect(response.status).toBe(303);
+    return String(response.headers.location).split('/').pop()!;
+  };
+  const taskOf = async (assignmentId: string, unitId: number) =>
+    (
+      await testApp.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM assignment_tasks WHERE assignment_id = $1 AND unit_id = $2`,
+        [assignmentId, unitId],
+      )
+    )[0].id;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const ds = testApp.dataSource;
+    office = await createUser(ds, { unitCode: '市委改革办', roles: ['office'] });
+    clerk = await createUser(ds, { unitCode: 'yuzhong', roles: ['entry'] });
+    reviewer = await createUser(ds, { unitCode: 'yuzhong', roles: ['reviewer'] });
+    otherClerk = await createUser(ds, { unitCode: 'jiangbei', roles: ['entry'] });
+    thirdClerk = await createUser(ds, { unitCode: 'wanzhou', roles: ['entry'] });
+    yuzhong = await unitIdByCode(ds, 'yuzhong');
+    jiangbei = await unitIdByCode(ds, 'jiangbei');
+  });
+
+  afterEach(() => setToday(undefined));
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('should refuse an assignment without units or deadline, keeping the typed title', async () => {
+    const response = await (
+      await as(office)
+    ).post('/blockers', { title: '审批环节多', description: '', deadline: '' });
+    expect(response.status).toBe(422);
+    expect(response.text).toContain('请至少选择一个承办单位');
+    expect(response.text).toContain('反馈时限');
+    expect(response.text).toContain('value="审批环节多"');
+    expect(
+      (
+        await testApp.dataSource.query<{ count: number }[]>(
+          `SELECT count(*)::int AS count FROM assignments`,
+        )
+      )[0].count,
+    ).toBe(0);
+  });
+
+  it('should create one task per assigned unit and notify their clerks; other roles cannot assign', async () => {
+    const id = await assign('/blockers', '工程建设项目审批堵点', '2026-03-31', [yuzhong, jiangbei]);
+    const tasks = await testApp.dataSource.query<{ unit_id: number }[]>(
+      `SELECT unit_id FROM assignment_tasks WHERE assignment_id = $1 ORDER BY unit_id`,
+      [id],
+    );
+    expect(tasks.map((task) => task.unit_id)).toEqual([yuzhong, jiangbei].sort((a, b) => a - b));
+    const notes = await testApp.dataSource.query<{ user_id: string }[]>(
+      `SELECT user_id FROM notifications WHERE kind = 'assigned' AND message LIKE '%工程建设项目审批堵点%'`,
+    );
+    expect(notes.map((note) => note.user_id).sort()).toEqual([clerk.id, otherClerk.id].sort());
+    expect(
+      (
+        await (
+          await as(clerk)
+        ).post('/blockers', { title: 'x', deadline: '2026-01-01', unitIds: [String(yuzhong)] })
+      ).status,
+    ).toBe(403);
+    const audit = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM audit_log WHERE action = 'assignment_created' AND target_id = $1`,
+      [id],
+    );
+    expect(audit[0].count).toBe(1);
+  });
+
+  it('should let the unit feed back through its reviewer and the office, and mark the task completed', async () => {
+    const id = await assign('/blockers', '企业开办跨部门数据不通', '2026-06-30', [
+      yuzhong,
+      jiangbei,
+    ]);
+    const taskId = await taskOf(id, yuzhong);
+    const list = await (await as(clerk)).agent.get('/tasks?kind=blocker');
+    expect(list.text).toContain('企业开办跨部门数据不通');
+    // Another district never sees this unit's task.
+    expect((await (await as(thirdClerk)).agent.get(`/tasks/${taskId}`)).status).toBe(404);
+    expect((await (await as(otherClerk)).agent.get(`/tasks/${taskId}`)).status).toBe(404);
+
+    const missing = await (
+      await as(clerk)
+    ).post(`/tasks/${taskId}/progress`, {
+      status: 'completed',
+      workDone: '',
+      problems: '',
+      submit: '1',
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('上报前请填写已开展工作');
+
+    const filed = await (
+      await as(clerk)
+    ).post(`/tasks/${taskId}/progress`, {
+      status: 'completed',
+      workDone: '1.出台《企业开办数据共享办法》，实现一网通办。',
+      problems: '无',
+      submit: '1',
+    });
+    expect(filed.status).toBe(303);
+    const progressId = String(filed.headers.location).split('/').pop()!;
+    // A second filing while one is open is refused.
+    expect(
+      (
+        await (
+          await as(clerk)
+        ).post(`/tasks/${taskId}/progress`, { status: 'in_progress', workDone: 'x' })
+      ).status,
+    ).toBe(422);
+
+    expect(
+      (
+        await (
+          await as(reviewer)
+        ).htmx('post', `/records/${progressId}/transitions`, { action: 'pass' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await (
+          await as(office)
+        ).htmx('post', `/records/${progressId}/transitions`, { action: 'confirm' })
+      ).status,
+    ).toBe(200);
+    const task = await testApp.dataSource.query<{ latest_status: string; first: boolean }[]>(
+      `SELECT latest_status, first_approved_at IS NOT NULL AS first FROM assignment_tasks WHERE id = $1`,
+      [taskId],
+    );
+    expect(task[0]).toEqual({ latest_status: 'completed', first: true });
+    const detail = await (await as(office)).agent.get(`/blockers/${id}`);
+    expect(detail.text).toContain('已完成');
+  });
+
+  it('should flag 已逾期 after the deadline and 待季度更新 once a new quarter starts (clock injected)', async () => {
+    const id = await assign('/demand-list', '推进数据要素市场化配置改革', '2026-03-31', [yuzhong]);
+    const taskId = await taskOf(id, yuzhong);
+    const flags = async () => (await (await as(clerk)).agent.get('/tasks?kind=demand_list')).text;
+
+    setToday('2026-03-31T12:00:00+08:00');
+    expect(
+      (await (await as(clerk)).agent.get('/tasks?kind=demand_list&overdue=1')).text,
+    ).not.toContain(`id="task-${taskId}"`);
+    setToday('2026-04-01T09:00:00+08:00');
+    const overdue = await flags();
+    expect(overdue).toMatch(new RegExp(`id="task-${taskId}"[\\s\\S]*?已逾期`));
+    expect((await (await as(clerk)).agent.get('/tasks?kind=demand_list&overdue=1')).text).toContain(
+      `id="task-${taskId}"`,
+    );
+
+    // An approved progress (approved now, in real time) clears the overdue flag...
+    const filed = await (
+      await as(clerk)
+    ).post(`/tasks/${taskId}/progress`, {
+      status: 'in_progress',
+      workDone: '1.成立专班。',
+      submit: '1',
+    });
+    const progressId = String(filed.headers.location).split('/').pop()!;
+    await (
+      await as(reviewer)
+    ).htmx('post', `/records/${progressId}/transitions`, { action: 'pass' });
+    await (
+      await as(office)
+    ).htmx('post', `/records/${progressId}/transitions`, { action: 'confirm' });
+    const approvedAt = (
+      await testApp.dataSource.query<{ at: Date }[]>(
+        `SELECT latest_approved_at AS at FROM assignment_tasks WHERE id = $1`,
+        [taskId],
+      )
+    )[0].at;
+
+    // ...and in the quarter after the approval an update is due again.
+    const sameQuarter = new Date(approvedAt.getTime() + 60_000).toISOString();
+    setToday(sameQuarter);
+    const listed = (query: string) =>
+      as(clerk).then(
+        async (session) => (await session.agent.get(`/tasks?kind=demand_list&${query}`)).text,
+      );
+    expect(await listed('')).toContain(`id="task-${taskId}"`);
+    expect(await listed('overdue=1')).not.toContain(`id="task-${taskId}"`);
+    expect(await listed('quarterlyDue=1')).not.toContain(`id="task-${taskId}"`);
+    const nextQuarter = new Date(approvedAt.getTime() + 100 * 24 * 3600 * 1000).toISOString();
+    setToday(nextQuarter);
+    expect(
+      (await (await as(clerk)).agent.get('/tasks?kind=demand_list&quarterlyDue=1')).text,
+    ).toContain(`id="task-${taskId}"`);
+    expect(
+      (await (await as(clerk)).agent.get('/tasks?kind=demand_list&overdue=1')).text,
+    ).not.toContain(`id="task-${taskId}"`);
+  });
+});

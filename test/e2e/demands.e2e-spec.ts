@@ -1,0 +1,217 @@
+import { login, type HttpSession } from '../helpers/http-session.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, type TestUser } from '../helpers/users.factory.js';
+
+describe('Reform demands (改革需求): filing, review, ledger (HTTP, real PostgreSQL)', () => {
+  let testApp: TestApp;
+  let clerk: TestUser;
+  let reviewer: TestUser;
+  let office: TestUser;
+  let otherClerk: TestUser;
+  let leader: TestUser;
+  const sessions = new Map<string, HttpSession>();
+  let ids: {
+    channel: number;
+    domain: number;
+    track: number;
+    otherDomainTrack: number;
+    reason: number;
+  };
+
+  const as = async (user: TestUser) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = await login(testApp.server, user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+  const dictionaryId = async (kind: string, code: string) =>
+    (
+      await testApp.dataSource.query<{ id: number }[]>(
+        `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
+        [kind, code],
+      )
+    )[0].id;
+
+  const validForm = (overrides: Record<string, string> = {}) => ({
+    title: '建立跨区域政务服务协同机制',
+    description: '群众企业基层有期盼：跨区域办事需多地跑。拟建立跨区域通办机制。',
+    channelId: String(ids.channel),
+    domainId: String(ids.domain),
+    trackId: String(ids.track),
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const ds = testApp.dataSource;
+    clerk = await createUser(ds, { unitCode: 'yuzhong', roles: ['entry'] });
+    reviewer = await createUser(ds, { unitCode: 'yuzhong', roles: ['reviewer'] });
+    office = await createUser(ds, { unitCode: '市委改革办', roles: ['office'] });
+    otherClerk = await createUser(ds, { unitCode: 'jiangbei', roles: ['entry'] });
+    leader = await createUser(ds, { unitCode: '市委改革办', roles: ['leader'] });
+    ids = {
+      channel: await dictionaryId('demand_channel', 'public_expectation'),
+      domain: await dictionaryId('domain', 'economy'),
+      track: await dictionaryId('track', 'business_environment'),
+      otherDomainTrack: await dictionaryId('track', 'education'),
+      reason: await dictionaryId('reject_reason', 'incomplete'),
+    };
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('should show the form with the filling rules and the three examples of 表一', async () => {
+    const page = await (await as(clerk)).agent.get('/demands/new');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('要有改革味');
+    expect(page.text).toContain('开展科技人才评价改革试点');
+    expect(page.text).toContain('打造践行全过程人民民主基层单元');
+    expect(page.text).toContain('先进省市有经验');
+  });
+
+  it('should refuse a form with missing fields, with messages next to them and the typed text kept', async () => {
+    const response = await (
+      await as(clerk)
+    ).post('/demands', {
+      title: '',
+      description: '只写了描述<script>x</script>',
+      channelId: '',
+      domainId: '',
+    });
+    expect(response.status).toBe(422);
+    expect(response.text).toContain('id="title-error"');
+    expect(response.text).toContain('请填写需求标题');
+    expect(response.text).toContain('请选择来源渠道');
+    expect(response.text).toContain('请选择领域');
+    expect(response.text).toContain('只写了描述&lt;script&gt;x&lt;/script&gt;');
+    const count = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM demands`,
+    );
+    expect(count[0].count).toBe(0);
+  });
+
+  it('should refuse a track that does not belong to the chosen domain', async () => {
+    const response = await (
+      await as(clerk)
+    ).post('/demands', validForm({ trackId: String(ids.otherDomainTrack) }));
+    expect(response.status).toBe(422);
+    expect(response.text).toContain('所选跑道不属于该领域');
+  });
+
+  it('should list only the tracks of a domain for the htmx select', async () => {
+    const response = await (
+      await as(clerk)
+    ).htmx('get', `/dictionaries/tracks?domainId=${ids.domain}`);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('营商环境');
+    expect(response.text).not.toContain('>教育<');
+  });
+
+  it('should file, review and approve a demand; the ledger shows approved data outside the unit only', async () => {
+    const created = await (await as(clerk)).post('/demands', validForm({ submit: '1' }));
+    expect(created.status).toBe(303);
+    const id = String(created.headers.location).split('/').pop()!;
+
+    // Under review: the other district and the leader do not see it in the ledger.
+    expect((await (await as(otherClerk)).agent.get('/demands')).text).not.toContain(
+      '建立跨区域政务服务协同机制',
+    );
+    expect((await (await as(leader)).agent.get('/demands')).text).not.toContain(
+      '建立跨区域政务服务协同机制',
+    );
+    expect((await (await as(clerk)).agent.get('/demands')).text).toContain(
+      '建立跨区域政务服务协同机制',
+    );
+    expect((await (await as(otherClerk)).agent.get(`/demands/${id}`)).status).toBe(404);
+
+    const act = (user: TestUser, action: string, extra: Record<string, string> = {}) =>
+      as(user).then((session) =>
+        session.htmx('post', `/records/${id}/transitions`, { action, ...extra }),
+      );
+    expect((await act(reviewer, 'pass')).status).toBe(200);
+    expect((await act(office, 'confirm')).status).toBe(200);
+
+    const ledger = await (await as(otherClerk)).agent.get('/demands');
+    expect(ledger.text).toContain('建立跨区域政务服务协同机制');
+    expect(ledger.text).toContain('已通过');
+    const filtered = await (
+      await as(leader)
+    ).agent.get(`/demands?channel=${ids.channel}&domain=${ids.domain}`);
+    expect(filtered.text).toContain(`id="demand-${id}"`);
+    const otherChannel = await (
+      await as(leader)
+    ).agent.get(`/demands?channel=${await dictionaryId('demand_channel', 'advanced_experience')}`);
+    expect(otherChannel.text).not.toContain(`id="demand-${id}"`);
+  });
+
+  it('should keep a returned demand editable, keeping the reason visible, and resubmit it', async () => {
+    const created = await (
+      await as(clerk)
+    ).post('/demands', validForm({ title: '待完善的需求', submit: '1' }));
+    const id = String(created.headers.location).split('/').pop()!;
+    await (
+      await as(reviewer)
+    ).htmx('post', `/records/${id}/transitions`, {
+      action: 'reject',
+      reasonId: String(ids.reason),
+      detail: '请补充改革举措',
+    });
+    const form = await (await as(clerk)).agent.get(`/demands/${id}`);
+    expect(form.text).toContain('id="demand-form"');
+    expect(form.text).toContain('请补充改革举措');
+    const resubmit = await (
+      await as(clerk)
+    ).post(`/demands/${id}`, validForm({ title: '待完善的需求（已补充）', submit: '1' }));
+    expect(resubmit.status).toBe(303);
+    const row = await testApp.dataSource.query<{ title: string; state: string }[]>(
+      `SELECT d.title, wi.state FROM demands d JOIN workflow_items wi ON wi.id = d.id WHERE d.id = $1`,
+      [id],
+    );
+    expect(row[0]).toEqual({ title: '待完善的需求（已补充）', state: 'pending' });
+    // Under review it is read-only: an edit is refused and changes nothing.
+    const refused = await (
+      await as(clerk)
+    ).post(`/demands/${id}`, validForm({ title: '偷偷修改' }));
+    expect(refused.status).toBe(422);
+    const after = await testApp.dataSource.query<{ title: string }[]>(
+      `SELECT title FROM demands WHERE id = $1`,
+      [id],
+    );
+    expect(after[0].title).toBe('待完善的需求（已补充）');
+  });
+
+  it('should change an approved demand through a new revision while the ledger keeps the approved one', async () => {
+    const created = await (
+      await as(clerk)
+    ).post('/demands', validForm({ title: '原始标题', submit: '1' }));
+    const id = String(created.headers.location).split('/').pop()!;
+    await (await as(reviewer)).htmx('post', `/records/${id}/transitions`, { action: 'pass' });
+    await (await as(office)).htmx('post', `/records/${id}/transitions`, { action: 'confirm' });
+    const revised = await (await as(clerk)).post(`/demands/${id}/revision`);
+    expect(revised.status).toBe(303);
+    const newId = String(revised.headers.location).split('/').pop()!;
+    await (
+      await as(clerk)
+    ).post(`/demands/${newId}`, validForm({ title: '变更后的标题', submit: '1' }));
+    const ledger = (await (await as(otherClerk)).agent.get('/demands')).text;
+    expect(ledger).toContain('原始标题');
+    expect(ledger).not.toContain('变更后的标题');
+    await (await as(reviewer)).htmx('post', `/records/${newId}/transitions`, { action: 'pass' });
+    await (await as(office)).htmx('post', `/records/${newId}/transitions`, { action: 'confirm' });
+    const after = (await (await as(otherClerk)).agent.get('/demands')).text;
+    expect(after).toContain('变更后的标题');
+    expect(after).not.toContain('原始标题');
+  });
+
+  it('should not let reviewers, leaders or other units file or edit', async () => {
+    expect((await (await as(reviewer)).post('/demands', validForm())).status).toBe(403);
+    expect((await (await as(leader)).agent.get('/demands/new')).status).toBe(403);
+    const created = await (await as(clerk)).post('/demands', validForm({ title: '草稿需求' }));
+    const id = String(created.headers.location).split('/').pop()!;
+    expect((await (await as(otherClerk)).post(`/demands/${id}`, validForm())).status).toBe(404);
+  });
+});
