@@ -3,6 +3,7 @@ import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { ASSIGNMENT_PROFILES } from './assignment-kinds.js';
 import { assignmentsOfficeController } from './assignments-office.controller.js';
+import { AssignmentStatsService } from './assignment-stats.service.js';
 import { AssignmentsService } from './assignments.service.js';
 import { TasksController } from './tasks.controller.js';
 
@@ -16,8 +17,8 @@ import { TasksController } from './tasks.controller.js';
     assignmentsOfficeController('blocker'),
     TasksController,
   ],
-  providers: [AssignmentsService],
-  exports: [AssignmentsService],
+  providers: [AssignmentsService, AssignmentStatsService],
+  exports: [AssignmentsService, AssignmentStatsService],
 })
 export class AssignmentsModule implements OnModuleInit {
   constructor(

@@ -1,3 +1,4 @@
+import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -233,5 +234,58 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     expect(
       (await (await as(clerk)).agent.get('/tasks?kind=demand_list&overdue=1')).text,
     ).not.toContain(`id="task-${taskId}"`);
+  });
+
+  it('should count blockers per unit for 问题破解 over approved progress only', async () => {
+    const wanzhou = await unitIdByCode(testApp.dataSource, 'wanzhou');
+    const before = new Map(
+      (await testApp.app.get(AssignmentStatsService).problemSolving()).map((row) => [
+        row.unitId,
+        row,
+      ]),
+    );
+    // Wanzhou: one blocker completed (approved), one with a filing still under review, one overdue.
+    const done = await assign('/blockers', '万州堵点一', '2026-12-31', [wanzhou]);
+    const pending = await assign('/blockers', '万州堵点二', '2026-12-31', [wanzhou]);
+    await assign('/blockers', '万州堵点三', '2020-01-31', [wanzhou]);
+    const reviewerWanzhou = await createUser(testApp.dataSource, {
+      unitCode: 'wanzhou',
+      roles: ['reviewer'],
+    });
+    const fileProgress = async (assignmentId: string, status: string) => {
+      const response = await (
+        await as(thirdClerk)
+      ).post(`/tasks/${await taskOf(assignmentId, wanzhou)}/progress`, {
+        status,
+        workDone: '1.已办理。',
+        submit: '1',
+      });
+      return String(response.headers.location).split('/').pop()!;
+    };
+    const doneProgress = await fileProgress(done, 'completed');
+    await (
+      await as(reviewerWanzhou)
+    ).htmx('post', `/records/${doneProgress}/transitions`, { action: 'pass' });
+    await (
+      await as(office)
+    ).htmx('post', `/records/${doneProgress}/transitions`, { action: 'confirm' });
+    await fileProgress(pending, 'completed'); // submitted, not approved: must not count as completed
+
+    const after = (await testApp.app.get(AssignmentStatsService).problemSolving()).find(
+      (row) => row.unitId === wanzhou,
+    )!;
+    const base = before.get(wanzhou)!;
+    expect({
+      assigned: after.assigned - base.assigned,
+      completed: after.completed - base.completed,
+      inProgress: after.inProgress - base.inProgress,
+      overdue: after.overdue - base.overdue,
+      awaitingFirst: after.awaitingFirst - base.awaitingFirst,
+    }).toEqual({ assigned: 3, completed: 1, inProgress: 0, overdue: 1, awaitingFirst: 1 });
+    // Jiangbei's demand-list figures are untouched by blockers.
+    const heat = (await testApp.app.get(AssignmentStatsService).demandHeat()).find(
+      (row) => row.unitId === wanzhou,
+    )!;
+    expect(heat.assigned).toBe(0);
   });
 });

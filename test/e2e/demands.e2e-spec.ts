@@ -1,6 +1,7 @@
+import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, type TestUser } from '../helpers/users.factory.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
 describe('Reform demands (改革需求): filing, review, ledger (HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;
@@ -213,5 +214,36 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     const created = await (await as(clerk)).post('/demands', validForm({ title: '草稿需求' }));
     const id = String(created.headers.location).split('/').pop()!;
     expect((await (await as(otherClerk)).post(`/demands/${id}`, validForm())).status).toBe(404);
+  });
+
+  it('should count only approved demands in 改革需求热力榜', async () => {
+    const wanzhouClerk = await createUser(testApp.dataSource, {
+      unitCode: 'wanzhou',
+      roles: ['entry'],
+    });
+    const wanzhouReviewer = await createUser(testApp.dataSource, {
+      unitCode: 'wanzhou',
+      roles: ['reviewer'],
+    });
+    const file = async (title: string, submit: boolean) => {
+      const response = await (
+        await as(wanzhouClerk)
+      ).post('/demands', validForm({ title, submit: submit ? '1' : '0' }));
+      return String(response.headers.location).split('/').pop()!;
+    };
+    const approved = await file('万州需求（已通过）', true);
+    await (
+      await as(wanzhouReviewer)
+    ).htmx('post', `/records/${approved}/transitions`, { action: 'pass' });
+    await (
+      await as(office)
+    ).htmx('post', `/records/${approved}/transitions`, { action: 'confirm' });
+    await file('万州需求（审核中）', true);
+    await file('万州需求（草稿）', false);
+    const wanzhou = await unitIdByCode(testApp.dataSource, 'wanzhou');
+    const heat = (await testApp.app.get(AssignmentStatsService).demandHeat()).find(
+      (row) => row.unitId === wanzhou,
+    )!;
+    expect(heat.demandsApproved).toBe(1);
   });
 });
