@@ -246,16 +246,30 @@ export class DemandsService {
       params.push(value);
       conditions.push(sql.replace('?', `$${params.length}`));
     };
-    if (filter.unitId) {add('d.unit_id = ?', filter.unitId);}
-    if (filter.channelId) {add('d.channel_id = ?', filter.channelId);}
-    if (filter.domainId) {add('d.domain_id = ?', filter.domainId);}
-    if (filter.trackId) {add('d.track_id = ?', filter.trackId);}
-    if (filter.state) {add('wi.state = ?', filter.state);}
-    if (filter.from)
-      {add(`wi.updated_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);}
-    if (filter.to)
-      {add(`wi.updated_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);}
-    if (filter.q) {add('d.title ILIKE ?', `%${filter.q}%`);}
+    if (filter.unitId) {
+      add('d.unit_id = ?', filter.unitId);
+    }
+    if (filter.channelId) {
+      add('d.channel_id = ?', filter.channelId);
+    }
+    if (filter.domainId) {
+      add('d.domain_id = ?', filter.domainId);
+    }
+    if (filter.trackId) {
+      add('d.track_id = ?', filter.trackId);
+    }
+    if (filter.state) {
+      add('wi.state = ?', filter.state);
+    }
+    if (filter.from) {
+      add(`wi.updated_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);
+    }
+    if (filter.to) {
+      add(`wi.updated_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);
+    }
+    if (filter.q) {
+      add('d.title ILIKE ?', `%${filter.q}%`);
+    }
     return { where: conditions.join(' AND '), params };
   }
 }
