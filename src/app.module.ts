@@ -13,6 +13,7 @@ import { HomeModule } from './home/home.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { DemandsModule } from './demands/demands.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         AdminModule,
         DemandsModule,
         AssignmentsModule,
+        DemoModule,
         ...(options.extraImports ?? []),
       ],
       providers: [

@@ -5,6 +5,8 @@ import type { DynamicModule, LogLevel } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { configureApp } from './configure-app.js';
+import { DatabaseSeeder } from './database/database-seeder.js';
+import { DemoRecordsSeeder } from './demo/demo-records.seeder.js';
 
 /** Builds the whole app (modules, plugins, hooks) ready to listen: used by main.ts and the tests. */
 export async function createApp(
@@ -21,5 +23,9 @@ export async function createApp(
   await configureApp(app);
   app.enableShutdownHooks();
   await app.init();
+  await app.get(DatabaseSeeder).seed();
+  if (config.seedDemo) {
+    await app.get(DemoRecordsSeeder).seed();
+  }
   return app;
 }

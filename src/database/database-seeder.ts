@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -8,16 +8,19 @@ import { seedReferenceData } from './seed/seed-reference-data.js';
 /** An arbitrary constant: the advisory lock that keeps two instances from seeding at once. */
 const SEED_LOCK = 720_301;
 
-/** On the first start of an empty database: the reference data, then (unless disabled) the demo data. */
+/**
+ * On the first start of an empty database: the reference data, then (unless disabled) the demo
+ * users. Called by createApp after the migrations ran.
+ */
 @Injectable()
-export class DatabaseSeeder implements OnApplicationBootstrap {
+export class DatabaseSeeder {
   constructor(
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async seed(): Promise<void> {
     const demoHash = this.config.seedDemo ? await this.hasher.hash(DEMO_PASSWORD) : undefined;
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
@@ -33,7 +36,7 @@ export class DatabaseSeeder implements OnApplicationBootstrap {
       );
       if (demoHash && users === 0) {
         await seedDemoData(manager, demoHash);
-        console.log('Demo data loaded.');
+        console.log('Demo users loaded.');
       }
     });
   }

@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AssignmentsService } from '../assignments/assignments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import type { RoleCode } from '../auth/roles.js';
+import { DemandsService } from '../demands/demands.service.js';
+import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+
+/**
+ * Demo records in every workflow state, filed through the same services the pages use, so a
+ * newcomer sees inboxes, returned records and ledgers with content. Runs once, on a database
+ * whose demo users exist and that has no demand yet.
+ */
+@Injectable()
+export class DemoRecordsSeeder {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly demands: DemandsService,
+    private readonly assignments: AssignmentsService,
+    private readonly workflow: WorkflowService,
+  ) {}
+
+  private async user(mobile: string): Promise<AuthUser> {
+    const rows: {
+      id: string;
+      name: string;
+      mobile: string;
+      roles: RoleCode[];
+      unit_id: number;
+      unit_name: string;
+      unit_kind: UnitKind;
+      capabilities: UnitCapability[];
+    }[] = await this.dataSource.query(
+      `SELECT u.id, u.name, u.mobile, u.roles, un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities
+         FROM users u JOIN units un ON un.id = u.unit_id WHERE u.mobile = $1`,
+      [mobile],
+    );
+    const row = rows[0];
+    return {
+      id: row.id,
+      name: row.name,
+      mobile: row.mobile,
+      roles: row.roles,
+      unitId: row.unit_id,
+      unitName: row.unit_name,
+      unitKind: row.unit_kind,
+      unitCapabilities: row.capabilities,
+      mustChangePassword: false,
+    };
+  }
+
+  private async dictionaryId(kind: string, code: string): Promise<number> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
+      [kind, code],
+    );
+    return rows[0].id;
+  }
+
+  private async unitId(code: string): Promise<number> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM units WHERE code = $1`,
+      [code],
+    );
+    return rows[0].id;
+  }
+
+  async seed(): Promise<void> {
+    const ready: { users: number; demands: number }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM users WHERE mobile = '19900000001') AS users, (SELECT count(*)::int FROM demands) AS demands`,
+    );
+    if (ready[0].users === 0 || ready[0].demands > 0) {
+      return;
+    }
+    const [yuzhongClerk, yuzhongReviewer, jiangbeiClerk, jiangbeiReviewer, wanzhouClerk, office] =
+      await Promise.all(
+        [
+          '19900000001',
+          '19900000002',
+          '19900000003',
+          '19900000004',
+          '19900000005',
+          '19900000031',
+        ].map((mobile) => this.user(mobile)),
+      );
+    const channel = (code: string) => this.dictionaryId('demand_channel', code);
+    const economy = await this.dictionaryId('domain', 'economy');
+    const society = await this.dictionaryId('domain', 'society');
+    const businessEnvironment = await this.dictionaryId('track', 'business_environment');
+    const grassroots = await this.dictionaryId('track', 'grassroots');
+    const incomplete = await this.dictionaryId('reject_reason', 'incomplete');
+
+    const demand = async (
+      clerk: AuthUser,
+      title: string,
+      description: string,
+      channelCode: string,
+      domainId: number,
+      trackId: number,
+      submit: boolean,
+    ) =>
+      this.demands.create(
+        {
+          title,
+          description,
+          channelId: await channel(channelCode),
+          domainId,
+          trackId,
+          attachments: [],
+          submit,
+        },
+        clerk,
+      );
+    const act = (
+      id: string,
+      user: AuthUser,
+      action: 'pass' | 'confirm' | 'reject',
+      detail?: string,
+    ) =>
+      this.workflow.transition(
+        id,
+        { action, reasonId: action === 'reject' ? incomplete : undefined, detail },
+        user,
+      );
+
+    // 渝中区: approved, at the reviewer, returned, draft. 江北区: waiting for the office.
+    const approved = await demand(
+      yuzhongClerk,
+      '建立“一件事一次办”集成服务机制',
+      '群众企业基层有期盼：企业开办、不动产登记等事项需多部门往返。拟推动跨部门业务流程再造，建立一件事一次办集成服务机制。',
+      'public_expectation',
+      economy,
+      businessEnvironment,
+      true,
+    );
+    await act(approved, yuzhongReviewer, 'pass');
+    await act(approved, office, 'confirm');
+    await demand(
+      yuzhongClerk,
+      '探索建立社区治理积分制度',
+      '先进省市有经验：浙江等地推行社区治理积分制，激发居民参与。拟在渝中区试点社区治理积分制度。',
+      'advanced_experience',
+      society,
+      grassroots,
+      true,
+    );
+    const returned = await demand(
+      yuzhongClerk,
+      '健全老旧小区改造长效管理体系',
+      '重庆发展有堵点：老旧小区改造后管理主体缺位。',
+      'chongqing_bottleneck',
+      society,
+      grassroots,
+      true,
+    );
+    await act(
+      returned,
+      yuzhongReviewer,
+      'reject',
+      '请按“来源渠道+具体问题+改革举措”的结构补充改革举措。',
+    );
+    await demand(
+      yuzhongClerk,
+      '开展数据要素市场化配置改革',
+      '党中央国务院有部署：（草稿，待补充）',
+      'central_deployment',
+      economy,
+      businessEnvironment,
+      false,
+    );
+    const atOffice = await demand(
+      jiangbeiClerk,
+      '深化“放管服”改革优化营商环境',
+      '党中央国务院有部署：持续优化营商环境。拟推行涉企事项“免申即享”。',
+      'central_deployment',
+      economy,
+      businessEnvironment,
+      true,
+    );
+    await act(atOffice, jiangbeiReviewer, 'pass');
+
+    // A blocker for 渝中区 and 江北区: 渝中区 completed it, 江北区's feedback waits for its reviewer.
+    const blocker = await this.assignments.create(
+      'blocker',
+      {
+        title: '工程建设项目审批环节多、时限长',
+        description: '工程建设项目审批涉及部门多，串联审批导致时限长，企业反映强烈。',
+        deadline: '2026-12-31',
+        unitIds: [await this.unitId('yuzhong'), await this.unitId('jiangbei')],
+      },
+      office,
+    );
+    const taskOf = async (assignmentId: string, unitCode: string) =>
+      (
+        await this.dataSource.query<{ id: string }[]>(
+          `SELECT id FROM assignment_tasks WHERE assignment_id = $1 AND unit_id = $2`,
+          [assignmentId, await this.unitId(unitCode)],
+        )
+      )[0].id;
+    const done = await this.assignments.saveProgress(
+      await taskOf(blocker, 'yuzhong'),
+      {
+        status: 'completed',
+        workDone: '1.推行并联审批，审批时限压缩40%。\n2.上线工程建设项目审批管理系统。',
+        problems: '无',
+        evidence: [],
+        submit: true,
+      },
+      yuzhongClerk,
+    );
+    await act(done, yuzhongReviewer, 'pass');
+    await act(done, office, 'confirm');
+    await this.assignments.saveProgress(
+      await taskOf(blocker, 'jiangbei'),
+      {
+        status: 'in_progress',
+        workDone: '1.梳理审批事项清单。',
+        problems: '部门数据尚未打通。',
+        evidence: [],
+        submit: true,
+      },
+      jiangbeiClerk,
+    );
+
+    // A demand-list item for 万州区 whose deadline has passed with no feedback (已逾期).
+    await this.assignments.create(
+      'demand_list',
+      {
+        title: '推进科技人才评价改革',
+        description: '按照创新活动类型，构建以创新价值、能力、贡献为导向的科技人才评价体系。',
+        deadline: '2026-06-30',
+        unitIds: [wanzhouClerk.unitId],
+      },
+      office,
+    );
+    console.log('Demo records loaded (demands, a blocker, a demand-list item in every state).');
+  }
+}
