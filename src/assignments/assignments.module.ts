@@ -5,6 +5,7 @@ import { ASSIGNMENT_PROFILES } from './assignment-kinds.js';
 import { assignmentsOfficeController } from './assignments-office.controller.js';
 import { AssignmentStatsService } from './assignment-stats.service.js';
 import { AssignmentsService } from './assignments.service.js';
+import { DemandListImportController } from './demand-list-import.controller.js';
 import { TasksController } from './tasks.controller.js';
 
 /**
@@ -13,6 +14,7 @@ import { TasksController } from './tasks.controller.js';
  */
 @Module({
   controllers: [
+    DemandListImportController,
     assignmentsOfficeController('demand_list'),
     assignmentsOfficeController('blocker'),
     TasksController,

@@ -14,6 +14,12 @@ import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
+import {
+  annotateErrors,
+  buildImportTemplate,
+  parseDemandListWorkbook,
+  type ImportError,
+} from './demand-list-import.js';
 import type { CreateAssignmentDto } from './dto/create-assignment.dto.js';
 import type { TaskProgressDto } from './dto/task-progress.dto.js';
 import { dueCutoffs, TASK_STATUS_LABELS, type TaskStatus } from './task-due-rules.js';
@@ -183,6 +189,69 @@ export class AssignmentsService {
     return id;
   }
 
+  /**
+   * Imports a filled demand-list template: every row becomes an assignment, all in one
+   * transaction; any bad row imports nothing and yields an annotated copy of the file.
+   */
+  async importDemandList(
+    content: Buffer,
+    user: AuthUser,
+    ip?: string,
+  ): Promise<{ created: number } | { errors: ImportError[]; errorFileId?: string }> {
+    const units: { id: number; name: string }[] = await this.dataSource.query(
+      `SELECT id, name FROM units WHERE active AND kind IN ('district', 'department')`,
+    );
+    const domains = await this.dictionaries.activeOptions('domain');
+    const { items, errors } = await parseDemandListWorkbook(content, {
+      unitIdsByName: new Map(units.map((unit) => [unit.name, unit.id])),
+      domainIdsByLabel: new Map(domains.map((domain) => [domain.label, domain.id])),
+    });
+    if (errors.length > 0) {
+      const readable = errors.every((error) => error.row >= 2 || error.row === 1);
+      const errorFile = readable
+        ? await this.attachments.store(
+            {
+              fileName: '需求清单导入-错误说明.xlsx',
+              content: await annotateErrors(content, errors),
+              truncated: false,
+            },
+            'import_errors',
+            user,
+          )
+        : undefined;
+      return { errors, errorFileId: errorFile?.id };
+    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const item of items) {
+        await this.createIn(
+          manager,
+          'demand_list',
+          {
+            title: item.title,
+            description: item.description,
+            domainId: item.domainId,
+            deadline: item.deadline,
+            unitIds: item.unitIds,
+          },
+          user,
+          ip,
+        );
+      }
+    });
+    return { created: items.length };
+  }
+
+  async importTemplate(): Promise<Buffer> {
+    const units: { name: string }[] = await this.dataSource.query(
+      `SELECT name FROM units WHERE active AND kind IN ('district', 'department') ORDER BY sort_order`,
+    );
+    const domains = await this.dictionaries.activeOptions('domain');
+    return buildImportTemplate(
+      units.map((unit) => unit.name),
+      domains.map((domain) => domain.label),
+    );
+  }
+
   /** The office's list of assigned items with per-item counts of tasks done and overdue. */
   async listAssignments(kind: AssignmentKind, filter: { q?: string; page: number }) {
     const { today } = dueCutoffs(this.clock.now());
@@ -221,6 +290,9 @@ export class AssignmentsService {
   }
 
   async assignmentDetail(kind: AssignmentKind, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) {
+      throw new NotFoundException();
+    }
     const rows: {
       id: string;
       title: string;
@@ -234,7 +306,7 @@ export class AssignmentsService {
           WHERE a.id = $1 AND a.kind = $2`,
       [id, kind],
     );
-    if (!rows[0] || !/^[0-9a-f-]{36}$/i.test(id)) {
+    if (!rows[0]) {
       throw new NotFoundException();
     }
     const tasks = await this.queryTasks('t.assignment_id = $3', [id], { page: 1 }, 500);
