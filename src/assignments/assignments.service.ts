@@ -28,13 +28,29 @@ export interface TaskFilter {
   status?: TaskStatus | 'none';
   overdue?: boolean;
   quarterlyDue?: boolean;
+  unitId?: number;
+  domainId?: number;
+  deadlineFrom?: string;
+  deadlineTo?: string;
+  q?: string;
+  sort?: TaskSort;
   page: number;
 }
 
-/** Columns computing a task's flags in SQL with the cut-offs of task-due-rules.ts ($today, $quarterStart). */
-const FLAG_COLUMNS = (today: string, quarterStart: string) => `
-  (t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < ${today}::date) AS overdue,
-  (t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < ${quarterStart}::timestamptz) AS quarterly_due`;
+/**
+ * The due rules of task-due-rules.ts in SQL, over `t` (assignment_tasks) and `a` (assignments),
+ * with $1 = today (China date) and $2 = the start of the current quarter.
+ */
+const OVERDUE_SQL = `(t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $1::date)`;
+const QUARTERLY_DUE_SQL = `(t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < $2::timestamptz)`;
+
+export const TASK_SORTS = {
+  deadline: 'a.deadline, u.sort_order, t.id',
+  unit: 'u.sort_order, a.deadline, t.id',
+  status: `coalesce(t.latest_status, 'awaiting') DESC, a.deadline, t.id`,
+  approved: 't.latest_approved_at DESC NULLS LAST, t.id',
+} as const;
+export type TaskSort = keyof typeof TASK_SORTS;
 
 export interface TaskRecord {
   id: string;
@@ -55,6 +71,7 @@ export interface TaskRow {
   deadline: string;
   unitId: number;
   unitName: string;
+  domain: string | null;
   statusLabel: string;
   latestStatus: TaskStatus | null;
   latestApprovedAt: Date | null;
@@ -69,6 +86,7 @@ interface TaskSqlRow {
   deadline: string;
   unit_id: number;
   unit_name: string;
+  domain?: string | null;
   latest_status: TaskStatus | null;
   latest_approved_at: Date | null;
   overdue: boolean;
@@ -84,6 +102,7 @@ function toTaskRow(row: TaskSqlRow): TaskRow {
     deadline: row.deadline,
     unitId: row.unit_id,
     unitName: row.unit_name,
+    domain: row.domain ?? null,
     latestStatus: row.latest_status,
     statusLabel: row.latest_status ? TASK_STATUS_LABELS[row.latest_status] : '未反馈',
     latestApprovedAt: row.latest_approved_at,
@@ -119,6 +138,11 @@ export class AssignmentsService {
       districts: rows.filter((row) => row.kind === 'district'),
       departments: rows.filter((row) => row.kind === 'department'),
     };
+  }
+
+  async assignableUnitList(): Promise<{ id: number; name: string }[]> {
+    const { districts, departments } = await this.assignableUnits();
+    return [...districts, ...departments];
   }
 
   /** The office assigns an item to units: one task per unit, their clerks are notified. */
@@ -275,7 +299,7 @@ export class AssignmentsService {
       `SELECT a.id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain,
               count(t.id)::int AS tasks,
               count(t.id) FILTER (WHERE t.latest_status = 'completed')::int AS completed,
-              count(t.id) FILTER (WHERE t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $2::date)::int AS overdue,
+              count(t.id) FILTER (WHERE ${OVERDUE_SQL.replace('$1', '$2')})::int AS overdue,
               count(*) OVER ()::int AS total
          FROM assignments a
          LEFT JOIN dictionary_items d ON d.id = a.domain_id
@@ -313,9 +337,19 @@ export class AssignmentsService {
     return { assignment: rows[0], tasks: tasks.rows };
   }
 
-  /** The tasks of the user's unit (a unit's own to-do list), with their flags. */
-  async unitTasks(kind: AssignmentKind, user: AuthUser, filter: TaskFilter) {
-    return this.queryTasks('t.unit_id = $3 AND a.kind = $4', [user.unitId, kind], filter);
+  /**
+   * 需求清单 / 堵点卡点 ledger: office, leaders and admins read every unit's tasks, a unit its own.
+   * A task's status comes from approved progress only.
+   */
+  async taskLedger(
+    kind: AssignmentKind,
+    user: AuthUser,
+    filter: TaskFilter,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ) {
+    return hasRole(user, 'office', 'leader', 'admin')
+      ? this.queryTasks('a.kind = $3', [kind], filter, pageSize)
+      : this.queryTasks('a.kind = $3 AND t.unit_id = $4', [kind, user.unitId], filter, pageSize);
   }
 
   private async queryTasks(
@@ -326,33 +360,49 @@ export class AssignmentsService {
   ) {
     const { today, quarterStart } = dueCutoffs(this.clock.now());
     const params: unknown[] = [today, quarterStart, ...conditionParams];
-    const extra: string[] = [];
+    const conditions = [condition];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
     if (filter.status === 'none') {
-      extra.push('t.latest_status IS NULL');
+      conditions.push('t.latest_status IS NULL');
     } else if (filter.status) {
-      params.push(filter.status);
-      extra.push(`t.latest_status = $${params.length}`);
+      add('t.latest_status = ?', filter.status);
     }
     if (filter.overdue) {
-      extra.push(
-        `t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $1::date`,
-      );
+      conditions.push(OVERDUE_SQL);
     }
     if (filter.quarterlyDue) {
-      extra.push(
-        `t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < $2::timestamptz`,
-      );
+      conditions.push(QUARTERLY_DUE_SQL);
+    }
+    if (filter.unitId) {
+      add('t.unit_id = ?', filter.unitId);
+    }
+    if (filter.domainId) {
+      add('a.domain_id = ?', filter.domainId);
+    }
+    if (filter.deadlineFrom) {
+      add('a.deadline >= ?::date', filter.deadlineFrom);
+    }
+    if (filter.deadlineTo) {
+      add('a.deadline <= ?::date', filter.deadlineTo);
+    }
+    if (filter.q) {
+      add('a.title ILIKE ?', `%${filter.q}%`);
     }
     params.push(pageSize, (filter.page - 1) * pageSize);
     const rows: TaskSqlRow[] = await this.dataSource.query(
       `SELECT t.id, t.assignment_id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
-              t.latest_status, t.latest_approved_at, ${FLAG_COLUMNS('$1', '$2')},
+              d.label AS domain, t.latest_status, t.latest_approved_at,
+              ${OVERDUE_SQL} AS overdue, ${QUARTERLY_DUE_SQL} AS quarterly_due,
               count(*) OVER ()::int AS total
          FROM assignment_tasks t
          JOIN assignments a ON a.id = t.assignment_id
          JOIN units u ON u.id = t.unit_id
-        WHERE ${[condition, ...extra].join(' AND ')}
-        ORDER BY a.deadline, u.sort_order, t.id
+         LEFT JOIN dictionary_items d ON d.id = a.domain_id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY ${TASK_SORTS[filter.sort ?? 'deadline']}
         LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );

@@ -40,12 +40,10 @@ export class DemandListImportController {
     @Res() reply: FastifyReply,
   ) {
     const refuse = (message: string) =>
-      reply
-        .code(422)
-        .view('assignments/import.hbs', {
-          title: '导入需求清单',
-          errors: [{ row: '', column: '', message }],
-        });
+      reply.code(422).view('assignments/import.hbs', {
+        title: '导入需求清单',
+        errors: [{ row: '', column: '', message }],
+      });
     if (!request.isMultipart()) {
       return refuse('请选择填写好的模板文件');
     }

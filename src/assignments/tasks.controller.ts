@@ -29,11 +29,56 @@ import {
   isTaskStatus,
   type AssignmentKind,
 } from './assignment-kinds.js';
-import { AssignmentsService, type TaskFilter } from './assignments.service.js';
+import {
+  AssignmentsService,
+  TASK_SORTS,
+  type TaskFilter,
+  type TaskSort,
+} from './assignments.service.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { parseChinaDate } from '../common/time/china-time.js';
+import { hasRole } from '../auth/auth-context.js';
 import { TaskProgressDto } from './dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from './task-due-rules.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
+const SORT_OPTIONS: { value: TaskSort; label: string }[] = [
+  { value: 'deadline', label: '按反馈时限' },
+  { value: 'unit', label: '按承办单位' },
+  { value: 'status', label: '按推进状态' },
+  { value: 'approved', label: '按最近审核通过' },
+];
+
+const positiveInt = (value: unknown): number | undefined => {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+};
+
+export function parseKind(value: unknown): AssignmentKind {
+  return (ASSIGNMENT_KINDS as readonly unknown[]).includes(value)
+    ? (value as AssignmentKind)
+    : 'demand_list';
+}
+
+export function parseTaskFilter(query: Record<string, string>): TaskFilter {
+  const rawStatus: unknown = query.status;
+  const rawSort: unknown = query.sort;
+  return {
+    status: isTaskStatus(rawStatus) ? rawStatus : rawStatus === 'none' ? 'none' : undefined,
+    overdue: query.overdue === '1',
+    quarterlyDue: query.quarterlyDue === '1',
+    unitId: positiveInt(query.unit),
+    domainId: positiveInt(query.domain),
+    deadlineFrom: parseChinaDate(query.from),
+    deadlineTo: parseChinaDate(query.to),
+    q: query.q?.trim().slice(0, 100) || undefined,
+    sort:
+      typeof rawSort === 'string' && Object.hasOwn(TASK_SORTS, rawSort)
+        ? (rawSort as TaskSort)
+        : undefined,
+    page: parsePage(query.page),
+  };
+}
 
 /** A unit's assigned tasks (需求清单任务, 堵点卡点) and their progress filings. */
 @Controller()
@@ -42,45 +87,39 @@ export class TasksController {
     private readonly assignments: AssignmentsService,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
+    private readonly dictionaries: DictionariesService,
   ) {}
 
+  /**
+   * 需求清单 / 堵点卡点 台账: a unit sees its own tasks, the office and leaders every unit's, with
+   * filters, sorting and paging; the Excel download takes the same filters.
+   */
   @Get('tasks')
-  @Roles('entry', 'reviewer', 'leader')
+  @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
   async index(
     @Query() query: Record<string, string>,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const kind: AssignmentKind = (ASSIGNMENT_KINDS as readonly string[]).includes(query.kind)
-      ? (query.kind as AssignmentKind)
-      : 'demand_list';
-    const page = parsePage(query.page);
-    const rawStatus: unknown = query.status;
-    const status: TaskFilter['status'] = isTaskStatus(rawStatus)
-      ? rawStatus
-      : rawStatus === 'none'
-        ? 'none'
-        : undefined;
-    const filter = {
-      status,
-      overdue: query.overdue === '1',
-      quarterlyDue: query.quarterlyDue === '1',
-      page,
-    };
-    const { rows, total } = await this.assignments.unitTasks(kind, user, filter);
+    const kind = parseKind(query.kind);
+    const filter = parseTaskFilter(query);
+    const { rows, total } = await this.assignments.taskLedger(kind, user, filter);
+    const seesAllUnits = hasRole(user, 'office', 'leader', 'admin');
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
     return reply.view('assignments/tasks-index.hbs', {
-      title: ASSIGNMENT_PROFILES[kind].label,
+      title: `${ASSIGNMENT_PROFILES[kind].label}台账`,
       profile: ASSIGNMENT_PROFILES[kind],
       rows,
       total,
-      filters: {
-        kind,
-        status: status ?? '',
-        overdue: filter.overdue,
-        quarterlyDue: filter.quarterlyDue,
-      },
+      filters: { ...filter, kind, status: filter.status ?? '', sort: filter.sort ?? 'deadline' },
       statusOptions: STATUS_OPTIONS,
-      pagination: buildPagination('/tasks', query, page, total),
+      sortOptions: SORT_OPTIONS,
+      units: seesAllUnits ? await this.assignments.assignableUnitList() : [],
+      domains: await this.dictionaries.activeOptions('domain'),
+      exportHref: `/tasks/export?${exportQuery}`,
+      pagination: buildPagination('/tasks', query, filter.page, total),
     });
   }
 

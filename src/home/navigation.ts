@@ -35,14 +35,14 @@ export const NAVIGATION: readonly NavSection[] = [
     label: '改革需求管理',
     items: [
       { label: '改革需求台账', href: '/demands', roles: BUSINESS },
-      { label: '需求清单任务', href: '/tasks?kind=demand_list', roles: ['entry', 'reviewer'] },
+      { label: '需求清单台账', href: '/tasks?kind=demand_list', roles: BUSINESS },
       { label: '需求清单交办', href: '/demand-list', roles: ['office', 'leader'] },
     ],
   },
   {
     label: '堵点卡点管理',
     items: [
-      { label: '堵点卡点任务', href: '/tasks?kind=blocker', roles: ['entry', 'reviewer'] },
+      { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },
       { label: '堵点卡点交办', href: '/blockers', roles: ['office', 'leader'] },
     ],
   },

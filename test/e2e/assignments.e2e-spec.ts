@@ -288,4 +288,35 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     )!;
     expect(heat.assigned).toBe(0);
   });
+
+  it('should show the office every unit in the ledger and a unit only its own, with filters', async () => {
+    const id = await assign('/blockers', '台账筛选用堵点', '2027-01-31', [yuzhong, jiangbei]);
+    const yuzhongTask = await taskOf(id, yuzhong);
+    const jiangbeiTask = await taskOf(id, jiangbei);
+    const officeLedger = (await (await as(office)).agent.get('/tasks?kind=blocker&q=台账筛选'))
+      .text;
+    expect(officeLedger).toContain(`id="task-${yuzhongTask}"`);
+    expect(officeLedger).toContain(`id="task-${jiangbeiTask}"`);
+    const byUnit = (
+      await (await as(office)).agent.get(`/tasks?kind=blocker&q=台账筛选&unit=${jiangbei}`)
+    ).text;
+    expect(byUnit).not.toContain(`id="task-${yuzhongTask}"`);
+    expect(byUnit).toContain(`id="task-${jiangbeiTask}"`);
+    const unitLedger = (await (await as(clerk)).agent.get('/tasks?kind=blocker&q=台账筛选')).text;
+    expect(unitLedger).toContain(`id="task-${yuzhongTask}"`);
+    expect(unitLedger).not.toContain(`id="task-${jiangbeiTask}"`);
+    // A unit filter cannot widen a unit's scope.
+    const widened = (
+      await (await as(clerk)).agent.get(`/tasks?kind=blocker&q=台账筛选&unit=${jiangbei}`)
+    ).text;
+    expect(widened).not.toContain(`id="task-${jiangbeiTask}"`);
+    const outOfRange = (
+      await (await as(office)).agent.get('/tasks?kind=blocker&q=台账筛选&from=2027-02-01')
+    ).text;
+    expect(outOfRange).toContain('没有符合条件的任务');
+    // The demand list is a separate ledger.
+    expect(
+      (await (await as(office)).agent.get('/tasks?kind=demand_list&q=台账筛选')).text,
+    ).toContain('没有符合条件的任务');
+  });
 });
