@@ -28,6 +28,7 @@ export interface DemandLedgerFilter {
 export interface DemandRow {
   id: string;
   title: string;
+  description: string;
   unitName: string;
   channel: string;
   domain: string;
@@ -201,7 +202,7 @@ export class DemandsService {
       approved_at: Date | null;
       total: number;
     })[] = await this.dataSource.query(
-      `SELECT d.id, d.title, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
+      `SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
               wi.state, wi.revision, wi.updated_at, wi.approved_at, count(*) OVER ()::int AS total
          FROM demands d
          JOIN workflow_items wi ON wi.id = d.id
@@ -219,6 +220,7 @@ export class DemandsService {
       rows: rows.map((row) => ({
         id: row.id,
         title: row.title,
+        description: row.description,
         unitName: row.unit_name,
         channel: row.channel,
         domain: row.domain,

@@ -1,5 +1,6 @@
 import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
 import { Clock } from '../../src/common/time/clock.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -318,5 +319,31 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     expect(
       (await (await as(office)).agent.get('/tasks?kind=demand_list&q=台账筛选')).text,
     ).toContain('没有符合条件的任务');
+  });
+
+  it('should download the task ledger with the same filters as Excel', async () => {
+    const id = await assign('/blockers', '导出用堵点', '2027-03-31', [yuzhong, jiangbei]);
+    const response = await (
+      await as(office)
+    ).agent
+      .get(`/tasks/export?kind=blocker&q=导出用&unit=${jiangbei}`)
+      .buffer(true)
+      .parse(binaryParser);
+    expect(response.status).toBe(200);
+    const sheet = await readSheet(response.body as Buffer);
+    expect(sheet.rows[0]).toEqual([
+      '任务',
+      '承办单位',
+      '领域',
+      '反馈时限',
+      '推进状态',
+      '最近审核通过',
+      '已逾期',
+      '待季度更新',
+    ]);
+    expect(sheet.rows.slice(1)).toEqual([
+      ['导出用堵点', '江北区', null, new Date('2027-03-31T00:00:00Z'), '未反馈', null, '否', '否'],
+    ]);
+    expect(id).toBeDefined();
   });
 });

@@ -1,4 +1,5 @@
 import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -245,5 +246,83 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
       (row) => row.unitId === wanzhou,
     )!;
     expect(heat.demandsApproved).toBe(1);
+  });
+
+  it('should download exactly the filtered ledger as Excel, cell by cell, with no formula', async () => {
+    const session = await as(clerk);
+    await session.post(
+      '/demands',
+      validForm({ title: '=HYPERLINK("http://evil","点我")', description: '+1 @cmd' }),
+    );
+    await session.post(
+      '/demands',
+      validForm({
+        title: '导出用另一条',
+        channelId: String(await dictionaryId('demand_channel', 'advanced_experience')),
+      }),
+    );
+    const query = `channel=${ids.channel}&q=HYPERLINK`;
+    const page = await session.agent.get(`/demands?${query}`);
+    const pageIds = [...page.text.matchAll(/id="demand-([0-9a-f-]{36})"/g)].map(
+      (match) => match[1],
+    );
+    expect(pageIds).toHaveLength(1);
+    const response = await session.agent
+      .get(`/demands/export?${query}`)
+      .buffer(true)
+      .parse(binaryParser);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-disposition']).toContain("filename*=UTF-8''");
+    const sheet = await readSheet(response.body as Buffer);
+    expect(sheet.name).toBe('改革需求台账');
+    expect(sheet.frozenRows).toBe(1);
+    expect(sheet.hasFormula).toBe(false);
+    expect(sheet.rows[0]).toEqual([
+      '需求标题',
+      '填报单位',
+      '来源渠道',
+      '领域',
+      '跑道',
+      '需求描述',
+      '状态',
+      '版本',
+      '更新时间',
+      '审核通过时间',
+    ]);
+    expect(sheet.rows).toHaveLength(2);
+    const [
+      title,
+      unit,
+      channel,
+      domain,
+      track,
+      description,
+      state,
+      revision,
+      updatedAt,
+      approvedAt,
+    ] = sheet.rows[1];
+    expect([title, unit, channel, domain, track, description, state, revision, approvedAt]).toEqual(
+      [
+        `'=HYPERLINK("http://evil","点我")`,
+        '渝中区',
+        '群众企业基层有期盼',
+        '经济体制改革',
+        '营商环境',
+        `'+1 @cmd`,
+        '草稿',
+        1,
+        null,
+      ],
+    );
+    expect(updatedAt).toBeInstanceOf(Date);
+    // The other unit's export of the same filter holds no draft of this unit.
+    const foreign = await (
+      await as(otherClerk)
+    ).agent
+      .get(`/demands/export?${query}`)
+      .buffer(true)
+      .parse(binaryParser);
+    expect((await readSheet(foreign.body as Buffer)).rows).toHaveLength(1);
   });
 });
