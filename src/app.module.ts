@@ -14,6 +14,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { DemandsModule } from './demands/demands.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { PilotsModule } from './pilots/pilots.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         AdminModule,
         DemandsModule,
         AssignmentsModule,
+        PilotsModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

@@ -535,7 +535,7 @@ export class AssignmentsService {
     const rows: { task_id: string }[] = item
       ? await manager.query(`SELECT task_id FROM task_progress WHERE id = $1`, [progressId])
       : [];
-    if (!item || rows[0]?.task_id !== taskId || !this.workflow.canView(item, user)) {
+    if (!item || rows[0]?.task_id !== taskId || !(await this.workflow.mayView(item, user))) {
       throw new NotFoundException();
     }
     if (!this.workflow.isEditableBy(item, user)) {

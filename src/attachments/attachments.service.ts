@@ -177,7 +177,7 @@ export class AttachmentsService {
       let visible = false;
       for (const link of links) {
         const item = await this.workflow.findItem(link.item_id);
-        if (item && this.workflow.canView(item, user)) {
+        if (item && (await this.workflow.mayView(item, user))) {
           visible = true;
           break;
         }

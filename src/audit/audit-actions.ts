@@ -22,6 +22,7 @@ export const AUDIT_ACTION_LABELS = {
   audit_exported: '导出审计日志',
   workflow_transition: '流程操作',
   assignment_created: '交办任务',
+  pilot_acceptance_recorded: '登记试点验收',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

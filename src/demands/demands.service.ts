@@ -115,7 +115,7 @@ export class DemandsService {
     await this.checkReferences(form);
     await this.dataSource.transaction(async (manager) => {
       const item = await this.workflow.findItem(id, manager);
-      if (!item || item.record_type !== DEMAND_TYPE || !this.workflow.canView(item, user)) {
+      if (!item || item.record_type !== DEMAND_TYPE || !(await this.workflow.mayView(item, user))) {
         throw new NotFoundException();
       }
       if (!this.workflow.isEditableBy(item, user)) {

@@ -40,6 +40,10 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '改革试点管理',
+    items: [{ label: '改革试点台账', href: '/pilots', roles: BUSINESS }],
+  },
+  {
     label: '堵点卡点管理',
     items: [
       { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },

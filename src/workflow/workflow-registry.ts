@@ -14,6 +14,11 @@ export interface RecordTypeDefinition {
   chain: WorkflowChain;
   /** The record page of one revision. */
   link(itemId: string): string;
+  /**
+   * Units besides the owner, the acting and the competent unit that may read a submitted record
+   * (a pilot's involved districts); the engine checks them wherever a record or its files are read.
+   */
+  viewerUnitIds?(item: WorkflowItemRow): Promise<number[]>;
   /** Runs inside the approving transaction, e.g. to update a summary the module keeps. */
   onApproved?(manager: EntityManager, item: WorkflowItemRow): Promise<void>;
 }

@@ -116,16 +116,23 @@ export class WorkflowService {
   }
 
   /** The item if this user may read it; otherwise 404 (ids cannot be probed). */
-  async findVisibleItem(
-    itemId: string,
-    user: AuthUser,
-    extraUnitIds: readonly number[] = [],
-  ): Promise<WorkflowItemRow> {
+  async findVisibleItem(itemId: string, user: AuthUser): Promise<WorkflowItemRow> {
     const item = await this.findItem(itemId);
-    if (!item || !this.canView(item, user, extraUnitIds)) {
+    if (!item || !(await this.mayView(item, user))) {
       throw new WorkflowItemNotFoundException();
     }
     return item;
+  }
+
+  /** Whether the user may read this record, including the units its record type adds. */
+  async mayView(item: WorkflowItemRow, user: AuthUser): Promise<boolean> {
+    if (this.canView(item, user)) {
+      return true;
+    }
+    const extra = this.registry.get(item.record_type).viewerUnitIds;
+    return (
+      extra !== undefined && item.state !== 'draft' && this.canView(item, user, await extra(item))
+    );
   }
 
   canView(item: WorkflowItemRow, user: AuthUser, extraUnitIds: readonly number[] = []): boolean {
@@ -191,7 +198,7 @@ export class WorkflowService {
   ): Promise<WorkflowItemRow> {
     const run = async (manager: EntityManager): Promise<WorkflowItemRow> => {
       const item = await this.findItem(itemId, manager);
-      if (!item || !this.canView(item, actor)) {
+      if (!item || !(await this.mayView(item, actor))) {
         throw new WorkflowItemNotFoundException();
       }
       if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
@@ -286,7 +293,7 @@ export class WorkflowService {
     ip?: string,
   ): Promise<WorkflowItemRow> {
     const item = await this.findItem(approvedItemId, manager);
-    if (!item || !this.canView(item, actor)) {
+    if (!item || !(await this.mayView(item, actor))) {
       throw new WorkflowItemNotFoundException();
     }
     if (!mayTake(this.positionOf(item), this.chainOf(item.record_type), actor, 'revise')) {

@@ -1,0 +1,213 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
+import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import {
+  FormInvalidException,
+  formValues,
+  validateForm,
+  type FieldErrors,
+} from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
+import { PilotStreamsService } from './pilot-streams.service.js';
+
+const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
+type FormName = 'progress' | 'achievement' | 'acceptance';
+
+/** One district's stream of a pilot: progress, achievements, acceptance; and each filing's page. */
+@Controller()
+export class PilotStreamsController {
+  constructor(
+    private readonly streams: PilotStreamsService,
+    private readonly panels: WorkflowPanelBuilder,
+  ) {}
+
+  @Get('pilot-streams/:id')
+  show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return this.renderStream(reply, 200, id, user);
+  }
+
+  @Post('pilot-streams/:id/progress')
+  @Roles('entry')
+  async fileProgress(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(TaskProgressDto, body);
+    if (!form.ok) {
+      return this.renderStream(reply, 422, id, user, {
+        form: 'progress',
+        values: formValues(body),
+        errors: form.errors,
+      });
+    }
+    return this.afterSave(request, reply, id, user, 'progress', body, () =>
+      this.streams.fileProgress(id, form.data, user, request.ip),
+    );
+  }
+
+  @Post('pilot-streams/:id/achievements')
+  @Roles('entry')
+  async fileAchievement(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(PilotAchievementDto, body);
+    if (!form.ok) {
+      return this.renderStream(reply, 422, id, user, {
+        form: 'achievement',
+        values: formValues(body),
+        errors: form.errors,
+      });
+    }
+    return this.afterSave(request, reply, id, user, 'achievement', body, () =>
+      this.streams.fileAchievement(id, form.data, user, request.ip),
+    );
+  }
+
+  @Post('pilot-streams/:id/acceptance')
+  @Roles('entry')
+  async acceptance(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(PilotAcceptanceDto, body);
+    if (!form.ok) {
+      return this.renderStream(reply, 422, id, user, {
+        form: 'acceptance',
+        values: formValues(body),
+        errors: form.errors,
+      });
+    }
+    return this.afterSave(request, reply, id, user, 'acceptance', body, async () => {
+      await this.streams.recordAcceptance(id, form.data, user, request.ip);
+      return undefined;
+    });
+  }
+
+  @Get('pilot-filings/:id')
+  filing(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return this.renderFiling(reply, 200, id, user);
+  }
+
+  @Post('pilot-filings/:id')
+  @Roles('entry')
+  async updateFiling(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const page = await this.streams.filingPage(id, user);
+    const form =
+      page.kind === 'progress'
+        ? await validateForm(TaskProgressDto, body)
+        : await validateForm(PilotAchievementDto, body);
+    if (!form.ok) {
+      return this.renderFiling(reply, 422, id, user, formValues(body), form.errors);
+    }
+    try {
+      await this.streams.updateFiling(id, form.data, user, request.ip);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderFiling(reply, 422, id, user, formValues(body), error.errors);
+      }
+      throw error;
+    }
+    setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存');
+    return seeOther(request, reply, `/pilot-filings/${id}`);
+  }
+
+  private async afterSave(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    streamId: string,
+    user: AuthUser,
+    formName: FormName,
+    body: unknown,
+    save: () => Promise<string | undefined>,
+  ) {
+    try {
+      const filingId = await save();
+      setFlash(reply, 'success', formName === 'acceptance' ? '已登记验收' : '已保存');
+      return seeOther(
+        request,
+        reply,
+        filingId ? `/pilot-filings/${filingId}` : `/pilot-streams/${streamId}`,
+      );
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderStream(reply, 422, streamId, user, {
+          form: formName,
+          values: formValues(body),
+          errors: error.errors,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async renderStream(
+    reply: FastifyReply,
+    status: number,
+    id: string,
+    user: AuthUser,
+    typed: { form?: FormName; values?: Record<string, unknown>; errors?: FieldErrors } = {},
+  ) {
+    const page = await this.streams.streamPage(id, user);
+    return reply.code(status).view('pilots/stream.hbs', {
+      title: `${page.pilot.name} · ${page.stream.unit_name}`,
+      ...page,
+      openForm: typed.form,
+      values: { status: 'in_progress', ...(typed.values ?? {}) },
+      errors: typed.errors ?? {},
+      files: [],
+      statusOptions: STATUS_OPTIONS,
+    });
+  }
+
+  private async renderFiling(
+    reply: FastifyReply,
+    status: number,
+    id: string,
+    user: AuthUser,
+    values?: Record<string, unknown>,
+    errors: FieldErrors = {},
+  ) {
+    const page = await this.streams.filingPage(id, user);
+    const filing = page.filing as Record<string, unknown>;
+    const editable = page.item.state === 'draft' || page.item.state === 'returned';
+    const panel = await this.panels.build(page.item, user, editable ? { omit: ['submit'] } : {});
+    return reply.code(status).view('pilots/filing.hbs', {
+      title: page.kind === 'progress' ? '试点推进状态' : '试点成果',
+      ...page,
+      editable: editable && panel.readOnlyReason === undefined,
+      values: values ?? {
+        status: filing.status,
+        workDone: filing.work_done,
+        problems: filing.problems,
+        name: filing.name,
+        problemsSolved: filing.problems_solved,
+        effects: filing.effects,
+      },
+      errors,
+      statusOptions: STATUS_OPTIONS,
+      panel,
+    });
+  }
+}

@@ -1,0 +1,335 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import {
+  FormInvalidException,
+  formValues,
+  validateForm,
+  type FieldErrors,
+} from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import {
+  WORKFLOW_STATES,
+  WORKFLOW_STATE_LABELS,
+  type WorkflowState,
+} from '../workflow/workflow-chain.js';
+import {
+  WorkflowConflictException,
+  WorkflowActionRefusedException,
+} from '../workflow/workflow.exception.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
+import { PilotsService, type PilotLedgerFilter } from './pilots.service.js';
+
+const positiveInt = (value: unknown): number | undefined => {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+};
+
+function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
+  const state: unknown = query.state;
+  return {
+    unitId: positiveInt(query.unit),
+    competentUnitId: positiveInt(query.competent),
+    level: query.level === 'national' || query.level === 'municipal' ? query.level : undefined,
+    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
+      ? (state as WorkflowState)
+      : undefined,
+    due: query.due === '1',
+    accepted: query.accepted === '1',
+    q: query.q?.trim().slice(0, 100) || undefined,
+    page: parsePage(query.page),
+  };
+}
+
+type PilotLedgerRow = Awaited<ReturnType<PilotsService['ledger']>>['rows'][number];
+
+const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
+  { header: '试点名称', width: 36, value: (row) => row.name },
+  { header: '试点层级', width: 10, value: (row) => row.levelLabel },
+  { header: '部署文件名称', width: 36, value: (row) => row.document_title },
+  { header: '文号', width: 22, value: (row) => row.document_number },
+  { header: '部署单位', width: 18, value: (row) => row.issuer },
+  {
+    header: '部署时间',
+    width: 12,
+    kind: 'date',
+    value: (row) => new Date(`${row.deployed_on}T00:00:00+08:00`),
+  },
+  { header: '试点主管部门', width: 16, value: (row) => row.competent_unit_name },
+  { header: '涉及区县', width: 30, value: (row) => row.involved_unit_names.join('、') },
+  {
+    header: '应验收时间',
+    width: 12,
+    kind: 'date',
+    value: (row) => new Date(`${row.acceptance_due}T00:00:00+08:00`),
+  },
+  { header: '领域', width: 14, value: (row) => row.domain },
+  { header: '跑道', width: 14, value: (row) => row.track },
+  { header: '全市所有区县开展', width: 10, value: (row) => (row.citywide ? '是' : '否') },
+  { header: '创建区县', width: 12, value: (row) => row.creator_unit_name },
+  { header: '状态', width: 10, value: (row) => row.stateLabel },
+];
+
+@Controller('pilots')
+export class PilotsController {
+  constructor(
+    private readonly pilots: PilotsService,
+    private readonly panels: WorkflowPanelBuilder,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  @Get()
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parsePilotFilter(query);
+    const { rows, total } = await this.pilots.ledger(user, filter);
+    const options = await this.pilots.formOptions();
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('pilots/index.hbs', {
+      title: '改革试点台账',
+      rows,
+      total,
+      filters: { ...filter, state: filter.state ?? '', level: filter.level ?? '' },
+      ...options,
+      stateOptions: WORKFLOW_STATES.map((value) => ({
+        value,
+        label: WORKFLOW_STATE_LABELS[value],
+      })),
+      canCreate: user.roles.includes('entry') && user.unitKind === 'district',
+      exportHref: `/pilots/export?${exportQuery}`,
+      pagination: buildPagination('/pilots', query, filter.page, total),
+    });
+  }
+
+  @Get('export')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parsePilotFilter(query);
+    const rows = pagesOf(
+      (page) => this.pilots.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
+      1000,
+    );
+    await streamExcel(
+      reply,
+      `改革试点台账-${chinaDate(new Date())}.xlsx`,
+      '改革试点台账',
+      PILOT_COLUMNS,
+      rows,
+    );
+  }
+
+  @Get('new')
+  @Roles('entry')
+  newForm(@Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, { level: 'municipal' }, {});
+  }
+
+  @Post()
+  @Roles('entry')
+  async create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(PilotFormDto, body);
+    if (!form.ok) {
+      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
+    }
+    try {
+      const id = await this.pilots.create(form.data, user, request.ip);
+      setFlash(
+        reply,
+        'success',
+        form.data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿',
+      );
+      return seeOther(request, reply, `/pilots/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const page = await this.pilots.page(id, user);
+    if (page.editable) {
+      const { pilot } = page;
+      return this.renderForm(
+        reply,
+        200,
+        id,
+        {
+          name: pilot.name,
+          level: pilot.level,
+          documentTitle: pilot.document_title,
+          documentNumber: pilot.document_number,
+          issuer: pilot.issuer,
+          deployedOn: pilot.deployed_on,
+          competentUnitId: pilot.competent_unit_id,
+          involvedUnitIds: pilot.involved_unit_ids,
+          acceptanceDue: pilot.acceptance_due,
+          domainId: pilot.domain_id,
+          trackId: pilot.track_id,
+          citywide: pilot.citywide,
+          documentClassified: pilot.document_classified,
+          finished: pilot.finished,
+        },
+        {},
+        user,
+      );
+    }
+    return this.renderPage(reply, 200, id, user, {});
+  }
+
+  @Post(':id')
+  @Roles('entry')
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(PilotFormDto, body);
+    if (!form.ok) {
+      return this.renderForm(reply, 422, id, formValues(body), form.errors, user);
+    }
+    try {
+      await this.pilots.update(id, form.data, user, request.ip);
+      setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存');
+      return seeOther(request, reply, `/pilots/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, 422, id, formValues(body), error.errors, user);
+      }
+      throw error;
+    }
+  }
+
+  /** 确认分发: the competent department's clerk completes 涉及区县 and confirms. */
+  @Post(':id/confirmation')
+  @Roles('entry')
+  async confirm(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = await validateForm(PilotConfirmationDto, body);
+    if (!form.ok) {
+      return this.renderPage(reply, 422, id, user, form.errors);
+    }
+    try {
+      await this.pilots.confirm(id, form.data, user, request.ip);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderPage(reply, 422, id, user, error.errors);
+      }
+      if (
+        error instanceof WorkflowConflictException ||
+        error instanceof WorkflowActionRefusedException
+      ) {
+        setFlash(reply, 'error', error.message);
+        return seeOther(request, reply, `/pilots/${id}`);
+      }
+      throw error;
+    }
+    setFlash(reply, 'success', '已确认分发，涉及区县可更新推进状态');
+    return seeOther(request, reply, `/pilots/${id}`);
+  }
+
+  @Post(':id/revision')
+  @Roles('entry')
+  async revise(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const newId = await this.pilots.revise(id, user, request.ip);
+    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
+    return seeOther(request, reply, `/pilots/${newId}`);
+  }
+
+  private async renderPage(
+    reply: FastifyReply,
+    status: number,
+    id: string,
+    user: AuthUser,
+    errors: FieldErrors,
+  ) {
+    const page = await this.pilots.page(id, user);
+    const options = page.confirming ? await this.pilots.formOptions() : undefined;
+    return reply.code(status).view('pilots/show.hbs', {
+      title: page.pilot.name,
+      ...page,
+      errors,
+      statusLabels: TASK_STATUS_LABELS,
+      districts: options?.districts.map((district) => ({
+        ...district,
+        checked: page.pilot.involved_unit_ids.includes(district.id),
+      })),
+      panel: await this.panels.build(page.item, user, page.confirming ? { omit: ['confirm'] } : {}),
+    });
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    id: string | undefined,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    user?: AuthUser,
+  ) {
+    const options = await this.pilots.formOptions(positiveInt(values.domainId));
+    const involved = (
+      Array.isArray(values.involvedUnitIds) ? values.involvedUnitIds : [values.involvedUnitIds]
+    ).map(String);
+    const existing = id && user ? await this.pilots.page(id, user) : undefined;
+    const typedFiles =
+      values.document === undefined
+        ? undefined
+        : Array.isArray(values.document)
+          ? values.document
+          : [values.document];
+    return reply.code(status).view('pilots/form.hbs', {
+      title: id ? '修改试点项目' : '试点项目录入',
+      id,
+      values,
+      errors,
+      ...options,
+      districts: options.districts.map((district) => ({
+        ...district,
+        checked: involved.includes(String(district.id)),
+      })),
+      files: typedFiles
+        ? await this.attachments.describe(
+            typedFiles.filter((file): file is string => typeof file === 'string'),
+          )
+        : (existing?.files ?? []),
+      panel: existing
+        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
+        : undefined,
+    });
+  }
+}

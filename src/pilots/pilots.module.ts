@@ -1,0 +1,57 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CHAINS } from '../workflow/workflow-chain.js';
+import { WorkflowRegistry } from '../workflow/workflow-registry.js';
+import { PilotStreamsController } from './pilot-streams.controller.js';
+import {
+  PILOT_ACHIEVEMENT_TYPE,
+  PILOT_PROGRESS_TYPE,
+  PilotStreamsService,
+} from './pilot-streams.service.js';
+import { PilotsController } from './pilots.controller.js';
+import { PILOT_TYPE, PilotsService } from './pilots.service.js';
+
+/**
+ * 改革试点管理. Creation: own reviewer → competent department confirms and distributes.
+ * Progress and achievements: own reviewer → competent department → office.
+ */
+@Module({
+  controllers: [PilotsController, PilotStreamsController],
+  providers: [PilotsService, PilotStreamsService],
+  exports: [PilotsService, PilotStreamsService],
+})
+export class PilotsModule implements OnModuleInit {
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    private readonly pilots: PilotsService,
+    private readonly streams: PilotStreamsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      type: PILOT_TYPE,
+      label: '改革试点',
+      moduleLabel: '改革试点管理',
+      chain: CHAINS.ownReviewerThenCompetentConfirm,
+      link: (id) => `/pilots/${id}`,
+      viewerUnitIds: (item) => this.pilots.viewerUnitIds(item),
+      onApproved: (manager, item) => this.pilots.onPilotApproved(manager, item),
+    });
+    this.registry.register({
+      type: PILOT_PROGRESS_TYPE,
+      label: '试点推进状态',
+      moduleLabel: '改革试点管理',
+      chain: CHAINS.ownReviewerThenCompetentThenOffice,
+      link: (id) => `/pilot-filings/${id}`,
+      viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
+      onApproved: (manager, item) => this.streams.onProgressApproved(manager, item),
+    });
+    this.registry.register({
+      type: PILOT_ACHIEVEMENT_TYPE,
+      label: '试点成果',
+      moduleLabel: '改革试点管理',
+      chain: CHAINS.ownReviewerThenCompetentThenOffice,
+      link: (id) => `/pilot-filings/${id}`,
+      viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
+    });
+  }
+}
