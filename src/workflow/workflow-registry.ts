@@ -13,14 +13,14 @@ export interface RecordTypeDefinition {
   moduleLabel: string;
   chain: WorkflowChain;
   /** The record page of one revision. */
-  link(itemId: string): string;
+  link: (itemId: string) => string;
   /**
    * Units besides the owner, the acting and the competent unit that may read a submitted record
    * (a pilot's involved districts); the engine checks them wherever a record or its files are read.
    */
-  viewerUnitIds?(item: WorkflowItemRow): Promise<number[]>;
+  viewerUnitIds?: (item: WorkflowItemRow) => Promise<number[]>;
   /** Runs inside the approving transaction, e.g. to update a summary the module keeps. */
-  onApproved?(manager: EntityManager, item: WorkflowItemRow): Promise<void>;
+  onApproved?: (manager: EntityManager, item: WorkflowItemRow) => Promise<void>;
 }
 
 /** Record types register here when their module starts; the engine looks their chains up. */
