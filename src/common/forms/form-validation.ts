@@ -1,4 +1,5 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { UnprocessableEntityException } from '@nestjs/common';
 import { validate, type ValidationError } from 'class-validator';
 
 /** Field name → Chinese messages, as templates show them next to each field. */
@@ -34,10 +35,14 @@ export async function validateForm<T extends object>(
     : { ok: false, errors: collect(errors) };
 }
 
-/** Thrown by services for rules a DTO cannot check (a taken mobile number, a wrong old password). */
-export class FormInvalidException extends Error {
+/**
+ * Thrown by services for rules a DTO cannot check (a taken mobile number, a wrong old password).
+ * Controllers re-render the form with the errors; one that escapes still answers 422 with the
+ * messages, never a 500.
+ */
+export class FormInvalidException extends UnprocessableEntityException {
   constructor(readonly errors: FieldErrors) {
-    super('form invalid');
+    super(Object.values(errors).flat().join('；'));
   }
 
   static field(field: string, message: string): FormInvalidException {

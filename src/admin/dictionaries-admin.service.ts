@@ -1,0 +1,154 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import type { DictionaryKind } from '../dictionaries/dictionary-item.entity.js';
+import type { DictionaryItemFormDto } from './dto/user-form.dto.js';
+
+export interface AdminDictionaryRow {
+  id: number;
+  kind: DictionaryKind;
+  code: string;
+  label: string;
+  description: string | null;
+  parent_id: number | null;
+  sort_order: number;
+  active: boolean;
+}
+
+/**
+ * 字典管理: items are never deleted (old records refer to them), only deactivated. Tracks (跑道)
+ * belong to a domain (领域) and are managed on the domain page.
+ */
+@Injectable()
+export class DictionariesAdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The items of a kind; for domains each one carries its tracks. */
+  async list(kind: DictionaryKind) {
+    const rows: AdminDictionaryRow[] = await this.dataSource.query(
+      `SELECT id, kind, code, label, description, parent_id, sort_order, active FROM dictionary_items
+        WHERE kind = $1::varchar OR ($1::varchar = 'domain' AND kind = 'track') ORDER BY sort_order, id`,
+      [kind],
+    );
+    const items = rows.filter(
+      (row) => row.kind === kind && (kind !== 'affirmation_kind' || row.parent_id === null),
+    );
+    return items.map((item) => ({
+      ...item,
+      children: rows.filter((row) => row.parent_id === item.id),
+    }));
+  }
+
+  async find(id: number): Promise<AdminDictionaryRow> {
+    const rows: AdminDictionaryRow[] = await this.dataSource.query(
+      `SELECT id, kind, code, label, description, parent_id, sort_order, active FROM dictionary_items WHERE id = $1`,
+      [id],
+    );
+    if (!rows[0]) {
+      throw new NotFoundException();
+    }
+    return rows[0];
+  }
+
+  async create(
+    kind: DictionaryKind,
+    form: DictionaryItemFormDto,
+    admin: AuthUser,
+    ip?: string,
+  ): Promise<number> {
+    let parentId: number | null = null;
+    if (kind === 'track') {
+      const parents: { id: number }[] = await this.dataSource.query(
+        `SELECT id FROM dictionary_items WHERE id = $1 AND kind = 'domain'`,
+        [form.parentId ?? 0],
+      );
+      if (parents.length === 0) {
+        throw FormInvalidException.field('parentId', '请选择所属领域');
+      }
+      parentId = parents[0].id;
+    }
+    const code = form.code || `${kind}_${Date.now().toString(36)}`;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const rows: { id: number }[] = await manager.query(
+          `INSERT INTO dictionary_items (kind, code, label, description, parent_id, sort_order)
+           VALUES ($1::varchar, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(sort_order), 0) + 1 FROM dictionary_items WHERE kind = $1::varchar)))
+           RETURNING id`,
+          [kind, code, form.label, form.description || null, parentId, form.sortOrder ?? null],
+        );
+        await this.audit.record(
+          {
+            action: 'dictionary_created',
+            actor: admin,
+            ip,
+            target: { type: kind, id: rows[0].id, label: form.label },
+            detail: { code },
+          },
+          manager,
+        );
+        return rows[0].id;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw FormInvalidException.field('code', '该编码已被使用');
+      }
+      throw error;
+    }
+  }
+
+  async update(
+    id: number,
+    form: DictionaryItemFormDto,
+    admin: AuthUser,
+    ip?: string,
+  ): Promise<void> {
+    const before = await this.find(id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE dictionary_items SET label = $2, description = $3, sort_order = coalesce($4, sort_order), updated_at = now() WHERE id = $1`,
+        [id, form.label, form.description || null, form.sortOrder ?? null],
+      );
+      await this.audit.record(
+        {
+          action: 'dictionary_updated',
+          actor: admin,
+          ip,
+          target: { type: before.kind, id, label: form.label },
+          detail: { label: [before.label, form.label] },
+        },
+        manager,
+      );
+    });
+  }
+
+  async setActive(
+    id: number,
+    active: boolean,
+    admin: AuthUser,
+    ip?: string,
+  ): Promise<DictionaryKind> {
+    const item = await this.find(id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE dictionary_items SET active = $2, updated_at = now() WHERE id = $1`,
+        [id, active],
+      );
+      await this.audit.record(
+        {
+          action: 'dictionary_updated',
+          actor: admin,
+          ip,
+          target: { type: item.kind, id, label: item.label },
+          detail: { active },
+        },
+        manager,
+      );
+    });
+    return item.kind;
+  }
+}

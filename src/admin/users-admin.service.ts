@@ -1,0 +1,231 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { PasswordService } from '../auth/password.service.js';
+import { ROLE_LABELS, roleCombinationProblem, type RoleCode } from '../auth/roles.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { returningRows } from '../database/sql.js';
+import type { UserFormDto } from './dto/user-form.dto.js';
+
+export interface AdminUserRow {
+  id: string;
+  mobile: string;
+  name: string;
+  unit_id: number;
+  unit_name: string;
+  roles: RoleCode[];
+  active: boolean;
+  locked: boolean;
+  must_change_password: boolean;
+  last_login_at: Date | null;
+}
+
+/** 用户管理: accounts, roles (三员分立 enforced), password resets, deactivation and unlocking. */
+@Injectable()
+export class UsersAdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly passwords: PasswordService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(filter: { q?: string; unitId?: number; role?: RoleCode; page: number }) {
+    const params: unknown[] = [];
+    const conditions = ['true'];
+    if (filter.q) {
+      params.push(`%${filter.q}%`);
+      conditions.push(`(u.name ILIKE $${params.length} OR u.mobile LIKE $${params.length})`);
+    }
+    if (filter.unitId) {
+      params.push(filter.unitId);
+      conditions.push(`u.unit_id = $${params.length}`);
+    }
+    if (filter.role) {
+      params.push(filter.role);
+      conditions.push(`$${params.length} = ANY(u.roles)`);
+    }
+    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const rows: (AdminUserRow & { total: number })[] = await this.dataSource.query(
+      `SELECT u.id, u.mobile, u.name, u.unit_id, un.name AS unit_name, u.roles, u.active,
+              coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at,
+              count(*) OVER ()::int AS total
+         FROM users u JOIN units un ON un.id = u.unit_id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY un.sort_order, u.name, u.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map((row) => ({
+        ...row,
+        roleLabels: row.roles.map((role) => ROLE_LABELS[role]).join('、'),
+      })),
+    };
+  }
+
+  async find(id: string): Promise<AdminUserRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) {
+      throw new NotFoundException();
+    }
+    const rows: AdminUserRow[] = await this.dataSource.query(
+      `SELECT u.id, u.mobile, u.name, u.unit_id, un.name AS unit_name, u.roles, u.active,
+              coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at
+         FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1`,
+      [id],
+    );
+    if (!rows[0]) {
+      throw new NotFoundException();
+    }
+    return rows[0];
+  }
+
+  private async checkForm(form: UserFormDto): Promise<void> {
+    const errors: Record<string, string[]> = {};
+    const problem = roleCombinationProblem(form.roles);
+    if (problem) {
+      errors.roles = [problem];
+    }
+    const units: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM units WHERE id = $1 AND active`,
+      [form.unitId],
+    );
+    if (units.length === 0) {
+      errors.unitId = ['请选择有效的单位'];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+  }
+
+  /** A new account gets the initial password and must change it at the first login. */
+  async create(form: UserFormDto, admin: AuthUser, ip?: string): Promise<string> {
+    if (!form.mobile) {
+      throw FormInvalidException.field('mobile', '请填写 11 位手机号');
+    }
+    await this.checkForm(form);
+    const passwordHash = await this.hasher.hash(this.config.password.initial);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string }[] = await manager.query(
+          `INSERT INTO users (mobile, name, unit_id, roles, password_hash, must_change_password)
+           VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
+          [form.mobile, form.name, form.unitId, form.roles, passwordHash],
+        );
+        await this.audit.record(
+          {
+            action: 'user_created',
+            actor: admin,
+            ip,
+            target: { type: 'user', id: rows[0].id, label: form.name },
+            detail: { mobile: form.mobile, unitId: form.unitId, roles: form.roles },
+          },
+          manager,
+        );
+        return rows[0].id;
+      });
+    } catch (error) {
+      if ((error as { code?: string; constraint?: string }).code === '23505') {
+        throw FormInvalidException.field('mobile', '该手机号已有账号');
+      }
+      throw error;
+    }
+  }
+
+  /** Name, unit and roles; a change of unit or roles ends the user's sessions (their rights changed). */
+  async update(id: string, form: UserFormDto, admin: AuthUser, ip?: string): Promise<void> {
+    const before = await this.find(id);
+    await this.checkForm(form);
+    if (id === admin.id && !form.roles.includes('admin')) {
+      throw FormInvalidException.field('roles', '不能取消自己的系统管理员角色');
+    }
+    const rolesChanged = [...before.roles].sort().join() !== [...form.roles].sort().join();
+    const unitChanged = before.unit_id !== form.unitId;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE users SET name = $2, unit_id = $3, roles = $4, updated_at = now() WHERE id = $1`,
+        [id, form.name, form.unitId, form.roles],
+      );
+      if (rolesChanged || unitChanged) {
+        await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
+      }
+      await this.audit.record(
+        {
+          action: 'user_updated',
+          actor: admin,
+          ip,
+          target: { type: 'user', id, label: form.name },
+          detail: {
+            ...(before.name !== form.name ? { name: [before.name, form.name] } : {}),
+            ...(unitChanged ? { unitId: [before.unit_id, form.unitId] } : {}),
+            ...(rolesChanged ? { roles: [before.roles, form.roles] } : {}),
+          },
+        },
+        manager,
+      );
+    });
+  }
+
+  async resetPassword(id: string, admin: AuthUser, ip?: string): Promise<void> {
+    const user = await this.find(id);
+    await this.passwords.resetToInitial(id, admin, ip ?? '', user.name);
+  }
+
+  /** Deactivation ends every open session of the user at once. */
+  async setActive(id: string, active: boolean, admin: AuthUser, ip?: string): Promise<void> {
+    const user = await this.find(id);
+    if (!active && id === admin.id) {
+      throw new BadRequestException('不能停用自己的账号');
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [
+        id,
+        active,
+      ]);
+      if (!active) {
+        await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
+      }
+      await this.audit.record(
+        {
+          action: active ? 'user_activated' : 'user_deactivated',
+          actor: admin,
+          ip,
+          target: { type: 'user', id, label: user.name },
+        },
+        manager,
+      );
+    });
+  }
+
+  async unlock(id: string, admin: AuthUser, ip?: string): Promise<void> {
+    const user = await this.find(id);
+    await this.dataSource.transaction(async (manager) => {
+      await returningRows(
+        manager,
+        `UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 RETURNING id`,
+        [id],
+      );
+      await this.audit.record(
+        {
+          action: 'user_unlocked',
+          actor: admin,
+          ip,
+          target: { type: 'user', id, label: user.name },
+        },
+        manager,
+      );
+    });
+  }
+
+  async unitOptions(): Promise<{ id: number; name: string; kind: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, name, kind FROM units WHERE active ORDER BY sort_order`,
+    );
+  }
+}
