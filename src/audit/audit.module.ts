@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditLogController } from './audit-log.controller.js';
+import { AuditLogQueries } from './audit-log.queries.js';
 import { AuditService } from './audit.service.js';
 
-/** The audit log writer is used by every module, so it is global. */
+/** The audit log writer is used by every module, so it is global; the auditor's page reads it. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({
+  controllers: [AuditLogController],
+  providers: [AuditService, AuditLogQueries],
+  exports: [AuditService],
+})
 export class AuditModule {}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
+import { AUDIT_ACTION_LABELS, type AuditAction } from './audit-actions.js';
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  user?: string;
+  unitId?: number;
+  action?: AuditAction;
+  result?: 'success' | 'failure';
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actorName: string | null;
+  actorMobile: string | null;
+  unitName: string | null;
+  roles: string;
+  action: string;
+  actionLabel: string;
+  result: 'success' | 'failure';
+  targetLabel: string | null;
+  detail: string;
+  ip: string | null;
+}
+
+/** `{a: 1, b: [x, y]}` → `a：1；b：x → y`, for people rather than machines. */
+function readableDetail(detail: Record<string, unknown> | null): string {
+  if (!detail) {
+    return '';
+  }
+  return Object.entries(detail)
+    .map(([key, value]) => {
+      const text =
+        Array.isArray(value) && value.length === 2
+          ? `${JSON.stringify(value[0])} → ${JSON.stringify(value[1])}`
+          : typeof value === 'string'
+            ? value
+            : JSON.stringify(value);
+      return `${key}：${text}`;
+    })
+    .join('；')
+    .slice(0, 500);
+}
+
+/** The auditor's reads of the append-only log: filtered, newest first, keyset-paged for exports. */
+@Injectable()
+export class AuditLogQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private where(filter: AuditFilter, params: unknown[]): string {
+    const conditions = ['true'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (filter.from) {
+      add(`a.at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);
+    }
+    if (filter.to) {
+      add(`a.at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);
+    }
+    if (filter.user) {
+      add(
+        `(a.actor_name ILIKE ? OR a.actor_mobile LIKE ? OR a.detail->>'mobile' LIKE ?)`,
+        `%${filter.user}%`,
+      );
+    }
+    if (filter.unitId) {
+      add('a.actor_unit_id = ?', filter.unitId);
+    }
+    if (filter.action) {
+      add('a.action = ?', filter.action);
+    }
+    if (filter.result) {
+      add('a.result = ?', filter.result);
+    }
+    return conditions.join(' AND ');
+  }
+
+  private map(row: {
+    id: string;
+    at: Date;
+    actor_name: string | null;
+    actor_mobile: string | null;
+    actor_unit_name: string | null;
+    actor_roles: RoleCode[] | null;
+    action: string;
+    result: 'success' | 'failure';
+    target_label: string | null;
+    detail: Record<string, unknown> | null;
+    ip: string | null;
+  }): AuditRow {
+    return {
+      id: String(row.id),
+      at: row.at,
+      actorName: row.actor_name,
+      actorMobile: row.actor_mobile,
+      unitName: row.actor_unit_name,
+      roles: (row.actor_roles ?? []).map((role) => ROLE_LABELS[role] ?? role).join('、'),
+      action: row.action,
+      actionLabel: AUDIT_ACTION_LABELS[row.action as AuditAction] ?? row.action,
+      result: row.result,
+      targetLabel: row.target_label,
+      detail: readableDetail(row.detail),
+      ip: row.ip,
+    };
+  }
+
+  private readonly columns = `a.id, a.at, a.actor_name, a.actor_mobile, a.actor_unit_name, a.actor_roles, a.action, a.result,
+                              a.target_label, a.detail, a.ip`;
+
+  async page(
+    filter: AuditFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ rows: AuditRow[]; total: number }> {
+    const params: unknown[] = [];
+    const where = this.where(filter, params);
+    params.push(pageSize, (page - 1) * pageSize);
+    const rows: (Parameters<AuditLogQueries['map']>[0] & { total: number })[] =
+      await this.dataSource.query(
+        `SELECT ${this.columns}, count(*) OVER ()::int AS total FROM audit_log a WHERE ${where}
+        ORDER BY a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+    return { rows: rows.map((row) => this.map(row)), total: rows[0]?.total ?? 0 };
+  }
+
+  /** Every matching row, newest first, in keyset pages (id < last id): flat memory for any size. */
+  async *batches(filter: AuditFilter, batchSize = 1000): AsyncIterable<AuditRow[]> {
+    let before: string | undefined;
+    for (;;) {
+      const params: unknown[] = [];
+      const where = this.where(filter, params);
+      params.push(before ?? null, batchSize);
+      const rows: Parameters<AuditLogQueries['map']>[0][] = await this.dataSource.query(
+        `SELECT ${this.columns} FROM audit_log a WHERE ${where} AND ($${params.length - 1}::bigint IS NULL OR a.id < $${params.length - 1}::bigint)
+          ORDER BY a.id DESC LIMIT $${params.length}`,
+        params,
+      );
+      if (rows.length > 0) {
+        yield rows.map((row) => this.map(row));
+        before = String(rows[rows.length - 1].id);
+      }
+      if (rows.length < batchSize) {
+        return;
+      }
+    }
+  }
+}
