@@ -41,7 +41,10 @@ export const NAVIGATION: readonly NavSection[] = [
   },
   {
     label: '改革试点管理',
-    items: [{ label: '改革试点台账', href: '/pilots', roles: BUSINESS }],
+    items: [
+      { label: '改革试点台账', href: '/pilots', roles: BUSINESS },
+      { label: '试点成果台账', href: '/pilot-filings?kind=achievement', roles: BUSINESS },
+    ],
   },
   {
     label: '堵点卡点管理',

@@ -1,4 +1,7 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
@@ -14,7 +17,7 @@ import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
-import { PilotStreamsService } from './pilot-streams.service.js';
+import { PilotStreamsService, type FilingLedgerRow } from './pilot-streams.service.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
 type FormName = 'progress' | 'achievement' | 'acceptance';
@@ -97,6 +100,78 @@ export class PilotStreamsController {
       await this.streams.recordAcceptance(id, form.data, user, request.ip);
       return undefined;
     });
+  }
+
+  /** 试点成果台账 (kind=achievement, what the cockpit shows) and 推进状态台账 (kind=progress). */
+  @Get('pilot-filings')
+  async ledger(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = query.kind === 'progress' ? 'progress' : 'achievement';
+    const filter = {
+      unitId: Number(query.unit) || undefined,
+      q: query.q?.trim().slice(0, 100) || undefined,
+      page: parsePage(query.page),
+    };
+    const { rows, total } = await this.streams.filingsLedger(kind, user, filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('pilots/filings-index.hbs', {
+      title: kind === 'progress' ? '试点推进状态台账' : '试点成果台账',
+      kind,
+      rows,
+      total,
+      filters: filter,
+      districts: await this.streams.districtOptions(),
+      exportHref: `/pilot-filings/export?${exportQuery}`,
+      pagination: buildPagination('/pilot-filings', query, filter.page, total),
+    });
+  }
+
+  @Get('pilot-filings/export')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = query.kind === 'progress' ? 'progress' : 'achievement';
+    const filter = {
+      unitId: Number(query.unit) || undefined,
+      q: query.q?.trim().slice(0, 100) || undefined,
+    };
+    const rows = pagesOf(
+      (page) =>
+        this.streams
+          .filingsLedger(kind, user, { ...filter, page }, 1000)
+          .then((result) => result.rows),
+      1000,
+    );
+    const label = kind === 'progress' ? '试点推进状态台账' : '试点成果台账';
+    const columns: ExcelColumn<FilingLedgerRow>[] = [
+      { header: '试点名称', width: 30, value: (row) => row.pilot_name },
+      { header: '区县', width: 12, value: (row) => row.unit_name },
+      {
+        header: kind === 'progress' ? '推进状态' : '成果名称',
+        width: 24,
+        value: (row) => row.label,
+      },
+      {
+        header: kind === 'progress' ? '已开展工作' : '解决问题',
+        width: 50,
+        value: (row) => row.text1,
+      },
+      {
+        header: kind === 'progress' ? '存在问题' : '具体成效',
+        width: 50,
+        value: (row) => row.text2,
+      },
+      { header: '状态', width: 10, value: (row) => row.stateLabel },
+      { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approved_at },
+    ];
+    await streamExcel(reply, `${label}-${chinaDate(new Date())}.xlsx`, label, columns, rows);
   }
 
   @Get('pilot-filings/:id')

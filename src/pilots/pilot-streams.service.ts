@@ -28,6 +28,22 @@ export interface StreamRecord {
   latest_status: TaskStatus | null;
 }
 
+export interface FilingLedgerRow {
+  id: string;
+  pilot_name: string;
+  unit_name: string;
+  /** 推进状态 of a progress filing, 成果名称 of an achievement. */
+  label: string;
+  /** 已开展工作 / 解决问题. */
+  text1: string;
+  /** 存在问题 / 具体成效. */
+  text2: string;
+  state: WorkflowState;
+  stateLabel: string;
+  approved_at: Date | null;
+  updated_at: Date;
+}
+
 export interface DistrictPilotCounts {
   unitId: number;
   unitName: string;
@@ -53,6 +69,12 @@ export class PilotStreamsService {
     private readonly pilots: PilotsService,
     private readonly audit: AuditService,
   ) {}
+
+  async districtOptions(): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
+    );
+  }
 
   async findStream(
     streamId: string,
@@ -274,6 +296,64 @@ export class PilotStreamsService {
       stream,
       pilot,
       files: await this.attachments.listForItem(id),
+    };
+  }
+
+  /**
+   * 试点成果 / 推进状态 ledger: approved filings of the pilots the user may read (a district its
+   * own streams, also unapproved; a competent department its pilots; office and leaders all).
+   */
+  async filingsLedger(
+    kind: 'progress' | 'achievement',
+    user: AuthUser,
+    filter: { unitId?: number; q?: string; page: number },
+    pageSize = 20,
+  ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
+    const table = kind === 'progress' ? 'pilot_progress' : 'pilot_achievements';
+    const params: unknown[] = [user.unitId];
+    const seesAll = hasRole(user, 'office', 'leader', 'admin');
+    const conditions = [
+      `((s.unit_id = $1 AND (wi.state <> 'draft' OR wi.owner_unit_id = $1)) OR (wi.state = 'approved' AND (${seesAll ? 'true' : 'p.competent_unit_id = $1'})))`,
+    ];
+    if (filter.unitId) {
+      params.push(filter.unitId);
+      conditions.push(`s.unit_id = $${params.length}`);
+    }
+    if (filter.q) {
+      params.push(`%${filter.q}%`);
+      conditions.push(
+        kind === 'progress'
+          ? `p.name ILIKE $${params.length}`
+          : `(p.name ILIKE $${params.length} OR f.name ILIKE $${params.length})`,
+      );
+    }
+    params.push(pageSize, (filter.page - 1) * pageSize);
+    const detailColumns =
+      kind === 'progress'
+        ? `f.status AS label, f.work_done AS text1, f.problems AS text2`
+        : `f.name AS label, f.problems_solved AS text1, f.effects AS text2`;
+    const rows: (Omit<FilingLedgerRow, 'stateLabel'> & { total: number })[] =
+      await this.dataSource.query(
+        `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at,
+              count(*) OVER ()::int AS total
+         FROM ${table} f
+         JOIN workflow_items wi ON wi.id = f.id
+         JOIN pilot_streams s ON s.id = f.stream_id
+         JOIN units u ON u.id = s.unit_id
+         JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
+         JOIN pilots p ON p.id = pw.id
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY wi.updated_at DESC, f.id
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map(({ total: _total, ...row }) => ({
+        ...row,
+        label: kind === 'progress' ? TASK_STATUS_LABELS[row.label as TaskStatus] : row.label,
+        stateLabel: WORKFLOW_STATE_LABELS[row.state],
+      })),
     };
   }
 

@@ -176,9 +176,12 @@ export class WorkflowService {
         return `已上报，正在「${step?.label ?? '审核'}」，审核期间不能修改`;
       }
       case 'approved':
-        return item.is_current_approved
+        if (!item.is_current_approved) {
+          return '这是历史版本，仅供查看';
+        }
+        return user.roles.includes('entry') && user.unitId === item.owner_unit_id
           ? '已审核通过，如需修改请发起变更（新的版本将重新审核）'
-          : '这是历史版本，仅供查看';
+          : '已审核通过';
       case 'draft':
       case 'returned':
         return '仅本单位录入人员可以修改';

@@ -1,4 +1,5 @@
 import { PilotStreamsService } from '../../src/pilots/pilot-streams.service.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -289,5 +290,65 @@ describe('Reform pilots (改革试点): dedup, confirmation, streams, counting (
     });
     const none = counts.find((entry) => entry.unitId === units.c)!;
     expect(none).toMatchObject({ national: 0, municipal: 0, due: 0, acceptanceRate: 1 });
+  });
+
+  it('should list approved achievements in the 试点成果台账 and its Excel, not to districts outside the pilot', async () => {
+    const created = await (
+      await as(cast.clerkA)
+    ).post(
+      '/pilots',
+      pilotForm({ documentNumber: '渝府办发〔2023〕9号', name: '长江生态检察试点', submit: '1' }),
+    );
+    const pilotId = idFrom(created.headers.location);
+    await act(cast.reviewerA, pilotId, 'pass');
+    await (await as(cast.deptClerk)).post(`/pilots/${pilotId}/confirmation`, {});
+    const stream = (
+      await testApp.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM pilot_streams WHERE pilot_lineage_id = $1`,
+        [pilotId],
+      )
+    )[0].id;
+    const missing = await (
+      await as(cast.clerkA)
+    ).post(`/pilot-streams/${stream}/achievements`, { name: '', problemsSolved: '', effects: '' });
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('请填写成果名称');
+    const filed = await (
+      await as(cast.clerkA)
+    ).post(`/pilot-streams/${stream}/achievements`, {
+      name: '建立长江生态检察官制度',
+      problemsSolved: '1. 检察职能分散。',
+      effects: '=1+1 联合挂牌督办案件20余件。',
+      submit: '1',
+    });
+    const achievementId = idFrom(filed.headers.location);
+    await act(cast.reviewerA, achievementId, 'pass');
+    await act(cast.deptClerk, achievementId, 'pass');
+    expect((await act(cast.office, achievementId, 'confirm')).status).toBe(200);
+
+    expect(
+      (await (await as(cast.office)).agent.get('/pilot-filings?kind=achievement')).text,
+    ).toContain('建立长江生态检察官制度');
+    expect(
+      (await (await as(cast.clerkC)).agent.get('/pilot-filings?kind=achievement')).text,
+    ).not.toContain('建立长江生态检察官制度');
+    const excel = await (
+      await as(cast.office)
+    ).agent
+      .get('/pilot-filings/export?kind=achievement&q=长江')
+      .buffer(true)
+      .parse(binaryParser);
+    const sheet = await readSheet(excel.body as Buffer);
+    expect(sheet.hasFormula).toBe(false);
+    expect(sheet.rows.slice(1).map((row) => row.slice(0, 6))).toEqual([
+      [
+        '长江生态检察试点',
+        '沙坪坝区',
+        '建立长江生态检察官制度',
+        '1. 检察职能分散。',
+        `'=1+1 联合挂牌督办案件20余件。`,
+        '已通过',
+      ],
+    ]);
   });
 });
