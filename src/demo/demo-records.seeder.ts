@@ -6,6 +6,8 @@ import type { RoleCode } from '../auth/roles.js';
 import { DemandsService } from '../demands/demands.service.js';
 import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
+import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
+import { PilotsService } from '../pilots/pilots.service.js';
 
 /**
  * Demo records in every workflow state, filed through the same services the pages use, so a
@@ -19,6 +21,8 @@ export class DemoRecordsSeeder {
     private readonly demands: DemandsService,
     private readonly assignments: AssignmentsService,
     private readonly workflow: WorkflowService,
+    private readonly pilots: PilotsService,
+    private readonly pilotStreams: PilotStreamsService,
   ) {}
 
   private async user(mobile: string): Promise<AuthUser> {
@@ -64,6 +68,81 @@ export class DemoRecordsSeeder {
       [code],
     );
     return rows[0].id;
+  }
+
+  /** A confirmed pilot of 渝中区 that 江北区 joined, with progress; and one waiting for its department. */
+  private async seedPilots(
+    yuzhongClerk: AuthUser,
+    yuzhongReviewer: AuthUser,
+    jiangbeiClerk: AuthUser,
+    jiangbeiReviewer: AuthUser,
+    office: AuthUser,
+  ) {
+    const department = await this.user('19900000011');
+    const digital = await this.dictionaryId('domain', 'digital');
+    const pilot = (
+      name: string,
+      documentNumber: string,
+      deployedOn: string,
+      acceptanceDue: string,
+      clerk: AuthUser,
+    ) =>
+      this.pilots.create(
+        {
+          name,
+          level: 'national',
+          documentTitle: `关于开展${name}的通知`,
+          documentNumber,
+          issuer: '国家发展改革委',
+          deployedOn,
+          competentUnitId: department.unitId,
+          involvedUnitIds: [],
+          acceptanceDue,
+          domainId: digital,
+          citywide: false,
+          documentClassified: true,
+          finished: false,
+          document: [],
+          submit: true,
+        },
+        clerk,
+      );
+    const confirmed = await pilot(
+      '营商环境创新试点',
+      '发改办〔2021〕12号',
+      '2021-11-01',
+      '2026-06-30',
+      yuzhongClerk,
+    );
+    await this.workflow.transition(confirmed, { action: 'pass' }, yuzhongReviewer);
+    await this.pilots.confirm(confirmed, { involvedUnitIds: [jiangbeiClerk.unitId] }, department);
+    const streams: { id: string; unit_id: number }[] = await this.dataSource.query(
+      `SELECT id, unit_id FROM pilot_streams WHERE pilot_lineage_id = $1`,
+      [confirmed],
+    );
+    const yuzhongStream = streams.find((stream) => stream.unit_id === yuzhongClerk.unitId)!;
+    const progress = await this.pilotStreams.fileProgress(
+      yuzhongStream.id,
+      {
+        status: 'in_progress',
+        workDone: '1.推行企业开办“一网通办”，开办时间压缩至1个工作日。',
+        problems: '跨部门数据共享仍需市级统筹。',
+        evidence: [],
+        submit: true,
+      },
+      yuzhongClerk,
+    );
+    await this.workflow.transition(progress, { action: 'pass' }, yuzhongReviewer);
+    await this.workflow.transition(progress, { action: 'pass' }, department);
+    await this.workflow.transition(progress, { action: 'confirm' }, office);
+    const waiting = await pilot(
+      '数据要素流通试点',
+      '发改办〔2023〕5号',
+      '2023-05-01',
+      '2027-12-31',
+      jiangbeiClerk,
+    );
+    await this.workflow.transition(waiting, { action: 'pass' }, jiangbeiReviewer);
   }
 
   async seed(): Promise<void> {
@@ -234,6 +313,9 @@ export class DemoRecordsSeeder {
       },
       office,
     );
-    console.log('Demo records loaded (demands, a blocker, a demand-list item in every state).');
+    await this.seedPilots(yuzhongClerk, yuzhongReviewer, jiangbeiClerk, jiangbeiReviewer, office);
+    console.log(
+      'Demo records loaded (demands, pilots, a blocker, a demand-list item in every state).',
+    );
   }
 }
