@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import {
-  FormInvalidException,
-  formValues,
-  validateForm,
   type FieldErrors,
+  formValues,
+  handleForm,
+  validateForm,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -53,20 +53,16 @@ export class DictionariesAdminController {
   ) {
     const kind = parseKind(rawKind);
     const page = kind === 'track' ? 'domain' : kind;
-    const form = await validateForm(DictionaryItemFormDto, body);
-    if (!form.ok) {
-      return this.renderList(reply, 422, page, formValues(body), form.errors, kind);
-    }
-    try {
-      await this.dictionaries.create(kind, form.data, admin, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderList(reply, 422, page, formValues(body), error.errors, kind);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', `已新增${DICTIONARY_KIND_LABELS[kind]}“${form.data.label}”`);
-    return seeOther(request, reply, `/admin/dictionaries?kind=${page}`);
+    return handleForm(
+      DictionaryItemFormDto,
+      body,
+      (values, errors) => this.renderList(reply, 422, page, values, errors, kind),
+      async (data) => {
+        await this.dictionaries.create(kind, data, admin, request.ip);
+        setFlash(reply, 'success', `已新增${DICTIONARY_KIND_LABELS[kind]}“${data.label}”`);
+        return seeOther(request, reply, `/admin/dictionaries?kind=${page}`);
+      },
+    );
   }
 
   @Get(':id')

@@ -2,12 +2,7 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import {
-  FormInvalidException,
-  formValues,
-  validateForm,
-  type FieldErrors,
-} from '../common/forms/form-validation.js';
+import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -58,20 +53,16 @@ export class UnitsAdminController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(UnitFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
-    }
-    try {
-      await this.units.create(form.data, admin, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', `已新增单位${form.data.name}`);
-    return seeOther(request, reply, '/admin/units');
+    return handleForm(
+      UnitFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        await this.units.create(data, admin, request.ip);
+        setFlash(reply, 'success', `已新增单位${data.name}`);
+        return seeOther(request, reply, '/admin/units');
+      },
+    );
   }
 
   @Get(':id')
@@ -94,20 +85,16 @@ export class UnitsAdminController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(UnitFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, id, formValues(body), form.errors);
-    }
-    try {
-      await this.units.update(id, form.data, admin, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, id, formValues(body), error.errors);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', '已保存');
-    return seeOther(request, reply, '/admin/units');
+    return handleForm(
+      UnitFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, id, values, errors),
+      async (data) => {
+        await this.units.update(id, data, admin, request.ip);
+        setFlash(reply, 'success', '已保存');
+        return seeOther(request, reply, '/admin/units');
+      },
+    );
   }
 
   @Post(':id/deactivation')

@@ -4,10 +4,11 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { ROLE_CODES, ROLE_LABELS, isRoleCode } from '../auth/roles.js';
 import {
+  type FieldErrors,
   FormInvalidException,
   formValues,
+  handleForm,
   validateForm,
-  type FieldErrors,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -56,20 +57,16 @@ export class UsersAdminController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(UserFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
-    }
-    try {
-      await this.users.create(form.data, admin, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', `已新增用户${form.data.name}，初始密码登录后须修改`);
-    return seeOther(request, reply, '/admin/users');
+    return handleForm(
+      UserFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        await this.users.create(data, admin, request.ip);
+        setFlash(reply, 'success', `已新增用户${data.name}，初始密码登录后须修改`);
+        return seeOther(request, reply, '/admin/users');
+      },
+    );
   }
 
   @Get(':id')

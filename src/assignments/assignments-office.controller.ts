@@ -2,12 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, type Type } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import {
-  FormInvalidException,
-  formValues,
-  validateForm,
-  type FieldErrors,
-} from '../common/forms/form-validation.js';
+import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -67,20 +62,16 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
       @Req() request: FastifyRequest,
       @Res() reply: FastifyReply,
     ) {
-      const form = await validateForm(CreateAssignmentDto, body);
-      if (!form.ok) {
-        return this.renderForm(reply, 422, formValues(body), form.errors);
-      }
-      try {
-        const id = await this.assignments.create(kind, form.data, user, request.ip);
-        setFlash(reply, 'success', `已交办，承办单位 ${form.data.unitIds.length} 个`);
-        return seeOther(request, reply, `${profile.officePath}/${id}`);
-      } catch (error) {
-        if (error instanceof FormInvalidException) {
-          return this.renderForm(reply, 422, formValues(body), error.errors);
-        }
-        throw error;
-      }
+      return handleForm(
+        CreateAssignmentDto,
+        body,
+        (values, errors) => this.renderForm(reply, 422, values, errors),
+        async (data) => {
+          const id = await this.assignments.create(kind, data, user, request.ip);
+          setFlash(reply, 'success', `已交办，承办单位 ${data.unitIds.length} 个`);
+          return seeOther(request, reply, `${profile.officePath}/${id}`);
+        },
+      );
     }
 
     @Get(':id')

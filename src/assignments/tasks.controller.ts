@@ -14,10 +14,11 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import {
+  type FieldErrors,
   FormInvalidException,
   formValues,
+  handleForm,
   validateForm,
-  type FieldErrors,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -178,20 +179,16 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(TaskProgressDto, body);
-    if (!form.ok) {
-      return this.renderTask(reply, 422, id, user, formValues(body), form.errors);
-    }
-    try {
-      const progressId = await this.assignments.saveProgress(id, form.data, user, request.ip);
-      setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存为草稿');
-      return seeOther(request, reply, `/task-progress/${progressId}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderTask(reply, 422, id, user, formValues(body), error.errors);
-      }
-      throw error;
-    }
+    return handleForm(
+      TaskProgressDto,
+      body,
+      (values, errors) => this.renderTask(reply, 422, id, user, values, errors),
+      async (data) => {
+        const progressId = await this.assignments.saveProgress(id, data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
+        return seeOther(request, reply, `/task-progress/${progressId}`);
+      },
+    );
   }
 
   @Get('task-progress/:id')

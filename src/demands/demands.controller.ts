@@ -4,12 +4,7 @@ import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import {
-  FormInvalidException,
-  formValues,
-  validateForm,
-  type FieldErrors,
-} from '../common/forms/form-validation.js';
+import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -141,24 +136,16 @@ export class DemandsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(DemandFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
-    }
-    try {
-      const id = await this.demands.create(form.data, user, request.ip);
-      setFlash(
-        reply,
-        'success',
-        form.data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿',
-      );
-      return seeOther(request, reply, `/demands/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
-      }
-      throw error;
-    }
+    return handleForm(
+      DemandFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        const id = await this.demands.create(data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        return seeOther(request, reply, `/demands/${id}`);
+      },
+    );
   }
 
   @Get(':id')
@@ -191,20 +178,16 @@ export class DemandsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(DemandFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, id, formValues(body), form.errors, user);
-    }
-    try {
-      await this.demands.update(id, form.data, user, request.ip);
-      setFlash(reply, 'success', form.data.submit ? '已保存并上报，等待本单位审核' : '已保存');
-      return seeOther(request, reply, `/demands/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, id, formValues(body), error.errors, user);
-      }
-      throw error;
-    }
+    return handleForm(
+      DemandFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
+      async (data) => {
+        await this.demands.update(id, data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+        return seeOther(request, reply, `/demands/${id}`);
+      },
+    );
   }
 
   @Post(':id/revision')

@@ -5,10 +5,10 @@ import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import {
-  FormInvalidException,
-  formValues,
-  validateForm,
   type FieldErrors,
+  FormInvalidException,
+  handleForm,
+  validateForm,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -148,24 +148,16 @@ export class PilotsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(PilotFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, undefined, formValues(body), form.errors);
-    }
-    try {
-      const id = await this.pilots.create(form.data, user, request.ip);
-      setFlash(
-        reply,
-        'success',
-        form.data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿',
-      );
-      return seeOther(request, reply, `/pilots/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, undefined, formValues(body), error.errors);
-      }
-      throw error;
-    }
+    return handleForm(
+      PilotFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        const id = await this.pilots.create(data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        return seeOther(request, reply, `/pilots/${id}`);
+      },
+    );
   }
 
   @Get(':id')
@@ -209,20 +201,16 @@ export class PilotsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(PilotFormDto, body);
-    if (!form.ok) {
-      return this.renderForm(reply, 422, id, formValues(body), form.errors, user);
-    }
-    try {
-      await this.pilots.update(id, form.data, user, request.ip);
-      setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存');
-      return seeOther(request, reply, `/pilots/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, id, formValues(body), error.errors, user);
-      }
-      throw error;
-    }
+    return handleForm(
+      PilotFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
+      async (data) => {
+        await this.pilots.update(id, data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
+        return seeOther(request, reply, `/pilots/${id}`);
+      },
+    );
   }
 
   /** 确认分发: the competent department's clerk completes 涉及区县 and confirms. */

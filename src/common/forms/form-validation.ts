@@ -62,3 +62,27 @@ export function formValues(body: unknown): Record<string, unknown> {
   }
   return values;
 }
+
+/**
+ * The life of a posted form: validate the DTO, then save; any field error (from the DTO or a
+ * FormInvalidException of the service) re-renders the form with what was typed.
+ */
+export async function handleForm<T extends object, R>(
+  dto: ClassConstructor<T>,
+  body: unknown,
+  rerender: (values: Record<string, unknown>, errors: FieldErrors) => Promise<R> | R,
+  save: (data: T) => Promise<R>,
+): Promise<R> {
+  const form = await validateForm(dto, body);
+  if (!form.ok) {
+    return rerender(formValues(body), form.errors);
+  }
+  try {
+    return await save(form.data);
+  } catch (error) {
+    if (error instanceof FormInvalidException) {
+      return rerender(formValues(body), error.errors);
+    }
+    throw error;
+  }
+}
