@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { SqlConditions } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
@@ -279,13 +280,12 @@ export class AssignmentsService {
   /** The office's list of assigned items with per-item counts of tasks done and overdue. */
   async listAssignments(kind: AssignmentKind, filter: { q?: string; page: number }) {
     const { today } = dueCutoffs(this.clock.now());
-    const params: unknown[] = [kind, today];
-    let search = '';
+    const conditions = new SqlConditions([kind, today]).raw('a.kind = $1');
     if (filter.q) {
-      params.push(`%${filter.q}%`);
-      search = `AND a.title ILIKE $${params.length}`;
+      conditions.add('a.title ILIKE ?', `%${filter.q}%`);
     }
-    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const limit = conditions.bind(DEFAULT_PAGE_SIZE);
+    const offset = conditions.bind((filter.page - 1) * DEFAULT_PAGE_SIZE);
     const rows: {
       id: string;
       title: string;
@@ -304,11 +304,11 @@ export class AssignmentsService {
          FROM assignments a
          LEFT JOIN dictionary_items d ON d.id = a.domain_id
          LEFT JOIN assignment_tasks t ON t.assignment_id = a.id
-        WHERE a.kind = $1 ${search}
+        WHERE ${String(conditions)}
         GROUP BY a.id, d.label
         ORDER BY a.created_at DESC, a.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
     );
     return { rows, total: rows[0]?.total ?? 0 };
   }
@@ -359,39 +359,35 @@ export class AssignmentsService {
     pageSize = DEFAULT_PAGE_SIZE,
   ) {
     const { today, quarterStart } = dueCutoffs(this.clock.now());
-    const params: unknown[] = [today, quarterStart, ...conditionParams];
-    const conditions = [condition];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
+    const conditions = new SqlConditions([today, quarterStart, ...conditionParams]).raw(condition);
     if (filter.status === 'none') {
-      conditions.push('t.latest_status IS NULL');
+      conditions.raw('t.latest_status IS NULL');
     } else if (filter.status) {
-      add('t.latest_status = ?', filter.status);
+      conditions.add('t.latest_status = ?', filter.status);
     }
     if (filter.overdue) {
-      conditions.push(OVERDUE_SQL);
+      conditions.raw(OVERDUE_SQL);
     }
     if (filter.quarterlyDue) {
-      conditions.push(QUARTERLY_DUE_SQL);
+      conditions.raw(QUARTERLY_DUE_SQL);
     }
     if (filter.unitId) {
-      add('t.unit_id = ?', filter.unitId);
+      conditions.add('t.unit_id = ?', filter.unitId);
     }
     if (filter.domainId) {
-      add('a.domain_id = ?', filter.domainId);
+      conditions.add('a.domain_id = ?', filter.domainId);
     }
     if (filter.deadlineFrom) {
-      add('a.deadline >= ?::date', filter.deadlineFrom);
+      conditions.add('a.deadline >= ?::date', filter.deadlineFrom);
     }
     if (filter.deadlineTo) {
-      add('a.deadline <= ?::date', filter.deadlineTo);
+      conditions.add('a.deadline <= ?::date', filter.deadlineTo);
     }
     if (filter.q) {
-      add('a.title ILIKE ?', `%${filter.q}%`);
+      conditions.add('a.title ILIKE ?', `%${filter.q}%`);
     }
-    params.push(pageSize, (filter.page - 1) * pageSize);
+    const limit = conditions.bind(pageSize);
+    const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: TaskSqlRow[] = await this.dataSource.query(
       `SELECT t.id, t.assignment_id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
               d.label AS domain, t.latest_status, t.latest_approved_at,
@@ -401,10 +397,10 @@ export class AssignmentsService {
          JOIN assignments a ON a.id = t.assignment_id
          JOIN units u ON u.id = t.unit_id
          LEFT JOIN dictionary_items d ON d.id = a.domain_id
-        WHERE ${conditions.join(' AND ')}
+        WHERE ${String(conditions)}
         ORDER BY ${TASK_SORTS[filter.sort ?? 'deadline']}
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
     );
     return { rows: rows.map(toTaskRow), total: rows[0]?.total ?? 0 };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
+import { SqlConditions } from '../database/sql.js';
 import { AUDIT_ACTION_LABELS, type AuditAction } from './audit-actions.js';
 
 export interface AuditFilter {
@@ -51,34 +52,30 @@ function readableDetail(detail: Record<string, unknown> | null): string {
 export class AuditLogQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  private where(filter: AuditFilter, params: unknown[]): string {
-    const conditions = ['true'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replaceAll('?', `$${params.length}`));
-    };
+  private where(filter: AuditFilter): SqlConditions {
+    const conditions = new SqlConditions();
     if (filter.from) {
-      add(`a.at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);
+      conditions.add(`a.at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);
     }
     if (filter.to) {
-      add(`a.at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);
+      conditions.add(`a.at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);
     }
     if (filter.user) {
-      add(
+      conditions.add(
         `(a.actor_name ILIKE ? OR a.actor_mobile LIKE ? OR a.detail->>'mobile' LIKE ?)`,
         `%${filter.user}%`,
       );
     }
     if (filter.unitId) {
-      add('a.actor_unit_id = ?', filter.unitId);
+      conditions.add('a.actor_unit_id = ?', filter.unitId);
     }
     if (filter.action) {
-      add('a.action = ?', filter.action);
+      conditions.add('a.action = ?', filter.action);
     }
     if (filter.result) {
-      add('a.result = ?', filter.result);
+      conditions.add('a.result = ?', filter.result);
     }
-    return conditions.join(' AND ');
+    return conditions;
   }
 
   private map(row: {
@@ -118,14 +115,14 @@ export class AuditLogQueries {
     page: number,
     pageSize: number,
   ): Promise<{ rows: AuditRow[]; total: number }> {
-    const params: unknown[] = [];
-    const where = this.where(filter, params);
-    params.push(pageSize, (page - 1) * pageSize);
+    const conditions = this.where(filter);
+    const limit = conditions.bind(pageSize);
+    const offset = conditions.bind((page - 1) * pageSize);
     const rows: (Parameters<AuditLogQueries['map']>[0] & { total: number })[] =
       await this.dataSource.query(
-        `SELECT ${this.columns}, count(*) OVER ()::int AS total FROM audit_log a WHERE ${where}
-        ORDER BY a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
+        `SELECT ${this.columns}, count(*) OVER ()::int AS total FROM audit_log a WHERE ${String(conditions)}
+        ORDER BY a.id DESC LIMIT ${limit} OFFSET ${offset}`,
+        conditions.params,
       );
     return { rows: rows.map((row) => this.map(row)), total: rows[0]?.total ?? 0 };
   }
@@ -134,13 +131,13 @@ export class AuditLogQueries {
   async *batches(filter: AuditFilter, batchSize = 1000): AsyncIterable<AuditRow[]> {
     let before: string | undefined;
     for (;;) {
-      const params: unknown[] = [];
-      const where = this.where(filter, params);
-      params.push(before ?? null, batchSize);
+      const conditions = this.where(filter);
+      const cursor = conditions.bind(before ?? null);
+      const limit = conditions.bind(batchSize);
       const rows: Parameters<AuditLogQueries['map']>[0][] = await this.dataSource.query(
-        `SELECT ${this.columns} FROM audit_log a WHERE ${where} AND ($${params.length - 1}::bigint IS NULL OR a.id < $${params.length - 1}::bigint)
-          ORDER BY a.id DESC LIMIT $${params.length}`,
-        params,
+        `SELECT ${this.columns} FROM audit_log a WHERE ${String(conditions)} AND (${cursor}::bigint IS NULL OR a.id < ${cursor}::bigint)
+          ORDER BY a.id DESC LIMIT ${limit}`,
+        conditions.params,
       );
       if (rows.length > 0) {
         yield rows.map((row) => this.map(row));

@@ -23,3 +23,39 @@ export async function returningRows<T>(
   }
   return result as T[];
 }
+
+/**
+ * WHERE conditions with numbered parameters for the ledgers' optional filters:
+ * `conditions.add('d.unit_id = ?', unitId)` binds the value and writes `$n` for every `?`.
+ */
+export class SqlConditions {
+  readonly params: unknown[];
+  private readonly conditions: string[] = [];
+
+  constructor(initialParams: unknown[] = []) {
+    this.params = [...initialParams];
+  }
+
+  /** Adds a condition with one bound value (all `?` in it refer to that value). */
+  add(sql: string, value: unknown): this {
+    this.params.push(value);
+    this.conditions.push(sql.replaceAll('?', `$${this.params.length}`));
+    return this;
+  }
+
+  /** Adds a condition that binds nothing new (it may refer to parameters already bound). */
+  raw(sql: string): this {
+    this.conditions.push(sql);
+    return this;
+  }
+
+  /** Binds a value that is not a condition (LIMIT, OFFSET) and returns its placeholder. */
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  toString(): string {
+    return this.conditions.length === 0 ? 'true' : this.conditions.join(' AND ');
+  }
+}

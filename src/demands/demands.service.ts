@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { SqlConditions } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
@@ -194,8 +195,9 @@ export class DemandsService {
     filter: DemandLedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: DemandRow[]; total: number }> {
-    const { where, params } = this.ledgerWhere(user, filter);
-    params.push(pageSize, (filter.page - 1) * pageSize);
+    const conditions = this.ledgerConditions(user, filter);
+    const limit = conditions.bind(pageSize);
+    const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (Omit<DemandRow, 'stateLabel' | 'unitName' | 'updatedAt' | 'approvedAt'> & {
       unit_name: string;
       updated_at: Date;
@@ -210,10 +212,10 @@ export class DemandsService {
          JOIN dictionary_items c ON c.id = d.channel_id
          JOIN dictionary_items dm ON dm.id = d.domain_id
          LEFT JOIN dictionary_items tr ON tr.id = d.track_id
-        WHERE ${where}
+        WHERE ${String(conditions)}
         ORDER BY wi.updated_at DESC, d.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
     );
     return {
       total: rows[0]?.total ?? 0,
@@ -234,44 +236,42 @@ export class DemandsService {
     };
   }
 
-  private ledgerWhere(
-    user: AuthUser,
-    filter: DemandLedgerFilter,
-  ): { where: string; params: unknown[] } {
-    const params: unknown[] = [user.unitId];
+  private ledgerConditions(user: AuthUser, filter: DemandLedgerFilter): SqlConditions {
     // Own unit: the newest revision in any state. Everyone else: the current approved revision.
-    const conditions = [
+    const conditions = new SqlConditions([user.unitId]).raw(
       `((d.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
         OR (d.unit_id <> $1 AND wi.is_current_approved))`,
-    ];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
+    );
     if (filter.unitId) {
-      add('d.unit_id = ?', filter.unitId);
+      conditions.add('d.unit_id = ?', filter.unitId);
     }
     if (filter.channelId) {
-      add('d.channel_id = ?', filter.channelId);
+      conditions.add('d.channel_id = ?', filter.channelId);
     }
     if (filter.domainId) {
-      add('d.domain_id = ?', filter.domainId);
+      conditions.add('d.domain_id = ?', filter.domainId);
     }
     if (filter.trackId) {
-      add('d.track_id = ?', filter.trackId);
+      conditions.add('d.track_id = ?', filter.trackId);
     }
     if (filter.state) {
-      add('wi.state = ?', filter.state);
+      conditions.add('wi.state = ?', filter.state);
     }
     if (filter.from) {
-      add(`wi.updated_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, filter.from);
+      conditions.add(
+        `wi.updated_at >= (?::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`,
+        filter.from,
+      );
     }
     if (filter.to) {
-      add(`wi.updated_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, filter.to);
+      conditions.add(
+        `wi.updated_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+        filter.to,
+      );
     }
     if (filter.q) {
-      add('d.title ILIKE ?', `%${filter.q}%`);
+      conditions.add('d.title ILIKE ?', `%${filter.q}%`);
     }
-    return { where: conditions.join(' AND '), params };
+    return conditions;
   }
 }

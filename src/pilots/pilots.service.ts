@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { SqlConditions } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
@@ -429,51 +430,44 @@ export class PilotsService {
    * confirmed pilot.
    */
   async ledger(user: AuthUser, filter: PilotLedgerFilter, pageSize = DEFAULT_PAGE_SIZE) {
-    const params: unknown[] = [user.unitId];
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
-    const conditions = [
+    const conditions = new SqlConditions([user.unitId]).raw(
       `((p.creator_unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
         OR (wi.is_current_approved AND (${seesAll ? 'true' : '$1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1'})))`,
-    ];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
+    );
     if (filter.unitId) {
-      add('? = ANY(p.involved_unit_ids)', filter.unitId);
+      conditions.add('? = ANY(p.involved_unit_ids)', filter.unitId);
     }
     if (filter.level) {
-      add('p.level = ?', filter.level);
+      conditions.add('p.level = ?', filter.level);
     }
     if (filter.competentUnitId) {
-      add('p.competent_unit_id = ?', filter.competentUnitId);
+      conditions.add('p.competent_unit_id = ?', filter.competentUnitId);
     }
     if (filter.state) {
-      add('wi.state = ?', filter.state);
+      conditions.add('wi.state = ?', filter.state);
     }
     if (filter.due) {
-      conditions.push(`p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`);
+      conditions.raw(`p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`);
     }
     if (filter.accepted) {
-      conditions.push(
+      conditions.raw(
         `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
       );
     }
     if (filter.q) {
-      params.push(`%${filter.q}%`);
-      conditions.push(
-        `(p.name ILIKE $${params.length} OR p.document_number ILIKE $${params.length})`,
-      );
+      conditions.add('(p.name ILIKE ? OR p.document_number ILIKE ?)', `%${filter.q}%`);
     }
-    params.push(pageSize, (filter.page - 1) * pageSize);
+    const limit = conditions.bind(pageSize);
+    const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (PilotRow & { state: WorkflowState; updated_at: Date; total: number })[] =
       await this.dataSource.query(
         `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at, count(*) OVER ()::int AS total
          FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id
-        WHERE ${conditions.join(' AND ')}
+        WHERE ${String(conditions)}
         ORDER BY p.deployed_on DESC, p.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
+        LIMIT ${limit} OFFSET ${offset}`,
+        conditions.params,
       );
     return {
       total: rows[0]?.total ?? 0,
