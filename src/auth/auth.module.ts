@@ -7,6 +7,7 @@ import { LoginService } from './login.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordService } from './password.service.js';
 import { RateLimiter } from './rate-limiter.js';
+import { SessionPurger } from './session-purger.js';
 import { SessionStore } from './session.store.js';
 
 @Module({
@@ -19,6 +20,7 @@ import { SessionStore } from './session.store.js';
     PasswordService,
     RateLimiter,
     SessionStore,
+    SessionPurger,
   ],
   exports: [PasswordHasher, PasswordService, SessionStore],
 })

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { SessionPurger } from '../../src/auth/session-purger.js';
 import { anonymousSession, extractCsrfToken, login } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.factory.js';
@@ -264,6 +265,24 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
       [clerk.id],
     );
     expect((await session.agent.get('/')).status).toBe(303);
+  });
+
+  it('should purge expired sessions and keep live ones', async () => {
+    const idle = await createUser(testApp.dataSource, { roles: ['entry'] });
+    const live = await createUser(testApp.dataSource, { roles: ['entry'] });
+    await login(testApp.server, idle.mobile, idle.password);
+    const liveSession = await login(testApp.server, live.mobile, live.password);
+    await testApp.dataSource.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = $1`,
+      [idle.id],
+    );
+    await testApp.app.get(SessionPurger).purge();
+    const left = await testApp.dataSource.query<{ user_id: string }[]>(
+      `SELECT user_id FROM sessions WHERE user_id = ANY($1::uuid[])`,
+      [[idle.id, live.id]],
+    );
+    expect(left.map((row) => row.user_id)).toEqual([live.id]);
+    expect((await liveSession.agent.get('/')).status).toBe(200);
   });
 
   it('should reject a state-changing request without the CSRF token, and one with a wrong token', async () => {
