@@ -29,6 +29,27 @@ export class AssignmentsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.registry.registerInboxSection(async (user) => {
+      if (!user.roles.includes('entry')) {
+        return undefined;
+      }
+      const tasks = await this.assignments.tasksNeedingFeedback(user);
+      return {
+        title: '待反馈的交办任务',
+        rows: tasks.map((task) => ({
+          href: `/tasks/${task.id}`,
+          title: task.title,
+          meta: `反馈时限 ${task.deadline}`,
+          flags: [
+            ...(task.overdue ? [{ label: '已逾期', kind: 'bad' as const }] : []),
+            ...(task.quarterlyDue ? [{ label: '待季度更新', kind: 'warn' as const }] : []),
+            ...(!task.overdue && !task.quarterlyDue
+              ? [{ label: '待首次反馈', kind: 'info' as const }]
+              : []),
+          ],
+        })),
+      };
+    });
     for (const profile of Object.values(ASSIGNMENT_PROFILES)) {
       this.registry.register({
         type: profile.progressType,

@@ -405,6 +405,28 @@ export class AssignmentsService {
     return { rows: rows.map(toTaskRow), total: rows[0]?.total ?? 0 };
   }
 
+  /**
+   * The unit's tasks that need feedback now, for its clerks' 待办: overdue, due for the quarterly
+   * update, or still waiting for a first filing.
+   */
+  async tasksNeedingFeedback(user: AuthUser): Promise<TaskRow[]> {
+    const { today, quarterStart } = dueCutoffs(this.clock.now());
+    const rows: (TaskSqlRow & { kind: AssignmentKind })[] = await this.dataSource.query(
+      `SELECT t.id, t.assignment_id, a.kind, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
+              NULL AS domain, t.latest_status, t.latest_approved_at, ${OVERDUE_SQL} AS overdue, ${QUARTERLY_DUE_SQL} AS quarterly_due
+         FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
+        WHERE t.unit_id = $3 AND t.latest_status IS DISTINCT FROM 'completed'
+          AND (t.first_approved_at IS NULL OR ${QUARTERLY_DUE_SQL})
+        ORDER BY a.deadline, t.id
+        LIMIT 50`,
+      [today, quarterStart, user.unitId],
+    );
+    return rows.map((row) => ({
+      ...toTaskRow(row),
+      title: `${ASSIGNMENT_PROFILES[row.kind].label}：${row.title}`,
+    }));
+  }
+
   /** One task with its assignment, every progress filing the user may see, and what they may do. */
   async taskPage(taskId: string, user: AuthUser) {
     const task = await this.findTask(taskId);

@@ -16,7 +16,13 @@ import {
 } from '../workflow/workflow-chain.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { DEMAND_EXAMPLES } from './demand-examples.js';
-import { DemandsService, type DemandLedgerFilter, type DemandRow } from './demands.service.js';
+import {
+  DEMAND_SORTS,
+  DemandsService,
+  type DemandLedgerFilter,
+  type DemandRow,
+  type DemandSort,
+} from './demands.service.js';
 import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
 
@@ -53,6 +59,10 @@ export function parseDemandFilter(query: Record<string, string>): DemandLedgerFi
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     q: query.q?.trim().slice(0, 100) || undefined,
+    sort:
+      typeof query.sort === 'string' && Object.hasOwn(DEMAND_SORTS, query.sort)
+        ? (query.sort as DemandSort)
+        : undefined,
     page: parsePage(query.page),
   };
 }
@@ -85,7 +95,13 @@ export class DemandsController {
       title: '改革需求台账',
       rows,
       total,
-      filters: { ...filter, state: filter.state ?? '' },
+      filters: { ...filter, state: filter.state ?? '', sort: filter.sort ?? 'updated' },
+      sortOptions: [
+        { value: 'updated', label: '按更新时间' },
+        { value: 'unit', label: '按填报单位' },
+        { value: 'channel', label: '按来源渠道' },
+        { value: 'title', label: '按标题' },
+      ],
       units,
       ...(await this.demands.formOptions(filter.domainId)),
       stateOptions: WORKFLOW_STATES.map((value) => ({

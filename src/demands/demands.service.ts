@@ -14,7 +14,16 @@ import type { DemandFormDto } from './dto/demand-form.dto.js';
 
 export const DEMAND_TYPE = 'demand';
 
+export const DEMAND_SORTS = {
+  updated: 'wi.updated_at DESC, d.id',
+  unit: 'u.sort_order, wi.updated_at DESC, d.id',
+  channel: 'c.sort_order, wi.updated_at DESC, d.id',
+  title: 'd.title, d.id',
+} as const;
+export type DemandSort = keyof typeof DEMAND_SORTS;
+
 export interface DemandLedgerFilter {
+  sort?: DemandSort;
   unitId?: number;
   channelId?: number;
   domainId?: number;
@@ -213,7 +222,7 @@ export class DemandsService {
          JOIN dictionary_items dm ON dm.id = d.domain_id
          LEFT JOIN dictionary_items tr ON tr.id = d.track_id
         WHERE ${String(conditions)}
-        ORDER BY wi.updated_at DESC, d.id
+        ORDER BY ${DEMAND_SORTS[filter.sort ?? 'updated']}
         LIMIT ${limit} OFFSET ${offset}`,
       conditions.params,
     );

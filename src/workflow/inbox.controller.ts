@@ -5,6 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowQueries } from './workflow-queries.js';
+import { WorkflowRegistry } from './workflow-registry.js';
 
 function parseDate(raw: unknown): Date | undefined {
   if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
@@ -19,6 +20,7 @@ export class InboxController {
   constructor(
     private readonly queries: WorkflowQueries,
     private readonly dataSource: DataSource,
+    private readonly registry: WorkflowRegistry,
   ) {}
 
   /** 待办: what waits for me, grouped by functional area. */
@@ -50,6 +52,7 @@ export class InboxController {
     return {
       title: '待办',
       groups,
+      sections: await this.registry.inboxSections(user),
       total,
       filters: { type: query.type ?? '', unit: unitId ?? '', since: query.since ?? '' },
       typeOptions: this.queries.recordTypeOptions(),

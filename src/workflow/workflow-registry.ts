@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
 import type { WorkflowChain } from './workflow-chain.js';
 import type { WorkflowItemRow } from './workflow-item.js';
 
@@ -23,10 +24,34 @@ export interface RecordTypeDefinition {
   onApproved?: (manager: EntityManager, item: WorkflowItemRow) => Promise<void>;
 }
 
+/** Work a module adds to a user's 待办 besides records awaiting review (e.g. tasks due for feedback). */
+export interface InboxSection {
+  title: string;
+  rows: {
+    href: string;
+    title: string;
+    meta: string;
+    flags: { label: string; kind: 'bad' | 'warn' | 'info' }[];
+  }[];
+}
+export type InboxSectionProvider = (user: AuthUser) => Promise<InboxSection | undefined>;
+
 /** Record types register here when their module starts; the engine looks their chains up. */
 @Injectable()
 export class WorkflowRegistry {
   private readonly definitions = new Map<string, RecordTypeDefinition>();
+  private readonly inboxProviders: InboxSectionProvider[] = [];
+
+  registerInboxSection(provider: InboxSectionProvider): void {
+    this.inboxProviders.push(provider);
+  }
+
+  async inboxSections(user: AuthUser): Promise<InboxSection[]> {
+    const sections = await Promise.all(this.inboxProviders.map((provider) => provider(user)));
+    return sections.filter(
+      (section): section is InboxSection => section !== undefined && section.rows.length > 0,
+    );
+  }
 
   register(definition: RecordTypeDefinition): void {
     const existing = this.definitions.get(definition.type);

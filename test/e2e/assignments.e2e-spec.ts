@@ -194,6 +194,13 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     expect((await (await as(clerk)).agent.get('/tasks?kind=demand_list&overdue=1')).text).toContain(
       `id="task-${taskId}"`,
     );
+    // The unit's clerks see it in their 待办 too, flagged.
+    const inbox = (await (await as(clerk)).agent.get('/inbox')).text;
+    expect(inbox).toMatch(
+      new RegExp(
+        `href="/tasks/${taskId}">需求清单任务：推进数据要素市场化配置改革</a>[\\s\\S]*?已逾期`,
+      ),
+    );
 
     // An approved progress (approved now, in real time) clears the overdue flag...
     const filed = await (

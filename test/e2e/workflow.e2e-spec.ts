@@ -431,7 +431,7 @@ describe('The shared review workflow (HTTP, real PostgreSQL)', () => {
       expect(afterReject).toEqual([{ user_id: clerk.id, kind: 'returned' }]);
       const clerkNotifications = await (await as(clerk)).agent.get('/notifications');
       expect(clerkNotifications.text).toContain('被驳回');
-      expect((await session.agent.get('/inbox')).text).toContain('暂无待办事项');
+      expect((await session.agent.get('/inbox')).text).toContain('暂无待审核事项');
     });
 
     it('should filter the inbox by module and unit, and page it', async () => {
@@ -440,7 +440,7 @@ describe('The shared review workflow (HTTP, real PostgreSQL)', () => {
       const none = await (
         await as(cast.office)
       ).agent.get(`/inbox?unit=${await unitIdByCode(testApp.dataSource, 'wanzhou')}`);
-      expect(none.text).toContain('暂无待办事项');
+      expect(none.text).toContain('暂无待审核事项');
     });
 
     it('should hide drafts from everyone outside the unit (404, not 403)', async () => {
