@@ -335,6 +335,9 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     // The database uses the C collation: by code point 乙 (U+4E59) sorts before 甲 (U+7532).
     expect(titles).toEqual(['排序测试乙', '排序测试甲']);
     const byUpdate = (await session.agent.get('/demands?q=排序测试')).text;
-    expect([...byUpdate.matchAll(/>(排序测试.)<\/a>/g)].map((match) => match[1])).toEqual(['排序测试甲', '排序测试乙']);
+    expect([...byUpdate.matchAll(/>(排序测试.)<\/a>/g)].map((match) => match[1])).toEqual([
+      '排序测试甲',
+      '排序测试乙',
+    ]);
   });
 });
