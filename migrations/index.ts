@@ -2,6 +2,7 @@ import { Foundation1763870400000 } from './1763870400000-foundation.js';
 import { Workflow1763870500000 } from './1763870500000-workflow.js';
 import { DemandsAndAssignments1763870600000 } from './1763870600000-demands-and-assignments.js';
 import { Pilots1763870700000 } from './1763870700000-pilots.js';
+import { Showcase1763870800000 } from './1763870800000-showcase.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Workflow1763870500000,
   DemandsAndAssignments1763870600000,
   Pilots1763870700000,
+  Showcase1763870800000,
 ];

@@ -15,6 +15,7 @@ import { AssignmentsModule } from './assignments/assignments.module.js';
 import { DemandsModule } from './demands/demands.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { PilotsModule } from './pilots/pilots.module.js';
+import { ShowcaseModule } from './showcase/showcase.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         DemandsModule,
         AssignmentsModule,
         PilotsModule,
+        ShowcaseModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

@@ -18,6 +18,8 @@ export interface AppConfig {
   loginRateLimit: { maxPerWindow: number; windowSeconds: number };
   upload: { maxFileBytes: number };
   audit: { retentionDays: number };
+  /** 成效晾晒: the first day that counts (YYYY-MM-DD); undefined means 1 January of the current year. */
+  evaluationYearStart: string | undefined;
   /** Load demo users and records on the first start of an empty database. */
   seedDemo: boolean;
 }
@@ -68,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     upload: { maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024 },
     audit: { retentionDays: Math.max(184, intFrom(env, 'AUDIT_RETENTION_DAYS', 184)) },
+    evaluationYearStart: /^\d{4}-\d{2}-\d{2}$/.test(env.EVALUATION_YEAR_START ?? '')
+      ? env.EVALUATION_YEAR_START
+      : undefined,
     seedDemo: flagFrom(env, 'SEED_DEMO', true),
   };
 }

@@ -47,6 +47,10 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '成效晾晒管理',
+    items: [{ label: '成效晾晒台账', href: '/showcase', roles: BUSINESS }],
+  },
+  {
     label: '堵点卡点管理',
     items: [
       { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },

@@ -1,0 +1,234 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
+import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import {
+  WORKFLOW_STATES,
+  WORKFLOW_STATE_LABELS,
+  type WorkflowState,
+} from '../workflow/workflow-chain.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import {
+  SHOWCASE_CATEGORIES,
+  ShowcaseFormDto,
+  type ShowcaseCategory,
+} from './showcase-form.dto.js';
+import { CATEGORY_LABELS, ShowcaseService, type ShowcaseRow } from './showcase.service.js';
+
+const COLUMNS: ExcelColumn<ShowcaseRow>[] = [
+  { header: '改革事项', width: 36, value: (row) => row.matter },
+  { header: '填报单位', width: 14, value: (row) => row.unit_name },
+  { header: '类别', width: 28, value: (row) => row.categoryLabel },
+  { header: '具体情形', width: 40, value: (row) => row.sub_kind },
+  {
+    header: '日期',
+    width: 12,
+    kind: 'date',
+    value: (row) => new Date(`${row.happened_on}T00:00:00+08:00`),
+  },
+  { header: '解决问题', width: 40, value: (row) => row.problems_solved },
+  { header: '主要成果', width: 50, value: (row) => row.results },
+  { header: '状态', width: 10, value: (row) => row.stateLabel },
+];
+
+function parseFilter(query: Record<string, string>) {
+  const category: unknown = query.category;
+  const state: unknown = query.state;
+  return {
+    unitId: Number(query.unit) || undefined,
+    category: (SHOWCASE_CATEGORIES as readonly unknown[]).includes(category)
+      ? (category as ShowcaseCategory)
+      : undefined,
+    subKindId: Number(query.subKind) || undefined,
+    from: parseChinaDate(query.from),
+    to: parseChinaDate(query.to),
+    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
+      ? (state as WorkflowState)
+      : undefined,
+    page: parsePage(query.page),
+  };
+}
+
+@Controller('showcase')
+export class ShowcaseController {
+  constructor(
+    private readonly showcase: ShowcaseService,
+    private readonly panels: WorkflowPanelBuilder,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  @Get()
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const { rows, total } = await this.showcase.ledger(user, filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('showcase/index.hbs', {
+      title: '成效晾晒台账',
+      rows,
+      total,
+      filters: { ...filter, category: filter.category ?? '', state: filter.state ?? '' },
+      categories: await this.categoryGroups(),
+      stateOptions: WORKFLOW_STATES.map((value) => ({
+        value,
+        label: WORKFLOW_STATE_LABELS[value],
+      })),
+      canCreate: user.roles.includes('entry') && user.unitKind !== 'office',
+      exportHref: `/showcase/export?${exportQuery}`,
+      pagination: buildPagination('/showcase', query, filter.page, total),
+    });
+  }
+
+  @Get('export')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const rows = pagesOf(
+      (page) => this.showcase.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
+      1000,
+    );
+    await streamExcel(
+      reply,
+      `成效晾晒台账-${chinaDate(new Date())}.xlsx`,
+      '成效晾晒台账',
+      COLUMNS,
+      rows,
+    );
+  }
+
+  @Get('new')
+  @Roles('entry')
+  newForm(@Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, {}, {});
+  }
+
+  @Post()
+  @Roles('entry')
+  create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      ShowcaseFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        const id = await this.showcase.create(data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        return seeOther(request, reply, `/showcase/${id}`);
+      },
+    );
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const page = await this.showcase.page(id, user);
+    if (page.editable) {
+      const { highlight } = page;
+      return this.renderForm(
+        reply,
+        200,
+        id,
+        {
+          matter: highlight.matter,
+          category: highlight.category,
+          subKindId: highlight.sub_kind_id,
+          happenedOn: highlight.happened_on,
+          problemsSolved: highlight.problems_solved,
+          results: highlight.results,
+          evidenceClassified: highlight.evidence_classified,
+          singleReport: highlight.category === 'central_media',
+        },
+        {},
+        user,
+      );
+    }
+    return reply.view('showcase/show.hbs', {
+      title: page.highlight.matter,
+      ...page,
+      panel: await this.panels.build(page.item, user),
+    });
+  }
+
+  @Post(':id')
+  @Roles('entry')
+  update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      ShowcaseFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
+      async (data) => {
+        await this.showcase.update(id, data, user, request.ip);
+        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
+        return seeOther(request, reply, `/showcase/${id}`);
+      },
+    );
+  }
+
+  private async categoryGroups() {
+    return Promise.all(
+      SHOWCASE_CATEGORIES.map(async (category) => ({
+        value: category,
+        label: CATEGORY_LABELS[category],
+        subKinds: await this.showcase.subKinds(category),
+      })),
+    );
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    id: string | undefined,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    user?: AuthUser,
+  ) {
+    const existing = id && user ? await this.showcase.page(id, user) : undefined;
+    const typedFiles =
+      values.evidence === undefined
+        ? undefined
+        : Array.isArray(values.evidence)
+          ? values.evidence
+          : [values.evidence];
+    return reply.code(status).view('showcase/form.hbs', {
+      title: id ? '修改成效亮点' : '填报成效亮点',
+      id,
+      values,
+      errors,
+      yearStart: this.showcase.yearStart(),
+      categories: await this.categoryGroups(),
+      definitions: await this.showcase.definitions(),
+      files: typedFiles
+        ? await this.attachments.describe(
+            typedFiles.filter((file): file is string => typeof file === 'string'),
+          )
+        : (existing?.files ?? []),
+      panel: existing
+        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
+        : undefined,
+    });
+  }
+}

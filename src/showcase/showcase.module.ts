@@ -1,0 +1,25 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CHAINS } from '../workflow/workflow-chain.js';
+import { WorkflowRegistry } from '../workflow/workflow-registry.js';
+import { ShowcaseController } from './showcase.controller.js';
+import { SHOWCASE_TYPE, ShowcaseService } from './showcase.service.js';
+
+/** 成效晾晒管理: highlights reviewed own reviewer → office. */
+@Module({
+  controllers: [ShowcaseController],
+  providers: [ShowcaseService],
+  exports: [ShowcaseService],
+})
+export class ShowcaseModule implements OnModuleInit {
+  constructor(private readonly registry: WorkflowRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      type: SHOWCASE_TYPE,
+      label: '成效亮点',
+      moduleLabel: '成效晾晒管理',
+      chain: CHAINS.ownReviewerThenOffice,
+      link: (id) => `/showcase/${id}`,
+    });
+  }
+}
