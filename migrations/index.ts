@@ -3,6 +3,7 @@ import { Workflow1763870500000 } from './1763870500000-workflow.js';
 import { DemandsAndAssignments1763870600000 } from './1763870600000-demands-and-assignments.js';
 import { Pilots1763870700000 } from './1763870700000-pilots.js';
 import { Showcase1763870800000 } from './1763870800000-showcase.js';
+import { Risk1763870900000 } from './1763870900000-risk.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DemandsAndAssignments1763870600000,
   Pilots1763870700000,
   Showcase1763870800000,
+  Risk1763870900000,
 ];

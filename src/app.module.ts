@@ -16,6 +16,7 @@ import { DemandsModule } from './demands/demands.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { PilotsModule } from './pilots/pilots.module.js';
 import { ShowcaseModule } from './showcase/showcase.module.js';
+import { RiskModule } from './risk/risk.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         AssignmentsModule,
         PilotsModule,
         ShowcaseModule,
+        RiskModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

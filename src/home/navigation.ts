@@ -51,6 +51,10 @@ export const NAVIGATION: readonly NavSection[] = [
     items: [{ label: '成效晾晒台账', href: '/showcase', roles: BUSINESS }],
   },
   {
+    label: '改革风险管理',
+    items: [{ label: '改革风险事件', href: '/risk', roles: BUSINESS }],
+  },
+  {
     label: '堵点卡点管理',
     items: [
       { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },

@@ -70,13 +70,23 @@ const department = (code: string, name: string, capabilities?: UnitCapability[])
   ...(capabilities ? { capabilities } : {}),
 });
 
+/**
+ * Municipal departments (市级部门), by their current official short names: party committee
+ * bodies first, then the municipal government, the judiciary, and the vertically managed
+ * central agencies in Chongqing.
+ */
 export const DEPARTMENT_UNITS: readonly UnitSeed[] = [
+  department('jiwei', '市纪委监委'),
   department('bangongting', '市委办公厅'),
   department('zuzhibu', '市委组织部'),
   department('xuanchuanbu', '市委宣传部'),
+  department('tongzhanbu', '市委统战部'),
   department('zhengfawei', '市委政法委'),
+  department('zhengyanshi', '市委政研室'),
   department('wangxin', '市委网信办', ['risk_reporter']),
   department('bianban', '市委编办'),
+  department('shehuibu', '市委社会工作部'),
+  department('jinrongban', '市委金融办'),
   department('zhengfuban', '市政府办公厅'),
   department('fagai', '市发展改革委'),
   department('jiaowei', '市教委'),
@@ -97,6 +107,7 @@ export const DEPARTMENT_UNITS: readonly UnitSeed[] = [
   department('shangwu', '市商务委'),
   department('wenlv', '市文化旅游委'),
   department('weijian', '市卫生健康委'),
+  department('tuiyi', '市退役军人事务局'),
   department('yingji', '市应急管理局'),
   department('shenji', '市审计局'),
   department('guozi', '市国资委'),
@@ -104,12 +115,14 @@ export const DEPARTMENT_UNITS: readonly UnitSeed[] = [
   department('tiyu', '市体育局'),
   department('tongji', '市统计局'),
   department('yibao', '市医保局'),
+  department('linye', '市林业局'),
   department('dashuju', '市大数据发展局'),
   department('kouan', '市政府口岸物流办'),
   department('xinfang', '市信访办', ['risk_reporter']),
   department('shiqing', '市社情民意调查中心', ['survey_center']),
   department('gaofa', '市高法院'),
   department('jianchayuan', '市检察院'),
+  department('shuiwu', '市税务局'),
   department('jinrong', '重庆金融监管局'),
 ];
 
@@ -190,6 +203,7 @@ const DOMAINS: [string, string, [string, string][]][] = [
       ['carbon', '双碳'],
       ['environment', '生态环境保护'],
       ['resources', '自然资源资产'],
+      ['eco_value', '生态产品价值实现'],
     ],
   ],
   [
@@ -198,6 +212,8 @@ const DOMAINS: [string, string, [string, string][]][] = [
     [
       ['cadres', '干部人事'],
       ['organization', '基层党组织'],
+      ['talent', '人才发展体制'],
+      ['institutions', '机构编制'],
     ],
   ],
   [
@@ -206,6 +222,8 @@ const DOMAINS: [string, string, [string, string][]][] = [
     [
       ['supervision', '监督体系'],
       ['integrity', '清廉建设'],
+      ['inspection', '巡视巡察'],
+      ['stationed', '派驻机构改革'],
     ],
   ],
   [
@@ -215,6 +233,9 @@ const DOMAINS: [string, string, [string, string][]][] = [
       ['digital_government', '数字政府'],
       ['digital_economy', '数字经济'],
       ['digital_society', '数字社会'],
+      ['digital_party', '数字党建'],
+      ['digital_culture', '数字文化'],
+      ['digital_rule_of_law', '数字法治'],
     ],
   ],
 ];
@@ -282,17 +303,17 @@ export const DICTIONARY_ITEMS: readonly DictionaryItemSeed[] = [
     [
       'national',
       '改革经验获全国性肯定评价',
-      '在全国性会议作经验交流、获党中央国务院或国家部委通报表彰、文件肯定、简报刊发或领导肯定性批示',
+      '获全国性肯定评价：①在党和国家领导人出席的全国性会议作经验交流。②获党中央国务院或中办国办发文通报表彰。③在党中央国务院或中办国办文件中得到肯定性表述。④被中央和国家有关部委工作简报刊发（单篇或单自然段以上）。⑤获党和国家领导人肯定性批示。⑥在国家部委主要领导出席的全国性会议作经验交流。⑦在国家部委文件中得到肯定性表述。',
     ],
     [
       'citywide',
       '改革经验获全市推广',
-      '获市委市政府或市级部门文件点名推广、全市性会议经验交流、现场推广会或列入市委“最佳实践”案例',
+      '获全市推广：①获市委市政府（含两办）文件点名推广。②在有市委或市政府主要领导出席的全市性会议上作经验交流。③在本区县召开有市领导参加的改革经验现场推广会。④改革经验被列入市委“最佳实践”案例。⑤在本区县召开有市级部门主要负责人参加的全市性改革经验现场推广会（参会范围至少为本片区内所有区县代表）。⑥获市级部门文件点名推广（单篇或单自然段以上介绍本区县改革经验）。',
     ],
     [
       'central_media',
       '改革经验被5家中央媒体深度专题报道',
-      '人民日报、新华社、光明日报、经济日报单篇或中央广播电视总台《新闻联播》单条报道（不含综合报道及仅点名提及）',
+      '“5家中央媒体”指人民日报、新华社、光明日报、经济日报、中央广播电视总台。“深度专题报道”指前4家报纸单篇或中央广播电视总台《新闻联播》单条报道（不含报纸综合报道及《新闻联播》仅点名提及情形）。',
     ],
   ]),
   ...items(
@@ -335,9 +356,17 @@ export const DICTIONARY_ITEMS: readonly DictionaryItemSeed[] = [
     'central_media',
   ),
   ...items('risk_level', [
-    ['negative_opinion', '重大负面网络舆情', '默认每起扣 0.1 分'],
-    ['incident_larger', '群体性事件（较大）', '默认每起扣 3 分'],
-    ['incident_major', '群体性事件（重大）', '默认每起扣 5 分'],
-    ['incident_extreme', '群体性事件（特别重大）', '默认每起扣 10 分'],
+    [
+      'negative_opinion',
+      '重大负面网络舆情',
+      '以“八张问题清单”认定的重大负面网络舆情标准为依据，因改革引发的默认每起扣 0.1 分',
+    ],
+    ['incident_larger', '群体性事件（较大）', '因改革引发的较大群体性事件，默认每起扣 3 分'],
+    ['incident_major', '群体性事件（重大）', '因改革引发的重大群体性事件，默认每起扣 5 分'],
+    [
+      'incident_extreme',
+      '群体性事件（特别重大）',
+      '因改革引发的特别重大群体性事件，默认每起扣 10 分',
+    ],
   ]),
 ];

@@ -1,0 +1,247 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import { ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
+import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { SqlConditions } from '../database/sql.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+
+export const RISK_TYPE = 'risk_event';
+
+export class RiskEventDto {
+  @Trim()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写发生时间（年-月-日）' })
+  occurredOn: string;
+
+  @Trim()
+  @IsString({ message: '请选择类型与等级' })
+  @IsNotEmpty({ message: '请选择类型与等级' })
+  levelCode: string;
+
+  @ToInteger()
+  @IsInt({ message: '请选择涉及区县' })
+  involvedUnitId: number;
+
+  @Trim()
+  @IsString({ message: '请填写详情' })
+  @IsNotEmpty({ message: '请填写详情' })
+  @MaxLength(5000, { message: '详情不能超过 5000 字' })
+  details: string;
+
+  @IsOptional()
+  @ToBoolean()
+  submit?: boolean;
+}
+
+export interface RiskEventRow {
+  id: string;
+  occurred_on: string;
+  level_code: string;
+  level_label: string;
+  unit_name: string;
+  involved_unit_name: string;
+  details: string;
+  deduction_applied: string | null;
+  state: WorkflowState;
+  stateLabel: string;
+}
+
+/**
+ * 改革风险 (有事法则): only units with the risk_reporter capability file events (own reviewer →
+ * office); the district involved sees approved events; the deduction in force at approval is stored.
+ */
+@Injectable()
+export class RiskService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflow: WorkflowService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async options() {
+    return {
+      levels: await this.dataSource.query<{ code: string; label: string; points: string }[]>(
+        `SELECT d.code, d.label, r.points FROM dictionary_items d JOIN risk_deductions r ON r.level_code = d.code
+          WHERE d.kind = 'risk_level' AND d.active ORDER BY d.sort_order`,
+      ),
+      districts: await this.dataSource.query<{ id: number; name: string }[]>(
+        `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
+      ),
+    };
+  }
+
+  isReporter(user: AuthUser): boolean {
+    return user.unitCapabilities.includes('risk_reporter');
+  }
+
+  async create(form: RiskEventDto, user: AuthUser, ip?: string): Promise<string> {
+    if (!hasRole(user, 'entry') || !this.isReporter(user)) {
+      throw new NotFoundException();
+    }
+    const errors: Record<string, string[]> = {};
+    const occurredOn = parseChinaDate(form.occurredOn);
+    if (!occurredOn || occurredOn > chinaDate(this.clock.now())) {
+      errors.occurredOn = ['请填写有效的发生时间（不晚于今天）'];
+    }
+    const { levels, districts } = await this.options();
+    if (!levels.some((level) => level.code === form.levelCode)) {
+      errors.levelCode = ['请选择类型与等级'];
+    }
+    if (!districts.some((district) => district.id === form.involvedUnitId)) {
+      errors.involvedUnitId = ['请选择涉及区县'];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+    const id = randomUUID();
+    const title = `${levels.find((level) => level.code === form.levelCode)!.label}（${form.occurredOn}）`;
+    await this.dataSource.transaction(async (manager) => {
+      await this.workflow.createDraft(
+        manager,
+        { type: RISK_TYPE, id, title, ownerUnitId: user.unitId },
+        user,
+      );
+      await manager.query(
+        `INSERT INTO risk_events (id, lineage_id, unit_id, occurred_on, level_code, involved_unit_id, details) VALUES ($1, $1, $2, $3, $4, $5, $6)`,
+        [id, user.unitId, form.occurredOn, form.levelCode, form.involvedUnitId, form.details],
+      );
+      if (form.submit) {
+        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+      }
+    });
+    return id;
+  }
+
+  /** The district involved reads the event once it left draft. */
+  async viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
+    const rows: { involved_unit_id: number }[] = await this.dataSource.query(
+      `SELECT involved_unit_id FROM risk_events WHERE id = $1`,
+      [item.id],
+    );
+    return rows.map((row) => row.involved_unit_id);
+  }
+
+  /** The deduction in force now is frozen on the event: later changes of the values never apply back. */
+  async onApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
+    await manager.query(
+      `UPDATE risk_events e SET deduction_applied = r.points FROM risk_deductions r WHERE e.id = $1 AND r.level_code = e.level_code`,
+      [item.id],
+    );
+  }
+
+  async setDeduction(
+    levelCode: string,
+    points: number,
+    user: AuthUser,
+    ip?: string,
+  ): Promise<void> {
+    if (!Number.isFinite(points) || points < 0 || points > 100) {
+      throw FormInvalidException.field(levelCode, '扣分须为 0–100 之间的数');
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const rows: { points: string }[] = await manager.query(
+        `SELECT points FROM risk_deductions WHERE level_code = $1`,
+        [levelCode],
+      );
+      if (!rows[0]) {
+        throw new NotFoundException();
+      }
+      await manager.query(
+        `UPDATE risk_deductions SET points = $2, updated_at = now() WHERE level_code = $1`,
+        [levelCode, points],
+      );
+      await this.audit.record(
+        {
+          action: 'dictionary_updated',
+          actor: user,
+          ip,
+          target: { type: 'risk_deduction', id: levelCode, label: levelCode },
+          detail: { points: [rows[0].points, points] },
+        },
+        manager,
+      );
+    });
+  }
+
+  async page(id: string, user: AuthUser) {
+    const item = await this.workflow.findVisibleItem(id, user);
+    const rows = await this.query(new SqlConditions([id]).raw('e.id = $1'), 1, 0);
+    if (!rows[0] || item.record_type !== RISK_TYPE) {
+      throw new NotFoundException();
+    }
+    return { item, event: rows[0] };
+  }
+
+  /** Ledger: reporters see their own events in any state; others the approved events they may read. */
+  async ledger(
+    user: AuthUser,
+    filter: { involvedUnitId?: number; levelCode?: string; page: number },
+    pageSize = 20,
+  ) {
+    const seesAll = hasRole(user, 'office', 'leader', 'admin');
+    const conditions = new SqlConditions([user.unitId]).raw(
+      `(e.unit_id = $1 OR (wi.is_current_approved AND (${seesAll ? 'true' : 'e.involved_unit_id = $1'})))`,
+    );
+    if (filter.involvedUnitId) {
+      conditions.add('e.involved_unit_id = ?', filter.involvedUnitId);
+    }
+    if (filter.levelCode) {
+      conditions.add('e.level_code = ?', filter.levelCode);
+    }
+    return this.query(conditions, pageSize, (filter.page - 1) * pageSize);
+  }
+
+  private async query(
+    conditions: SqlConditions,
+    limit: number,
+    offset: number,
+  ): Promise<RiskEventRow[]> {
+    const limitParam = conditions.bind(limit);
+    const offsetParam = conditions.bind(offset);
+    const rows: Omit<RiskEventRow, 'stateLabel'>[] = await this.dataSource.query(
+      `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
+              iu.name AS involved_unit_name, e.details, e.deduction_applied::text, wi.state
+         FROM risk_events e
+         JOIN workflow_items wi ON wi.id = e.id
+         JOIN units u ON u.id = e.unit_id
+         JOIN units iu ON iu.id = e.involved_unit_id
+         JOIN dictionary_items d ON d.kind = 'risk_level' AND d.code = e.level_code
+        WHERE ${String(conditions)}
+        ORDER BY e.occurred_on DESC, e.id
+        LIMIT ${limitParam} OFFSET ${offsetParam}`,
+      conditions.params,
+    );
+    return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));
+  }
+
+  /** 风险管控力: per district, approved events and the deductions stored with them, from `from` to `to`. */
+  async deductionsByDistrict(
+    from: string,
+    to: string,
+  ): Promise<{ unitId: number; events: number; deduction: number }[]> {
+    const rows: { unit_id: number; events: number; deduction: string }[] =
+      await this.dataSource.query(
+        `SELECT u.id AS unit_id, count(e.id)::int AS events, coalesce(sum(e.deduction_applied), 0)::text AS deduction
+         FROM units u
+         LEFT JOIN risk_events e ON e.involved_unit_id = u.id AND e.occurred_on BETWEEN $1::date AND $2::date
+              AND EXISTS (SELECT 1 FROM workflow_items wi WHERE wi.id = e.id AND wi.is_current_approved)
+        WHERE u.kind = 'district' AND u.active
+        GROUP BY u.id ORDER BY u.sort_order`,
+        [from, to],
+      );
+    return rows.map((row) => ({
+      unitId: row.unit_id,
+      events: row.events,
+      deduction: Number(row.deduction),
+    }));
+  }
+}
