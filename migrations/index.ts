@@ -4,6 +4,7 @@ import { DemandsAndAssignments1763870600000 } from './1763870600000-demands-and-
 import { Pilots1763870700000 } from './1763870700000-pilots.js';
 import { Showcase1763870800000 } from './1763870800000-showcase.js';
 import { Risk1763870900000 } from './1763870900000-risk.js';
+import { Satisfaction1763871000000 } from './1763871000000-satisfaction.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Pilots1763870700000,
   Showcase1763870800000,
   Risk1763870900000,
+  Satisfaction1763871000000,
 ];

@@ -17,6 +17,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { PilotsModule } from './pilots/pilots.module.js';
 import { ShowcaseModule } from './showcase/showcase.module.js';
 import { RiskModule } from './risk/risk.module.js';
+import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         PilotsModule,
         ShowcaseModule,
         RiskModule,
+        SatisfactionModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

@@ -55,6 +55,10 @@ export const NAVIGATION: readonly NavSection[] = [
     items: [{ label: '改革风险事件', href: '/risk', roles: BUSINESS }],
   },
   {
+    label: '改革满意度管理',
+    items: [{ label: '区县改革满意度', href: '/satisfaction', roles: BUSINESS }],
+  },
+  {
     label: '堵点卡点管理',
     items: [
       { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },

@@ -96,21 +96,17 @@ export class RiskController {
     errors: FieldErrors,
   ) {
     if (!this.risk.isReporter(user)) {
-      return reply
-        .code(403)
-        .view('errors/error.hbs', {
-          status: 403,
-          title: '无权填报',
-          message: '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。',
-        });
-    }
-    return reply
-      .code(status)
-      .view('risk/form.hbs', {
-        title: '录入改革风险事件',
-        values,
-        errors,
-        ...(await this.risk.options()),
+      return reply.code(403).view('errors/error.hbs', {
+        status: 403,
+        title: '无权填报',
+        message: '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。',
       });
+    }
+    return reply.code(status).view('risk/form.hbs', {
+      title: '录入改革风险事件',
+      values,
+      errors,
+      ...(await this.risk.options()),
+    });
   }
 }

@@ -1,0 +1,169 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { checkScoreTable, type ScoreInput } from './score-table.js';
+import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
+
+const asStrings = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter(
+    (item): item is string => typeof item === 'string',
+  );
+
+@Controller('satisfaction')
+export class SatisfactionController {
+  constructor(
+    private readonly satisfaction: SatisfactionService,
+    private readonly panels: WorkflowPanelBuilder,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  @Get()
+  async index(@CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return reply.view('satisfaction/index.hbs', {
+      title: '改革满意度',
+      returns: await this.satisfaction.list(user),
+      canFile: this.satisfaction.isSurveyCentre(user),
+    });
+  }
+
+  @Get('template')
+  async template(@Res() reply: FastifyReply) {
+    return reply
+      .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header(
+        'Content-Disposition',
+        `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent('满意度得分模板.xlsx')}`,
+      )
+      .send(await this.satisfaction.template());
+  }
+
+  @Get('new')
+  @Roles('entry')
+  async newForm(@CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return this.renderForm(reply, user, 200, {}, {});
+  }
+
+  /** The typed table: one `score_<unitId>` field per district. */
+  @Post()
+  @Roles('entry')
+  async create(
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const districts = await this.satisfaction.districts();
+    const scores: ScoreInput[] = districts
+      .map((district, index) => ({
+        row: index + 1,
+        district: district.name,
+        score: asStrings(body[`score_${district.id}`])[0] ?? '',
+      }))
+      .filter((row) => row.score.trim() !== '');
+    const form: SatisfactionForm = {
+      quarter: asStrings(body.quarter)[0] ?? '',
+      conclusion: asStrings(body.conclusion)[0] ?? '',
+      scores,
+      report: asStrings(body.report),
+      submit: body.submit === '1',
+    };
+    try {
+      const id = await this.satisfaction.create(form, user, request.ip);
+      setFlash(reply, 'success', form.submit ? '已上报市委改革办' : '已保存为草稿');
+      return seeOther(request, reply, `/satisfaction/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, user, 422, body, error.errors);
+      }
+      throw error;
+    }
+  }
+
+  /** Excel import fills the table (nothing is saved); bad rows are named. */
+  @Post('import')
+  @HttpCode(200)
+  @Roles('entry')
+  async import(
+    @Req() request: FastifyRequest,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const file = request.isMultipart()
+      ? await request.file({ limits: { fileSize: 2 * 1024 * 1024 } })
+      : undefined;
+    const content = file ? await file.toBuffer().catch(() => undefined) : undefined;
+    if (!content) {
+      return this.renderForm(reply, user, 422, {}, { scores: ['请选择不超过 2 MB 的 Excel 文件'] });
+    }
+    try {
+      const rows = await this.satisfaction.readWorkbook(content);
+      const districts = await this.satisfaction.districts();
+      const result = checkScoreTable(rows, districts);
+      const values: Record<string, unknown> = {};
+      for (const row of rows) {
+        const district = districts.find((candidate) => candidate.name === row.district.trim());
+        if (district) {
+          values[`score_${district.id}`] = row.score;
+        }
+      }
+      return this.renderForm(
+        reply,
+        user,
+        result.errors.length ? 422 : 200,
+        values,
+        result.errors.length ? { scores: result.errors } : {},
+      );
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderForm(reply, user, 422, {}, error.errors);
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const page = await this.satisfaction.page(id, user);
+    return reply.view('satisfaction/show.hbs', {
+      title: page.record.quarter,
+      ...page,
+      panel: await this.panels.build(page.item, user),
+    });
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    user: AuthUser,
+    status: number,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    if (!this.satisfaction.isSurveyCentre(user)) {
+      return reply.code(403).view('errors/error.hbs', {
+        status: 403,
+        title: '无权填报',
+        message: '区县改革满意度由市社情民意调查中心填报。',
+      });
+    }
+    const year = new Date().getFullYear();
+    const quarters = [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => `${y}-Q${q}`));
+    const districts = (await this.satisfaction.districts()).map((district) => ({
+      ...district,
+      score: asStrings(values[`score_${district.id}`])[0] ?? '',
+    }));
+    return reply.code(status).view('satisfaction/form.hbs', {
+      title: '填报区县改革满意度',
+      values,
+      errors,
+      quarters,
+      districts,
+      files: await this.attachments.describe(asStrings(values.report)),
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CHAINS } from '../workflow/workflow-chain.js';
+import { WorkflowRegistry } from '../workflow/workflow-registry.js';
+import { SatisfactionController } from './satisfaction.controller.js';
+import { SATISFACTION_TYPE, SatisfactionService } from './satisfaction.service.js';
+
+/** 改革满意度管理: the survey centre's quarterly return goes straight to the office. */
+@Module({
+  controllers: [SatisfactionController],
+  providers: [SatisfactionService],
+  exports: [SatisfactionService],
+})
+export class SatisfactionModule implements OnModuleInit {
+  constructor(private readonly registry: WorkflowRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      type: SATISFACTION_TYPE,
+      label: '区县改革满意度',
+      moduleLabel: '改革满意度管理',
+      chain: CHAINS.officeOnly,
+      link: (id) => `/satisfaction/${id}`,
+    });
+  }
+}

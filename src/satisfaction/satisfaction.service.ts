@@ -1,0 +1,190 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
+import { FormInvalidException } from '../common/forms/form-validation.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { WorkflowService } from '../workflow/workflow.service.js';
+import { checkScoreTable, type ScoreInput } from './score-table.js';
+
+export const SATISFACTION_TYPE = 'satisfaction_return';
+
+export interface SatisfactionForm {
+  quarter: string;
+  conclusion: string;
+  scores: ScoreInput[];
+  report: string[];
+  submit: boolean;
+}
+
+/**
+ * 区县改革满意度: the survey centre files one return per quarter with a score for every district,
+ * the survey report and the conclusion; the office confirms it (officeOnly chain).
+ */
+@Injectable()
+export class SatisfactionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflow: WorkflowService,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  districts(): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
+    );
+  }
+
+  isSurveyCentre(user: AuthUser): boolean {
+    return hasRole(user, 'entry') && user.unitCapabilities.includes('survey_center');
+  }
+
+  async create(form: SatisfactionForm, user: AuthUser, ip?: string): Promise<string> {
+    if (!this.isSurveyCentre(user)) {
+      throw new NotFoundException();
+    }
+    const errors: Record<string, string[]> = {};
+    if (!/^20\d{2}-Q[1-4]$/.test(form.quarter)) {
+      errors.quarter = ['请选择季度'];
+    }
+    if (form.conclusion.trim() === '') {
+      errors.conclusion = ['请填写调查结论'];
+    }
+    if (form.submit && form.report.length === 0) {
+      errors.report = ['请上传调查报告'];
+    }
+    const table = checkScoreTable(form.scores, await this.districts());
+    if (table.errors.length > 0) {
+      errors.scores = table.errors;
+    }
+    const taken: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM satisfaction_returns WHERE quarter = $1`,
+      [form.quarter],
+    );
+    if ((taken[0]?.count ?? 0) > 0) {
+      errors.quarter = [`${form.quarter} 已有满意度报表，如需更正请在原报表上发起变更`];
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await this.workflow.createDraft(
+        manager,
+        {
+          type: SATISFACTION_TYPE,
+          id,
+          title: `${form.quarter} 区县改革满意度`,
+          ownerUnitId: user.unitId,
+        },
+        user,
+      );
+      await manager.query(
+        `INSERT INTO satisfaction_returns (id, lineage_id, unit_id, quarter, conclusion) VALUES ($1, $1, $2, $3, $4)`,
+        [id, user.unitId, form.quarter, form.conclusion.trim()],
+      );
+      for (const [unitId, score] of table.scores) {
+        await manager.query(
+          `INSERT INTO satisfaction_scores (return_id, unit_id, score) VALUES ($1, $2, $3)`,
+          [id, unitId, score],
+        );
+      }
+      await this.attachments.linkToItem(manager, id, 'report', form.report, user);
+      if (form.submit) {
+        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+      }
+    });
+    return id;
+  }
+
+  /** Reads the 区县 / 得分 columns of an uploaded template into score rows (row numbers as in Excel). */
+  async readWorkbook(content: Buffer): Promise<ScoreInput[]> {
+    const workbook = new ExcelJS.Workbook();
+    try {
+      await workbook.xlsx.load(content as unknown as ArrayBuffer);
+    } catch {
+      throw FormInvalidException.field('scores', '无法读取该文件，请使用下载的模板（.xlsx）');
+    }
+    const sheet = workbook.worksheets[0];
+    const rows: ScoreInput[] = [];
+    sheet?.eachRow((row, rowNumber) => {
+      if (rowNumber === 1) {
+        return;
+      }
+      // Formulas are not read: the cell shows as （公式） and fails the score check with its row.
+      const text = (value: ExcelJS.CellValue): string => {
+        if (value === null || value === undefined) {
+          return '';
+        }
+        if (typeof value === 'object') {
+          return 'richText' in value
+            ? value.richText.map((part) => part.text).join('')
+            : '（公式）';
+        }
+        return String(value);
+      };
+      const district = text(row.getCell(1).value).trim();
+      if (district !== '') {
+        rows.push({ row: rowNumber, district, score: text(row.getCell(2).value) });
+      }
+    });
+    return rows;
+  }
+
+  async template(): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('满意度得分', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = [
+      { header: '区县', key: 'district', width: 28 },
+      { header: '得分（0–100，最多两位小数）', key: 'score', width: 28 },
+    ];
+    sheet.getRow(1).font = { bold: true };
+    for (const district of await this.districts()) {
+      sheet.addRow({ district: district.name });
+    }
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  async page(id: string, user: AuthUser) {
+    const item = await this.workflow.findVisibleItem(id, user);
+    const returns: { quarter: string; conclusion: string }[] = await this.dataSource.query(
+      `SELECT quarter, conclusion FROM satisfaction_returns WHERE id = $1`,
+      [id],
+    );
+    if (!returns[0] || item.record_type !== SATISFACTION_TYPE) {
+      throw new NotFoundException();
+    }
+    const scores: { unit_name: string; score: string }[] = await this.dataSource.query(
+      `SELECT u.name AS unit_name, s.score::text FROM satisfaction_scores s JOIN units u ON u.id = s.unit_id WHERE s.return_id = $1 ORDER BY u.sort_order`,
+      [id],
+    );
+    return { item, record: returns[0], scores, files: await this.attachments.listForItem(id) };
+  }
+
+  async list(user: AuthUser) {
+    const rows = await this.dataSource.query<
+      { id: string; quarter: string; state: WorkflowState; updated_at: Date }[]
+    >(
+      `SELECT r.id, r.quarter, wi.state, wi.updated_at FROM satisfaction_returns r JOIN workflow_items wi ON wi.id = r.id
+        WHERE r.unit_id = $1 OR wi.is_current_approved ORDER BY r.quarter DESC`,
+      [user.unitId],
+    );
+    return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));
+  }
+
+  /** Quarter by quarter, the approved score of a district (the cockpit's trend). */
+  historyByDistrict(unitId: number): Promise<{ quarter: string; score: number }[]> {
+    return this.dataSource
+      .query<{ quarter: string; score: string }[]>(
+        `SELECT r.quarter, s.score::text FROM satisfaction_scores s
+           JOIN satisfaction_returns r ON r.id = s.return_id
+           JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
+          WHERE s.unit_id = $1 ORDER BY r.quarter`,
+        [unitId],
+      )
+      .then((rows) => rows.map((row) => ({ quarter: row.quarter, score: Number(row.score) })));
+  }
+}
