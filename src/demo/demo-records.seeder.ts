@@ -8,6 +8,9 @@ import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { PilotsService } from '../pilots/pilots.service.js';
+import { RiskService } from '../risk/risk.service.js';
+import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
+import { ShowcaseService } from '../showcase/showcase.service.js';
 
 /**
  * Demo records in every workflow state, filed through the same services the pages use, so a
@@ -23,6 +26,9 @@ export class DemoRecordsSeeder {
     private readonly workflow: WorkflowService,
     private readonly pilots: PilotsService,
     private readonly pilotStreams: PilotStreamsService,
+    private readonly showcase: ShowcaseService,
+    private readonly risk: RiskService,
+    private readonly satisfaction: SatisfactionService,
   ) {}
 
   private async user(mobile: string): Promise<AuthUser> {
@@ -143,6 +149,83 @@ export class DemoRecordsSeeder {
       jiangbeiClerk,
     );
     await this.workflow.transition(waiting, { action: 'pass' }, jiangbeiReviewer);
+  }
+
+  /** An approved and a pending highlight, an approved risk event, an approved satisfaction return. */
+  private async seedShowcaseRiskSatisfaction(
+    yuzhongClerk: AuthUser,
+    yuzhongReviewer: AuthUser,
+    office: AuthUser,
+  ) {
+    const year = this.showcase.yearStart().slice(0, 4);
+    const subKind = async (category: 'national' | 'citywide' | 'central_media') =>
+      (await this.showcase.subKinds(category))[0].id;
+    const highlight = await this.showcase.create(
+      {
+        matter: '“一件事一次办”经验获全市推广',
+        category: 'citywide',
+        subKindId: await subKind('citywide'),
+        happenedOn: `${year}-03-15`,
+        problemsSolved: '企业群众办事多头跑、反复跑。',
+        results: '办理环节压缩70%，经验被市委“最佳实践”案例收录。',
+        singleReport: false,
+        evidenceClassified: true,
+        evidence: [],
+        submit: true,
+      },
+      yuzhongClerk,
+    );
+    await this.workflow.transition(highlight, { action: 'pass' }, yuzhongReviewer);
+    await this.workflow.transition(highlight, { action: 'confirm' }, office);
+    await this.showcase.create(
+      {
+        matter: '社区治理积分制获全国性会议交流',
+        category: 'national',
+        subKindId: await subKind('national'),
+        happenedOn: `${year}-04-20`,
+        problemsSolved: '居民参与社区治理积极性不高。',
+        results: '参与率提升至65%。',
+        singleReport: false,
+        evidenceClassified: true,
+        evidence: [],
+        submit: true,
+      },
+      yuzhongClerk,
+    );
+
+    const [reporter, reporterReviewer, survey] = await Promise.all(
+      ['19900000013', '19900000014', '19900000017'].map((mobile) => this.user(mobile)),
+    );
+    const event = await this.risk.create(
+      {
+        occurredOn: `${year}-02-10`,
+        levelCode: 'negative_opinion',
+        involvedUnitId: await this.unitId('wanzhou'),
+        details: '某改革事项引发的负面网络舆情，已妥善处置。',
+        submit: true,
+      },
+      reporter,
+    );
+    await this.workflow.transition(event, { action: 'pass' }, reporterReviewer);
+    await this.workflow.transition(event, { action: 'confirm' }, office);
+
+    const districts = await this.satisfaction.districts();
+    const returnId = await this.satisfaction.create(
+      {
+        quarter: `${year}-Q1`,
+        conclusion: '全市区县改革满意度总体较高，渝中区、两江新区位居前列。',
+        scores: districts.map((district, index) => ({
+          row: index + 2,
+          district: district.name,
+          score: (85 + ((index * 7) % 13) + 0.5).toFixed(2),
+        })),
+        report: [],
+        submit: false,
+      },
+      survey,
+    );
+    await this.workflow.transition(returnId, { action: 'submit' }, survey);
+    await this.workflow.transition(returnId, { action: 'confirm' }, office);
   }
 
   async seed(): Promise<void> {
@@ -314,8 +397,9 @@ export class DemoRecordsSeeder {
       office,
     );
     await this.seedPilots(yuzhongClerk, yuzhongReviewer, jiangbeiClerk, jiangbeiReviewer, office);
+    await this.seedShowcaseRiskSatisfaction(yuzhongClerk, yuzhongReviewer, office);
     console.log(
-      'Demo records loaded (demands, pilots, a blocker, a demand-list item in every state).',
+      'Demo records loaded: demands, pilots, tasks, highlights, a risk event, a satisfaction return.',
     );
   }
 }

@@ -2,10 +2,20 @@ import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { DemandsModule } from '../demands/demands.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
+import { RiskModule } from '../risk/risk.module.js';
+import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
+import { ShowcaseModule } from '../showcase/showcase.module.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
 
 @Module({
-  imports: [DemandsModule, AssignmentsModule, PilotsModule],
+  imports: [
+    DemandsModule,
+    AssignmentsModule,
+    PilotsModule,
+    ShowcaseModule,
+    RiskModule,
+    SatisfactionModule,
+  ],
   providers: [DemoRecordsSeeder],
   exports: [DemoRecordsSeeder],
 })
