@@ -1,12 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
-import { ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
+import { RequiredText, ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { SqlConditions } from '../database/sql.js';
@@ -30,10 +30,7 @@ export class RiskEventDto {
   @IsInt({ message: '请选择涉及区县' })
   involvedUnitId: number;
 
-  @Trim()
-  @IsString({ message: '请填写详情' })
-  @IsNotEmpty({ message: '请填写详情' })
-  @MaxLength(5000, { message: '详情不能超过 5000 字' })
+  @RequiredText('详情', 5000)
   details: string;
 
   @IsOptional()

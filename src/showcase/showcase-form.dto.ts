@@ -1,24 +1,18 @@
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
-import { ToBoolean, ToInteger, ToStringArray, Trim } from '../common/forms/transforms.js';
+  RequiredText,
+  ToBoolean,
+  ToInteger,
+  ToStringArray,
+  Trim,
+} from '../common/forms/transforms.js';
 
 export const SHOWCASE_CATEGORIES = ['national', 'citywide', 'central_media'] as const;
 export type ShowcaseCategory = (typeof SHOWCASE_CATEGORIES)[number];
 
 /** 成效亮点 (表三 of seed 000). */
 export class ShowcaseFormDto {
-  @Trim()
-  @IsString({ message: '请填写改革事项' })
-  @IsNotEmpty({ message: '请填写改革事项' })
-  @MaxLength(200, { message: '改革事项不能超过 200 字' })
+  @RequiredText('改革事项', 200)
   matter: string;
 
   @IsIn(SHOWCASE_CATEGORIES, { message: '请选择类别' })
@@ -33,16 +27,10 @@ export class ShowcaseFormDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写获肯定、推广或报道的日期（年-月-日）' })
   happenedOn: string;
 
-  @Trim()
-  @IsString({ message: '请填写解决问题' })
-  @IsNotEmpty({ message: '请填写解决问题' })
-  @MaxLength(5000, { message: '解决问题不能超过 5000 字' })
+  @RequiredText('解决问题', 5000)
   problemsSolved: string;
 
-  @Trim()
-  @IsString({ message: '请填写主要成果' })
-  @IsNotEmpty({ message: '请填写主要成果' })
-  @MaxLength(10000, { message: '主要成果不能超过 10000 字' })
+  @RequiredText('主要成果', 10000)
   results: string;
 
   /** Central media: the clerk confirms it is a single article (or a single 新闻联播 item). */

@@ -2,13 +2,12 @@ import {
   ArrayMinSize,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
 } from 'class-validator';
-import { ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
+import { RequiredText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
 import { ROLE_CODES, type RoleCode } from '../../auth/roles.js';
 
 export class UserFormDto {
@@ -17,10 +16,7 @@ export class UserFormDto {
   @Matches(/^1\d{10}$/, { message: '请填写 11 位手机号' })
   mobile?: string;
 
-  @Trim()
-  @IsString({ message: '请填写姓名' })
-  @IsNotEmpty({ message: '请填写姓名' })
-  @MaxLength(50, { message: '姓名不能超过 50 字' })
+  @RequiredText('姓名', 50)
   name: string;
 
   @ToInteger()
@@ -34,10 +30,7 @@ export class UserFormDto {
 }
 
 export class UnitFormDto {
-  @Trim()
-  @IsString({ message: '请填写单位名称' })
-  @IsNotEmpty({ message: '请填写单位名称' })
-  @MaxLength(100, { message: '单位名称不能超过 100 字' })
+  @RequiredText('单位名称', 100)
   name: string;
 
   @Trim()
@@ -65,10 +58,7 @@ export class UnitFormDto {
 }
 
 export class DictionaryItemFormDto {
-  @Trim()
-  @IsString({ message: '请填写名称' })
-  @IsNotEmpty({ message: '请填写名称' })
-  @MaxLength(200, { message: '名称不能超过 200 字' })
+  @RequiredText('名称', 200)
   label: string;
 
   @IsOptional()

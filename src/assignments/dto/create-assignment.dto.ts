@@ -1,27 +1,12 @@
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { ToInteger, Trim } from '../../common/forms/transforms.js';
+import { OptionalText, RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
 
 export class CreateAssignmentDto {
-  @Trim()
-  @IsString({ message: '请填写标题' })
-  @IsNotEmpty({ message: '请填写标题' })
-  @MaxLength(200, { message: '标题不能超过 200 字' })
+  @RequiredText('标题', 200)
   title: string;
 
-  @Trim()
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000, { message: '描述不能超过 5000 字' })
+  @OptionalText('描述', 5000)
   description?: string;
 
   @IsOptional()

@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** Trims a posted string; anything that is not a string becomes undefined. */
 export const Trim = (): PropertyDecorator =>
@@ -32,3 +34,21 @@ export const ToInteger = (): PropertyDecorator =>
     const number = Number(value);
     return Number.isInteger(number) ? number : value;
   });
+
+/** A required text field: trimmed, not empty, at most `max` characters, with Chinese messages. */
+export const RequiredText = (label: string, max: number): PropertyDecorator =>
+  applyDecorators(
+    Trim(),
+    IsString({ message: `请填写${label}` }),
+    IsNotEmpty({ message: `请填写${label}` }),
+    MaxLength(max, { message: `${label}不能超过 ${max} 字` }),
+  );
+
+/** An optional text field: trimmed, at most `max` characters. */
+export const OptionalText = (label: string, max: number): PropertyDecorator =>
+  applyDecorators(
+    Trim(),
+    IsOptional(),
+    IsString(),
+    MaxLength(max, { message: `${label}不能超过 ${max} 字` }),
+  );

@@ -4,13 +4,18 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
-  MaxLength,
 } from 'class-validator';
-import { ToBoolean, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
+import {
+  OptionalText,
+  RequiredText,
+  ToBoolean,
+  ToInteger,
+  ToStringArray,
+  Trim,
+} from '../../common/forms/transforms.js';
 
 const toIntArray = () =>
   Transform(({ value }: { value: unknown }) =>
@@ -21,31 +26,19 @@ const toIntArray = () =>
 
 /** 试点项目录入 (seed 000 四(二)3.1). */
 export class PilotFormDto {
-  @Trim()
-  @IsString({ message: '请填写试点名称' })
-  @IsNotEmpty({ message: '请填写试点名称' })
-  @MaxLength(200, { message: '试点名称不能超过 200 字' })
+  @RequiredText('试点名称', 200)
   name: string;
 
   @IsIn(['national', 'municipal'], { message: '请选择试点层级' })
   level: 'national' | 'municipal';
 
-  @Trim()
-  @IsString({ message: '请填写部署文件名称' })
-  @IsNotEmpty({ message: '请填写部署文件名称' })
-  @MaxLength(300, { message: '部署文件名称不能超过 300 字' })
+  @RequiredText('部署文件名称', 300)
   documentTitle: string;
 
-  @Trim()
-  @IsString({ message: '请填写文号' })
-  @IsNotEmpty({ message: '请填写文号' })
-  @MaxLength(100, { message: '文号不能超过 100 字' })
+  @RequiredText('文号', 100)
   documentNumber: string;
 
-  @Trim()
-  @IsString({ message: '请填写部署单位' })
-  @IsNotEmpty({ message: '请填写部署单位' })
-  @MaxLength(100, { message: '部署单位不能超过 100 字' })
+  @RequiredText('部署单位', 100)
   issuer: string;
 
   @Trim()
@@ -115,16 +108,10 @@ export class PilotProgressDto {
   @IsIn(['not_started', 'in_progress', 'completed'], { message: '请选择推进状态' })
   status: 'not_started' | 'in_progress' | 'completed';
 
-  @Trim()
-  @IsString({ message: '请填写已开展工作' })
-  @IsNotEmpty({ message: '请填写已开展工作' })
-  @MaxLength(10000, { message: '已开展工作不能超过 10000 字' })
+  @RequiredText('已开展工作', 10000)
   workDone: string;
 
-  @Trim()
-  @IsOptional()
-  @IsString()
-  @MaxLength(5000, { message: '存在问题不能超过 5000 字' })
+  @OptionalText('存在问题', 5000)
   problems?: string;
 
   @ToStringArray()
@@ -138,22 +125,13 @@ export class PilotProgressDto {
 
 /** 试点成果 (seed 000 四(二)3.3). */
 export class PilotAchievementDto {
-  @Trim()
-  @IsString({ message: '请填写成果名称' })
-  @IsNotEmpty({ message: '请填写成果名称' })
-  @MaxLength(200, { message: '成果名称不能超过 200 字' })
+  @RequiredText('成果名称', 200)
   name: string;
 
-  @Trim()
-  @IsString({ message: '请填写解决问题' })
-  @IsNotEmpty({ message: '请填写解决问题' })
-  @MaxLength(5000, { message: '解决问题不能超过 5000 字' })
+  @RequiredText('解决问题', 5000)
   problemsSolved: string;
 
-  @Trim()
-  @IsString({ message: '请填写具体成效' })
-  @IsNotEmpty({ message: '请填写具体成效' })
-  @MaxLength(10000, { message: '具体成效不能超过 10000 字' })
+  @RequiredText('具体成效', 10000)
   effects: string;
 
   @ToStringArray()
