@@ -4,16 +4,79 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import {
+  WORKFLOW_STATES,
+  WORKFLOW_STATE_LABELS,
+  type WorkflowState,
+} from '../workflow/workflow-chain.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
-import { RiskEventDto, RiskService } from './risk.service.js';
+import {
+  RiskEventDto,
+  RiskService,
+  type RiskEventRow,
+  type RiskLedgerFilter,
+} from './risk.service.js';
+
+/**
+ * The dictionary label holds type and level together, e.g. 群体性事件（重大）; the export shows them
+ * in two columns. A label without a bracketed level (重大负面网络舆情) is a type alone.
+ */
+export function splitLevelLabel(label: string): { type: string; level: string } {
+  const match = /^(.+?)\s*[（(]([^（）()]+)[）)]$/.exec(label.trim());
+  return match ? { type: match[1], level: match[2] } : { type: label, level: '' };
+}
+
+const COLUMNS: ExcelColumn<RiskEventRow>[] = [
+  {
+    header: '发生时间',
+    width: 12,
+    kind: 'date',
+    value: (row) => new Date(`${row.occurred_on}T00:00:00+08:00`),
+  },
+  { header: '类型', width: 20, value: (row) => splitLevelLabel(row.level_label).type },
+  { header: '等级', width: 10, value: (row) => splitLevelLabel(row.level_label).level },
+  { header: '涉及区县', width: 14, value: (row) => row.involved_unit_name },
+  { header: '详情', width: 60, value: (row) => row.details },
+  { header: '上报单位', width: 14, value: (row) => row.unit_name },
+  {
+    header: '扣分',
+    width: 8,
+    kind: 'number',
+    // Frozen at approval; an event still under review has no deduction yet.
+    value: (row) =>
+      row.state === 'approved' && row.deduction_applied !== null
+        ? Number(row.deduction_applied)
+        : null,
+  },
+  { header: '状态', width: 10, value: (row) => row.stateLabel },
+];
+
+function parseFilter(query: Record<string, string>): RiskLedgerFilter {
+  const state: unknown = query.state;
+  const level: unknown = query.level;
+  return {
+    involvedUnitId: Number(query.unit) || undefined,
+    levelCode: typeof level === 'string' && level !== '' ? level : undefined,
+    from: parseChinaDate(query.from),
+    to: parseChinaDate(query.to),
+    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
+      ? (state as WorkflowState)
+      : undefined,
+    page: parsePage(query.page),
+  };
+}
 
 @Controller('risk')
 export class RiskController {
   constructor(
     private readonly risk: RiskService,
     private readonly panels: WorkflowPanelBuilder,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -22,19 +85,51 @@ export class RiskController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = {
-      involvedUnitId: Number(query.unit) || undefined,
-      levelCode: query.level || undefined,
-      page: parsePage(query.page),
-    };
+    const filter = parseFilter(query);
+    const { rows, total } = await this.risk.ledger(user, filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    const isReporter = this.risk.isReporter(user);
     return reply.view('risk/index.hbs', {
       title: '改革风险事件',
-      rows: await this.risk.ledger(user, filter),
-      filters: filter,
+      rows,
+      total,
+      filters: { ...filter, levelCode: filter.levelCode ?? '', state: filter.state ?? '' },
+      filtered: Boolean(
+        filter.involvedUnitId || filter.levelCode || filter.from || filter.to || filter.state,
+      ),
       ...(await this.risk.options()),
-      canCreate: user.roles.includes('entry') && this.risk.isReporter(user),
+      // Only a reporter unit sees events that are not approved, so only it filters by state.
+      stateOptions: isReporter
+        ? WORKFLOW_STATES.map((value) => ({ value, label: WORKFLOW_STATE_LABELS[value] }))
+        : undefined,
+      canCreate: user.roles.includes('entry') && isReporter,
       canEditDeductions: user.roles.includes('office'),
+      exportHref: `/risk/export?${exportQuery}`,
+      pagination: buildPagination('/risk', query, filter.page, total),
     });
+  }
+
+  /** The filtered ledger as .xlsx, with the same visibility as the page (it runs the same query). */
+  @Get('export')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const rows = pagesOf(
+      (page) => this.risk.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
+      1000,
+    );
+    await streamExcel(
+      reply,
+      `改革风险台账-${chinaDate(this.clock.now())}.xlsx`,
+      '改革风险台账',
+      COLUMNS,
+      rows,
+    );
   }
 
   @Get('new')

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { RequiredText, ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -49,6 +50,16 @@ export interface RiskEventRow {
   deduction_applied: string | null;
   state: WorkflowState;
   stateLabel: string;
+}
+
+export interface RiskLedgerFilter {
+  involvedUnitId?: number;
+  levelCode?: string;
+  /** 发生时间 from / to, YYYY-MM-DD, both inclusive. */
+  from?: string;
+  to?: string;
+  state?: WorkflowState;
+  page: number;
 }
 
 /**
@@ -171,7 +182,7 @@ export class RiskService {
 
   async page(id: string, user: AuthUser) {
     const item = await this.workflow.findVisibleItem(id, user);
-    const rows = await this.query(new SqlConditions([id]).raw('e.id = $1'), 1, 0);
+    const { rows } = await this.query(new SqlConditions([id]).raw('e.id = $1'), 1, 0);
     if (!rows[0] || item.record_type !== RISK_TYPE) {
       throw new NotFoundException();
     }
@@ -181,9 +192,9 @@ export class RiskService {
   /** Ledger: reporters see their own events in any state; others the approved events they may read. */
   async ledger(
     user: AuthUser,
-    filter: { involvedUnitId?: number; levelCode?: string; page: number },
-    pageSize = 20,
-  ) {
+    filter: RiskLedgerFilter,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ): Promise<{ rows: RiskEventRow[]; total: number }> {
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
     const conditions = new SqlConditions([user.unitId]).raw(
       `(e.unit_id = $1 OR (wi.is_current_approved AND (${seesAll ? 'true' : 'e.involved_unit_id = $1'})))`,
@@ -194,6 +205,15 @@ export class RiskService {
     if (filter.levelCode) {
       conditions.add('e.level_code = ?', filter.levelCode);
     }
+    if (filter.from) {
+      conditions.add('e.occurred_on >= ?::date', filter.from);
+    }
+    if (filter.to) {
+      conditions.add('e.occurred_on <= ?::date', filter.to);
+    }
+    if (filter.state) {
+      conditions.add('wi.state = ?', filter.state);
+    }
     return this.query(conditions, pageSize, (filter.page - 1) * pageSize);
   }
 
@@ -201,12 +221,13 @@ export class RiskService {
     conditions: SqlConditions,
     limit: number,
     offset: number,
-  ): Promise<RiskEventRow[]> {
+  ): Promise<{ rows: RiskEventRow[]; total: number }> {
     const limitParam = conditions.bind(limit);
     const offsetParam = conditions.bind(offset);
-    const rows: Omit<RiskEventRow, 'stateLabel'>[] = await this.dataSource.query(
-      `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
-              iu.name AS involved_unit_name, e.details, e.deduction_applied::text, wi.state
+    const rows: (Omit<RiskEventRow, 'stateLabel'> & { total: number })[] =
+      await this.dataSource.query(
+        `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
+              iu.name AS involved_unit_name, e.details, e.deduction_applied::text, wi.state, count(*) OVER ()::int AS total
          FROM risk_events e
          JOIN workflow_items wi ON wi.id = e.id
          JOIN units u ON u.id = e.unit_id
@@ -215,9 +236,15 @@ export class RiskService {
         WHERE ${String(conditions)}
         ORDER BY e.occurred_on DESC, e.id
         LIMIT ${limitParam} OFFSET ${offsetParam}`,
-      conditions.params,
-    );
-    return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));
+        conditions.params,
+      );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map(({ total: _total, ...row }) => ({
+        ...row,
+        stateLabel: WORKFLOW_STATE_LABELS[row.state],
+      })),
+    };
   }
 
   /** 风险管控力: per district, approved events and the deductions stored with them, from `from` to `to`. */

@@ -1,4 +1,6 @@
+import { Clock } from '../../src/common/time/clock.js';
 import { RiskService } from '../../src/risk/risk.service.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -13,6 +15,7 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
   let otherDistrictClerk: TestUser;
   let nonReporter: TestUser;
   let tongnan: number;
+  let wulong: number;
 
   const as = async (user: TestUser) => {
     let session = sessions.get(user.mobile);
@@ -22,15 +25,19 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
     }
     return session;
   };
-  const file = async (levelCode: string, occurredOn = '2026-03-05') => {
+  const file = async (
+    levelCode: string,
+    occurredOn = '2026-03-05',
+    options: { involvedUnitId?: number; details?: string; submit?: boolean } = {},
+  ) => {
     const response = await (
       await as(reporter)
     ).post('/risk', {
       occurredOn,
       levelCode,
-      involvedUnitId: String(tongnan),
-      details: '因改革引发的事件',
-      submit: '1',
+      involvedUnitId: String(options.involvedUnitId ?? tongnan),
+      details: options.details ?? '因改革引发的事件',
+      submit: options.submit === false ? '0' : '1',
     });
     expect(response.status).toBe(303);
     return String(response.headers.location).split('/').pop()!;
@@ -51,6 +58,7 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
+    testApp.app.get(Clock).now = () => new Date('2026-11-20T10:00:00+08:00');
     reporter = await createUser(testApp.dataSource, { unitCode: '市委网信办', roles: ['entry'] });
     reporterReviewer = await createUser(testApp.dataSource, {
       unitCode: '市委网信办',
@@ -64,6 +72,7 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
     });
     nonReporter = await createUser(testApp.dataSource, { unitCode: '市教委', roles: ['entry'] });
     tongnan = await unitIdByCode(testApp.dataSource, 'tongnan');
+    wulong = await unitIdByCode(testApp.dataSource, 'wulong');
   });
 
   afterAll(async () => {
@@ -130,5 +139,172 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
     )[0].id;
     expect((await (await as(districtClerk)).agent.get(`/risk/${id}`)).status).toBe(200);
     expect((await (await as(otherDistrictClerk)).agent.get(`/risk/${id}`)).status).toBe(404);
+  });
+
+  const exportOf = async (user: TestUser, query = '') => {
+    const response = await (
+      await as(user)
+    ).agent
+      .get(`/risk/export${query}`)
+      .buffer(true)
+      .parse(binaryParser);
+    expect(response.status).toBe(200);
+    return { response, sheet: await readSheet(response.body as Buffer) };
+  };
+  const rowIds = (html: string) =>
+    [...html.matchAll(/<tr id="risk-([0-9a-f-]{36})"/g)].map((m) => m[1]);
+
+  it('should narrow the ledger by involved district, type and level and 发生时间, with the total', async () => {
+    const wulongEvent = await file('incident_larger', '2026-05-10', {
+      involvedUnitId: wulong,
+      details: '武隆区改革引发的较大群体性事件',
+    });
+    await approve(wulongEvent);
+    const office_ = await as(office);
+    const all = (await office_.agent.get('/risk')).text;
+    expect(rowIds(all)).toHaveLength(3);
+    expect(all).toContain('（3）');
+
+    const byDistrict = await office_.agent.get(`/risk?unit=${wulong}`);
+    expect(rowIds(byDistrict.text)).toEqual([wulongEvent]);
+    expect(byDistrict.text).toContain('（1）');
+    expect(byDistrict.text).toContain(`<option value="${wulong}" selected>武隆区</option>`);
+    expect(byDistrict.text).toContain(`href="/risk/export?unit&#x3D;${wulong}"`);
+
+    const byLevel = await office_.agent.get('/risk?level=incident_major');
+    expect(rowIds(byLevel.text)).toHaveLength(2);
+    expect(byLevel.text).not.toContain(`risk-${wulongEvent}`);
+
+    const byDates = await office_.agent.get('/risk?from=2026-03-06&to=2026-05-10');
+    expect(byDates.text).toContain('（2）');
+    expect(byDates.text).toContain('2026-04-01');
+    expect(byDates.text).toContain('2026-05-10');
+    expect(byDates.text).not.toContain('2026-03-05');
+
+    const none = await office_.agent.get(`/risk?unit=${wulong}&level=incident_major`);
+    expect(rowIds(none.text)).toEqual([]);
+    expect(none.text).toContain('没有符合条件的风险事件');
+  });
+
+  it('should show the reporter its own draft and pending events, filterable by state, and no one else', async () => {
+    const draft = await file('incident_extreme', '2026-06-01', {
+      details: '尚未上报的草稿',
+      submit: false,
+    });
+    const ledger = (await (await as(reporter)).agent.get('/risk')).text;
+    expect(ledger).toContain(`id="risk-${draft}"`);
+    expect(ledger).toContain('<span class="state state-draft">草稿</span>');
+    expect(ledger).toContain('<select name="state">');
+    const drafts = (await (await as(reporter)).agent.get('/risk?state=draft')).text;
+    expect(rowIds(drafts)).toEqual([draft]);
+    const pending = (await (await as(reporter)).agent.get('/risk?state=pending')).text;
+    expect(rowIds(pending)).toHaveLength(1);
+    // The involved district sees approved events only, whatever state it asks for.
+    const district = (await (await as(districtClerk)).agent.get('/risk?state=draft')).text;
+    expect(district).not.toContain('<select name="state">');
+    expect(district).not.toContain(`risk-${draft}`);
+    expect(rowIds(district)).toHaveLength(0);
+    expect(rowIds((await (await as(districtClerk)).agent.get('/risk')).text)).toHaveLength(2);
+  });
+
+  it('should export to a district user only the approved events involving its district', async () => {
+    const { response, sheet } = await exportOf(districtClerk);
+    expect(response.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(response.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('改革风险台账-2026-11-20.xlsx')}`,
+    );
+    expect(sheet.name).toBe('改革风险台账');
+    expect(sheet.frozenRows).toBe(1);
+    expect(sheet.rows[0]).toEqual([
+      '发生时间',
+      '类型',
+      '等级',
+      '涉及区县',
+      '详情',
+      '上报单位',
+      '扣分',
+      '状态',
+    ]);
+    expect(sheet.rows.slice(1)).toEqual([
+      [
+        new Date('2026-04-01T00:00:00Z'),
+        '群体性事件',
+        '重大',
+        '潼南区',
+        '因改革引发的事件',
+        '市委网信办',
+        6,
+        '已通过',
+      ],
+      [
+        new Date('2026-03-05T00:00:00Z'),
+        '群体性事件',
+        '重大',
+        '潼南区',
+        '因改革引发的事件',
+        '市委网信办',
+        5,
+        '已通过',
+      ],
+    ]);
+    // Asking for another district's events or for drafts gives nothing more.
+    expect((await exportOf(districtClerk, `?unit=${wulong}`)).sheet.rows).toHaveLength(1);
+    expect((await exportOf(districtClerk, '?state=draft')).sheet.rows).toHaveLength(1);
+    expect((await exportOf(otherDistrictClerk)).sheet.rows.slice(1)).toEqual([
+      [
+        new Date('2026-05-10T00:00:00Z'),
+        '群体性事件',
+        '较大',
+        '武隆区',
+        '武隆区改革引发的较大群体性事件',
+        '市委网信办',
+        3,
+        '已通过',
+      ],
+    ]);
+  });
+
+  it('should export the reporter its events in any state, with no deduction before approval', async () => {
+    const { sheet } = await exportOf(reporter, `?unit=${tongnan}&from=2026-04-02`);
+    expect(sheet.rows.slice(1)).toEqual([
+      [
+        new Date('2026-06-01T00:00:00Z'),
+        '群体性事件',
+        '特别重大',
+        '潼南区',
+        '尚未上报的草稿',
+        '市委网信办',
+        null,
+        '草稿',
+      ],
+      [
+        new Date('2026-04-02T00:00:00Z'),
+        '重大负面网络舆情',
+        null,
+        '潼南区',
+        '因改革引发的事件',
+        '市委网信办',
+        null,
+        '审核中',
+      ],
+    ]);
+  });
+
+  it('should page the ledger 20 rows at a time, keeping the filters in the links', async () => {
+    for (let day = 1; day <= 20; day += 1) {
+      await file('negative_opinion', `2026-07-${String(day).padStart(2, '0')}`, { submit: false });
+    }
+    const first = (await (await as(reporter)).agent.get('/risk?state=draft')).text;
+    expect(rowIds(first)).toHaveLength(20);
+    expect(first).toContain('共 21 条，第 1 / 2 页');
+    expect(first).toContain('href="/risk?state&#x3D;draft&amp;page&#x3D;2"');
+    const second = (await (await as(reporter)).agent.get('/risk?state=draft&page=2')).text;
+    expect(rowIds(second)).toHaveLength(1);
+    expect(second).toContain('共 21 条，第 2 / 2 页');
+    expect(second).toContain('>2026-06-01</a>');
+    // The export is not paged.
+    expect((await exportOf(reporter, '?state=draft')).sheet.rows).toHaveLength(22);
   });
 });
