@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
@@ -6,6 +6,8 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
@@ -21,6 +23,7 @@ export class SatisfactionController {
     private readonly satisfaction: SatisfactionService,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -29,6 +32,28 @@ export class SatisfactionController {
       title: '改革满意度',
       returns: await this.satisfaction.list(user),
       canFile: this.satisfaction.isSurveyCentre(user),
+    });
+  }
+
+  /**
+   * One district's approved score quarter by quarter (approved returns are read by everyone);
+   * a district's own users land on their district.
+   */
+  @Get('history')
+  async history(
+    @Query('unit') unit: unknown,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const districts = await this.satisfaction.districts();
+    const unitId = Number(unit) || (user.unitKind === 'district' ? user.unitId : undefined);
+    const district = districts.find((candidate) => candidate.id === unitId);
+    const history = district ? await this.satisfaction.historyByDistrict(district.id) : [];
+    return reply.view('satisfaction/history.hbs', {
+      title: district ? `${district.name}改革满意度` : '区县改革满意度历史',
+      districts,
+      district,
+      history: history.map((row) => ({ quarter: row.quarter, score: row.score.toFixed(2) })),
     });
   }
 
@@ -151,7 +176,8 @@ export class SatisfactionController {
         message: '区县改革满意度由市社情民意调查中心填报。',
       });
     }
-    const year = new Date().getFullYear();
+    // The year in China by the app's clock (not the server's zone or the wall clock in tests).
+    const year = Number(chinaDate(this.clock.now()).slice(0, 4));
     const quarters = [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => `${y}-Q${q}`));
     const districts = (await this.satisfaction.districts()).map((district) => ({
       ...district,

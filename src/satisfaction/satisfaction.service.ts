@@ -157,10 +157,11 @@ export class SatisfactionService {
     if (!returns[0] || item.record_type !== SATISFACTION_TYPE) {
       throw new NotFoundException();
     }
-    const scores: { unit_name: string; score: string }[] = await this.dataSource.query(
-      `SELECT u.name AS unit_name, s.score::text FROM satisfaction_scores s JOIN units u ON u.id = s.unit_id WHERE s.return_id = $1 ORDER BY u.sort_order`,
-      [id],
-    );
+    const scores: { unit_id: number; unit_name: string; score: string }[] =
+      await this.dataSource.query(
+        `SELECT s.unit_id, u.name AS unit_name, s.score::text FROM satisfaction_scores s JOIN units u ON u.id = s.unit_id WHERE s.return_id = $1 ORDER BY u.sort_order`,
+        [id],
+      );
     return { item, record: returns[0], scores, files: await this.attachments.listForItem(id) };
   }
 

@@ -83,4 +83,26 @@ describe('Satisfaction returns (改革满意度) (HTTP, real PostgreSQL)', () =>
     expect(again.status).toBe(422);
     expect(again.text).toContain('2026-Q3 已有满意度报表');
   });
+
+  it('should list a district history of confirmed scores only, opening on the own district of a district user', async () => {
+    const form: Record<string, string> = { quarter: '2026-Q2', conclusion: '草稿，尚未上报。' };
+    districts.forEach((district) => {
+      form[`score_${district.id}`] = '70';
+    });
+    expect((await survey.post('/satisfaction', form)).status).toBe(303);
+    const history = await office.agent.get(`/satisfaction/history?unit=${districts[0].id}`);
+    expect(history.status).toBe(200);
+    expect(history.text).toContain('万州区改革满意度');
+    expect(history.text).toContain('<td>2026-Q3</td><td class="num">80.25</td>');
+    expect(history.text).not.toContain('2026-Q2');
+    const wanzhouClerk = await createUser(testApp.dataSource, {
+      unitCode: 'wanzhou',
+      roles: ['entry'],
+    });
+    const wanzhou = await login(testApp.server, wanzhouClerk.mobile, wanzhouClerk.password);
+    const own = await wanzhou.agent.get('/satisfaction/history');
+    expect(own.text).toContain('万州区改革满意度');
+    expect(own.text).toContain('<td>2026-Q3</td><td class="num">80.25</td>');
+    expect((await office.agent.get('/satisfaction/history')).text).toContain('请选择区县');
+  });
 });
