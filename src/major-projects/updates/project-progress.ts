@@ -1,0 +1,276 @@
+/**
+ * The progress rules of a major project's monthly updates, as pure functions over approved data
+ * (no database, no clock): which months and plans are due at a date, when a monthly target or a
+ * plan counts as met, and the year's value of each core indicator. Amounts are exact: decimal
+ * text (numeric(16, 2) from PostgreSQL) is added and compared as integer hundredths (cents).
+ */
+
+const pad = (value: number): string => String(value).padStart(2, '0');
+
+/** Days in a calendar month (month 1–12). */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function splitMonth(month: string): [number, number] {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) {
+    throw new Error(`Not a month (YYYY-MM): ${month}`);
+  }
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** The last calendar day of a month ('2026-02' → '2026-02-28'). */
+export function lastDayOfMonth(month: string): string {
+  const [year, monthNumber] = splitMonth(month);
+  return `${month}-${pad(daysInMonth(year, monthNumber))}`;
+}
+
+/**
+ * When a month's indicator report is due (seed 001: 每月底最后一个工作日更新当月进度值): the last
+ * Monday–Friday of the month. Public holidays and the make-up working weekends of the Chinese
+ * calendar are ignored: they change every year by State Council notice and the system has no
+ * holiday calendar, so a report filed on a holiday that is the last weekday is still on time.
+ */
+export function lastWorkingDay(month: string): string {
+  const [year, monthNumber] = splitMonth(month);
+  let day = daysInMonth(year, monthNumber);
+  for (;;) {
+    const weekday = new Date(Date.UTC(year, monthNumber - 1, day)).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) {
+      return `${month}-${pad(day)}`;
+    }
+    day -= 1;
+  }
+}
+
+/**
+ * How many months of `planYear` have ended on or before `asOf` (YYYY-MM-DD): a month has ended
+ * when its last day is on or before `asOf`. 0 before the end of January, 12 after the year.
+ */
+export function endedMonths(planYear: number, asOf: string): number {
+  const [year, month, day] = asOf.split('-').map(Number);
+  if (year < planYear) {
+    return 0;
+  }
+  if (year > planYear) {
+    return 12;
+  }
+  return day >= daysInMonth(year, month) ? month : month - 1;
+}
+
+/** Decimal text with at most two decimals → cents. Throws on anything else (a bug, not input). */
+export function toCents(value: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) {
+    throw new Error(`Not a decimal amount: ${value}`);
+  }
+  const cents = BigInt(match[2]) * 100n + BigInt((match[3] ?? '').padEnd(2, '0'));
+  return match[1] === '-' ? -cents : cents;
+}
+
+/** Cents → decimal text with two decimals, as PostgreSQL prints numeric(16, 2). */
+export function fromCents(cents: bigint): string {
+  const negative = cents < 0n;
+  const absolute = negative ? -cents : cents;
+  return `${negative ? '-' : ''}${absolute / 100n}.${String(absolute % 100n).padStart(2, '0')}`;
+}
+
+/** A core indicator of the version in force. */
+export interface IndicatorTargets {
+  key: string;
+  /** True: the actual is the value to date (累计值); false: the month's own amount. */
+  cumulative: boolean;
+  annualTarget: string;
+  /** Twelve monthly target increments, January first. */
+  monthlyTargets: readonly string[];
+}
+
+/** An approved actual of one indicator for one month of the plan year. */
+export interface MonthlyActual {
+  indicatorKey: string;
+  /** 1–12. */
+  month: number;
+  actual: string;
+}
+
+function actualsByIndicator(actuals: readonly MonthlyActual[]): Map<string, Map<number, bigint>> {
+  const byIndicator = new Map<string, Map<number, bigint>>();
+  for (const actual of actuals) {
+    let months = byIndicator.get(actual.indicatorKey);
+    if (!months) {
+      months = new Map();
+      byIndicator.set(actual.indicatorKey, months);
+    }
+    months.set(actual.month, toCents(actual.actual));
+  }
+  return byIndicator;
+}
+
+/**
+ * 核心指标月度目标完成率 as counts. The pairs (indicator, month m) for m = 1..`months` whose month
+ * target increment is above zero are due; a pair is met when an approved actual exists for m and
+ * - periodic indicator: actual(m) ≥ target(m);
+ * - cumulative indicator: actual(m) ≥ target(1) + … + target(m).
+ * A month without an approved actual is due and not met. With nothing due the answer is
+ * { met: 0, due: 0 }: the caller decides what that rate is (the index counts it as 100%).
+ */
+export function monthlyTargetCompletion(
+  indicators: readonly IndicatorTargets[],
+  actuals: readonly MonthlyActual[],
+  months: number,
+): { met: number; due: number } {
+  const byIndicator = actualsByIndicator(actuals);
+  let met = 0;
+  let due = 0;
+  for (const indicator of indicators) {
+    const reported = byIndicator.get(indicator.key);
+    let targetToDate = 0n;
+    for (let month = 1; month <= months; month += 1) {
+      const target = toCents(indicator.monthlyTargets[month - 1] ?? '0');
+      targetToDate += target;
+      if (target <= 0n) {
+        continue;
+      }
+      due += 1;
+      const actual = reported?.get(month);
+      if (actual !== undefined && actual >= (indicator.cumulative ? targetToDate : target)) {
+        met += 1;
+      }
+    }
+  }
+  return { met, due };
+}
+
+/** One indicator's value for the year to date against its annual target, as exact decimal text. */
+export interface AnnualValue {
+  indicatorKey: string;
+  value: string;
+  target: string;
+}
+
+/**
+ * The year's value to date of each indicator, over approved actuals of months 1..`months`:
+ * cumulative → the actual of the latest month that has one; periodic → the sum of the actuals.
+ * No approved actual gives 0.
+ */
+export function annualTargetValues(
+  indicators: readonly IndicatorTargets[],
+  actuals: readonly MonthlyActual[],
+  months: number,
+): AnnualValue[] {
+  const byIndicator = actualsByIndicator(actuals);
+  return indicators.map((indicator) => {
+    const reported = [...(byIndicator.get(indicator.key) ?? new Map<number, bigint>())]
+      .filter(([month]) => month >= 1 && month <= months)
+      .sort(([a], [b]) => a - b);
+    let value = 0n;
+    if (indicator.cumulative) {
+      value = reported.at(-1)?.[1] ?? 0n;
+    } else {
+      for (const [, actual] of reported) {
+        value += actual;
+      }
+    }
+    return {
+      indicatorKey: indicator.key,
+      value: fromCents(value),
+      target: fromCents(toCents(indicator.annualTarget)),
+    };
+  });
+}
+
+/**
+ * One indicator's 年度目标完成率 as an exact fraction in [0, 1]: min(value / target, 1); a target
+ * of zero or below counts as reached (1), a negative value as 0.
+ */
+export function annualRatio(value: AnnualValue): { numerator: bigint; denominator: bigint } {
+  const target = toCents(value.target);
+  const actual = toCents(value.value);
+  if (target <= 0n || actual >= target) {
+    return { numerator: 1n, denominator: 1n };
+  }
+  return { numerator: actual < 0n ? 0n : actual, denominator: target };
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) {
+    [x, y] = [y, x % y];
+  }
+  return x;
+}
+
+/**
+ * The mean of the indicators' annual ratios, exactly, in lowest terms:
+ * (r1 + … + rn) / n. No indicator gives 1 (nothing to reach counts as reached).
+ */
+export function meanAnnualRatio(values: readonly AnnualValue[]): {
+  numerator: bigint;
+  denominator: bigint;
+} {
+  if (values.length === 0) {
+    return { numerator: 1n, denominator: 1n };
+  }
+  let numerator = 0n;
+  let denominator = 1n;
+  for (const value of values) {
+    const ratio = annualRatio(value);
+    numerator = numerator * ratio.denominator + ratio.numerator * denominator;
+    denominator *= ratio.denominator;
+    const divisor = gcd(numerator, denominator);
+    numerator /= divisor;
+    denominator /= divisor;
+  }
+  denominator *= BigInt(values.length);
+  const divisor = gcd(numerator, denominator);
+  return { numerator: numerator / divisor, denominator: denominator / divisor };
+}
+
+/** A monthly plan of the version in force. */
+export interface PlanFacts {
+  planKey: string;
+  /** YYYY-MM. */
+  planMonth: string;
+}
+
+/** The China date (YYYY-MM-DD) a plan's earliest approved 已完成 update was first submitted. */
+export interface PlanCompletion {
+  planKey: string;
+  completedOn: string;
+}
+
+/**
+ * 月度计划按期完成率 as counts. Plans whose month has ended by `asOf` are due (plan month ≤ the
+ * month of `asOf`, and its last day ≤ `asOf`); a due plan is on time when its earliest approved
+ * update with status 已完成 was first submitted on or before the last day of the plan month.
+ * With nothing due the answer is { onTime: 0, due: 0 } (the caller decides; the index says 100%).
+ */
+export function onTimePlanCompletion(
+  plans: readonly PlanFacts[],
+  completions: readonly PlanCompletion[],
+  asOf: string,
+): { onTime: number; due: number } {
+  const completedOn = new Map<string, string>();
+  for (const completion of completions) {
+    const earlier = completedOn.get(completion.planKey);
+    if (earlier === undefined || completion.completedOn < earlier) {
+      completedOn.set(completion.planKey, completion.completedOn);
+    }
+  }
+  let onTime = 0;
+  let due = 0;
+  for (const plan of plans) {
+    const monthEnd = lastDayOfMonth(plan.planMonth);
+    if (monthEnd > asOf) {
+      continue;
+    }
+    due += 1;
+    const completed = completedOn.get(plan.planKey);
+    if (completed !== undefined && completed <= monthEnd) {
+      onTime += 1;
+    }
+  }
+  return { onTime, due };
+}
