@@ -5,6 +5,7 @@ import { Pilots1763870700000 } from './1763870700000-pilots.js';
 import { Showcase1763870800000 } from './1763870800000-showcase.js';
 import { Risk1763870900000 } from './1763870900000-risk.js';
 import { Satisfaction1763871000000 } from './1763871000000-satisfaction.js';
+import { MajorProjects1763871100000 } from './1763871100000-major-projects.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Showcase1763870800000,
   Risk1763870900000,
   Satisfaction1763871000000,
+  MajorProjects1763871100000,
 ];

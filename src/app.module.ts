@@ -18,6 +18,8 @@ import { PilotsModule } from './pilots/pilots.module.js';
 import { ShowcaseModule } from './showcase/showcase.module.js';
 import { RiskModule } from './risk/risk.module.js';
 import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
+import { MajorProjectsModule } from './major-projects/major-projects.module.js';
+import { ProjectUpdatesModule } from './major-projects/updates/project-updates.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -53,6 +55,8 @@ export class AppModule {
         ShowcaseModule,
         RiskModule,
         SatisfactionModule,
+        MajorProjectsModule,
+        ProjectUpdatesModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

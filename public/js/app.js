@@ -21,4 +21,64 @@
     var source = event.target;
     if (source instanceof HTMLInputElement && source.type === 'file') { source.value = ''; }
   });
+  // Battle map: the running sum of an indicator's 12 monthly targets against its annual target,
+  // in integer hundredths so 0.1 + 0.2 shows as 0.3.
+  function cents(text) {
+    var match = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(String(text).trim());
+    if (!match) { return null; }
+    var value = Number(match[2]) * 100 + Number((match[3] || '').padEnd(2, '0'));
+    return match[1] === '-' ? -value : value;
+  }
+  function showCents(value) {
+    var sign = value < 0 ? '-' : '';
+    var abs = Math.abs(value);
+    var fraction = abs % 100;
+    return sign + Math.floor(abs / 100) + (fraction ? '.' + String(fraction).padStart(2, '0').replace(/0$/, '') : '');
+  }
+  function updateSum(scope) {
+    var output = scope.querySelector('.month-sum');
+    if (!output) { return; }
+    var sum = 0;
+    var bad = false;
+    scope.querySelectorAll('.month-target').forEach(function (input) {
+      if (input.value.trim() === '') { return; }
+      var value = cents(input.value);
+      if (value === null) { bad = true; } else { sum += value; }
+    });
+    var annualInput = scope.querySelector('[data-annual]');
+    var annual = annualInput ? cents(annualInput.value) : null;
+    if (bad) {
+      output.textContent = '月度目标值须为数字（最多两位小数）';
+      output.className = 'month-sum bad';
+    } else if (annual === null) {
+      output.textContent = '12个月合计：' + showCents(sum);
+      output.className = 'month-sum';
+    } else if (annual === sum) {
+      output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值一致';
+      output.className = 'month-sum ok';
+    } else {
+      output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值 ' + showCents(annual) + ' 相差 ' + showCents(annual - sum);
+      output.className = 'month-sum bad';
+    }
+  }
+  // Live character count of a textarea with data-max-chars (a CJK character counts as one).
+  function updateCount(textarea) {
+    var counter = document.querySelector('[data-count-for="' + textarea.id + '"]');
+    if (!counter) { return; }
+    var length = Array.from(textarea.value).length;
+    counter.textContent = String(length);
+    counter.classList.toggle('bad', length > Number(textarea.dataset.maxChars));
+  }
+  document.addEventListener('input', function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var scope = target.closest('[data-sum-scope]');
+    if (scope) { updateSum(scope); }
+    if (target instanceof HTMLTextAreaElement && target.dataset.maxChars) { updateCount(target); }
+  });
+  function initialise(root) {
+    root.querySelectorAll('[data-sum-scope]').forEach(updateSum);
+  }
+  document.addEventListener('DOMContentLoaded', function () { initialise(document); });
+  document.addEventListener('htmx:after:swap', function () { initialise(document); });
 })();

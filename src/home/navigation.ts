@@ -59,6 +59,13 @@ export const NAVIGATION: readonly NavSection[] = [
     items: [{ label: '区县改革满意度', href: '/satisfaction', roles: BUSINESS }],
   },
   {
+    label: '市级重大改革项目',
+    items: [
+      { label: '重大改革项目', href: '/major-projects', roles: BUSINESS },
+      { label: '推进情况台账', href: '/major-projects/ledgers/indicators', roles: BUSINESS },
+    ],
+  },
+  {
     label: '堵点卡点管理',
     items: [
       { label: '堵点卡点台账', href: '/tasks?kind=blocker', roles: BUSINESS },

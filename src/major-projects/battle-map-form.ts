@@ -1,0 +1,280 @@
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { parseCents, type Cents } from './decimal-cents.js';
+
+/**
+ * The battle map form (项目作战图) as pure rules: the posted fields of the three row sections are
+ * parsed into rows (kept as typed, for re-rendering) and checked. Rows are named
+ * `<section>-<token>-<field>` where the token is a row's stable id in the page (a new row gets a
+ * random one from the server), so rows can be added and removed in any order without renumbering.
+ */
+
+export const MEASURE_MAX_CHARS = 300;
+export const MIN_INDICATORS = 2;
+export const MIN_MEASURES = 3;
+const NAME_MAX = 100;
+const UNIT_MAX = 20;
+const PLAN_CONTENT_MAX = 500;
+const BASIS_MAX = 2000;
+export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+
+export interface IndicatorRow {
+  token: string;
+  name: string;
+  unit: string;
+  annual: string;
+  /** '1' cumulative (the year's value is the last month's), '0' periodic (the year's value is the sum). */
+  cumulative: string;
+  months: string[];
+}
+
+export interface MeasureRow {
+  token: string;
+  text: string;
+}
+
+export interface PlanRow {
+  token: string;
+  /** The token of the measure this plan serves. */
+  measure: string;
+  month: string;
+  type: string;
+  content: string;
+}
+
+export interface BattleMapRows {
+  indicators: IndicatorRow[];
+  measures: MeasureRow[];
+  plans: PlanRow[];
+}
+
+const ROW_FIELD = /^(ind|mea|plan)-([a-z0-9]{1,32})-([a-z0-9]{1,12})$/;
+
+function text(value: unknown): string {
+  if (Array.isArray(value)) {
+    return text(value[0]);
+  }
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Rows in the order the page posted them (object keys keep the form's field order). */
+export function parseBattleMapRows(body: Record<string, unknown>): BattleMapRows {
+  const sections = {
+    ind: new Map<string, Record<string, string>>(),
+    mea: new Map<string, Record<string, string>>(),
+    plan: new Map<string, Record<string, string>>(),
+  };
+  for (const [key, value] of Object.entries(body)) {
+    const match = ROW_FIELD.exec(key);
+    if (!match) {
+      continue;
+    }
+    const [, section, token, field] = match as unknown as [
+      string,
+      keyof typeof sections,
+      string,
+      string,
+    ];
+    const row = sections[section].get(token) ?? {};
+    row[field] = text(value);
+    sections[section].set(token, row);
+  }
+  return {
+    indicators: [...sections.ind].map(([token, row]) => ({
+      token,
+      name: row.name ?? '',
+      unit: row.unit ?? '',
+      annual: row.annual ?? '',
+      cumulative: row.cumulative === '1' ? '1' : '0',
+      months: MONTHS.map((month) => row[`m${month}`] ?? ''),
+    })),
+    measures: [...sections.mea].map(([token, row]) => ({ token, text: row.text ?? '' })),
+    plans: [...sections.plan].map(([token, row]) => ({
+      token,
+      measure: row.measure ?? '',
+      month: row.month ?? '',
+      type: row.type ?? '',
+      content: row.content ?? '',
+    })),
+  };
+}
+
+/** Characters as a reader counts them (a CJK character or an emoji is one). */
+export function charCount(value: string): number {
+  return [...value].length;
+}
+
+export interface CheckedIndicator {
+  token: string;
+  name: string;
+  unit: string;
+  annualCents: Cents;
+  monthlyCents: Cents[];
+  cumulative: boolean;
+}
+
+export interface CheckedPlan {
+  token: string;
+  measureToken: string;
+  month: string;
+  typeId: number;
+  content: string;
+}
+
+export interface CheckedBattleMap {
+  indicators: CheckedIndicator[];
+  measures: MeasureRow[];
+  plans: CheckedPlan[];
+}
+
+const MONTH = /^(20\d{2})-(0[1-9]|1[0-2])$/;
+
+/** Checks the plan rows alone (the map form and the iteration form share them). */
+export function checkPlans(
+  plans: readonly PlanRow[],
+  options: { measureTokens: readonly string[]; planTypeIds: readonly number[]; firstMonth: string },
+  errors: FieldErrors,
+): CheckedPlan[] {
+  const checked: CheckedPlan[] = [];
+  for (const plan of plans) {
+    const field = (name: string) => `plan-${plan.token}-${name}`;
+    let ok = true;
+    if (!options.measureTokens.includes(plan.measure)) {
+      errors[field('measure')] = ['请选择对应的具体举措'];
+      ok = false;
+    }
+    if (!MONTH.test(plan.month)) {
+      errors[field('month')] = ['请选择计划月度'];
+      ok = false;
+    } else if (plan.month < options.firstMonth) {
+      errors[field('month')] = [`计划月度不能早于 ${options.firstMonth}`];
+      ok = false;
+    }
+    const typeId = Number(plan.type);
+    if (!options.planTypeIds.includes(typeId)) {
+      errors[field('type')] = ['请选择计划类型'];
+      ok = false;
+    }
+    if (plan.content === '') {
+      errors[field('content')] = ['请填写计划内容'];
+      ok = false;
+    } else if (charCount(plan.content) > PLAN_CONTENT_MAX) {
+      errors[field('content')] = [`计划内容不能超过 ${PLAN_CONTENT_MAX} 字`];
+      ok = false;
+    }
+    if (ok) {
+      checked.push({
+        token: plan.token,
+        measureToken: plan.measure,
+        month: plan.month,
+        typeId,
+        content: plan.content,
+      });
+    }
+  }
+  return checked;
+}
+
+export function checkMeasureText(value: string, field: string, errors: FieldErrors): void {
+  if (value === '') {
+    errors[field] = ['请填写举措内容'];
+  } else if (charCount(value) > MEASURE_MAX_CHARS) {
+    errors[field] = [`每条举措不超过 ${MEASURE_MAX_CHARS} 字（现 ${charCount(value)} 字）`];
+  }
+}
+
+export function checkBasis(value: string, errors: FieldErrors): void {
+  if (value === '') {
+    errors.basis = ['请填写迭代依据'];
+  } else if (charCount(value) > BASIS_MAX) {
+    errors.basis = [`迭代依据不能超过 ${BASIS_MAX} 字`];
+  }
+}
+
+/**
+ * Checks a map. Field formats are checked on every save; the rules that make a map complete
+ * (at least 2 indicators and 3 measures, monthly targets adding up, at least one plan) only when
+ * it is submitted, so a clerk can save half a map as a draft.
+ */
+export function checkBattleMap(
+  rows: BattleMapRows,
+  options: { submit: boolean; planYear: number; planTypeIds: readonly number[] },
+): { map: CheckedBattleMap; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const indicators: CheckedIndicator[] = [];
+  for (const row of rows.indicators) {
+    const field = (name: string) => `ind-${row.token}-${name}`;
+    if (row.name === '') {
+      errors[field('name')] = ['请填写指标名称'];
+    } else if (charCount(row.name) > NAME_MAX) {
+      errors[field('name')] = [`指标名称不能超过 ${NAME_MAX} 字`];
+    }
+    if (row.unit === '') {
+      errors[field('unit')] = ['请填写计量单位'];
+    } else if (charCount(row.unit) > UNIT_MAX) {
+      errors[field('unit')] = [`计量单位不能超过 ${UNIT_MAX} 字`];
+    }
+    const annualCents = parseCents(row.annual);
+    if (annualCents === undefined) {
+      errors[field('annual')] = ['请填写年度目标值（数字，最多两位小数）'];
+    }
+    // An empty month means no target that month.
+    const monthlyCents = row.months.map((value) => (value === '' ? 0n : parseCents(value)));
+    const badMonth = monthlyCents.findIndex((value) => value === undefined);
+    if (badMonth >= 0) {
+      errors[field('months')] = [`${badMonth + 1}月目标值须为数字，最多两位小数`];
+    }
+    if (annualCents !== undefined && badMonth < 0) {
+      const cents = monthlyCents as Cents[];
+      const sum = cents.reduce((total, value) => total + value, 0n);
+      if (options.submit && sum !== annualCents) {
+        errors[field('months')] = [
+          `12个月目标值合计 ${formatCents(sum)}，须与年度目标值 ${formatCents(annualCents)} 一致`,
+        ];
+      }
+      indicators.push({
+        token: row.token,
+        name: row.name,
+        unit: row.unit,
+        annualCents,
+        monthlyCents: cents,
+        cumulative: row.cumulative === '1',
+      });
+    }
+  }
+  for (const measure of rows.measures) {
+    checkMeasureText(measure.text, `mea-${measure.token}-text`, errors);
+  }
+  const plans = checkPlans(
+    rows.plans,
+    {
+      measureTokens: rows.measures.map((measure) => measure.token),
+      planTypeIds: options.planTypeIds,
+      firstMonth: `${options.planYear}-01`,
+    },
+    errors,
+  );
+  if (options.submit) {
+    if (rows.indicators.length < MIN_INDICATORS) {
+      errors.indicators = [`核心指标一般不少于 ${MIN_INDICATORS} 个`];
+    }
+    if (rows.measures.length < MIN_MEASURES) {
+      errors.measures = [`具体举措至少 ${MIN_MEASURES} 条`];
+    }
+    if (rows.plans.length === 0) {
+      errors.plans = ['请至少录入一条月度推进计划'];
+    }
+  }
+  return { map: { indicators, measures: rows.measures, plans }, errors };
+}
+
+export function formatCents(cents: Cents): string {
+  const negative = cents < 0n;
+  const absolute = negative ? -cents : cents;
+  const whole = absolute / 100n;
+  const fraction = absolute % 100n;
+  const text =
+    fraction === 0n
+      ? `${whole}`
+      : `${whole}.${String(fraction).padStart(2, '0').replace(/0$/, '')}`;
+  return negative ? `-${text}` : text;
+}

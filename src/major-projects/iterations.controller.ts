@@ -1,0 +1,167 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { MEASURE_MAX_CHARS } from './battle-map-form.js';
+import { BattleMapService, keyToToken } from './battle-map.service.js';
+import {
+  ITERATION_MEASURE_TOKEN,
+  IterationsService,
+  parseIterationForm,
+  type IterationForm,
+} from './iterations.service.js';
+import { readMapContent } from './map-content.js';
+import { ProjectsService, type ProjectRow } from './projects.service.js';
+
+/** 措施迭代申请 pages: the form while draft or returned, otherwise the record with its panel. */
+@Controller('major-projects')
+export class IterationsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly iterations: IterationsService,
+    private readonly projects: ProjectsService,
+    private readonly maps: BattleMapService,
+    private readonly panels: WorkflowPanelBuilder,
+  ) {}
+
+  @Get(':projectId/iterations/new')
+  @Roles('entry')
+  async newForm(
+    @Param('projectId') projectId: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const project = await this.projects.find(projectId, user);
+    const empty: IterationForm = { kind: 'add', targetMeasure: '', text: '', basis: '', plans: [] };
+    return this.renderForm(reply, 200, project, undefined, empty, {}, user);
+  }
+
+  @Post(':projectId/iterations')
+  @Roles('entry')
+  async create(
+    @Param('projectId') projectId: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = parseIterationForm(body ?? {});
+    const submit = body?.submit === '1';
+    try {
+      const id = await this.iterations.create(projectId, form, submit, user, request.ip);
+      setFlash(reply, 'success', submit ? '措施迭代申请已上报，等待本单位审核' : '已保存为草稿');
+      return seeOther(request, reply, `/major-projects/iterations/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        const project = await this.projects.find(projectId, user);
+        return this.renderForm(reply, 422, project, undefined, form, error.errors, user);
+      }
+      throw error;
+    }
+  }
+
+  @Get('iterations/:id')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const { item, project, iteration, plans } = await this.iterations.find(id, user);
+    if (this.iterations.isEditable(item, user)) {
+      const form: IterationForm = {
+        kind: iteration.kind,
+        targetMeasure: iteration.target_measure_key ? keyToToken(iteration.target_measure_key) : '',
+        text: iteration.text,
+        basis: iteration.basis,
+        plans: plans.map((plan) => ({
+          token: `p${plan.position}`,
+          measure: ITERATION_MEASURE_TOKEN,
+          month: plan.plan_month,
+          type: String(plan.plan_type_id),
+          content: plan.content,
+        })),
+      };
+      return this.renderForm(reply, 200, project, id, form, {}, user);
+    }
+    const target = iteration.target_measure_key
+      ? await this.measureText(project, iteration.target_measure_key)
+      : undefined;
+    return reply.view('major-projects/iteration-show.hbs', {
+      title: item.title,
+      project,
+      iteration,
+      target,
+      plans,
+      panel: await this.panels.build(item, user),
+    });
+  }
+
+  @Post('iterations/:id')
+  @Roles('entry')
+  async update(
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const form = parseIterationForm(body ?? {});
+    const submit = body?.submit === '1';
+    try {
+      await this.iterations.update(id, form, submit, user, request.ip);
+      setFlash(reply, 'success', submit ? '已保存并上报' : '已保存');
+      return seeOther(request, reply, `/major-projects/iterations/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        const { project } = await this.iterations.find(id, user);
+        return this.renderForm(reply, 422, project, id, form, error.errors, user);
+      }
+      throw error;
+    }
+  }
+
+  /** The measure's text in the version in force (the one being edited). */
+  private async measureText(project: ProjectRow, measureKey: string) {
+    if (!project.current_content_id) {
+      return undefined;
+    }
+    const content = await readMapContent(this.dataSource.manager, project.current_content_id);
+    const index = content.measures.findIndex((measure) => measure.measure_key === measureKey);
+    return index < 0 ? undefined : { number: index + 1, text: content.measures[index].text };
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    project: ProjectRow,
+    id: string | undefined,
+    form: IterationForm,
+    errors: FieldErrors,
+    user: AuthUser,
+  ) {
+    const content = project.current_content_id
+      ? await readMapContent(this.dataSource.manager, project.current_content_id)
+      : undefined;
+    const panelItem = id ? (await this.iterations.find(id, user)).item : undefined;
+    return reply.code(status).view('major-projects/iteration-form.hbs', {
+      title: '措施迭代申请',
+      project,
+      id,
+      values: form,
+      errors,
+      issued: content !== undefined,
+      measureMax: MEASURE_MAX_CHARS,
+      measures: (content?.measures ?? []).map((measure, index) => ({
+        token: keyToToken(measure.measure_key),
+        label: `举措${index + 1}：${[...measure.text].slice(0, 40).join('')}`,
+        text: measure.text,
+      })),
+      plans: form.plans,
+      planTypes: await this.maps.planTypes(),
+      fixedMeasure: ITERATION_MEASURE_TOKEN,
+      textLength: [...form.text].length,
+      panel: panelItem ? await this.panels.build(panelItem, user, { omit: ['submit'] }) : undefined,
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { ProjectFormDto } from './project-form.dto.js';
+import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
+import { ProjectPageService } from './project-page.service.js';
+import { ProjectsService, type ProjectRow } from './projects.service.js';
+
+function mapStateLabel(row: ProjectRow): string {
+  if (row.current_version !== null) {
+    return `已下发（第 ${row.current_version} 版）`;
+  }
+  return row.map_state === 'draft'
+    ? '待绘制'
+    : `作战图${WORKFLOW_STATE_LABELS[row.map_state as WorkflowState]}`;
+}
+
+const COLUMNS: ExcelColumn<ProjectRow>[] = [
+  { header: '项目名称', width: 40, value: (row) => row.name },
+  { header: '所属领域', width: 16, value: (row) => row.domain },
+  { header: '责任单位', width: 18, value: (row) => row.responsible_unit },
+  { header: '牵头市领导', width: 14, value: (row) => row.lead_leader },
+  { header: '状态', width: 10, value: (row) => row.statusLabel },
+  { header: '作战图年度', width: 10, value: (row) => row.plan_year },
+  { header: '作战图', width: 18, value: (row) => mapStateLabel(row) },
+];
+
+function isProjectStatus(value: unknown): value is ProjectStatus {
+  return typeof value === 'string' && Object.hasOwn(PROJECT_STATUS_LABELS, value);
+}
+
+function parseFilter(query: Record<string, string>) {
+  const status = query.status;
+  return {
+    q: (query.q ?? '').trim().slice(0, 100) || undefined,
+    domainId: Number(query.domain) || undefined,
+    unitId: Number(query.unit) || undefined,
+    status: isProjectStatus(status) ? status : undefined,
+    page: parsePage(query.page),
+  };
+}
+
+@Controller('major-projects')
+export class ProjectsController {
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly pages: ProjectPageService,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  @Get()
+  @Roles('entry', 'reviewer', 'office', 'leader')
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const { rows, total } = await this.projects.ledger(user, filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('major-projects/index.hbs', {
+      title: '市级重大改革项目',
+      rows: rows.map((row) => ({ ...row, mapLabel: mapStateLabel(row) })),
+      total,
+      filters: { ...filter, q: filter.q ?? '', status: filter.status ?? '' },
+      ...(await this.projects.formOptions()),
+      statusOptions: Object.entries(PROJECT_STATUS_LABELS).map(([value, label]) => ({
+        value,
+        label,
+      })),
+      canCreate: user.roles.includes('office'),
+      exportHref: `/major-projects/export?${exportQuery}`,
+      pagination: buildPagination('/major-projects', query, filter.page, total),
+    });
+  }
+
+  @Get('export')
+  @Roles('entry', 'reviewer', 'office', 'leader')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const rows = pagesOf(
+      (page) => this.projects.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
+      1000,
+    );
+    await streamExcel(
+      reply,
+      `市级重大改革项目台账-${chinaDate(new Date())}.xlsx`,
+      '市级重大改革项目',
+      COLUMNS,
+      rows,
+    );
+  }
+
+  @Get('new')
+  @Roles('office')
+  newForm(@Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, { planYear: new Date().getFullYear() }, {});
+  }
+
+  @Post()
+  @Roles('office')
+  create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      ProjectFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        const id = await this.projects.create(data, user);
+        setFlash(reply, 'success', '项目已录入，已交责任单位绘制项目作战图');
+        return seeOther(request, reply, `/major-projects/${id}`);
+      },
+    );
+  }
+
+  @Get(':id')
+  @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
+  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return reply.view('major-projects/show.hbs', await this.pages.build(id, user));
+  }
+
+  @Get(':id/edit')
+  @Roles('office')
+  async editForm(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const project = await this.projects.find(id, user);
+    return this.renderForm(
+      reply,
+      200,
+      project,
+      {
+        name: project.name,
+        domainId: project.domain_id,
+        responsibleUnitId: project.responsible_unit_id,
+        leadLeader: project.lead_leader,
+        planYear: project.plan_year,
+        closed: project.status === 'closed',
+      },
+      {},
+    );
+  }
+
+  @Post(':id/edit')
+  @Roles('office')
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const project = await this.projects.find(id, user);
+    return handleForm(
+      ProjectFormDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, project, values, errors),
+      async (data) => {
+        await this.projects.update(id, data, user);
+        setFlash(reply, 'success', '项目基础信息已保存');
+        return seeOther(request, reply, `/major-projects/${id}`);
+      },
+    );
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    project: ProjectRow | undefined,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    const typed =
+      values.reformPlan === undefined
+        ? undefined
+        : (Array.isArray(values.reformPlan) ? values.reformPlan : [values.reformPlan]).filter(
+            (file): file is string => typeof file === 'string',
+          );
+    const files = typed
+      ? await this.attachments.describe(typed)
+      : project
+        ? (await this.attachments.listForItem(project.map_lineage_id)).filter(
+            (file) => file.field === 'reform_plan',
+          )
+        : [];
+    return reply.code(status).view('major-projects/form.hbs', {
+      title: project ? '修改项目基础信息' : '录入市级重大改革项目',
+      project,
+      values,
+      errors,
+      files,
+      ...(await this.projects.formOptions()),
+    });
+  }
+}
