@@ -40,7 +40,7 @@ const COLUMNS: ExcelColumn<RiskEventRow>[] = [
   },
   { header: '类型', width: 20, value: (row) => splitLevelLabel(row.level_label).type },
   { header: '等级', width: 10, value: (row) => splitLevelLabel(row.level_label).level },
-  { header: '涉及区县', width: 14, value: (row) => row.involved_unit_name },
+  { header: '涉及区县/项目', width: 20, value: (row) => row.involved_unit_name },
   { header: '详情', width: 60, value: (row) => row.details },
   { header: '上报单位', width: 14, value: (row) => row.unit_name },
   {
@@ -61,6 +61,7 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
   const level: unknown = query.level;
   return {
     involvedUnitId: Number(query.unit) || undefined,
+    involvedProjectId: /^[0-9a-f-]{36}$/i.test(query.project ?? '') ? query.project : undefined,
     levelCode: typeof level === 'string' && level !== '' ? level : undefined,
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
@@ -95,9 +96,19 @@ export class RiskController {
       title: '改革风险事件',
       rows,
       total,
-      filters: { ...filter, levelCode: filter.levelCode ?? '', state: filter.state ?? '' },
+      filters: {
+        ...filter,
+        involvedProjectId: filter.involvedProjectId ?? '',
+        levelCode: filter.levelCode ?? '',
+        state: filter.state ?? '',
+      },
       filtered: Boolean(
-        filter.involvedUnitId || filter.levelCode || filter.from || filter.to || filter.state,
+        filter.involvedUnitId ||
+        filter.involvedProjectId ||
+        filter.levelCode ||
+        filter.from ||
+        filter.to ||
+        filter.state,
       ),
       ...(await this.risk.options()),
       // Only a reporter unit sees events that are not approved, so only it filters by state.

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -27,9 +27,19 @@ export class RiskEventDto {
   @IsNotEmpty({ message: '请选择类型与等级' })
   levelCode: string;
 
+  /** A risk event involves a district or a municipal major reform project. */
+  @IsIn(['district', 'project'], { message: '请选择涉及区县或重大改革项目' })
+  involvedKind: 'district' | 'project' = 'district';
+
+  @IsOptional()
   @ToInteger()
   @IsInt({ message: '请选择涉及区县' })
-  involvedUnitId: number;
+  involvedUnitId?: number;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  involvedProjectId?: string;
 
   @RequiredText('详情', 5000)
   details: string;
@@ -45,7 +55,9 @@ export interface RiskEventRow {
   level_code: string;
   level_label: string;
   unit_name: string;
+  /** The involved district's name, or the involved project's. */
   involved_unit_name: string;
+  involved_project_id: string | null;
   details: string;
   deduction_applied: string | null;
   state: WorkflowState;
@@ -54,6 +66,7 @@ export interface RiskEventRow {
 
 export interface RiskLedgerFilter {
   involvedUnitId?: number;
+  involvedProjectId?: string;
   levelCode?: string;
   /** 发生时间 from / to, YYYY-MM-DD, both inclusive. */
   from?: string;
@@ -84,6 +97,9 @@ export class RiskService {
       districts: await this.dataSource.query<{ id: number; name: string }[]>(
         `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
       ),
+      projects: await this.dataSource.query<{ id: string; name: string }[]>(
+        `SELECT id, name FROM major_projects ORDER BY name`,
+      ),
     };
   }
 
@@ -100,12 +116,16 @@ export class RiskService {
     if (!occurredOn || occurredOn > chinaDate(this.clock.now())) {
       errors.occurredOn = ['请填写有效的发生时间（不晚于今天）'];
     }
-    const { levels, districts } = await this.options();
+    const { levels, districts, projects } = await this.options();
     if (!levels.some((level) => level.code === form.levelCode)) {
       errors.levelCode = ['请选择类型与等级'];
     }
-    if (!districts.some((district) => district.id === form.involvedUnitId)) {
+    const involvesProject = form.involvedKind === 'project';
+    if (!involvesProject && !districts.some((district) => district.id === form.involvedUnitId)) {
       errors.involvedUnitId = ['请选择涉及区县'];
+    }
+    if (involvesProject && !projects.some((project) => project.id === form.involvedProjectId)) {
+      errors.involvedProjectId = ['请选择涉及的市级重大改革项目'];
     }
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
@@ -119,8 +139,17 @@ export class RiskService {
         user,
       );
       await manager.query(
-        `INSERT INTO risk_events (id, lineage_id, unit_id, occurred_on, level_code, involved_unit_id, details) VALUES ($1, $1, $2, $3, $4, $5, $6)`,
-        [id, user.unitId, form.occurredOn, form.levelCode, form.involvedUnitId, form.details],
+        `INSERT INTO risk_events (id, lineage_id, unit_id, occurred_on, level_code, involved_unit_id, involved_project_id, details)
+         VALUES ($1, $1, $2, $3, $4, $5, $6, $7)`,
+        [
+          id,
+          user.unitId,
+          form.occurredOn,
+          form.levelCode,
+          involvesProject ? null : form.involvedUnitId,
+          involvesProject ? form.involvedProjectId : null,
+          form.details,
+        ],
       );
       if (form.submit) {
         await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
@@ -129,13 +158,14 @@ export class RiskService {
     return id;
   }
 
-  /** The district involved reads the event once it left draft. */
+  /** The district involved (or the involved project's responsible unit) reads the event once it left draft. */
   async viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
-    const rows: { involved_unit_id: number }[] = await this.dataSource.query(
-      `SELECT involved_unit_id FROM risk_events WHERE id = $1`,
+    const rows: { unit_id: number }[] = await this.dataSource.query(
+      `SELECT coalesce(e.involved_unit_id, p.responsible_unit_id) AS unit_id
+         FROM risk_events e LEFT JOIN major_projects p ON p.id = e.involved_project_id WHERE e.id = $1`,
       [item.id],
     );
-    return rows.map((row) => row.involved_unit_id);
+    return rows.map((row) => row.unit_id);
   }
 
   /** The deduction in force now is frozen on the event: later changes of the values never apply back. */
@@ -197,10 +227,13 @@ export class RiskService {
   ): Promise<{ rows: RiskEventRow[]; total: number }> {
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
     const conditions = new SqlConditions([user.unitId]).raw(
-      `(e.unit_id = $1 OR (wi.is_current_approved AND (${seesAll ? 'true' : 'e.involved_unit_id = $1'})))`,
+      `(e.unit_id = $1 OR (wi.is_current_approved AND (${seesAll ? 'true' : '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)'})))`,
     );
     if (filter.involvedUnitId) {
       conditions.add('e.involved_unit_id = ?', filter.involvedUnitId);
+    }
+    if (filter.involvedProjectId) {
+      conditions.add('e.involved_project_id = ?::uuid', filter.involvedProjectId);
     }
     if (filter.levelCode) {
       conditions.add('e.level_code = ?', filter.levelCode);
@@ -227,11 +260,12 @@ export class RiskService {
     const rows: (Omit<RiskEventRow, 'stateLabel'> & { total: number })[] =
       await this.dataSource.query(
         `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
-              iu.name AS involved_unit_name, e.details, e.deduction_applied::text, wi.state, count(*) OVER ()::int AS total
+              coalesce(iu.name, ip.name) AS involved_unit_name, e.involved_project_id, e.details, e.deduction_applied::text, wi.state, count(*) OVER ()::int AS total
          FROM risk_events e
          JOIN workflow_items wi ON wi.id = e.id
          JOIN units u ON u.id = e.unit_id
-         JOIN units iu ON iu.id = e.involved_unit_id
+         LEFT JOIN units iu ON iu.id = e.involved_unit_id
+         LEFT JOIN major_projects ip ON ip.id = e.involved_project_id
          JOIN dictionary_items d ON d.kind = 'risk_level' AND d.code = e.level_code
         WHERE ${String(conditions)}
         ORDER BY e.occurred_on DESC, e.id

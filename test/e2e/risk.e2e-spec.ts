@@ -221,7 +221,7 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
       '发生时间',
       '类型',
       '等级',
-      '涉及区县',
+      '涉及区县/项目',
       '详情',
       '上报单位',
       '扣分',
@@ -306,5 +306,56 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
     expect(second).toContain('>2026-06-01</a>');
     // The export is not paged.
     expect((await exportOf(reporter, '?state=draft')).sheet.rows).toHaveLength(22);
+  });
+
+  it('should record an event involving a major project: its responsible unit reads it, districts do not, and district deductions leave it out', async () => {
+    const departmentClerk = await createUser(testApp.dataSource, {
+      unitCode: '市大数据发展局',
+      roles: ['entry'],
+    });
+    const [project] = await testApp.dataSource.query<{ id: string }[]>(
+      `INSERT INTO major_projects (name, domain_id, responsible_unit_id, lead_leader, plan_year, map_lineage_id, created_by)
+       SELECT '数字重庆建设改革', (SELECT id FROM dictionary_items WHERE kind = 'domain' LIMIT 1), u.id, '王副市长', 2026, gen_random_uuid(), $1
+         FROM units u WHERE u.name = '市大数据发展局' RETURNING id`,
+      [office.id],
+    );
+    const noProject = await (
+      await as(reporter)
+    ).post('/risk', {
+      occurredOn: '2026-04-01',
+      levelCode: 'negative_opinion',
+      involvedKind: 'project',
+      details: '网络舆情',
+      submit: '1',
+    });
+    expect(noProject.status).toBe(422);
+    expect(noProject.text).toContain('请选择涉及的市级重大改革项目');
+    const created = await (
+      await as(reporter)
+    ).post('/risk', {
+      occurredOn: '2026-04-01',
+      levelCode: 'negative_opinion',
+      involvedKind: 'project',
+      involvedProjectId: project.id,
+      details: '数据开放引发的网络舆情',
+      submit: '1',
+    });
+    expect(created.status).toBe(303);
+    const id = String(created.headers.location).split('/').pop()!;
+    const before = await testApp.app
+      .get(RiskService)
+      .deductionsByDistrict('2026-01-01', '2026-12-31');
+    await approve(id);
+    const page = await (await as(departmentClerk)).agent.get(`/risk/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('涉及项目');
+    expect(page.text).toContain('数字重庆建设改革');
+    expect((await (await as(districtClerk)).agent.get(`/risk/${id}`)).status).toBe(404);
+    const filtered = await (await as(office)).agent.get(`/risk?project=${project.id}`);
+    expect(rowIds(filtered.text)).toEqual([id]);
+    const after = await testApp.app
+      .get(RiskService)
+      .deductionsByDistrict('2026-01-01', '2026-12-31');
+    expect(after).toEqual(before);
   });
 });
