@@ -200,6 +200,7 @@ export class DemoRecordsSeeder {
       {
         occurredOn: `${year}-02-10`,
         levelCode: 'negative_opinion',
+        involvedKind: 'district',
         involvedUnitId: await this.unitId('wanzhou'),
         details: '某改革事项引发的负面网络舆情，已妥善处置。',
         submit: true,

@@ -53,6 +53,14 @@ export interface DistrictPilotCounts {
   acceptedOnTime: number;
   /** 试点按时通过验收率, 1 when none is due. */
   acceptanceRate: number;
+  /** The counted pilots behind the numbers (a report's detail page lists them). */
+  pilots: {
+    id: string;
+    name: string;
+    level: 'national' | 'municipal';
+    acceptanceDue: string;
+    acceptedOn: string | null;
+  }[];
 }
 
 /**
@@ -433,6 +441,8 @@ export class PilotStreamsService {
     const rows: {
       unit_id: number;
       unit_name: string;
+      pilot_id: string | null;
+      pilot_name: string | null;
       level: 'national' | 'municipal' | null;
       citywide: boolean | null;
       deployed_on: string | null;
@@ -440,20 +450,17 @@ export class PilotStreamsService {
       acceptance_due: string | null;
       accepted_on: string | null;
     }[] = await this.dataSource.query(
-      `SELECT u.id AS unit_id, u.name AS unit_name, p.level, p.citywide, to_char(p.deployed_on, 'YYYY-MM-DD') AS deployed_on,
+      `SELECT u.id AS unit_id, u.name AS unit_name, p.id AS pilot_id, p.name AS pilot_name, p.level, p.citywide, to_char(p.deployed_on, 'YYYY-MM-DD') AS deployed_on,
               p.finished, to_char(p.acceptance_due, 'YYYY-MM-DD') AS acceptance_due, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on
          FROM units u
          LEFT JOIN pilot_streams s ON s.unit_id = u.id
          LEFT JOIN workflow_items wi ON wi.lineage_id = s.pilot_lineage_id AND wi.is_current_approved AND wi.record_type = 'pilot'
          LEFT JOIN pilots p ON p.id = wi.id AND p.deployed_on <= $1::date
         WHERE u.kind = 'district' AND u.active
-        ORDER BY u.sort_order`,
+        ORDER BY u.sort_order, p.deployed_on, p.id`,
       [reportDate],
     );
-    const byUnit = new Map<
-      number,
-      DistrictPilotCounts & { acceptance: { acceptanceDue: string; acceptedOn: string | null }[] }
-    >();
+    const byUnit = new Map<number, DistrictPilotCounts>();
     for (const row of rows) {
       const entry = byUnit.get(row.unit_id) ?? {
         unitId: row.unit_id,
@@ -463,10 +470,15 @@ export class PilotStreamsService {
         due: 0,
         acceptedOnTime: 0,
         acceptanceRate: 1,
-        acceptance: [],
+        pilots: [],
       };
       byUnit.set(row.unit_id, entry);
-      if (row.level === null || row.deployed_on === null || row.acceptance_due === null) {
+      if (
+        row.pilot_id === null ||
+        row.level === null ||
+        row.deployed_on === null ||
+        row.acceptance_due === null
+      ) {
         continue;
       }
       if (
@@ -480,10 +492,16 @@ export class PilotStreamsService {
         continue;
       }
       entry[row.level] += 1;
-      entry.acceptance.push({ acceptanceDue: row.acceptance_due, acceptedOn: row.accepted_on });
+      entry.pilots.push({
+        id: row.pilot_id,
+        name: row.pilot_name ?? '',
+        level: row.level,
+        acceptanceDue: row.acceptance_due,
+        acceptedOn: row.accepted_on,
+      });
     }
-    return [...byUnit.values()].map(({ acceptance, ...entry }) => {
-      const { due, onTime, rate } = onTimeAcceptance(acceptance, reportDate);
+    return [...byUnit.values()].map((entry) => {
+      const { due, onTime, rate } = onTimeAcceptance(entry.pilots, reportDate);
       return { ...entry, due, acceptedOnTime: onTime, acceptanceRate: rate };
     });
   }

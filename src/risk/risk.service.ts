@@ -302,4 +302,55 @@ export class RiskService {
       deduction: Number(row.deduction),
     }));
   }
+
+  /**
+   * Approved events from `from` to `to` involving districts or major projects, with the deduction
+   * frozen on each at approval (exact decimal text): the 风险管控力 deductions and their records.
+   */
+  async approvedEvents(
+    target: 'district' | 'project',
+    from: string,
+    to: string,
+  ): Promise<
+    {
+      id: string;
+      unitId: number | null;
+      projectId: string | null;
+      levelCode: string;
+      levelLabel: string;
+      occurredOn: string;
+      deduction: string;
+    }[]
+  > {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        involved_unit_id: number | null;
+        involved_project_id: string | null;
+        level_code: string;
+        level_label: string;
+        occurred_on: string;
+        deduction: string;
+      }[]
+    >(
+      `SELECT e.id, e.involved_unit_id, e.involved_project_id, e.level_code, d.label AS level_label,
+              to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.deduction_applied::text AS deduction
+         FROM risk_events e
+         JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved
+         JOIN dictionary_items d ON d.kind = 'risk_level' AND d.code = e.level_code
+        WHERE e.occurred_on BETWEEN $1::date AND $2::date
+          AND ${target === 'district' ? 'e.involved_unit_id IS NOT NULL' : 'e.involved_project_id IS NOT NULL'}
+        ORDER BY e.occurred_on, e.id`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      unitId: row.involved_unit_id,
+      projectId: row.involved_project_id,
+      levelCode: row.level_code,
+      levelLabel: row.level_label,
+      occurredOn: row.occurred_on,
+      deduction: row.deduction,
+    }));
+  }
 }

@@ -188,4 +188,23 @@ export class SatisfactionService {
       )
       .then((rows) => rows.map((row) => ({ quarter: row.quarter, score: Number(row.score) })));
   }
+
+  /**
+   * The quarter's approved score of every district (exact decimal text); when several returns of
+   * the quarter were approved, the one approved last counts.
+   */
+  scoresForQuarter(quarter: string): Promise<{ unitId: number; score: string; returnId: string }[]> {
+    return this.dataSource
+      .query<{ unit_id: number; score: string; return_id: string }[]>(
+        `SELECT DISTINCT ON (s.unit_id) s.unit_id, s.score::text, r.id AS return_id
+           FROM satisfaction_scores s
+           JOIN satisfaction_returns r ON r.id = s.return_id AND r.quarter = $1
+           JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
+          ORDER BY s.unit_id, wi.approved_at DESC`,
+        [quarter],
+      )
+      .then((rows) =>
+        rows.map((row) => ({ unitId: row.unit_id, score: row.score, returnId: row.return_id })),
+      );
+  }
 }

@@ -277,6 +277,7 @@ export class ShowcaseService {
    */
   async brandCountsByDistrict(
     asOf: string = chinaDate(this.clock.now()),
+    from: string = this.yearStart(),
   ): Promise<DistrictBrandCounts[]> {
     const rows: {
       unit_id: number;
@@ -295,7 +296,7 @@ export class ShowcaseService {
           WHERE u.kind = 'district' AND u.active
           GROUP BY u.id
           ORDER BY u.sort_order`,
-      [this.yearStart(), asOf],
+      [from, asOf],
     );
     return rows.map((row) => ({
       unitId: row.unit_id,
@@ -303,6 +304,39 @@ export class ShowcaseService {
       national: row.national,
       citywide: row.citywide,
       centralMedia: row.central_media,
+    }));
+  }
+
+  /** The approved highlights of districts dated `from`..`to`: the records behind the brand counts. */
+  async approvedHighlights(
+    from: string,
+    to: string,
+  ): Promise<
+    { id: string; unitId: number; matter: string; category: ShowcaseCategory; happenedOn: string }[]
+  > {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        unit_id: number;
+        matter: string;
+        category: ShowcaseCategory;
+        happened_on: string;
+      }[]
+    >(
+      `SELECT h.id, h.unit_id, h.matter, h.category, to_char(h.happened_on, 'YYYY-MM-DD') AS happened_on
+         FROM showcase_highlights h
+         JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved
+         JOIN units u ON u.id = h.unit_id AND u.kind = 'district'
+        WHERE h.happened_on BETWEEN $1::date AND $2::date
+        ORDER BY h.happened_on, h.id`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      unitId: row.unit_id,
+      matter: row.matter,
+      category: row.category,
+      happenedOn: row.happened_on,
     }));
   }
 }

@@ -279,7 +279,7 @@ describe('Reform pilots (改革试点): dedup, confirmation, streams, counting (
     const row = counts.find((entry) => entry.unitId === rongchang)!;
     // Counted: 边界当日 (national), 十九大前仍在推进 (municipal). Not: 边界前一日已完成, 全市开展, 未确认.
     // Due by 2026-09-30 among counted: 边界当日 (due 2026-03-31, accepted 2026-03-31: on time).
-    expect(row).toEqual({
+    expect(row).toMatchObject({
       unitId: rongchang,
       unitName: '荣昌区',
       national: 1,
@@ -288,6 +288,9 @@ describe('Reform pilots (改革试点): dedup, confirmation, streams, counting (
       acceptedOnTime: 1,
       acceptanceRate: 1,
     });
+    // The pilots behind the numbers, for a report's detail page.
+    expect(row.pilots.map((pilot) => pilot.name)).toContain('边界当日');
+    expect(row.pilots).toHaveLength(2);
     const none = counts.find((entry) => entry.unitId === units.c)!;
     expect(none).toMatchObject({ national: 0, municipal: 0, due: 0, acceptanceRate: 1 });
   });
