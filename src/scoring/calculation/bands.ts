@@ -1,0 +1,128 @@
+/** 五色图: every unit falls in one of five bands, by rank quintile (default) or by score thresholds. */
+import { Fraction } from './fraction.js';
+
+export interface Band {
+  name: string;
+  /** CSS hex colour, #rrggbb. */
+  color: string;
+  /** Threshold mode only: inclusive lower bound of the band's totals, as decimal text. */
+  minScore?: string;
+}
+
+export interface BandConfig {
+  mode: 'rank_quintile' | 'score_threshold';
+  /** Exactly five, best first. */
+  bands: Band[];
+}
+
+export const BAND_COUNT = 5;
+
+const COLOR_NAMES: Readonly<Record<string, string>> = {
+  '#d7191c': '红',
+  '#fdae61': '橙',
+  '#ffd84d': '黄',
+  '#1a9641': '绿',
+  '#2c7bb6': '蓝',
+};
+
+export const DEFAULT_BAND_CONFIG: BandConfig = {
+  mode: 'rank_quintile',
+  bands: [
+    { name: '第一档', color: '#d7191c' },
+    { name: '第二档', color: '#fdae61' },
+    { name: '第三档', color: '#ffd84d' },
+    { name: '第四档', color: '#1a9641' },
+    { name: '第五档', color: '#2c7bb6' },
+  ],
+};
+
+/** Chinese name of one of the default colours (红/橙/黄/绿/蓝), undefined for any other colour. */
+export function colorName(color: string): string | undefined {
+  const key = color.toLowerCase();
+  return Object.hasOwn(COLOR_NAMES, key) ? COLOR_NAMES[key] : undefined;
+}
+
+/** Problems of a band configuration, in Chinese; empty when it can be used. */
+export function validateBandConfig(config: BandConfig): string[] {
+  const errors: string[] = [];
+  if (config.bands.length !== BAND_COUNT) {
+    errors.push(`五色图须正好 ${BAND_COUNT} 档，现有 ${config.bands.length} 档`);
+  }
+  const names = new Set<string>();
+  config.bands.forEach((band, i) => {
+    const label = `第 ${i + 1} 档`;
+    const name = band.name.trim();
+    if (name === '') {
+      errors.push(`${label}的名称为空`);
+    } else if (names.has(name)) {
+      errors.push(`${label}的名称“${name}”与前面的档重复`);
+    }
+    names.add(name);
+    if (!/^#[0-9a-fA-F]{6}$/.test(band.color)) {
+      errors.push(`${label}的颜色“${band.color}”须为 #RRGGBB 形式的十六进制颜色`);
+    }
+  });
+  if (config.mode === 'score_threshold') {
+    errors.push(...checkThresholds(config.bands));
+  }
+  return errors;
+}
+
+/**
+ * Thresholds are lower bounds, best band first, strictly decreasing and ending at 0: every total
+ * (never below 0) then falls in exactly one band, with no gap and no overlap.
+ */
+function checkThresholds(bands: Band[]): string[] {
+  const errors: string[] = [];
+  let previous: Fraction | null = null;
+  bands.forEach((band, i) => {
+    const label = `第 ${i + 1} 档`;
+    const min = band.minScore === undefined ? null : Fraction.tryParse(band.minScore.trim());
+    if (min === null) {
+      errors.push(`${label}须填写最低分（数字）`);
+      previous = null;
+      return;
+    }
+    if (min.isNegative()) {
+      errors.push(`${label}的最低分不能为负`);
+    }
+    if (previous !== null && min.compare(previous) >= 0) {
+      errors.push(`${label}的最低分须低于上一档的最低分`);
+    }
+    if (i === bands.length - 1 && !min.isZero()) {
+      errors.push(`最后一档的最低分须为 0，才能覆盖所有得分`);
+    }
+    previous = min;
+  });
+  return errors;
+}
+
+/**
+ * 0-based band index per unit. Rank quintiles use floor((rank − 1) × 5 / n), so tied units share
+ * a band and 41 units split 9/8/8/8/8; thresholds give the first band whose minScore ≤ total.
+ * Throws when the configuration is invalid or the lists differ in length.
+ */
+export function assignBands(totals: Fraction[], ranks: number[], config: BandConfig): number[] {
+  const errors = validateBandConfig(config);
+  if (errors.length > 0) {
+    throw new Error(`五色图设置有误：${errors.join('；')}`);
+  }
+  if (totals.length !== ranks.length) {
+    throw new Error(`totals (${totals.length}) and ranks (${ranks.length}) differ in length`);
+  }
+  const n = totals.length;
+  if (config.mode === 'rank_quintile') {
+    return ranks.map((rank) => {
+      if (!Number.isInteger(rank) || rank < 1 || rank > n) {
+        throw new RangeError(`Rank ${rank} outside 1..${n}`);
+      }
+      return Math.floor(((rank - 1) * BAND_COUNT) / n);
+    });
+  }
+  const minima = config.bands.map((band) => Fraction.parse((band.minScore ?? '').trim()));
+  return totals.map((total) => {
+    const index = minima.findIndex((min) => total.compare(min) >= 0);
+    // Only a negative total misses every band; totals are floored at 0, but stay total anyway.
+    return index === -1 ? BAND_COUNT - 1 : index;
+  });
+}
