@@ -1,0 +1,100 @@
+import { DISTRICT_SYSTEM, MAJOR_PROJECT_SYSTEM } from './default-systems.js';
+import type { UnitInput } from './efficacy.js';
+import { parseScoreCsv } from './score-csv.js';
+
+/** Units as [name, {code: exact text}] for readable expectations. */
+const plain = (units: UnitInput[]) =>
+  units.map((unit) => [
+    unit.unit,
+    Object.fromEntries(
+      Object.entries(unit.values).map(([code, value]) => [code, value.toString()]),
+    ),
+  ]);
+
+describe('parseScoreCsv', () => {
+  it('should read a BOM, CRLF, quoted names and exact decimals, skipping blank lines', () => {
+    const text =
+      '\uFEFFunit,pilot_count,satisfaction,negative_opinion\r\n' +
+      '"甲区, 新城",3,92.35,1\r\n' +
+      '\r\n' +
+      '"乙""区""", 0 ,-0.5,0\r\n';
+    const result = parseScoreCsv(text, DISTRICT_SYSTEM);
+    expect(result.errors).toEqual([]);
+    // 92.35 = 1847/20; −0.5 = −1/2
+    expect(plain(result.units)).toEqual([
+      ['甲区, 新城', { pilot_count: '3', satisfaction: '1847/20', negative_opinion: '1' }],
+      ['乙"区"', { pilot_count: '0', satisfaction: '-1/2', negative_opinion: '0' }],
+    ]);
+  });
+
+  it('should keep a record with a line break inside quotes on one row and end without a newline', () => {
+    const text = 'unit,pilot_count\n"甲\n区",1\n乙区,x';
+    // rows: header 1, "甲\n区" 2, 乙区 3 (the quoted line break does not start a row)
+    expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
+      '第 3 行「pilot_count」列：“x”不是数字',
+    ]);
+  });
+
+  it('should name bad header columns', () => {
+    expect(
+      parseScoreCsv('name,pilot_count,foo,pilot_count\nA,1,2,3\n', DISTRICT_SYSTEM).errors,
+    ).toEqual([
+      '第 1 行：第一列的列名须为“unit”（单位名称）',
+      '第 1 行「foo」列：不是区县改革综合指数的指标代码',
+      '第 1 行「pilot_count」列：列名重复',
+    ]);
+    // a district code is unknown to the major project system
+    expect(parseScoreCsv('unit,pilot_count\nA,1\n', MAJOR_PROJECT_SYSTEM).errors).toEqual([
+      '第 1 行「pilot_count」列：不是市级重大改革项目综合指数的指标代码',
+    ]);
+    expect(parseScoreCsv('unit\nA\n', DISTRICT_SYSTEM).errors).toEqual([
+      '第 1 行：表头除 unit 外至少须有一个指标代码',
+    ]);
+    expect(parseScoreCsv('\uFEFF\n\n', DISTRICT_SYSTEM).errors).toEqual([
+      '文件为空：第 1 行须为表头（unit 和指标代码）',
+    ]);
+    expect(parseScoreCsv('unit,pilot_count\n', DISTRICT_SYSTEM).errors).toEqual([
+      '表头下没有单位的数据行',
+    ]);
+  });
+
+  it('should name the row (header = row 1, blank lines counted) and column of every bad cell', () => {
+    const text = [
+      'unit,pilot_count,satisfaction,incident_major',
+      '甲区,1e2,90,0', // row 2
+      '', // row 3, skipped
+      '乙区,,12%,1.5', // row 4
+      ',1,2,-1', // row 5
+      '甲区,1,2,0,,', // row 6: trailing empty cells are fine
+      '丙区,1,2,0,7', // row 7
+      '丁区,1,2', // row 8: a missing cell is an empty one
+    ].join('\n');
+    expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
+      '第 2 行「pilot_count」列：“1e2”不是数字',
+      '第 4 行「pilot_count」列：值为空',
+      '第 4 行「satisfaction」列：“12%”不是数字',
+      '第 4 行「incident_major」列：“1.5”须为事件次数（非负整数）',
+      '第 5 行「unit」列：单位名称为空',
+      '第 5 行「incident_major」列：“-1”须为事件次数（非负整数）',
+      '第 6 行「unit」列：“甲区”与第 2 行重复',
+      '第 7 行：有 5 列，多于表头的 4 列',
+      '第 8 行「incident_major」列：值为空（没有事件填 0）',
+    ]);
+  });
+
+  it('should refuse an unclosed quote and text after a closing quote', () => {
+    expect(parseScoreCsv('unit,pilot_count\n"甲区,1\n', DISTRICT_SYSTEM).errors).toEqual([
+      '第 2 行：引号没有闭合',
+    ]);
+    expect(parseScoreCsv('unit,pilot_count\n"甲"区,1\n', DISTRICT_SYSTEM).errors).toEqual([
+      '第 2 行：引号结束后须紧跟逗号或换行',
+    ]);
+  });
+
+  it('should refuse values longer than 30 characters', () => {
+    const long = '1'.repeat(31);
+    expect(parseScoreCsv(`unit,pilot_count\nA,${long}\n`, DISTRICT_SYSTEM).errors).toEqual([
+      `第 2 行「pilot_count」列：“${'1'.repeat(30)}”不是数字`,
+    ]);
+  });
+});
