@@ -6,6 +6,7 @@ import { Showcase1763870800000 } from './1763870800000-showcase.js';
 import { Risk1763870900000 } from './1763870900000-risk.js';
 import { Satisfaction1763871000000 } from './1763871000000-satisfaction.js';
 import { MajorProjects1763871100000 } from './1763871100000-major-projects.js';
+import { ProjectSatisfactionSurveys1763871200000 } from './1763871200000-project-satisfaction-surveys.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Risk1763870900000,
   Satisfaction1763871000000,
   MajorProjects1763871100000,
+  ProjectSatisfactionSurveys1763871200000,
 ];

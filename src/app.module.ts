@@ -20,6 +20,7 @@ import { RiskModule } from './risk/risk.module.js';
 import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
 import { MajorProjectsModule } from './major-projects/major-projects.module.js';
 import { ProjectUpdatesModule } from './major-projects/updates/project-updates.module.js';
+import { ProjectSatisfactionModule } from './major-projects/satisfaction/project-satisfaction.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         RiskModule,
         SatisfactionModule,
         MajorProjectsModule,
+        ProjectSatisfactionModule,
         ProjectUpdatesModule,
         DemoModule,
         ...(options.extraImports ?? []),

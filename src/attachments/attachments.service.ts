@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole, type AuthUser } from '../auth/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { detectFileKind, MEDIA_TYPES, sanitizeFileName } from './file-type.js';
@@ -181,6 +181,14 @@ export class AttachmentsService {
           visible = true;
           break;
         }
+      }
+      if (!visible && hasRole(user, 'office', 'leader')) {
+        // The yearly major-project satisfaction report is read by the office and leaders.
+        const reports: unknown[] = await this.dataSource.query(
+          `SELECT 1 FROM project_satisfaction_surveys WHERE report_attachment_id = $1`,
+          [attachmentId],
+        );
+        visible = reports.length > 0;
       }
       if (!visible) {
         throw new NotFoundException();

@@ -23,6 +23,7 @@ export const AUDIT_ACTION_LABELS = {
   workflow_transition: '流程操作',
   assignment_created: '交办任务',
   pilot_acceptance_recorded: '登记试点验收',
+  project_satisfaction_saved: '录入重大改革项目满意度',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

@@ -63,6 +63,7 @@ export const NAVIGATION: readonly NavSection[] = [
     items: [
       { label: '重大改革项目', href: '/major-projects', roles: BUSINESS },
       { label: '推进情况台账', href: '/major-projects/ledgers/indicators', roles: BUSINESS },
+      { label: '项目满意度', href: '/major-projects/satisfaction', roles: ['office', 'leader'] },
     ],
   },
   {

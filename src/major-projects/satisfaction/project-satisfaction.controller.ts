@@ -1,0 +1,149 @@
+import { Body, Controller, Get, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService } from '../../attachments/attachments.service.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
+import { ProjectSatisfactionService } from './project-satisfaction.service.js';
+import { CONCLUSION_MAX, REMARK_MAX, type SatisfactionInput } from './satisfaction-form.js';
+
+const asStrings = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter(
+    (item): item is string => typeof item === 'string',
+  );
+const first = (value: unknown): string => asStrings(value)[0] ?? '';
+
+/** The posted form: `score_<projectId>` / `remark_<projectId>` per project, conclusion, report. */
+function parseInput(body: Record<string, unknown>): SatisfactionInput {
+  const scores: Record<string, string> = {};
+  const remarks: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const match = /^(score|remark)_([0-9a-f-]{36})$/.exec(key);
+    if (match) {
+      (match[1] === 'score' ? scores : remarks)[match[2]] = first(value);
+    }
+  }
+  return {
+    scores,
+    remarks,
+    conclusion: first(body.conclusion),
+    report: asStrings(body.report).filter((id) => id !== ''),
+  };
+}
+
+@Controller('major-projects/satisfaction')
+export class ProjectSatisfactionController {
+  constructor(
+    private readonly satisfaction: ProjectSatisfactionService,
+    private readonly attachments: AttachmentsService,
+  ) {}
+
+  /** The year's table: every scored project with its rank, the conclusion and the report. */
+  @Get()
+  @Roles('office', 'leader')
+  async index(
+    @Query('year') yearParam: unknown,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const year =
+      this.satisfaction.parseYear(yearParam) ??
+      (await this.satisfaction.latestSurveyYear()) ??
+      this.satisfaction.currentYear();
+    const survey = await this.satisfaction.survey(year);
+    const rows = survey ? await this.satisfaction.table(year) : [];
+    return reply.view('major-projects/satisfaction/index.hbs', {
+      title: `${year} 年重大改革项目满意度`,
+      year,
+      years: await this.satisfaction.years(),
+      survey,
+      rows,
+      reportFiles: await this.satisfaction.reportFiles(survey),
+      canEdit: user.roles.includes('office'),
+    });
+  }
+
+  @Get('edit')
+  @Roles('office')
+  async editForm(@Query('year') yearParam: unknown, @Res() reply: FastifyReply) {
+    const year = this.yearOf(yearParam);
+    const survey = await this.satisfaction.survey(year);
+    const projects = await this.satisfaction.formProjects(year);
+    const values: SatisfactionInput = {
+      scores: Object.fromEntries(projects.map((project) => [project.id, project.score ?? ''])),
+      remarks: Object.fromEntries(projects.map((project) => [project.id, project.remark ?? ''])),
+      conclusion: survey?.conclusion ?? '',
+      report: survey?.report_attachment_id ? [survey.report_attachment_id] : [],
+    };
+    return this.renderForm(reply, 200, year, values, {}, survey !== undefined);
+  }
+
+  @Post('edit')
+  @Roles('office')
+  async save(
+    @Query('year') yearParam: unknown,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const year = this.yearOf(yearParam);
+    const input = parseInput(body ?? {});
+    try {
+      await this.satisfaction.save(year, input, user, request.ip);
+      setFlash(reply, 'success', `${year} 年重大改革项目满意度已保存`);
+      return seeOther(request, reply, `/major-projects/satisfaction?year=${year}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        const saved = (await this.satisfaction.survey(year)) !== undefined;
+        return this.renderForm(reply, 422, year, input, error.errors, saved);
+      }
+      throw error;
+    }
+  }
+
+  /** The edit pages' year: the current year when none is given; a year outside 2017…now is 404. */
+  private yearOf(value: unknown): number {
+    if (value === undefined || value === '') {
+      return this.satisfaction.currentYear();
+    }
+    const year = this.satisfaction.parseYear(value);
+    if (year === undefined) {
+      throw new NotFoundException();
+    }
+    return year;
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    year: number,
+    values: SatisfactionInput,
+    errors: FieldErrors,
+    saved: boolean,
+  ) {
+    const projects = (await this.satisfaction.formProjects(year)).map((project) => ({
+      ...project,
+      typedScore: values.scores[project.id] ?? '',
+      typedRemark: values.remarks[project.id] ?? '',
+    }));
+    const projectErrors = Object.entries(errors)
+      .filter(([field]) => /^(score|remark)_/.test(field))
+      .flatMap(([, messages]) => messages);
+    return reply.code(status).view('major-projects/satisfaction/form.hbs', {
+      title: `录入 ${year} 年重大改革项目满意度`,
+      year,
+      years: await this.satisfaction.years(),
+      saved,
+      projects,
+      values,
+      errors,
+      projectErrors,
+      remarkMax: REMARK_MAX,
+      conclusionMax: CONCLUSION_MAX,
+      files: await this.attachments.describe(values.report),
+    });
+  }
+}
