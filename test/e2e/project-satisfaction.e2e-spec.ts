@@ -53,11 +53,12 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
     const [domain] = await testApp.dataSource.query<{ id: number }[]>(
       `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY sort_order LIMIT 1`,
     );
-    for (const [name, unit, closed, planYear] of [
-      ['数字重庆建设', '市大数据发展局', false, '2026'],
-      ['营商环境创新试点', '市发展改革委', false, '2026'],
-      ['国企改革深化提升行动', '市国资委', true, '2025'],
-      ['明年才启动的改革', '市科技局', false, '2027'],
+    for (const [name, unit, closed, planYear, issued] of [
+      ['数字重庆建设', '市大数据发展局', false, '2026', true],
+      ['营商环境创新试点', '市发展改革委', false, '2026', true],
+      ['国企改革深化提升行动', '市国资委', true, '2025', true],
+      ['明年才启动的改革', '市科技局', false, '2027', true],
+      ['作战图尚未下发的改革', '市科技局', false, '2026', false],
     ] as const) {
       const [unitRow] = await testApp.dataSource.query<{ id: number }[]>(
         `SELECT id FROM units WHERE name = $1`,
@@ -74,7 +75,16 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
         ...(closed ? { closed: 'on' } : {}),
       });
       expect(response.status).toBe(303);
-      projects.set(name, String(response.headers.location).split('/').pop()!);
+      const projectId = String(response.headers.location).split('/').pop()!;
+      projects.set(name, projectId);
+      if (issued) {
+        // Version 1 as 确认下发 makes it (the battle-map journey is tested elsewhere).
+        await testApp.dataSource.query(
+          `INSERT INTO map_versions (project_id, version, source_item_id, note)
+           SELECT id, 1, map_lineage_id, '作战图确认下发' FROM major_projects WHERE id = $1`,
+          [projectId],
+        );
+      }
     }
   });
 
@@ -82,7 +92,7 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
     await testApp.close();
   });
 
-  it('should show an empty year with a link to enter it, and a form with one row per project of the year', async () => {
+  it('should show an empty year with a link to enter it, and a form with one row per project issued for the year', async () => {
     const page = await (await as(office)).agent.get('/major-projects/satisfaction?year=2026');
     expect(page.status).toBe(200);
     expect(page.text).toContain('2026 年尚未录入重大改革项目满意度');
@@ -92,8 +102,9 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
     expect(form.status).toBe(200);
     expect(form.text).toContain(`name="score_${id('数字重庆建设')}"`);
     expect(form.text).toContain(`name="score_${id('国企改革深化提升行动')}"`);
-    // A project whose battle map starts next year was not under way in 2026.
+    // Not under way in 2026: a battle map of next year, a map not issued yet.
     expect(form.text).not.toContain(`name="score_${id('明年才启动的改革')}"`);
+    expect(form.text).not.toContain(`name="score_${id('作战图尚未下发的改革')}"`);
     expect(form.text).toContain('hx-post="/attachments?field=report"');
     // Years after the current one cannot be entered.
     expect(

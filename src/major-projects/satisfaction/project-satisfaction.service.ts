@@ -113,8 +113,9 @@ export class ProjectSatisfactionService {
   }
 
   /**
-   * The projects a year's form lists: those whose battle map year is not after the survey year,
-   * and any project already scored that year. A closed project may be left blank.
+   * The projects a year's form lists: those whose battle map has been issued (the project is under
+   * way) for that year or earlier, and any project already scored that year. A closed project may
+   * be left blank.
    */
   async formProjects(year: number): Promise<FormProjectRow[]> {
     const rows: {
@@ -129,7 +130,8 @@ export class ProjectSatisfactionService {
          FROM major_projects p
          JOIN units u ON u.id = p.responsible_unit_id
          LEFT JOIN project_satisfaction s ON s.project_id = p.id AND s.survey_year = $1
-        WHERE p.plan_year <= $1 OR s.project_id IS NOT NULL
+        WHERE (p.plan_year <= $1 AND EXISTS (SELECT 1 FROM map_versions mv WHERE mv.project_id = p.id))
+           OR s.project_id IS NOT NULL
         ORDER BY u.sort_order, p.name`,
       [year],
     );
@@ -148,7 +150,7 @@ export class ProjectSatisfactionService {
   async save(year: number, input: SatisfactionInput, user: AuthUser, ip?: string): Promise<void> {
     const projects = await this.formProjects(year);
     if (projects.length === 0) {
-      throw FormInvalidException.field('scores', `${year} 年暂无可录入满意度的项目`);
+      throw FormInvalidException.field('scores', `${year} 年暂无作战图已确认下发的项目`);
     }
     const { rows, errors } = checkSatisfactionForm(input, projects);
     const reportId = input.report[0];
