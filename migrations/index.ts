@@ -7,6 +7,7 @@ import { Risk1763870900000 } from './1763870900000-risk.js';
 import { Satisfaction1763871000000 } from './1763871000000-satisfaction.js';
 import { MajorProjects1763871100000 } from './1763871100000-major-projects.js';
 import { ProjectSatisfactionSurveys1763871200000 } from './1763871200000-project-satisfaction-surveys.js';
+import { Scoring1763871300000 } from './1763871300000-scoring.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Satisfaction1763871000000,
   MajorProjects1763871100000,
   ProjectSatisfactionSurveys1763871200000,
+  Scoring1763871300000,
 ];

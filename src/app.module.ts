@@ -20,6 +20,7 @@ import { RiskModule } from './risk/risk.module.js';
 import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
 import { MajorProjectsModule } from './major-projects/major-projects.module.js';
 import { ProjectUpdatesModule } from './major-projects/updates/project-updates.module.js';
+import { ScoringModule } from './scoring/scoring.module.js';
 import { ProjectSatisfactionModule } from './major-projects/satisfaction/project-satisfaction.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         MajorProjectsModule,
         ProjectSatisfactionModule,
         ProjectUpdatesModule,
+        ScoringModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

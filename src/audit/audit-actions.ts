@@ -24,6 +24,11 @@ export const AUDIT_ACTION_LABELS = {
   assignment_created: '交办任务',
   pilot_acceptance_recorded: '登记试点验收',
   project_satisfaction_saved: '录入重大改革项目满意度',
+  indicator_system_draft: '新建指标体系草稿',
+  indicator_system_update: '修改指标体系',
+  indicator_system_activate: '启用指标体系',
+  band_settings_update: '修改五色图设置',
+  report_generated: '生成报表',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

@@ -58,7 +58,7 @@ export async function streamExcel<T>(
   fileName: string,
   sheetName: string,
   columns: ExcelColumn<T>[],
-  batches: AsyncIterable<T[]>,
+  batches: AsyncIterable<T[]> | Iterable<T[]>,
 ): Promise<void> {
   const stream = new PassThrough();
   reply

@@ -74,6 +74,14 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '指数与报表',
+    items: [
+      { label: '报表生成', href: '/reports', roles: ['office', 'leader'] },
+      { label: '指标测算', href: '/what-if', roles: ['office'] },
+      { label: '指标体系与五色图', href: '/indicator-systems', roles: ['office'] },
+    ],
+  },
+  {
     label: '系统管理',
     items: [
       { label: '单位管理', href: '/admin/units', roles: ['admin'] },

@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FormInvalidException } from '../../common/forms/form-validation.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { PilotStreamsService } from '../../pilots/pilot-streams.service.js';
+import { RiskService } from '../../risk/risk.service.js';
+import { SatisfactionService } from '../../satisfaction/satisfaction.service.js';
+import { ShowcaseService } from '../../showcase/showcase.service.js';
+import { Fraction } from '../calculation/fraction.js';
+import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { windowStart, type ReportPeriod } from './report-periods.js';
+
+/** One record behind a raw value, as the report's detail page lists it. */
+export interface EvidenceItem {
+  title: string;
+  href: string;
+  note: string;
+}
+
+/** A unit's (or project's) raw values for a report, with the records behind each. */
+export interface SubjectInput {
+  unitId?: number;
+  projectId?: string;
+  name: string;
+  values: Record<string, Fraction>;
+  deductionAmounts: Record<string, Fraction>;
+  evidence: Record<string, EvidenceItem[]>;
+}
+
+const SHOWCASE_CODES = {
+  national_affirmation: 'national',
+  citywide_promotion: 'citywide',
+  central_media: 'central_media',
+} as const;
+const LEVEL_LABELS = { national: '国家级', municipal: '市级' } as const;
+
+/** Adds one approved risk event to a subject's deduction of its level code. */
+export function addRiskEvent(
+  subject: SubjectInput,
+  event: {
+    id: string;
+    levelCode: string;
+    levelLabel: string;
+    occurredOn: string;
+    deduction: string;
+  },
+): void {
+  const code = event.levelCode;
+  if (!(code in subject.values)) {
+    return;
+  }
+  subject.values[code] = subject.values[code].add(Fraction.ONE);
+  subject.deductionAmounts[code] = (subject.deductionAmounts[code] ?? Fraction.ZERO).add(
+    Fraction.parse(event.deduction),
+  );
+  subject.evidence[code].push({
+    title: `${event.levelLabel}（${event.occurredOn}）`,
+    href: `/risk/${event.id}`,
+    note: `扣 ${event.deduction} 分（审核通过时的标准）`,
+  });
+}
+
+/**
+ * Gathers each district's raw values for the district index from the modules' services, over
+ * approved data as of the period's last day, with the records behind every number.
+ */
+@Injectable()
+export class DistrictInputsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pilots: PilotStreamsService,
+    private readonly showcase: ShowcaseService,
+    private readonly satisfaction: SatisfactionService,
+    private readonly risk: RiskService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async gather(system: IndicatorSystemDefinition, period: ReportPeriod): Promise<SubjectInput[]> {
+    const districts = await this.dataSource.query<{ id: number; name: string }[]>(
+      `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
+    );
+    const subjects = new Map<number, SubjectInput>(
+      districts.map((district) => [
+        district.id,
+        {
+          unitId: district.id,
+          name: district.name,
+          values: {},
+          deductionAmounts: {},
+          evidence: {},
+        },
+      ]),
+    );
+    const each = (fn: (subject: SubjectInput) => void) => subjects.forEach(fn);
+    const asOf = period.end;
+
+    for (const indicator of system.indicators) {
+      const code = indicator.code;
+      const from = windowStart(indicator.window, period, this.config.evaluationYearStart);
+      each((subject) => {
+        subject.values[code] = Fraction.ZERO;
+        subject.evidence[code] = [];
+      });
+      if (code === 'pilot_count' || code === 'pilot_acceptance_rate') {
+        for (const counts of await this.pilots.countsByDistrict(asOf)) {
+          const subject = subjects.get(counts.unitId);
+          if (!subject) {
+            continue;
+          }
+          if (code === 'pilot_count') {
+            subject.values[code] = Fraction.of(counts.national + counts.municipal);
+            subject.evidence[code] = counts.pilots.map((pilot) => ({
+              title: pilot.name,
+              href: `/pilots/${pilot.id}`,
+              note: `${LEVEL_LABELS[pilot.level]}，应验收 ${pilot.acceptanceDue}`,
+            }));
+          } else {
+            // None due counts as 100% (DESIGN §4).
+            subject.values[code] =
+              counts.due === 0 ? Fraction.ONE : Fraction.of(counts.acceptedOnTime, counts.due);
+            subject.evidence[code] = counts.pilots
+              .filter((pilot) => pilot.acceptanceDue <= asOf)
+              .map((pilot) => {
+                const onTime =
+                  pilot.acceptedOn !== null &&
+                  pilot.acceptedOn <= pilot.acceptanceDue &&
+                  pilot.acceptedOn <= asOf;
+                return {
+                  title: pilot.name,
+                  href: `/pilots/${pilot.id}`,
+                  note: `应验收 ${pilot.acceptanceDue}，${onTime ? `已按时验收（${pilot.acceptedOn}）` : pilot.acceptedOn ? `逾期验收（${pilot.acceptedOn}）` : '未验收'}`,
+                };
+              });
+          }
+        }
+      } else if (code in SHOWCASE_CODES) {
+        const category = SHOWCASE_CODES[code as keyof typeof SHOWCASE_CODES];
+        const counts = await this.showcase.brandCountsByDistrict(asOf, from);
+        for (const row of counts) {
+          const subject = subjects.get(row.unitId);
+          if (subject) {
+            subject.values[code] = Fraction.of(
+              category === 'national'
+                ? row.national
+                : category === 'citywide'
+                  ? row.citywide
+                  : row.centralMedia,
+            );
+          }
+        }
+        for (const highlight of await this.showcase.approvedHighlights(from, asOf)) {
+          if (highlight.category === category) {
+            subjects.get(highlight.unitId)?.evidence[code].push({
+              title: highlight.matter,
+              href: `/showcase/${highlight.id}`,
+              note: highlight.happenedOn,
+            });
+          }
+        }
+      } else if (code === 'satisfaction') {
+        const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
+        const scores = await this.satisfaction.scoresForQuarter(quarter);
+        if (scores.length === 0) {
+          throw FormInvalidException.field(
+            'period',
+            `${quarter} 的改革满意度尚未审核通过，不能生成区县报表`,
+          );
+        }
+        for (const score of scores) {
+          const subject = subjects.get(score.unitId);
+          if (subject) {
+            subject.values[code] = Fraction.parse(score.score);
+            subject.evidence[code] = [
+              {
+                title: `${quarter} 社情民意电话调查`,
+                href: `/satisfaction/${score.returnId}`,
+                note: `${score.score} 分`,
+              },
+            ];
+          }
+        }
+      } else if (indicator.method.kind !== 'deduction') {
+        throw FormInvalidException.field(
+          'period',
+          `指标“${indicator.name}”（${code}）没有数据来源，不能生成报表`,
+        );
+      }
+    }
+    const deductionCodes = system.indicators.filter((i) => i.method.kind === 'deduction');
+    if (deductionCodes.length > 0) {
+      const from = windowStart(deductionCodes[0].window, period, this.config.evaluationYearStart);
+      for (const event of await this.risk.approvedEvents('district', from, asOf)) {
+        const subject = subjects.get(event.unitId!);
+        if (subject) {
+          addRiskEvent(subject, event);
+        }
+      }
+    }
+    return [...subjects.values()];
+  }
+}

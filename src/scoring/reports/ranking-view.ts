@@ -1,0 +1,95 @@
+import type { BandConfig } from '../calculation/bands.js';
+import { colorName } from '../calculation/bands.js';
+import { Fraction } from '../calculation/fraction.js';
+import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+
+/** One scored subject, exact, as a report snapshot or a what-if run gives it. */
+export interface ScoredSubject {
+  name: string;
+  href?: string;
+  raw: Record<string, Fraction>;
+  scores: Record<string, Fraction>;
+  firstLevels: Record<string, Fraction>;
+  deductions: Fraction;
+  total: Fraction;
+  rank: number;
+  band: number;
+  highlight?: boolean;
+}
+
+/** Rates (codes ending in _rate) read as percentages; other raw values as numbers. */
+export function rawDisplay(code: string, value: Fraction): string {
+  if (code.endsWith('_rate')) {
+    return `${value.mul(Fraction.of(100)).toFixed(1)}%`;
+  }
+  return trimZeros(value.toFixed(2));
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+export function bandView(config: BandConfig, band: number) {
+  const chosen = config.bands[band];
+  return {
+    index: band,
+    name: chosen.name,
+    color: chosen.color,
+    colorName: colorName(chosen.color) ?? '',
+  };
+}
+
+/**
+ * The ranking table every report, what-if run and cockpit shows: one column pair (raw value,
+ * score) per indicator in play, deductions, total, rank and band — scores to 2 decimals.
+ */
+export function rankingView(
+  system: IndicatorSystemDefinition,
+  bandConfig: BandConfig,
+  subjects: ScoredSubject[],
+) {
+  const inPlay = system.indicators.filter((indicator) =>
+    subjects.some((subject) => indicator.code in subject.raw),
+  );
+  const scored = inPlay.filter((indicator) => indicator.method.kind !== 'deduction');
+  const deductions = inPlay.filter((indicator) => indicator.method.kind === 'deduction');
+  return {
+    columns: scored.map((indicator) => ({
+      code: indicator.code,
+      name: indicator.name,
+      points: indicator.points,
+      firstLevel: system.firstLevels.find((level) => level.code === indicator.firstLevel)?.name,
+    })),
+    deductionColumns: deductions.map((indicator) => ({
+      code: indicator.code,
+      name: indicator.name,
+    })),
+    bands: bandConfig.bands.map((band, index) => ({
+      ...bandView(bandConfig, index),
+      count: subjects.filter((subject) => subject.band === index).length,
+    })),
+    rows: [...subjects]
+      .sort((a, b) => a.rank - b.rank)
+      .map((subject) => ({
+        name: subject.name,
+        href: subject.href,
+        highlight: subject.highlight ?? false,
+        rank: subject.rank,
+        band: bandView(bandConfig, subject.band),
+        cells: scored.map((indicator) => ({
+          raw: subject.raw[indicator.code]
+            ? rawDisplay(indicator.code, subject.raw[indicator.code])
+            : '—',
+          score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
+        })),
+        deductionCells: deductions.map((indicator) => ({
+          count: subject.raw[indicator.code]
+            ? trimZeros(subject.raw[indicator.code].toFixed(2))
+            : '0',
+          amount: subject.scores[indicator.code]?.neg().toFixed(2) ?? '0.00',
+        })),
+        deductions: subject.deductions.toFixed(2),
+        total: subject.total.toFixed(2),
+      })),
+  };
+}

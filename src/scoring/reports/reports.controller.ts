@@ -1,0 +1,241 @@
+import {
+  Body,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
+import { chinaDate } from '../../common/time/china-time.js';
+import { Clock } from '../../common/time/clock.js';
+import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
+import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
+import { parsePeriod, recentPeriods } from './report-periods.js';
+import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
+import {
+  ReportsService,
+  storedFraction,
+  type ReportRow,
+  type ReportSubjectRow,
+} from './reports.service.js';
+
+function kindOf(value: unknown): SystemKind {
+  return value === 'major_project' ? 'major_project' : 'district';
+}
+
+const fractions = (values: Record<string, string>) =>
+  Object.fromEntries(Object.entries(values).map(([code, text]) => [code, storedFraction(text)]));
+
+/** A snapshot row as the ranking view takes it. */
+export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredSubject {
+  return {
+    name: row.subject_name,
+    href: `/reports/${report.id}/rows/${row.position}`,
+    raw: fractions(row.raw_values),
+    scores: fractions(row.indicator_scores),
+    firstLevels: fractions(row.first_level_scores),
+    deductions: storedFraction(row.deductions),
+    total: storedFraction(row.total),
+    rank: row.rank,
+    band: row.band,
+  };
+}
+
+/** 报表生成 and the generated reports: ranking, per-unit detail, Excel. */
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles('office', 'leader')
+  async index(
+    @Query('kind') kindParam: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.renderIndex(reply, kindOf(kindParam), user, 200, {}, undefined);
+  }
+
+  @Post()
+  @Roles('office')
+  async generate(
+    @Body() body: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = kindOf(body?.kind);
+    try {
+      const id = await this.reports.generate(kind, String(body?.period ?? ''), user);
+      setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
+      return seeOther(request, reply, `/reports/${id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderIndex(reply, kind, user, 422, error.errors, body?.period);
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  @Roles('office', 'leader')
+  async show(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const report = await this.reports.find(id);
+    const rows = await this.reports.rows(id);
+    const period = parsePeriod(report.kind, report.period);
+    return reply.view('scoring/report.hbs', {
+      title: `${SYSTEM_KIND_LABELS[report.kind]}·${period?.label ?? report.period}`,
+      report,
+      periodLabel: period?.label ?? report.period,
+      kindLabel: SYSTEM_KIND_LABELS[report.kind],
+      subjectLabel: report.kind === 'district' ? '区县' : '项目',
+      ranking: rankingView(
+        report.system_definition,
+        report.band_config,
+        rows.map((row) => scoredSubject(report, row)),
+      ),
+      bandModeLabel: report.band_config.mode === 'rank_quintile' ? '按名次五等分' : '按得分区间',
+    });
+  }
+
+  @Get(':id/export')
+  @Roles('office', 'leader')
+  async export(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const report = await this.reports.find(id);
+    const rows = await this.reports.rows(id);
+    const view = rankingView(
+      report.system_definition,
+      report.band_config,
+      rows.map((row) => scoredSubject(report, row)),
+    );
+    type Row = (typeof view.rows)[number];
+    const columns: ExcelColumn<Row>[] = [
+      { header: '名次', width: 6, kind: 'number', value: (row) => row.rank },
+      { header: report.kind === 'district' ? '区县' : '项目', width: 30, value: (row) => row.name },
+      { header: '五色图', width: 10, value: (row) => `${row.band.name}（${row.band.colorName}）` },
+      ...view.columns.flatMap((column, index) => [
+        {
+          header: `${column.name}（原始值）`,
+          width: 16,
+          value: (row: Row) => row.cells[index].raw,
+        },
+        {
+          header: `${column.name}（得分，满分${column.points}）`,
+          width: 16,
+          kind: 'number' as const,
+          value: (row: Row) => row.cells[index].score,
+        },
+      ]),
+      ...view.deductionColumns.map((column, index) => ({
+        header: `${column.name}（起数）`,
+        width: 14,
+        kind: 'number' as const,
+        value: (row: Row) => row.deductionCells[index].count,
+      })),
+      { header: '扣分合计', width: 10, kind: 'number', value: (row) => row.deductions },
+      { header: '总分', width: 10, kind: 'number', value: (row) => row.total },
+    ];
+    const period = parsePeriod(report.kind, report.period);
+    await streamExcel(
+      reply,
+      `${SYSTEM_KIND_LABELS[report.kind]}-${report.period}-${chinaDate(report.generated_at)}.xlsx`,
+      (period?.label ?? report.period).slice(0, 31),
+      columns,
+      // The whole ranking is already in memory (41 districts or ~100 projects): one batch.
+      [view.rows],
+    );
+  }
+
+  /** Why a unit ranks where it does: each indicator's raw value, score and the records behind it. */
+  @Get(':id/rows/:position')
+  async row(
+    @Param('id') id: string,
+    @Param('position') position: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const report = await this.reports.find(id);
+    const row = await this.reports.row(id, Number(position));
+    if (!this.reports.canReadAll(user) && row.unit_id !== user.unitId) {
+      throw new NotFoundException();
+    }
+    const subject = scoredSubject(report, row);
+    const definition = report.system_definition;
+    const period = parsePeriod(report.kind, report.period);
+    return reply.view('scoring/report-row.hbs', {
+      title: `${row.subject_name}·${period?.label ?? report.period}`,
+      report,
+      row,
+      periodLabel: period?.label ?? report.period,
+      band: bandView(report.band_config, row.band),
+      total: subject.total.toFixed(2),
+      deductions: subject.deductions.toFixed(2),
+      firstLevels: definition.firstLevels.map((level) => ({
+        name: level.name,
+        score: subject.firstLevels[level.code]?.toFixed(2) ?? '—',
+        indicators: definition.indicators
+          .filter(
+            (indicator) => indicator.firstLevel === level.code && indicator.code in subject.raw,
+          )
+          .map((indicator) => ({
+            name: indicator.name,
+            points: indicator.points,
+            isDeduction: indicator.method.kind === 'deduction',
+            raw: rawDisplay(indicator.code, subject.raw[indicator.code]),
+            score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
+            evidence: row.evidence[indicator.code] ?? [],
+          })),
+      })),
+      history: await this.reports.history(report.kind, {
+        unitId: row.unit_id,
+        projectId: row.project_id,
+      }),
+      canSeeRanking: this.reports.canReadAll(user),
+    });
+  }
+
+  private async renderIndex(
+    reply: FastifyReply,
+    kind: SystemKind,
+    user: AuthUser,
+    status: number,
+    errors: FieldErrors,
+    period: string | undefined,
+  ) {
+    const today = chinaDate(this.clock.now());
+    const periods = recentPeriods(kind, today, kind === 'district' ? 8 : 12);
+    const list = await this.reports.list(kind);
+    return reply.code(status).view('scoring/reports-index.hbs', {
+      title: '报表生成',
+      kind,
+      kindLabel: SYSTEM_KIND_LABELS[kind],
+      kinds: Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
+        value,
+        label,
+        active: value === kind,
+      })),
+      periods: periods.map((candidate) => ({
+        ...candidate,
+        selected: candidate.code === (period ?? periods[0].code),
+      })),
+      reports: list.map((report) => ({
+        ...report,
+        periodLabel: parsePeriod(report.kind, report.period)?.label ?? report.period,
+      })),
+      canGenerate: user.roles.includes('office'),
+      errors,
+    });
+  }
+}

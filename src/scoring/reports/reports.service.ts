@@ -1,0 +1,249 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { hasRole } from '../../auth/auth-context.js';
+import { FormInvalidException } from '../../common/forms/form-validation.js';
+import { assignBands, type BandConfig } from '../calculation/bands.js';
+import { scoreUnits } from '../calculation/efficacy.js';
+import { Fraction } from '../calculation/fraction.js';
+import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { IndicatorSystemsService, type SystemKind } from '../systems/indicator-systems.service.js';
+import {
+  DistrictInputsService,
+  type EvidenceItem,
+  type SubjectInput,
+} from './district-inputs.service.js';
+import { ProjectInputsService } from './project-inputs.service.js';
+import { parsePeriod } from './report-periods.js';
+
+/** Exact values are stored as "n" or "n/d" (Fraction.toString) and read back exactly. */
+export function storedFraction(text: string): Fraction {
+  const [numerator, denominator = '1'] = text.split('/');
+  return Fraction.of(BigInt(numerator), BigInt(denominator));
+}
+
+function storeAll(values: Record<string, Fraction>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([code, value]) => [code, value.toString()]),
+  );
+}
+
+export interface ReportRow {
+  id: string;
+  kind: SystemKind;
+  period: string;
+  period_start: string;
+  as_of: string;
+  system_id: number;
+  system_version: number;
+  system_definition: IndicatorSystemDefinition;
+  band_config: BandConfig;
+  generated_by_name: string;
+  generated_at: Date;
+  subject_count: number;
+}
+
+export interface ReportSubjectRow {
+  position: number;
+  unit_id: number | null;
+  project_id: string | null;
+  subject_name: string;
+  raw_values: Record<string, string>;
+  deduction_amounts: Record<string, string>;
+  indicator_scores: Record<string, string>;
+  first_level_scores: Record<string, string>;
+  deductions: string;
+  total: string;
+  total_display: string;
+  rank: number;
+  band: number;
+  evidence: Record<string, EvidenceItem[]>;
+}
+
+const REPORT_COLUMNS = `id, kind, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(as_of, 'YYYY-MM-DD') AS as_of,
+  system_id, system_version, system_definition, band_config, generated_by_name, generated_at, subject_count`;
+
+/**
+ * 报表生成: gathers every unit's (or project's) raw values from the modules over approved data,
+ * scores them with the indicator system in force and freezes the result — raw values, scores,
+ * deductions, total, rank, band, the system's definition and the band settings — as a snapshot.
+ * Regenerating makes a new snapshot; the database refuses changes to old ones.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly systems: IndicatorSystemsService,
+    private readonly districtInputs: DistrictInputsService,
+    private readonly projectInputs: ProjectInputsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async generate(kind: SystemKind, periodCode: string, user: AuthUser): Promise<string> {
+    const period = parsePeriod(kind, periodCode);
+    if (!period) {
+      throw FormInvalidException.field('period', '请选择报表期间');
+    }
+    const system = await this.systems.active(kind);
+    const bandConfig = await this.systems.bandConfig(kind);
+    const subjects: SubjectInput[] =
+      kind === 'district'
+        ? await this.districtInputs.gather(system.definition, period)
+        : await this.projectInputs.gather(system.definition, period);
+    if (subjects.length === 0) {
+      throw FormInvalidException.field('period', '没有可排名的对象（重大项目须先确认下发作战图）');
+    }
+    const results = scoreUnits(
+      system.definition,
+      subjects.map((subject, index) => ({
+        unit: String(index),
+        values: subject.values,
+        deductionAmounts: subject.deductionAmounts,
+      })),
+    );
+    const bands = assignBands(
+      results.map((result) => result.total),
+      results.map((result) => result.rank),
+      bandConfig,
+    );
+    const id = randomUUID();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO reports (id, kind, period, period_start, as_of, system_id, system_version, system_definition, band_config,
+                              generated_by, generated_by_name, subject_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)`,
+        [
+          id,
+          kind,
+          period.code,
+          period.start,
+          period.end,
+          system.id,
+          system.version,
+          JSON.stringify(system.definition),
+          JSON.stringify(bandConfig),
+          user.id,
+          user.name,
+          subjects.length,
+        ],
+      );
+      for (const [position, result] of results.entries()) {
+        const subject = subjects[position];
+        await manager.query(
+          `INSERT INTO report_rows (report_id, position, unit_id, project_id, subject_name, raw_values, deduction_amounts,
+                                    indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15::jsonb)`,
+          [
+            id,
+            position,
+            subject.unitId ?? null,
+            subject.projectId ?? null,
+            subject.name,
+            JSON.stringify(storeAll(subject.values)),
+            JSON.stringify(storeAll(subject.deductionAmounts)),
+            JSON.stringify(storeAll(result.indicators)),
+            JSON.stringify(storeAll(result.firstLevels)),
+            result.deductions.toString(),
+            result.total.toString(),
+            result.total.toFixed(4),
+            result.rank,
+            bands[position],
+            JSON.stringify(subject.evidence),
+          ],
+        );
+      }
+      await this.audit.record(
+        {
+          action: 'report_generated',
+          actor: user,
+          target: { type: 'report', id, label: `${period.label} 第${system.version}版指标体系` },
+        },
+        manager,
+      );
+    });
+    return id;
+  }
+
+  canReadAll(user: AuthUser): boolean {
+    return hasRole(user, 'office', 'leader');
+  }
+
+  async list(kind: SystemKind, limit = 50): Promise<ReportRow[]> {
+    return this.dataSource.query<ReportRow[]>(
+      `SELECT ${REPORT_COLUMNS} FROM reports WHERE kind = $1 ORDER BY period DESC, generated_at DESC LIMIT $2`,
+      [kind, limit],
+    );
+  }
+
+  /** The latest generated report of a kind (optionally of one period). */
+  async latest(kind: SystemKind, period?: string): Promise<ReportRow | undefined> {
+    const rows = await this.dataSource.query<ReportRow[]>(
+      `SELECT ${REPORT_COLUMNS} FROM reports WHERE kind = $1 AND ($2::text IS NULL OR period = $2)
+        ORDER BY period DESC, generated_at DESC LIMIT 1`,
+      [kind, period ?? null],
+    );
+    return rows[0];
+  }
+
+  async find(id: string): Promise<ReportRow> {
+    const rows = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.query<ReportRow[]>(
+          `SELECT ${REPORT_COLUMNS} FROM reports WHERE id = $1`,
+          [id],
+        )
+      : [];
+    if (!rows[0]) {
+      throw new NotFoundException();
+    }
+    return rows[0];
+  }
+
+  async rows(reportId: string): Promise<ReportSubjectRow[]> {
+    return this.dataSource.query<ReportSubjectRow[]>(
+      `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
+              deductions, total, total_display::text, rank, band, evidence
+         FROM report_rows WHERE report_id = $1 ORDER BY rank, position`,
+      [reportId],
+    );
+  }
+
+  async row(reportId: string, position: number): Promise<ReportSubjectRow> {
+    const rows = Number.isInteger(position)
+      ? await this.dataSource.query<ReportSubjectRow[]>(
+          `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
+                  deductions, total, total_display::text, rank, band, evidence
+             FROM report_rows WHERE report_id = $1 AND position = $2`,
+          [reportId, position],
+        )
+      : [];
+    if (!rows[0]) {
+      throw new NotFoundException();
+    }
+    return rows[0];
+  }
+
+  /** A unit's (or project's) rank and total in every report of the kind, oldest first. */
+  async history(
+    kind: SystemKind,
+    subject: { unitId?: number | null; projectId?: string | null },
+  ): Promise<
+    {
+      report_id: string;
+      period: string;
+      generated_at: Date;
+      rank: number;
+      total_display: string;
+      subject_count: number;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (r.period) r.id AS report_id, r.period, r.generated_at, rr.rank, rr.total_display::text, r.subject_count
+         FROM report_rows rr JOIN reports r ON r.id = rr.report_id
+        WHERE r.kind = $1 AND (rr.unit_id = $2 OR rr.project_id = $3)
+        ORDER BY r.period, r.generated_at DESC`,
+      [kind, subject.unitId ?? null, subject.projectId ?? null],
+    );
+  }
+}

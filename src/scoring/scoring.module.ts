@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
+import { PilotsModule } from '../pilots/pilots.module.js';
+import { RiskModule } from '../risk/risk.module.js';
+import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
+import { ShowcaseModule } from '../showcase/showcase.module.js';
+import { DistrictInputsService } from './reports/district-inputs.service.js';
+import { ProjectInputsService } from './reports/project-inputs.service.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { ReportsService } from './reports/reports.service.js';
+import { IndicatorSystemsController } from './systems/indicator-systems.controller.js';
+import { IndicatorSystemsService } from './systems/indicator-systems.service.js';
+import { WhatIfController } from './what-if/what-if.controller.js';
+
+/** Indices (DESIGN §4): indicator systems, band settings, generated reports, what-if scoring. */
+@Module({
+  imports: [PilotsModule, ShowcaseModule, SatisfactionModule, RiskModule, ProjectUpdatesModule],
+  controllers: [ReportsController, IndicatorSystemsController, WhatIfController],
+  providers: [IndicatorSystemsService, ReportsService, DistrictInputsService, ProjectInputsService],
+  exports: [IndicatorSystemsService, ReportsService],
+})
+export class ScoringModule {}

@@ -1,0 +1,230 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
+import { BAND_COUNT, colorName, type BandConfig } from '../calculation/bands.js';
+import type {
+  DataWindow,
+  IndicatorSystemDefinition,
+  ScoringMethod,
+} from '../calculation/indicator-system.js';
+import {
+  IndicatorSystemsService,
+  SYSTEM_KIND_LABELS,
+  type IndicatorSystemRow,
+  type SystemKind,
+} from './indicator-systems.service.js';
+
+export const WINDOW_LABELS: Record<DataWindow, string> = {
+  cumulative: '累计（截至期末的全部数据）',
+  year_to_date: '年初至期末',
+  period: '本期',
+  as_of: '期末状态',
+};
+
+const METHOD_LABELS: Record<ScoringMethod['kind'], string> = {
+  single_tier: '单档功效系数法',
+  three_tier: '三档功效系数法',
+  deduction: '扣分（有事法则）',
+};
+
+function kindOf(value: unknown): SystemKind {
+  return value === 'major_project' ? 'major_project' : 'district';
+}
+
+const text = (body: Record<string, unknown>, key: string): string =>
+  typeof body[key] === 'string' ? body[key].trim() : '';
+
+/** A draft's posted fields applied to its definition (structure stays; names, points, methods change). */
+export function applyDraftForm(
+  definition: IndicatorSystemDefinition,
+  body: Record<string, unknown>,
+): IndicatorSystemDefinition {
+  return {
+    ...definition,
+    name: text(body, 'name') || definition.name,
+    firstLevels: definition.firstLevels.map((level) => ({
+      ...level,
+      name: text(body, `fl-${level.code}-name`),
+    })),
+    indicators: definition.indicators.map((indicator) => {
+      const field = (name: string) => text(body, `ind-${indicator.code}-${name}`);
+      const method: ScoringMethod =
+        indicator.method.kind === 'single_tier'
+          ? { kind: 'single_tier', low: field('low'), high: field('high') }
+          : indicator.method.kind === 'three_tier'
+            ? { kind: 'three_tier', s: field('s'), a: field('a'), b: field('b') }
+            : { kind: 'deduction', perEvent: field('perEvent') };
+      const window = field('window') as DataWindow;
+      return {
+        ...indicator,
+        name: field('name'),
+        points: indicator.method.kind === 'deduction' ? indicator.points : field('points'),
+        method,
+        window: Object.hasOwn(WINDOW_LABELS, window) ? window : indicator.window,
+      };
+    }),
+  };
+}
+
+/** 指标体系 and 五色图 settings: the office edits a draft version and activates it. */
+@Controller('indicator-systems')
+@Roles('office')
+export class IndicatorSystemsController {
+  constructor(private readonly systems: IndicatorSystemsService) {}
+
+  @Get()
+  async index(@Query('kind') kindParam: string, @Res() reply: FastifyReply) {
+    return this.renderIndex(reply, kindOf(kindParam), 200, {});
+  }
+
+  @Post('drafts')
+  async createDraft(
+    @Body() body: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const id = await this.systems.createDraft(kindOf(body?.kind), user);
+    return seeOther(request, reply, `/indicator-systems/${id}`);
+  }
+
+  @Post('bands')
+  async updateBands(
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = kindOf(body?.kind);
+    const config: BandConfig = {
+      mode: body?.mode === 'score_threshold' ? 'score_threshold' : 'rank_quintile',
+      bands: Array.from({ length: BAND_COUNT }, (_unused, index) => ({
+        name: text(body, `band-${index}-name`),
+        color: text(body, `band-${index}-color`).toLowerCase(),
+        ...(body?.mode === 'score_threshold' ? { minScore: text(body, `band-${index}-min`) } : {}),
+      })),
+    };
+    try {
+      await this.systems.updateBandConfig(kind, config, user);
+      setFlash(reply, 'success', '五色图设置已保存，之后生成的报表按新设置分档');
+      return seeOther(request, reply, `/indicator-systems?kind=${kind}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderIndex(reply, kind, 422, error.errors, config);
+      }
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const system = await this.systems.find(Number(id));
+    return this.renderSystem(reply, system, system.definition, 200, {});
+  }
+
+  @Post(':id')
+  async update(
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const system = await this.systems.find(Number(id));
+    const definition = applyDraftForm(system.definition, body ?? {});
+    try {
+      await this.systems.updateDraft(system.id, definition, text(body ?? {}, 'note'), user);
+      setFlash(reply, 'success', '草稿已保存');
+      return seeOther(request, reply, `/indicator-systems/${system.id}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderSystem(reply, system, definition, 422, error.errors);
+      }
+      throw error;
+    }
+  }
+
+  @Post(':id/activate')
+  async activate(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const system = await this.systems.find(Number(id));
+    try {
+      await this.systems.activate(system.id, user);
+      setFlash(reply, 'success', `第 ${system.version} 版已启用；已生成的报表仍保留原版本`);
+      return seeOther(request, reply, `/indicator-systems?kind=${system.kind}`);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderSystem(reply, system, system.definition, 422, error.errors);
+      }
+      throw error;
+    }
+  }
+
+  private async renderIndex(
+    reply: FastifyReply,
+    kind: SystemKind,
+    status: number,
+    errors: FieldErrors,
+    typedBands?: BandConfig,
+  ) {
+    const versions = await this.systems.list(kind);
+    const bands = typedBands ?? (await this.systems.bandConfig(kind));
+    return reply.code(status).view('scoring/systems-index.hbs', {
+      title: '指标体系与五色图',
+      kind,
+      kinds: Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
+        value,
+        label,
+        active: value === kind,
+      })),
+      versions: versions.map((row) => ({
+        ...row,
+        statusLabel: this.systems.statusLabel(row.status),
+      })),
+      hasDraft: versions.some((row) => row.status === 'draft'),
+      bandMode: bands.mode,
+      bands: bands.bands.map((band, index) => ({
+        ...band,
+        index,
+        colorName: colorName(band.color) ?? '',
+      })),
+      errors,
+    });
+  }
+
+  private renderSystem(
+    reply: FastifyReply,
+    system: IndicatorSystemRow,
+    definition: IndicatorSystemDefinition,
+    status: number,
+    errors: FieldErrors,
+  ) {
+    return reply.code(status).view('scoring/system.hbs', {
+      title: `${SYSTEM_KIND_LABELS[system.kind]} 第 ${system.version} 版`,
+      system,
+      statusLabel: this.systems.statusLabel(system.status),
+      editable: system.status === 'draft',
+      definition,
+      levels: definition.firstLevels.map((level) => ({
+        ...level,
+        indicators: definition.indicators
+          .filter((indicator) => indicator.firstLevel === level.code)
+          .map((indicator) => ({
+            ...indicator,
+            methodLabel: METHOD_LABELS[indicator.method.kind],
+            windowLabel: WINDOW_LABELS[indicator.window],
+          })),
+      })),
+      windows: Object.entries(WINDOW_LABELS).map(([value, label]) => ({ value, label })),
+      errors,
+    });
+  }
+}

@@ -1,0 +1,201 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { FormInvalidException } from '../../common/forms/form-validation.js';
+import { validateBandConfig, type BandConfig } from '../calculation/bands.js';
+import { validateSystem, type IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+
+export type SystemKind = 'district' | 'major_project';
+export const SYSTEM_KIND_LABELS: Record<SystemKind, string> = {
+  district: '区县改革综合指数',
+  major_project: '市级重大改革项目指数',
+};
+
+export interface IndicatorSystemRow {
+  id: number;
+  kind: SystemKind;
+  version: number;
+  status: 'draft' | 'active' | 'retired';
+  definition: IndicatorSystemDefinition;
+  note: string;
+  created_at: Date;
+  activated_at: Date | null;
+}
+
+const STATUS_LABELS = { draft: '草稿', active: '现行', retired: '已停用' } as const;
+
+/**
+ * Indicator systems are versioned data (the manual says they keep changing): the office edits a
+ * draft copy of the version in force and activates it; generated reports keep the version (and a
+ * frozen copy of its definition) they were computed with. Band settings live beside them.
+ */
+@Injectable()
+export class IndicatorSystemsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  statusLabel(status: IndicatorSystemRow['status']): string {
+    return STATUS_LABELS[status];
+  }
+
+  async active(kind: SystemKind): Promise<IndicatorSystemRow> {
+    const rows = await this.dataSource.query<IndicatorSystemRow[]>(
+      `SELECT * FROM indicator_systems WHERE kind = $1 AND status = 'active'`,
+      [kind],
+    );
+    return rows[0];
+  }
+
+  async list(kind: SystemKind): Promise<IndicatorSystemRow[]> {
+    return this.dataSource.query<IndicatorSystemRow[]>(
+      `SELECT * FROM indicator_systems WHERE kind = $1 ORDER BY version DESC`,
+      [kind],
+    );
+  }
+
+  async find(id: number): Promise<IndicatorSystemRow> {
+    const rows = Number.isInteger(id)
+      ? await this.dataSource.query<IndicatorSystemRow[]>(
+          `SELECT * FROM indicator_systems WHERE id = $1`,
+          [id],
+        )
+      : [];
+    if (!rows[0]) {
+      throw new NotFoundException();
+    }
+    return rows[0];
+  }
+
+  /** A draft copy of the version in force (at most one draft per kind). */
+  async createDraft(kind: SystemKind, user: AuthUser): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.query<{ id: number }[]>(
+        `SELECT id FROM indicator_systems WHERE kind = $1 AND status = 'draft'`,
+        [kind],
+      );
+      if (existing[0]) {
+        return existing[0].id;
+      }
+      const [row] = await manager.query<{ id: number; version: number }[]>(
+        `INSERT INTO indicator_systems (kind, version, status, definition, note, created_by)
+         SELECT kind, (SELECT max(version) + 1 FROM indicator_systems WHERE kind = $1), 'draft', definition, '', $2
+           FROM indicator_systems WHERE kind = $1 AND status = 'active'
+         RETURNING id, version`,
+        [kind, user.id],
+      );
+      await this.audit.record(
+        {
+          action: 'indicator_system_draft',
+          actor: user,
+          target: {
+            type: 'indicator_system',
+            id: String(row.id),
+            label: `${SYSTEM_KIND_LABELS[kind]} 第${row.version}版`,
+          },
+        },
+        manager,
+      );
+      return row.id;
+    });
+  }
+
+  async updateDraft(
+    id: number,
+    definition: IndicatorSystemDefinition,
+    note: string,
+    user: AuthUser,
+  ): Promise<void> {
+    const row = await this.find(id);
+    if (row.status !== 'draft') {
+      throw FormInvalidException.field('system', '只有草稿版本可以修改');
+    }
+    const problems = validateSystem(definition);
+    if (problems.length > 0) {
+      throw FormInvalidException.field('system', problems.join('；'));
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE indicator_systems SET definition = $2::jsonb, note = $3 WHERE id = $1 AND status = 'draft'`,
+        [id, JSON.stringify(definition), note],
+      );
+      await this.audit.record(
+        {
+          action: 'indicator_system_update',
+          actor: user,
+          target: {
+            type: 'indicator_system',
+            id: String(id),
+            label: `${SYSTEM_KIND_LABELS[row.kind]} 第${row.version}版`,
+          },
+        },
+        manager,
+      );
+    });
+  }
+
+  /** The draft becomes the version in force; the previous one is retired (reports keep it). */
+  async activate(id: number, user: AuthUser): Promise<void> {
+    const row = await this.find(id);
+    if (row.status !== 'draft') {
+      throw FormInvalidException.field('system', '只有草稿版本可以启用');
+    }
+    const problems = validateSystem(row.definition);
+    if (problems.length > 0) {
+      throw FormInvalidException.field('system', problems.join('；'));
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE indicator_systems SET status = 'retired' WHERE kind = $1 AND status = 'active'`,
+        [row.kind],
+      );
+      await manager.query(
+        `UPDATE indicator_systems SET status = 'active', activated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await this.audit.record(
+        {
+          action: 'indicator_system_activate',
+          actor: user,
+          target: {
+            type: 'indicator_system',
+            id: String(id),
+            label: `${SYSTEM_KIND_LABELS[row.kind]} 第${row.version}版`,
+          },
+        },
+        manager,
+      );
+    });
+  }
+
+  async bandConfig(kind: SystemKind): Promise<BandConfig> {
+    const rows = await this.dataSource.query<{ config: BandConfig }[]>(
+      `SELECT config FROM band_settings WHERE kind = $1`,
+      [kind],
+    );
+    return rows[0].config;
+  }
+
+  async updateBandConfig(kind: SystemKind, config: BandConfig, user: AuthUser): Promise<void> {
+    const problems = validateBandConfig(config);
+    if (problems.length > 0) {
+      throw FormInvalidException.field('bands', problems.join('；'));
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE band_settings SET config = $2::jsonb, updated_by = $3, updated_at = now() WHERE kind = $1`,
+        [kind, JSON.stringify(config), user.id],
+      );
+      await this.audit.record(
+        {
+          action: 'band_settings_update',
+          actor: user,
+          target: { type: 'band_settings', id: kind, label: `${SYSTEM_KIND_LABELS[kind]}五色图` },
+        },
+        manager,
+      );
+    });
+  }
+}

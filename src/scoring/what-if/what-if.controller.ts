@@ -1,0 +1,188 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles } from '../../auth/auth.decorators.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { assignBands } from '../calculation/bands.js';
+import { scoreUnits, ScoringInputError } from '../calculation/efficacy.js';
+import { parseScoreCsv } from '../calculation/score-csv.js';
+import { rankingView } from '../reports/ranking-view.js';
+import {
+  IndicatorSystemsService,
+  SYSTEM_KIND_LABELS,
+  type IndicatorSystemRow,
+} from '../systems/indicator-systems.service.js';
+
+const MAX_TEXT = 200_000;
+const MAX_UPLOAD = 2 * 1024 * 1024;
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** A formula cell counts by its cached result; an error or a missing result reads as empty. */
+function formulaResult(result: unknown): string {
+  return typeof result === 'number' || typeof result === 'string' ? String(result) : '';
+}
+
+/** The first sheet of a workbook as CSV text (formulas give their cached result). */
+export async function workbookToCsv(content: Buffer): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) {
+    return '';
+  }
+  const lines: string[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const cells: string[] = [];
+    for (let column = 1; column <= sheet.columnCount; column += 1) {
+      const cell = row.getCell(column);
+      const value = cell.value;
+      const text =
+        value === null || value === undefined
+          ? ''
+          : typeof value === 'object' && 'result' in value
+            ? formulaResult(value.result)
+            : cell.text;
+      cells.push(csvCell(text.trim()));
+    }
+    lines.push(cells.join(','));
+  });
+  return lines.join('\n');
+}
+
+/**
+ * 指标测算: an office user pastes or uploads raw values per unit and sees the scores, ranks and
+ * bands a chosen indicator system version gives. Nothing is stored.
+ */
+@Controller('what-if')
+@Roles('office')
+export class WhatIfController {
+  constructor(private readonly systems: IndicatorSystemsService) {}
+
+  @Get()
+  async form(@Query('system') systemId: string, @Res() reply: FastifyReply) {
+    return this.render(reply, 200, Number(systemId) || undefined, '', {});
+  }
+
+  @Post()
+  @HttpCode(200)
+  async score(@Body() body: Record<string, string>, @Res() reply: FastifyReply) {
+    return this.run(reply, Number(body?.system), String(body?.text ?? ''));
+  }
+
+  /** Upload of a CSV or Excel file (multipart; the system id comes in the query). */
+  @Post('upload')
+  @HttpCode(200)
+  async upload(
+    @Query('system') systemId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const file = request.isMultipart()
+      ? await request.file({ limits: { fileSize: MAX_UPLOAD } })
+      : undefined;
+    const content = file ? await file.toBuffer().catch(() => undefined) : undefined;
+    if (!file || !content || file.file.truncated) {
+      return this.render(reply, 422, Number(systemId), '', {
+        file: ['请选择不超过 2 MB 的 CSV 或 Excel 文件'],
+      });
+    }
+    let text: string;
+    if (content.subarray(0, 2).toString('latin1') === 'PK') {
+      try {
+        text = await workbookToCsv(content);
+      } catch {
+        return this.render(reply, 422, Number(systemId), '', {
+          file: ['无法读取该 Excel 文件，请另存为 .xlsx 或 CSV 后重试'],
+        });
+      }
+    } else {
+      text = content.toString('utf8');
+    }
+    return this.run(reply, Number(systemId), text);
+  }
+
+  private async run(reply: FastifyReply, systemId: number, text: string) {
+    if (text.length > MAX_TEXT) {
+      return this.render(reply, 422, systemId, '', { text: ['数据过长，请分批测算'] });
+    }
+    const choices = await this.choices();
+    const system = choices.find((choice) => choice.id === systemId);
+    if (!system) {
+      return this.render(reply, 422, systemId, text, { system: ['请选择指标体系版本'] });
+    }
+    const parsed = parseScoreCsv(text, system.definition);
+    if (parsed.errors.length > 0) {
+      return this.render(reply, 422, systemId, text, { text: parsed.errors });
+    }
+    try {
+      const results = scoreUnits(system.definition, parsed.units);
+      const bandConfig = await this.systems.bandConfig(system.kind);
+      const bands = assignBands(
+        results.map((result) => result.total),
+        results.map((result) => result.rank),
+        bandConfig,
+      );
+      const ranking = rankingView(
+        system.definition,
+        bandConfig,
+        results.map((result, index) => ({
+          name: result.unit,
+          raw: parsed.units[index].values,
+          scores: result.indicators,
+          firstLevels: result.firstLevels,
+          deductions: result.deductions,
+          total: result.total,
+          rank: result.rank,
+          band: bands[index],
+        })),
+      );
+      return this.render(reply, 200, systemId, text, {}, ranking);
+    } catch (error) {
+      if (error instanceof ScoringInputError) {
+        return this.render(reply, 422, systemId, text, { text: [error.message] });
+      }
+      throw error;
+    }
+  }
+
+  private async choices(): Promise<IndicatorSystemRow[]> {
+    const [district, project] = await Promise.all([
+      this.systems.list('district'),
+      this.systems.list('major_project'),
+    ]);
+    return [...district, ...project];
+  }
+
+  private async render(
+    reply: FastifyReply,
+    status: number,
+    systemId: number | undefined,
+    text: string,
+    errors: FieldErrors,
+    ranking?: ReturnType<typeof rankingView>,
+  ) {
+    const choices = await this.choices();
+    const chosen =
+      choices.find((choice) => choice.id === systemId) ??
+      choices.find((choice) => choice.kind === 'district' && choice.status === 'active')!;
+    const codes = chosen.definition.indicators.map((indicator) => indicator.code);
+    return reply.code(status).view('scoring/what-if.hbs', {
+      title: '指标测算',
+      systems: choices.map((choice) => ({
+        id: choice.id,
+        label: `${SYSTEM_KIND_LABELS[choice.kind]} 第 ${choice.version} 版（${this.systems.statusLabel(choice.status)}）`,
+        selected: choice.id === chosen.id,
+      })),
+      chosen,
+      header: ['unit', ...codes].join(','),
+      indicators: chosen.definition.indicators,
+      text,
+      errors,
+      ranking,
+      subjectLabel: chosen.kind === 'district' ? '区县' : '项目',
+    });
+  }
+}
