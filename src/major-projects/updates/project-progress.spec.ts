@@ -1,3 +1,4 @@
+import { Fraction } from '../../scoring/calculation/fraction.js';
 import {
   annualRatio,
   annualTargetValues,
@@ -122,14 +123,13 @@ describe('annualTargetValues and the mean annual ratio (年度目标完成率)',
   });
 
   it('should cap a ratio at 1, count a target of zero as reached, and average exactly', () => {
-    expect(annualRatio({ indicatorKey: 'x', value: '50.00', target: '40.00' })).toEqual({
-      numerator: 1n,
-      denominator: 1n,
-    });
-    expect(annualRatio({ indicatorKey: 'x', value: '0.00', target: '0.00' })).toEqual({
-      numerator: 1n,
-      denominator: 1n,
-    });
+    expect(annualRatio({ indicatorKey: 'x', value: '50.00', target: '40.00' })).toEqual(
+      Fraction.ONE,
+    );
+    expect(annualRatio({ indicatorKey: 'x', value: '0.00', target: '0.00' })).toEqual(Fraction.ONE);
+    expect(annualRatio({ indicatorKey: 'x', value: '-1.00', target: '40.00' })).toEqual(
+      Fraction.ZERO,
+    );
     // a 24.50 / 40.00 = 2450/4000 = 49/80; b 19.99 / 20.00 = 1999/2000.
     // Mean: (49/80 + 1999/2000) / 2 = (1225/2000 + 1999/2000) / 2 = 3224/4000 = 403/500.
     expect(
@@ -137,8 +137,8 @@ describe('annualTargetValues and the mean annual ratio (年度目标完成率)',
         { indicatorKey: 'a', value: '24.50', target: '40.00' },
         { indicatorKey: 'b', value: '19.99', target: '20.00' },
       ]),
-    ).toEqual({ numerator: 403n, denominator: 500n });
-    expect(meanAnnualRatio([])).toEqual({ numerator: 1n, denominator: 1n });
+    ).toEqual(Fraction.of(403, 500));
+    expect(meanAnnualRatio([])).toEqual(Fraction.ONE);
   });
 });
 

@@ -5,6 +5,8 @@
  * text (numeric(16, 2) from PostgreSQL) is added and compared as integer hundredths (cents).
  */
 
+import { Fraction } from '../../scoring/calculation/fraction.js';
+
 const pad = (value: number): string => String(value).padStart(2, '0');
 
 /** Days in a calendar month (month 1–12). */
@@ -181,51 +183,27 @@ export function annualTargetValues(
 }
 
 /**
- * One indicator's 年度目标完成率 as an exact fraction in [0, 1]: min(value / target, 1); a target
- * of zero or below counts as reached (1), a negative value as 0.
+ * One indicator's 年度目标完成率, exact, in [0, 1]: min(value / target, 1); a target of zero or
+ * below counts as reached (1), a negative value as 0.
  */
-export function annualRatio(value: AnnualValue): { numerator: bigint; denominator: bigint } {
-  const target = toCents(value.target);
-  const actual = toCents(value.value);
-  if (target <= 0n || actual >= target) {
-    return { numerator: 1n, denominator: 1n };
+export function annualRatio(value: AnnualValue): Fraction {
+  const target = Fraction.parse(value.target);
+  const actual = Fraction.parse(value.value);
+  if (target.compare(Fraction.ZERO) <= 0 || actual.compare(target) >= 0) {
+    return Fraction.ONE;
   }
-  return { numerator: actual < 0n ? 0n : actual, denominator: target };
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
-  while (y !== 0n) {
-    [x, y] = [y, x % y];
-  }
-  return x;
+  return actual.isNegative() ? Fraction.ZERO : actual.div(target);
 }
 
 /**
- * The mean of the indicators' annual ratios, exactly, in lowest terms:
+ * The project's 年度目标完成率: the mean of its indicators' annual ratios, exactly,
  * (r1 + … + rn) / n. No indicator gives 1 (nothing to reach counts as reached).
  */
-export function meanAnnualRatio(values: readonly AnnualValue[]): {
-  numerator: bigint;
-  denominator: bigint;
-} {
+export function meanAnnualRatio(values: readonly AnnualValue[]): Fraction {
   if (values.length === 0) {
-    return { numerator: 1n, denominator: 1n };
+    return Fraction.ONE;
   }
-  let numerator = 0n;
-  let denominator = 1n;
-  for (const value of values) {
-    const ratio = annualRatio(value);
-    numerator = numerator * ratio.denominator + ratio.numerator * denominator;
-    denominator *= ratio.denominator;
-    const divisor = gcd(numerator, denominator);
-    numerator /= divisor;
-    denominator /= divisor;
-  }
-  denominator *= BigInt(values.length);
-  const divisor = gcd(numerator, denominator);
-  return { numerator: numerator / divisor, denominator: denominator / divisor };
+  return Fraction.sum(values.map(annualRatio)).div(Fraction.of(values.length));
 }
 
 /** A monthly plan of the version in force. */
@@ -273,4 +251,12 @@ export function onTimePlanCompletion(
     }
   }
   return { onTime, due };
+}
+
+/**
+ * A completion rate from counts, exactly: met / due, and 1 (100%) when nothing is due — the
+ * index's reading of 0/0 (DESIGN §4: none due counts as 100%).
+ */
+export function completionRate(met: number, due: number): Fraction {
+  return due === 0 ? Fraction.ONE : Fraction.of(met, due);
 }
