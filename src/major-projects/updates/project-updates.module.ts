@@ -1,11 +1,79 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CHAINS } from '../../workflow/workflow-chain.js';
+import { WorkflowRegistry } from '../../workflow/workflow-registry.js';
 import { MajorProjectsModule } from '../major-projects.module.js';
+import {
+  INDICATOR_REPORT_TYPE,
+  PLAN_UPDATE_TYPE,
+  PROJECT_BRAND_TYPE,
+  PROJECT_PROMOTION_TYPE,
+} from '../project-labels.js';
+import { BrandItemsController } from './brand-items.controller.js';
+import { BrandItemsService } from './brand-items.service.js';
+import { IndicatorReportsController } from './indicator-reports.controller.js';
+import { IndicatorReportsService } from './indicator-reports.service.js';
+import { PlanUpdatesController } from './plan-updates.controller.js';
+import { PlanUpdatesService } from './plan-updates.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
+import { PromotionsController } from './promotions.controller.js';
+import { PromotionsService } from './promotions.service.js';
 
-/** The monthly updates of an issued battle map (seed 001 4.2–4.5). */
+const MODULE_LABEL = '市级重大改革项目';
+
+/**
+ * The monthly updates of an issued battle map (seed 001 4.2–4.5): indicator progress, plan status,
+ * promotions and brand items, each filed by the responsible department's clerk and reviewed own
+ * reviewer → office; the per-project figures the major-project index reads.
+ */
 @Module({
   imports: [MajorProjectsModule],
-  providers: [ProjectStatsService],
+  controllers: [
+    IndicatorReportsController,
+    PlanUpdatesController,
+    PromotionsController,
+    BrandItemsController,
+  ],
+  providers: [
+    IndicatorReportsService,
+    PlanUpdatesService,
+    PromotionsService,
+    BrandItemsService,
+    ProjectStatsService,
+  ],
   exports: [ProjectStatsService],
 })
-export class ProjectUpdatesModule {}
+export class ProjectUpdatesModule implements OnModuleInit {
+  constructor(private readonly registry: WorkflowRegistry) {}
+
+  onModuleInit(): void {
+    const chain = CHAINS.ownReviewerThenOffice;
+    this.registry.register({
+      type: INDICATOR_REPORT_TYPE,
+      label: '量化目标推进更新',
+      moduleLabel: MODULE_LABEL,
+      chain,
+      link: (id) => `/major-projects/indicator-reports/${id}`,
+    });
+    this.registry.register({
+      type: PLAN_UPDATE_TYPE,
+      label: '月度计划推进更新',
+      moduleLabel: MODULE_LABEL,
+      chain,
+      link: (id) => `/major-projects/plan-updates/${id}`,
+    });
+    this.registry.register({
+      type: PROJECT_PROMOTION_TYPE,
+      label: '经验复制推广推进更新',
+      moduleLabel: MODULE_LABEL,
+      chain,
+      link: (id) => `/major-projects/promotions/${id}`,
+    });
+    this.registry.register({
+      type: PROJECT_BRAND_TYPE,
+      label: '品牌显示度推进更新',
+      moduleLabel: MODULE_LABEL,
+      chain,
+      link: (id) => `/major-projects/brand-items/${id}`,
+    });
+  }
+}

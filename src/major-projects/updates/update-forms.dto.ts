@@ -1,0 +1,116 @@
+import { Transform } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import {
+  OptionalText,
+  RequiredText,
+  ToBoolean,
+  ToInteger,
+  ToStringArray,
+  Trim,
+} from '../../common/forms/transforms.js';
+import { BRAND_KINDS, PLAN_STATUSES, type BrandKind, type PlanStatus } from '../project-labels.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A required date field (YYYY-MM-DD from <input type="date">). */
+const RequiredDate = (label: string): PropertyDecorator =>
+  applyDecorators(
+    Trim(),
+    IsString({ message: `请填写${label}` }),
+    Matches(DATE, { message: `请填写${label}（年-月-日）` }),
+  );
+
+/** An optional date field: empty is undefined. */
+const OptionalDate = (label: string): PropertyDecorator =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined,
+    ),
+    IsOptional(),
+    IsString(),
+    Matches(DATE, { message: `请填写${label}（年-月-日）` }),
+  );
+
+/** Evidence files, or the 涉密 flag instead (the files go by the 内网 mailbox). */
+class EvidenceFields {
+  @ToBoolean()
+  @IsBoolean()
+  evidenceClassified: boolean = false;
+
+  @ToStringArray()
+  @IsString({ each: true })
+  evidence: string[] = [];
+
+  @IsOptional()
+  @ToBoolean()
+  submit?: boolean;
+}
+
+/** 月度计划推进更新 (seed 001 4.3). */
+export class PlanUpdateFormDto extends EvidenceFields {
+  @IsIn(PLAN_STATUSES, { message: '请选择本次推进状态' })
+  status: PlanStatus;
+
+  @RequiredText('已开展工作', 10000)
+  workDone: string;
+
+  @RequiredText('存在问题', 5000)
+  problems: string;
+
+  @OptionalText('下一步工作计划', 5000)
+  nextSteps?: string;
+
+  @OptionalDate('开始日期')
+  nextFrom?: string;
+
+  @OptionalDate('结束日期')
+  nextTo?: string;
+}
+
+/** 经验复制推广推进更新 (seed 001 4.4). */
+export class PromotionFormDto extends EvidenceFields {
+  @ToInteger()
+  @IsInt({ message: '请选择推广方式' })
+  methodId: number;
+
+  @RequiredDate('推广日期')
+  promotedOn: string;
+
+  @RequiredText('具体情况简介', 5000)
+  description: string;
+}
+
+/** 品牌显示度推进更新 (seed 001 4.5). */
+export class BrandItemFormDto extends EvidenceFields {
+  @RequiredDate('品牌创建日期')
+  happenedOn: string;
+
+  @IsIn(BRAND_KINDS, { message: '请选择获肯定方式' })
+  kind: BrandKind;
+
+  @RequiredText('具体情形', 2000)
+  situation: string;
+
+  @RequiredText('解决问题、主要举措及取得实效', 10000)
+  measuresResults: string;
+
+  @RequiredText('获肯定或报道详情', 5000)
+  details: string;
+}
+
+/** The error next to the evidence field when files are required and missing. */
+export function evidenceMissingMessage(lead = '请上传佐证材料'): string {
+  return `${lead}；材料涉密的请勾选“材料涉密”，并发送至市委改革办指定的市委党政内网邮箱`;
+}
+
+/** Attachment ids typed into a form (re-rendered after an error), or undefined when none were posted. */
+export function typedFiles(values: Record<string, unknown>, field: string): string[] | undefined {
+  const value = values[field];
+  if (value === undefined) {
+    return undefined;
+  }
+  return (Array.isArray(value) ? value : [value]).filter(
+    (file): file is string => typeof file === 'string',
+  );
+}
