@@ -17,17 +17,20 @@ import { PlanUpdatesService } from './plan-updates.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
 import { PromotionsController } from './promotions.controller.js';
 import { PromotionsService } from './promotions.service.js';
+import { UpdateLedgersController } from './update-ledgers.controller.js';
 
 const MODULE_LABEL = '市级重大改革项目';
 
 /**
  * The monthly updates of an issued battle map (seed 001 4.2–4.5): indicator progress, plan status,
  * promotions and brand items, each filed by the responsible department's clerk and reviewed own
- * reviewer → office; the per-project figures the major-project index reads.
+ * reviewer → office; their ledgers; the per-project figures the major-project index reads.
  */
 @Module({
   imports: [MajorProjectsModule],
+  // The ledgers' static paths come first so `/major-projects/ledgers/...` never reads as a project id.
   controllers: [
+    UpdateLedgersController,
     IndicatorReportsController,
     PlanUpdatesController,
     PromotionsController,
