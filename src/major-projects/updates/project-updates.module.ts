@@ -14,6 +14,7 @@ import { IndicatorReportsController } from './indicator-reports.controller.js';
 import { IndicatorReportsService } from './indicator-reports.service.js';
 import { PlanUpdatesController } from './plan-updates.controller.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
+import { ProjectProgressService } from './project-progress.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
 import { PromotionsController } from './promotions.controller.js';
 import { PromotionsService } from './promotions.service.js';
@@ -24,7 +25,8 @@ const MODULE_LABEL = '市级重大改革项目';
 /**
  * The monthly updates of an issued battle map (seed 001 4.2–4.5): indicator progress, plan status,
  * promotions and brand items, each filed by the responsible department's clerk and reviewed own
- * reviewer → office; their ledgers; the per-project figures the major-project index reads.
+ * reviewer → office; their ledgers; the project page's progress sections; the per-project figures
+ * the major-project index reads.
  */
 @Module({
   imports: [MajorProjectsModule],
@@ -41,9 +43,10 @@ const MODULE_LABEL = '市级重大改革项目';
     PlanUpdatesService,
     PromotionsService,
     BrandItemsService,
+    ProjectProgressService,
     ProjectStatsService,
   ],
-  exports: [ProjectStatsService],
+  exports: [ProjectProgressService, ProjectStatsService],
 })
 export class ProjectUpdatesModule implements OnModuleInit {
   constructor(private readonly registry: WorkflowRegistry) {}
