@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import type { RoleCode } from '../auth/roles.js';
 import { DemandsService } from '../demands/demands.service.js';
-import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { PilotsService } from '../pilots/pilots.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
+import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
+import { demoUser } from './demo-users.js';
+
+/** An arbitrary constant: the advisory lock that keeps two starting instances from both seeding. */
+const DEMO_SEED_LOCK = 720_303;
 
 /**
  * Demo records in every workflow state, filed through the same services the pages use, so a
@@ -29,35 +32,11 @@ export class DemoRecordsSeeder {
     private readonly showcase: ShowcaseService,
     private readonly risk: RiskService,
     private readonly satisfaction: SatisfactionService,
+    private readonly majorProjects: DemoMajorProjectsSeeder,
   ) {}
 
-  private async user(mobile: string): Promise<AuthUser> {
-    const rows: {
-      id: string;
-      name: string;
-      mobile: string;
-      roles: RoleCode[];
-      unit_id: number;
-      unit_name: string;
-      unit_kind: UnitKind;
-      capabilities: UnitCapability[];
-    }[] = await this.dataSource.query(
-      `SELECT u.id, u.name, u.mobile, u.roles, un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities
-         FROM users u JOIN units un ON un.id = u.unit_id WHERE u.mobile = $1`,
-      [mobile],
-    );
-    const row = rows[0];
-    return {
-      id: row.id,
-      name: row.name,
-      mobile: row.mobile,
-      roles: row.roles,
-      unitId: row.unit_id,
-      unitName: row.unit_name,
-      unitKind: row.unit_kind,
-      unitCapabilities: row.capabilities,
-      mustChangePassword: false,
-    };
+  private user(mobile: string): Promise<AuthUser> {
+    return demoUser(this.dataSource, mobile);
   }
 
   private async dictionaryId(kind: string, code: string): Promise<number> {
@@ -229,13 +208,37 @@ export class DemoRecordsSeeder {
     await this.workflow.transition(returnId, { action: 'confirm' }, office);
   }
 
+  /**
+   * Each part runs once: the records when there is no demand yet, the major projects when there
+   * is no project yet (so a database seeded before the major projects existed gets them on its
+   * next start). A session lock keeps two instances starting together from both seeding.
+   */
   async seed(): Promise<void> {
-    const ready: { users: number; demands: number }[] = await this.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM users WHERE mobile = '19900000001') AS users, (SELECT count(*)::int FROM demands) AS demands`,
-    );
-    if (ready[0].users === 0 || ready[0].demands > 0) {
-      return;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [DEMO_SEED_LOCK]);
+      const ready: { users: number; demands: number }[] = await this.dataSource.query(
+        `SELECT (SELECT count(*)::int FROM users WHERE mobile = '19900000001') AS users, (SELECT count(*)::int FROM demands) AS demands`,
+      );
+      if (ready[0].users === 0) {
+        return;
+      }
+      if (ready[0].demands === 0) {
+        await this.seedRecords();
+      }
+      if (await this.majorProjects.seed()) {
+        console.log(
+          "Demo major projects loaded: battle maps in every state, a version 2, the year's satisfaction.",
+        );
+      }
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [DEMO_SEED_LOCK]).catch(() => undefined);
+      await runner.release();
     }
+  }
+
+  private async seedRecords(): Promise<void> {
     const [yuzhongClerk, yuzhongReviewer, jiangbeiClerk, jiangbeiReviewer, wanzhouClerk, office] =
       await Promise.all(
         [

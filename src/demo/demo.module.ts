@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { DemandsModule } from '../demands/demands.module.js';
+import { MajorProjectsModule } from '../major-projects/major-projects.module.js';
+import { ProjectSatisfactionModule } from '../major-projects/satisfaction/project-satisfaction.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
+import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
 
 @Module({
@@ -15,8 +18,10 @@ import { DemoRecordsSeeder } from './demo-records.seeder.js';
     ShowcaseModule,
     RiskModule,
     SatisfactionModule,
+    MajorProjectsModule,
+    ProjectSatisfactionModule,
   ],
-  providers: [DemoRecordsSeeder],
+  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder],
   exports: [DemoRecordsSeeder],
 })
 export class DemoModule {}

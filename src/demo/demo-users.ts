@@ -1,0 +1,37 @@
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-context.js';
+import type { RoleCode } from '../auth/roles.js';
+import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
+
+/** A demo user (src/database/seed/demo-people.ts) as the services see a logged-in user. */
+export async function demoUser(dataSource: DataSource, mobile: string): Promise<AuthUser> {
+  const rows: {
+    id: string;
+    name: string;
+    mobile: string;
+    roles: RoleCode[];
+    unit_id: number;
+    unit_name: string;
+    unit_kind: UnitKind;
+    capabilities: UnitCapability[];
+  }[] = await dataSource.query(
+    `SELECT u.id, u.name, u.mobile, u.roles, un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities
+       FROM users u JOIN units un ON un.id = u.unit_id WHERE u.mobile = $1`,
+    [mobile],
+  );
+  const row = rows[0];
+  if (!row) {
+    throw new Error(`Demo user ${mobile} is missing`);
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    mobile: row.mobile,
+    roles: row.roles,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    unitKind: row.unit_kind,
+    unitCapabilities: row.capabilities,
+    mustChangePassword: false,
+  };
+}
