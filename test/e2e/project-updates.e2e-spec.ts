@@ -724,6 +724,15 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
       expect(actionsHtml).toContain(
         `/major-projects/${project.projectId}/indicator-reports/new?month&#x3D;2026-05`, // "=" escaped by Handlebars
       );
+      // The project page renders them (registered with the page's section registry).
+      const clerkPage = await (await as(clerk)).agent.get(`/major-projects/${project.projectId}`);
+      expect(clerkPage.status).toBe(200);
+      expect(clerkPage.text).toContain('id="update-actions"');
+      expect(clerkPage.text.match(/id="indicator-progress"/g)).toHaveLength(1);
+      expect(clerkPage.text).toContain('/static/vendor/chart.js/chart.umd.min.js');
+      const leaderPage = await (await as(leader)).agent.get(`/major-projects/${project.projectId}`);
+      expect(leaderPage.text).not.toContain('id="update-actions"');
+      expect(leaderPage.text).toContain('id="plans-status"');
       const brandHtml = render(forLeader[3].partial, forLeader[3].data);
       expect(brandHtml).toContain('被5家中央级媒体深度报道');
       expect(brandHtml).not.toContain('品牌显示度更新');

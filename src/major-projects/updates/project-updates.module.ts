@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../../workflow/workflow-registry.js';
 import { MajorProjectsModule } from '../major-projects.module.js';
+import { ProjectSectionsRegistry } from '../project-page.service.js';
 import {
   INDICATOR_REPORT_TYPE,
   PLAN_UPDATE_TYPE,
@@ -49,9 +50,15 @@ const MODULE_LABEL = '市级重大改革项目';
   exports: [ProjectProgressService, ProjectStatsService],
 })
 export class ProjectUpdatesModule implements OnModuleInit {
-  constructor(private readonly registry: WorkflowRegistry) {}
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    private readonly sections: ProjectSectionsRegistry,
+    private readonly progress: ProjectProgressService,
+  ) {}
 
   onModuleInit(): void {
+    // The project page shows the progress sections (indicators, plans, promotions, brand items).
+    this.sections.register((project, user) => this.progress.pageSections(project, user));
     const chain = CHAINS.ownReviewerThenOffice;
     this.registry.register({
       type: INDICATOR_REPORT_TYPE,
