@@ -21,6 +21,7 @@ import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
 import { MajorProjectsModule } from './major-projects/major-projects.module.js';
 import { ProjectUpdatesModule } from './major-projects/updates/project-updates.module.js';
 import { ScoringModule } from './scoring/scoring.module.js';
+import { CockpitModule } from './cockpit/cockpit.module.js';
 import { ProjectSatisfactionModule } from './major-projects/satisfaction/project-satisfaction.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         ProjectSatisfactionModule,
         ProjectUpdatesModule,
         ScoringModule,
+        CockpitModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

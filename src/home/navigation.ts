@@ -74,6 +74,13 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '驾驶舱',
+    items: [
+      { label: '区县改革驾驶舱', href: '/cockpit', roles: ['office', 'leader'] },
+      { label: '重大项目驾驶舱', href: '/cockpit/projects', roles: ['office', 'leader'] },
+    ],
+  },
+  {
     label: '指数与报表',
     items: [
       { label: '报表生成', href: '/reports', roles: ['office', 'leader'] },

@@ -193,7 +193,9 @@ export class SatisfactionService {
    * The quarter's approved score of every district (exact decimal text); when several returns of
    * the quarter were approved, the one approved last counts.
    */
-  scoresForQuarter(quarter: string): Promise<{ unitId: number; score: string; returnId: string }[]> {
+  scoresForQuarter(
+    quarter: string,
+  ): Promise<{ unitId: number; score: string; returnId: string }[]> {
     return this.dataSource
       .query<{ unit_id: number; score: string; return_id: string }[]>(
         `SELECT DISTINCT ON (s.unit_id) s.unit_id, s.score::text, r.id AS return_id
@@ -205,6 +207,28 @@ export class SatisfactionService {
       )
       .then((rows) =>
         rows.map((row) => ({ unitId: row.unit_id, score: row.score, returnId: row.return_id })),
+      );
+  }
+
+  /** Quarter by quarter, the city's mean, lowest and highest approved district score (cockpit trend). */
+  cityTrend(): Promise<{ quarter: string; mean: number; min: number; max: number }[]> {
+    return this.dataSource
+      .query<{ quarter: string; mean: string; min: string; max: string }[]>(
+        `SELECT quarter, round(avg(score), 2)::text AS mean, min(score)::text AS min, max(score)::text AS max
+           FROM (SELECT DISTINCT ON (r.quarter, s.unit_id) r.quarter, s.score
+                   FROM satisfaction_scores s
+                   JOIN satisfaction_returns r ON r.id = s.return_id
+                   JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
+                  ORDER BY r.quarter, s.unit_id, wi.approved_at DESC) latest
+          GROUP BY quarter ORDER BY quarter`,
+      )
+      .then((rows) =>
+        rows.map((row) => ({
+          quarter: row.quarter,
+          mean: Number(row.mean),
+          min: Number(row.min),
+          max: Number(row.max),
+        })),
       );
   }
 }

@@ -1,0 +1,250 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { AssignmentStatsService } from '../assignments/assignment-stats.service.js';
+import type { AuthUser } from '../auth/auth-context.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
+import { RiskService } from '../risk/risk.service.js';
+import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
+import { Fraction } from '../scoring/calculation/fraction.js';
+import { parsePeriod } from '../scoring/reports/report-periods.js';
+import { rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
+import {
+  ReportsService,
+  storedFraction,
+  type ReportRow,
+  type ReportSubjectRow,
+} from '../scoring/reports/reports.service.js';
+import { ShowcaseService } from '../showcase/showcase.service.js';
+import { bandChart } from './band-charts.js';
+
+/** Which generated report a cockpit shows: the one asked for, else the latest. */
+export async function chooseReport(
+  reports: ReportsService,
+  kind: 'district' | 'major_project',
+  reportId: string | undefined,
+): Promise<{ report: ReportRow | undefined; all: ReportRow[] }> {
+  const all = await reports.list(kind, 40);
+  if (reportId) {
+    const chosen = all.find((report) => report.id === reportId);
+    if (!chosen) {
+      throw new NotFoundException();
+    }
+    return { report: chosen, all };
+  }
+  return { report: all[0], all };
+}
+
+export function reportBanner(report: ReportRow) {
+  const period = parsePeriod(report.kind, report.period);
+  return {
+    periodLabel: period?.label ?? report.period,
+    generatedAt: report.generated_at,
+    generatedBy: report.generated_by_name,
+    asOf: report.as_of,
+    systemVersion: report.system_version,
+    systemName: report.system_definition.name,
+  };
+}
+
+/**
+ * 区县驾驶舱: the latest (or chosen) generated district report for the indices and live approved
+ * data for the panels. A district leader sees the whole city with their district highlighted.
+ */
+@Injectable()
+export class DistrictCockpitService {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly pilots: PilotStreamsService,
+    private readonly showcase: ShowcaseService,
+    private readonly assignments: AssignmentStatsService,
+    private readonly satisfaction: SatisfactionService,
+    private readonly risk: RiskService,
+    private readonly clock: Clock,
+  ) {}
+
+  private ownDistrict(user: AuthUser): number | undefined {
+    return user.unitKind === 'district' ? user.unitId : undefined;
+  }
+
+  async page(user: AuthUser, reportId?: string) {
+    const today = chinaDate(this.clock.now());
+    const own = this.ownDistrict(user);
+    const { report, all } = await chooseReport(this.reports, 'district', reportId);
+    const [pilotCounts, brand, problems, heat, trend, events, achievements] = await Promise.all([
+      this.pilots.countsByDistrict(today),
+      this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
+      this.assignments.problemSolving(),
+      this.assignments.demandHeat(),
+      this.satisfaction.cityTrend(),
+      this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
+      this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
+    ]);
+    const unitName = new Map(pilotCounts.map((row) => [row.unitId, row.unitName]));
+    return {
+      title: '区县改革驾驶舱',
+      charts: true,
+      today,
+      report: report ? { ...report, banner: reportBanner(report) } : undefined,
+      reportOptions: all.map((candidate) => ({
+        id: candidate.id,
+        label: `${reportBanner(candidate).periodLabel}（${chinaDate(candidate.generated_at)} 生成，第 ${candidate.system_version} 版指标）`,
+        selected: candidate.id === report?.id,
+      })),
+      indices: report ? this.indexCharts(report, await this.reports.rows(report.id), own) : [],
+      pilots: {
+        national: sum(pilotCounts, (row) => row.national),
+        municipal: sum(pilotCounts, (row) => row.municipal),
+        due: sum(pilotCounts, (row) => row.due),
+        acceptedOnTime: sum(pilotCounts, (row) => row.acceptedOnTime),
+        byDistrict: [...pilotCounts]
+          .map((row) => ({
+            ...row,
+            counted: row.national + row.municipal,
+            highlight: row.unitId === own,
+          }))
+          .sort((a, b) => b.counted - a.counted || a.unitId - b.unitId),
+        achievements: achievements.rows,
+      },
+      brandBoard: rankBy(
+        brand.map((row) => ({
+          ...row,
+          total: row.national + row.citywide + row.centralMedia,
+          highlight: row.unitId === own,
+        })),
+        (row) => row.total,
+      ),
+      citywideBoard: rankBy(
+        brand.map((row) => ({ ...row, highlight: row.unitId === own })),
+        (row) => row.citywide,
+      ),
+      problems: {
+        rows: [...problems]
+          .filter((row) => row.assigned > 0)
+          .sort((a, b) => b.assigned - a.assigned || a.unitName.localeCompare(b.unitName, 'zh-CN'))
+          .map((row) => ({ ...row, highlight: row.unitId === own })),
+        assigned: sum(problems, (row) => row.assigned),
+        inProgress: sum(problems, (row) => row.inProgress),
+        completed: sum(problems, (row) => row.completed),
+        overdue: sum(problems, (row) => row.overdue),
+      },
+      heat: rankBy(
+        heat
+          .map((row) => ({
+            ...row,
+            heat: row.demandsApproved + row.assigned,
+            highlight: row.unitId === own,
+          }))
+          .filter((row) => row.heat > 0),
+        (row) => row.heat,
+      ).slice(0, 15),
+      trend: {
+        rows: trend,
+        chart: {
+          labels: trend.map((row) => row.quarter),
+          series: [
+            { label: '全市平均', values: trend.map((row) => row.mean) },
+            { label: '最高', values: trend.map((row) => row.max) },
+            { label: '最低', values: trend.map((row) => row.min) },
+          ],
+        },
+      },
+      risks: events.map((event) => ({
+        ...event,
+        unitName: unitName.get(event.unitId ?? 0) ?? '',
+        highlight: event.unitId === own,
+      })),
+      ownDistrictName: own ? unitName.get(own) : undefined,
+    };
+  }
+
+  private indexCharts(report: ReportRow, rows: ReportSubjectRow[], own: number | undefined) {
+    const subjects = (score: (row: ReportSubjectRow) => Fraction) =>
+      rows.map((row) => ({
+        key: String(row.unit_id),
+        name: row.subject_name,
+        score: score(row),
+        href: `/cockpit/districts/${row.unit_id}?report=${report.id}`,
+        highlight: row.unit_id === own,
+      }));
+    const levels = report.system_definition.firstLevels.filter((level) =>
+      report.system_definition.indicators.some(
+        (indicator) => indicator.firstLevel === level.code && indicator.method.kind !== 'deduction',
+      ),
+    );
+    return [
+      bandChart(
+        'index-total',
+        '改革综合指数',
+        subjects((row) => storedFraction(row.total)),
+        report.band_config,
+        {
+          total: true,
+        },
+      ),
+      ...levels.slice(0, 2).map((level) =>
+        bandChart(
+          `index-${level.code}`,
+          level.name,
+          subjects((row) =>
+            row.first_level_scores[level.code]
+              ? storedFraction(row.first_level_scores[level.code])
+              : Fraction.ZERO,
+          ),
+          report.band_config,
+          { total: false },
+        ),
+      ),
+    ];
+  }
+
+  /** The drill-down of one district: its scores, rank history and the records behind each number. */
+  async district(unitId: number, reportId: string | undefined) {
+    const { report } = await chooseReport(this.reports, 'district', reportId);
+    if (!report) {
+      throw new NotFoundException();
+    }
+    const row = (await this.reports.rows(report.id)).find(
+      (candidate) => candidate.unit_id === unitId,
+    );
+    if (!row) {
+      throw new NotFoundException();
+    }
+    const definition = report.system_definition;
+    return {
+      title: `${row.subject_name}·改革指数`,
+      report: { ...report, banner: reportBanner(report) },
+      row,
+      band: bandView(report.band_config, row.band),
+      total: storedFraction(row.total).toFixed(2),
+      detailHref: `/reports/${report.id}/rows/${row.position}`,
+      indicators: definition.indicators
+        .filter((indicator) => indicator.code in row.raw_values)
+        .map((indicator) => ({
+          name: indicator.name,
+          isDeduction: indicator.method.kind === 'deduction',
+          raw: rawDisplay(indicator.code, storedFraction(row.raw_values[indicator.code])),
+          score: row.indicator_scores[indicator.code]
+            ? storedFraction(row.indicator_scores[indicator.code]).toFixed(2)
+            : '—',
+          evidence: row.evidence[indicator.code] ?? [],
+        })),
+      history: await this.reports.history('district', { unitId }),
+      satisfaction: await this.satisfaction.historyByDistrict(unitId),
+    };
+  }
+}
+
+function sum<T>(rows: readonly T[], value: (row: T) => number): number {
+  return rows.reduce((total, row) => total + value(row), 0);
+}
+
+/** Competition ranks (1, 2, 2, 4) by a count, highest first; zero rows are kept at the end. */
+function rankBy<T>(rows: T[], value: (row: T) => number): (T & { rank: number; value: number })[] {
+  const sorted = [...rows].sort((a, b) => value(b) - value(a));
+  return sorted.map((row) => ({
+    ...row,
+    value: value(row),
+    rank: 1 + sorted.filter((other) => value(other) > value(row)).length,
+  }));
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { ProjectStatsService } from '../major-projects/updates/project-stats.service.js';
+import { Fraction } from '../scoring/calculation/fraction.js';
+import { bandView } from '../scoring/reports/ranking-view.js';
+import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
+import { bandChart } from './band-charts.js';
+import { chooseReport, reportBanner } from './district-cockpit.service.js';
+
+const percent = (value: Fraction) => `${value.mul(Fraction.of(100)).toFixed(1)}%`;
+const rate = (done: number, due: number) => (due === 0 ? Fraction.ONE : Fraction.of(done, due));
+
+/**
+ * 重大项目驾驶舱: the index ranking of the chosen two-month report, and per project a card with
+ * its live approved progress (indicators against target, plans, promotions, brand items).
+ */
+@Injectable()
+export class ProjectCockpitService {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly stats: ProjectStatsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async page(reportId?: string) {
+    const today = chinaDate(this.clock.now());
+    const { report, all } = await chooseReport(this.reports, 'major_project', reportId);
+    const rows = report ? await this.reports.rows(report.id) : [];
+    const stats = await this.stats.statsForProjects(today);
+    const byProject = new Map(rows.map((row) => [row.project_id, row]));
+    const cards = stats
+      .map((project) => {
+        const row = byProject.get(project.projectId);
+        return {
+          projectId: project.projectId,
+          name: project.name,
+          unit: project.responsibleUnit,
+          version: project.version,
+          rank: row?.rank,
+          total: row ? storedFraction(row.total).toFixed(2) : undefined,
+          band: row && report ? bandView(report.band_config, row.band) : undefined,
+          monthly: `${project.monthlyTargets.met} / ${project.monthlyTargets.due}`,
+          monthlyRate: percent(rate(project.monthlyTargets.met, project.monthlyTargets.due)),
+          annualRate: percent(project.annualRate),
+          indicators: project.annualTargets.map((target) => ({
+            name: target.name,
+            value: target.value,
+            target: target.target,
+            ratio: percent(
+              Fraction.parse(target.target).isZero() || Fraction.parse(target.target).isNegative()
+                ? Fraction.ONE
+                : Fraction.parse(target.value).div(Fraction.parse(target.target)),
+            ),
+          })),
+          plans: `${project.plans.onTime} / ${project.plans.due}`,
+          planRate: percent(rate(project.plans.onTime, project.plans.due)),
+          promotions: project.promotions,
+          national: project.brand.national,
+          centralMedia: project.brand.centralMedia,
+        };
+      })
+      .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name, 'zh-CN'));
+    return {
+      title: '重大改革项目驾驶舱',
+      charts: true,
+      today,
+      report: report ? { ...report, banner: reportBanner(report) } : undefined,
+      reportOptions: all.map((candidate) => ({
+        id: candidate.id,
+        label: `${reportBanner(candidate).periodLabel}（${chinaDate(candidate.generated_at)} 生成）`,
+        selected: candidate.id === report?.id,
+      })),
+      index: report
+        ? bandChart(
+            'index-projects',
+            '重大改革项目综合指数',
+            rows.map((row) => ({
+              key: row.project_id ?? '',
+              name: row.subject_name,
+              score: storedFraction(row.total),
+              href: `/major-projects/${row.project_id}`,
+              highlight: false,
+            })),
+            report.band_config,
+            { total: true },
+          )
+        : undefined,
+      cards,
+    };
+  }
+}
