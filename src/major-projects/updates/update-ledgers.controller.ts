@@ -89,6 +89,12 @@ const BRAND_COLUMNS: ExcelColumn<BrandItemRow>[] = [
 const parseMonth = (value: unknown) =>
   typeof value === 'string' && /^20\d{2}-(0[1-9]|1[0-2])$/.test(value) ? value : undefined;
 
+/** A positive integer id from the query string; anything else (1.5, -3, abc) is no filter. */
+const parseId = (value: unknown) => {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+};
+
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | undefined {
   return (values as readonly unknown[]).includes(value) ? (value as T) : undefined;
 }
@@ -98,7 +104,7 @@ function parseFilter(query: Query, months: boolean): LedgerFilter {
   const parseBound = months ? parseMonth : parseChinaDate;
   return {
     projectId: UUID_PATTERN.test(query.project ?? '') ? query.project : undefined,
-    unitId: Number(query.unit) || undefined,
+    unitId: parseId(query.unit),
     from: parseBound(query.from),
     to: parseBound(query.to),
     state: oneOf(WORKFLOW_STATES, query.state),
@@ -259,7 +265,7 @@ export class UpdateLedgersController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = { ...parseFilter(query, false), methodId: Number(query.method) || undefined };
+    const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
     const { rows, total } = await this.promotions.ledger(user, filter);
     return this.render(reply, user, query, {
       active: 'promotions',
@@ -297,7 +303,7 @@ export class UpdateLedgersController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = { ...parseFilter(query, false), methodId: Number(query.method) || undefined };
+    const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
     await streamExcel(
       reply,
       `经验复制推广台账-${chinaDate(new Date())}.xlsx`,
