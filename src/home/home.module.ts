@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ScoringModule } from '../scoring/scoring.module.js';
 import { HomeController } from './home.controller.js';
 import { HomeService } from './home.service.js';
 
-@Module({ controllers: [HomeController], providers: [HomeService] })
+@Module({ imports: [ScoringModule], controllers: [HomeController], providers: [HomeService] })
 export class HomeModule {}

@@ -174,4 +174,16 @@ describe('Cockpits (驾驶舱): numbers equal the report snapshot and the module
     expect(projects.status).toBe(200);
     expect(projects.text).toContain('尚未生成报表');
   });
+
+  it("should show clerks and reviewers their own unit's figures and rank on the home page", async () => {
+    const home = await (await as(clerk)).agent.get('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('最新排名（2026年第三季度）');
+    expect(home.text).toMatch(/万州区<\/a>：第 1 名 \/ 41/);
+    const detail = /href="(\/reports\/[0-9a-f-]{36}\/rows\/\d+)"/.exec(home.text)![1];
+    expect((await (await as(clerk)).agent.get(detail)).status).toBe(200);
+    expect((await (await as(fulingClerk)).agent.get(detail)).status).toBe(404);
+    const reviewerHome = await (await as(reviewer)).agent.get('/');
+    expect(reviewerHome.text).toContain('待我处理');
+  });
 });

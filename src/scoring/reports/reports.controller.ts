@@ -168,7 +168,7 @@ export class ReportsController {
   ) {
     const report = await this.reports.find(id);
     const row = await this.reports.row(id, Number(position));
-    if (!this.reports.canReadAll(user) && row.unit_id !== user.unitId) {
+    if (!(await this.reports.canReadRow(user, row))) {
       throw new NotFoundException();
     }
     const subject = scoredSubject(report, row);

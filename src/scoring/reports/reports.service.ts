@@ -170,6 +170,21 @@ export class ReportsService {
     return hasRole(user, 'office', 'leader');
   }
 
+  /** A unit reads its own row, and a department the rows of the projects it is responsible for. */
+  async canReadRow(user: AuthUser, row: ReportSubjectRow): Promise<boolean> {
+    if (this.canReadAll(user) || row.unit_id === user.unitId) {
+      return true;
+    }
+    if (row.project_id === null) {
+      return false;
+    }
+    const owns = await this.dataSource.query<{ ok: boolean }[]>(
+      `SELECT true AS ok FROM major_projects WHERE id = $1 AND responsible_unit_id = $2`,
+      [row.project_id, user.unitId],
+    );
+    return owns.length > 0;
+  }
+
   async list(kind: SystemKind, limit = 50): Promise<ReportRow[]> {
     return this.dataSource.query<ReportRow[]>(
       `SELECT ${REPORT_COLUMNS} FROM reports WHERE kind = $1 ORDER BY period DESC, generated_at DESC LIMIT $2`,
