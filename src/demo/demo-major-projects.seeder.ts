@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { BattleMapService } from '../major-projects/battle-map.service.js';
@@ -360,7 +359,7 @@ function mapBody(
 export class DemoMajorProjectsSeeder {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
+    private readonly iterations: IterationsService,
     private readonly projects: ProjectsService,
     private readonly maps: BattleMapService,
     private readonly workflow: WorkflowService,
@@ -447,8 +446,7 @@ export class DemoMajorProjectsSeeder {
     const tech = await issue(TECH_TRANSFER, keji, kejiReviewer);
 
     // 数字重庆建设: an approved 措施迭代申请 adds a fourth measure, making version 2.
-    const iterations = this.moduleRef.get(IterationsService, { strict: false });
-    const iteration = await iterations.create(
+    const iteration = await this.iterations.create(
       digital,
       {
         kind: 'add',

@@ -123,18 +123,29 @@ export function buildNavigation(
   currentUrl: string,
   counts?: BadgeCounts,
 ): NavView[] {
-  return NAVIGATION.map((section) => ({
+  const visible = NAVIGATION.map((section) => ({
     label: section.label,
-    items: section.items
-      .filter(
-        (item) =>
-          item.roles.some((role) => user.roles.includes(role)) && (item.when?.(user) ?? true),
-      )
-      .map((item) => ({
+    items: section.items.filter(
+      (item) => item.roles.some((role) => user.roles.includes(role)) && (item.when?.(user) ?? true),
+    ),
+  }));
+  // Only the most specific matching link is active (/major-projects/satisfaction, not also /major-projects).
+  const activeHref = visible
+    .flatMap((section) => section.items)
+    .filter((item) => isActive(item.href, currentUrl))
+    .reduce<string | undefined>(
+      (best, item) => (best === undefined || item.href.length > best.length ? item.href : best),
+      undefined,
+    );
+  return visible
+    .map((section) => ({
+      label: section.label,
+      items: section.items.map((item) => ({
         label: item.label,
         href: item.href,
-        active: isActive(item.href, currentUrl),
+        active: item.href === activeHref,
         badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
       })),
-  })).filter((section) => section.items.length > 0);
+    }))
+    .filter((section) => section.items.length > 0);
 }

@@ -109,8 +109,10 @@ export class BattleMapController {
       return reply.view('major-projects/_indicator-row.hbs', { ...rows.indicators[0], errors: {} });
     }
     if (section === 'mea') {
+      // Numbered after the measure rows htmx includes with the request.
       return reply.view('major-projects/_measure-row.hbs', {
         token,
+        number: parseBattleMapRows(query).measures.length + 1,
         text: '',
         length: 0,
         max: MEASURE_MAX_CHARS,

@@ -24,7 +24,7 @@ import { ProjectsService } from './projects.service.js';
     ProjectPageService,
     ProjectSectionsRegistry,
   ],
-  exports: [ProjectsService, BattleMapService, ProjectSectionsRegistry],
+  exports: [ProjectsService, BattleMapService, IterationsService, ProjectSectionsRegistry],
 })
 export class MajorProjectsModule implements OnModuleInit {
   constructor(
