@@ -8,6 +8,7 @@ import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { PilotsService } from '../pilots/pilots.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
+import { DemoReportsSeeder } from './demo-reports.seeder.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { demoUser } from './demo-users.js';
@@ -23,6 +24,7 @@ const DEMO_SEED_LOCK = 720_303;
 @Injectable()
 export class DemoRecordsSeeder {
   constructor(
+    private readonly demoReports: DemoReportsSeeder,
     private readonly dataSource: DataSource,
     private readonly demands: DemandsService,
     private readonly assignments: AssignmentsService,
@@ -230,6 +232,11 @@ export class DemoRecordsSeeder {
       if (await this.majorProjects.seed()) {
         console.log(
           "Demo major projects loaded: battle maps in every state, a version 2, the year's satisfaction.",
+        );
+      }
+      if (await this.demoReports.seed()) {
+        console.log(
+          'Demo reports generated: monthly project progress, the district and project reports.',
         );
       }
     } finally {

@@ -9,6 +9,9 @@ import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
+import { DemoReportsSeeder } from './demo-reports.seeder.js';
+import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
 
 @Module({
   imports: [
@@ -20,8 +23,10 @@ import { DemoRecordsSeeder } from './demo-records.seeder.js';
     SatisfactionModule,
     MajorProjectsModule,
     ProjectSatisfactionModule,
+    ProjectUpdatesModule,
+    ScoringModule,
   ],
-  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder],
+  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder],
   exports: [DemoRecordsSeeder],
 })
 export class DemoModule {}

@@ -47,7 +47,7 @@ const MODULE_LABEL = '市级重大改革项目';
     ProjectProgressService,
     ProjectStatsService,
   ],
-  exports: [ProjectProgressService, ProjectStatsService],
+  exports: [ProjectProgressService, ProjectStatsService, IndicatorReportsService],
 })
 export class ProjectUpdatesModule implements OnModuleInit {
   constructor(
