@@ -12,7 +12,7 @@ import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
 import { BRAND_KIND_LABELS, PROJECT_BRAND_TYPE, type BrandKind } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
-import { ledgerVisibility, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
 import { evidenceMissingMessage, type BrandItemFormDto } from './update-forms.dto.js';
 
 export interface BrandItemRow {
@@ -215,22 +215,11 @@ export class BrandItemsService {
     filter: LedgerFilter & { kind?: BrandKind },
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: BrandItemRow[]; total: number }> {
-    const conditions = ledgerVisibility(user);
-    if (filter.projectId) {
-      conditions.add('x.project_id = ?::uuid', filter.projectId);
-    }
-    if (filter.unitId) {
-      conditions.add('p.responsible_unit_id = ?', filter.unitId);
-    }
-    if (filter.from) {
-      conditions.add('x.happened_on >= ?::date', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('x.happened_on <= ?::date', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
+    const conditions = ledgerConditions(user, filter, {
+      project: 'x.project_id',
+      period: 'x.happened_on',
+      periodCast: '::date',
+    });
     if (filter.kind) {
       conditions.add('x.kind = ?', filter.kind);
     }

@@ -15,7 +15,7 @@ import { readMapContent, type MapIndicator } from '../map-content.js';
 import { INDICATOR_REPORT_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { fromCents, lastWorkingDay, toCents } from './project-progress.js';
-import { ledgerVisibility, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -356,22 +356,10 @@ export class IndicatorReportsService {
     filter: LedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: IndicatorLedgerRow[]; total: number }> {
-    const conditions = ledgerVisibility(user);
-    if (filter.projectId) {
-      conditions.add('r.project_id = ?::uuid', filter.projectId);
-    }
-    if (filter.unitId) {
-      conditions.add('p.responsible_unit_id = ?', filter.unitId);
-    }
-    if (filter.from) {
-      conditions.add('r.report_month >= ?', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('r.report_month <= ?', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
+    const conditions = ledgerConditions(user, filter, {
+      project: 'r.project_id',
+      period: 'r.report_month',
+    });
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (Omit<IndicatorLedgerRow, 'stateLabel'> & { total: number })[] =

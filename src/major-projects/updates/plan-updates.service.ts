@@ -13,7 +13,7 @@ import { WorkflowService } from '../../workflow/workflow.service.js';
 import { PLAN_STATUS_LABELS, PLAN_UPDATE_TYPE, type PlanStatus } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import {
-  ledgerVisibility,
+  ledgerConditions,
   UUID_PATTERN,
   type IssuedProjectRow,
   type LedgerFilter,
@@ -347,22 +347,10 @@ export class PlanUpdatesService {
     filter: LedgerFilter & { status?: PlanStatus },
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: PlanUpdateLedgerRow[]; total: number }> {
-    const conditions = ledgerVisibility(user);
-    if (filter.projectId) {
-      conditions.add('pu.project_id = ?::uuid', filter.projectId);
-    }
-    if (filter.unitId) {
-      conditions.add('p.responsible_unit_id = ?', filter.unitId);
-    }
-    if (filter.from) {
-      conditions.add('plan.plan_month >= ?', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('plan.plan_month <= ?', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
+    const conditions = ledgerConditions(user, filter, {
+      project: 'pu.project_id',
+      period: 'plan.plan_month',
+    });
     if (filter.status) {
       conditions.add('pu.status = ?', filter.status);
     }

@@ -13,7 +13,7 @@ import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
 import { PROJECT_PROMOTION_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
-import { ledgerVisibility, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
 import { evidenceMissingMessage, type PromotionFormDto } from './update-forms.dto.js';
 
 export interface PromotionRow {
@@ -198,22 +198,11 @@ export class PromotionsService {
     filter: LedgerFilter & { methodId?: number },
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: PromotionRow[]; total: number }> {
-    const conditions = ledgerVisibility(user);
-    if (filter.projectId) {
-      conditions.add('x.project_id = ?::uuid', filter.projectId);
-    }
-    if (filter.unitId) {
-      conditions.add('p.responsible_unit_id = ?', filter.unitId);
-    }
-    if (filter.from) {
-      conditions.add('x.promoted_on >= ?::date', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('x.promoted_on <= ?::date', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
+    const conditions = ledgerConditions(user, filter, {
+      project: 'x.project_id',
+      period: 'x.promoted_on',
+      periodCast: '::date',
+    });
     if (filter.methodId) {
       conditions.add('x.method_id = ?', filter.methodId);
     }

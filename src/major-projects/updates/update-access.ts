@@ -55,6 +55,36 @@ export function ledgerVisibility(user: AuthUser): SqlConditions {
   return new SqlConditions([user.unitId]).raw(`(${clauses.join(' OR ')})`);
 }
 
+/**
+ * The visibility rule plus the filters every update ledger shares: `projectColumn` holds the
+ * record's project, `periodColumn` the date or month the from/to range applies to (`p` is the
+ * joined project, `wi` the workflow item).
+ */
+export function ledgerConditions(
+  user: AuthUser,
+  filter: LedgerFilter,
+  columns: { project: string; period: string; periodCast?: '::date' },
+): SqlConditions {
+  const conditions = ledgerVisibility(user);
+  const cast = columns.periodCast ?? '';
+  if (filter.projectId) {
+    conditions.add(`${columns.project} = ?::uuid`, filter.projectId);
+  }
+  if (filter.unitId) {
+    conditions.add('p.responsible_unit_id = ?', filter.unitId);
+  }
+  if (filter.from) {
+    conditions.add(`${columns.period} >= ?${cast}`, filter.from);
+  }
+  if (filter.to) {
+    conditions.add(`${columns.period} <= ?${cast}`, filter.to);
+  }
+  if (filter.state) {
+    conditions.add('wi.state = ?', filter.state);
+  }
+  return conditions;
+}
+
 /** The filters every update ledger shares. */
 export interface LedgerFilter {
   projectId?: string;
