@@ -26,6 +26,7 @@ import { ProjectSatisfactionModule } from './major-projects/satisfaction/project
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
+import { UsageModule } from './usage/usage.module.js';
 
 @Module({})
 export class AppModule {
@@ -63,6 +64,7 @@ export class AppModule {
         ProjectUpdatesModule,
         ScoringModule,
         CockpitModule,
+        UsageModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],
