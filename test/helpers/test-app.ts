@@ -11,6 +11,8 @@ export interface TestApp {
   server: Server;
   dataSource: DataSource;
   config: AppConfig;
+  /** The connection URL of this app's database (a second instance can share it). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function createTestApp(
     server: app.getHttpServer(),
     dataSource: app.get(DataSource),
     config,
+    databaseUrl: databaseUrl(databaseName),
     async close() {
       await app.close();
       await dropDatabase(databaseName);
