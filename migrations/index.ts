@@ -8,6 +8,7 @@ import { Satisfaction1763871000000 } from './1763871000000-satisfaction.js';
 import { MajorProjects1763871100000 } from './1763871100000-major-projects.js';
 import { ProjectSatisfactionSurveys1763871200000 } from './1763871200000-project-satisfaction-surveys.js';
 import { Scoring1763871300000 } from './1763871300000-scoring.js';
+import { AuthenticationFactors1763871400000 } from './1763871400000-authentication-factors.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MajorProjects1763871100000,
   ProjectSatisfactionSurveys1763871200000,
   Scoring1763871300000,
+  AuthenticationFactors1763871400000,
 ];
