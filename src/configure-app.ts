@@ -12,6 +12,7 @@ import { ANONYMOUS_CSRF_COOKIE, csrfRejection, newCsrfToken } from './auth/csrf.
 import { ROLE_LABELS } from './auth/roles.js';
 import { readSessionCookie } from './auth/session-cookie.js';
 import { SessionStore } from './auth/session.store.js';
+import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx } from './common/htmx/htmx-request.js';
 import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
@@ -83,6 +84,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  if (config.benchEventLoop) {
+    registerEventLoopProbe(fastify);
+  }
 
   // Who is asking: the session cookie, checked against the database on every request.
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

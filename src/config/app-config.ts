@@ -22,6 +22,8 @@ export interface AppConfig {
   evaluationYearStart: string | undefined;
   /** Load demo users and records on the first start of an empty database. */
   seedDemo: boolean;
+  /** Benchmarks only (BENCH_EVENT_LOOP=1): the event-loop delay at /_bench/event-loop (loopback). */
+  benchEventLoop: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? env.EVALUATION_YEAR_START
       : undefined,
     seedDemo: flagFrom(env, 'SEED_DEMO', true),
+    benchEventLoop: flagFrom(env, 'BENCH_EVENT_LOOP', false),
   };
 }
 
