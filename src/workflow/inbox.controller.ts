@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
-import { WorkflowQueries } from './workflow-queries.js';
+import { INBOX_PAGE_SIZE, WorkflowQueries } from './workflow-queries.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 
 function parseDate(raw: unknown): Date | undefined {
@@ -57,7 +57,7 @@ export class InboxController {
       filters: { type: query.type ?? '', unit: unitId ?? '', since: query.since ?? '' },
       typeOptions: this.queries.recordTypeOptions(),
       units,
-      pagination: buildPagination('/inbox', query, page, total),
+      pagination: buildPagination('/inbox', query, page, total, INBOX_PAGE_SIZE),
     };
   }
 

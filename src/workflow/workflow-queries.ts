@@ -6,6 +6,9 @@ import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
 
+/** A reviewer's inbox is a work queue: 50 rows a page. */
+export const INBOX_PAGE_SIZE = 50;
+
 export interface InboxFilter {
   recordType?: string;
   unitId?: number;
@@ -69,7 +72,7 @@ export class WorkflowQueries {
       conditions.push(`wi.updated_at >= $${params.length}`);
     }
     const where = conditions.join(' AND ');
-    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    params.push(INBOX_PAGE_SIZE, (filter.page - 1) * INBOX_PAGE_SIZE);
     const rows: {
       id: string;
       title: string;
