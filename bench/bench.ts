@@ -1,0 +1,474 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import type { AuthUser } from '../src/auth/auth-context.js';
+import { DemandsService } from '../src/demands/demands.service.js';
+import { INBOX_PAGE_SIZE } from '../src/workflow/workflow-queries.js';
+import { DEFAULT_PAGE_SIZE } from '../src/common/http/pagination.js';
+import { AppProbe, benchUsers, loadAuthUser, type CapturedPage } from './app-probe.js';
+import type { BaselineConfig } from './baseline-server.js';
+import type { ExcelBaselineResult } from './excel-baseline.js';
+import {
+  browserAvailable,
+  compareThroughput,
+  explain,
+  measureBrowser,
+  measureExport,
+  measureExportStall,
+  measureReportGeneration,
+  type BrowserFigure,
+  type ExportRun,
+  type ReportFigure,
+  type StallFigure,
+  type ThroughputFigure,
+} from './figures.js';
+import { getText, login } from './http.js';
+import { ServerProcess, runScript } from './processes.js';
+import {
+  databaseExists,
+  parseArgs,
+  positiveIntOption,
+  recreateDatabase,
+  scaleDatabaseName,
+  startScaleCluster,
+  withDatabase,
+} from './scale-database.js';
+import { SCALE_PASSWORD } from './scale-seeder.js';
+import { reportQuarters, seedScaleDatabase } from './seed-scale.js';
+
+const APP_PORT = 3901;
+const BASELINE_PORT = 3902;
+const EXPORT_APP_PORT = 3903;
+
+interface BenchOptions {
+  records: number;
+  sizes: number[];
+  exportRecords: number;
+  rounds: number;
+  durationSeconds: number;
+  connections: number;
+  warmupSeconds: number;
+  browserLoads: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+}
+
+function readOptions(argv: string[]): BenchOptions {
+  const options = parseArgs(argv);
+  const records = positiveIntOption(options, 'records', 100_000);
+  const sizes = (options.get('sizes') ?? `10000,${records},300000`)
+    .split(',')
+    .map((size) => Number(size.replace(/_/g, '')))
+    .filter((size) => Number.isInteger(size) && size > 0);
+  return {
+    records,
+    sizes: [...new Set(sizes)].sort((a, b) => a - b),
+    exportRecords: positiveIntOption(options, 'export-records', Math.max(records, ...sizes)),
+    rounds: positiveIntOption(options, 'rounds', 5),
+    durationSeconds: positiveIntOption(options, 'duration', 5),
+    connections: positiveIntOption(options, 'connections', 32),
+    warmupSeconds: positiveIntOption(options, 'warmup', 2),
+    browserLoads: positiveIntOption(options, 'browser-loads', 30),
+    databaseUrl: options.get('database-url') ?? process.env.DATABASE_URL,
+    dataDir: options.get('data-dir') ?? './data-scale',
+  };
+}
+
+/** JSON for the baseline process: bigints (exact fractions in view models) as strings. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? item.toString() : item,
+  );
+}
+
+function mainQuery(page: CapturedPage, pattern: RegExp) {
+  const query = page.queries.find((candidate) => pattern.test(candidate.sql));
+  if (!query) {
+    throw new Error(`No query matching ${String(pattern)} on ${page.path}`);
+  }
+  return query;
+}
+
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+async function main(): Promise<void> {
+  const options = readOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const log = (message: string) => console.log(message);
+  let stopCluster: (() => Promise<void>) | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    // Databases: one per size in the scale cluster (seeded when missing), or the one named.
+    const urls = new Map<number, string>();
+    if (options.databaseUrl) {
+      urls.set(options.records, options.databaseUrl);
+      options.sizes = [options.records];
+      options.exportRecords = options.records;
+    } else {
+      log(`Starting the scale PostgreSQL under ${options.dataDir}/pg …`);
+      const cluster = await startScaleCluster(options.dataDir);
+      stopCluster = () => cluster.stop();
+      for (const size of new Set([...options.sizes, options.records, options.exportRecords])) {
+        const name = scaleDatabaseName(size);
+        const url = withDatabase(cluster.url, name);
+        if (!(await databaseExists(cluster.url, name))) {
+          log(`Seeding ${name} (${size} records) …`);
+          await recreateDatabase(cluster.url, name);
+          const seeded = await seedScaleDatabase(url, size, () => undefined);
+          log(`  seeded in ${seeded.seconds.toFixed(1)} s`);
+        }
+        urls.set(size, url);
+      }
+    }
+    const mainUrl = urls.get(options.records)!;
+    const pool = new pg.Pool({ connectionString: mainUrl, max: 4 });
+    cleanups.push(() => pool.end());
+
+    log('Reading the pages the app renders (SQL, data) …');
+    const probe = await AppProbe.start(mainUrl);
+    cleanups.push(() => probe.close());
+    const people = await benchUsers(pool);
+    const reviewer = await loadAuthUser(pool, people.reviewer);
+    const leader = await loadAuthUser(pool, people.leader);
+    const office = await loadAuthUser(pool, people.office);
+    const domain = await pool.query<{ id: number }>(
+      `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY sort_order LIMIT 1`,
+    );
+    const ledgerQuery = { domain: String(domain.rows[0].id), page: '3' };
+    const inboxPage = await probe.inboxPage(reviewer, {});
+    const ledgerPage = await probe.demandsPage(leader, ledgerQuery);
+    const cockpitPage = await probe.cockpitPage(leader);
+    const inboxQuery = mainQuery(inboxPage, /FROM workflow_items wi JOIN units u/);
+    const ledgerSql = mainQuery(ledgerPage, /FROM demands d/);
+    const plans = {
+      inbox: await explain(pool, inboxQuery),
+      ledger: await explain(pool, ledgerSql),
+    };
+    for (const [name, plan] of Object.entries(plans)) {
+      log(`\nEXPLAIN (ANALYZE, BUFFERS) — ${name} query:\n${plan.plan.join('\n')}`);
+      log(
+        plan.seqScans.length > 0
+          ? `  ⚠ sequential scan of a large table: ${plan.seqScans.join('; ')}`
+          : '  no sequential scan of a large table',
+      );
+    }
+
+    log('\nStarting the app (NODE_ENV=production) and the baselines …');
+    const serverEnv = (url: string, port: number) => ({
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+      BENCH_EVENT_LOOP: '1',
+      LOGIN_RATE_LIMIT: '1000',
+      // A throw-away key: production refuses to start without one (TOTP secrets at rest).
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    });
+    const appServer = await ServerProcess.start(
+      'app',
+      'dist/src/main.js',
+      [],
+      serverEnv(mainUrl, APP_PORT),
+      `http://127.0.0.1:${APP_PORT}`,
+      '/login',
+    );
+    cleanups.push(() => appServer.stop());
+    const appUrl = appServer.url;
+    const reviewerCookie = await login(appUrl, reviewer.mobile, SCALE_PASSWORD);
+    const leaderCookie = await login(appUrl, leader.mobile, SCALE_PASSWORD);
+    const pagePaths = {
+      inbox: { path: inboxPage.path, cookie: reviewerCookie },
+      ledger: { path: ledgerPage.path, cookie: leaderCookie },
+      cockpit: { path: cockpitPage.path, cookie: leaderCookie },
+    };
+    const bare: BaselineConfig['bare'] = {};
+    for (const [name, { path, cookie }] of Object.entries(pagePaths)) {
+      const response = await getText(`${appUrl}${path}`, cookie);
+      if (response.status !== 200) {
+        throw new Error(`${path} answered ${response.status}`);
+      }
+      bare[name] = { body: response.body, contentType: response.contentType };
+    }
+    const workDir = mkdtempSync(join(tmpdir(), 'reform-bench-'));
+    const baselineFile = join(workDir, 'baseline.json');
+    const baselineConfig: BaselineConfig = {
+      databaseUrl: mainUrl,
+      bare,
+      inbox: {
+        page: inboxPage,
+        query: inboxQuery,
+        recordTypes: probe.recordTypeLabels(),
+        pageSize: INBOX_PAGE_SIZE,
+      },
+      ledger: { page: ledgerPage, query: ledgerSql, pageSize: DEFAULT_PAGE_SIZE },
+      composite: { cockpit: cockpitPage },
+    };
+    writeFileSync(baselineFile, toJson(baselineConfig));
+    const baseline = await ServerProcess.start(
+      'baseline',
+      'dist/bench/baseline-server.js',
+      [baselineFile, String(BASELINE_PORT)],
+      {},
+      `http://127.0.0.1:${BASELINE_PORT}`,
+      '/bare/inbox',
+    );
+    cleanups.push(() => baseline.stop());
+    for (const name of Object.keys(pagePaths)) {
+      const raw = await getText(`${baseline.url}/raw/${name}`);
+      log(
+        `  ${name}: app ${bare[name].body.length} chars, raw baseline ${raw.body.length} chars (status ${raw.status})`,
+      );
+    }
+
+    log(
+      `\nFigures 1–3: ${options.rounds} rounds × ${options.durationSeconds} s per target, ${options.connections} connections`,
+    );
+    const throughput = await compareThroughput(
+      Object.entries(pagePaths).map(([name, { path, cookie }]) => ({
+        page: name,
+        bare: { url: `${baseline.url}/bare/${name}` },
+        raw: { url: `${baseline.url}/raw/${name}` },
+        app: { url: `${appUrl}${path}`, headers: { Cookie: cookie } },
+      })),
+      { ...options, log },
+    );
+
+    log('\nFigure 4: report generation vs hand-written SQL');
+    const period = reportQuarters(1)[0];
+    const reportFigures: ReportFigure[] = [];
+    for (const size of options.sizes) {
+      const url = urls.get(size)!;
+      const sizeProbe = size === options.records ? probe : await AppProbe.start(url);
+      const sizePool =
+        size === options.records ? pool : new pg.Pool({ connectionString: url, max: 2 });
+      const items = await sizePool.query<{ count: string }>(
+        'SELECT count(*) AS count FROM workflow_items',
+      );
+      const figure = await measureReportGeneration(
+        sizeProbe,
+        sizePool,
+        await loadAuthUser(sizePool, office.mobile),
+        period,
+        options.rounds,
+        Number(items.rows[0].count),
+      );
+      reportFigures.push(figure);
+      log(
+        `  ${size} records: app ${fixed(figure.appMs, 0)} ms, SQL ${fixed(figure.sqlMs, 0)} ms, ratio ${fixed(figure.ratio)}${figure.differences.length ? `, ${figure.differences.length} raw values differ: ${figure.differences.slice(0, 3).join('; ')}` : ', raw values agree'}`,
+      );
+      if (size !== options.records) {
+        await sizeProbe.close();
+        await sizePool.end();
+      }
+    }
+
+    log('\nFigure 5: Excel export of the demand ledger');
+    let exportServer = appServer;
+    let exportCookie = leaderCookie;
+    let exportProbe = probe;
+    const exportUrl = urls.get(options.exportRecords)!;
+    if (options.exportRecords !== options.records) {
+      exportServer = await ServerProcess.start(
+        'export-app',
+        'dist/src/main.js',
+        [],
+        serverEnv(exportUrl, EXPORT_APP_PORT),
+        `http://127.0.0.1:${EXPORT_APP_PORT}`,
+        '/login',
+      );
+      cleanups.push(() => exportServer.stop());
+      exportCookie = await login(exportServer.url, leader.mobile, SCALE_PASSWORD);
+      exportProbe = await AppProbe.start(exportUrl);
+      cleanups.push(() => exportProbe.close());
+    }
+    const demands = exportProbe.app.get(DemandsService);
+    let exportLeader: AuthUser = leader;
+    if (exportProbe !== probe) {
+      const exportPool = new pg.Pool({ connectionString: exportUrl, max: 2 });
+      exportLeader = await loadAuthUser(exportPool, leader.mobile);
+      await exportPool.end();
+    }
+    const subsetFilter = { domainId: Number(ledgerQuery.domain), page: 1 };
+    const fullRows = (await demands.ledger(exportLeader, { page: 1 }, 1)).total;
+    const subsetRows = (await demands.ledger(exportLeader, subsetFilter, 1)).total;
+    const rss = {
+      now: () => exportServer.rssMb(),
+      sample: () => exportServer.sampleRss(20),
+    };
+    const exports: { subset: ExportRun; full: ExportRun } = {
+      subset: await measureExport(
+        `${exportServer.url}/demands/export?domain=${ledgerQuery.domain}`,
+        exportCookie,
+        subsetRows,
+        rss,
+      ),
+      full: await measureExport(`${exportServer.url}/demands/export`, exportCookie, fullRows, rss),
+    };
+    const { queries: fullQueries } = await exportProbe.capture(() =>
+      demands.ledger(exportLeader, { page: 1 }, 10_000_000),
+    );
+    const excelInput = join(workDir, 'excel.json');
+    writeFileSync(
+      excelInput,
+      toJson({
+        databaseUrl: exportUrl,
+        query: mainQuery(
+          { path: '', template: '', context: {}, queries: fullQueries },
+          /FROM demands d/,
+        ),
+      }),
+    );
+    const excelBaseline = JSON.parse(
+      await runScript('dist/bench/excel-baseline.js', [excelInput]),
+    ) as ExcelBaselineResult;
+    log(
+      `  app: ${exports.full.rows} rows in ${fixed(exports.full.ms / 1000)} s = ${fixed(exports.full.rowsPerSecond, 0)} rows/s, RSS +${fixed(exports.full.rssGrowthMb, 0)} MB; ${exports.subset.rows} rows: RSS +${fixed(exports.subset.rssGrowthMb, 0)} MB`,
+    );
+    log(
+      `  exceljs streaming from memory: ${excelBaseline.rows} rows at ${fixed(excelBaseline.rowsPerSecond, 0)} rows/s, RSS +${fixed(excelBaseline.rssGrowthMb, 0)} MB`,
+    );
+
+    log('\nFigure 6: the inbox while a full export streams');
+    const stall: StallFigure = await measureExportStall({
+      appUrl: exportServer.url,
+      exportPath: '/demands/export',
+      exportCookie,
+      inboxPath: '/inbox',
+      inboxCookie:
+        exportServer === appServer
+          ? reviewerCookie
+          : await login(exportServer.url, reviewer.mobile, SCALE_PASSWORD),
+      connections: options.connections,
+      durationSeconds: Math.max(3, Math.round(exports.full.ms / 1000)),
+    });
+    log(
+      `  inbox p99 ${stall.inboxWithout.p99Ms} ms without, ${stall.inboxWith.p99Ms} ms with the export (×${fixed(stall.p99Ratio)}); worst event-loop stall ${fixed(stall.eventLoop.maxMs, 1)} ms`,
+    );
+
+    let browser: BrowserFigure | undefined;
+    if (browserAvailable()) {
+      log('\nFigure 7: the inbox in chromium');
+      browser = await measureBrowser({
+        appUrl,
+        cookie: reviewerCookie,
+        path: '/inbox',
+        loads: options.browserLoads,
+      });
+    } else {
+      log('\nFigure 7 skipped: no chromium at /usr/bin/chromium');
+    }
+
+    const summary = renderSummary({
+      options,
+      startedAt,
+      throughput,
+      reportFigures,
+      exports,
+      excelBaseline,
+      stall,
+      browser,
+      plans: Object.fromEntries(
+        Object.entries(plans).map(([name, plan]) => [
+          name,
+          { ms: plan.ms, seqScans: plan.seqScans },
+        ]),
+      ),
+    });
+    log(`\n${summary}`);
+    mkdirSync('bench-results', { recursive: true });
+    const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+    writeFileSync(join('bench-results', `bench-${stamp}.md`), summary);
+    writeFileSync(
+      join('bench-results', `bench-${stamp}.json`),
+      toJson({ options, throughput, reportFigures, exports, excelBaseline, stall, browser, plans }),
+    );
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => console.error(error));
+    }
+    await stopCluster?.();
+  }
+}
+
+interface Summary {
+  options: BenchOptions;
+  startedAt: Date;
+  throughput: ThroughputFigure[];
+  reportFigures: ReportFigure[];
+  exports: { subset: ExportRun; full: ExportRun };
+  excelBaseline: ExcelBaselineResult;
+  stall: StallFigure;
+  browser: BrowserFigure | undefined;
+  plans: Record<string, { ms: number; seqScans: string[] }>;
+}
+
+const verdict = (ok: boolean) => (ok ? 'holds' : '**fails**');
+
+/** The figures as Markdown tables, goal by goal. */
+export function renderSummary(summary: Summary): string {
+  const { options } = summary;
+  const lines = [
+    `## npm run bench — ${summary.startedAt.toISOString()}`,
+    '',
+    `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}. ` +
+      `Main database: ${options.records} records; ${options.rounds} rounds × ${options.durationSeconds} s, ${options.connections} connections, medians.`,
+    '',
+    '| page | bare Fastify (a) req/s | raw stack (b) req/s | app req/s | app/(b) | app/(a) | (b)/(a) | app p99 ms | raw p99 ms | goal |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const figure of summary.throughput) {
+    lines.push(
+      `| ${figure.page} | ${fixed(figure.bare.rps, 0)} | ${fixed(figure.raw.rps, 0)} | ${fixed(figure.app.rps, 0)} | ${fixed(figure.appOverRaw)} | ${fixed(figure.appOverBare)} | ${fixed(figure.rawOverBare)} | ${fixed(figure.app.p99Ms, 0)} | ${fixed(figure.raw.p99Ms, 0)} | ${verdict(figure.appOverRaw >= 0.8 && figure.app.p99Ms < 50 && figure.app.non2xx === 0)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Query plans: ${Object.entries(summary.plans)
+      .map(
+        ([name, plan]) =>
+          `${name} ${fixed(plan.ms)} ms, ${plan.seqScans.length === 0 ? 'no sequential scan of a large table' : `sequential scans: ${plan.seqScans.join('; ')}`}`,
+      )
+      .join('; ')}.`,
+    '',
+    '| report generation (41 districts) | records | app ms | SQL GROUP BY ms | ratio | raw values | goal ≤ 2× |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const figure of summary.reportFigures) {
+    lines.push(
+      `| ${figure.period} | ${figure.records} | ${fixed(figure.appMs, 0)} | ${fixed(figure.sqlMs, 0)} | ${fixed(figure.ratio)} | ${figure.differences.length === 0 ? 'agree' : `${figure.differences.length} differ`} | ${verdict(figure.ratio <= 2)} |`,
+    );
+  }
+  const { full, subset } = summary.exports;
+  const excelRatio = full.rowsPerSecond / summary.excelBaseline.rowsPerSecond;
+  lines.push(
+    '',
+    '| Excel export | rows | seconds | rows/s | RSS growth MB |',
+    '|---|---|---|---|---|',
+    `| app, filtered ledger | ${subset.rows} | ${fixed(subset.ms / 1000)} | ${fixed(subset.rowsPerSecond, 0)} | ${fixed(subset.rssGrowthMb, 0)} |`,
+    `| app, whole ledger | ${full.rows} | ${fixed(full.ms / 1000)} | ${fixed(full.rowsPerSecond, 0)} | ${fixed(full.rssGrowthMb, 0)} |`,
+    `| exceljs streaming writer from memory | ${summary.excelBaseline.rows} | ${fixed(summary.excelBaseline.ms / 1000)} | ${fixed(summary.excelBaseline.rowsPerSecond, 0)} | ${fixed(summary.excelBaseline.rssGrowthMb, 0)} |`,
+    '',
+    `Export rows/s ratio ${fixed(excelRatio)} (goal ≥ 0.7: ${verdict(excelRatio >= 0.7)}); RSS growth ${fixed(full.rssGrowthMb, 0)} MB (goal < 150 MB and flat: ${verdict(full.rssGrowthMb < 150 && full.rssGrowthMb < Math.max(30, 2 * subset.rssGrowthMb))}).`,
+    '',
+    `Inbox while the whole ledger exports (${fixed(summary.stall.exportMs / 1000, 1)} s): p99 ${fixed(summary.stall.inboxWithout.p99Ms, 0)} ms without, ${fixed(summary.stall.inboxWith.p99Ms, 0)} ms with (×${fixed(summary.stall.p99Ratio)}, goal ≤ 2: ${verdict(summary.stall.p99Ratio <= 2)}); worst event-loop stall ${fixed(summary.stall.eventLoop.maxMs, 1)} ms (goal ≤ 150: ${verdict(summary.stall.eventLoop.maxMs <= 150)}).`,
+  );
+  if (summary.browser) {
+    const browser = summary.browser;
+    lines.push(
+      '',
+      `Inbox in chromium (${browser.loads} loads): time to first byte p50 ${fixed(browser.ttfbP50, 1)} ms, p90 ${fixed(browser.ttfbP90, 1)} ms; usable (DOMContentLoaded done) p50 ${fixed(browser.usableP50, 1)} ms, p90 ${fixed(browser.usableP90, 1)} ms; load p90 ${fixed(browser.loadP90, 1)} ms.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
