@@ -15,6 +15,17 @@ if (!databaseUrl && config.production) {
   );
   process.exit(1);
 }
+if (config.mfa.developmentKey) {
+  if (config.production) {
+    console.error(
+      'MFA_ENCRYPTION_KEY is required in production: 32 random bytes as 64 hex digits (openssl rand -hex 32).',
+    );
+    process.exit(1);
+  }
+  console.warn(
+    'MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a fixed development key (never do this in production).',
+  );
+}
 if (!databaseUrl) {
   console.log(
     `Starting the embedded PostgreSQL under ${config.dataDir}/pg (port ${config.embeddedDbPort}) …`,

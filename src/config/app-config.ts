@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Typed application configuration. Nothing else in the app reads process.env.
  */
@@ -13,7 +15,22 @@ export interface AppConfig {
   secureCookies: boolean;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
-  password: { initial: string; minLength: number };
+  /** maxAgeDays: a password older than this must be changed (0: never expires). */
+  password: { initial: string; minLength: number; maxAgeDays: number };
+  /**
+   * Second factor (TOTP). Mandatory for office, admin and auditor users, for everyone with
+   * requiredForAll, optional for the others. enforceEnrolment is false only in tests that log in
+   * users who have not enrolled; enrolled users always give their code. encryptionKey (32 bytes)
+   * encrypts the TOTP secrets at rest and keys the recovery-code hashes.
+   */
+  mfa: {
+    requiredForAll: boolean;
+    enforceEnrolment: boolean;
+    encryptionKey: Buffer;
+    /** True when no MFA_ENCRYPTION_KEY was given and a fixed development key is used. */
+    developmentKey: boolean;
+    issuer: string;
+  };
   lockout: { maxFailures: number; lockMinutes: number };
   loginRateLimit: { maxPerWindow: number; windowSeconds: number };
   upload: { maxFileBytes: number };
@@ -38,6 +55,28 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+/** The development key: derived from a fixed, public value, so refused in production. */
+const DEVELOPMENT_MFA_KEY_SOURCE = 'reform-report development MFA key (not secret)';
+
+/**
+ * MFA_ENCRYPTION_KEY: 32 bytes as 64 hex digits or base64. Without it a key derived from a fixed
+ * development value is used and `developmentKey` is set: main.ts refuses to start so in production.
+ */
+function mfaKeyFrom(env: NodeJS.ProcessEnv): { key: Buffer; development: boolean } {
+  const raw = env.MFA_ENCRYPTION_KEY?.trim();
+  if (!raw) {
+    return {
+      key: createHash('sha256').update(DEVELOPMENT_MFA_KEY_SOURCE).digest(),
+      development: true,
+    };
+  }
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new Error('MFA_ENCRYPTION_KEY must be 32 bytes: 64 hex digits or base64 of 32 bytes');
+  }
+  return { key, development: false };
+}
+
 function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') {
@@ -48,6 +87,7 @@ function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
+  const mfaKey = mfaKeyFrom(env);
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
@@ -61,7 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       idleMinutes: intFrom(env, 'SESSION_IDLE_MINUTES', 30),
       absoluteHours: intFrom(env, 'SESSION_ABSOLUTE_HOURS', 12),
     },
-    password: { initial: env.INITIAL_PASSWORD ?? '123456', minLength: 8 },
+    password: {
+      initial: env.INITIAL_PASSWORD ?? '123456',
+      minLength: 8,
+      maxAgeDays: intFrom(env, 'PASSWORD_MAX_AGE_DAYS', 90),
+    },
+    mfa: {
+      requiredForAll: flagFrom(env, 'MFA_REQUIRED_FOR_ALL', false),
+      enforceEnrolment: true,
+      encryptionKey: mfaKey.key,
+      developmentKey: mfaKey.development,
+      issuer: env.MFA_ISSUER?.trim() || '改革报表',
+    },
     lockout: {
       maxFailures: intFrom(env, 'LOCKOUT_MAX_FAILURES', 5),
       lockMinutes: intFrom(env, 'LOCKOUT_MINUTES', 15),
