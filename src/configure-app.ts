@@ -129,8 +129,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (auth) {
       reply.header('Cache-Control', 'no-store');
     }
-    // Only whole pages show the navigation, so fragments skip its counts.
-    const fullPage = Boolean(auth && !auth.user.mustChangePassword && !isHtmx(request));
+    // Only whole pages show the navigation (not while a login step is pending), so fragments skip its counts.
+    const fullPage = Boolean(auth && !auth.pendingStep && !isHtmx(request));
     const counts = fullPage && auth ? await badges.count(auth.user) : undefined;
     reply.locals = {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
@@ -139,7 +139,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
             name: auth.user.name,
             unitName: auth.user.unitName,
             roleLabels: auth.user.roles.map((role) => ROLE_LABELS[role]).join('、'),
-            mustChangePassword: auth.user.mustChangePassword,
+            pending: auth.pendingStep !== undefined,
           }
         : undefined,
       nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],

@@ -14,10 +14,20 @@ export interface AuthUser {
   mustChangePassword: boolean;
 }
 
+/**
+ * What a signed-in session still has to do before it may use the app, in this order: give the
+ * second factor, replace an initial or expired password, enrol an authenticator when mandatory.
+ */
+export type PendingStep = 'second_factor' | 'password_change' | 'mfa_enrolment';
+
 export interface AuthContext {
   user: AuthUser;
   sessionIdHash: string;
   csrfToken: string;
+  /** Undefined once the session is fully authenticated. */
+  pendingStep?: PendingStep;
+  /** The password is older than the configured maximum age (the change page says why). */
+  passwordExpired?: boolean;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,8 @@ import type { RoleCode } from './roles.js';
 export const PUBLIC_ROUTE = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
 export const ALLOWED_BEFORE_PASSWORD_CHANGE = 'auth:before-password-change';
+export const ALLOWED_BEFORE_SECOND_FACTOR = 'auth:before-second-factor';
+export const ALLOWED_BEFORE_MFA_ENROLMENT = 'auth:before-mfa-enrolment';
 
 /** Reachable without signing in (login page, static assets, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
@@ -14,9 +16,17 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export const Roles = (...roles: RoleCode[]): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_ROLES, roles);
 
-/** Reachable while the user still has to replace the initial password (the change page itself, logout). */
+/** Reachable while the user still has to replace the initial or an expired password (the change page itself, logout). */
 export const AllowedBeforePasswordChange = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
+
+/** Reachable after the password but before the second factor (the code page itself, logout). */
+export const AllowedBeforeSecondFactor = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOWED_BEFORE_SECOND_FACTOR, true);
+
+/** Reachable by a user who must enrol an authenticator and has not yet (the enrolment page, logout). */
+export const AllowedBeforeMfaEnrolment = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOWED_BEFORE_MFA_ENROLMENT, true);
 
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthUser => {

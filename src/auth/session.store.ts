@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { returningRows } from '../database/sql.js';
 import type { AuthContext } from './auth-context.js';
+import { pendingStepFor } from './mfa-policy.js';
+import type { RoleCode } from './roles.js';
 
 /** How often a session's last_seen_at is written: idle expiry is precise to this much. */
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -11,6 +14,9 @@ interface SessionRow {
   id_hash: string;
   csrf_token: string;
   touch_due: boolean;
+  awaiting_second_factor: boolean;
+  totp_enrolled: boolean;
+  password_expired: boolean;
   user_id: string;
   name: string;
   mobile: string;
@@ -20,6 +26,17 @@ interface SessionRow {
   unit_name: string;
   unit_kind: AuthContext['user']['unitKind'];
   unit_capabilities: string[];
+}
+
+/** A live session of a user as the session list shows it. */
+export interface SessionListRow {
+  public_id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+  awaiting_second_factor: boolean;
+  current: boolean;
 }
 
 export function hashSessionId(sessionId: string): string {
@@ -37,20 +54,24 @@ export class SessionStore {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A new session; `awaitingSecondFactor` makes it reach nothing but the code page until verified. */
   async create(
     userId: string,
     client: { ip?: string; userAgent?: string },
+    options: { awaitingSecondFactor?: boolean } = {},
   ): Promise<{ sessionId: string; csrfToken: string }> {
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     await this.dataSource.query(
-      `INSERT INTO sessions (id_hash, user_id, csrf_token, ip, user_agent) VALUES ($1, $2, $3, $4, $5)`,
+      `INSERT INTO sessions (id_hash, user_id, csrf_token, ip, user_agent, awaiting_second_factor)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
       [
         hashSessionId(sessionId),
         userId,
         csrfToken,
         client.ip?.slice(0, 64) ?? null,
         client.userAgent?.slice(0, 300) ?? null,
+        options.awaitingSecondFactor ?? false,
       ],
     );
     return { sessionId, csrfToken };
@@ -60,13 +81,17 @@ export class SessionStore {
   async load(sessionId: string): Promise<AuthContext | undefined> {
     const idHash = hashSessionId(sessionId);
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT s.id_hash, s.csrf_token,
+      `SELECT s.id_hash, s.csrf_token, s.awaiting_second_factor,
               s.last_seen_at < now() - make_interval(secs => $4) AS touch_due,
               u.id AS user_id, u.name, u.mobile, u.roles, u.must_change_password,
+              ($5 > 0 AND coalesce(u.password_changed_at, u.created_at) < now() - make_interval(days => $5))
+                AS password_expired,
+              t.confirmed_at IS NOT NULL AS totp_enrolled,
               un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities AS unit_capabilities
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active
          JOIN units un ON un.id = u.unit_id
+         LEFT JOIN user_totp t ON t.user_id = u.id
         WHERE s.id_hash = $1
           AND s.last_seen_at > now() - make_interval(mins => $2)
           AND s.created_at > now() - make_interval(hours => $3)`,
@@ -75,6 +100,7 @@ export class SessionStore {
         this.config.session.idleMinutes,
         this.config.session.absoluteHours,
         TOUCH_INTERVAL_SECONDS,
+        this.config.password.maxAgeDays,
       ],
     );
     const row = rows[0];
@@ -86,21 +112,60 @@ export class SessionStore {
         idHash,
       ]);
     }
+    const roles = row.roles as RoleCode[];
+    const mustChangePassword = row.must_change_password || row.password_expired;
     return {
       sessionIdHash: row.id_hash,
       csrfToken: row.csrf_token,
+      pendingStep: pendingStepFor(
+        {
+          awaitingSecondFactor: row.awaiting_second_factor,
+          mustChangePassword,
+          roles,
+          totpEnrolled: row.totp_enrolled,
+        },
+        this.config.mfa,
+      ),
+      passwordExpired: row.password_expired && !row.must_change_password,
       user: {
         id: row.user_id,
         name: row.name,
         mobile: row.mobile,
-        roles: row.roles as AuthContext['user']['roles'],
-        mustChangePassword: row.must_change_password,
+        roles,
+        mustChangePassword,
         unitId: row.unit_id,
         unitName: row.unit_name,
         unitKind: row.unit_kind,
         unitCapabilities: row.unit_capabilities as AuthContext['user']['unitCapabilities'],
       },
     };
+  }
+
+  /** The user's live sessions, newest first, the asking one marked. */
+  async listForUser(userId: string, currentIdHash: string): Promise<SessionListRow[]> {
+    return this.dataSource.query(
+      `SELECT public_id, created_at, last_seen_at, ip, user_agent, awaiting_second_factor,
+              id_hash = $2 AS current
+         FROM sessions
+        WHERE user_id = $1
+          AND last_seen_at > now() - make_interval(mins => $3)
+          AND created_at > now() - make_interval(hours => $4)
+        ORDER BY (id_hash = $2) DESC, last_seen_at DESC`,
+      [userId, currentIdHash, this.config.session.idleMinutes, this.config.session.absoluteHours],
+    );
+  }
+
+  /** Ends one of the user's own sessions by its public id; answers its id hash, or undefined. */
+  async destroyByPublicId(userId: string, publicId: string): Promise<string | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(publicId)) {
+      return undefined;
+    }
+    const rows = await returningRows<{ id_hash: string }>(
+      this.dataSource,
+      `DELETE FROM sessions WHERE user_id = $1 AND public_id = $2 RETURNING id_hash`,
+      [userId, publicId],
+    );
+    return rows[0]?.id_hash;
   }
 
   async destroy(sessionIdHash: string): Promise<void> {
@@ -111,12 +176,14 @@ export class SessionStore {
   async destroyAllForUser(
     userId: string,
     options: { except?: string; manager?: EntityManager } = {},
-  ): Promise<void> {
+  ): Promise<number> {
     const runner = options.manager ?? this.dataSource.manager;
-    await runner.query(`DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2`, [
-      userId,
-      options.except ?? null,
-    ]);
+    const rows = await returningRows<{ id_hash: string }>(
+      runner,
+      `DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2 RETURNING id_hash`,
+      [userId, options.except ?? null],
+    );
+    return rows.length;
   }
 
   async purgeExpired(): Promise<number> {

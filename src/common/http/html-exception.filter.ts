@@ -11,7 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendView } from './render.js';
 import { randomUUID } from 'node:crypto';
-import { PasswordChangeRequiredException } from '../../auth/access.guard.js';
+import { PendingStepException } from '../../auth/access.guard.js';
 import { isHtmx, isPartial } from '../htmx/htmx-request.js';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -55,9 +55,9 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     if (exception instanceof UnauthorizedException) {
       return this.redirect(request, reply, loginUrlFor(request));
     }
-    if (exception instanceof PasswordChangeRequiredException) {
+    if (exception instanceof PendingStepException) {
       if (request.method === 'GET' || isHtmx(request)) {
-        return this.redirect(request, reply, '/account/password');
+        return this.redirect(request, reply, exception.page);
       }
     }
     let status: number;
