@@ -14,10 +14,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { AllowedBeforePasswordChange, Public } from './auth.decorators.js';
+import {
+  AllowedBeforeMfaEnrolment,
+  AllowedBeforePasswordChange,
+  AllowedBeforeSecondFactor,
+  Public,
+} from './auth.decorators.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import type { AuthenticatedUser } from './login.service.js';
 import { LoginFailureFilter } from './login-failure.filter.js';
+import { PENDING_STEP_PAGES, pendingStepFor } from './mfa-policy.js';
 import { safeNextPath } from './safe-next-path.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 import { hashSessionId, SessionStore } from './session.store.js';
@@ -57,19 +63,31 @@ export class AuthController {
     if (previous) {
       await this.sessions.destroy(hashSessionId(previous));
     }
-    const { sessionId } = await this.sessions.create(request.user.id, {
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-    });
-    setSessionCookie(reply, this.config, sessionId);
-    return seeOther(
-      request,
-      reply,
-      request.user.mustChangePassword ? '/account/password' : safeNextPath(next),
+    const user = request.user;
+    const { sessionId } = await this.sessions.create(
+      user.id,
+      { ip: request.ip, userAgent: request.headers['user-agent'] },
+      { awaitingSecondFactor: user.totpEnrolled },
     );
+    setSessionCookie(reply, this.config, sessionId);
+    const step = pendingStepFor(
+      { ...user, awaitingSecondFactor: user.totpEnrolled },
+      this.config.mfa,
+    );
+    const destination = safeNextPath(next);
+    if (step === 'second_factor' && destination !== '/') {
+      return seeOther(
+        request,
+        reply,
+        `${PENDING_STEP_PAGES.second_factor}?next=${encodeURIComponent(destination)}`,
+      );
+    }
+    return seeOther(request, reply, step ? PENDING_STEP_PAGES[step] : destination);
   }
 
   @AllowedBeforePasswordChange()
+  @AllowedBeforeSecondFactor()
+  @AllowedBeforeMfaEnrolment()
   @Post('logout')
   async logout(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const auth = request.auth;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -7,6 +7,10 @@ import type { AuthContext, AuthUser } from './auth-context.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { passwordPolicyProblems } from './password-policy.js';
+
+/** A new password may be none of the last this many (the current one included). */
+export const PASSWORD_HISTORY_DEPTH = 5;
+export const PASSWORD_REUSED_MESSAGE = `新密码不能与最近 ${PASSWORD_HISTORY_DEPTH} 次使用过的密码相同`;
 
 @Injectable()
 export class PasswordService {
@@ -28,10 +32,11 @@ export class PasswordService {
   /** The user's own change: the old password is required; every other session of the user ends. */
   async change(auth: AuthContext, form: ChangePasswordDto, ip: string): Promise<void> {
     const user = auth.user;
-    const rows: { password_hash: string }[] = await this.dataSource.query(
-      `SELECT password_hash FROM users WHERE id = $1`,
-      [user.id],
-    );
+    const rows: { password_hash: string; must_change_password: boolean }[] =
+      await this.dataSource.query(
+        `SELECT password_hash, must_change_password FROM users WHERE id = $1`,
+        [user.id],
+      );
     if (!rows[0] || !(await this.hasher.verify(rows[0].password_hash, form.currentPassword))) {
       await this.audit.record({
         action: 'password_change_failed',
@@ -51,8 +56,22 @@ export class PasswordService {
     if (form.newPassword !== form.confirmPassword) {
       throw FormInvalidException.field('confirmPassword', '两次输入的新密码不一致');
     }
+    if (await this.usedRecently(user.id, form.newPassword)) {
+      await this.audit.record({
+        action: 'password_change_failed',
+        result: 'failure',
+        actor: user,
+        ip,
+        detail: { reason: 'reused' },
+      });
+      throw FormInvalidException.field('newPassword', PASSWORD_REUSED_MESSAGE);
+    }
     const passwordHash = await this.hasher.hash(form.newPassword);
     await this.dataSource.transaction(async (manager) => {
+      // The initial password an admin handed out is refused by the policy anyway: not kept.
+      if (!rows[0].must_change_password) {
+        await this.keepInHistory(user.id, rows[0].password_hash, manager);
+      }
       await manager.query(
         `UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = now(), updated_at = now()
           WHERE id = $1`,
@@ -75,6 +94,13 @@ export class PasswordService {
   ): Promise<void> {
     const passwordHash = await this.hasher.hash(this.config.password.initial);
     await this.dataSource.transaction(async (manager) => {
+      const current: { password_hash: string }[] = await manager.query(
+        `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`,
+        [targetUserId],
+      );
+      if (current[0]) {
+        await this.keepInHistory(targetUserId, current[0].password_hash, manager);
+      }
       await manager.query(
         `UPDATE users SET password_hash = $2, must_change_password = true, failed_login_count = 0,
                           locked_until = NULL, updated_at = now()
@@ -92,5 +118,36 @@ export class PasswordService {
         manager,
       );
     });
+  }
+
+  /** The new password matches one of the previous ones kept in the history (argon2 verify each). */
+  private async usedRecently(userId: string, password: string): Promise<boolean> {
+    const rows: { password_hash: string }[] = await this.dataSource.query(
+      `SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2`,
+      [userId, PASSWORD_HISTORY_DEPTH - 1],
+    );
+    for (const row of rows) {
+      if (await this.hasher.verify(row.password_hash, password)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Keeps the replaced hash; with the current one, the last PASSWORD_HISTORY_DEPTH are kept. */
+  private async keepInHistory(
+    userId: string,
+    passwordHash: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(`INSERT INTO password_history (user_id, password_hash) VALUES ($1, $2)`, [
+      userId,
+      passwordHash,
+    ]);
+    await manager.query(
+      `DELETE FROM password_history WHERE user_id = $1 AND id NOT IN (
+         SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)`,
+      [userId, PASSWORD_HISTORY_DEPTH - 1],
+    );
   }
 }
