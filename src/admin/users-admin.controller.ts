@@ -118,6 +118,18 @@ export class UsersAdminController {
     return seeOther(request, reply, `/admin/users/${id}`);
   }
 
+  @Post(':id/mfa-reset')
+  async resetMfa(
+    @Param('id') id: string,
+    @CurrentUser() admin: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.users.resetMfa(id, admin, request.ip);
+    setFlash(reply, 'success', '已重置两步验证，该用户的登录已失效，下次登录须重新绑定身份验证器');
+    return seeOther(request, reply, `/admin/users/${id}`);
+  }
+
   @Post(':id/deactivation')
   async deactivate(
     @Param('id') id: string,

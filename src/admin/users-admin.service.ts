@@ -2,6 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
+import { MfaService } from '../auth/mfa.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { PasswordService } from '../auth/password.service.js';
 import { ROLE_LABELS, roleCombinationProblem, type RoleCode } from '../auth/roles.js';
@@ -22,6 +23,8 @@ export interface AdminUserRow {
   locked: boolean;
   must_change_password: boolean;
   last_login_at: Date | null;
+  /** Only filled by find(): an authenticator is enrolled. */
+  mfa_enrolled?: boolean;
 }
 
 /** 用户管理: accounts, roles (三员分立 enforced), password resets, deactivation and unlocking. */
@@ -31,6 +34,7 @@ export class UsersAdminService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly passwords: PasswordService,
+    private readonly mfa: MfaService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -76,7 +80,8 @@ export class UsersAdminService {
     }
     const rows: AdminUserRow[] = await this.dataSource.query(
       `SELECT u.id, u.mobile, u.name, u.unit_id, un.name AS unit_name, u.roles, u.active,
-              coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at
+              coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at,
+              EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS mfa_enrolled
          FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1`,
       [id],
     );
@@ -175,6 +180,12 @@ export class UsersAdminService {
   async resetPassword(id: string, admin: AuthUser, ip?: string): Promise<void> {
     const user = await this.find(id);
     await this.passwords.resetToInitial(id, admin, ip ?? '', user.name);
+  }
+
+  /** For a lost phone: the authenticator and recovery codes go, sessions end, the user enrols again. */
+  async resetMfa(id: string, admin: AuthUser, ip?: string): Promise<void> {
+    const user = await this.find(id);
+    await this.mfa.adminReset(id, admin, ip ?? '', user.name);
   }
 
   /** Deactivation ends every open session of the user at once. */
