@@ -16,13 +16,29 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The configuration tests start from. Mandatory second-factor enrolment is not enforced
+ * (`mfa.enforceEnrolment: false`), so that the many tests logging in office, admin and auditor
+ * users made by createUser (not enrolled) reach their pages; enrolled users still give their
+ * code. test/e2e/auth-factors.e2e-spec.ts turns enforcement on (mfaEnforced()).
+ */
+export function testConfig(): AppConfig {
+  const base = loadConfig({ NODE_ENV: 'test' });
+  return { ...base, seedDemo: false, mfa: { ...base.mfa, enforceEnrolment: false } };
+}
+
+/** testConfig()'s MFA settings with enrolment enforced as in production (plus any changes). */
+export function mfaEnforced(changes: Partial<AppConfig['mfa']> = {}): AppConfig['mfa'] {
+  return { ...testConfig().mfa, enforceEnrolment: true, ...changes };
+}
+
 /** The real app on its own fresh database (cloned from the migrated template), no demo data. */
 export async function createTestApp(
   overrides: Partial<AppConfig> = {},
   extraImports: DynamicModule['imports'] = [],
 ): Promise<TestApp> {
   const databaseName = await cloneTemplateDatabase();
-  const config: AppConfig = { ...loadConfig({ NODE_ENV: 'test' }), seedDemo: false, ...overrides };
+  const config: AppConfig = { ...testConfig(), ...overrides };
   const app = await createApp(config, databaseUrl(databaseName), {
     logLevels: ['error'],
     extraImports,
