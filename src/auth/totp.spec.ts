@@ -1,11 +1,4 @@
-import {
-  base32Decode,
-  base32Encode,
-  matchTotp,
-  otpauthUri,
-  totpCode,
-  totpStep,
-} from './totp.js';
+import { base32Decode, base32Encode, matchTotp, otpauthUri, totpCode, totpStep } from './totp.js';
 
 /** RFC 6238 appendix B, SHA-1 rows: the ASCII secret "12345678901234567890", 8 digits. */
 const RFC_6238_SHA1: [number, string][] = [
