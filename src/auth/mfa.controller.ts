@@ -102,7 +102,7 @@ export class MfaController {
   }
 
   private renderCodes(reply: FastifyReply, codes: string[], justEnrolled: boolean) {
-    return reply.view('account/mfa-recovery-codes.hbs', {
+    return reply.code(200).view('account/mfa-recovery-codes.hbs', {
       title: '恢复码',
       codes,
       count: RECOVERY_CODE_COUNT,
