@@ -56,6 +56,9 @@ if (config.seedDemo) {
     [OFFICE_UNIT, ...DISTRICT_UNITS, ...DEPARTMENT_UNITS].map((unit) => [unit.code, unit.name]),
   );
   console.log(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
+  console.log(
+    '  (市委改革办审核人员, 系统管理员 and 审计管理员 enrol an authenticator app at their first login: see the README)',
+  );
   for (const user of DEMO_USERS) {
     const roles = user.roles.map((role: keyof typeof ROLE_LABELS) => ROLE_LABELS[role]).join('、');
     console.log(
