@@ -9,6 +9,7 @@ import { returningRows } from '../database/sql.js';
 import type { AuthUser } from './auth-context.js';
 import type { AuditActor } from './login.service.js';
 import { mfaMandatoryFor } from './mfa-policy.js';
+import { RateLimiter } from './rate-limiter.js';
 import { SecretBox } from './secret-box.js';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp.js';
 
@@ -18,6 +19,9 @@ const RECOVERY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const RECOVERY_LENGTH = 10;
 
 export const WRONG_CODE_MESSAGE = '验证码不正确或已使用过，请输入身份验证器上的最新验证码';
+/** Codes typed on the account page (confirm, new recovery codes, turn off) per user and window. */
+const ACCOUNT_CODE_ATTEMPTS = 10;
+const ACCOUNT_CODE_WINDOW_SECONDS = 15 * 60;
 
 interface TotpRow {
   secret_sealed: string;
@@ -60,6 +64,7 @@ export class MfaService {
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
+    private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -121,6 +126,7 @@ export class MfaService {
     if (!row || row.confirmed_at) {
       throw FormInvalidException.field('code', '请重新打开绑定页面');
     }
+    await this.limitAccountAttempts(user.id);
     const step = matchTotp(this.box.open(row.secret_sealed, user.id), code.trim());
     if (step === undefined) {
       throw FormInvalidException.field('code', WRONG_CODE_MESSAGE);
@@ -270,7 +276,21 @@ export class MfaService {
     }
   }
 
+  /** The account page's code fields are not a login, but guessing there is limited too. */
+  private async limitAccountAttempts(userId: string): Promise<void> {
+    if (
+      !(await this.rateLimiter.hit(
+        `mfa:account:${userId}`,
+        ACCOUNT_CODE_ATTEMPTS,
+        ACCOUNT_CODE_WINDOW_SECONDS,
+      ))
+    ) {
+      throw FormInvalidException.field('code', '尝试次数过多，请 15 分钟后再试');
+    }
+  }
+
   private async requireCurrentCode(userId: string, code: string): Promise<void> {
+    await this.limitAccountAttempts(userId);
     const result = await this.verify(userId, code);
     if (!result.ok || result.method !== 'totp') {
       throw FormInvalidException.field('code', WRONG_CODE_MESSAGE);

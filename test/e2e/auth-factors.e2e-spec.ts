@@ -372,6 +372,27 @@ describe('Authentication factors (HTTP, real PostgreSQL, enrolment enforced)', (
     ).toEqual([{ count: 1 }]);
   });
 
+  it('should limit the codes guessed on the account page to 10 per user in 15 minutes', async () => {
+    const { user, secret } = await enrolledOfficeUser();
+    const session = await signIn(user, secret);
+    await refreshToken(session, '/account/mfa');
+    // The enrolment's confirmation counted too: start from an empty window.
+    await testApp.dataSource.query(`DELETE FROM rate_limit_buckets WHERE key = $1`, [
+      `mfa:account:${user.id}`,
+    ]);
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const wrong = await session.post('/account/mfa/recovery-codes', {
+        code: totpFor(secret, Date.now() + (attempt + 10) * STEP),
+      });
+      expect(wrong.status).toBe(422);
+      expect(wrong.text).toContain('验证码不正确');
+    }
+    await nextStep(user.id);
+    const limited = await session.post('/account/mfa/recovery-codes', { code: totpFor(secret) });
+    expect(limited.status).toBe(422);
+    expect(limited.text).toContain('尝试次数过多');
+  });
+
   it('should make the second factor optional for a clerk: not forced, enrolled by choice, then asked for, and turned off with a code', async () => {
     const since = new Date();
     const clerk = await createUser(testApp.dataSource, { roles: ['entry'] });
