@@ -9,6 +9,8 @@ import type { RoleCode } from './roles.js';
 
 /** How often a session's last_seen_at is written: idle expiry is precise to this much. */
 const TOUCH_INTERVAL_SECONDS = 60;
+/** A session waiting for the second factor lapses after this long (the code page is not a place to stay). */
+export const SECOND_FACTOR_WAIT_MINUTES = 10;
 
 interface SessionRow {
   id_hash: string;
@@ -94,13 +96,15 @@ export class SessionStore {
          LEFT JOIN user_totp t ON t.user_id = u.id
         WHERE s.id_hash = $1
           AND s.last_seen_at > now() - make_interval(mins => $2)
-          AND s.created_at > now() - make_interval(hours => $3)`,
+          AND s.created_at > now() - make_interval(hours => $3)
+          AND (NOT s.awaiting_second_factor OR s.created_at > now() - make_interval(mins => $6))`,
       [
         idHash,
         this.config.session.idleMinutes,
         this.config.session.absoluteHours,
         TOUCH_INTERVAL_SECONDS,
         this.config.password.maxAgeDays,
+        SECOND_FACTOR_WAIT_MINUTES,
       ],
     );
     const row = rows[0];

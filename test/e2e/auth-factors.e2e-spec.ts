@@ -232,6 +232,19 @@ describe('Authentication factors (HTTP, real PostgreSQL, enrolment enforced)', (
     expect(rows[1].detail).toEqual({ method: 'totp' });
   });
 
+  it('should let a session waiting for the code lapse after 10 minutes', async () => {
+    const { user } = await enrolledOfficeUser();
+    const { session, location } = await passwordStep(testApp, user);
+    expect((await session.agent.get(location)).status).toBe(200);
+    await testApp.dataSource.query(
+      `UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE user_id = $1`,
+      [user.id],
+    );
+    const lapsed = await session.agent.get(location);
+    expect(lapsed.status).toBe(303);
+    expect(lapsed.headers.location).toMatch(/^\/login/);
+  });
+
   it('should refuse a wrong code, count it toward the lockout with wrong passwords, and end the waiting session at the limit', async () => {
     const { user, secret } = await enrolledOfficeUser();
     const since = new Date();
