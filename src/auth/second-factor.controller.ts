@@ -100,6 +100,11 @@ export class SecondFactorController {
   }
 
   private render(reply: FastifyReply, status: number, next: string, error?: string) {
-    return reply.code(status).view('auth/second-factor.hbs', { title: '两步验证', next, error });
+    return reply.code(status).view('auth/second-factor.hbs', {
+      title: '两步验证',
+      next,
+      error,
+      lockout: this.config.lockout,
+    });
   }
 }
