@@ -209,6 +209,7 @@ describe('Authentication factors (HTTP, real PostgreSQL, enrolment enforced)', (
     );
     const page = await refreshToken(session, location);
     expect(page).toContain('id="second-factor-form"');
+    expect(page).toContain('连续输错 5 次（含密码错误）将锁定账号 15 分钟');
     expect((await session.post('/account/sessions/others/end')).status).toBe(403);
     expect((await session.post('/account/mfa/recovery-codes', { code: '000000' })).status).toBe(
       403,
