@@ -141,6 +141,7 @@ export class WorkflowService {
       ownerUnitId: item.owner_unit_id,
       competentUnitId: item.competent_unit_id,
       pendingUnitId: item.pending_unit_id,
+      pendingRole: item.pending_role,
       extraUnitIds,
     });
   }
