@@ -158,8 +158,15 @@ export class RiskService {
     return id;
   }
 
-  /** The district involved (or the involved project's responsible unit) reads the event once it left draft. */
+  /**
+   * The district involved (or the involved project's responsible unit) reads the event once the
+   * office approved it, as its ledger shows it; while it is under review it is the reporter's and
+   * the office's.
+   */
   async viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
+    if (item.state !== 'approved') {
+      return [];
+    }
     const rows: { unit_id: number }[] = await this.dataSource.query(
       `SELECT coalesce(e.involved_unit_id, p.responsible_unit_id) AS unit_id
          FROM risk_events e LEFT JOIN major_projects p ON p.id = e.involved_project_id WHERE e.id = $1`,
