@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import request from 'supertest';
 import { extractCsrfToken } from '../helpers/http-session.js';
 import {
