@@ -1,4 +1,8 @@
-import type { FieldErrors } from '../common/forms/form-validation.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  hasControlCharacters,
+  type FieldErrors,
+} from '../common/forms/form-validation.js';
 import { parseCents, type Cents } from './decimal-cents.js';
 
 /**
@@ -160,6 +164,9 @@ export function checkPlans(
     } else if (charCount(plan.content) > PLAN_CONTENT_MAX) {
       errors[field('content')] = [`计划内容不能超过 ${PLAN_CONTENT_MAX} 字`];
       ok = false;
+    } else if (hasControlCharacters(plan.content)) {
+      errors[field('content')] = [CONTROL_CHARACTER_MESSAGE];
+      ok = false;
     }
     if (ok) {
       checked.push({
@@ -179,6 +186,8 @@ export function checkMeasureText(value: string, field: string, errors: FieldErro
     errors[field] = ['请填写举措内容'];
   } else if (charCount(value) > MEASURE_MAX_CHARS) {
     errors[field] = [`每条举措不超过 ${MEASURE_MAX_CHARS} 字（现 ${charCount(value)} 字）`];
+  } else if (hasControlCharacters(value)) {
+    errors[field] = [CONTROL_CHARACTER_MESSAGE];
   }
 }
 
@@ -187,6 +196,8 @@ export function checkBasis(value: string, errors: FieldErrors): void {
     errors.basis = ['请填写迭代依据'];
   } else if (charCount(value) > BASIS_MAX) {
     errors.basis = [`迭代依据不能超过 ${BASIS_MAX} 字`];
+  } else if (hasControlCharacters(value)) {
+    errors.basis = [CONTROL_CHARACTER_MESSAGE];
   }
 }
 
@@ -207,11 +218,15 @@ export function checkBattleMap(
       errors[field('name')] = ['请填写指标名称'];
     } else if (charCount(row.name) > NAME_MAX) {
       errors[field('name')] = [`指标名称不能超过 ${NAME_MAX} 字`];
+    } else if (hasControlCharacters(row.name)) {
+      errors[field('name')] = [CONTROL_CHARACTER_MESSAGE];
     }
     if (row.unit === '') {
       errors[field('unit')] = ['请填写计量单位'];
     } else if (charCount(row.unit) > UNIT_MAX) {
       errors[field('unit')] = [`计量单位不能超过 ${UNIT_MAX} 字`];
+    } else if (hasControlCharacters(row.unit)) {
+      errors[field('unit')] = [CONTROL_CHARACTER_MESSAGE];
     }
     const annualCents = parseCents(row.annual);
     if (annualCents === undefined) {

@@ -21,18 +21,55 @@ function collect(errors: ValidationError[], prefix = '', into: FieldErrors = {})
 }
 
 /**
+ * C0 control characters other than tab, LF and CR (and the non-characters U+FFFE/U+FFFF): no text
+ * field keeps them. PostgreSQL refuses NUL in text, and XML (so an .xlsx export) refuses them all.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+export const CONTROL_CHARACTER_MESSAGE = '含有不可见的控制字符，请删除后重新填写';
+
+export function hasControlCharacters(value: unknown): boolean {
+  return Array.isArray(value)
+    ? value.some(hasControlCharacters)
+    : typeof value === 'string' && CONTROL_CHARACTERS.test(value);
+}
+
+/**
+ * A field error for every named field (all fields when no names are given) whose posted text holds
+ * a control character: for the forms parsed by hand rather than through a DTO.
+ */
+export function controlCharacterErrors(
+  fields: Record<string, unknown>,
+  names: readonly string[] = Object.keys(fields),
+): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const name of names) {
+    if (hasControlCharacters(fields[name])) {
+      errors[name] = [CONTROL_CHARACTER_MESSAGE];
+    }
+  }
+  return errors;
+}
+
+/**
  * Turns a posted form into a validated DTO. Unknown fields are dropped (whitelist), so a form can
- * never set a column it does not show.
+ * never set a column it does not show; text with control characters is refused field by field.
  */
 export async function validateForm<T extends object>(
   dto: ClassConstructor<T>,
   body: unknown,
 ): Promise<FormResult<T>> {
   const instance = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
-  const errors = await validate(instance, { whitelist: true, forbidUnknownValues: false });
-  return errors.length === 0
+  const errors = collect(await validate(instance, { whitelist: true, forbidUnknownValues: false }));
+  // After validation the instance holds only the DTO's own (whitelisted, trimmed) fields.
+  for (const [field, messages] of Object.entries(
+    controlCharacterErrors(instance as Record<string, unknown>),
+  )) {
+    errors[field] = [...messages, ...(errors[field] ?? [])];
+  }
+  return Object.keys(errors).length === 0
     ? { ok: true, data: instance }
-    : { ok: false, errors: collect(errors) };
+    : { ok: false, errors };
 }
 
 /**

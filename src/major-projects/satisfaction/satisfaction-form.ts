@@ -1,4 +1,8 @@
-import type { FieldErrors } from '../../common/forms/form-validation.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  hasControlCharacters,
+  type FieldErrors,
+} from '../../common/forms/form-validation.js';
 
 /**
  * The yearly major-project satisfaction form (重大改革项目满意度) as pure rules: one score (0–100,
@@ -56,6 +60,8 @@ export function checkSatisfactionForm(
     const remark = (input.remarks[project.id] ?? '').trim();
     if ([...remark].length > REMARK_MAX) {
       errors[`remark_${project.id}`] = [`「${project.name}」的备注不能超过 ${REMARK_MAX} 字`];
+    } else if (hasControlCharacters(remark)) {
+      errors[`remark_${project.id}`] = [`「${project.name}」的备注${CONTROL_CHARACTER_MESSAGE}`];
     }
     if (typed === '') {
       if (!project.optional) {
@@ -79,6 +85,8 @@ export function checkSatisfactionForm(
     errors.conclusion = ['请填写总体调查结论'];
   } else if ([...conclusion].length > CONCLUSION_MAX) {
     errors.conclusion = [`总体调查结论不能超过 ${CONCLUSION_MAX} 字`];
+  } else if (hasControlCharacters(conclusion)) {
+    errors.conclusion = [CONTROL_CHARACTER_MESSAGE];
   }
   if (input.report.length > 1) {
     errors.report = ['调查报告只需上传一个文件，请移除多余的文件'];
