@@ -5,12 +5,19 @@ import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  FormInvalidException,
+  hasControlCharacters,
+} from '../common/forms/form-validation.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { checkScoreTable, type ScoreInput } from './score-table.js';
 
 export const SATISFACTION_TYPE = 'satisfaction_return';
+
+/** 调查结论: as long as the form's text area allows. */
+export const CONCLUSION_MAX = 5000;
 
 export interface SatisfactionForm {
   quarter: string;
@@ -50,8 +57,13 @@ export class SatisfactionService {
     if (!/^20\d{2}-Q[1-4]$/.test(form.quarter)) {
       errors.quarter = ['请选择季度'];
     }
-    if (form.conclusion.trim() === '') {
+    const conclusion = form.conclusion.trim();
+    if (conclusion === '') {
       errors.conclusion = ['请填写调查结论'];
+    } else if (conclusion.length > CONCLUSION_MAX) {
+      errors.conclusion = [`调查结论不能超过 ${CONCLUSION_MAX} 字`];
+    } else if (hasControlCharacters(conclusion)) {
+      errors.conclusion = [CONTROL_CHARACTER_MESSAGE];
     }
     if (form.submit && form.report.length === 0) {
       errors.report = ['请上传调查报告'];
@@ -60,10 +72,12 @@ export class SatisfactionService {
     if (table.errors.length > 0) {
       errors.scores = table.errors;
     }
-    const taken: { count: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM satisfaction_returns WHERE quarter = $1`,
-      [form.quarter],
-    );
+    const taken: { count: number }[] = errors.quarter
+      ? []
+      : await this.dataSource.query(
+          `SELECT count(*)::int AS count FROM satisfaction_returns WHERE quarter = $1`,
+          [form.quarter],
+        );
     if ((taken[0]?.count ?? 0) > 0) {
       errors.quarter = [`${form.quarter} 已有满意度报表，如需更正请在原报表上发起变更`];
     }
@@ -84,7 +98,7 @@ export class SatisfactionService {
       );
       await manager.query(
         `INSERT INTO satisfaction_returns (id, lineage_id, unit_id, quarter, conclusion) VALUES ($1, $1, $2, $3, $4)`,
-        [id, user.unitId, form.quarter, form.conclusion.trim()],
+        [id, user.unitId, form.quarter, conclusion],
       );
       for (const [unitId, score] of table.scores) {
         await manager.query(
