@@ -136,13 +136,15 @@ export class IndicatorSystemsController {
   ) {
     const system = await this.systems.find(Number(id));
     const definition = applyDraftForm(system.definition, body ?? {});
+    const note = text(body ?? {}, 'note');
     try {
-      await this.systems.updateDraft(system.id, definition, text(body ?? {}, 'note'), user);
+      await this.systems.updateDraft(system.id, definition, note, user);
       setFlash(reply, 'success', '草稿已保存');
       return seeOther(request, reply, `/indicator-systems/${system.id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
-        return this.renderSystem(reply, system, definition, 422, error.errors);
+        // The typed note comes back with the typed definition.
+        return this.renderSystem(reply, { ...system, note }, definition, 422, error.errors);
       }
       throw error;
     }

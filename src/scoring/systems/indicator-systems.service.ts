@@ -2,7 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { FormInvalidException } from '../../common/forms/form-validation.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  FormInvalidException,
+  hasControlCharacters,
+} from '../../common/forms/form-validation.js';
 import { validateBandConfig, type BandConfig } from '../calculation/bands.js';
 import { validateSystem, type IndicatorSystemDefinition } from '../calculation/indicator-system.js';
 
@@ -24,6 +28,21 @@ export interface IndicatorSystemRow {
 }
 
 const STATUS_LABELS = { draft: '草稿', active: '现行', retired: '已停用' } as const;
+
+/** Names of a system, its levels and indicators, and of the five bands; the note (varchar(300)). */
+const NAME_MAX = 100;
+const BAND_NAME_MAX = 20;
+export const NOTE_MAX = 300;
+
+/** The typed texts of a form: not empty where named, within the limit, no control characters. */
+function textProblems(texts: readonly { label: string; value: string; max: number }[]): string[] {
+  return texts.flatMap(({ label, value, max }) => {
+    if ([...value].length > max) {
+      return [`${label}不能超过 ${max} 字`];
+    }
+    return hasControlCharacters(value) ? [`${label}${CONTROL_CHARACTER_MESSAGE}`] : [];
+  });
+}
 
 /**
  * Indicator systems are versioned data (the manual says they keep changing): the office edits a
@@ -112,7 +131,23 @@ export class IndicatorSystemsService {
     if (row.status !== 'draft') {
       throw FormInvalidException.field('system', '只有草稿版本可以修改');
     }
-    const problems = validateSystem(definition);
+    const problems = [
+      ...textProblems([
+        { label: '指标体系名称', value: definition.name, max: NAME_MAX },
+        ...definition.firstLevels.map((level) => ({
+          label: `一级指标“${level.code}”的名称`,
+          value: level.name,
+          max: NAME_MAX,
+        })),
+        ...definition.indicators.map((indicator) => ({
+          label: `二级指标“${indicator.code}”的名称`,
+          value: indicator.name,
+          max: NAME_MAX,
+        })),
+        { label: '修订说明', value: note, max: NOTE_MAX },
+      ]),
+      ...validateSystem(definition),
+    ];
     if (problems.length > 0) {
       throw FormInvalidException.field('system', problems.join('；'));
     }
@@ -179,7 +214,16 @@ export class IndicatorSystemsService {
   }
 
   async updateBandConfig(kind: SystemKind, config: BandConfig, user: AuthUser): Promise<void> {
-    const problems = validateBandConfig(config);
+    const problems = [
+      ...textProblems(
+        config.bands.map((band, index) => ({
+          label: `第 ${index + 1} 档的名称`,
+          value: band.name,
+          max: BAND_NAME_MAX,
+        })),
+      ),
+      ...validateBandConfig(config),
+    ];
     if (problems.length > 0) {
       throw FormInvalidException.field('bands', problems.join('；'));
     }
