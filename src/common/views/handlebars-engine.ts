@@ -98,6 +98,11 @@ function listTemplates(root: string): string[] {
  */
 export function createHandlebarsEngine(viewsRoot: string): typeof Handlebars {
   const engine = Handlebars.create();
+  // A partial on an indented line would otherwise have every line of its output indented, values
+  // included: a multi-line text in a <textarea> came back with spaces added after each newline,
+  // and saving the form again stored them. Partials compiled on first use inherit these options.
+  const compile = engine.compile.bind(engine);
+  engine.compile = (input, options) => compile(input, { ...options, preventIndent: true });
   registerHelpers(engine);
   for (const file of listTemplates(viewsRoot)) {
     const name = relative(viewsRoot, file)
