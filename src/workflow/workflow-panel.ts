@@ -22,6 +22,8 @@ export class WorkflowPanelBuilder {
     extras: {
       errors?: Record<string, string[]>;
       openAction?: string;
+      /** What was typed into the open action's reason form, shown again after an error. */
+      typed?: Record<string, unknown>;
       message?: { kind: string; text: string };
       /** Actions the page offers itself, e.g. submit inside an edit form that must save first. */
       omit?: readonly string[];
@@ -56,7 +58,14 @@ export class WorkflowPanelBuilder {
             }
           : undefined,
       readOnlyReason: this.workflow.readOnlyReason(item, user),
-      actions: actions.map((option) => ({ ...option, open: extras.openAction === option.action })),
+      actions: actions.map((option) => {
+        const open = extras.openAction === option.action;
+        const typed = (name: string) => {
+          const value = open ? extras.typed?.[name] : undefined;
+          return typeof value === 'string' ? value : '';
+        };
+        return { ...option, open, typedReasonId: typed('reasonId'), typedDetail: typed('detail') };
+      }),
       reasons: needsReasons ? await this.dictionaries.activeOptions('reject_reason') : [],
       errors: extras.errors ?? {},
       message: extras.message,

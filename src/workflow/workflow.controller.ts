@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser } from '../auth/auth.decorators.js';
-import { validateForm } from '../common/forms/form-validation.js';
+import { formValues, validateForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { isHtmx, seeOther } from '../common/htmx/htmx-request.js';
 import { TransitionDto } from './dto/transition.dto.js';
@@ -52,10 +52,13 @@ export class WorkflowController {
     const form = await validateForm(TransitionDto, body);
     const item = await this.workflow.findVisibleItem(id, user);
     const link = this.registry.get(item.record_type).link(item.id);
+    const typed = formValues(body);
     if (!form.ok) {
       return this.answer(request, reply, 422, id, user, link, {
         errors: form.errors,
-        message: '提交的内容有误，请刷新后重试',
+        openAction: typeof typed.action === 'string' ? typed.action : undefined,
+        typed,
+        message: '提交的内容有误，请按提示修改',
       });
     }
     try {
@@ -71,6 +74,7 @@ export class WorkflowController {
         return this.answer(request, reply, 422, id, user, link, {
           errors: error.fieldErrors,
           openAction: form.data.action,
+          typed,
           message: error.message,
         });
       }
@@ -101,6 +105,7 @@ export class WorkflowController {
     extras: {
       errors?: Record<string, string[]>;
       openAction?: string;
+      typed?: Record<string, unknown>;
       message: string;
       kind?: string;
     },
@@ -113,6 +118,7 @@ export class WorkflowController {
     const panel = await this.panels.build(item, user, {
       errors: extras.errors,
       openAction: extras.openAction,
+      typed: extras.typed,
       message: { kind: extras.kind ?? 'error', text: extras.message },
     });
     return reply.code(status).view('workflow/_panel.hbs', panel);
