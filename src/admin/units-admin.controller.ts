@@ -9,6 +9,7 @@ import { seeOther } from '../common/htmx/htmx-request.js';
 import { UNIT_CAPABILITY_LABELS } from '../units/unit.entity.js';
 import { UnitFormDto } from './dto/user-form.dto.js';
 import { UnitsAdminService } from './units-admin.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 const CAPABILITY_OPTIONS = Object.entries(UNIT_CAPABILITY_LABELS).map(([value, label]) => ({
   value,
@@ -28,7 +29,7 @@ export class UnitsAdminController {
         ? query.kind
         : undefined;
     const { rows, total } = await this.units.list({
-      q: query.q?.trim().slice(0, 50) || undefined,
+      q: searchText(query.q, 50),
       kind,
       page,
     });

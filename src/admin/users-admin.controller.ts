@@ -15,6 +15,7 @@ import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 const ROLE_OPTIONS = ROLE_CODES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
@@ -28,7 +29,7 @@ export class UsersAdminController {
     const page = parsePage(query.page);
     const role: unknown = query.role;
     const filter = {
-      q: query.q?.trim().slice(0, 50) || undefined,
+      q: searchText(query.q, 50),
       unitId: Number(query.unit) || undefined,
       role: typeof role === 'string' && isRoleCode(role) ? role : undefined,
       page,

@@ -10,6 +10,7 @@ import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
 import { AssignmentsService } from './assignments.service.js';
 import { CreateAssignmentDto } from './dto/create-assignment.dto.js';
+import { searchText } from '../common/http/search-text.js';
 
 /**
  * The office's pages for one kind of assigned item (需求清单 at /demand-list, 堵点卡点 at
@@ -34,7 +35,7 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
     ) {
       const page = parsePage(query.page);
       const { rows, total } = await this.assignments.listAssignments(kind, {
-        q: query.q?.trim() || undefined,
+        q: searchText(query.q),
         page,
       });
       return reply.view('assignments/office-index.hbs', {

@@ -43,6 +43,7 @@ import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { hasRole } from '../auth/auth-context.js';
 import { TaskProgressDto } from './dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from './task-due-rules.js';
+import { searchText } from '../common/http/search-text.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
 const SORT_OPTIONS: { value: TaskSort; label: string }[] = [
@@ -92,7 +93,7 @@ export function parseTaskFilter(query: Record<string, string>): TaskFilter {
     domainId: positiveInt(query.domain),
     deadlineFrom: parseChinaDate(query.from),
     deadlineTo: parseChinaDate(query.to),
-    q: query.q?.trim().slice(0, 100) || undefined,
+    q: searchText(query.q),
     sort:
       typeof rawSort === 'string' && Object.hasOwn(TASK_SORTS, rawSort)
         ? (rawSort as TaskSort)

@@ -10,6 +10,7 @@ import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { AUDIT_ACTION_LABELS, isAuditAction } from './audit-actions.js';
 import { AuditLogQueries, type AuditFilter, type AuditRow } from './audit-log.queries.js';
 import { AuditService } from './audit.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 const PAGE_SIZE = 50;
 
@@ -31,7 +32,7 @@ function parseFilter(query: Record<string, string>): AuditFilter {
   return {
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
-    user: query.user?.trim().slice(0, 50) || undefined,
+    user: searchText(query.user, 50),
     unitId: Number(query.unit) || undefined,
     action: typeof action === 'string' && isAuditAction(action) ? action : undefined,
     result: query.result === 'success' || query.result === 'failure' ? query.result : undefined,

@@ -25,6 +25,7 @@ import {
 } from './demands.service.js';
 import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
+import { searchText } from '../common/http/search-text.js';
 
 const EXPORT_PAGE_SIZE = 1000;
 
@@ -58,7 +59,7 @@ export function parseDemandFilter(query: Record<string, string>): DemandLedgerFi
       : undefined,
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
-    q: query.q?.trim().slice(0, 100) || undefined,
+    q: searchText(query.q),
     sort:
       typeof query.sort === 'string' && Object.hasOwn(DEMAND_SORTS, query.sort)
         ? (query.sort as DemandSort)

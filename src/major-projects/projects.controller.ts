@@ -14,6 +14,7 @@ import { ProjectFormDto } from './project-form.dto.js';
 import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
 import { ProjectPageService } from './project-page.service.js';
 import { ProjectsService, type ProjectRow } from './projects.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 function mapStateLabel(row: ProjectRow): string {
   if (row.current_version !== null) {
@@ -41,7 +42,7 @@ function isProjectStatus(value: unknown): value is ProjectStatus {
 function parseFilter(query: Record<string, string>) {
   const status = query.status;
   return {
-    q: (query.q ?? '').trim().slice(0, 100) || undefined,
+    q: searchText(query.q),
     domainId: Number(query.domain) || undefined,
     unitId: Number(query.unit) || undefined,
     status: isProjectStatus(status) ? status : undefined,

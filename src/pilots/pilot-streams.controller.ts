@@ -18,6 +18,7 @@ import { seeOther } from '../common/htmx/htmx-request.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import { PilotStreamsService, type FilingLedgerRow } from './pilot-streams.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
 type FormName = 'progress' | 'achievement' | 'acceptance';
@@ -112,7 +113,7 @@ export class PilotStreamsController {
     const kind = query.kind === 'progress' ? 'progress' : 'achievement';
     const filter = {
       unitId: Number(query.unit) || undefined,
-      q: query.q?.trim().slice(0, 100) || undefined,
+      q: searchText(query.q),
       page: parsePage(query.page),
     };
     const { rows, total } = await this.streams.filingsLedger(kind, user, filter);
@@ -140,7 +141,7 @@ export class PilotStreamsController {
     const kind = query.kind === 'progress' ? 'progress' : 'achievement';
     const filter = {
       unitId: Number(query.unit) || undefined,
-      q: query.q?.trim().slice(0, 100) || undefined,
+      q: searchText(query.q),
     };
     const rows = pagesOf(
       (page) =>

@@ -27,6 +27,7 @@ import {
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
 import { PilotsService, type PilotLedgerFilter } from './pilots.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 const positiveInt = (value: unknown): number | undefined => {
   const number = Number(value);
@@ -44,7 +45,7 @@ function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
       : undefined,
     due: query.due === '1',
     accepted: query.accepted === '1',
-    q: query.q?.trim().slice(0, 100) || undefined,
+    q: searchText(query.q),
     page: parsePage(query.page),
   };
 }

@@ -21,6 +21,7 @@ import {
   type RiskEventRow,
   type RiskLedgerFilter,
 } from './risk.service.js';
+import { searchText } from '../common/http/search-text.js';
 
 /**
  * The dictionary label holds type and level together, e.g. 群体性事件（重大）; the export shows them
@@ -62,7 +63,7 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
   return {
     involvedUnitId: Number(query.unit) || undefined,
     involvedProjectId: /^[0-9a-f-]{36}$/i.test(query.project ?? '') ? query.project : undefined,
-    levelCode: typeof level === 'string' && level !== '' ? level : undefined,
+    levelCode: searchText(level, 60),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
