@@ -150,6 +150,13 @@ export class PilotsService {
     lineageId: string,
   ): Promise<void> {
     const normalized = normalizeDocumentNumber(documentNumber);
+    // NFKC may lengthen a number (U+FDFA becomes 18 characters): the column holds 100.
+    if ([...normalized].length > 100) {
+      throw FormInvalidException.field(
+        'documentNumber',
+        '文号含有无法识别的字符，请按部署文件原样填写',
+      );
+    }
     const owners: { lineage_id: string; name: string; unit_name: string }[] = await manager.query(
       `SELECT n.lineage_id, p.name, u.name AS unit_name
          FROM pilot_document_numbers n
