@@ -47,7 +47,9 @@ export class AuthenticationFactors1763871400000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE sessions DROP COLUMN awaiting_second_factor, DROP COLUMN public_id`);
+    await db.query(
+      `ALTER TABLE sessions DROP COLUMN awaiting_second_factor, DROP COLUMN public_id`,
+    );
     await db.query(`DROP TABLE password_history`);
     await db.query(`DROP TABLE user_recovery_codes`);
     await db.query(`DROP TABLE user_totp`);
