@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   type FieldErrors,
   FormInvalidException,
@@ -104,6 +105,7 @@ export function parseTaskFilter(query: Record<string, string>): TaskFilter {
 
 /** A unit's assigned tasks (需求清单任务, 堵点卡点) and their progress filings. */
 @Controller()
+@Roles(...BUSINESS_ROLES)
 export class TasksController {
   constructor(
     private readonly assignments: AssignmentsService,

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   AttachmentRefusedException,
   AttachmentsService,
@@ -11,6 +12,7 @@ import {
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 
 @Controller('attachments')
+@Roles(...BUSINESS_ROLES)
 export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
@@ -20,6 +22,7 @@ export class AttachmentsController {
    */
   @Post()
   @HttpCode(200)
+  @Roles('entry', 'office')
   async upload(
     @Req() request: FastifyRequest,
     @Query('field') field: string,

@@ -10,6 +10,18 @@ export const ROLE_LABELS: Record<RoleCode, string> = {
   auditor: '审计管理员',
 };
 
+/**
+ * The roles that work with business data (records, ledgers, files, reports). The auditor is not
+ * one of them: 三员分立, it reads the audit log and nothing else.
+ */
+export const BUSINESS_ROLES: readonly RoleCode[] = [
+  'entry',
+  'reviewer',
+  'office',
+  'leader',
+  'admin',
+];
+
 export function isRoleCode(value: string): value is RoleCode {
   return (ROLE_CODES as readonly string[]).includes(value);
 }

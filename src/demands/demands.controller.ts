@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -69,6 +70,7 @@ export function parseDemandFilter(query: Record<string, string>): DemandLedgerFi
 }
 
 @Controller('demands')
+@Roles(...BUSINESS_ROLES)
 export class DemandsController {
   constructor(
     private readonly demands: DemandsService,

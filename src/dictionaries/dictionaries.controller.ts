@@ -1,8 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DictionariesService } from './dictionaries.service.js';
+import { Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 
 @Controller('dictionaries')
+@Roles(...BUSINESS_ROLES)
 export class DictionariesController {
   constructor(private readonly dictionaries: DictionariesService) {}
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe, Render } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { HomeService } from './home.service.js';
 
 @Controller()
@@ -22,6 +23,7 @@ export class HomeController {
   }
 
   @Get('units/:unitId/members')
+  @Roles(...BUSINESS_ROLES)
   @Render('home/members.hbs')
   unitMembers(@CurrentUser() user: AuthUser, @Param('unitId', ParseIntPipe) unitId: number) {
     return this.home.unitMembers(user, unitId);

@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -67,6 +68,7 @@ function emptyMap(): BattleMapRows {
 }
 
 @Controller('major-projects')
+@Roles(...BUSINESS_ROLES)
 export class BattleMapController {
   constructor(
     private readonly dataSource: DataSource,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -20,6 +21,7 @@ import { ProjectsService, type ProjectRow } from './projects.service.js';
 
 /** 措施迭代申请 pages: the form while draft or returned, otherwise the record with its panel. */
 @Controller('major-projects')
+@Roles(...BUSINESS_ROLES)
 export class IterationsController {
   constructor(
     private readonly dataSource: DataSource,

@@ -7,6 +7,7 @@ import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   FormInvalidException,
   formValues,
@@ -25,6 +26,7 @@ type FormName = 'progress' | 'achievement' | 'acceptance';
 
 /** One district's stream of a pilot: progress, achievements, acceptance; and each filing's page. */
 @Controller()
+@Roles(...BUSINESS_ROLES)
 export class PilotStreamsController {
   constructor(
     private readonly streams: PilotStreamsService,

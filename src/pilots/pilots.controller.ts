@@ -4,6 +4,7 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   type FieldErrors,
   FormInvalidException,
@@ -80,6 +81,7 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
 ];
 
 @Controller('pilots')
+@Roles(...BUSINESS_ROLES)
 export class PilotsController {
   constructor(
     private readonly pilots: PilotsService,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -74,6 +75,7 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
 }
 
 @Controller('risk')
+@Roles(...BUSINESS_ROLES)
 export class RiskController {
   constructor(
     private readonly risk: RiskService,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -18,6 +19,7 @@ const asStrings = (value: unknown): string[] =>
   );
 
 @Controller('satisfaction')
+@Roles(...BUSINESS_ROLES)
 export class SatisfactionController {
   constructor(
     private readonly satisfaction: SatisfactionService,

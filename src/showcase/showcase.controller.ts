@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
@@ -57,6 +58,7 @@ function parseFilter(query: Record<string, string>) {
 }
 
 @Controller('showcase')
+@Roles(...BUSINESS_ROLES)
 export class ShowcaseController {
   constructor(
     private readonly showcase: ShowcaseService,

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
 import { formValues, validateForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { isHtmx, seeOther } from '../common/htmx/htmx-request.js';
@@ -22,6 +23,7 @@ import { WorkflowService } from './workflow.service.js';
  * is redirected to the record page.
  */
 @Controller('records')
+@Roles(...BUSINESS_ROLES)
 export class WorkflowController {
   constructor(
     private readonly workflow: WorkflowService,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../../auth/roles.js';
 import {
   FormInvalidException,
   formValues,
@@ -33,6 +34,7 @@ function readForm(body: unknown, indicators: readonly { indicator_key: string }[
 
 /** 量化目标推进更新: the month's actual value of every core indicator. */
 @Controller('major-projects')
+@Roles(...BUSINESS_ROLES)
 export class IndicatorReportsController {
   constructor(
     private readonly reports: IndicatorReportsService,

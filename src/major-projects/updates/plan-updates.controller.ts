@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../../auth/roles.js';
 import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
@@ -15,6 +16,7 @@ import { requireFilingProject } from './update-access.js';
 
 /** 月度计划推进更新: a status update of one monthly plan. */
 @Controller('major-projects')
+@Roles(...BUSINESS_ROLES)
 export class PlanUpdatesController {
   constructor(
     private readonly updates: PlanUpdatesService,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../../auth/roles.js';
 import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
@@ -16,6 +17,7 @@ import { PromotionFormDto, typedFiles } from './update-forms.dto.js';
 
 /** 经验复制推广推进更新. */
 @Controller('major-projects')
+@Roles(...BUSINESS_ROLES)
 export class PromotionsController {
   constructor(
     private readonly promotions: PromotionsService,

@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
@@ -160,6 +161,7 @@ export class ReportsController {
 
   /** Why a unit ranks where it does: each indicator's raw value, score and the records behind it. */
   @Get(':id/rows/:position')
+  @Roles(...BUSINESS_ROLES)
   async row(
     @Param('id') id: string,
     @Param('position') position: string,
