@@ -1,5 +1,13 @@
 import ExcelJS from 'exceljs';
 import { parseChinaDate } from '../common/time/china-time.js';
+import {
+  WORKBOOK_TOO_LARGE_MESSAGE,
+  workbookArchiveProblem,
+} from '../common/files/workbook-archive.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  hasControlCharacters,
+} from '../common/forms/form-validation.js';
 
 /** Columns of the demand-list import template, in order. */
 export const IMPORT_COLUMNS = [
@@ -74,16 +82,24 @@ export async function parseDemandListWorkbook(
   content: Buffer,
   lookups: ImportLookups,
 ): Promise<{ items: ImportedItem[]; errors: ImportError[] }> {
+  const unreadable = {
+    items: [],
+    errors: [
+      { row: 0, column: '', message: '无法读取该文件，请使用下载的模板（.xlsx）填写后上传' },
+    ],
+  };
+  const problem = workbookArchiveProblem(content);
+  if (problem === 'too_large') {
+    return { items: [], errors: [{ row: 0, column: '', message: WORKBOOK_TOO_LARGE_MESSAGE }] };
+  }
+  if (problem) {
+    return unreadable;
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
   } catch {
-    return {
-      items: [],
-      errors: [
-        { row: 0, column: '', message: '无法读取该文件，请使用下载的模板（.xlsx）填写后上传' },
-      ],
-    };
+    return unreadable;
   }
   const sheet = workbook.getWorksheet(IMPORT_SHEET) ?? workbook.worksheets[0];
   if (!sheet) {
@@ -118,6 +134,11 @@ export async function parseDemandListWorkbook(
     values.forEach((value, index) => {
       if (isFormula(value)) {
         fail(index, '不支持公式，请填写具体内容');
+      } else if (row.getCell(index + 1).isMerged) {
+        // A merged cell repeats one value in every row it covers: never taken silently.
+        fail(index, '不支持合并单元格，请拆分后逐行填写');
+      } else if (hasControlCharacters(cellText(value))) {
+        fail(index, CONTROL_CHARACTER_MESSAGE);
       }
     });
     const [titleValue, descriptionValue, domainValue, unitsValue, deadlineValue] = values.map(

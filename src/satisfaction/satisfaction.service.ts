@@ -13,8 +13,41 @@ import {
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { checkScoreTable, type ScoreInput } from './score-table.js';
+import {
+  WORKBOOK_TOO_LARGE_MESSAGE,
+  workbookArchiveProblem,
+} from '../common/files/workbook-archive.js';
 
 export const SATISFACTION_TYPE = 'satisfaction_return';
+
+/** The template's sheet (extra sheets, such as instructions, are ignored). */
+const SCORE_SHEET = '满意度得分';
+
+/**
+ * A score cell as the text a person sees, for the row checks and their messages: formulas are not
+ * read (（公式）), a date shows as its day, an error as its code (#DIV/0!).
+ */
+function scoreCellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (value instanceof Date) {
+    return value.toISOString().slice(0, 10);
+  }
+  if (typeof value !== 'object') {
+    return String(value);
+  }
+  if ('richText' in value) {
+    return value.richText.map((part) => part.text).join('');
+  }
+  if ('formula' in value || 'sharedFormula' in value) {
+    return '（公式）';
+  }
+  if ('error' in value) {
+    return String(value.error);
+  }
+  return 'text' in value ? String(value.text) : '';
+}
 
 /** 调查结论: as long as the form's text area allows. */
 export const CONCLUSION_MAX = 5000;
@@ -114,35 +147,53 @@ export class SatisfactionService {
     return id;
   }
 
-  /** Reads the 区县 / 得分 columns of an uploaded template into score rows (row numbers as in Excel). */
+  /**
+   * Reads the 区县 / 得分 columns of an uploaded template into score rows (row numbers as in
+   * Excel). The file must be a workbook that inflates to a sane size and carry the template's
+   * header; the template's sheet is found by name among extra sheets.
+   */
   async readWorkbook(content: Buffer): Promise<ScoreInput[]> {
+    const unreadable = '无法读取该文件，请使用下载的模板（.xlsx）';
+    const problem = workbookArchiveProblem(content);
+    if (problem) {
+      throw FormInvalidException.field(
+        'scores',
+        problem === 'too_large' ? WORKBOOK_TOO_LARGE_MESSAGE : unreadable,
+      );
+    }
     const workbook = new ExcelJS.Workbook();
     try {
       await workbook.xlsx.load(content as unknown as ArrayBuffer);
     } catch {
-      throw FormInvalidException.field('scores', '无法读取该文件，请使用下载的模板（.xlsx）');
+      throw FormInvalidException.field('scores', unreadable);
     }
-    const sheet = workbook.worksheets[0];
+    const sheet = workbook.getWorksheet(SCORE_SHEET) ?? workbook.worksheets[0];
+    const header = sheet?.getRow(1);
+    if (
+      !sheet ||
+      !header ||
+      scoreCellText(header.getCell(1).value).trim() !== '区县' ||
+      !scoreCellText(header.getCell(2).value).trim().startsWith('得分')
+    ) {
+      throw FormInvalidException.field(
+        'scores',
+        '表头与模板不一致（第 1 行应为“区县”“得分”），请下载模板后填写',
+      );
+    }
     const rows: ScoreInput[] = [];
-    sheet?.eachRow((row, rowNumber) => {
+    sheet.eachRow((row, rowNumber) => {
       if (rowNumber === 1) {
         return;
       }
-      // Formulas are not read: the cell shows as （公式） and fails the score check with its row.
-      const text = (value: ExcelJS.CellValue): string => {
-        if (value === null || value === undefined) {
-          return '';
-        }
-        if (typeof value === 'object') {
-          return 'richText' in value
-            ? value.richText.map((part) => part.text).join('')
-            : '（公式）';
-        }
-        return String(value);
-      };
-      const district = text(row.getCell(1).value).trim();
+      const district = scoreCellText(row.getCell(1).value).trim();
       if (district !== '') {
-        rows.push({ row: rowNumber, district, score: text(row.getCell(2).value) });
+        rows.push({
+          row: rowNumber,
+          district,
+          score: scoreCellText(row.getCell(2).value),
+          // A merged cell repeats one value in every row it covers: never taken silently.
+          merged: row.getCell(1).isMerged || row.getCell(2).isMerged,
+        });
       }
     });
     return rows;

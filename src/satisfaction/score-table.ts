@@ -3,6 +3,8 @@ export interface ScoreInput {
   row: number;
   district: string;
   score: string;
+  /** Imported from a merged cell (the value of another row repeated). */
+  merged?: boolean;
 }
 
 export interface ScoreTableResult {
@@ -26,6 +28,10 @@ export function checkScoreTable(
     const id = idsByName.get(row.district.trim());
     if (id === undefined) {
       errors.push(`第 ${row.row} 行：没有名为“${row.district.slice(0, 30)}”的区县`);
+      continue;
+    }
+    if (row.merged) {
+      errors.push(`第 ${row.row} 行：${row.district} 的得分单元格是合并单元格，请每行单独填写`);
       continue;
     }
     if (seen.has(id)) {

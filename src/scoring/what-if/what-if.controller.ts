@@ -12,6 +12,10 @@ import {
   SYSTEM_KIND_LABELS,
   type IndicatorSystemRow,
 } from '../systems/indicator-systems.service.js';
+import {
+  WORKBOOK_TOO_LARGE_MESSAGE,
+  workbookArchiveProblem,
+} from '../../common/files/workbook-archive.js';
 
 const MAX_TEXT = 200_000;
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -91,12 +95,17 @@ export class WhatIfController {
     }
     let text: string;
     if (content.subarray(0, 2).toString('latin1') === 'PK') {
+      const unreadable = ['无法读取该 Excel 文件，请另存为 .xlsx 或 CSV 后重试'];
+      const problem = workbookArchiveProblem(content);
+      if (problem) {
+        return this.render(reply, 422, Number(systemId), '', {
+          file: problem === 'too_large' ? [WORKBOOK_TOO_LARGE_MESSAGE] : unreadable,
+        });
+      }
       try {
         text = await workbookToCsv(content);
       } catch {
-        return this.render(reply, 422, Number(systemId), '', {
-          file: ['无法读取该 Excel 文件，请另存为 .xlsx 或 CSV 后重试'],
-        });
+        return this.render(reply, 422, Number(systemId), '', { file: unreadable });
       }
     } else {
       text = content.toString('utf8');
