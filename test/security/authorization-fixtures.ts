@@ -55,6 +55,11 @@ export async function createCast(dataSource: DataSource): Promise<Cast> {
       leader: await user('office', 'leader'),
       admin: await user('office', 'admin'),
       auditor: await user('office', 'auditor'),
+      pending: await createUser(dataSource, {
+        unitCode: 'yuzhong',
+        roles: ['entry'],
+        mustChangePassword: true,
+      }),
     },
     builders: {
       jiangbeiClerk: await user('jiangbei', 'entry'),

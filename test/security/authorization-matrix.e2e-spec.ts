@@ -26,10 +26,16 @@ import { listRoutes, routeRecorderModule, type RouteInfo } from './route-invento
 const WRITE_TABLE = process.env.AUTHZ_WRITE_TABLE === '1';
 
 /** What a response means for the matrix: an Outcome, or the status code of anything else. */
-type Observed = 'login' | number;
+type Observed = 'login' | 'step' | number;
+
+/** The pages of the login steps a session may owe (PENDING_STEP_PAGES). */
+const STEP_PAGE = /^\/(account\/password|account\/mfa|login\/second-factor)(\?|$)/;
 
 function classify(response: Response): Observed {
   const location = String(response.headers.location ?? response.headers['hx-redirect'] ?? '');
+  if ([302, 303, 204].includes(response.status) && STEP_PAGE.test(location)) {
+    return 'step';
+  }
   if ([302, 303, 204].includes(response.status) && location.startsWith('/login')) {
     return 'login';
   }

@@ -20,6 +20,7 @@ export const SUBJECTS = [
   'leader',
   'admin',
   'auditor',
+  'pending',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
@@ -36,7 +37,14 @@ export const SUBJECT_PROFILES: Record<
   leader: { label: 'leader', unit: 'O 市委改革办', role: 'leader' },
   admin: { label: 'admin', unit: 'O 市委改革办', role: 'admin' },
   auditor: { label: 'auditor', unit: 'O 市委改革办', role: 'auditor' },
+  pending: { label: 'pw change', unit: 'Y 渝中区 (district)', role: 'entry' },
 };
+
+/**
+ * The `pending` subject is a Y clerk who signed in with the initial (or an expired) password and
+ * has not changed it: the session owes a step, and only the password page, logging out and the
+ * public routes answer it.
+ */
 
 /**
  * What a request answers, as the test classifies it:
@@ -44,9 +52,10 @@ export const SUBJECT_PROFILES: Record<
  * form refused (the probe bodies are deliberately incomplete), 'login' the 303 (htmx: 204 +
  * HX-Redirect) to /login of a visitor without a session, 403 a role that may not use the route,
  * 404 an object outside the subject's scope (ids cannot be probed), 409 a workflow action the
- * subject may not take on a record it may read, 401 the login form refusing a wrong password.
+ * subject may not take on a record it may read, 401 the login form refusing a wrong password,
+ * 'step' the 303 (htmx: HX-Redirect) of a session that owes a login step to that step's page.
  */
-export type Outcome = 200 | 303 | 422 | 'login' | 401 | 403 | 404 | 409;
+export type Outcome = 200 | 303 | 422 | 'login' | 'step' | 401 | 403 | 404 | 409;
 
 export const ALLOWED_OUTCOMES: readonly Outcome[] = [200, 303, 422];
 
@@ -70,6 +79,8 @@ export interface RouteSpec {
   except?: Partial<Record<Subject, Outcome>>;
   /** The probe's form fields for a POST (default: none but the CSRF token). */
   body?: Record<string, string>;
+  /** Reachable while the session still owes the password change (the password page, logout). */
+  beforePasswordChange?: boolean;
   /** Sent from a session of its own, signed in for this one request (the route ends sessions). */
   freshSession?: boolean;
   /** Sent as an htmx fragment request (HX-Request, HX-Request-Type: partial). */
@@ -395,6 +406,7 @@ export const MATRIX: Record<string, RouteSpec> = {
       leader: 303,
       admin: 303,
       auditor: 303,
+      pending: 303,
     },
     note: 'a signed-in user is sent on to the home page',
   },
@@ -406,12 +418,13 @@ export const MATRIX: Record<string, RouteSpec> = {
   },
   'POST /logout': {
     roles: 'signed-in',
+    beforePasswordChange: true,
     ok: 'login',
     freshSession: true,
     note: 'logging out answers 303 → /login too',
   },
-  'GET /account/password': { roles: 'signed-in' },
-  'POST /account/password': { roles: 'signed-in' },
+  'GET /account/password': { roles: 'signed-in', beforePasswordChange: true },
+  'POST /account/password': { roles: 'signed-in', beforePasswordChange: true },
   'GET /login/second-factor': {
     roles: 'signed-in',
     ok: 303,
@@ -914,6 +927,10 @@ export function expectedOutcome(
   const explicit = spec.except?.[subject];
   if (explicit !== undefined) {
     return explicit;
+  }
+  if (subject === 'pending' && spec.roles !== 'public' && !spec.beforePasswordChange) {
+    // Pages (and htmx requests) are sent to the password page; plain form posts refused.
+    return method === 'GET' || spec.htmx ? 'step' : 403;
   }
   if (!mayUse(spec, subject)) {
     return subject === 'anonymous' ? 'login' : 403;

@@ -43,7 +43,7 @@ export function routesInTable(markdown: string): Set<string> {
 }
 
 function outcomeText(outcome: Outcome): string {
-  return outcome === 'login' ? '→login' : String(outcome);
+  return outcome === 'login' || outcome === 'step' ? `→${outcome}` : String(outcome);
 }
 
 function declared(route: RouteInfo): string {
@@ -142,6 +142,9 @@ export function renderTable(routes: readonly RouteInfo[], matrix = MATRIX): stri
     '| --- | --- | --- |',
     ...subjectRows,
     '',
+    '`pw change` is a clerk who signed in with the initial (or an expired) password and has not',
+    'changed it yet.',
+    '',
     'Units: Y = 渝中区 (the clerk’s district), J = 江北区 (another district), D = 市发展改革委',
     '(competent department of Y’s pilots, responsible unit of project D), K = 市科技局 (another',
     'department), W = 市委网信办 (risk reporter), S = 市社情民意调查中心 (survey centre), O = 市委改革办.',
@@ -152,13 +155,15 @@ export function renderTable(routes: readonly RouteInfo[], matrix = MATRIX): stri
     '- `422`: allowed, but the posted form is refused: POST probes send an incomplete form (only',
     '  the CSRF token unless the note names fields), so they change nothing.',
     '- `→login`: no session: 303 to `/login` (htmx: 204 with `HX-Redirect`).',
+    '- `→step`: the session still owes a login step (here the password change): 303 to that',
+    '  step’s page (htmx: `HX-Redirect`).',
     '- `403`: the subject’s role may not use the route at all.',
     '- `404`: the object is outside the subject’s scope: ids cannot be probed.',
     '- `409`: a workflow action the subject may not take on a record it may read.',
     '- `401`: the login form refusing wrong credentials.',
     '',
-    'An unexpected allow is an allowed outcome (200, 303, 422) where the table says →login, 401,',
-    '403, 404 or 409; the test requires none, and no 500 anywhere.',
+    'An unexpected allow is an allowed outcome (200, 303, 422) where the table says →login, →step,',
+    '401, 403, 404 or 409; the test requires none, and no 500 anywhere.',
     '',
     '## Objects',
     '',
