@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import type { DictionaryKind } from '../dictionaries/dictionary-item.entity.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import type { DictionaryItemFormDto } from './dto/user-form.dto.js';
 
 export interface AdminDictionaryRow {
@@ -26,6 +27,7 @@ export class DictionariesAdminService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly dictionaries: DictionariesService,
   ) {}
 
   /** The items of a kind; for domains each one carries its tracks. */
@@ -74,7 +76,7 @@ export class DictionariesAdminService {
     }
     const code = form.code || `${kind}_${Date.now().toString(36)}`;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const id = await this.dataSource.transaction(async (manager) => {
         const rows: { id: number }[] = await manager.query(
           `INSERT INTO dictionary_items (kind, code, label, description, parent_id, sort_order)
            VALUES ($1::varchar, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(sort_order), 0) + 1 FROM dictionary_items WHERE kind = $1::varchar)))
@@ -93,6 +95,8 @@ export class DictionariesAdminService {
         );
         return rows[0].id;
       });
+      this.dictionaries.invalidate();
+      return id;
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         throw FormInvalidException.field('code', '该编码已被使用');
@@ -124,6 +128,7 @@ export class DictionariesAdminService {
         manager,
       );
     });
+    this.dictionaries.invalidate();
   }
 
   async setActive(
@@ -149,6 +154,7 @@ export class DictionariesAdminService {
         manager,
       );
     });
+    this.dictionaries.invalidate();
     return item.kind;
   }
 }

@@ -10,6 +10,7 @@ import {
   type UnitCapability,
   type UnitKind,
 } from '../units/unit.entity.js';
+import { UnitOptions } from '../units/unit-options.js';
 import type { UnitFormDto } from './dto/user-form.dto.js';
 
 export interface AdminUnitRow {
@@ -30,6 +31,7 @@ export class UnitsAdminService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly unitOptions: UnitOptions,
   ) {}
 
   async list(filter: { q?: string; kind?: UnitKind; page: number }) {
@@ -97,7 +99,7 @@ export class UnitsAdminService {
   async create(form: UnitFormDto, admin: AuthUser, ip?: string): Promise<number> {
     const { districtType } = this.checkForm(form);
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const id = await this.dataSource.transaction(async (manager) => {
         const rows: { id: number }[] = await manager.query(
           `INSERT INTO units (code, name, kind, district_type, capabilities, sort_order)
            VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT max(sort_order) + 1 FROM units))) RETURNING id`,
@@ -122,6 +124,8 @@ export class UnitsAdminService {
         );
         return rows[0].id;
       });
+      this.unitOptions.invalidate();
+      return id;
     } catch (error) {
       throw this.duplicate(error) ?? error;
     }
@@ -168,6 +172,7 @@ export class UnitsAdminService {
           manager,
         );
       });
+      this.unitOptions.invalidate();
     } catch (error) {
       throw this.duplicate(error) ?? error;
     }
@@ -193,5 +198,6 @@ export class UnitsAdminService {
         manager,
       );
     });
+    this.unitOptions.invalidate();
   }
 }

@@ -1,16 +1,23 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
+import { UnitOptions } from '../units/unit-options.js';
 import { Clock } from './time/clock.js';
 
-/** App-wide providers: the configuration and the clock. */
+/** App-wide providers: the configuration, the clock, prepared hot reads and the unit list. */
 @Global()
 @Module({})
 export class CommonModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, Clock],
-      exports: [APP_CONFIG, Clock],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        Clock,
+        PreparedStatements,
+        UnitOptions,
+      ],
+      exports: [APP_CONFIG, Clock, PreparedStatements, UnitOptions],
     };
   }
 }

@@ -10,12 +10,38 @@ export interface DictionaryOption {
   description: string | null;
 }
 
-/** Read access to the admin-editable dictionaries (领域, 跑道, 驳回理由, …) for every module's forms. */
+/** How long option lists are reused: dictionaries change through the admin pages, rarely. */
+const OPTIONS_TTL_MS = 60_000;
+
+/**
+ * Read access to the admin-editable dictionaries (领域, 跑道, 驳回理由, …) for every module's forms.
+ * The option lists behind forms and ledger filters are read once a minute, not on every page;
+ * the admin pages call `invalidate` after a change (other instances follow within the minute).
+ * `isActive`, which guards what is stored, always asks the database.
+ */
 @Injectable()
 export class DictionariesService {
+  private readonly cached = new Map<string, { at: number; options: Promise<DictionaryOption[]> }>();
+
   constructor(private readonly dataSource: DataSource) {}
 
-  async activeOptions(kind: DictionaryKind, parentId?: number): Promise<DictionaryOption[]> {
+  activeOptions(kind: DictionaryKind, parentId?: number): Promise<DictionaryOption[]> {
+    const key = `${kind}:${parentId ?? ''}`;
+    const hit = this.cached.get(key);
+    if (hit && Date.now() - hit.at <= OPTIONS_TTL_MS) {
+      return hit.options;
+    }
+    const options = this.readOptions(kind, parentId);
+    this.cached.set(key, { at: Date.now(), options });
+    options.catch(() => this.cached.delete(key));
+    return options;
+  }
+
+  invalidate(): void {
+    this.cached.clear();
+  }
+
+  private async readOptions(kind: DictionaryKind, parentId?: number): Promise<DictionaryOption[]> {
     const params: unknown[] = [kind];
     let parentCondition = '';
     if (parentId !== undefined) {

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { UnitOptions } from '../units/unit-options.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { INBOX_PAGE_SIZE, WorkflowQueries } from './workflow-queries.js';
 import { WorkflowRegistry } from './workflow-registry.js';
@@ -19,7 +19,7 @@ function parseDate(raw: unknown): Date | undefined {
 export class InboxController {
   constructor(
     private readonly queries: WorkflowQueries,
-    private readonly dataSource: DataSource,
+    private readonly unitOptions: UnitOptions,
     private readonly registry: WorkflowRegistry,
   ) {}
 
@@ -46,9 +46,7 @@ export class InboxController {
         groups.push({ moduleLabel: row.moduleLabel, rows: [row] });
       }
     }
-    const units: { id: number; name: string }[] = await this.dataSource.query(
-      `SELECT id, name FROM units WHERE active ORDER BY sort_order`,
-    );
+    const units = await this.unitOptions.active();
     return {
       title: '待办',
       groups,

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 
 export interface BadgeCounts {
   inbox: number;
   notifications: number;
 }
 
-/** The counts in the navigation (待办, 消息): one indexed query per full page. */
+/** The counts in the navigation (待办, 消息): one prepared, indexed query per full page. */
 @Injectable()
 export class NavigationBadges {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   async count(user: AuthUser): Promise<BadgeCounts> {
-    const rows: BadgeCounts[] = await this.dataSource.query(
+    const rows = await this.statements.query<BadgeCounts>(
       `SELECT (SELECT count(*)::int FROM workflow_items
                 WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])) AS inbox,
               (SELECT count(*)::int FROM notifications WHERE user_id = $3 AND read_at IS NULL) AS notifications`,

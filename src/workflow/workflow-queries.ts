@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
@@ -49,6 +50,7 @@ export class WorkflowQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
+    private readonly statements: PreparedStatements,
   ) {}
 
   /** What waits for this user: items pending at their unit for a role they hold. */
@@ -82,7 +84,7 @@ export class WorkflowQueries {
       updated_at: Date;
       revision: number;
       total: number;
-    }[] = await this.dataSource.query(
+    }[] = await this.statements.query(
       `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision,
               count(*) OVER ()::int AS total
          FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
