@@ -11,6 +11,9 @@ import {
 
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 
+/** @fastify/multipart's errors for a request over the parts, files or fields limit (configure-app). */
+const PART_LIMIT_ERRORS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
+
 @Controller('attachments')
 @Roles(...BUSINESS_ROLES)
 export class AttachmentsController {
@@ -66,6 +69,15 @@ export class AttachmentsController {
     } catch (error) {
       if (error instanceof AttachmentRefusedException) {
         return this.refuse(reply, field, error.message, stored);
+      }
+      if (PART_LIMIT_ERRORS.has((error as { code?: string }).code ?? '')) {
+        // Too many parts in one request: none of its files is kept.
+        await this.attachments.discardUnlinked(stored.map((file) => file.id));
+        return this.refuse(
+          reply,
+          field,
+          '一次上传的文件过多，请分批上传（一次最多上传 20 个文件）',
+        );
       }
       throw error;
     }

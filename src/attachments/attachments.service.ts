@@ -9,7 +9,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { hasRole, type AuthUser } from '../auth/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
-import { detectFileKind, MEDIA_TYPES, sanitizeFileName } from './file-type.js';
+import {
+  activeContentProblem,
+  detectFileKind,
+  MEDIA_TYPES,
+  sanitizeFileName,
+} from './file-type.js';
 
 export interface AttachmentView {
   id: string;
@@ -65,6 +70,10 @@ export class AttachmentsService {
         `文件「${name}」的类型不受支持或与扩展名不符，仅支持 PDF、JPG、PNG、DOC/DOCX、XLS/XLSX`,
       );
     }
+    const problem = activeContentProblem(file.content, kind);
+    if (problem) {
+      throw new AttachmentRefusedException(`文件「${name}」${problem}`);
+    }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
     const rows: { id: string }[] = await this.dataSource.query(
       `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
@@ -72,6 +81,17 @@ export class AttachmentsService {
       [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
     );
     return { id: rows[0].id, name, sizeLabel: sizeLabel(file.content.length), field };
+  }
+
+  /** Removes files of a refused upload request that no record uses yet. */
+  async discardUnlinked(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) {
+      await this.dataSource.query(
+        `DELETE FROM attachments a WHERE a.id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM workflow_item_attachments l WHERE l.attachment_id = a.id)`,
+        [ids],
+      );
+    }
   }
 
   /**

@@ -1,12 +1,28 @@
-import { detectFileKind, sanitizeFileName } from './file-type.js';
+import { buildZip, docxEntries, zipEntry } from '../../test/helpers/zip-builder.js';
+import { activeContentProblem, detectFileKind, sanitizeFileName } from './file-type.js';
 
-const pdf = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n');
-const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const pdf = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+  Buffer.from('IHDR'),
+  Buffer.alloc(17),
+]);
 const jpg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
 const exe = Buffer.from('MZ\x90\x00\x03\x00\x00\x00');
-const ole = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);
-const zipOf = (entries: string) =>
-  Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(entries, 'latin1')]);
+const ole = Buffer.concat([
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+  Buffer.alloc(504),
+]);
+const docx = buildZip(docxEntries());
+const xlsx = buildZip([
+  zipEntry('[Content_Types].xml', '<Types/>'),
+  zipEntry('xl/workbook.xml', '<workbook/>'),
+]);
+/** The names alone in the first bytes, as the old check read them: not a zip at all. */
+const fakeZip = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+  Buffer.from('[Content_Types].xml....word/document.xml', 'latin1'),
+]);
 
 describe('detectFileKind', () => {
   it.each([
@@ -16,8 +32,8 @@ describe('detectFileKind', () => {
     [jpg, 'photo.jpeg', 'jpg'],
     [ole, '旧文档.doc', 'doc'],
     [ole, '台账.xls', 'xls'],
-    [zipOf('[Content_Types].xml....word/document.xml'), '方案.docx', 'docx'],
-    [zipOf('[Content_Types].xml....xl/workbook.xml'), '台账.xlsx', 'xlsx'],
+    [docx, '方案.docx', 'docx'],
+    [xlsx, '台账.xlsx', 'xlsx'],
   ])('should accept real content %#', (content, name, expected) => {
     expect(detectFileKind(content, name)).toBe(expected);
   });
@@ -26,12 +42,38 @@ describe('detectFileKind', () => {
     [exe, 'virus.pdf'],
     [pdf, 'report.exe'],
     [png, 'picture.pdf'],
-    [zipOf('payload/evil.js'), 'fake.docx'],
-    [zipOf('[Content_Types].xml....xl/workbook.xml'), 'sheet.docx'],
+    [buildZip([zipEntry('payload/evil.js', 'x')]), 'fake.docx'],
+    [xlsx, 'sheet.docx'],
+    [fakeZip, 'fake.docx'],
     [Buffer.from('<html><script>alert(1)</script>'), 'page.pdf'],
+    [Buffer.from('%PDF-1.7\n<html><script>alert(1)</script></html>'), 'polyglot.pdf'],
+    [png.subarray(0, 8), 'signature-only.png'],
+    [ole.subarray(0, 8), 'header-only.doc'],
     [Buffer.alloc(0), 'empty.pdf'],
-  ])('should refuse spoofed or unknown content %#', (content, name) => {
+  ])('should refuse spoofed, truncated or unknown content %#', (content, name) => {
     expect(detectFileKind(content, name)).toBeUndefined();
+  });
+});
+
+describe('activeContentProblem', () => {
+  it.each([
+    ['/S /JavaScript /JS (app.alert(1))'],
+    ['/OpenAction << /S /Launch /F (cmd.exe) >>'],
+    ['/AA << /O << /JS(x) >> >>'],
+  ])('should refuse a PDF that runs code when opened: %s', (dictionary) => {
+    const content = Buffer.from(`%PDF-1.7\n1 0 obj << ${dictionary} >> endobj\n%%EOF\n`);
+    expect(activeContentProblem(content, 'pdf')).toContain('脚本');
+  });
+
+  it('should take a PDF whose names only start like JS', () => {
+    const content = Buffer.from('%PDF-1.7\n1 0 obj << /JSON (x) /Type /Catalog >> endobj\n%%EOF\n');
+    expect(activeContentProblem(content, 'pdf')).toBeUndefined();
+  });
+
+  it('should refuse macros in an Office package and take a clean one', () => {
+    expect(activeContentProblem(docx, 'docx')).toBeUndefined();
+    const docm = buildZip([...docxEntries(), zipEntry('word/vbaProject.bin', ole)]);
+    expect(activeContentProblem(docm, 'docx')).toContain('宏');
   });
 });
 

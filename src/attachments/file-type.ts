@@ -1,3 +1,5 @@
+import { inflateWithin, readZipEntries } from '../common/files/zip-archive.js';
+
 /**
  * What a file really is, from its first bytes (magic numbers), not from its name. Only the kinds
  * the seeds ask for: PDF, JPG, PNG, DOC/DOCX, XLS/XLSX.
@@ -23,33 +25,94 @@ const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]; // legacy Office compound file
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
+const OFFICE_MAIN_PARTS = { docx: 'word/document.xml', xlsx: 'xl/workbook.xml' } as const;
+
+/** A PDF ends with %%EOF (readers look for it in the last 1,024 bytes). */
+function endsLikePdf(content: Buffer): boolean {
+  return content.subarray(Math.max(0, content.length - 1024)).includes('%%EOF');
+}
+
+/** An Office package: a zip whose central directory lists [Content_Types].xml and the main part. */
+function officeKind(content: Buffer, extension: string): 'docx' | 'xlsx' | undefined {
+  if (extension !== 'docx' && extension !== 'xlsx') {
+    return undefined;
+  }
+  const names = readZipEntries(content)?.map((entry) => entry.name) ?? [];
+  return names.includes('[Content_Types].xml') && names.includes(OFFICE_MAIN_PARTS[extension])
+    ? extension
+    : undefined;
+}
+
 /**
  * The file's kind when its content is one we accept and agrees with its extension; undefined
- * otherwise (an .exe renamed .pdf, an image named .docx, a zip that is not an Office document).
+ * otherwise (an .exe renamed .pdf, an image named .docx, a zip that is not an Office document, a
+ * `%PDF` header on something that is no PDF, a PNG signature with no image after it).
  */
 export function detectFileKind(content: Buffer, fileName: string): AllowedFileKind | undefined {
   const extension = fileName.toLowerCase().split('.').pop() ?? '';
   if (startsWith(content, PDF)) {
-    return extension === 'pdf' ? 'pdf' : undefined;
+    return extension === 'pdf' && endsLikePdf(content) ? 'pdf' : undefined;
   }
   if (startsWith(content, JPG)) {
     return extension === 'jpg' || extension === 'jpeg' ? 'jpg' : undefined;
   }
   if (startsWith(content, PNG)) {
-    return extension === 'png' ? 'png' : undefined;
+    // The signature is followed by the IHDR chunk (length, type, 13 bytes, CRC).
+    const hasHeader = content.length >= 33 && content.toString('latin1', 12, 16) === 'IHDR';
+    return extension === 'png' && hasHeader ? 'png' : undefined;
   }
   if (startsWith(content, OLE)) {
-    return extension === 'doc' || extension === 'xls' ? extension : undefined;
+    // A compound file has at least its 512-byte header sector.
+    return (extension === 'doc' || extension === 'xls') && content.length >= 512
+      ? extension
+      : undefined;
   }
   if (startsWith(content, ZIP)) {
-    // Entry names of the local file headers are stored uncompressed.
-    const head = content.subarray(0, Math.min(content.length, 64 * 1024)).toString('latin1');
-    if (extension === 'docx' && head.includes('[Content_Types].xml') && head.includes('word/')) {
-      return 'docx';
+    return officeKind(content, extension);
+  }
+  return undefined;
+}
+
+/** What an Office package may inflate to (a 20 MB document of photos is about that size). */
+const OFFICE_INFLATED_MAX_MB = 100;
+
+/** PDF names that run code or programs when the file is opened. */
+const PDF_ACTIVE_NAMES = ['/JavaScript', '/JS', '/Launch'];
+
+function hasPdfName(content: Buffer, name: string): boolean {
+  for (let at = content.indexOf(name); at >= 0; at = content.indexOf(name, at + 1)) {
+    // A name ends at a delimiter or white space, not at another regular character (/JSON…).
+    if (!/[A-Za-z0-9#_.-]/.test(String.fromCharCode(content[at + name.length] ?? 0x20))) {
+      return true;
     }
-    if (extension === 'xlsx' && head.includes('[Content_Types].xml') && head.includes('xl/')) {
-      return 'xlsx';
-    }
+  }
+  return false;
+}
+
+/**
+ * Why a file of an accepted kind is still refused (Chinese, to follow the file's name), or
+ * undefined: a PDF that runs JavaScript or launches a program when opened (names inside compressed
+ * object streams are not read: best effort), an Office package with macros (an .xlsm or .docm
+ * renamed), or one that inflates beyond 100 MB (a zip bomb, whatever its headers claim).
+ */
+export function activeContentProblem(content: Buffer, kind: AllowedFileKind): string | undefined {
+  if (kind === 'pdf') {
+    return PDF_ACTIVE_NAMES.some((name) => hasPdfName(content, name))
+      ? '含有脚本或自动运行的操作，请“打印”为普通 PDF 后上传'
+      : undefined;
+  }
+  if (kind !== 'docx' && kind !== 'xlsx') {
+    return undefined;
+  }
+  const entries = readZipEntries(content) ?? [];
+  if (entries.some((entry) => /(^|\/)vbaProject\.bin$/i.test(entry.name))) {
+    return '含有宏，请另存为不含宏的 .docx 或 .xlsx 后上传';
+  }
+  const inflated = inflateWithin(content, entries, OFFICE_INFLATED_MAX_MB * 1024 * 1024);
+  if (!inflated.ok) {
+    return inflated.reason === 'too_large'
+      ? `解压后超过 ${OFFICE_INFLATED_MAX_MB} MB，请检查文件后重新保存`
+      : '已损坏或加密，无法打开，请重新保存后上传';
   }
   return undefined;
 }
