@@ -1,4 +1,5 @@
-import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
+import { createDeflateRaw, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { readZipEntries } from '../../src/common/files/zip-archive.js';
 
 /**
  * Zip archives built byte by byte, so tests make the Office files they need (and the broken or
@@ -119,4 +120,26 @@ export function docxEntries(text = '改革方案'): ZipEntryBytes[] {
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`,
     ),
   ];
+}
+
+/** The entries of an archive (from exceljs, say), re-deflated, to rebuild it with changes. */
+export function unzipEntries(content: Buffer): ZipEntryBytes[] {
+  const entries = readZipEntries(content);
+  if (!entries) {
+    throw new Error('Not a zip');
+  }
+  return entries.map((entry) => {
+    const start =
+      entry.localHeaderOffset +
+      30 +
+      content.readUInt16LE(entry.localHeaderOffset + 26) +
+      content.readUInt16LE(entry.localHeaderOffset + 28);
+    const data = content.subarray(start, start + entry.compressedSize);
+    return zipEntry(entry.name, entry.method === 8 ? inflateRawSync(data) : data);
+  });
+}
+
+/** The inflated text of an entry built by zipEntry (or unzipEntries). */
+export function entryText(entry: ZipEntryBytes): string {
+  return (entry.method === 8 ? inflateRawSync(entry.data) : entry.data).toString('utf8');
 }

@@ -1,11 +1,16 @@
 import ExcelJS from 'exceljs';
-import { inflateRawSync } from 'node:zlib';
-import { readZipEntries } from '../../src/common/files/zip-archive.js';
 import { IMPORT_COLUMNS, IMPORT_SHEET } from '../../src/assignments/demand-list-import.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser } from '../helpers/users.factory.js';
-import { bombEntry, buildZip, zipEntry, type ZipEntryBytes } from '../helpers/zip-builder.js';
+import {
+  bombEntry,
+  buildZip,
+  entryText,
+  unzipEntries,
+  zipEntry,
+  type ZipEntryBytes,
+} from '../helpers/zip-builder.js';
 
 /**
  * The two Excel imports (the survey centre's satisfaction scores, the office's demand list) and
@@ -31,29 +36,15 @@ async function workbook(
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** The entries of a real workbook, re-deflated, to rebuild it with something added. */
-function entriesOf(content: Buffer): ZipEntryBytes[] {
-  const entries = readZipEntries(content)!;
-  return entries.map((entry) => {
-    const start =
-      entry.localHeaderOffset +
-      30 +
-      content.readUInt16LE(entry.localHeaderOffset + 26) +
-      content.readUInt16LE(entry.localHeaderOffset + 28);
-    const data = content.subarray(start, start + entry.compressedSize);
-    return zipEntry(entry.name, entry.method === 8 ? inflateRawSync(data) : data);
-  });
-}
-
 /**
  * A workbook whose shared string `from` becomes `to` as written in the XML: exceljs writes no
  * control characters, but Excel escapes them as _x0007_ and exceljs reads those back.
  */
 function withSharedString(content: Buffer, from: string, to: string): Buffer {
   return buildZip(
-    entriesOf(content).map((entry) =>
+    unzipEntries(content).map((entry) =>
       entry.name === 'xl/sharedStrings.xml'
-        ? zipEntry(entry.name, inflateRawSync(entry.data).toString('utf8').replace(from, to))
+        ? zipEntry(entry.name, entryText(entry).replace(from, to))
         : entry,
     ),
   );
@@ -239,7 +230,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
         'a zip bomb inside a workbook',
         async () =>
           buildZip([
-            ...entriesOf(await workbook([{ name: '满意度得分', rows: scoreRows() }])),
+            ...unzipEntries(await workbook([{ name: '满意度得分', rows: scoreRows() }])),
             bomb,
           ]),
         '解压后超过 50 MB',
@@ -248,7 +239,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
         'a zip bomb whose headers lie about its size',
         async () =>
           buildZip([
-            ...entriesOf(await workbook([{ name: '满意度得分', rows: scoreRows() }])),
+            ...unzipEntries(await workbook([{ name: '满意度得分', rows: scoreRows() }])),
             { ...bomb, uncompressedSize: 1024 },
           ]),
         '解压后超过 50 MB',
@@ -384,7 +375,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
         'a zip bomb inside a workbook',
         async () =>
           buildZip([
-            ...entriesOf(await workbook([{ name: IMPORT_SHEET, rows: demandRows([valid()]) }])),
+            ...unzipEntries(await workbook([{ name: IMPORT_SHEET, rows: demandRows([valid()]) }])),
             bomb,
           ]),
         '解压后超过 50 MB',
@@ -408,7 +399,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
           .post(`/what-if/upload?system=${system}&_csrf=${office.csrfToken}`)
           .attach('file', content, '测算.xlsx');
       const bombed = await upload(
-        buildZip([...entriesOf(await workbook([{ name: 'Sheet1', rows: [['unit']] }])), bomb]),
+        buildZip([...unzipEntries(await workbook([{ name: 'Sheet1', rows: [['unit']] }])), bomb]),
       );
       expect(bombed.status).toBe(422);
       expect(bombed.text).toContain('解压后超过 50 MB');
