@@ -9,6 +9,7 @@ import { MajorProjects1763871100000 } from './1763871100000-major-projects.js';
 import { ProjectSatisfactionSurveys1763871200000 } from './1763871200000-project-satisfaction-surveys.js';
 import { Scoring1763871300000 } from './1763871300000-scoring.js';
 import { AuthenticationFactors1763871400000 } from './1763871400000-authentication-factors.js';
+import { LedgerOrderIndexes1763871500000 } from './1763871500000-ledger-order-indexes.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ProjectSatisfactionSurveys1763871200000,
   Scoring1763871300000,
   AuthenticationFactors1763871400000,
+  LedgerOrderIndexes1763871500000,
 ];

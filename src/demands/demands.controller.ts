@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
@@ -24,11 +23,10 @@ import {
   type DemandRow,
   type DemandSort,
 } from './demands.service.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
+import { UnitOptions } from '../units/unit-options.js';
 import { searchText } from '../common/http/search-text.js';
-
-const EXPORT_PAGE_SIZE = 1000;
 
 export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '需求标题', width: 36, value: (row) => row.title },
@@ -76,7 +74,7 @@ export class DemandsController {
     private readonly demands: DemandsService,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
-    private readonly dataSource: DataSource,
+    private readonly unitOptions: UnitOptions,
   ) {}
 
   /** 改革需求台账 with filters and paging. */
@@ -87,10 +85,8 @@ export class DemandsController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseDemandFilter(query);
-    const { rows, total } = await this.demands.ledger(user, filter);
-    const units: { id: number; name: string }[] = await this.dataSource.query(
-      `SELECT id, name FROM units WHERE active AND kind <> 'office' ORDER BY sort_order`,
-    );
+    const { rows, total, more } = await this.demands.ledger(user, filter);
+    const units = await this.unitOptions.filing();
     const exportQuery = new URLSearchParams(
       Object.entries(query).filter(([key]) => key !== 'page'),
     ).toString();
@@ -98,6 +94,7 @@ export class DemandsController {
       title: '改革需求台账',
       rows,
       total,
+      more,
       filters: { ...filter, state: filter.state ?? '', sort: filter.sort ?? 'updated' },
       sortOptions: [
         { value: 'updated', label: '按更新时间' },
@@ -113,7 +110,7 @@ export class DemandsController {
       })),
       canFile: user.roles.includes('entry') && user.unitKind !== 'office',
       exportHref: `/demands/export${exportQuery ? `?${exportQuery}` : ''}`,
-      pagination: buildPagination('/demands', query, filter.page, total),
+      pagination: buildPagination('/demands', query, filter.page, total, undefined, more),
     });
   }
 
@@ -124,20 +121,12 @@ export class DemandsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = parseDemandFilter(query);
-    const rows = pagesOf(
-      (page) =>
-        this.demands
-          .ledger(user, { ...filter, page }, EXPORT_PAGE_SIZE)
-          .then((result) => result.rows),
-      EXPORT_PAGE_SIZE,
-    );
     await streamExcel(
       reply,
       `改革需求台账-${chinaDate(new Date())}.xlsx`,
       '改革需求台账',
       DEMAND_COLUMNS,
-      rows,
+      this.demands.exportRows(user, parseDemandFilter(query)),
     );
   }
 

@@ -8,6 +8,7 @@ import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { cursorBatches } from '../exports/excel-export.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { DemandFormDto } from './dto/demand-form.dto.js';
@@ -21,6 +22,51 @@ export const DEMAND_SORTS = {
   title: 'd.title, d.id',
 } as const;
 export type DemandSort = keyof typeof DEMAND_SORTS;
+
+/**
+ * The same orders for a ledger page: inside each visibility branch (aliases wi, d), with the key
+ * the branches hand up, and over the candidates (alias p).
+ */
+const PAGE_SORTS: Record<DemandSort, { key: string; join: string; branch: string; page: string }> =
+  {
+    updated: {
+      key: '',
+      join: '',
+      branch: 'wi.updated_at DESC, wi.id',
+      page: 'p.updated_at DESC, p.id',
+    },
+    unit: {
+      key: ', u.sort_order AS sort_key',
+      join: 'JOIN units u ON u.id = d.unit_id',
+      branch: 'u.sort_order, wi.updated_at DESC, wi.id',
+      page: 'p.sort_key, p.updated_at DESC, p.id',
+    },
+    channel: {
+      key: ', c.sort_order AS sort_key',
+      join: 'JOIN dictionary_items c ON c.id = d.channel_id',
+      branch: 'c.sort_order, wi.updated_at DESC, wi.id',
+      page: 'p.sort_key, p.updated_at DESC, p.id',
+    },
+    title: {
+      key: ', d.title AS sort_key',
+      join: '',
+      branch: 'd.title, wi.id',
+      page: 'p.sort_key, p.id',
+    },
+  };
+
+/**
+ * A ledger page counts the rows it can see at most this far past itself (3 pages of 20): the
+ * total is exact below that, a lower bound ("120+") above, so no request counts a whole table.
+ */
+export const LEDGER_COUNT_AHEAD = 60;
+
+/** Who sees what (the ledger's two visibility rules, $1 = the user's unit). */
+const VISIBLE = `((d.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
+        OR (d.unit_id <> $1 AND wi.is_current_approved))`;
+const OTHER_UNITS_CURRENT = `wi.record_type = 'demand' AND wi.is_current_approved AND wi.owner_unit_id <> $1`;
+const OWN_UNIT_NEWEST = `wi.record_type = 'demand' AND wi.owner_unit_id = $1
+        AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`;
 
 export interface DemandLedgerFilter {
   sort?: DemandSort;
@@ -48,6 +94,37 @@ export interface DemandRow {
   revision: number;
   updatedAt: Date;
   approvedAt: Date | null;
+}
+
+interface DemandSqlRow {
+  id: string;
+  title: string;
+  description: string;
+  unit_name: string;
+  channel: string;
+  domain: string;
+  track: string | null;
+  state: WorkflowState;
+  revision: number;
+  updated_at: Date;
+  approved_at: Date | null;
+}
+
+function toDemandRow(row: DemandSqlRow): DemandRow {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    unitName: row.unit_name,
+    channel: row.channel,
+    domain: row.domain,
+    track: row.track,
+    state: row.state,
+    stateLabel: WORKFLOW_STATE_LABELS[row.state],
+    revision: row.revision,
+    updatedAt: row.updated_at,
+    approvedAt: row.approved_at,
+  };
 }
 
 @Injectable()
@@ -203,18 +280,57 @@ export class DemandsService {
     user: AuthUser,
     filter: DemandLedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
-  ): Promise<{ rows: DemandRow[]; total: number }> {
+  ): Promise<{ rows: DemandRow[]; total: number; more: boolean }> {
+    // Each visibility rule is its own branch, ordered and cut at `cap` (the newest current
+    // revisions of other units walk an index in order and stop early); the page and the count are
+    // taken from the at most 2 × cap candidates, then only the page's rows are joined in full.
+    const filters = this.ledgerConditions(user, filter, 'true');
+    const offsetRows = (filter.page - 1) * pageSize;
+    const cap = offsetRows + pageSize + LEDGER_COUNT_AHEAD;
+    const sort = PAGE_SORTS[filter.sort ?? 'updated'];
+    const capParam = filters.bind(cap);
+    const limit = filters.bind(pageSize);
+    const offset = filters.bind(offsetRows);
+    const branch = (visibility: string) =>
+      `(SELECT wi.id, wi.updated_at${sort.key}
+          FROM workflow_items wi JOIN demands d ON d.id = wi.id ${sort.join}
+         WHERE ${visibility} AND ${String(filters)}
+         ORDER BY ${sort.branch} LIMIT ${capParam})`;
+    const rows: (DemandSqlRow & { total: number })[] = await this.dataSource.query(
+      `WITH candidates AS (${branch(OTHER_UNITS_CURRENT)} UNION ALL ${branch(OWN_UNIT_NEWEST)}),
+            page AS (SELECT p.*, count(*) OVER ()::int AS total FROM candidates p
+                      ORDER BY ${sort.page} LIMIT ${limit} OFFSET ${offset})
+       SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain,
+              tr.label AS track, wi.state, wi.revision, wi.updated_at, wi.approved_at, p.total
+         FROM page p
+         JOIN workflow_items wi ON wi.id = p.id
+         JOIN demands d ON d.id = p.id
+         JOIN units u ON u.id = d.unit_id
+         JOIN dictionary_items c ON c.id = d.channel_id
+         JOIN dictionary_items dm ON dm.id = d.domain_id
+         LEFT JOIN dictionary_items tr ON tr.id = d.track_id
+        ORDER BY ${sort.page}`,
+      filters.params,
+    );
+    const total = rows[0]?.total ?? 0;
+    return { total, more: total >= cap, rows: rows.map(toDemandRow) };
+  }
+
+  /** Every demand the ledger's filters select, in the ledger's order, for the Excel export. */
+  async *exportRows(user: AuthUser, filter: DemandLedgerFilter): AsyncIterable<DemandRow[]> {
     const conditions = this.ledgerConditions(user, filter);
-    const limit = conditions.bind(pageSize);
-    const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: (Omit<DemandRow, 'stateLabel' | 'unitName' | 'updatedAt' | 'approvedAt'> & {
-      unit_name: string;
-      updated_at: Date;
-      approved_at: Date | null;
-      total: number;
-    })[] = await this.dataSource.query(
-      `SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
-              wi.state, wi.revision, wi.updated_at, wi.approved_at, count(*) OVER ()::int AS total
+    for await (const batch of cursorBatches<DemandSqlRow>(
+      this.dataSource,
+      this.ledgerSql(conditions, filter.sort),
+      conditions.params,
+    )) {
+      yield batch.map(toDemandRow);
+    }
+  }
+
+  private ledgerSql(conditions: SqlConditions, sort: DemandSort = 'updated', extra = ''): string {
+    return `SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
+              wi.state, wi.revision, wi.updated_at, wi.approved_at${extra}
          FROM demands d
          JOIN workflow_items wi ON wi.id = d.id
          JOIN units u ON u.id = d.unit_id
@@ -222,35 +338,16 @@ export class DemandsService {
          JOIN dictionary_items dm ON dm.id = d.domain_id
          LEFT JOIN dictionary_items tr ON tr.id = d.track_id
         WHERE ${String(conditions)}
-        ORDER BY ${DEMAND_SORTS[filter.sort ?? 'updated']}
-        LIMIT ${limit} OFFSET ${offset}`,
-      conditions.params,
-    );
-    return {
-      total: rows[0]?.total ?? 0,
-      rows: rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        description: row.description,
-        unitName: row.unit_name,
-        channel: row.channel,
-        domain: row.domain,
-        track: row.track,
-        state: row.state,
-        stateLabel: WORKFLOW_STATE_LABELS[row.state],
-        revision: row.revision,
-        updatedAt: row.updated_at,
-        approvedAt: row.approved_at,
-      })),
-    };
+        ORDER BY ${DEMAND_SORTS[sort]}`;
   }
 
-  private ledgerConditions(user: AuthUser, filter: DemandLedgerFilter): SqlConditions {
-    // Own unit: the newest revision in any state. Everyone else: the current approved revision.
-    const conditions = new SqlConditions([user.unitId]).raw(
-      `((d.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
-        OR (d.unit_id <> $1 AND wi.is_current_approved))`,
-    );
+  /** Own unit: the newest revision in any state. Everyone else: the current approved revision. */
+  private ledgerConditions(
+    user: AuthUser,
+    filter: DemandLedgerFilter,
+    visibility = VISIBLE,
+  ): SqlConditions {
+    const conditions = new SqlConditions([user.unitId]).raw(visibility);
     if (filter.unitId) {
       conditions.add('d.unit_id = ?', filter.unitId);
     }

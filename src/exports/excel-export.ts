@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'node:stream';
+import type { DataSource } from 'typeorm';
 
 export type ExcelCellKind = 'text' | 'number' | 'date' | 'datetime';
 
@@ -128,5 +129,41 @@ export async function* pagesOf<T>(
     if (rows.length < pageSize) {
       return;
     }
+  }
+}
+
+/** How many rows an export reads from its cursor at a time. */
+export const EXPORT_BATCH_SIZE = 1000;
+
+/**
+ * Reads a whole ledger query (no LIMIT/OFFSET) through a server-side cursor, `batchSize` rows at a
+ * time: one sort and one snapshot for the entire export however long it is, instead of an OFFSET
+ * page query that re-reads and re-sorts everything before it. Holds one pooled connection (in a
+ * read-only transaction) while the export runs; the consumer stopping early closes it.
+ */
+export async function* cursorBatches<T>(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[],
+  batchSize = EXPORT_BATCH_SIZE,
+): AsyncIterable<T[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('BEGIN READ ONLY');
+    await runner.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
+    for (;;) {
+      const rows: T[] = await runner.query(`FETCH FORWARD ${batchSize} FROM export_rows`);
+      if (rows.length > 0) {
+        yield rows;
+      }
+      if (rows.length < batchSize) {
+        break;
+      }
+    }
+  } finally {
+    // Read-only: ending it with ROLLBACK closes the cursor whether the export finished or stopped.
+    await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
   }
 }

@@ -7,6 +7,8 @@ export interface Pagination {
   pageSize: number;
   prevHref?: string;
   nextHref?: string;
+  /** The total is a lower bound: the ledger stopped counting a few pages ahead. */
+  more?: boolean;
 }
 
 /** A page number from the query string: anything odd becomes 1. */
@@ -22,6 +24,7 @@ export function buildPagination(
   page: number,
   total: number,
   pageSize = DEFAULT_PAGE_SIZE,
+  more = false,
 ): Pagination {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const hrefFor = (target: number): string => {
@@ -43,5 +46,6 @@ export function buildPagination(
     pageSize,
     prevHref: page > 1 ? hrefFor(page - 1) : undefined,
     nextHref: page < pages ? hrefFor(page + 1) : undefined,
+    more,
   };
 }
