@@ -6,6 +6,7 @@ import type { AuthUser } from '../src/auth/auth-context.js';
 import { ROLE_LABELS, type RoleCode } from '../src/auth/roles.js';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { PreparedStatements } from '../src/database/prepared-statements.js';
 import { CockpitController } from '../src/cockpit/cockpit.controller.js';
 import { DemandsController } from '../src/demands/demands.controller.js';
 import { buildNavigation } from '../src/home/navigation.js';
@@ -105,6 +106,12 @@ export class AppProbe {
       this.capturing?.push({ sql, params: params ?? [] });
       return query(sql, params);
     }) as DataSource['query'];
+    const statements = app.get(PreparedStatements);
+    const prepared = statements.query.bind(statements);
+    statements.query = <T>(sql: string, params: unknown[]): Promise<T[]> => {
+      this.capturing?.push({ sql, params });
+      return prepared<T>(sql, params);
+    };
   }
 
   static async start(databaseUrl: string): Promise<AppProbe> {

@@ -54,6 +54,8 @@ interface BenchOptions {
   browserLoads: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Which groups run: pages (1–3), reports (4), export (5–6), browser (7). */
+  figures: Set<string>;
 }
 
 function readOptions(argv: string[]): BenchOptions {
@@ -70,10 +72,11 @@ function readOptions(argv: string[]): BenchOptions {
     rounds: positiveIntOption(options, 'rounds', 5),
     durationSeconds: positiveIntOption(options, 'duration', 5),
     connections: positiveIntOption(options, 'connections', 32),
-    warmupSeconds: positiveIntOption(options, 'warmup', 2),
+    warmupSeconds: positiveIntOption(options, 'warmup', 2, 0),
     browserLoads: positiveIntOption(options, 'browser-loads', 30),
     databaseUrl: options.get('database-url') ?? process.env.DATABASE_URL,
     dataDir: options.get('data-dir') ?? './data-scale',
+    figures: new Set((options.get('figures') ?? 'pages,reports,export,browser').split(',')),
   };
 }
 
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
     const ledgerPage = await probe.demandsPage(leader, ledgerQuery);
     const cockpitPage = await probe.cockpitPage(leader);
     const inboxQuery = mainQuery(inboxPage, /FROM workflow_items wi JOIN units u/);
-    const ledgerSql = mainQuery(ledgerPage, /FROM demands d/);
+    const ledgerSql = mainQuery(ledgerPage, /(FROM|JOIN) demands d /);
     const plans = {
       inbox: await explain(pool, inboxQuery),
       ledger: await explain(pool, ledgerSql),
@@ -224,153 +227,160 @@ async function main(): Promise<void> {
       );
     }
 
-    log(
-      `\nFigures 1–3: ${options.rounds} rounds × ${options.durationSeconds} s per target, ${options.connections} connections`,
-    );
-    const throughput = await compareThroughput(
-      Object.entries(pagePaths).map(([name, { path, cookie }]) => ({
-        page: name,
-        bare: { url: `${baseline.url}/bare/${name}` },
-        raw: { url: `${baseline.url}/raw/${name}` },
-        app: { url: `${appUrl}${path}`, headers: { Cookie: cookie } },
-      })),
-      { ...options, log },
-    );
-
-    log('\nFigure 4: report generation vs hand-written SQL');
-    const period = reportQuarters(1)[0];
-    const reportFigures: ReportFigure[] = [];
-    for (const size of options.sizes) {
-      const url = urls.get(size)!;
-      const sizeProbe = size === options.records ? probe : await AppProbe.start(url);
-      const sizePool =
-        size === options.records ? pool : new pg.Pool({ connectionString: url, max: 2 });
-      const items = await sizePool.query<{ count: string }>(
-        'SELECT count(*) AS count FROM workflow_items',
-      );
-      const figure = await measureReportGeneration(
-        sizeProbe,
-        sizePool,
-        await loadAuthUser(sizePool, office.mobile),
-        period,
-        options.rounds,
-        Number(items.rows[0].count),
-      );
-      reportFigures.push(figure);
+    const results: Results = { throughput: [], reportFigures: [] };
+    if (options.figures.has('pages')) {
       log(
-        `  ${size} records: app ${fixed(figure.appMs, 0)} ms, SQL ${fixed(figure.sqlMs, 0)} ms, ratio ${fixed(figure.ratio)}${figure.differences.length ? `, ${figure.differences.length} raw values differ: ${figure.differences.slice(0, 3).join('; ')}` : ', raw values agree'}`,
+        `\nFigures 1–3: ${options.rounds} rounds × ${options.durationSeconds} s per target, ${options.connections} connections`,
       );
-      if (size !== options.records) {
-        await sizeProbe.close();
-        await sizePool.end();
+      results.throughput = await compareThroughput(
+        Object.entries(pagePaths).map(([name, { path, cookie }]) => ({
+          page: name,
+          bare: { url: `${baseline.url}/bare/${name}` },
+          raw: { url: `${baseline.url}/raw/${name}` },
+          app: { url: `${appUrl}${path}`, headers: { Cookie: cookie } },
+        })),
+        { ...options, log },
+      );
+    }
+
+    if (options.figures.has('reports')) {
+      log('\nFigure 4: report generation vs hand-written SQL');
+      const period = reportQuarters(1)[0];
+      for (const size of options.sizes) {
+        const url = urls.get(size)!;
+        const sizeProbe = size === options.records ? probe : await AppProbe.start(url);
+        const sizePool =
+          size === options.records ? pool : new pg.Pool({ connectionString: url, max: 2 });
+        const items = await sizePool.query<{ count: string }>(
+          'SELECT count(*) AS count FROM workflow_items',
+        );
+        const figure = await measureReportGeneration(
+          sizeProbe,
+          sizePool,
+          await loadAuthUser(sizePool, office.mobile),
+          period,
+          options.rounds,
+          Number(items.rows[0].count),
+        );
+        results.reportFigures.push(figure);
+        log(
+          `  ${size} records: app ${fixed(figure.appMs, 0)} ms, SQL ${fixed(figure.sqlMs, 0)} ms, ratio ${fixed(figure.ratio)}${figure.differences.length ? `, ${figure.differences.length} raw values differ: ${figure.differences.slice(0, 3).join('; ')}` : ', raw values agree'}`,
+        );
+        if (size !== options.records) {
+          await sizeProbe.close();
+          await sizePool.end();
+        }
       }
     }
 
-    log('\nFigure 5: Excel export of the demand ledger');
-    let exportServer = appServer;
-    let exportCookie = leaderCookie;
-    let exportProbe = probe;
-    const exportUrl = urls.get(options.exportRecords)!;
-    if (options.exportRecords !== options.records) {
-      exportServer = await ServerProcess.start(
-        'export-app',
-        'dist/src/main.js',
-        [],
-        serverEnv(exportUrl, EXPORT_APP_PORT),
-        `http://127.0.0.1:${EXPORT_APP_PORT}`,
-        '/login',
-      );
-      cleanups.push(() => exportServer.stop());
-      exportCookie = await login(exportServer.url, leader.mobile, SCALE_PASSWORD);
-      exportProbe = await AppProbe.start(exportUrl);
-      cleanups.push(() => exportProbe.close());
-    }
-    const demands = exportProbe.app.get(DemandsService);
-    let exportLeader: AuthUser = leader;
-    if (exportProbe !== probe) {
-      const exportPool = new pg.Pool({ connectionString: exportUrl, max: 2 });
-      exportLeader = await loadAuthUser(exportPool, leader.mobile);
-      await exportPool.end();
-    }
-    const subsetFilter = { domainId: Number(ledgerQuery.domain), page: 1 };
-    const fullRows = (await demands.ledger(exportLeader, { page: 1 }, 1)).total;
-    const subsetRows = (await demands.ledger(exportLeader, subsetFilter, 1)).total;
-    const rss = {
-      now: () => exportServer.rssMb(),
-      sample: () => exportServer.sampleRss(20),
-    };
-    const exports: { subset: ExportRun; full: ExportRun } = {
-      subset: await measureExport(
-        `${exportServer.url}/demands/export?domain=${ledgerQuery.domain}`,
-        exportCookie,
-        subsetRows,
-        rss,
-      ),
-      full: await measureExport(`${exportServer.url}/demands/export`, exportCookie, fullRows, rss),
-    };
-    const { queries: fullQueries } = await exportProbe.capture(() =>
-      demands.ledger(exportLeader, { page: 1 }, 10_000_000),
-    );
-    const excelInput = join(workDir, 'excel.json');
-    writeFileSync(
-      excelInput,
-      toJson({
-        databaseUrl: exportUrl,
-        query: mainQuery(
-          { path: '', template: '', context: {}, queries: fullQueries },
-          /FROM demands d/,
+    if (options.figures.has('export')) {
+      log('\nFigure 5: Excel export of the demand ledger');
+      let exportServer = appServer;
+      let exportCookie = leaderCookie;
+      let exportProbe = probe;
+      const exportUrl = urls.get(options.exportRecords)!;
+      if (options.exportRecords !== options.records) {
+        exportServer = await ServerProcess.start(
+          'export-app',
+          'dist/src/main.js',
+          [],
+          serverEnv(exportUrl, EXPORT_APP_PORT),
+          `http://127.0.0.1:${EXPORT_APP_PORT}`,
+          '/login',
+        );
+        cleanups.push(() => exportServer.stop());
+        exportCookie = await login(exportServer.url, leader.mobile, SCALE_PASSWORD);
+        exportProbe = await AppProbe.start(exportUrl);
+        cleanups.push(() => exportProbe.close());
+      }
+      const demands = exportProbe.app.get(DemandsService);
+      let exportLeader: AuthUser = leader;
+      if (exportProbe !== probe) {
+        const exportPool = new pg.Pool({ connectionString: exportUrl, max: 2 });
+        exportLeader = await loadAuthUser(exportPool, leader.mobile);
+        await exportPool.end();
+      }
+      const subsetFilter = { domainId: Number(ledgerQuery.domain), page: 1 };
+      const fullRows = (await demands.ledger(exportLeader, { page: 1 }, 1)).total;
+      const subsetRows = (await demands.ledger(exportLeader, subsetFilter, 1)).total;
+      const rss = {
+        now: () => exportServer.rssMb(),
+        sample: () => exportServer.sampleRss(20),
+      };
+      const exports: Results['exports'] = {
+        subset: await measureExport(
+          `${exportServer.url}/demands/export?domain=${ledgerQuery.domain}`,
+          exportCookie,
+          subsetRows,
+          rss,
         ),
-      }),
-    );
-    const excelBaseline = JSON.parse(
-      await runScript('dist/bench/excel-baseline.js', [excelInput]),
-    ) as ExcelBaselineResult;
-    log(
-      `  app: ${exports.full.rows} rows in ${fixed(exports.full.ms / 1000)} s = ${fixed(exports.full.rowsPerSecond, 0)} rows/s, RSS +${fixed(exports.full.rssGrowthMb, 0)} MB; ${exports.subset.rows} rows: RSS +${fixed(exports.subset.rssGrowthMb, 0)} MB`,
-    );
-    log(
-      `  exceljs streaming from memory: ${excelBaseline.rows} rows at ${fixed(excelBaseline.rowsPerSecond, 0)} rows/s, RSS +${fixed(excelBaseline.rssGrowthMb, 0)} MB`,
-    );
+        full: await measureExport(
+          `${exportServer.url}/demands/export`,
+          exportCookie,
+          fullRows,
+          rss,
+        ),
+      };
+      const { queries: fullQueries } = await exportProbe.capture(() =>
+        demands.ledger(exportLeader, { page: 1 }, 10_000_000),
+      );
+      const excelInput = join(workDir, 'excel.json');
+      writeFileSync(
+        excelInput,
+        toJson({
+          databaseUrl: exportUrl,
+          query: mainQuery(
+            { path: '', template: '', context: {}, queries: fullQueries },
+            /FROM demands d/,
+          ),
+        }),
+      );
+      const excelBaseline = JSON.parse(
+        await runScript('dist/bench/excel-baseline.js', [excelInput]),
+      ) as ExcelBaselineResult;
+      log(
+        `  app: ${exports.full.rows} rows in ${fixed(exports.full.ms / 1000)} s = ${fixed(exports.full.rowsPerSecond, 0)} rows/s, RSS +${fixed(exports.full.rssGrowthMb, 0)} MB; ${exports.subset.rows} rows: RSS +${fixed(exports.subset.rssGrowthMb, 0)} MB`,
+      );
+      log(
+        `  exceljs streaming from memory: ${excelBaseline.rows} rows at ${fixed(excelBaseline.rowsPerSecond, 0)} rows/s, RSS +${fixed(excelBaseline.rssGrowthMb, 0)} MB`,
+      );
 
-    log('\nFigure 6: the inbox while a full export streams');
-    const stall: StallFigure = await measureExportStall({
-      appUrl: exportServer.url,
-      exportPath: '/demands/export',
-      exportCookie,
-      inboxPath: '/inbox',
-      inboxCookie:
-        exportServer === appServer
-          ? reviewerCookie
-          : await login(exportServer.url, reviewer.mobile, SCALE_PASSWORD),
-      connections: options.connections,
-      durationSeconds: Math.max(3, Math.round(exports.full.ms / 1000)),
-    });
-    log(
-      `  inbox p99 ${stall.inboxWithout.p99Ms} ms without, ${stall.inboxWith.p99Ms} ms with the export (×${fixed(stall.p99Ratio)}); worst event-loop stall ${fixed(stall.eventLoop.maxMs, 1)} ms`,
-    );
+      log('\nFigure 6: the inbox while a full export streams');
+      results.exports = exports;
+      results.excelBaseline = excelBaseline;
+      const stall: StallFigure = await measureExportStall({
+        appUrl: exportServer.url,
+        exportPath: '/demands/export',
+        exportCookie,
+        inboxPath: '/inbox',
+        inboxCookie:
+          exportServer === appServer
+            ? reviewerCookie
+            : await login(exportServer.url, reviewer.mobile, SCALE_PASSWORD),
+        connections: options.connections,
+        durationSeconds: Math.max(3, Math.round(exports.full.ms / 1000)),
+      });
+      log(
+        `  inbox p99 ${stall.inboxWithout.p99Ms} ms without, ${stall.inboxWith.p99Ms} ms with the export (×${fixed(stall.p99Ratio)}); worst event-loop stall ${fixed(stall.eventLoop.maxMs, 1)} ms`,
+      );
 
-    let browser: BrowserFigure | undefined;
-    if (browserAvailable()) {
+      results.stall = stall;
+    }
+
+    if (options.figures.has('browser') && browserAvailable()) {
       log('\nFigure 7: the inbox in chromium');
-      browser = await measureBrowser({
+      results.browser = await measureBrowser({
         appUrl,
         cookie: reviewerCookie,
         path: '/inbox',
         loads: options.browserLoads,
       });
-    } else {
-      log('\nFigure 7 skipped: no chromium at /usr/bin/chromium');
     }
 
     const summary = renderSummary({
       options,
       startedAt,
-      throughput,
-      reportFigures,
-      exports,
-      excelBaseline,
-      stall,
-      browser,
+      ...results,
       plans: Object.fromEntries(
         Object.entries(plans).map(([name, plan]) => [
           name,
@@ -384,7 +394,7 @@ async function main(): Promise<void> {
     writeFileSync(join('bench-results', `bench-${stamp}.md`), summary);
     writeFileSync(
       join('bench-results', `bench-${stamp}.json`),
-      toJson({ options, throughput, reportFigures, exports, excelBaseline, stall, browser, plans }),
+      toJson({ options, ...results, plans }),
     );
   } finally {
     for (const cleanup of cleanups.reverse()) {
@@ -394,15 +404,18 @@ async function main(): Promise<void> {
   }
 }
 
-interface Summary {
-  options: BenchOptions;
-  startedAt: Date;
+interface Results {
   throughput: ThroughputFigure[];
   reportFigures: ReportFigure[];
-  exports: { subset: ExportRun; full: ExportRun };
-  excelBaseline: ExcelBaselineResult;
-  stall: StallFigure;
-  browser: BrowserFigure | undefined;
+  exports?: { subset: ExportRun; full: ExportRun };
+  excelBaseline?: ExcelBaselineResult;
+  stall?: StallFigure;
+  browser?: BrowserFigure;
+}
+
+interface Summary extends Results {
+  options: BenchOptions;
+  startedAt: Date;
   plans: Record<string, { ms: number; seqScans: string[] }>;
 }
 
@@ -442,20 +455,22 @@ export function renderSummary(summary: Summary): string {
       `| ${figure.period} | ${figure.records} | ${fixed(figure.appMs, 0)} | ${fixed(figure.sqlMs, 0)} | ${fixed(figure.ratio)} | ${figure.differences.length === 0 ? 'agree' : `${figure.differences.length} differ`} | ${verdict(figure.ratio <= 2)} |`,
     );
   }
-  const { full, subset } = summary.exports;
-  const excelRatio = full.rowsPerSecond / summary.excelBaseline.rowsPerSecond;
-  lines.push(
-    '',
-    '| Excel export | rows | seconds | rows/s | RSS growth MB |',
-    '|---|---|---|---|---|',
-    `| app, filtered ledger | ${subset.rows} | ${fixed(subset.ms / 1000)} | ${fixed(subset.rowsPerSecond, 0)} | ${fixed(subset.rssGrowthMb, 0)} |`,
-    `| app, whole ledger | ${full.rows} | ${fixed(full.ms / 1000)} | ${fixed(full.rowsPerSecond, 0)} | ${fixed(full.rssGrowthMb, 0)} |`,
-    `| exceljs streaming writer from memory | ${summary.excelBaseline.rows} | ${fixed(summary.excelBaseline.ms / 1000)} | ${fixed(summary.excelBaseline.rowsPerSecond, 0)} | ${fixed(summary.excelBaseline.rssGrowthMb, 0)} |`,
-    '',
-    `Export rows/s ratio ${fixed(excelRatio)} (goal ≥ 0.7: ${verdict(excelRatio >= 0.7)}); RSS growth ${fixed(full.rssGrowthMb, 0)} MB (goal < 150 MB and flat: ${verdict(full.rssGrowthMb < 150 && full.rssGrowthMb < Math.max(30, 2 * subset.rssGrowthMb))}).`,
-    '',
-    `Inbox while the whole ledger exports (${fixed(summary.stall.exportMs / 1000, 1)} s): p99 ${fixed(summary.stall.inboxWithout.p99Ms, 0)} ms without, ${fixed(summary.stall.inboxWith.p99Ms, 0)} ms with (×${fixed(summary.stall.p99Ratio)}, goal ≤ 2: ${verdict(summary.stall.p99Ratio <= 2)}); worst event-loop stall ${fixed(summary.stall.eventLoop.maxMs, 1)} ms (goal ≤ 150: ${verdict(summary.stall.eventLoop.maxMs <= 150)}).`,
-  );
+  if (summary.exports && summary.excelBaseline && summary.stall) {
+    const { full, subset } = summary.exports;
+    const excelRatio = full.rowsPerSecond / summary.excelBaseline.rowsPerSecond;
+    lines.push(
+      '',
+      '| Excel export | rows | seconds | rows/s | RSS growth MB |',
+      '|---|---|---|---|---|',
+      `| app, filtered ledger | ${subset.rows} | ${fixed(subset.ms / 1000)} | ${fixed(subset.rowsPerSecond, 0)} | ${fixed(subset.rssGrowthMb, 0)} |`,
+      `| app, whole ledger | ${full.rows} | ${fixed(full.ms / 1000)} | ${fixed(full.rowsPerSecond, 0)} | ${fixed(full.rssGrowthMb, 0)} |`,
+      `| exceljs streaming writer from memory | ${summary.excelBaseline.rows} | ${fixed(summary.excelBaseline.ms / 1000)} | ${fixed(summary.excelBaseline.rowsPerSecond, 0)} | ${fixed(summary.excelBaseline.rssGrowthMb, 0)} |`,
+      '',
+      `Export rows/s ratio ${fixed(excelRatio)} (goal ≥ 0.7: ${verdict(excelRatio >= 0.7)}); RSS growth ${fixed(full.rssGrowthMb, 0)} MB (goal < 150 MB and flat: ${verdict(full.rssGrowthMb < 150 && full.rssGrowthMb < Math.max(30, 2 * subset.rssGrowthMb))}).`,
+      '',
+      `Inbox while the whole ledger exports (${fixed(summary.stall.exportMs / 1000, 1)} s): p99 ${fixed(summary.stall.inboxWithout.p99Ms, 0)} ms without, ${fixed(summary.stall.inboxWith.p99Ms, 0)} ms with (×${fixed(summary.stall.p99Ratio)}, goal ≤ 2: ${verdict(summary.stall.p99Ratio <= 2)}); worst event-loop stall ${fixed(summary.stall.eventLoop.maxMs, 1)} ms (goal ≤ 150: ${verdict(summary.stall.eventLoop.maxMs <= 150)}).`,
+    );
+  }
   if (summary.browser) {
     const browser = summary.browser;
     lines.push(

@@ -261,8 +261,7 @@ export async function seedScale(
   );
   await client.query(`
     CREATE TEMP TABLE s_task ON COMMIT DROP AS
-    SELECT t.id, t.unit_id, a.kind, row_number() OVER (PARTITION BY a.kind ORDER BY t.id) AS n,
-           count(*) OVER (PARTITION BY a.kind) AS kind_count
+    SELECT t.id, t.unit_id, a.kind, row_number() OVER (PARTITION BY a.kind ORDER BY t.id)::int AS n
       FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id`);
 
   // Pilots first: progress filings and achievements hang off the streams their approval opens.
@@ -278,6 +277,7 @@ export async function seedScale(
        FROM generate_series(1, $1) g, s_ref r`,
     [pilots],
   );
+  await client.query(`ANALYZE s_plan`);
   const pilotItems = await buildWorkflow(client, run);
   await run(
     'pilots',
@@ -317,7 +317,7 @@ export async function seedScale(
   await client.query(`UPDATE pilot_streams SET accepted_by = NULL WHERE accepted_on IS NULL`);
   await client.query(`
     CREATE TEMP TABLE s_stream ON COMMIT DROP AS
-    SELECT s.id, s.unit_id, p.competent_unit_id, p.name, row_number() OVER (ORDER BY s.id) AS n
+    SELECT s.id, s.unit_id, p.competent_unit_id, p.name, row_number() OVER (ORDER BY s.id)::int AS n
       FROM pilot_streams s JOIN pilots p ON p.lineage_id = s.pilot_lineage_id
       JOIN workflow_items wi ON wi.id = p.id AND wi.is_current_approved`);
 
@@ -339,6 +339,15 @@ export async function seedScale(
          FROM generate_series(1, $1) g
      ), typed AS (
        SELECT base.*, CASE ${thresholds.join(' ')} ELSE 'pilot_achievement' END AS record_type FROM base
+     ), task_counts AS (
+       SELECT kind, count(*) AS total FROM s_task GROUP BY kind
+     ), picked AS (
+       -- Which task or stream a filing belongs to, as plain numbers so the joins below are hash joins.
+       SELECT t.*, CASE t.record_type WHEN 'blocker_progress' THEN 'blocker' ELSE 'demand_list' END AS task_kind,
+              1 + floor(t.r_unit * coalesce(tc.total, 0))::int AS task_n,
+              1 + floor(t.r_unit * (SELECT count(*) FROM s_stream))::int AS stream_n
+         FROM typed t
+         LEFT JOIN task_counts tc ON tc.kind = CASE t.record_type WHEN 'blocker_progress' THEN 'blocker' ELSE 'demand_list' END
      )
      SELECT t.n, t.lineage_id, t.record_type,
             CASE t.record_type
@@ -355,10 +364,9 @@ export async function seedScale(
             CASE WHEN t.record_type IN ('pilot_progress', 'pilot_achievement') THEN st.id END AS stream_id,
             CASE WHEN t.record_type = 'risk_event' THEN r.districts[1 + floor(t.r_a * cardinality(r.districts))::int] END AS involved_unit_id,
             t.r_pattern, t.r_step, t.r_a, t.r_b, t.r_c, t.t0
-       FROM typed t CROSS JOIN s_ref r
-       LEFT JOIN s_task tk ON tk.kind = CASE t.record_type WHEN 'blocker_progress' THEN 'blocker' ELSE 'demand_list' END
-            AND tk.n = 1 + floor(t.r_unit * tk.kind_count)::int
-       LEFT JOIN s_stream st ON st.n = 1 + floor(t.r_unit * (SELECT count(*) FROM s_stream))::int`,
+       FROM picked t CROSS JOIN s_ref r
+       LEFT JOIN s_task tk ON tk.kind = t.task_kind AND tk.n = t.task_n
+       LEFT JOIN s_stream st ON st.n = t.stream_n`,
     [lineages],
   );
   // The survey centre's returns: approved, for every finished quarter since 2024.
@@ -373,6 +381,7 @@ export async function seedScale(
             s_ref r
       WHERE date '2024-01-01' + (q + 1) * interval '3 months' + interval '5 days' < (SELECT now FROM s_now)`,
   );
+  await client.query(`ANALYZE s_plan`);
   await buildWorkflow(client, run);
 
   await insertModuleRows(client, run);
@@ -452,6 +461,7 @@ async function buildWorkflow(client: pg.Client, run: Run): Promise<number> {
            CASE WHEN r.state IN ('pending', 'returned') THEN least(r.len - 1, floor(r.r_step * r.len)::int) END AS at_step
       FROM revisions r`);
   await client.query(`CREATE INDEX ON s_item (id)`);
+  await client.query(`ANALYZE s_item`);
 
   // Step k = -2: the change was opened (revision 2); -1: submitted; 0..len-1: decided at step k.
   await client.query(`
@@ -479,6 +489,7 @@ async function buildWorkflow(client: pg.Client, run: Run): Promise<number> {
                               WHEN 'returned' THEN i.at_step ELSE -2 END) k
       LEFT JOIN s_chain c ON c.record_type = i.record_type AND c.step = k
      WHERE NOT (i.state = 'draft' AND k = -1)`);
+  await client.query(`ANALYZE s_event`);
   // The opening of a change happens at its creation, not a day later.
   await client.query(
     `UPDATE s_event e SET at = i.created_at FROM s_item i WHERE e.k = -2 AND i.id = e.item_id`,
