@@ -18,6 +18,9 @@ import {
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { bandChart } from './band-charts.js';
 
+/** How many of the year's risk events the cockpit lists (the newest). */
+const RECENT_RISK_EVENTS = 20;
+
 /** Which generated report a cockpit shows: the one asked for, else the latest. */
 export async function chooseReport(
   reports: ReportsService,
@@ -91,7 +94,9 @@ export class DistrictCockpitService {
         label: `${reportBanner(candidate).periodLabel}（${chinaDate(candidate.generated_at)} 生成，第 ${candidate.system_version} 版指标）`,
         selected: candidate.id === report?.id,
       })),
-      indices: report ? this.indexCharts(report, await this.reports.rows(report.id), own) : [],
+      indices: report
+        ? this.indexCharts(report, await this.reports.rows(report.id, { evidence: false }), own)
+        : [],
       pilots: {
         national: sum(pilotCounts, (row) => row.national),
         municipal: sum(pilotCounts, (row) => row.municipal),
@@ -149,11 +154,17 @@ export class DistrictCockpitService {
           ],
         },
       },
-      risks: events.map((event) => ({
-        ...event,
-        unitName: unitName.get(event.unitId ?? 0) ?? '',
-        highlight: event.unitId === own,
-      })),
+      // The latest events: at city scale a year holds hundreds; the risk ledger lists them all.
+      riskCount: events.length,
+      riskLedgerHref: `/risk?state=approved&from=${today.slice(0, 4)}-01-01`,
+      risks: events
+        .slice(-RECENT_RISK_EVENTS)
+        .reverse()
+        .map((event) => ({
+          ...event,
+          unitName: unitName.get(event.unitId ?? 0) ?? '',
+          highlight: event.unitId === own,
+        })),
       ownDistrictName: own ? unitName.get(own) : undefined,
     };
   }
@@ -204,9 +215,7 @@ export class DistrictCockpitService {
     if (!report) {
       throw new NotFoundException();
     }
-    const row = (await this.reports.rows(report.id)).find(
-      (candidate) => candidate.unit_id === unitId,
-    );
+    const row = await this.reports.rowOfUnit(report.id, unitId);
     if (!row) {
       throw new NotFoundException();
     }

@@ -26,7 +26,7 @@ export class ProjectCockpitService {
   async page(reportId?: string) {
     const today = chinaDate(this.clock.now());
     const { report, all } = await chooseReport(this.reports, 'major_project', reportId);
-    const rows = report ? await this.reports.rows(report.id) : [];
+    const rows = report ? await this.reports.rows(report.id, { evidence: false }) : [];
     const stats = await this.stats.statsForProjects(today);
     const byProject = new Map(rows.map((row) => [row.project_id, row]));
     const cards = stats

@@ -94,7 +94,7 @@ export class ReportsController {
   @Roles('office', 'leader')
   async show(@Param('id') id: string, @Res() reply: FastifyReply) {
     const report = await this.reports.find(id);
-    const rows = await this.reports.rows(id);
+    const rows = await this.reports.rows(id, { evidence: false });
     const period = parsePeriod(report.kind, report.period);
     return reply.view('scoring/report.hbs', {
       title: `${SYSTEM_KIND_LABELS[report.kind]}·${period?.label ?? report.period}`,
@@ -115,7 +115,7 @@ export class ReportsController {
   @Roles('office', 'leader')
   async export(@Param('id') id: string, @Res() reply: FastifyReply) {
     const report = await this.reports.find(id);
-    const rows = await this.reports.rows(id);
+    const rows = await this.reports.rows(id, { evidence: false });
     const view = rankingView(
       report.system_definition,
       report.band_config,

@@ -215,13 +215,29 @@ export class ReportsService {
     return rows[0];
   }
 
-  async rows(reportId: string): Promise<ReportSubjectRow[]> {
+  /**
+   * Every row of a report, by rank. The records behind the numbers (evidence) run to megabytes at
+   * city scale: rankings and cockpits leave them out (`evidence: false` gives empty lists).
+   */
+  async rows(reportId: string, options: { evidence?: boolean } = {}): Promise<ReportSubjectRow[]> {
     return this.dataSource.query<ReportSubjectRow[]>(
       `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-              deductions, total, total_display::text, rank, band, evidence
+              deductions, total, total_display::text, rank, band,
+              ${options.evidence === false ? `'{}'::jsonb AS evidence` : 'evidence'}
          FROM report_rows WHERE report_id = $1 ORDER BY rank, position`,
       [reportId],
     );
+  }
+
+  /** A unit's row of a report, with the records behind its numbers. */
+  async rowOfUnit(reportId: string, unitId: number): Promise<ReportSubjectRow | undefined> {
+    const rows = await this.dataSource.query<ReportSubjectRow[]>(
+      `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
+              deductions, total, total_display::text, rank, band, evidence
+         FROM report_rows WHERE report_id = $1 AND unit_id = $2`,
+      [reportId, Number.isInteger(unitId) ? unitId : 0],
+    );
+    return rows[0];
   }
 
   async row(reportId: string, position: number): Promise<ReportSubjectRow> {
