@@ -8,16 +8,19 @@ import {
 } from '../../src/demands/demands.service.js';
 import { loadAuthUser } from '../../bench/app-probe.js';
 import { SCALE_PASSWORD, seedScale } from '../../bench/scale-seeder.js';
+import { reportQuarters } from '../../bench/seed-scale.js';
+import { ReportsService } from '../../src/scoring/reports/reports.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
- * The demand ledger on a few thousand seeded records: each page and its count, taken from the
- * ordered per-visibility branches, are the rows a plain query (the whole visible set sorted, then
- * LIMIT/OFFSET) gives; the Excel export reads every visible row through its cursor.
+ * Pages on a few thousand seeded records (bench/scale-seeder.ts). The demand ledger: each page and
+ * its count, taken from the ordered per-visibility branches, are the rows a plain query (the whole
+ * visible set sorted, then LIMIT/OFFSET) gives; the Excel export reads every visible row through
+ * its cursor. The cockpit lists only the latest risk events of the year.
  */
-describe('Demand ledger at scale', () => {
+describe('Pages at city scale', () => {
   let testApp: TestApp;
   let leader: AuthUser;
   let clerk: AuthUser;
@@ -114,5 +117,29 @@ describe('Demand ledger at scale', () => {
       [all[0]],
     );
     expect(sheet.rows[1][0]).toBe(first[0].title);
+  });
+
+  it("should list the newest 20 of the year's risk events in the cockpit and link to the rest", async () => {
+    await testApp.app.get(ReportsService).generate('district', reportQuarters(1)[0], leader);
+    const year = new Date().getUTCFullYear();
+    await testApp.dataSource.query(
+      `UPDATE risk_events SET occurred_on = make_date($1, 1, 2) + (random() * 30)::int
+        WHERE id IN (SELECT e.id FROM risk_events e JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved
+                      WHERE e.involved_unit_id IS NOT NULL LIMIT 25)`,
+      [year],
+    );
+    const [{ count }] = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM risk_events e JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved
+        WHERE e.involved_unit_id IS NOT NULL AND e.occurred_on BETWEEN make_date($1, 1, 1) AND now()::date`,
+      [year],
+    );
+    expect(count).toBeGreaterThan(20);
+    const session = await login(testApp.server, leader.mobile, SCALE_PASSWORD);
+    const page = await session.agent.get('/cockpit');
+    expect(page.status).toBe(200);
+    const panel = page.text.split('id="risk-events"')[1].split('</section>')[0];
+    expect(panel).toContain(`（${count} 起）`);
+    expect(panel.match(/<li/g)).toHaveLength(20);
+    expect(panel).toContain(`查看全部 ${count} 起`);
   });
 });
