@@ -10,6 +10,7 @@ import { ProjectSatisfactionSurveys1763871200000 } from './1763871200000-project
 import { Scoring1763871300000 } from './1763871300000-scoring.js';
 import { AuthenticationFactors1763871400000 } from './1763871400000-authentication-factors.js';
 import { LedgerOrderIndexes1763871500000 } from './1763871500000-ledger-order-indexes.js';
+import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Scoring1763871300000,
   AuthenticationFactors1763871400000,
   LedgerOrderIndexes1763871500000,
+  AuditChain1763871600000,
 ];
