@@ -21,7 +21,8 @@ export const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\
 /** Payloads that would set window.__xss if they ever ran (the browser test watches for it). */
 export const XSS_SCRIPT = '<script>window.__xss=1;alert(1)</script>';
 export const XSS_IMG = '"><img src=x onerror="window.__xss=1;alert(1)">';
-export const XSS_HTMX = '" hx-get="/admin/users" hx-trigger="load" hx-on::load="window.__xss=1';
+/** Its hx-get would request /xss-probe: the browser test traps any request there. */
+export const XSS_HTMX = '" hx-get="/xss-probe" hx-trigger="load" hx-on::load="window.__xss=1';
 export const XSS_HTMX_ON = 'hx-on::load="window.__xss=1" onmouseover="window.__xss=1"';
 
 export const CONTROL_STRINGS: HostileString[] = [
