@@ -1,6 +1,10 @@
 import { loadConfig } from './config/app-config.js';
 import { createApp } from './bootstrap.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database.js';
+import {
+  EMBEDDED_DATABASE_NAME,
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+} from './database/embedded-database.js';
 import { DEMO_USERS } from './database/seed/demo-people.js';
 import { DEPARTMENT_UNITS, DISTRICT_UNITS, OFFICE_UNIT } from './database/seed/reference-data.js';
 import { DEMO_PASSWORD } from './database/seed/seed-demo-data.js';
@@ -33,7 +37,7 @@ if (!databaseUrl) {
   embedded = await startEmbeddedDatabase({
     dataDir: config.dataDir,
     port: config.embeddedDbPort,
-    databaseName: 'reform_report',
+    databaseName: EMBEDDED_DATABASE_NAME,
   });
   databaseUrl = embedded.url;
 }

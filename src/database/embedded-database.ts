@@ -11,6 +11,14 @@ export interface EmbeddedDatabase {
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'postgres';
 
+/** The database the app keeps in the embedded cluster. */
+export const EMBEDDED_DATABASE_NAME = 'reform_report';
+
+/** How the app and the command-line tools reach a database of the embedded cluster. */
+export function embeddedDatabaseUrl(port: number, databaseName = EMBEDDED_DATABASE_NAME): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${databaseName}`;
+}
+
 /**
  * Starts the embedded PostgreSQL cluster kept under `<dataDir>/pg` (initialising it on the first
  * run) and makes sure the application database exists. A second start reuses the data.
@@ -46,7 +54,7 @@ export async function startEmbeddedDatabase(options: {
   await cluster.start();
   await ensureDatabase(cluster.getPgClient(), options.databaseName);
   return {
-    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`,
+    url: embeddedDatabaseUrl(options.port, options.databaseName),
     stop: () => cluster.stop(),
   };
 }
