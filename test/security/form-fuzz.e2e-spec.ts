@@ -66,6 +66,7 @@ describe('Form fuzz: records, assignments, administration (HTTP, real PostgreSQL
   let taskProgress: string;
   let editedUser: string;
   let editedDictionary: number;
+  let editedUnit: number;
   let currentPassword = '';
 
   const as = (user: () => TestUser) => async () => {
@@ -198,6 +199,11 @@ describe('Form fuzz: records, assignments, administration (HTTP, real PostgreSQL
       ),
     );
     editedUser = (await createUser(ds, { unitCode: 'yuzhong', roles: ['entry'] })).id;
+    editedUnit = (
+      await query<{ id: number }>(
+        `INSERT INTO units (code, name, kind, sort_order) VALUES ('fuzz-edited-unit', '被修改的单位', 'department', 999) RETURNING id`,
+      )
+    )[0].id;
     editedDictionary = (
       await query<{ id: number }>(
         `INSERT INTO dictionary_items (kind, code, label, sort_order) VALUES ('demand_channel', 'fuzz_edit', '被修改的字典项', 99) RETURNING id`,
@@ -423,6 +429,26 @@ describe('Form fuzz: records, assignments, administration (HTTP, real PostgreSQL
       read: ({ form }) => one(`SELECT name FROM units WHERE code = $1`, [form.code]),
     },
     {
+      name: '修改单位 POST /admin/units/:id',
+      session: as(() => users.admin),
+      url: () => `/admin/units/${editedUnit}`,
+      valid: () => ({ name: '被修改的单位', code: 'fuzz-edited-unit', kind: 'department' }),
+      // Unit names are unique: the strings the new-unit form already stored are left out.
+      fields: [
+        {
+          name: 'name',
+          kind: 'text',
+          max: 100,
+          strings: ALL.filter(
+            (hostile) =>
+              !REPRESENTATIVE_STRINGS.some((taken) => taken.value.trim() === hostile.value.trim()),
+          ),
+        },
+      ],
+      read: () => one(`SELECT name FROM units WHERE id = $1`, [editedUnit]),
+      recordPage: () => `/admin/units/${editedUnit}`,
+    },
+    {
       name: '新增字典项 POST /admin/dictionaries?kind=demand_channel',
       session: as(() => users.admin),
       url: () => '/admin/dictionaries?kind=demand_channel',
@@ -468,6 +494,7 @@ describe('Form fuzz: records, assignments, administration (HTTP, real PostgreSQL
       valid: () => ({ action: 'reject', reasonId: String(ids.reason), detail: '材料不全' }),
       fields: [
         { name: 'detail', kind: 'text', max: 2000, required: false, strings: ALL },
+        { name: 'reasonId', kind: 'refused', echo: false },
         {
           name: 'action',
           kind: 'refused',
