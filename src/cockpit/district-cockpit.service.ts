@@ -3,6 +3,7 @@ import { AssignmentStatsService } from '../assignments/assignment-stats.service.
 import type { AuthUser } from '../auth/auth-context.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
+import { TtlCache } from '../common/time/ttl-cache.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
@@ -17,6 +18,19 @@ import {
 } from '../scoring/reports/reports.service.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { bandChart } from './band-charts.js';
+
+/** How long the cockpit's live panels are reused. */
+const PANELS_TTL_MS = 60_000;
+
+type PanelData = [
+  Awaited<ReturnType<PilotStreamsService['countsByDistrict']>>,
+  Awaited<ReturnType<ShowcaseService['brandCountsByDistrict']>>,
+  Awaited<ReturnType<AssignmentStatsService['problemSolving']>>,
+  Awaited<ReturnType<AssignmentStatsService['demandHeat']>>,
+  Awaited<ReturnType<SatisfactionService['cityTrend']>>,
+  Awaited<ReturnType<RiskService['approvedEvents']>>,
+  Awaited<ReturnType<PilotStreamsService['filingsLedger']>>,
+];
 
 /** How many of the year's risk events the cockpit lists (the newest). */
 const RECENT_RISK_EVENTS = 20;
@@ -66,6 +80,13 @@ export class DistrictCockpitService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The live panels aggregate the whole city's approved records (tens of milliseconds of SQL at
+   * 100k records): computed once a minute per day and unit (the latest achievements a unit may
+   * see depend on it), not on every view. The indices come from the frozen report.
+   */
+  private readonly panels = new TtlCache<PanelData>(PANELS_TTL_MS);
+
   private ownDistrict(user: AuthUser): number | undefined {
     return user.unitKind === 'district' ? user.unitId : undefined;
   }
@@ -74,15 +95,19 @@ export class DistrictCockpitService {
     const today = chinaDate(this.clock.now());
     const own = this.ownDistrict(user);
     const { report, all } = await chooseReport(this.reports, 'district', reportId);
-    const [pilotCounts, brand, problems, heat, trend, events, achievements] = await Promise.all([
-      this.pilots.countsByDistrict(today),
-      this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
-      this.assignments.problemSolving(),
-      this.assignments.demandHeat(),
-      this.satisfaction.cityTrend(),
-      this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
-      this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
-    ]);
+    const [pilotCounts, brand, problems, heat, trend, events, achievements] = await this.panels.get(
+      `${today}:${user.unitId}`,
+      () =>
+        Promise.all([
+          this.pilots.countsByDistrict(today),
+          this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
+          this.assignments.problemSolving(),
+          this.assignments.demandHeat(),
+          this.satisfaction.cityTrend(),
+          this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
+          this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
+        ]),
+    );
     const unitName = new Map(pilotCounts.map((row) => [row.unitId, row.unitName]));
     return {
       title: '区县改革驾驶舱',

@@ -60,6 +60,12 @@ export function addRiskEvent(
   });
 }
 
+/** Starts a read now, to be awaited later: a failure before then is not an unhandled rejection. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
  * Gathers each district's raw values for the district index from the modules' services, over
  * approved data as of the period's last day, with the records behind every number.
@@ -76,6 +82,34 @@ export class DistrictInputsService {
   ) {}
 
   async gather(system: IndicatorSystemDefinition, period: ReportPeriod): Promise<SubjectInput[]> {
+    const asOf = period.end;
+    const codes = new Set(system.indicators.map((indicator) => indicator.code));
+    const windowOf = (indicator: (typeof system.indicators)[number]) =>
+      windowStart(indicator.window, period, this.config.evaluationYearStart);
+    // Every source is read once per report, whichever indicators share it, and all at once: the
+    // pilots as of the day, the approved highlights of each window (their count is the number of
+    // records behind it), the quarter's satisfaction scores and the year's risk events.
+    const pilotCounts =
+      codes.has('pilot_count') || codes.has('pilot_acceptance_rate')
+        ? early(this.pilots.countsByDistrict(asOf))
+        : undefined;
+    const highlights = new Map<string, ReturnType<ShowcaseService['approvedHighlights']>>();
+    for (const indicator of system.indicators) {
+      const from = windowOf(indicator);
+      if (indicator.code in SHOWCASE_CODES && !highlights.has(from)) {
+        highlights.set(from, early(this.showcase.approvedHighlights(from, asOf)));
+      }
+    }
+    const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
+    const satisfactionScores = codes.has('satisfaction')
+      ? early(this.satisfaction.scoresForQuarter(quarter))
+      : undefined;
+    const deductionCodes = system.indicators.filter((i) => i.method.kind === 'deduction');
+    const riskEvents =
+      deductionCodes.length > 0
+        ? early(this.risk.approvedEvents('district', windowOf(deductionCodes[0]), asOf))
+        : undefined;
+
     const districts = await this.dataSource.query<{ id: number; name: string }[]>(
       `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
     );
@@ -92,17 +126,16 @@ export class DistrictInputsService {
       ]),
     );
     const each = (fn: (subject: SubjectInput) => void) => subjects.forEach(fn);
-    const asOf = period.end;
 
     for (const indicator of system.indicators) {
       const code = indicator.code;
-      const from = windowStart(indicator.window, period, this.config.evaluationYearStart);
+      const from = windowOf(indicator);
       each((subject) => {
         subject.values[code] = Fraction.ZERO;
         subject.evidence[code] = [];
       });
       if (code === 'pilot_count' || code === 'pilot_acceptance_rate') {
-        for (const counts of await this.pilots.countsByDistrict(asOf)) {
+        for (const counts of (await pilotCounts) ?? []) {
           const subject = subjects.get(counts.unitId);
           if (!subject) {
             continue;
@@ -134,21 +167,9 @@ export class DistrictInputsService {
           }
         }
       } else if (code in SHOWCASE_CODES) {
+        // The count is the number of approved highlights behind it (as brandCountsByDistrict counts).
         const category = SHOWCASE_CODES[code as keyof typeof SHOWCASE_CODES];
-        const counts = await this.showcase.brandCountsByDistrict(asOf, from);
-        for (const row of counts) {
-          const subject = subjects.get(row.unitId);
-          if (subject) {
-            subject.values[code] = Fraction.of(
-              category === 'national'
-                ? row.national
-                : category === 'citywide'
-                  ? row.citywide
-                  : row.centralMedia,
-            );
-          }
-        }
-        for (const highlight of await this.showcase.approvedHighlights(from, asOf)) {
+        for (const highlight of (await highlights.get(from)) ?? []) {
           if (highlight.category === category) {
             subjects.get(highlight.unitId)?.evidence[code].push({
               title: highlight.matter,
@@ -157,9 +178,11 @@ export class DistrictInputsService {
             });
           }
         }
+        each((subject) => {
+          subject.values[code] = Fraction.of(subject.evidence[code].length);
+        });
       } else if (code === 'satisfaction') {
-        const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
-        const scores = await this.satisfaction.scoresForQuarter(quarter);
+        const scores = (await satisfactionScores) ?? [];
         if (scores.length === 0) {
           throw FormInvalidException.field(
             'period',
@@ -186,10 +209,8 @@ export class DistrictInputsService {
         );
       }
     }
-    const deductionCodes = system.indicators.filter((i) => i.method.kind === 'deduction');
-    if (deductionCodes.length > 0) {
-      const from = windowStart(deductionCodes[0].window, period, this.config.evaluationYearStart);
-      for (const event of await this.risk.approvedEvents('district', from, asOf)) {
+    if (riskEvents) {
+      for (const event of await riskEvents) {
         const subject = subjects.get(event.unitId!);
         if (subject) {
           addRiskEvent(subject, event);

@@ -129,31 +129,36 @@ export class ReportsService {
           subjects.length,
         ],
       );
-      for (const [position, result] of results.entries()) {
+      // All rows in one statement: one round trip however many subjects.
+      const rows = results.map((result, position) => {
         const subject = subjects[position];
-        await manager.query(
-          `INSERT INTO report_rows (report_id, position, unit_id, project_id, subject_name, raw_values, deduction_amounts,
-                                    indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15::jsonb)`,
-          [
-            id,
-            position,
-            subject.unitId ?? null,
-            subject.projectId ?? null,
-            subject.name,
-            JSON.stringify(storeAll(subject.values)),
-            JSON.stringify(storeAll(subject.deductionAmounts)),
-            JSON.stringify(storeAll(result.indicators)),
-            JSON.stringify(storeAll(result.firstLevels)),
-            result.deductions.toString(),
-            result.total.toString(),
-            result.total.toFixed(4),
-            result.rank,
-            bands[position],
-            JSON.stringify(subject.evidence),
-          ],
-        );
-      }
+        return {
+          position,
+          unit_id: subject.unitId ?? null,
+          project_id: subject.projectId ?? null,
+          subject_name: subject.name,
+          raw_values: storeAll(subject.values),
+          deduction_amounts: storeAll(subject.deductionAmounts),
+          indicator_scores: storeAll(result.indicators),
+          first_level_scores: storeAll(result.firstLevels),
+          deductions: result.deductions.toString(),
+          total: result.total.toString(),
+          total_display: result.total.toFixed(4),
+          rank: result.rank,
+          band: bands[position],
+          evidence: subject.evidence,
+        };
+      });
+      await manager.query(
+        `INSERT INTO report_rows (report_id, position, unit_id, project_id, subject_name, raw_values, deduction_amounts,
+                                  indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence)
+         SELECT $1, r.position, r.unit_id, r.project_id, r.subject_name, r.raw_values, r.deduction_amounts,
+                r.indicator_scores, r.first_level_scores, r.deductions, r.total, r.total_display, r.rank, r.band, r.evidence
+           FROM jsonb_to_recordset($2::jsonb) AS r(position int, unit_id int, project_id uuid, subject_name text,
+                raw_values jsonb, deduction_amounts jsonb, indicator_scores jsonb, first_level_scores jsonb,
+                deductions text, total text, total_display numeric, rank int, band int, evidence jsonb)`,
+        [id, JSON.stringify(rows)],
+      );
       await this.audit.record(
         {
           action: 'report_generated',

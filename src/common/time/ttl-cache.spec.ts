@@ -1,0 +1,28 @@
+import { jest } from '@jest/globals';
+import { TtlCache } from './ttl-cache.js';
+
+describe('TtlCache', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('should reuse a value within its time and load it again after', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-20T10:00:00Z') });
+    const sut = new TtlCache<number>(60_000);
+    let loads = 0;
+    const load = () => Promise.resolve(++loads);
+
+    expect(await sut.get('a', load)).toBe(1);
+    jest.setSystemTime(new Date('2026-11-20T10:00:59Z'));
+    expect(await sut.get('a', load)).toBe(1);
+    expect(await sut.get('b', load)).toBe(2);
+    jest.setSystemTime(new Date('2026-11-20T10:01:01Z'));
+    expect(await sut.get('a', load)).toBe(3);
+  });
+
+  it('should not keep a failed load', async () => {
+    const sut = new TtlCache<number>(60_000);
+    await expect(sut.get('a', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await sut.get('a', () => Promise.resolve(7))).toBe(7);
+  });
+});
