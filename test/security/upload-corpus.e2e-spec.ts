@@ -121,10 +121,7 @@ describe('Upload corpus (HTTP, real PostgreSQL)', () => {
       expect(row.media_type).toBe(type);
     }
     expect(row.sha256).toBe(createHash('sha256').update(content).digest('hex'));
-    const download = await clerk.agent
-      .get(`/attachments/${id}`)
-      .buffer(true)
-      .parse(binaryParser);
+    const download = await clerk.agent.get(`/attachments/${id}`).buffer(true).parse(binaryParser);
     expect(download.status).toBe(200);
     expect(String(download.headers['content-disposition'])).toMatch(/^attachment;/);
     expect(download.headers['x-content-type-options']).toBe('nosniff');

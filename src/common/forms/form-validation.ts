@@ -67,9 +67,7 @@ export async function validateForm<T extends object>(
   )) {
     errors[field] = [...messages, ...(errors[field] ?? [])];
   }
-  return Object.keys(errors).length === 0
-    ? { ok: true, data: instance }
-    : { ok: false, errors };
+  return Object.keys(errors).length === 0 ? { ok: true, data: instance } : { ok: false, errors };
 }
 
 /**
