@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { configureApp } from './configure-app.js';
 import { DatabaseSeeder } from './database/database-seeder.js';
+import { migrateAsOwner } from './database/migrate.js';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder.js';
 
 /** Builds the whole app (modules, plugins, hooks) ready to listen: used by main.ts and the tests. */
@@ -14,6 +15,10 @@ export async function createApp(
   databaseUrl: string,
   options: { logLevels?: LogLevel[]; extraImports?: DynamicModule['imports'] } = {},
 ): Promise<NestFastifyApplication> {
+  if (config.migrationDatabaseUrl) {
+    // As the schema owner, with the app role's grants; the app's connection then finds nothing pending.
+    await migrateAsOwner(config.migrationDatabaseUrl, databaseUrl);
+  }
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl, extraImports: options.extraImports }),
     new FastifyAdapter({ trustProxy: config.trustProxy }),

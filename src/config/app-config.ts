@@ -8,6 +8,11 @@ export interface AppConfig {
   host: string;
   /** Undefined means: start the embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
+  /**
+   * The schema owner's URL, when the app itself connects as a least-privilege role (ops/roles.sql):
+   * migrations run with it at start-up, then the app uses databaseUrl only.
+   */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   embeddedDbPort: number;
   production: boolean;
@@ -92,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? './data',
     embeddedDbPort: intFrom(env, 'EMBEDDED_DB_PORT', 54329),
     production,
