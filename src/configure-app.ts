@@ -95,7 +95,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     const sessionId = readSessionCookie(request, config);
     if (sessionId) {
-      request.auth = await sessions.load(sessionId);
+      // A whole page (GET, not htmx) shows the navigation: its counts come with the session.
+      request.auth = await sessions.load(sessionId, {
+        badges: request.method === 'GET' && !isHtmx(request),
+      });
     }
     if (!request.auth) {
       request.anonymousCsrfToken = request.cookies[ANONYMOUS_CSRF_COOKIE];
@@ -131,7 +134,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     // Only whole pages show the navigation (not while a login step is pending), so fragments skip its counts.
     const fullPage = Boolean(auth && !auth.pendingStep && !isHtmx(request));
-    const counts = fullPage && auth ? await badges.count(auth.user) : undefined;
+    const counts = fullPage && auth ? (auth.badges ?? (await badges.count(auth.user))) : undefined;
     reply.locals = {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
       currentUser: auth

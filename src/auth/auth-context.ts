@@ -28,6 +28,8 @@ export interface AuthContext {
   pendingStep?: PendingStep;
   /** The password is older than the configured maximum age (the change page says why). */
   passwordExpired?: boolean;
+  /** The navigation's counts, when the session was loaded for a whole page. */
+  badges?: { inbox: number; notifications: number };
 }
 
 declare module 'fastify' {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PreparedStatements } from '../database/prepared-statements.js';
 import { returningRows } from '../database/sql.js';
 import type { AuthContext } from './auth-context.js';
 import { pendingStepFor } from './mfa-policy.js';
@@ -28,7 +29,15 @@ interface SessionRow {
   unit_name: string;
   unit_kind: AuthContext['user']['unitKind'];
   unit_capabilities: string[];
+  inbox?: number;
+  notifications?: number;
 }
+
+/** The navigation's counts (待办, 消息), read with the session for whole pages: no extra round trip. */
+const BADGE_COLUMNS = `,
+              (SELECT count(*)::int FROM workflow_items wi
+                WHERE wi.state = 'pending' AND wi.pending_unit_id = u.unit_id AND wi.pending_role = ANY(u.roles)) AS inbox,
+              (SELECT count(*)::int FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS notifications`;
 
 /** A live session of a user as the session list shows it. */
 export interface SessionListRow {
@@ -53,6 +62,7 @@ export function hashSessionId(sessionId: string): string {
 export class SessionStore {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -79,10 +89,17 @@ export class SessionStore {
     return { sessionId, csrfToken };
   }
 
-  /** Loads a live session with its user and unit in one indexed query; expired sessions answer undefined. */
-  async load(sessionId: string): Promise<AuthContext | undefined> {
+  /**
+   * Loads a live session with its user and unit in one indexed query (a prepared statement: it
+   * runs on every request); expired sessions answer undefined. With `badges`, the navigation's
+   * counts come back in the same query.
+   */
+  async load(
+    sessionId: string,
+    options: { badges?: boolean } = {},
+  ): Promise<AuthContext | undefined> {
     const idHash = hashSessionId(sessionId);
-    const rows: SessionRow[] = await this.dataSource.query(
+    const rows = await this.statements.query<SessionRow>(
       `SELECT s.id_hash, s.csrf_token, s.awaiting_second_factor,
               s.last_seen_at < now() - make_interval(secs => $4) AS touch_due,
               u.id AS user_id, u.name, u.mobile, u.roles, u.must_change_password,
@@ -90,6 +107,7 @@ export class SessionStore {
                 AS password_expired,
               t.confirmed_at IS NOT NULL AS totp_enrolled,
               un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities AS unit_capabilities
+              ${options.badges ? BADGE_COLUMNS : ''}
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active
          JOIN units un ON un.id = u.unit_id
@@ -121,6 +139,10 @@ export class SessionStore {
     return {
       sessionIdHash: row.id_hash,
       csrfToken: row.csrf_token,
+      badges:
+        row.inbox === undefined || row.notifications === undefined
+          ? undefined
+          : { inbox: row.inbox, notifications: row.notifications },
       pendingStep: pendingStepFor(
         {
           awaitingSecondFactor: row.awaiting_second_factor,
