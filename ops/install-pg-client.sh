@@ -13,7 +13,7 @@
 set -euo pipefail
 
 MAJOR=18
-PREFIX="${PG_CLIENT_DIR:-$HOME/.cache/reform-report/pg-client-$MAJOR}"
+PREFIX="${PG_CLIENT_DIR:-${HOME:-$(cd ~ && pwd)}/.cache/reform-report/pg-client-$MAJOR}"
 
 if [ -x "$PREFIX/bin/pg_dump" ] && "$PREFIX/bin/pg_dump" --version | grep -q " $MAJOR\."; then
   echo "pg_dump $MAJOR already in $PREFIX/bin"
