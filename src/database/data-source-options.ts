@@ -9,6 +9,13 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
-    extra: { max: 20, connectionTimeoutMillis: 5000, statement_timeout: 30000 },
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 30000,
+      // Only the hot reads are named prepared statements (PreparedStatements): plan them once per
+      // connection, not again on every execution as PostgreSQL's custom plans would.
+      options: '-c plan_cache_mode=force_generic_plan',
+    },
   };
 }
