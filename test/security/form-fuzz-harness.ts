@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars';
 import type { Response } from 'supertest';
-import type { HttpSession } from '../helpers/http-session.js';
+import { login, type HttpSession } from '../helpers/http-session.js';
+import type { TestApp } from '../helpers/test-app.js';
+import type { TestUser } from '../helpers/users.factory.js';
 import {
   HUGE_STRING,
   REPRESENTATIVE_STRINGS,
@@ -239,4 +241,39 @@ export function describeFormFuzz(cases: FormCase[]): void {
       }
     });
   }
+}
+
+/** What every fuzz file needs: one logged-in session per user, and database reads. */
+export function fuzzHelpers(testApp: () => TestApp) {
+  const sessions = new Map<string, HttpSession>();
+  const query = <T>(sql: string, params: unknown[] = []) =>
+    testApp().dataSource.query<T[]>(sql, params);
+  return {
+    /** The user's session, logged in once (the user is looked up when the test runs). */
+    as: (user: () => TestUser) => async () => {
+      const who = user();
+      let session = sessions.get(who.mobile);
+      if (!session) {
+        session = await login(testApp().server, who.mobile, who.password);
+        sessions.set(who.mobile, session);
+      }
+      return session;
+    },
+    query,
+    /** The first row of a read-back query (a read-back that finds nothing is a broken case). */
+    one: async (sql: string, params: unknown[]) => {
+      const rows = await query<Record<string, unknown>>(sql, params);
+      if (!rows[0]) {
+        throw new Error(`Nothing read back by ${sql}`);
+      }
+      return rows[0];
+    },
+    dictionaryId: async (kind: string, code: string) =>
+      (
+        await query<{ id: number }>(
+          `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
+          [kind, code],
+        )
+      )[0].id,
+  };
 }
