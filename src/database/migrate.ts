@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PROJECT_ROOT } from '../common/paths.js';
 import { dataSourceOptions } from './data-source-options.js';
 
@@ -17,7 +17,11 @@ export const APP_ROLE_SQL_PATH = join(PROJECT_ROOT, 'ops', 'roles.sql');
  * it. Nothing to grant when both URLs name the same user.
  */
 export async function migrateAsOwner(ownerUrl: string, appUrl: string): Promise<void> {
-  const dataSource = new DataSource({ ...dataSourceOptions(ownerUrl), extra: { max: 1 } });
+  const options = dataSourceOptions(ownerUrl);
+  const dataSource = new DataSource({
+    ...options,
+    extra: { ...(options.extra as Record<string, unknown>), max: 1 },
+  });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
