@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PROJECT_ROOT } from '../common/paths.js';
 import { dataSourceOptions } from './data-source-options.js';
 
