@@ -61,9 +61,10 @@ const PAGE_SORTS: Record<DemandSort, { key: string; join: string; branch: string
  */
 export const LEDGER_COUNT_AHEAD = 60;
 
-/** Who sees what (the ledger's two visibility rules, $1 = the user's unit). */
-const VISIBLE = `((d.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
-        OR (d.unit_id <> $1 AND wi.is_current_approved))`;
+/**
+ * Who sees what, each rule a branch of the ledger query ($1 = the user's unit): other units'
+ * demands in their current approved revision; the own unit's in their newest revision, any state.
+ */
 const OTHER_UNITS_CURRENT = `wi.record_type = 'demand' AND wi.is_current_approved AND wi.owner_unit_id <> $1`;
 const OWN_UNIT_NEWEST = `wi.record_type = 'demand' AND wi.owner_unit_id = $1
         AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`;
@@ -284,70 +285,69 @@ export class DemandsService {
     // Each visibility rule is its own branch, ordered and cut at `cap` (the newest current
     // revisions of other units walk an index in order and stop early); the page and the count are
     // taken from the at most 2 × cap candidates, then only the page's rows are joined in full.
-    const filters = this.ledgerConditions(user, filter, 'true');
+    const filters = this.ledgerFilters(user, filter);
     const offsetRows = (filter.page - 1) * pageSize;
     const cap = offsetRows + pageSize + LEDGER_COUNT_AHEAD;
     const sort = PAGE_SORTS[filter.sort ?? 'updated'];
     const capParam = filters.bind(cap);
     const limit = filters.bind(pageSize);
     const offset = filters.bind(offsetRows);
-    const branch = (visibility: string) =>
-      `(SELECT wi.id, wi.updated_at${sort.key}
-          FROM workflow_items wi JOIN demands d ON d.id = wi.id ${sort.join}
-         WHERE ${visibility} AND ${String(filters)}
-         ORDER BY ${sort.branch} LIMIT ${capParam})`;
     const rows: (DemandSqlRow & { total: number })[] = await this.dataSource.query(
-      `WITH candidates AS (${branch(OTHER_UNITS_CURRENT)} UNION ALL ${branch(OWN_UNIT_NEWEST)}),
+      `WITH candidates AS (${this.candidatesSql(filters, filter.sort, capParam)}),
             page AS (SELECT p.*, count(*) OVER ()::int AS total FROM candidates p
                       ORDER BY ${sort.page} LIMIT ${limit} OFFSET ${offset})
-       SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain,
-              tr.label AS track, wi.state, wi.revision, wi.updated_at, wi.approved_at, p.total
-         FROM page p
-         JOIN workflow_items wi ON wi.id = p.id
-         JOIN demands d ON d.id = p.id
-         JOIN units u ON u.id = d.unit_id
-         JOIN dictionary_items c ON c.id = d.channel_id
-         JOIN dictionary_items dm ON dm.id = d.domain_id
-         LEFT JOIN dictionary_items tr ON tr.id = d.track_id
-        ORDER BY ${sort.page}`,
+       ${this.detailsSql('page', ', p.total', sort.page)}`,
       filters.params,
     );
     const total = rows[0]?.total ?? 0;
     return { total, more: total >= cap, rows: rows.map(toDemandRow) };
   }
 
-  /** Every demand the ledger's filters select, in the ledger's order, for the Excel export. */
+  /**
+   * Every demand the ledger's filters select, in the ledger's order, for the Excel export: the same
+   * ordered branches without a cut, read through a cursor, so rows stream from the first fetch on.
+   */
   async *exportRows(user: AuthUser, filter: DemandLedgerFilter): AsyncIterable<DemandRow[]> {
-    const conditions = this.ledgerConditions(user, filter);
+    const filters = this.ledgerFilters(user, filter);
+    const sort = PAGE_SORTS[filter.sort ?? 'updated'];
     for await (const batch of cursorBatches<DemandSqlRow>(
       this.dataSource,
-      this.ledgerSql(conditions, filter.sort),
-      conditions.params,
+      `WITH candidates AS (${this.candidatesSql(filters, filter.sort)})
+       ${this.detailsSql('candidates', '', sort.page)}`,
+      filters.params,
     )) {
       yield batch.map(toDemandRow);
     }
   }
 
-  private ledgerSql(conditions: SqlConditions, sort: DemandSort = 'updated', extra = ''): string {
-    return `SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain, tr.label AS track,
-              wi.state, wi.revision, wi.updated_at, wi.approved_at${extra}
-         FROM demands d
-         JOIN workflow_items wi ON wi.id = d.id
+  /** The visible demands' ids and sort keys: one ordered branch per visibility rule, cut at `cap`. */
+  private candidatesSql(filters: SqlConditions, sortName: DemandSort = 'updated', cap?: string) {
+    const sort = PAGE_SORTS[sortName];
+    const branch = (visibility: string) =>
+      `(SELECT wi.id, wi.updated_at${sort.key}
+          FROM workflow_items wi JOIN demands d ON d.id = wi.id ${sort.join}
+         WHERE ${visibility} AND ${String(filters)}
+         ORDER BY ${sort.branch}${cap ? ` LIMIT ${cap}` : ''})`;
+    return `${branch(OTHER_UNITS_CURRENT)} UNION ALL ${branch(OWN_UNIT_NEWEST)}`;
+  }
+
+  /** The ledger's columns for the rows of `source` (alias p), in the ledger's order. */
+  private detailsSql(source: string, extra: string, order: string): string {
+    return `SELECT d.id, d.title, d.description, u.name AS unit_name, c.label AS channel, dm.label AS domain,
+              tr.label AS track, wi.state, wi.revision, wi.updated_at, wi.approved_at${extra}
+         FROM ${source} p
+         JOIN workflow_items wi ON wi.id = p.id
+         JOIN demands d ON d.id = p.id
          JOIN units u ON u.id = d.unit_id
          JOIN dictionary_items c ON c.id = d.channel_id
          JOIN dictionary_items dm ON dm.id = d.domain_id
          LEFT JOIN dictionary_items tr ON tr.id = d.track_id
-        WHERE ${String(conditions)}
-        ORDER BY ${DEMAND_SORTS[sort]}`;
+        ORDER BY ${order}`;
   }
 
-  /** Own unit: the newest revision in any state. Everyone else: the current approved revision. */
-  private ledgerConditions(
-    user: AuthUser,
-    filter: DemandLedgerFilter,
-    visibility = VISIBLE,
-  ): SqlConditions {
-    const conditions = new SqlConditions([user.unitId]).raw(visibility);
+  /** The ledger's filters; $1 is the user's unit, for the visibility rules. */
+  private ledgerFilters(user: AuthUser, filter: DemandLedgerFilter): SqlConditions {
+    const conditions = new SqlConditions([user.unitId]);
     if (filter.unitId) {
       conditions.add('d.unit_id = ?', filter.unitId);
     }

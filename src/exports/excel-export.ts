@@ -46,13 +46,51 @@ function cellValue<T>(column: ExcelColumn<T>, row: T): string | number | Date | 
   }
 }
 
-/** How many rows are written between two yields to the event loop. */
-const ROWS_PER_YIELD = 1000;
+/** How many rows are written between two yields to the event loop (about 20 ms of work). */
+const ROWS_PER_YIELD = 250;
+
+interface WritableState {
+  _writableState?: { length: number; needDrain: boolean };
+  once(event: 'drain', listener: () => void): unknown;
+  removeListener(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * exceljs writes a sheet's rows into the zip without waiting for the deflate behind it, so rows
+ * produced faster than they are compressed (or than the client reads) pile up in memory. This
+ * finds that buffer: the stream the sheet's StreamBuf pipes into (exceljs 4.4 / archiver 5).
+ */
+function zipBacklog(sheet: unknown): WritableState | undefined {
+  const pipes = (sheet as { stream?: { pipes?: unknown[] } }).stream?.pipes;
+  const target = pipes?.[0] as WritableState | undefined;
+  return target?._writableState ? target : undefined;
+}
+
+/** Yields to the event loop, then waits while the zip is behind; throws once the client is gone. */
+async function caughtUp(backlog: WritableState | undefined, reply: FastifyReply): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  while (backlog?._writableState?.needDrain && !reply.raw.destroyed) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        backlog.removeListener('drain', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 250);
+      backlog.once('drain', done);
+    });
+  }
+  if (reply.raw.destroyed) {
+    throw new Error('The client closed the connection during the export');
+  }
+}
 
 /**
  * Streams an .xlsx to the client with exceljs's WorkbookWriter: rows are committed as they come
- * (from an async iterable of batches, e.g. keyset pages of a query), so memory stays flat, and the
- * writer yields to the event loop every 1,000 rows so one big export never stalls other requests.
+ * (from an async iterable of batches, e.g. a cursor over a query), so memory stays flat; the next
+ * batch is already being read while one is written; every 250 rows the writer yields to the event
+ * loop, so one big export never stalls other requests, and waits for the compression to catch up,
+ * so memory stays flat whatever the number of rows and however slowly the client reads.
  */
 export async function streamExcel<T>(
   reply: FastifyReply,
@@ -94,23 +132,48 @@ export async function streamExcel<T>(
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   header.commit();
   let written = 0;
+  let backlog: WritableState | undefined;
+  const iterator = asyncIterator(batches);
+  let next = iterator.next();
   try {
-    for await (const batch of batches) {
+    for (;;) {
+      const result = await next;
+      if (result.done) {
+        break;
+      }
+      const batch = result.value;
+      // Ask for the next batch now: the database reads it while this one is written.
+      next = iterator.next();
+      next.catch(() => undefined);
       for (const row of batch) {
         sheet.addRow(columns.map((column) => cellValue(column, row))).commit();
         written += 1;
         if (written % ROWS_PER_YIELD === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
+          backlog ??= zipBacklog(sheet);
+          await caughtUp(backlog, reply);
         }
       }
     }
     sheet.commit();
     await workbook.commit();
   } catch (error) {
+    await next.catch(() => undefined);
+    await iterator.return?.();
     stream.destroy(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
   await sent;
+}
+
+function asyncIterator<T>(batches: AsyncIterable<T> | Iterable<T>): AsyncIterator<T, unknown> {
+  if (Symbol.asyncIterator in batches) {
+    return batches[Symbol.asyncIterator]();
+  }
+  const sync = batches[Symbol.iterator]();
+  return {
+    next: () => Promise.resolve(sync.next()),
+    return: () => Promise.resolve(sync.return?.() ?? { done: true, value: undefined }),
+  };
 }
 
 /**
@@ -153,7 +216,7 @@ export async function* cursorBatches<T>(
     await runner.query('BEGIN READ ONLY');
     await runner.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
-      const rows: T[] = await runner.query(`FETCH FORWARD ${batchSize} FROM export_rows`);
+      const rows = (await runner.query(`FETCH FORWARD ${batchSize} FROM export_rows`)) as T[];
       if (rows.length > 0) {
         yield rows;
       }
