@@ -114,6 +114,11 @@ export class AppProbe {
     };
   }
 
+  /** A probe on an app someone else started (the smoke test's); closing it is theirs. */
+  static attach(app: NestFastifyApplication): AppProbe {
+    return new AppProbe(app);
+  }
+
   static async start(databaseUrl: string): Promise<AppProbe> {
     const app = await createApp(
       { ...loadConfig({ NODE_ENV: 'production' }), seedDemo: false },

@@ -137,18 +137,11 @@ async function main(): Promise<void> {
     const reviewer = await loadAuthUser(pool, people.reviewer);
     const leader = await loadAuthUser(pool, people.leader);
     const office = await loadAuthUser(pool, people.office);
-    const domain = await pool.query<{ id: number }>(
-      `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY sort_order LIMIT 1`,
-    );
-    const ledgerQuery = { domain: String(domain.rows[0].id), page: '3' };
-    const inboxPage = await probe.inboxPage(reviewer, {});
-    const ledgerPage = await probe.demandsPage(leader, ledgerQuery);
-    const cockpitPage = await probe.cockpitPage(leader);
-    const inboxQuery = mainQuery(inboxPage, /FROM workflow_items wi JOIN units u/);
-    const ledgerSql = mainQuery(ledgerPage, /(FROM|JOIN) demands d /);
+    const pages = await benchPages(probe, pool, reviewer, leader);
+    const { ledgerQuery } = pages;
     const plans = {
-      inbox: await explain(pool, inboxQuery),
-      ledger: await explain(pool, ledgerSql),
+      inbox: await explain(pool, pages.inboxQuery),
+      ledger: await explain(pool, pages.ledgerQuery.sql),
     };
     for (const [name, plan] of Object.entries(plans)) {
       log(`\nEXPLAIN (ANALYZE, BUFFERS) — ${name} query:\n${plan.plan.join('\n')}`);
@@ -183,33 +176,11 @@ async function main(): Promise<void> {
     const appUrl = appServer.url;
     const reviewerCookie = await login(appUrl, reviewer.mobile, SCALE_PASSWORD);
     const leaderCookie = await login(appUrl, leader.mobile, SCALE_PASSWORD);
-    const pagePaths = {
-      inbox: { path: inboxPage.path, cookie: reviewerCookie },
-      ledger: { path: ledgerPage.path, cookie: leaderCookie },
-      cockpit: { path: cockpitPage.path, cookie: leaderCookie },
-    };
-    const bare: BaselineConfig['bare'] = {};
-    for (const [name, { path, cookie }] of Object.entries(pagePaths)) {
-      const response = await getText(`${appUrl}${path}`, cookie);
-      if (response.status !== 200) {
-        throw new Error(`${path} answered ${response.status}`);
-      }
-      bare[name] = { body: response.body, contentType: response.contentType };
-    }
+    const pagePaths = pathsOf(pages, reviewerCookie, leaderCookie);
+    const baselineConfig = await baselineConfigFor(mainUrl, appUrl, probe, pages, pagePaths);
+    const { bare } = baselineConfig;
     const workDir = mkdtempSync(join(tmpdir(), 'reform-bench-'));
     const baselineFile = join(workDir, 'baseline.json');
-    const baselineConfig: BaselineConfig = {
-      databaseUrl: mainUrl,
-      bare,
-      inbox: {
-        page: inboxPage,
-        query: inboxQuery,
-        recordTypes: probe.recordTypeLabels(),
-        pageSize: INBOX_PAGE_SIZE,
-      },
-      ledger: { page: ledgerPage, query: ledgerSql, pageSize: DEFAULT_PAGE_SIZE },
-      composite: { cockpit: cockpitPage },
-    };
     writeFileSync(baselineFile, toJson(baselineConfig));
     const baseline = await ServerProcess.start(
       'baseline',
@@ -301,8 +272,9 @@ async function main(): Promise<void> {
         await exportPool.end();
       }
       const subsetFilter = { domainId: Number(ledgerQuery.domain), page: 1 };
-      const fullRows = (await demands.ledger(exportLeader, { page: 1 }, 1)).total;
-      const subsetRows = (await demands.ledger(exportLeader, subsetFilter, 1)).total;
+      // Exact row counts: one page as long as the whole ledger (the page count stops early).
+      const fullRows = (await demands.ledger(exportLeader, { page: 1 }, 10_000_000)).total;
+      const subsetRows = (await demands.ledger(exportLeader, subsetFilter, 10_000_000)).total;
       const rss = {
         now: () => exportServer.rssMb(),
         sample: () => exportServer.sampleRss(20),
@@ -331,7 +303,7 @@ async function main(): Promise<void> {
           databaseUrl: exportUrl,
           query: mainQuery(
             { path: '', template: '', context: {}, queries: fullQueries },
-            /FROM demands d/,
+            /(FROM|JOIN) demands d /,
           ),
         }),
       );
@@ -402,6 +374,81 @@ async function main(): Promise<void> {
     }
     await stopCluster?.();
   }
+}
+
+export interface BenchPages {
+  inbox: CapturedPage;
+  ledger: CapturedPage;
+  cockpit: CapturedPage;
+  inboxQuery: CapturedPage['queries'][number];
+  /** The ledger page's query, and the filter it was read with (a domain, page 3). */
+  ledgerQuery: { sql: CapturedPage['queries'][number]; domain: string };
+}
+
+/** The three benchmarked pages as the app renders them: a reviewer's inbox, a filtered ledger page, the cockpit. */
+export async function benchPages(
+  probe: AppProbe,
+  db: pg.Pool | pg.Client,
+  reviewer: AuthUser,
+  leader: AuthUser,
+): Promise<BenchPages> {
+  const domain = await db.query<{ id: number }>(
+    `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY sort_order LIMIT 1`,
+  );
+  const filter = { domain: String(domain.rows[0].id), page: '3' };
+  const inbox = await probe.inboxPage(reviewer, {});
+  const ledger = await probe.demandsPage(leader, filter);
+  return {
+    inbox,
+    ledger,
+    cockpit: await probe.cockpitPage(leader),
+    inboxQuery: mainQuery(inbox, /FROM workflow_items wi JOIN units u/),
+    ledgerQuery: { sql: mainQuery(ledger, /(FROM|JOIN) demands d /), domain: filter.domain },
+  };
+}
+
+export type PagePaths = Record<'inbox' | 'ledger' | 'cockpit', { path: string; cookie: string }>;
+
+export function pathsOf(
+  pages: BenchPages,
+  reviewerCookie: string,
+  leaderCookie: string,
+): PagePaths {
+  return {
+    inbox: { path: pages.inbox.path, cookie: reviewerCookie },
+    ledger: { path: pages.ledger.path, cookie: leaderCookie },
+    cockpit: { path: pages.cockpit.path, cookie: leaderCookie },
+  };
+}
+
+/** What the baseline server needs: the app's own bytes for (a), its queries and data for (b). */
+export async function baselineConfigFor(
+  databaseUrl: string,
+  appUrl: string,
+  probe: AppProbe,
+  pages: BenchPages,
+  paths: PagePaths,
+): Promise<BaselineConfig> {
+  const bare: BaselineConfig['bare'] = {};
+  for (const [name, { path, cookie }] of Object.entries(paths)) {
+    const response = await getText(`${appUrl}${path}`, cookie);
+    if (response.status !== 200) {
+      throw new Error(`${path} answered ${response.status}`);
+    }
+    bare[name] = { body: response.body, contentType: response.contentType };
+  }
+  return {
+    databaseUrl,
+    bare,
+    inbox: {
+      page: pages.inbox,
+      query: pages.inboxQuery,
+      recordTypes: probe.recordTypeLabels(),
+      pageSize: INBOX_PAGE_SIZE,
+    },
+    ledger: { page: pages.ledger, query: pages.ledgerQuery.sql, pageSize: DEFAULT_PAGE_SIZE },
+    composite: { cockpit: pages.cockpit },
+  };
 }
 
 interface Results {
