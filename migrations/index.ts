@@ -11,6 +11,7 @@ import { Scoring1763871300000 } from './1763871300000-scoring.js';
 import { AuthenticationFactors1763871400000 } from './1763871400000-authentication-factors.js';
 import { LedgerOrderIndexes1763871500000 } from './1763871500000-ledger-order-indexes.js';
 import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
+import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evidence-storage.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AuthenticationFactors1763871400000,
   LedgerOrderIndexes1763871500000,
   AuditChain1763871600000,
+  ReportEvidenceStorage1763871700000,
 ];

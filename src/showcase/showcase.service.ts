@@ -325,11 +325,12 @@ export class ShowcaseService {
     >(
       `SELECT h.id, h.unit_id, h.matter, h.category, to_char(h.happened_on, 'YYYY-MM-DD') AS happened_on
          FROM showcase_highlights h
-         JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved
+         JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved AND wi.record_type = $3
          JOIN units u ON u.id = h.unit_id AND u.kind = 'district'
         WHERE h.happened_on BETWEEN $1::date AND $2::date
         ORDER BY h.happened_on, h.id`,
-      [from, to],
+      // The record type lets the join read only the highlights among the approved records.
+      [from, to, SHOWCASE_TYPE],
     );
     return rows.map((row) => ({
       id: row.id,
