@@ -15,12 +15,15 @@ import {
   storedFraction,
   type ReportRow,
   type ReportSubjectRow,
+  type ReportSummary,
 } from '../scoring/reports/reports.service.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { bandChart } from './band-charts.js';
+import { rankBy } from './competition-ranks.js';
 
 /** How long the cockpit's live panels are reused. */
 const PANELS_TTL_MS = 60_000;
+const INDEX_CHARTS_TTL_MS = 10 * 60_000;
 
 type PanelData = [
   Awaited<ReturnType<PilotStreamsService['countsByDistrict']>>,
@@ -40,22 +43,23 @@ export async function chooseReport(
   reports: ReportsService,
   kind: 'district' | 'major_project',
   reportId: string | undefined,
-): Promise<{ report: ReportRow | undefined; all: ReportRow[] }> {
-  const all = await reports.list(kind, 40);
-  if (reportId) {
-    const chosen = all.find((report) => report.id === reportId);
-    if (!chosen) {
-      throw new NotFoundException();
-    }
-    return { report: chosen, all };
+): Promise<{ report: ReportRow | undefined; all: ReportSummary[] }> {
+  const all = await reports.summaries(kind, 40);
+  const chosen = reportId ? all.find((report) => report.id === reportId) : all[0];
+  if (reportId && !chosen) {
+    throw new NotFoundException();
   }
-  return { report: all[0], all };
+  return { report: chosen ? await reports.find(chosen.id) : undefined, all };
+}
+
+/** How a report's period reads: 2026年第三季度, 2026年10月. */
+export function periodLabel(report: ReportSummary): string {
+  return parsePeriod(report.kind, report.period)?.label ?? report.period;
 }
 
 export function reportBanner(report: ReportRow) {
-  const period = parsePeriod(report.kind, report.period);
   return {
-    periodLabel: period?.label ?? report.period,
+    periodLabel: periodLabel(report),
     generatedAt: report.generated_at,
     generatedBy: report.generated_by_name,
     asOf: report.as_of,
@@ -85,7 +89,18 @@ export class DistrictCockpitService {
    * 100k records): computed once a minute per day and unit (the latest achievements a unit may
    * see depend on it), not on every view. The indices come from the frozen report.
    */
-  private readonly panels = new TtlCache<PanelData>(PANELS_TTL_MS);
+  private readonly panels = new TtlCache<ReturnType<DistrictCockpitService['panelsView']>>(
+    PANELS_TTL_MS,
+  );
+
+  /**
+   * The index charts of a report, per highlighted district. A generated report never changes (a
+   * trigger refuses it), so reuse is always right; the time limit only bounds the memory.
+   */
+  private readonly indexChartsCache = new TtlCache<ReturnType<typeof bandChart>[]>(
+    INDEX_CHARTS_TTL_MS,
+    200,
+  );
 
   private ownDistrict(user: AuthUser): number | undefined {
     return user.unitKind === 'district' ? user.unitId : undefined;
@@ -95,10 +110,9 @@ export class DistrictCockpitService {
     const today = chinaDate(this.clock.now());
     const own = this.ownDistrict(user);
     const { report, all } = await chooseReport(this.reports, 'district', reportId);
-    const [pilotCounts, brand, problems, heat, trend, events, achievements] = await this.panels.get(
-      `${today}:${user.unitId}`,
-      () =>
-        Promise.all([
+    const panels = await this.panels.get(`${today}:${user.unitId}`, async () =>
+      this.panelsView(
+        await Promise.all([
           this.pilots.countsByDistrict(today),
           this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
           this.assignments.problemSolving(),
@@ -107,8 +121,10 @@ export class DistrictCockpitService {
           this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
           this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
         ]),
+        own,
+        today,
+      ),
     );
-    const unitName = new Map(pilotCounts.map((row) => [row.unitId, row.unitName]));
     return {
       title: '区县改革驾驶舱',
       charts: true,
@@ -116,12 +132,26 @@ export class DistrictCockpitService {
       report: report ? { ...report, banner: reportBanner(report) } : undefined,
       reportOptions: all.map((candidate) => ({
         id: candidate.id,
-        label: `${reportBanner(candidate).periodLabel}（${chinaDate(candidate.generated_at)} 生成，第 ${candidate.system_version} 版指标）`,
+        label: `${periodLabel(candidate)}（${chinaDate(candidate.generated_at)} 生成，第 ${candidate.system_version} 版指标）`,
         selected: candidate.id === report?.id,
       })),
       indices: report
-        ? this.indexCharts(report, await this.reports.rows(report.id, { evidence: false }), own)
+        ? await this.indexChartsCache.get(`${report.id}:${own ?? ''}`, async () =>
+            this.indexCharts(report, await this.reports.rows(report.id, { evidence: false }), own),
+          )
         : [],
+      ...panels,
+    };
+  }
+
+  /** The live panels as the page shows them, from the city-wide aggregates. */
+  private panelsView(
+    [pilotCounts, brand, problems, heat, trend, events, achievements]: PanelData,
+    own: number | undefined,
+    today: string,
+  ) {
+    const unitName = new Map(pilotCounts.map((row) => [row.unitId, row.unitName]));
+    return {
       pilots: {
         national: sum(pilotCounts, (row) => row.national),
         municipal: sum(pilotCounts, (row) => row.municipal),
@@ -271,14 +301,4 @@ export class DistrictCockpitService {
 
 function sum<T>(rows: readonly T[], value: (row: T) => number): number {
   return rows.reduce((total, row) => total + value(row), 0);
-}
-
-/** Competition ranks (1, 2, 2, 4) by a count, highest first; zero rows are kept at the end. */
-function rankBy<T>(rows: T[], value: (row: T) => number): (T & { rank: number; value: number })[] {
-  const sorted = [...rows].sort((a, b) => value(b) - value(a));
-  return sorted.map((row) => ({
-    ...row,
-    value: value(row),
-    rank: 1 + sorted.filter((other) => value(other) > value(row)).length,
-  }));
 }

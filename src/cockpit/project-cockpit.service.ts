@@ -6,7 +6,7 @@ import { Fraction } from '../scoring/calculation/fraction.js';
 import { bandView } from '../scoring/reports/ranking-view.js';
 import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
 import { bandChart } from './band-charts.js';
-import { chooseReport, reportBanner } from './district-cockpit.service.js';
+import { chooseReport, periodLabel, reportBanner } from './district-cockpit.service.js';
 
 const percent = (value: Fraction) => `${value.mul(Fraction.of(100)).toFixed(1)}%`;
 const rate = (done: number, due: number) => (due === 0 ? Fraction.ONE : Fraction.of(done, due));
@@ -68,7 +68,7 @@ export class ProjectCockpitService {
       report: report ? { ...report, banner: reportBanner(report) } : undefined,
       reportOptions: all.map((candidate) => ({
         id: candidate.id,
-        label: `${reportBanner(candidate).periodLabel}（${chinaDate(candidate.generated_at)} 生成）`,
+        label: `${periodLabel(candidate)}（${chinaDate(candidate.generated_at)} 生成）`,
         selected: candidate.id === report?.id,
       })),
       index: report

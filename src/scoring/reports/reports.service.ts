@@ -45,6 +45,12 @@ export interface ReportRow {
   subject_count: number;
 }
 
+/** What a list of reports shows: no definition or band settings. */
+export type ReportSummary = Pick<
+  ReportRow,
+  'id' | 'kind' | 'period' | 'generated_at' | 'system_version'
+>;
+
 export interface ReportSubjectRow {
   position: number;
   unit_id: number | null;
@@ -193,6 +199,15 @@ export class ReportsService {
   async list(kind: SystemKind, limit = 50): Promise<ReportRow[]> {
     return this.dataSource.query<ReportRow[]>(
       `SELECT ${REPORT_COLUMNS} FROM reports WHERE kind = $1 ORDER BY period DESC, generated_at DESC LIMIT $2`,
+      [kind, limit],
+    );
+  }
+
+  /** The newest reports of a kind for a chooser: a few columns, whatever their definitions weigh. */
+  async summaries(kind: SystemKind, limit: number): Promise<ReportSummary[]> {
+    return this.dataSource.query<ReportSummary[]>(
+      `SELECT id, kind, period, generated_at, system_version FROM reports WHERE kind = $1
+        ORDER BY period DESC, generated_at DESC LIMIT $2`,
       [kind, limit],
     );
   }
