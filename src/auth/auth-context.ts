@@ -47,3 +47,12 @@ declare module 'fastify' {
 export function hasRole(user: AuthUser, ...roles: RoleCode[]): boolean {
   return roles.some((role) => user.roles.includes(role));
 }
+
+/**
+ * Whether a user's ledgers list other units' approved records (DESIGN §1): the office, leaders and
+ * admins. Clerks and reviewers see their own unit's records and those their unit is involved in,
+ * the same records the pages let them open.
+ */
+export function seesAllApproved(user: AuthUser): boolean {
+  return hasRole(user, 'office', 'leader', 'admin');
+}

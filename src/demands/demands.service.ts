@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { hasRole } from '../auth/auth-context.js';
+import { hasRole, seesAllApproved } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
@@ -63,7 +63,8 @@ export const LEDGER_COUNT_AHEAD = 60;
 
 /**
  * Who sees what, each rule a branch of the ledger query ($1 = the user's unit): other units'
- * demands in their current approved revision; the own unit's in their newest revision, any state.
+ * demands in their current approved revision (for those who see all approved data); the own
+ * unit's in their newest revision, any state.
  */
 const OTHER_UNITS_CURRENT = `wi.record_type = 'demand' AND wi.is_current_approved AND wi.owner_unit_id <> $1`;
 const OWN_UNIT_NEWEST = `wi.record_type = 'demand' AND wi.owner_unit_id = $1
@@ -293,7 +294,7 @@ export class DemandsService {
     const limit = filters.bind(pageSize);
     const offset = filters.bind(offsetRows);
     const rows: (DemandSqlRow & { total: number })[] = await this.dataSource.query(
-      `WITH candidates AS (${this.candidatesSql(filters, filter.sort, capParam)}),
+      `WITH candidates AS (${this.candidatesSql(user, filters, filter.sort, capParam)}),
             page AS (SELECT p.*, count(*) OVER ()::int AS total FROM candidates p
                       ORDER BY ${sort.page} LIMIT ${limit} OFFSET ${offset})
        ${this.detailsSql('page', ', p.total', sort.page)}`,
@@ -312,7 +313,7 @@ export class DemandsService {
     const sort = PAGE_SORTS[filter.sort ?? 'updated'];
     for await (const batch of cursorBatches<DemandSqlRow>(
       this.dataSource,
-      `WITH candidates AS (${this.candidatesSql(filters, filter.sort)})
+      `WITH candidates AS (${this.candidatesSql(user, filters, filter.sort)})
        ${this.detailsSql('candidates', '', sort.page)}`,
       filters.params,
     )) {
@@ -321,14 +322,21 @@ export class DemandsService {
   }
 
   /** The visible demands' ids and sort keys: one ordered branch per visibility rule, cut at `cap`. */
-  private candidatesSql(filters: SqlConditions, sortName: DemandSort = 'updated', cap?: string) {
+  private candidatesSql(
+    user: AuthUser,
+    filters: SqlConditions,
+    sortName: DemandSort = 'updated',
+    cap?: string,
+  ) {
     const sort = PAGE_SORTS[sortName];
     const branch = (visibility: string) =>
       `(SELECT wi.id, wi.updated_at${sort.key}
           FROM workflow_items wi JOIN demands d ON d.id = wi.id ${sort.join}
          WHERE ${visibility} AND ${String(filters)}
          ORDER BY ${sort.branch}${cap ? ` LIMIT ${cap}` : ''})`;
-    return `${branch(OTHER_UNITS_CURRENT)} UNION ALL ${branch(OWN_UNIT_NEWEST)}`;
+    return seesAllApproved(user)
+      ? `${branch(OTHER_UNITS_CURRENT)} UNION ALL ${branch(OWN_UNIT_NEWEST)}`
+      : branch(OWN_UNIT_NEWEST);
   }
 
   /** The ledger's columns for the rows of `source` (alias p), in the ledger's order. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { hasRole } from '../auth/auth-context.js';
+import { hasRole, seesAllApproved } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { RequiredText, ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
@@ -232,7 +232,7 @@ export class RiskService {
     filter: RiskLedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
   ): Promise<{ rows: RiskEventRow[]; total: number }> {
-    const seesAll = hasRole(user, 'office', 'leader', 'admin');
+    const seesAll = seesAllApproved(user);
     const conditions = new SqlConditions([user.unitId]).raw(
       `(e.unit_id = $1 OR (wi.is_current_approved AND (${seesAll ? 'true' : '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)'})))`,
     );

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { hasRole } from '../auth/auth-context.js';
+import { hasRole, seesAllApproved } from '../auth/auth-context.js';
 import {
   CONTROL_CHARACTER_MESSAGE,
   FormInvalidException,
@@ -235,7 +235,7 @@ export class SatisfactionService {
       { id: string; quarter: string; state: WorkflowState; updated_at: Date }[]
     >(
       `SELECT r.id, r.quarter, wi.state, wi.updated_at FROM satisfaction_returns r JOIN workflow_items wi ON wi.id = r.id
-        WHERE r.unit_id = $1 OR wi.is_current_approved ORDER BY r.quarter DESC`,
+        WHERE r.unit_id = $1 OR (wi.is_current_approved AND ${seesAllApproved(user)}) ORDER BY r.quarter DESC`,
       [user.unitId],
     );
     return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));

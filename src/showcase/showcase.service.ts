@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { hasRole } from '../auth/auth-context.js';
+import { hasRole, seesAllApproved } from '../auth/auth-context.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
@@ -226,7 +226,7 @@ export class ShowcaseService {
   ): Promise<{ rows: ShowcaseRow[]; total: number }> {
     const conditions = new SqlConditions([user.unitId]).raw(
       `((h.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
-        OR (h.unit_id <> $1 AND wi.is_current_approved))`,
+        OR (h.unit_id <> $1 AND wi.is_current_approved AND ${seesAllApproved(user)}))`,
     );
     if (filter.unitId) {
       conditions.add('h.unit_id = ?', filter.unitId);

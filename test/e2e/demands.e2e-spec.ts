@@ -113,7 +113,7 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     expect(response.text).not.toContain('>教育<');
   });
 
-  it('should file, review and approve a demand; the ledger shows approved data outside the unit only', async () => {
+  it('should file, review and approve a demand; outside the unit only those who see all approved data list it', async () => {
     const created = await (await as(clerk)).post('/demands', validForm({ submit: '1' }));
     expect(created.status).toBe(303);
     const id = String(created.headers.location).split('/').pop()!;
@@ -137,9 +137,15 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     expect((await act(reviewer, 'pass')).status).toBe(200);
     expect((await act(office, 'confirm')).status).toBe(200);
 
-    const ledger = await (await as(otherClerk)).agent.get('/demands');
+    // DESIGN §1: another district's clerk neither lists nor opens it; the leader does both.
+    expect((await (await as(otherClerk)).agent.get('/demands')).text).not.toContain(
+      '建立跨区域政务服务协同机制',
+    );
+    expect((await (await as(otherClerk)).agent.get(`/demands/${id}`)).status).toBe(404);
+    const ledger = await (await as(leader)).agent.get('/demands');
     expect(ledger.text).toContain('建立跨区域政务服务协同机制');
     expect(ledger.text).toContain('已通过');
+    expect((await (await as(leader)).agent.get(`/demands/${id}`)).status).toBe(200);
     const filtered = await (
       await as(leader)
     ).agent.get(`/demands?channel=${ids.channel}&domain=${ids.domain}`);
@@ -199,12 +205,12 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     await (
       await as(clerk)
     ).post(`/demands/${newId}`, validForm({ title: '变更后的标题', submit: '1' }));
-    const ledger = (await (await as(otherClerk)).agent.get('/demands')).text;
+    const ledger = (await (await as(leader)).agent.get('/demands')).text;
     expect(ledger).toContain('原始标题');
     expect(ledger).not.toContain('变更后的标题');
     await (await as(reviewer)).htmx('post', `/records/${newId}/transitions`, { action: 'pass' });
     await (await as(office)).htmx('post', `/records/${newId}/transitions`, { action: 'confirm' });
-    const after = (await (await as(otherClerk)).agent.get('/demands')).text;
+    const after = (await (await as(leader)).agent.get('/demands')).text;
     expect(after).toContain('变更后的标题');
     expect(after).not.toContain('原始标题');
   });

@@ -157,15 +157,18 @@ describe('Showcase (成效晾晒): highlights, year window, counts (HTTP, real P
     });
   });
 
-  it('should show other units approved highlights only, and export the filtered ledger', async () => {
-    const ledger = (await (await as(otherClerk)).agent.get('/showcase')).text;
+  it("should list other units' highlights to the office (approved ones) and not to other districts, and export the filtered ledger", async () => {
+    // DESIGN §1: another district's clerk sees its own unit's records only, in the ledger as on the pages.
+    const otherDistrict = (await (await as(otherClerk)).agent.get('/showcase')).text;
+    expect(otherDistrict).not.toContain('人民日报报道');
+    const ledger = (await (await as(office)).agent.get('/showcase?state=approved')).text;
     expect(ledger).toContain('人民日报报道');
     expect(ledger).not.toContain('仍在审核的');
     expect(ledger).not.toContain('>草稿</a>');
     const excel = await (
-      await as(otherClerk)
+      await as(office)
     ).agent
-      .get('/showcase/export?category=central_media')
+      .get('/showcase/export?category=central_media&state=approved')
       .buffer(true)
       .parse(binaryParser);
     const sheet = await readSheet(excel.body as Buffer);
