@@ -59,7 +59,8 @@ export class ProjectsController {
   ) {}
 
   @Get()
-  @Roles('entry', 'reviewer', 'office', 'leader')
+  // Admins read every project's page (DESIGN §1: all approved data), so the list too.
+  @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
   async index(
     @Query() query: Record<string, string>,
     @CurrentUser() user: AuthUser,
@@ -87,7 +88,7 @@ export class ProjectsController {
   }
 
   @Get('export')
-  @Roles('entry', 'reviewer', 'office', 'leader')
+  @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
   async export(
     @Query() query: Record<string, string>,
     @CurrentUser() user: AuthUser,

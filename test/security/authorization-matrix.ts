@@ -676,8 +676,8 @@ export const MATRIX: Record<string, RouteSpec> = {
   'GET /satisfaction/:id': { roles: BUSINESS, targets: readable(SATISFACTION, 200) },
 
   // 市级重大改革项目 ---------------------------------------------------------------------------
-  'GET /major-projects': { roles: ['entry', 'reviewer', 'office', 'leader'] },
-  'GET /major-projects/export': { roles: ['entry', 'reviewer', 'office', 'leader'] },
+  'GET /major-projects': { roles: ['entry', 'reviewer', 'office', 'leader', 'admin'] },
+  'GET /major-projects/export': { roles: ['entry', 'reviewer', 'office', 'leader', 'admin'] },
   'GET /major-projects/new': { roles: OFFICE },
   'POST /major-projects': { roles: OFFICE },
   'GET /major-projects/:id': { roles: BUSINESS, targets: PROJECT_READERS },
