@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
@@ -12,7 +12,12 @@ import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
 import { BRAND_KIND_LABELS, PROJECT_BRAND_TYPE, type BrandKind } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
-import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import {
+  ledgerConditions,
+  loadVisibleUpdate,
+  type IssuedProjectRow,
+  type LedgerFilter,
+} from './update-access.js';
 import { evidenceMissingMessage, type BrandItemFormDto } from './update-forms.dto.js';
 
 export interface BrandItemRow {
@@ -185,19 +190,16 @@ export class BrandItemsService {
     id: string,
     user: AuthUser,
   ): Promise<{ item: WorkflowItemRow; brand: BrandItemRow; project: ProjectRow }> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== PROJECT_BRAND_TYPE) {
-      throw new NotFoundException();
-    }
-    const rows: Omit<BrandItemRow, 'kindLabel' | 'stateLabel'>[] = await this.dataSource.query(
+    const { item, row, project } = await loadVisibleUpdate<
+      Omit<BrandItemRow, 'kindLabel' | 'stateLabel'>
+    >(
+      { workflow: this.workflow, dataSource: this.dataSource, projects: this.projects },
+      PROJECT_BRAND_TYPE,
       `SELECT ${BRAND_COLUMNS} FROM ${BRAND_FROM} WHERE x.id = $1`,
-      [id],
+      id,
+      user,
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    const project = await this.projects.find(rows[0].project_id, user);
-    return { item, brand: labelled(rows[0]), project };
+    return { item, brand: labelled(row), project };
   }
 
   async page(id: string, user: AuthUser) {

@@ -15,7 +15,12 @@ import { readMapContent, type MapIndicator } from '../map-content.js';
 import { INDICATOR_REPORT_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { fromCents, lastWorkingDay, toCents } from './project-progress.js';
-import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import {
+  ledgerConditions,
+  loadVisibleUpdate,
+  type IssuedProjectRow,
+  type LedgerFilter,
+} from './update-access.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -291,21 +296,16 @@ export class IndicatorReportsService {
     id: string,
     user: AuthUser,
   ): Promise<{ item: WorkflowItemRow; report: IndicatorReportRow; project: ProjectRow }> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== INDICATOR_REPORT_TYPE) {
-      throw new NotFoundException();
-    }
-    const rows: IndicatorReportRow[] = await this.dataSource.query(
+    const { item, row, project } = await loadVisibleUpdate<IndicatorReportRow>(
+      { workflow: this.workflow, dataSource: this.dataSource, projects: this.projects },
+      INDICATOR_REPORT_TYPE,
       `SELECT r.id, r.lineage_id, r.project_id, r.report_month, to_char(r.due_on, 'YYYY-MM-DD') AS due_on,
               r.first_submitted_at, ${LATE_SQL} AS late
          FROM indicator_reports r WHERE r.id = $1`,
-      [id],
+      id,
+      user,
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    const project = await this.projects.find(rows[0].project_id, user);
-    return { item, report: rows[0], project };
+    return { item, report: row, project };
   }
 
   /** The record page: the report, each indicator with its target and the value reported. */

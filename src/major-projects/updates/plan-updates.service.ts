@@ -15,6 +15,7 @@ import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import {
   ledgerConditions,
   UUID_PATTERN,
+  loadVisibleUpdate,
   type IssuedProjectRow,
   type LedgerFilter,
 } from './update-access.js';
@@ -307,23 +308,20 @@ export class PlanUpdatesService {
     project: ProjectRow;
     plan: PlanInfo;
   }> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== PLAN_UPDATE_TYPE) {
-      throw new NotFoundException();
-    }
-    const rows: Omit<PlanUpdateRow, 'statusLabel' | 'stateLabel'>[] = await this.dataSource.query(
+    const { item, row, project } = await loadVisibleUpdate<
+      Omit<PlanUpdateRow, 'statusLabel' | 'stateLabel'>
+    >(
+      { workflow: this.workflow, dataSource: this.dataSource, projects: this.projects },
+      PLAN_UPDATE_TYPE,
       `SELECT ${UPDATE_COLUMNS} FROM plan_updates pu JOIN workflow_items wi ON wi.id = pu.id WHERE pu.id = $1`,
-      [id],
+      id,
+      user,
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    const project = await this.projects.find(rows[0].project_id, user);
-    const plan = await this.findPlan(project, rows[0].plan_key);
+    const plan = await this.findPlan(project, row.plan_key);
     if (!plan) {
       throw new NotFoundException();
     }
-    return { item, update: labelled(rows[0]), project, plan };
+    return { item, update: labelled(row), project, plan };
   }
 
   async page(id: string, user: AuthUser) {

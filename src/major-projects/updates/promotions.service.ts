@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
@@ -13,7 +13,12 @@ import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
 import { PROJECT_PROMOTION_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
-import { ledgerConditions, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import {
+  ledgerConditions,
+  loadVisibleUpdate,
+  type IssuedProjectRow,
+  type LedgerFilter,
+} from './update-access.js';
 import { evidenceMissingMessage, type PromotionFormDto } from './update-forms.dto.js';
 
 export interface PromotionRow {
@@ -164,23 +169,14 @@ export class PromotionsService {
     id: string,
     user: AuthUser,
   ): Promise<{ item: WorkflowItemRow; promotion: PromotionRow; project: ProjectRow }> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== PROJECT_PROMOTION_TYPE) {
-      throw new NotFoundException();
-    }
-    const rows: Omit<PromotionRow, 'stateLabel'>[] = await this.dataSource.query(
+    const { item, row, project } = await loadVisibleUpdate<Omit<PromotionRow, 'stateLabel'>>(
+      { workflow: this.workflow, dataSource: this.dataSource, projects: this.projects },
+      PROJECT_PROMOTION_TYPE,
       `SELECT ${PROMOTION_COLUMNS} FROM ${PROMOTION_FROM} WHERE x.id = $1`,
-      [id],
+      id,
+      user,
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    const project = await this.projects.find(rows[0].project_id, user);
-    return {
-      item,
-      promotion: { ...rows[0], stateLabel: WORKFLOW_STATE_LABELS[rows[0].state] },
-      project,
-    };
+    return { item, promotion: { ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }, project };
   }
 
   async page(id: string, user: AuthUser) {

@@ -1,7 +1,10 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { hasRole } from '../../auth/auth-context.js';
+import { seesAllApproved } from '../../auth/auth-context.js';
 import { SqlConditions } from '../../database/sql.js';
+import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
+import type { WorkflowService } from '../../workflow/workflow.service.js';
 import type { ProjectRow, ProjectsService } from '../projects.service.js';
 
 export const NOT_ISSUED_MESSAGE = '作战图确认下发后才能更新推进情况';
@@ -34,6 +37,28 @@ export async function requireFilingProject(
   return project as IssuedProjectRow;
 }
 
+/**
+ * One update record the user may read, of the given record type, with its workflow item and
+ * project: 404 for anything else. `sql` selects the record's row by id ($1).
+ */
+export async function loadVisibleUpdate<T extends { project_id: string }>(
+  deps: { workflow: WorkflowService; dataSource: DataSource; projects: ProjectsService },
+  recordType: string,
+  sql: string,
+  id: string,
+  user: AuthUser,
+): Promise<{ item: WorkflowItemRow; row: T; project: ProjectRow }> {
+  const item = await deps.workflow.findVisibleItem(id, user);
+  if (item.record_type !== recordType) {
+    throw new NotFoundException();
+  }
+  const rows = await deps.dataSource.query<T[]>(sql, [id]);
+  if (!rows[0]) {
+    throw new NotFoundException();
+  }
+  return { item, row: rows[0], project: await deps.projects.find(rows[0].project_id, user) };
+}
+
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -46,7 +71,7 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 export function ledgerVisibility(user: AuthUser): SqlConditions {
   const latest = `NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`;
   const clauses = [`(wi.owner_unit_id = $1 AND ${latest})`];
-  if (hasRole(user, 'office', 'leader', 'admin')) {
+  if (seesAllApproved(user)) {
     clauses.push(`(wi.owner_unit_id <> $1 AND wi.is_current_approved)`);
   }
   if (user.roles.includes('office')) {
