@@ -38,7 +38,7 @@ import {
   type TaskRow,
   type TaskSort,
 } from './assignments.service.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { hasRole } from '../auth/auth-context.js';
@@ -53,8 +53,6 @@ const SORT_OPTIONS: { value: TaskSort; label: string }[] = [
   { value: 'status', label: '按推进状态' },
   { value: 'approved', label: '按最近审核通过' },
 ];
-
-const EXPORT_PAGE_SIZE = 1000;
 
 export const TASK_COLUMNS: ExcelColumn<TaskRow>[] = [
   { header: '任务', width: 40, value: (row) => row.title },
@@ -157,15 +155,12 @@ export class TasksController {
   ) {
     const kind = parseKind(query.kind);
     const filter = parseTaskFilter(query);
-    const rows = pagesOf(
-      (page) =>
-        this.assignments
-          .taskLedger(kind, user, { ...filter, page }, EXPORT_PAGE_SIZE)
-          .then((result) => result.rows),
-      EXPORT_PAGE_SIZE,
-    );
     const label = `${ASSIGNMENT_PROFILES[kind].label}台账`;
-    await streamExcel(reply, `${label}-${chinaDate(new Date())}.xlsx`, label, TASK_COLUMNS, rows);
+    await streamLedgerExcel(
+      reply,
+      { label, today: chinaDate(new Date()), columns: TASK_COLUMNS },
+      (page, pageSize) => this.assignments.taskLedger(kind, user, { ...filter, page }, pageSize),
+    );
   }
 
   @Get('tasks/:id')

@@ -176,6 +176,30 @@ function asyncIterator<T>(batches: AsyncIterable<T> | Iterable<T>): AsyncIterato
   };
 }
 
+/** How many rows each page of a paged ledger export reads. */
+export const LEDGER_EXPORT_PAGE_SIZE = 1000;
+
+/**
+ * A ledger's Excel download (批量下载): `<label>-<today>.xlsx`, one sheet named `label`, read page
+ * by page through the ledger's own query, so it holds what the page's filters and visibility hold.
+ */
+export function streamLedgerExcel<T>(
+  reply: FastifyReply,
+  ledger: { label: string; today: string; columns: ExcelColumn<T>[] },
+  fetchPage: (page: number, pageSize: number) => Promise<{ rows: T[] }>,
+): Promise<void> {
+  return streamExcel(
+    reply,
+    `${ledger.label}-${ledger.today}.xlsx`,
+    ledger.label,
+    ledger.columns,
+    pagesOf(
+      (page) => fetchPage(page, LEDGER_EXPORT_PAGE_SIZE).then((result) => result.rows),
+      LEDGER_EXPORT_PAGE_SIZE,
+    ),
+  );
+}
+
 /**
  * Pages of rows by offset until a short page: for exports of a filtered ledger whose query is
  * already paged. Each page is one indexed query of `pageSize` rows.

@@ -8,7 +8,7 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { ProjectFormDto } from './project-form.dto.js';
 import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
@@ -95,16 +95,10 @@ export class ProjectsController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    const rows = pagesOf(
-      (page) => this.projects.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
-      1000,
-    );
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `市级重大改革项目台账-${chinaDate(new Date())}.xlsx`,
-      '市级重大改革项目',
-      COLUMNS,
-      rows,
+      { label: '市级重大改革项目台账', today: chinaDate(new Date()), columns: COLUMNS },
+      (page, pageSize) => this.projects.ledger(user, { ...filter, page }, pageSize),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
@@ -145,13 +145,6 @@ export class PilotStreamsController {
       unitId: Number(query.unit) || undefined,
       q: searchText(query.q),
     };
-    const rows = pagesOf(
-      (page) =>
-        this.streams
-          .filingsLedger(kind, user, { ...filter, page }, 1000)
-          .then((result) => result.rows),
-      1000,
-    );
     const label = kind === 'progress' ? '试点推进状态台账' : '试点成果台账';
     const columns: ExcelColumn<FilingLedgerRow>[] = [
       { header: '试点名称', width: 30, value: (row) => row.pilot_name },
@@ -174,7 +167,11 @@ export class PilotStreamsController {
       { header: '状态', width: 10, value: (row) => row.stateLabel },
       { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approved_at },
     ];
-    await streamExcel(reply, `${label}-${chinaDate(new Date())}.xlsx`, label, columns, rows);
+    await streamLedgerExcel(
+      reply,
+      { label, today: chinaDate(new Date()), columns },
+      (page, pageSize) => this.streams.filingsLedger(kind, user, { ...filter, page }, pageSize),
+    );
   }
 
   @Get('pilot-filings/:id')

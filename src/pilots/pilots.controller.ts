@@ -15,7 +15,7 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -124,16 +124,10 @@ export class PilotsController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parsePilotFilter(query);
-    const rows = pagesOf(
-      (page) => this.pilots.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
-      1000,
-    );
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `改革试点台账-${chinaDate(new Date())}.xlsx`,
-      '改革试点台账',
-      PILOT_COLUMNS,
-      rows,
+      { label: '改革试点台账', today: chinaDate(new Date()), columns: PILOT_COLUMNS },
+      (page, pageSize) => this.pilots.ledger(user, { ...filter, page }, pageSize),
     );
   }
 

@@ -9,7 +9,7 @@ import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -133,16 +133,10 @@ export class RiskController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    const rows = pagesOf(
-      (page) => this.risk.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
-      1000,
-    );
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `改革风险台账-${chinaDate(this.clock.now())}.xlsx`,
-      '改革风险台账',
-      COLUMNS,
-      rows,
+      { label: '改革风险台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
+      (page, pageSize) => this.risk.ledger(user, { ...filter, page }, pageSize),
     );
   }
 

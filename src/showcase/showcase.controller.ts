@@ -9,7 +9,7 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -100,16 +100,10 @@ export class ShowcaseController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    const rows = pagesOf(
-      (page) => this.showcase.ledger(user, { ...filter, page }, 1000).then((result) => result.rows),
-      1000,
-    );
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `成效晾晒台账-${chinaDate(new Date())}.xlsx`,
-      '成效晾晒台账',
-      COLUMNS,
-      rows,
+      { label: '成效晾晒台账', today: chinaDate(new Date()), columns: COLUMNS },
+      (page, pageSize) => this.showcase.ledger(user, { ...filter, page }, pageSize),
     );
   }
 

@@ -7,7 +7,7 @@ import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../../common/time/china-time.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
-import { pagesOf, streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
+import { streamLedgerExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { WORKFLOW_STATE_LABELS, WORKFLOW_STATES } from '../../workflow/workflow-chain.js';
 import {
   BRAND_KIND_LABELS,
@@ -28,7 +28,6 @@ import { PromotionsService, type PromotionRow } from './promotions.service.js';
 import { UUID_PATTERN, type LedgerFilter } from './update-access.js';
 
 type Query = Record<string, string>;
-const EXPORT_PAGE = 1000;
 
 const metLabel = (met: boolean | null) => (met === null ? '当月无目标' : met ? '已完成' : '未完成');
 const chinaDay = (date: string | null) => (date ? new Date(`${date}T00:00:00+08:00`) : null);
@@ -185,18 +184,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query, true);
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `量化目标推进台账-${chinaDate(new Date())}.xlsx`,
-      '量化目标推进台账',
-      INDICATOR_COLUMNS,
-      pagesOf(
-        (page) =>
-          this.indicatorReports
-            .ledger(user, { ...filter, page }, EXPORT_PAGE)
-            .then((result) => result.rows),
-        EXPORT_PAGE,
-      ),
+      { label: '量化目标推进台账', today: chinaDate(new Date()), columns: INDICATOR_COLUMNS },
+      (page, pageSize) => this.indicatorReports.ledger(user, { ...filter, page }, pageSize),
     );
   }
 
@@ -244,18 +235,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = { ...parseFilter(query, true), status: oneOf(PLAN_STATUSES, query.status) };
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `月度计划推进台账-${chinaDate(new Date())}.xlsx`,
-      '月度计划推进台账',
-      PLAN_UPDATE_COLUMNS,
-      pagesOf(
-        (page) =>
-          this.planUpdates
-            .ledger(user, { ...filter, page }, EXPORT_PAGE)
-            .then((result) => result.rows),
-        EXPORT_PAGE,
-      ),
+      { label: '月度计划推进台账', today: chinaDate(new Date()), columns: PLAN_UPDATE_COLUMNS },
+      (page, pageSize) => this.planUpdates.ledger(user, { ...filter, page }, pageSize),
     );
   }
 
@@ -304,18 +287,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `经验复制推广台账-${chinaDate(new Date())}.xlsx`,
-      '经验复制推广台账',
-      PROMOTION_COLUMNS,
-      pagesOf(
-        (page) =>
-          this.promotions
-            .ledger(user, { ...filter, page }, EXPORT_PAGE)
-            .then((result) => result.rows),
-        EXPORT_PAGE,
-      ),
+      { label: '经验复制推广台账', today: chinaDate(new Date()), columns: PROMOTION_COLUMNS },
+      (page, pageSize) => this.promotions.ledger(user, { ...filter, page }, pageSize),
     );
   }
 
@@ -367,16 +342,10 @@ export class UpdateLedgersController {
       ...parseFilter(query, false),
       kind: oneOf<BrandKind>(BRAND_KINDS, query.kind),
     };
-    await streamExcel(
+    await streamLedgerExcel(
       reply,
-      `品牌显示度台账-${chinaDate(new Date())}.xlsx`,
-      '品牌显示度台账',
-      BRAND_COLUMNS,
-      pagesOf(
-        (page) =>
-          this.brands.ledger(user, { ...filter, page }, EXPORT_PAGE).then((result) => result.rows),
-        EXPORT_PAGE,
-      ),
+      { label: '品牌显示度台账', today: chinaDate(new Date()), columns: BRAND_COLUMNS },
+      (page, pageSize) => this.brands.ledger(user, { ...filter, page }, pageSize),
     );
   }
 
