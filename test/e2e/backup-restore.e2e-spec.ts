@@ -104,7 +104,7 @@ const pdf = (payload: Buffer) =>
  * did about once in a hundred runs, and the upload was rightly refused as active content).
  */
 const randomWithoutSlash = (size: number): Buffer =>
-  randomBytes(size).map((byte) => (byte === 0x2f ? 0x30 : byte));
+  Buffer.from(randomBytes(size).map((byte) => (byte === 0x2f ? 0x30 : byte)));
 
 describe('Backup and restore (npm run backup / restore against real PostgreSQL)', () => {
   let testApp: TestApp;
