@@ -345,4 +345,112 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     expect(response.status).toBe(422);
     expect(response.text).toContain('2026-Q2 的改革满意度尚未审核通过');
   });
+
+  /**
+   * Version 3 (from version 2, satisfaction 30): satisfaction and its first level removed, a first
+   * level 改革创新度 added with 全市推广 moved under it and scored by the single-tier method (its
+   * default coefficients 0.8–1.0). Data since the first report: 铜梁 has 1 全国性肯定评价.
+   *  - pilots 20 + acceptance 10 and 中央媒体 10 as before (max = min).
+   *  - 全国性肯定评价 (25; 1.0/0.9/0.8): 万州 2, 涪陵 1, 铜梁 1, others 0 → median 0, max 2:
+   *    万州 25, 涪陵 and 铜梁 25 × [0.9 + 1/2 × 0.1] = 23.75, others 22.5.
+   *  - 全市推广 single tier (15): 大足 1 = max → 15 × [0.8 + 1/1 × 0.2] = 15; others x = min → 12.
+   *  Totals: 大足 20+10+22.5+15+10 = 77.5; 万州 20+10+25+12+10−0.1 = 76.9;
+   *          铜梁 20+10+23.75+12+10 = 75.75; 37 others 74.5; 涪陵 20+10+23.75+12+10−3 = 72.75.
+   *  Ranks: 1, 2, 3, 4 (shared by 37), 41.
+   */
+  it('should let the office remove, add and move indicators in a draft, refuse what cannot be scored, and report with the new version', async () => {
+    const session = await as(office);
+    const draftId = idOf(
+      (await session.post('/indicator-systems/drafts', { kind: 'district' })).headers.location,
+    );
+    const page = await session.agent.get(`/indicator-systems/${draftId}`);
+    expect(page.text).toContain('计分指标合计 <strong>110</strong> 分');
+    expect(page.text).toContain('系统能统计的指标都已在本版本中');
+    const fields = Object.fromEntries(
+      [...page.text.matchAll(/<input name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    for (const match of page.text.matchAll(
+      /<select name="(ind-[a-z_]+-(?:window|firstLevel|method))"[^>]*>[\s\S]*?<option value="([a-z_]+)" selected/g,
+    )) {
+      fields[match[1]] = match[2];
+    }
+    expect(fields['ind-citywide_promotion-method']).toBe('three_tier');
+    expect(fields['ind-citywide_promotion-firstLevel']).toBe('brand');
+
+    // An invented measure is refused, and the page shows back everything typed, including the
+    // row whose first level was removed in the same save.
+    const invented = await session.post(`/indicator-systems/${draftId}`, {
+      ...fields,
+      'fl-satisfaction-remove': '1',
+      'add-code': 'gdp_growth',
+      'add-name': 'GDP 增速',
+      'add-firstLevel': 'brand',
+      'add-points': '5',
+    });
+    expect(invented.status).toBe(422);
+    expect(invented.text).toContain('二级指标“gdp_growth”没有数据来源');
+    expect(invented.text).toContain('所属的一级指标“satisfaction”不存在');
+    expect(invented.text).toContain('value="GDP 增速"');
+    expect(invented.text).toContain('所属一级指标不存在');
+    expect(invented.text).toContain('name="ind-satisfaction-name" value="社情民意电话调查满意度"');
+
+    // Removal and a new, still empty, first level save as a draft but cannot be put in force.
+    const removed = await session.post(`/indicator-systems/${draftId}`, {
+      ...fields,
+      'fl-satisfaction-remove': '1',
+      'ind-satisfaction-remove': '1',
+      'addfl-code': 'innovation',
+      'addfl-name': '改革创新度',
+    });
+    expect(removed.status).toBe(303);
+    const refused = await session.post(`/indicator-systems/${draftId}/activate`);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('一级指标“改革创新度”下没有二级指标');
+    const reopened = await session.agent.get(`/indicator-systems/${draftId}`);
+    expect(reopened.text).toContain('计分指标合计 <strong>80</strong> 分');
+    expect(reopened.text).toContain(
+      '<option value="satisfaction">社情民意电话调查满意度（satisfaction）</option>',
+    );
+
+    // Move 全市推广 under the new level, single tier: saved with its default coefficients.
+    delete fields['fl-satisfaction-name'];
+    for (const key of Object.keys(fields).filter((k) => k.startsWith('ind-satisfaction-'))) {
+      delete fields[key];
+    }
+    const moved = await session.post(`/indicator-systems/${draftId}`, {
+      ...fields,
+      'fl-innovation-name': '改革创新度',
+      'ind-citywide_promotion-firstLevel': 'innovation',
+      'ind-citywide_promotion-method': 'single_tier',
+      note: '满意度不再计分；全市推广单列为改革创新度',
+    });
+    expect(moved.status).toBe(303);
+    const flash = await session.agent.get(`/indicator-systems/${draftId}`);
+    expect(flash.text).toContain('“全市推广”使用默认系数');
+    expect(flash.text).toContain('name="ind-citywide_promotion-low" value="0.8"');
+    expect((await session.post(`/indicator-systems/${draftId}/activate`)).status).toBe(303);
+
+    const reportId = await generate();
+    const report = await session.agent.get(`/reports/${reportId}`);
+    expect(report.status).toBe(200);
+    expect(report.text).toContain('改革创新度');
+    expect(report.text).not.toContain('社情民意电话调查满意度');
+    const cockpit = await (await as(leader)).agent.get(`/cockpit?report=${reportId}`);
+    // The cockpit draws the first two scored first levels beside the index (DESIGN §5).
+    expect(cockpit.status).toBe(200);
+    expect(cockpit.text).toContain('id="index-brand"');
+    const rows = await reportRows(reportId);
+    const total = (name: string) => rows.find((row) => row.subject_name === name)!;
+    expect(total('大足区')).toMatchObject({ total: '155/2', rank: 1 });
+    expect(total('万州区')).toMatchObject({ total: '769/10', rank: 2 });
+    expect(total('铜梁区')).toMatchObject({ total: '303/4', rank: 3 });
+    expect(total('永川区')).toMatchObject({ total: '149/2', rank: 4 });
+    expect(rows.filter((row) => row.total === '149/2')).toHaveLength(37);
+    expect(total('涪陵区')).toMatchObject({ total: '291/4', rank: 41 });
+    expect(Object.keys(total('大足区').raw_values)).not.toContain('satisfaction');
+    // No satisfaction indicator, so a quarter without approved scores can be reported now.
+    expect((await session.post('/reports', { kind: 'district', period: '2026-Q2' })).status).toBe(
+      303,
+    );
+  });
 });

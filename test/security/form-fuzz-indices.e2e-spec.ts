@@ -176,6 +176,9 @@ describe('Form fuzz: satisfaction and indices (HTTP, real PostgreSQL)', () => {
           kind: 'refused',
           errorId: 'system-error',
         },
+        // A measure the engine has no data for, and a first-level code it cannot take.
+        { name: 'add-code', kind: 'refused', echo: false, errorId: 'system-error' },
+        { name: 'addfl-code', kind: 'refused', echo: false, errorId: 'system-error' },
       ],
       read: async () => {
         const row = await one(`SELECT definition, note FROM indicator_systems WHERE id = $1`, [

@@ -6,11 +6,16 @@ import { FormInvalidException, type FieldErrors } from '../../common/forms/form-
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { BAND_COUNT, colorName, type BandConfig } from '../calculation/bands.js';
-import type {
-  DataWindow,
-  IndicatorSystemDefinition,
-  ScoringMethod,
-} from '../calculation/indicator-system.js';
+import { addableMeasures, catalogue, methodKindsFor } from '../calculation/indicator-catalogue.js';
+import { Fraction } from '../calculation/fraction.js';
+import type { IndicatorSystemDefinition, ScoringMethod } from '../calculation/indicator-system.js';
+import {
+  METHOD_LABELS,
+  WINDOW_LABELS,
+  applyDraftForm,
+  indicatorGroups,
+  scoredPointsTotal,
+} from './draft-form.js';
 import {
   IndicatorSystemsService,
   SYSTEM_KIND_LABELS,
@@ -18,57 +23,12 @@ import {
   type SystemKind,
 } from './indicator-systems.service.js';
 
-export const WINDOW_LABELS: Record<DataWindow, string> = {
-  cumulative: '累计（截至期末的全部数据）',
-  year_to_date: '年初至期末',
-  period: '本期',
-  as_of: '期末状态',
-};
-
-const METHOD_LABELS: Record<ScoringMethod['kind'], string> = {
-  single_tier: '单档功效系数法',
-  three_tier: '三档功效系数法',
-  deduction: '扣分（有事法则）',
-};
-
 function kindOf(value: unknown): SystemKind {
   return value === 'major_project' ? 'major_project' : 'district';
 }
 
 const text = (body: Record<string, unknown>, key: string): string =>
   typeof body[key] === 'string' ? body[key].trim() : '';
-
-/** A draft's posted fields applied to its definition (structure stays; names, points, methods change). */
-export function applyDraftForm(
-  definition: IndicatorSystemDefinition,
-  body: Record<string, unknown>,
-): IndicatorSystemDefinition {
-  return {
-    ...definition,
-    name: text(body, 'name') || definition.name,
-    firstLevels: definition.firstLevels.map((level) => ({
-      ...level,
-      name: text(body, `fl-${level.code}-name`),
-    })),
-    indicators: definition.indicators.map((indicator) => {
-      const field = (name: string) => text(body, `ind-${indicator.code}-${name}`);
-      const method: ScoringMethod =
-        indicator.method.kind === 'single_tier'
-          ? { kind: 'single_tier', low: field('low'), high: field('high') }
-          : indicator.method.kind === 'three_tier'
-            ? { kind: 'three_tier', s: field('s'), a: field('a'), b: field('b') }
-            : { kind: 'deduction', perEvent: field('perEvent') };
-      const window = field('window') as DataWindow;
-      return {
-        ...indicator,
-        name: field('name'),
-        points: indicator.method.kind === 'deduction' ? indicator.points : field('points'),
-        method,
-        window: Object.hasOwn(WINDOW_LABELS, window) ? window : indicator.window,
-      };
-    }),
-  };
-}
 
 /** 指标体系 and 五色图 settings: the office edits a draft version and activates it. */
 @Controller('indicator-systems')
@@ -135,11 +95,17 @@ export class IndicatorSystemsController {
     @Res() reply: FastifyReply,
   ) {
     const system = await this.systems.find(Number(id));
-    const definition = applyDraftForm(system.definition, body ?? {});
+    const { definition, startedFromDefaults } = applyDraftForm(system.definition, body ?? {});
     const note = text(body ?? {}, 'note');
     try {
       await this.systems.updateDraft(system.id, definition, note, user);
-      setFlash(reply, 'success', '草稿已保存');
+      setFlash(
+        reply,
+        'success',
+        startedFromDefaults.length === 0
+          ? '草稿已保存'
+          : `草稿已保存；${startedFromDefaults.map((name) => `“${name}”`).join('、')}使用默认系数，请核对后再保存`,
+      );
       return seeOther(request, reply, `/indicator-systems/${system.id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
@@ -209,22 +175,44 @@ export class IndicatorSystemsController {
     status: number,
     errors: FieldErrors,
   ) {
+    const measures = new Map(catalogue(system.kind).map((measure) => [measure.code, measure]));
+    // A code outside the catalogue (refused on save) keeps only the method it has.
+    const methodChoices = (code: string, current: ScoringMethod['kind']) => {
+      const measure = measures.get(code);
+      return (measure ? methodKindsFor(measure) : [current]).map((kind) => ({
+        value: kind,
+        label: METHOD_LABELS[kind],
+        selected: kind === current,
+      }));
+    };
+    const total = scoredPointsTotal(definition);
     return reply.code(status).view('scoring/system.hbs', {
       title: `${SYSTEM_KIND_LABELS[system.kind]} 第 ${system.version} 版`,
       system,
       statusLabel: this.systems.statusLabel(system.status),
       editable: system.status === 'draft',
       definition,
-      levels: definition.firstLevels.map((level) => ({
-        ...level,
-        indicators: definition.indicators
-          .filter((indicator) => indicator.firstLevel === level.code)
-          .map((indicator) => ({
-            ...indicator,
-            methodLabel: METHOD_LABELS[indicator.method.kind],
-            windowLabel: WINDOW_LABELS[indicator.window],
-          })),
+      groups: indicatorGroups(definition).map((group) => ({
+        ...group,
+        indicators: group.indicators.map((indicator) => ({
+          ...indicator,
+          methodLabel: METHOD_LABELS[indicator.method.kind],
+          methods: methodChoices(indicator.code, indicator.method.kind),
+          windowLabel: WINDOW_LABELS[indicator.window],
+        })),
       })),
+      firstLevelChoices: definition.firstLevels.map(({ code, name }) => ({ code, name })),
+      addable: addableMeasures(definition).map((measure) => ({
+        code: measure.code,
+        name: measure.name,
+        isDeduction: measure.method.kind === 'deduction',
+      })),
+      addMethods: (['single_tier', 'three_tier', 'deduction'] as const).map((kind) => ({
+        value: kind,
+        label: METHOD_LABELS[kind],
+      })),
+      pointsTotal: total?.toFixed(2).replace(/\.00$/, ''),
+      pointsNot100: total !== undefined && !total.equals(Fraction.of(100)),
       windows: Object.entries(WINDOW_LABELS).map(([value, label]) => ({ value, label })),
       errors,
     });

@@ -8,6 +8,7 @@ import {
   hasControlCharacters,
 } from '../../common/forms/form-validation.js';
 import { validateBandConfig, type BandConfig } from '../calculation/bands.js';
+import { activationProblems, catalogueProblems } from '../calculation/indicator-catalogue.js';
 import { validateSystem, type IndicatorSystemDefinition } from '../calculation/indicator-system.js';
 
 export type SystemKind = 'district' | 'major_project';
@@ -147,6 +148,7 @@ export class IndicatorSystemsService {
         { label: '修订说明', value: note, max: NOTE_MAX },
       ]),
       ...validateSystem(definition),
+      ...catalogueProblems(definition),
     ];
     if (problems.length > 0) {
       throw FormInvalidException.field('system', problems.join('；'));
@@ -177,7 +179,11 @@ export class IndicatorSystemsService {
     if (row.status !== 'draft') {
       throw FormInvalidException.field('system', '只有草稿版本可以启用');
     }
-    const problems = validateSystem(row.definition);
+    const problems = [
+      ...validateSystem(row.definition),
+      ...catalogueProblems(row.definition),
+      ...activationProblems(row.definition),
+    ];
     if (problems.length > 0) {
       throw FormInvalidException.field('system', problems.join('；'));
     }
