@@ -72,6 +72,17 @@ describe('Browser journey: the office drops an indicator from a draft system, ta
     expect(await page.textContent('#points-total')).toContain('105 分（不是 100 分');
     await screenshot(page, 'indicator-system-draft');
 
+    // The saved draft can be tried on the what-if page before it is put in force.
+    const draftUrl = page.url();
+    await Promise.all([
+      page.waitForURL(/\/what-if\?system=\d+$/),
+      page.click('a[href^="/what-if?system="]'),
+    ]);
+    expect(await page.textContent('#system option:checked')).toContain('第 2 版（草稿）');
+    // It lists the draft's indicators, the re-added 中央媒体 among them.
+    expect(await page.textContent('main')).toContain('central_media（5家中央媒体深度报道）');
+    await page.goto(draftUrl);
+
     page.once('dialog', (dialog) => void dialog.accept());
     await Promise.all([
       page.waitForURL(/\/indicator-systems\?kind=district$/),
