@@ -1,5 +1,6 @@
 import { Clock } from '../../src/common/time/clock.js';
 import type { IndicatorSystemDefinition } from '../../src/scoring/calculation/indicator-system.js';
+import { draftFormOf } from '../helpers/indicator-system-form.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
 import {
@@ -39,29 +40,7 @@ describe('Form fuzz: satisfaction and indices (HTTP, real PostgreSQL)', () => {
       `SELECT definition FROM indicator_systems WHERE id = $1`,
       [id],
     );
-    const definition = rows[0].definition;
-    const body: Form = { name: definition.name, note: '按年度修订' };
-    for (const level of definition.firstLevels) {
-      body[`fl-${level.code}-name`] = level.name;
-    }
-    for (const indicator of definition.indicators) {
-      const field = (name: string) => `ind-${indicator.code}-${name}`;
-      body[field('name')] = indicator.name;
-      body[field('points')] = indicator.points;
-      body[field('window')] = indicator.window;
-      const method = indicator.method;
-      if (method.kind === 'single_tier') {
-        body[field('low')] = method.low;
-        body[field('high')] = method.high;
-      } else if (method.kind === 'three_tier') {
-        body[field('s')] = method.s;
-        body[field('a')] = method.a;
-        body[field('b')] = method.b;
-      } else {
-        body[field('perEvent')] = method.perEvent;
-      }
-    }
-    return body;
+    return { ...draftFormOf(rows[0].definition), note: '按年度修订' };
   };
   const scoreTable = (): Form =>
     Object.fromEntries(districts.map((district) => [`score_${district.id}`, '90']));

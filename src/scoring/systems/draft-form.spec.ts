@@ -1,41 +1,20 @@
 import { DISTRICT_SYSTEM } from '../calculation/default-systems.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { draftFormOf } from '../../../test/helpers/indicator-system-form.js';
 import { applyDraftForm, indicatorGroups, scoredPointsTotal } from './draft-form.js';
-
-/** The form exactly as the page renders it for a definition (nothing changed). */
-function formOf(definition: IndicatorSystemDefinition): Record<string, string> {
-  const body: Record<string, string> = { name: definition.name };
-  for (const level of definition.firstLevels) {
-    body[`fl-${level.code}-name`] = level.name;
-  }
-  for (const indicator of definition.indicators) {
-    const field = (name: string) => `ind-${indicator.code}-${name}`;
-    body[field('name')] = indicator.name;
-    body[field('points')] = indicator.points;
-    body[field('window')] = indicator.window;
-    body[field('firstLevel')] = indicator.firstLevel;
-    body[field('method')] = indicator.method.kind;
-    for (const [key, value] of Object.entries(indicator.method)) {
-      if (key !== 'kind') {
-        body[field(key)] = value;
-      }
-    }
-  }
-  return body;
-}
 
 const codes = (definition: IndicatorSystemDefinition) => definition.indicators.map((i) => i.code);
 
 describe('applyDraftForm', () => {
   it('should give back the same definition for an untouched form', () => {
-    const result = applyDraftForm(DISTRICT_SYSTEM, formOf(DISTRICT_SYSTEM));
+    const result = applyDraftForm(DISTRICT_SYSTEM, draftFormOf(DISTRICT_SYSTEM));
     expect(result.definition).toEqual(DISTRICT_SYSTEM);
     expect(result.startedFromDefaults).toEqual([]);
   });
 
   it('should drop the rows and first levels ticked 删除', () => {
     const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...formOf(DISTRICT_SYSTEM),
+      ...draftFormOf(DISTRICT_SYSTEM),
       'ind-satisfaction-remove': '1',
       'fl-satisfaction-remove': '1',
       'ind-incident_extreme-remove': '1',
@@ -65,7 +44,7 @@ describe('applyDraftForm', () => {
       indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'central_media'),
     };
     const { definition, startedFromDefaults } = applyDraftForm(dropped, {
-      ...formOf(dropped),
+      ...draftFormOf(dropped),
       'add-code': 'central_media',
       'add-firstLevel': 'implementation',
       'add-points': '12.5',
@@ -89,7 +68,7 @@ describe('applyDraftForm', () => {
       indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'incident_major'),
     };
     const { definition } = applyDraftForm(dropped, {
-      ...formOf(dropped),
+      ...draftFormOf(dropped),
       'add-code': 'incident_major',
       'add-name': '群体性事件（重大级别）',
       'add-firstLevel': 'risk',
@@ -109,7 +88,7 @@ describe('applyDraftForm', () => {
 
   it('should switch a row to the other tier method with its default coefficients, ignoring the old ones', () => {
     const { definition, startedFromDefaults } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...formOf(DISTRICT_SYSTEM),
+      ...draftFormOf(DISTRICT_SYSTEM),
       'ind-pilot_count-method': 'three_tier',
       'ind-pilot_count-low': '0.5',
       // A deduction row cannot be switched: the posted method is ignored.
@@ -126,7 +105,7 @@ describe('applyDraftForm', () => {
 
   it('should add a first level and move a row under it in the same save', () => {
     const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...formOf(DISTRICT_SYSTEM),
+      ...draftFormOf(DISTRICT_SYSTEM),
       'addfl-code': 'innovation',
       'addfl-name': '改革创新度',
       'ind-citywide_promotion-firstLevel': 'innovation',
@@ -139,7 +118,7 @@ describe('applyDraftForm', () => {
 
   it('should keep what was typed wrong, for the page to show back', () => {
     const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...formOf(DISTRICT_SYSTEM),
+      ...draftFormOf(DISTRICT_SYSTEM),
       'ind-pilot_count-points': '二十',
       'add-code': 'gdp_growth',
       'add-name': 'GDP 增速',
@@ -161,7 +140,7 @@ describe('applyDraftForm with the rows and levels the page lists', () => {
     indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'central_media'),
   };
   const page = (definition: IndicatorSystemDefinition) => ({
-    ...formOf(definition),
+    ...draftFormOf(definition),
     levels: definition.firstLevels.map((level) => level.code),
     rows: definition.indicators.map((indicator) => indicator.code),
     ...Object.fromEntries(definition.indicators.map((i) => [`ind-${i.code}-kind`, i.method.kind])),
@@ -212,7 +191,7 @@ describe('applyDraftForm with the rows and levels the page lists', () => {
 describe('indicatorGroups', () => {
   it('should list rows under their first level and rows whose level is gone last, apart', () => {
     const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...formOf(DISTRICT_SYSTEM),
+      ...draftFormOf(DISTRICT_SYSTEM),
       'fl-satisfaction-remove': '1',
     });
     const groups = indicatorGroups(definition);
