@@ -453,4 +453,56 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
       303,
     );
   });
+
+  /**
+   * Score thresholds instead of rank quintiles, over version 3's totals of the test above:
+   * 大足 77.5 ≥ 77 → band 0; 万州 76.9 ≥ 76 → 1; 铜梁 75.75 ≥ 75 → 2; the 37 at 74.5 ≥ 74.5 → 3;
+   * 涪陵 72.75 → 4 (the last band starts at 0).
+   */
+  it('should band a new report by the score thresholds the office saves, and show them as the JSON the CLI reads', async () => {
+    const session = await as(office);
+    const names = ['卓越', '优秀', '良好', '达标', '待提升'];
+    const minima = ['77', '76', '75', '74.5', '0'];
+    const form = (min: string[]) => ({
+      kind: 'district',
+      mode: 'score_threshold',
+      ...Object.fromEntries(
+        names.flatMap((name, i) => [
+          [`band-${i}-name`, name],
+          [`band-${i}-color`, ['#D7191C', '#fdae61', '#ffd84d', '#1a9641', '#2c7bb6'][i]],
+          [`band-${i}-min`, min[i]],
+        ]),
+      ),
+    });
+    // Thresholds that leave totals under 70 in no band are refused, and what was typed comes back.
+    const gap = await session.post(
+      '/indicator-systems/bands',
+      form(['77', '76', '75', '74.5', '70']),
+    );
+    expect(gap.status).toBe(422);
+    expect(gap.text).toContain('name="band-4-min" value="70"');
+    expect((await session.post('/indicator-systems/bands', form(minima))).status).toBe(303);
+
+    const rows = await reportRows(await generate());
+    const band = (name: string) => rows.find((row) => row.subject_name === name)!.band;
+    expect([
+      band('大足区'),
+      band('万州区'),
+      band('铜梁区'),
+      band('永川区'),
+      band('涪陵区'),
+    ]).toEqual([0, 1, 2, 3, 4]);
+    expect(rows.filter((row) => row.band === 3)).toHaveLength(37);
+
+    const page = await session.agent.get('/indicator-systems?kind=district');
+    const shown = /<pre>([\s\S]*?)<\/pre>/.exec(page.text)![1].replaceAll('&quot;', '"');
+    expect(JSON.parse(shown)).toEqual({
+      mode: 'score_threshold',
+      bands: names.map((name, i) => ({
+        name,
+        color: ['#d7191c', '#fdae61', '#ffd84d', '#1a9641', '#2c7bb6'][i],
+        minScore: minima[i],
+      })),
+    });
+  });
 });

@@ -156,6 +156,62 @@ describe('npm run score', () => {
     );
   });
 
+  it('should band by the score thresholds of a --bands file, as the 五色图 page sets them', () => {
+    const bands = join(dir, 'bands.json');
+    writeFileSync(
+      bands,
+      JSON.stringify({
+        mode: 'score_threshold',
+        bands: [
+          { name: '优秀', color: '#d7191c', minScore: '90' },
+          { name: '良好', color: '#fdae61', minScore: '85' },
+          { name: '中等', color: '#ffd84d', minScore: '82' },
+          { name: '一般', color: '#1a9641', minScore: '81' },
+          { name: '较差', color: '#2c7bb6', minScore: '0' },
+        ],
+      }),
+    );
+    const run = score('--bands', bands, FIXTURE);
+    expect(run.status).toBe(0);
+    // Totals from the test above: 甲 93.87 ≥ 90; 乙 83.3 ≥ 82; 丙 and 丁 85.8 ≥ 85; 戊 81.75 ≥ 81;
+    // 己 80.07 < 81 → the last band.
+    expect(
+      (JSON.parse(run.stdout) as { unit: string; band: string }[]).map((row) => [
+        row.unit,
+        row.band,
+      ]),
+    ).toEqual([
+      ['甲区', '优秀'],
+      ['乙区', '中等'],
+      ['丙区', '良好'],
+      ['丁区', '良好'],
+      ['戊区', '一般'],
+      ['己区', '较差'],
+    ]);
+  });
+
+  it('should exit 1 on a --bands file whose thresholds leave a gap, printing nothing to stdout', () => {
+    const bands = join(dir, 'gap.json');
+    writeFileSync(
+      bands,
+      JSON.stringify({
+        mode: 'score_threshold',
+        bands: ['一', '二', '三', '四', '五'].map((name, i) => ({
+          name,
+          color: '#2c7bb6',
+          minScore: String(80 - i * 10),
+        })),
+      }),
+    );
+    const run = score('--bands', bands, FIXTURE);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`五色图设置文件 ${bands} 有误：`);
+    const notJson = join(dir, 'bands.txt');
+    writeFileSync(notJson, 'mode=rank');
+    expect(score('--bands', notJson, FIXTURE).stderr).toContain('不是有效的 JSON');
+  });
+
   it('should exit 2 with the usage for an unknown system', () => {
     const run = score('--system', 'county', FIXTURE);
     expect(run.status).toBe(2);

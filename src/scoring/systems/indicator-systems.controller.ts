@@ -144,7 +144,8 @@ export class IndicatorSystemsController {
     typedBands?: BandConfig,
   ) {
     const versions = await this.systems.list(kind);
-    const bands = typedBands ?? (await this.systems.bandConfig(kind));
+    const saved = await this.systems.bandConfig(kind);
+    const bands = typedBands ?? saved;
     return reply.code(status).view('scoring/systems-index.hbs', {
       title: '指标体系与五色图',
       kind,
@@ -158,6 +159,8 @@ export class IndicatorSystemsController {
         statusLabel: this.systems.statusLabel(row.status),
       })),
       hasDraft: versions.some((row) => row.status === 'draft'),
+      // What `npm run score -- --bands` reads: the saved settings, not a refused typed copy.
+      savedBandsJson: JSON.stringify(saved, null, 2),
       bandMode: bands.mode,
       bands: bands.bands.map((band, index) => ({
         ...band,
