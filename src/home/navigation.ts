@@ -84,8 +84,8 @@ export const NAVIGATION: readonly NavSection[] = [
     label: '指数与报表',
     items: [
       { label: '报表生成', href: '/reports', roles: ['office', 'leader'] },
-      { label: '指标测算', href: '/what-if', roles: ['office'] },
-      { label: '指标体系与五色图', href: '/indicator-systems', roles: ['office'] },
+      { label: '指标测算', href: '/what-if', roles: ['office', 'admin'] },
+      { label: '指标体系与五色图', href: '/indicator-systems', roles: ['office', 'admin'] },
       { label: '系统使用情况考评', href: '/usage', roles: ['office', 'leader'] },
     ],
   },

@@ -313,6 +313,8 @@ const BUSINESS: readonly RoleCode[] = ['entry', 'reviewer', 'office', 'leader', 
 const ENTRY: readonly RoleCode[] = ['entry'];
 const OFFICE: readonly RoleCode[] = ['office'];
 const ADMIN: readonly RoleCode[] = ['admin'];
+/** Indicator systems: the office (issue 8) and the admin (DESIGN §1). */
+const SYSTEM_EDITORS: readonly RoleCode[] = ['office', 'admin'];
 const COCKPIT: readonly RoleCode[] = ['office', 'leader'];
 const ASSIGNERS: readonly RoleCode[] = ['office', 'leader', 'admin'];
 
@@ -768,26 +770,26 @@ export const MATRIX: Record<string, RouteSpec> = {
   'POST /major-projects/satisfaction/edit': { roles: OFFICE },
 
   // 指数与报表, 驾驶舱, 考评 ----------------------------------------------------------------------
-  'GET /indicator-systems': { roles: OFFICE },
-  'POST /indicator-systems/drafts': { roles: OFFICE, ok: 303, mutates: 4 },
-  'POST /indicator-systems/bands': { roles: OFFICE },
+  'GET /indicator-systems': { roles: SYSTEM_EDITORS },
+  'POST /indicator-systems/drafts': { roles: SYSTEM_EDITORS, ok: 303, mutates: 4 },
+  'POST /indicator-systems/bands': { roles: SYSTEM_EDITORS },
   'GET /indicator-systems/:id': {
-    roles: OFFICE,
-    targets: { 'indicator system district': { office: 200 } },
+    roles: SYSTEM_EDITORS,
+    targets: { 'indicator system district': { office: 200, admin: 200 } },
   },
   'POST /indicator-systems/:id': {
-    roles: OFFICE,
-    targets: { 'indicator system district': { office: 422 } },
+    roles: SYSTEM_EDITORS,
+    targets: { 'indicator system district': { office: 422, admin: 422 } },
     note: 'the active system is not a draft',
   },
   'POST /indicator-systems/:id/activate': {
-    roles: OFFICE,
-    targets: { 'indicator system district': { office: 422 } },
+    roles: SYSTEM_EDITORS,
+    targets: { 'indicator system district': { office: 422, admin: 422 } },
     note: 'the active system cannot be activated again',
   },
-  'GET /what-if': { roles: OFFICE },
-  'POST /what-if': { roles: OFFICE },
-  'POST /what-if/upload': { roles: OFFICE },
+  'GET /what-if': { roles: SYSTEM_EDITORS },
+  'POST /what-if': { roles: SYSTEM_EDITORS },
+  'POST /what-if/upload': { roles: SYSTEM_EDITORS },
   'GET /reports': { roles: COCKPIT },
   'POST /reports': { roles: OFFICE },
   'GET /reports/:id': {

@@ -30,9 +30,12 @@ function kindOf(value: unknown): SystemKind {
 const text = (body: Record<string, unknown>, key: string): string =>
   typeof body[key] === 'string' ? body[key].trim() : '';
 
-/** 指标体系 and 五色图 settings: the office edits a draft version and activates it. */
+/**
+ * 指标体系 and 五色图 settings: the office edits a draft version and activates it (issue 8); the
+ * system administrator may too, as DESIGN §1 lists indicator systems among the admin's duties.
+ */
 @Controller('indicator-systems')
-@Roles('office')
+@Roles('office', 'admin')
 export class IndicatorSystemsController {
   constructor(private readonly systems: IndicatorSystemsService) {}
 

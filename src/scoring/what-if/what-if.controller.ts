@@ -61,7 +61,8 @@ export async function workbookToCsv(content: Buffer): Promise<string> {
  * bands a chosen indicator system version gives. Nothing is stored.
  */
 @Controller('what-if')
-@Roles('office')
+// Whoever edits indicator systems tries them here; nothing is stored.
+@Roles('office', 'admin')
 export class WhatIfController {
   constructor(private readonly systems: IndicatorSystemsService) {}
 
