@@ -24,6 +24,7 @@ import {
 import type { CreateAssignmentDto } from './dto/create-assignment.dto.js';
 import type { TaskProgressDto } from './dto/task-progress.dto.js';
 import { dueCutoffs, TASK_STATUS_LABELS, type TaskStatus } from './task-due-rules.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export interface TaskFilter {
   status?: TaskStatus | 'none';
@@ -346,10 +347,17 @@ export class AssignmentsService {
     user: AuthUser,
     filter: TaskFilter,
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ) {
     return hasRole(user, 'office', 'leader', 'admin')
-      ? this.queryTasks('a.kind = $3', [kind], filter, pageSize)
-      : this.queryTasks('a.kind = $3 AND t.unit_id = $4', [kind, user.unitId], filter, pageSize);
+      ? this.queryTasks('a.kind = $3', [kind], filter, pageSize, db)
+      : this.queryTasks(
+          'a.kind = $3 AND t.unit_id = $4',
+          [kind, user.unitId],
+          filter,
+          pageSize,
+          db,
+        );
   }
 
   private async queryTasks(
@@ -357,6 +365,7 @@ export class AssignmentsService {
     conditionParams: unknown[],
     filter: TaskFilter,
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ) {
     const { today, quarterStart } = dueCutoffs(this.clock.now());
     const conditions = new SqlConditions([today, quarterStart, ...conditionParams]).raw(condition);
@@ -388,7 +397,7 @@ export class AssignmentsService {
     }
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: TaskSqlRow[] = await this.dataSource.query(
+    const rows: TaskSqlRow[] = await db.query(
       `SELECT t.id, t.assignment_id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
               d.label AS domain, t.latest_status, t.latest_approved_at,
               ${OVERDUE_SQL} AS overdue, ${QUARTERLY_DUE_SQL} AS quarterly_due,

@@ -38,7 +38,8 @@ import {
   type TaskRow,
   type TaskSort,
 } from './assignments.service.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { hasRole } from '../auth/auth-context.js';
@@ -107,6 +108,7 @@ export function parseTaskFilter(query: Record<string, string>): TaskFilter {
 export class TasksController {
   constructor(
     private readonly assignments: AssignmentsService,
+    private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
     private readonly dictionaries: DictionariesService,
@@ -156,10 +158,11 @@ export class TasksController {
     const kind = parseKind(query.kind);
     const filter = parseTaskFilter(query);
     const label = `${ASSIGNMENT_PROFILES[kind].label}台账`;
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label, today: chinaDate(new Date()), columns: TASK_COLUMNS },
-      (page, pageSize) => this.assignments.taskLedger(kind, user, { ...filter, page }, pageSize),
+      (page, pageSize, db) =>
+        this.assignments.taskLedger(kind, user, { ...filter, page }, pageSize, db),
     );
   }
 

@@ -1,10 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { Clock } from './time/clock.js';
 
-/** App-wide providers: the configuration, the clock, prepared hot reads and the unit list. */
+/** App-wide providers: the configuration, the clock, prepared hot reads, the unit list, ledger downloads. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -16,8 +17,9 @@ export class CommonModule {
         Clock,
         PreparedStatements,
         UnitOptions,
+        LedgerExports,
       ],
-      exports: [APP_CONFIG, Clock, PreparedStatements, UnitOptions],
+      exports: [APP_CONFIG, Clock, PreparedStatements, UnitOptions, LedgerExports],
     };
   }
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'node:stream';
 import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export type ExcelCellKind = 'text' | 'number' | 'date' | 'datetime';
 
@@ -179,43 +180,64 @@ function asyncIterator<T>(batches: AsyncIterable<T> | Iterable<T>): AsyncIterato
 /** How many rows each page of a paged ledger export reads. */
 export const LEDGER_EXPORT_PAGE_SIZE = 1000;
 
+/** One page of a ledger's own query, run on the connection it is given. */
+export type LedgerPageReader<T> = (
+  page: number,
+  pageSize: number,
+  db: SqlRunner,
+) => Promise<{ rows: T[] }>;
+
 /**
  * A ledger's Excel download (批量下载): `<label>-<today>.xlsx`, one sheet named `label`, read page
- * by page through the ledger's own query, so it holds what the page's filters and visibility hold.
+ * by page through the ledger's own query, so it holds what the page's filters and visibility hold,
+ * and all pages from one snapshot (snapshotPages).
  */
 export function streamLedgerExcel<T>(
   reply: FastifyReply,
+  dataSource: DataSource,
   ledger: { label: string; today: string; columns: ExcelColumn<T>[] },
-  fetchPage: (page: number, pageSize: number) => Promise<{ rows: T[] }>,
+  readPage: LedgerPageReader<T>,
 ): Promise<void> {
   return streamExcel(
     reply,
     `${ledger.label}-${ledger.today}.xlsx`,
     ledger.label,
     ledger.columns,
-    pagesOf(
-      (page) => fetchPage(page, LEDGER_EXPORT_PAGE_SIZE).then((result) => result.rows),
+    snapshotPages(
+      dataSource,
+      (page, db) => readPage(page, LEDGER_EXPORT_PAGE_SIZE, db).then((result) => result.rows),
       LEDGER_EXPORT_PAGE_SIZE,
     ),
   );
 }
 
 /**
- * Pages of rows by offset until a short page: for exports of a filtered ledger whose query is
- * already paged. Each page is one indexed query of `pageSize` rows.
+ * Pages of rows by offset until a short page, every page read in one REPEATABLE READ, read-only
+ * transaction: a record approved or filed while the export runs cannot shift the offsets and show
+ * a row twice or drop one; the file is the ledger as it was when the export began. Holds one
+ * pooled connection while it runs; the consumer stopping early ends the transaction.
  */
-export async function* pagesOf<T>(
-  fetchPage: (page: number) => Promise<T[]>,
+export async function* snapshotPages<T>(
+  dataSource: DataSource,
+  readPage: (page: number, db: SqlRunner) => Promise<T[]>,
   pageSize: number,
 ): AsyncIterable<T[]> {
-  for (let page = 1; ; page += 1) {
-    const rows = await fetchPage(page);
-    if (rows.length > 0) {
-      yield rows;
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    for (let page = 1; ; page += 1) {
+      const rows = await readPage(page, runner.manager);
+      if (rows.length > 0) {
+        yield rows;
+      }
+      if (rows.length < pageSize) {
+        return;
+      }
     }
-    if (rows.length < pageSize) {
-      return;
-    }
+  } finally {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
   }
 }
 

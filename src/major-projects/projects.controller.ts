@@ -8,7 +8,8 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { ProjectFormDto } from './project-form.dto.js';
 import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
@@ -54,6 +55,7 @@ function parseFilter(query: Record<string, string>) {
 export class ProjectsController {
   constructor(
     private readonly projects: ProjectsService,
+    private readonly ledgerExports: LedgerExports,
     private readonly pages: ProjectPageService,
     private readonly attachments: AttachmentsService,
   ) {}
@@ -95,10 +97,10 @@ export class ProjectsController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '市级重大改革项目台账', today: chinaDate(new Date()), columns: COLUMNS },
-      (page, pageSize) => this.projects.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.projects.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 

@@ -11,6 +11,7 @@ import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ProjectFormDto } from './project-form.dto.js';
 import { BATTLE_MAP_TYPE, PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export interface ProjectRow {
   id: string;
@@ -185,6 +186,7 @@ export class ProjectsService {
       page: number;
     },
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: ProjectRow[]; total: number }> {
     const conditions = new SqlConditions();
     if (!this.canReadAll(user)) {
@@ -204,12 +206,11 @@ export class ProjectsService {
     }
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: (Omit<ProjectRow, 'statusLabel'> & { total: number })[] =
-      await this.dataSource.query(
-        `SELECT ${PROJECT_COLUMNS}, count(*) OVER ()::int AS total FROM ${PROJECT_FROM}
+    const rows: (Omit<ProjectRow, 'statusLabel'> & { total: number })[] = await db.query(
+      `SELECT ${PROJECT_COLUMNS}, count(*) OVER ()::int AS total FROM ${PROJECT_FROM}
           WHERE ${String(conditions)} ORDER BY p.created_at DESC, p.id LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
-      );
+      conditions.params,
+    );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map(({ total: _total, ...row }) => ({

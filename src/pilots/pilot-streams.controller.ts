@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
@@ -30,6 +31,7 @@ type FormName = 'progress' | 'achievement' | 'acceptance';
 export class PilotStreamsController {
   constructor(
     private readonly streams: PilotStreamsService,
+    private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
   ) {}
 
@@ -167,10 +169,11 @@ export class PilotStreamsController {
       { header: '状态', width: 10, value: (row) => row.stateLabel },
       { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approved_at },
     ];
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label, today: chinaDate(new Date()), columns },
-      (page, pageSize) => this.streams.filingsLedger(kind, user, { ...filter, page }, pageSize),
+      (page, pageSize, db) =>
+        this.streams.filingsLedger(kind, user, { ...filter, page }, pageSize, db),
     );
   }
 

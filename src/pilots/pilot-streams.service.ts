@@ -15,6 +15,7 @@ import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import { isCountedPilot, onTimeAcceptance } from './pilot-counting.js';
 import { PilotsService, type PilotRow } from './pilots.service.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export const PILOT_PROGRESS_TYPE = 'pilot_progress';
 export const PILOT_ACHIEVEMENT_TYPE = 'pilot_achievement';
@@ -316,6 +317,7 @@ export class PilotStreamsService {
     user: AuthUser,
     filter: { unitId?: number; q?: string; page: number },
     pageSize = 20,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
     const table = kind === 'progress' ? 'pilot_progress' : 'pilot_achievements';
     const params: unknown[] = [user.unitId];
@@ -340,9 +342,8 @@ export class PilotStreamsService {
       kind === 'progress'
         ? `f.status AS label, f.work_done AS text1, f.problems AS text2`
         : `f.name AS label, f.problems_solved AS text1, f.effects AS text2`;
-    const rows: (Omit<FilingLedgerRow, 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
-        `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at,
+    const rows: (Omit<FilingLedgerRow, 'stateLabel'> & { total: number })[] = await db.query(
+      `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at,
               count(*) OVER ()::int AS total
          FROM ${table} f
          JOIN workflow_items wi ON wi.id = f.id
@@ -353,8 +354,8 @@ export class PilotStreamsService {
         WHERE ${conditions.join(' AND ')}
         ORDER BY wi.updated_at DESC, f.id
         LIMIT $${params.length - 1} OFFSET $${params.length}`,
-        params,
-      );
+      params,
+    );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map(({ total: _total, ...row }) => ({

@@ -15,7 +15,8 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -85,6 +86,7 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
 export class PilotsController {
   constructor(
     private readonly pilots: PilotsService,
+    private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
   ) {}
@@ -124,10 +126,10 @@ export class PilotsController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parsePilotFilter(query);
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '改革试点台账', today: chinaDate(new Date()), columns: PILOT_COLUMNS },
-      (page, pageSize) => this.pilots.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.pilots.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 

@@ -14,6 +14,7 @@ import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
 import type { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export const PILOT_TYPE = 'pilot';
 
@@ -436,7 +437,12 @@ export class PilotsService {
    * pilots it is involved in; a department those it is competent for; office and leaders every
    * confirmed pilot.
    */
-  async ledger(user: AuthUser, filter: PilotLedgerFilter, pageSize = DEFAULT_PAGE_SIZE) {
+  async ledger(
+    user: AuthUser,
+    filter: PilotLedgerFilter,
+    pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
+  ) {
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
     const conditions = new SqlConditions([user.unitId]).raw(
       `((p.creator_unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
@@ -468,7 +474,7 @@ export class PilotsService {
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (PilotRow & { state: WorkflowState; updated_at: Date; total: number })[] =
-      await this.dataSource.query(
+      await db.query(
         `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at, count(*) OVER ()::int AS total
          FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id
         WHERE ${String(conditions)}

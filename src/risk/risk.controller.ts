@@ -9,7 +9,8 @@ import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -79,6 +80,7 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
 export class RiskController {
   constructor(
     private readonly risk: RiskService,
+    private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
     private readonly clock: Clock,
   ) {}
@@ -133,10 +135,10 @@ export class RiskController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '改革风险台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
-      (page, pageSize) => this.risk.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.risk.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 

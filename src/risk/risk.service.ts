@@ -14,6 +14,7 @@ import { SqlConditions } from '../database/sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export const RISK_TYPE = 'risk_event';
 
@@ -231,6 +232,7 @@ export class RiskService {
     user: AuthUser,
     filter: RiskLedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: RiskEventRow[]; total: number }> {
     const seesAll = seesAllApproved(user);
     const conditions = new SqlConditions([user.unitId]).raw(
@@ -254,19 +256,19 @@ export class RiskService {
     if (filter.state) {
       conditions.add('wi.state = ?', filter.state);
     }
-    return this.query(conditions, pageSize, (filter.page - 1) * pageSize);
+    return this.query(conditions, pageSize, (filter.page - 1) * pageSize, db);
   }
 
   private async query(
     conditions: SqlConditions,
     limit: number,
     offset: number,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: RiskEventRow[]; total: number }> {
     const limitParam = conditions.bind(limit);
     const offsetParam = conditions.bind(offset);
-    const rows: (Omit<RiskEventRow, 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
-        `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
+    const rows: (Omit<RiskEventRow, 'stateLabel'> & { total: number })[] = await db.query(
+      `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label, u.name AS unit_name,
               coalesce(iu.name, ip.name) AS involved_unit_name, e.involved_project_id, e.details, e.deduction_applied::text, wi.state, count(*) OVER ()::int AS total
          FROM risk_events e
          JOIN workflow_items wi ON wi.id = e.id
@@ -277,8 +279,8 @@ export class RiskService {
         WHERE ${String(conditions)}
         ORDER BY e.occurred_on DESC, e.id
         LIMIT ${limitParam} OFFSET ${offsetParam}`,
-        conditions.params,
-      );
+      conditions.params,
+    );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map(({ total: _total, ...row }) => ({

@@ -9,7 +9,8 @@ import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
-import { streamLedgerExcel, type ExcelColumn } from '../exports/excel-export.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
@@ -62,6 +63,7 @@ function parseFilter(query: Record<string, string>) {
 export class ShowcaseController {
   constructor(
     private readonly showcase: ShowcaseService,
+    private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
     private readonly attachments: AttachmentsService,
   ) {}
@@ -100,10 +102,10 @@ export class ShowcaseController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '成效晾晒台账', today: chinaDate(new Date()), columns: COLUMNS },
-      (page, pageSize) => this.showcase.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.showcase.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 

@@ -13,6 +13,7 @@ import { SqlConditions } from '../database/sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './showcase-form.dto.js';
+import type { SqlRunner } from '../database/sql-runner.js';
 
 export const SHOWCASE_TYPE = 'showcase_highlight';
 
@@ -223,6 +224,7 @@ export class ShowcaseService {
       page: number;
     },
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: ShowcaseRow[]; total: number }> {
     const conditions = new SqlConditions([user.unitId]).raw(
       `((h.unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
@@ -249,7 +251,7 @@ export class ShowcaseService {
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (Omit<ShowcaseRow, 'categoryLabel' | 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
+      await db.query(
         `SELECT h.id, h.matter, u.name AS unit_name, h.category, k.label AS sub_kind, to_char(h.happened_on, 'YYYY-MM-DD') AS happened_on,
               h.problems_solved, h.results, wi.state, wi.updated_at, count(*) OVER ()::int AS total
          FROM showcase_highlights h

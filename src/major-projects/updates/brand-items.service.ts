@@ -19,6 +19,7 @@ import {
   type LedgerFilter,
 } from './update-access.js';
 import { evidenceMissingMessage, type BrandItemFormDto } from './update-forms.dto.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
 
 export interface BrandItemRow {
   id: string;
@@ -216,6 +217,7 @@ export class BrandItemsService {
     user: AuthUser,
     filter: LedgerFilter & { kind?: BrandKind },
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: BrandItemRow[]; total: number }> {
     const conditions = ledgerConditions(user, filter, {
       project: 'x.project_id',
@@ -228,7 +230,7 @@ export class BrandItemsService {
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (Omit<BrandItemRow, 'kindLabel' | 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
+      await db.query(
         `SELECT ${BRAND_COLUMNS}, count(*) OVER ()::int AS total FROM ${BRAND_FROM}
           WHERE ${String(conditions)}
           ORDER BY x.happened_on DESC, p.name, x.id

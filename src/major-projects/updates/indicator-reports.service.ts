@@ -21,6 +21,7 @@ import {
   type IssuedProjectRow,
   type LedgerFilter,
 } from './update-access.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -355,6 +356,7 @@ export class IndicatorReportsService {
     user: AuthUser,
     filter: LedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: IndicatorLedgerRow[]; total: number }> {
     const conditions = ledgerConditions(user, filter, {
       project: 'r.project_id',
@@ -362,9 +364,8 @@ export class IndicatorReportsService {
     });
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: (Omit<IndicatorLedgerRow, 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
-        `SELECT r.id AS report_id, r.project_id, p.name AS project_name, u.name AS unit_name,
+    const rows: (Omit<IndicatorLedgerRow, 'stateLabel'> & { total: number })[] = await db.query(
+      `SELECT r.id AS report_id, r.project_id, p.name AS project_name, u.name AS unit_name,
                 v.indicator_key, mi.name AS indicator_name, mi.unit_of_measure, mi.cumulative, r.report_month,
                 t.monthly_target::text, t.target_to_date::text, v.actual::text,
                 CASE WHEN t.monthly_target <= 0 THEN NULL
@@ -385,8 +386,8 @@ export class IndicatorReportsService {
           WHERE ${String(conditions)}
           ORDER BY r.report_month DESC, p.name, r.project_id, mi.position
           LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
-      );
+      conditions.params,
+    );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map(({ total: _total, ...row }) => ({

@@ -20,6 +20,7 @@ import {
   type LedgerFilter,
 } from './update-access.js';
 import { evidenceMissingMessage, type PlanUpdateFormDto } from './update-forms.dto.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
 
 /** A monthly plan as the update pages show it, with its measure. */
 export interface PlanInfo {
@@ -344,6 +345,7 @@ export class PlanUpdatesService {
     user: AuthUser,
     filter: LedgerFilter & { status?: PlanStatus },
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: PlanUpdateLedgerRow[]; total: number }> {
     const conditions = ledgerConditions(user, filter, {
       project: 'pu.project_id',
@@ -355,7 +357,7 @@ export class PlanUpdatesService {
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
     const rows: (Omit<PlanUpdateLedgerRow, 'statusLabel' | 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
+      await db.query(
         `SELECT ${UPDATE_COLUMNS}, p.name AS project_name, u.name AS unit_name,
                 plan.plan_month, plan.plan_type, plan.content AS plan_content, count(*) OVER ()::int AS total
            FROM plan_updates pu

@@ -20,6 +20,7 @@ import {
   type LedgerFilter,
 } from './update-access.js';
 import { evidenceMissingMessage, type PromotionFormDto } from './update-forms.dto.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
 
 export interface PromotionRow {
   id: string;
@@ -193,6 +194,7 @@ export class PromotionsService {
     user: AuthUser,
     filter: LedgerFilter & { methodId?: number },
     pageSize = DEFAULT_PAGE_SIZE,
+    db: SqlRunner = this.dataSource,
   ): Promise<{ rows: PromotionRow[]; total: number }> {
     const conditions = ledgerConditions(user, filter, {
       project: 'x.project_id',
@@ -204,14 +206,13 @@ export class PromotionsService {
     }
     const limit = conditions.bind(pageSize);
     const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: (Omit<PromotionRow, 'stateLabel'> & { total: number })[] =
-      await this.dataSource.query(
-        `SELECT ${PROMOTION_COLUMNS}, count(*) OVER ()::int AS total FROM ${PROMOTION_FROM}
+    const rows: (Omit<PromotionRow, 'stateLabel'> & { total: number })[] = await db.query(
+      `SELECT ${PROMOTION_COLUMNS}, count(*) OVER ()::int AS total FROM ${PROMOTION_FROM}
           WHERE ${String(conditions)}
           ORDER BY x.promoted_on DESC, p.name, x.id
           LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
-      );
+      conditions.params,
+    );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map(({ total: _total, ...row }) => ({

@@ -7,7 +7,8 @@ import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../../common/time/china-time.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
-import { streamLedgerExcel, type ExcelColumn } from '../../exports/excel-export.js';
+import type { ExcelColumn } from '../../exports/excel-export.js';
+import { LedgerExports } from '../../exports/ledger-exports.js';
 import { WORKFLOW_STATE_LABELS, WORKFLOW_STATES } from '../../workflow/workflow-chain.js';
 import {
   BRAND_KIND_LABELS,
@@ -129,6 +130,7 @@ export class UpdateLedgersController {
     private readonly planUpdates: PlanUpdatesService,
     private readonly promotions: PromotionsService,
     private readonly brands: BrandItemsService,
+    private readonly ledgerExports: LedgerExports,
   ) {}
 
   @Get('indicators')
@@ -184,10 +186,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query, true);
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '量化目标推进台账', today: chinaDate(new Date()), columns: INDICATOR_COLUMNS },
-      (page, pageSize) => this.indicatorReports.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.indicatorReports.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
@@ -235,10 +237,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = { ...parseFilter(query, true), status: oneOf(PLAN_STATUSES, query.status) };
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '月度计划推进台账', today: chinaDate(new Date()), columns: PLAN_UPDATE_COLUMNS },
-      (page, pageSize) => this.planUpdates.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.planUpdates.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
@@ -287,10 +289,10 @@ export class UpdateLedgersController {
     @Res() reply: FastifyReply,
   ) {
     const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '经验复制推广台账', today: chinaDate(new Date()), columns: PROMOTION_COLUMNS },
-      (page, pageSize) => this.promotions.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.promotions.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
@@ -342,10 +344,10 @@ export class UpdateLedgersController {
       ...parseFilter(query, false),
       kind: oneOf<BrandKind>(BRAND_KINDS, query.kind),
     };
-    await streamLedgerExcel(
+    await this.ledgerExports.stream(
       reply,
       { label: '品牌显示度台账', today: chinaDate(new Date()), columns: BRAND_COLUMNS },
-      (page, pageSize) => this.brands.ledger(user, { ...filter, page }, pageSize),
+      (page, pageSize, db) => this.brands.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
