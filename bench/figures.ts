@@ -144,6 +144,18 @@ export interface ExportRun {
   rssGrowthMb: number;
 }
 
+/**
+ * The run of median time among rounds of the same export, with the largest memory growth of any
+ * round (the memory goal is about the peak).
+ */
+export function medianRun<T extends { ms: number; rssGrowthMb: number }>(runs: T[]): T {
+  const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+  return {
+    ...byTime[Math.floor(byTime.length / 2)],
+    rssGrowthMb: Math.max(...runs.map((run) => run.rssGrowthMb)),
+  };
+}
+
 /** Downloads an export to the end (discarding it) while the server's memory is sampled. */
 export async function measureExport(
   url: string,

@@ -322,6 +322,19 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
       ],
     );
     expect(updatedAt).toBeInstanceOf(Date);
+    // Times carry their format; text and numbers none (every cell of a column shares one style).
+    expect(sheet.numberFormats[1]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'yyyy-mm-dd hh:mm',
+      'yyyy-mm-dd hh:mm',
+    ]);
     // The other unit's export of the same filter holds no draft of this unit.
     const foreign = await (
       await as(otherClerk)

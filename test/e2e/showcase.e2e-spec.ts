@@ -194,5 +194,6 @@ describe('Showcase (成效晾晒): highlights, year window, counts (HTTP, real P
         '已通过',
       ],
     ]);
+    expect(sheet.numberFormats[1][4]).toBe('yyyy-mm-dd');
   });
 });
