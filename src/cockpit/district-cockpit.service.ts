@@ -166,6 +166,7 @@ export class DistrictCockpitService {
           .sort((a, b) => b.counted - a.counted || a.unitId - b.unitId),
         achievements: achievements.rows,
       },
+      // The boards list the districts with something to show; the rest get the panel's empty text.
       brandBoard: rankBy(
         brand.map((row) => ({
           ...row,
@@ -173,11 +174,11 @@ export class DistrictCockpitService {
           highlight: row.unitId === own,
         })),
         (row) => row.total,
-      ),
+      ).filter((row) => row.value > 0),
       citywideBoard: rankBy(
         brand.map((row) => ({ ...row, highlight: row.unitId === own })),
         (row) => row.citywide,
-      ),
+      ).filter((row) => row.value > 0),
       problems: {
         rows: [...problems]
           .filter((row) => row.assigned > 0)

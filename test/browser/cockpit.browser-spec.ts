@@ -50,9 +50,9 @@ describe('Browser: cockpits at city scale', () => {
     const returnId = String(draft.headers.location).split('/').pop()!;
     await surveySession.htmx('post', `/records/${returnId}/transitions`, { action: 'submit' });
     await officeSession.htmx('post', `/records/${returnId}/transitions`, { action: 'confirm' });
-    expect(
-      (await officeSession.post('/reports', { kind: 'district', period: '2026-Q3' })).status,
-    ).toBe(303);
+    const generated = await officeSession.post('/reports', { kind: 'district', period: '2026-Q3' });
+    expect(generated.status).toBe(303);
+    districtReportPath = String(generated.headers.location);
 
     const departments = await testApp.dataSource.query<{ name: string }[]>(
       `SELECT name FROM units WHERE kind = 'department' AND active ORDER BY sort_order LIMIT 20`,
@@ -70,6 +70,8 @@ describe('Browser: cockpits at city scale', () => {
     ).toBe(303);
     expect(await unitIdByCode(testApp.dataSource, 'yuzhong')).toBeGreaterThan(0);
   }, 120_000);
+
+  let districtReportPath = '';
 
   afterAll(async () => {
     await browser?.close();
@@ -133,8 +135,39 @@ describe('Browser: cockpits at city scale', () => {
     await page.waitForSelector('#district-detail h2');
     expect(await page.textContent('#district-detail h2')).toContain(name);
     expect(await page.textContent('#district-detail')).toContain('历次排名');
+    // The detail sits below three grids: the page scrolls to it, or the click seems to do nothing.
+    const detailTop = await page.evaluate(
+      () => document.querySelector('#district-detail')!.getBoundingClientRect().top,
+    );
+    expect(Math.abs(detailTop)).toBeLessThan(50);
     expect(page.url()).toBe(`${baseUrl}/cockpit`);
+    // No highlights in this city yet: the brand boards say so instead of an empty table.
+    expect(await page.locator('#brand-board table').count()).toBe(0);
+    expect(await page.textContent('#brand-board')).toContain('本年度暂无区县的改革经验');
+    expect(await page.textContent('#citywide-board')).toContain(
+      '本年度暂无区县的改革经验获全市推广',
+    );
     await screenshot(page, 'cockpit-district-drilldown');
+  });
+
+  it('should keep a report ranking table inside a 1024-pixel window, scrolling within', async () => {
+    const page = await asUser(leader);
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.goto(`${baseUrl}${districtReportPath}`);
+    const widths = await page.evaluate(() => {
+      const wrap = document.querySelector('#ranking')!.closest('.table-wrap')!;
+      const name = document.querySelector('#ranking tbody tr td:nth-child(2)')!;
+      return {
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+        wrapScrolls: wrap.scrollWidth > wrap.clientWidth,
+        nameLines: Math.round(name.getBoundingClientRect().height / 20),
+      };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.window);
+    expect(widths.wrapScrolls).toBe(true);
+    expect(widths.nameLines).toBeLessThanOrEqual(2);
+    await screenshot(page, 'report-ranking-1024');
   });
 
   it('should highlight the own district for a district leader', async () => {
