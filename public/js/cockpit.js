@@ -11,6 +11,12 @@
     try { return JSON.parse(source.textContent); } catch (error) { return null; }
   }
 
+  var LABEL_CHARACTERS = 14;
+  function shortLabel(label) {
+    var text = String(label);
+    return text.length > LABEL_CHARACTERS ? text.slice(0, LABEL_CHARACTERS - 1) + '…' : text;
+  }
+
   // A ranked horizontal bar chart coloured by band; the band name is in the tooltip and the tiles.
   function barChart(canvas, data) {
     var box = canvas.parentElement;
@@ -36,7 +42,12 @@
           legend: { display: false },
           tooltip: { callbacks: { afterLabel: function (context) { return data.bandNames[context.dataIndex]; } } }
         },
-        scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false, font: { size: 11 } } } }
+        scales: {
+          x: { beginAtZero: true },
+          // Long project names would push the axis off the canvas and lose their start: shorten
+          // them at the end (the tooltip and the data table keep the full name).
+          y: { ticks: { autoSkip: false, font: { size: 11 }, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } }
+        }
       }
     });
   }

@@ -61,7 +61,7 @@ describe('Browser: cockpits at city scale', () => {
       await createIssuedProject(testApp.dataSource, {
         unit: departments[index % departments.length].name,
         createdBy: office.id,
-        name: `重大改革项目第${index + 1}号`,
+        name: index === 0 ? LONG_PROJECT_NAME : `重大改革项目第${index + 1}号`,
         planYear: 2026,
       });
     }
@@ -72,6 +72,7 @@ describe('Browser: cockpits at city scale', () => {
   }, 120_000);
 
   let districtReportPath = '';
+  const LONG_PROJECT_NAME = '成渝地区双城经济圈经济区与行政区适度分离改革';
 
   afterAll(async () => {
     await browser?.close();
@@ -185,6 +186,26 @@ describe('Browser: cockpits at city scale', () => {
     expect(await page.locator('.project-card').count()).toBe(100);
     expect(await tilesDoNotOverlap(page, '#index-projects .band-tile')).toBe(true);
     expect(await tilesDoNotOverlap(page, '.project-card')).toBe(true);
+    // A long name keeps its start on the chart's axis (shortened at the end), within the canvas.
+    await page.waitForFunction(() =>
+      Boolean(
+        (window as unknown as { Chart?: { getChart(c: unknown): unknown } }).Chart?.getChart(
+          document.querySelector('#index-projects canvas[data-bar-chart]'),
+        ),
+      ),
+    );
+    const axis = await page.evaluate(() => {
+      const chart = (
+        window as unknown as {
+          Chart: {
+            getChart(c: unknown): { scales: { y: { left: number; ticks: { label: string }[] } } };
+          };
+        }
+      ).Chart.getChart(document.querySelector('#index-projects canvas[data-bar-chart]'));
+      return { left: chart.scales.y.left, labels: chart.scales.y.ticks.map((tick) => tick.label) };
+    });
+    expect(axis.labels).toContain('成渝地区双城经济圈经济区与…');
+    expect(axis.left).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'cockpit-projects');
   });
 });
