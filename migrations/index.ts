@@ -12,6 +12,7 @@ import { AuthenticationFactors1763871400000 } from './1763871400000-authenticati
 import { LedgerOrderIndexes1763871500000 } from './1763871500000-ledger-order-indexes.js';
 import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
 import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evidence-storage.js';
+import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-note.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   LedgerOrderIndexes1763871500000,
   AuditChain1763871600000,
   ReportEvidenceStorage1763871700000,
+  InitialSystemNote1763871800000,
 ];

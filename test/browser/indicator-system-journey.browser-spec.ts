@@ -80,7 +80,7 @@ describe('Browser journey: the office drops an indicator from a draft system, ta
     ]);
     expect(await page.textContent('#system option:checked')).toContain('第 2 版（草稿）');
     // It lists the draft's indicators, the re-added 中央媒体 among them.
-    expect(await page.textContent('main')).toContain('central_media（5家中央媒体深度报道）');
+    expect(await page.textContent('main')).toContain('5家中央媒体深度报道（central_media）');
     await page.goto(draftUrl);
 
     page.once('dialog', (dialog) => void dialog.accept());

@@ -27,6 +27,24 @@ describe('parseScoreCsv', () => {
     ]);
   });
 
+  it('should take the indicators’ names and 单位 as headings, naming them in messages', () => {
+    const text =
+      '单位,承接国家级和市级试点项目数,satisfaction,重大负面网络舆情\n甲区,3,92.5,1\n乙区,多,90,0\n';
+    const result = parseScoreCsv(text, DISTRICT_SYSTEM);
+    expect(result.errors).toEqual(['第 3 行「承接国家级和市级试点项目数」列：“多”不是数字']);
+    const fixed = parseScoreCsv(text.replace('多', '2'), DISTRICT_SYSTEM);
+    expect(fixed.errors).toEqual([]);
+    // 92.5 = 185/2
+    expect(plain(fixed.units)).toEqual([
+      ['甲区', { pilot_count: '3', satisfaction: '185/2', negative_opinion: '1' }],
+      ['乙区', { pilot_count: '2', satisfaction: '90', negative_opinion: '0' }],
+    ]);
+    // A name and its code are the same column.
+    expect(
+      parseScoreCsv('区县,pilot_count,承接国家级和市级试点项目数\nA,1,1\n', DISTRICT_SYSTEM).errors,
+    ).toEqual(['第 1 行「承接国家级和市级试点项目数」列：列名重复']);
+  });
+
   it('should keep a record with a line break inside quotes on one row and end without a newline', () => {
     const text = 'unit,pilot_count\n"甲\n区",1\n乙区,x';
     // rows: header 1, "甲\n区" 2, 乙区 3 (the quoted line break does not start a row)
@@ -39,19 +57,19 @@ describe('parseScoreCsv', () => {
     expect(
       parseScoreCsv('name,pilot_count,foo,pilot_count\nA,1,2,3\n', DISTRICT_SYSTEM).errors,
     ).toEqual([
-      '第 1 行：第一列的列名须为“unit”（单位名称）',
-      '第 1 行「foo」列：不是区县改革综合指数的指标代码',
+      '第 1 行：第一列的列名须为“unit”或“单位”（单位名称）',
+      '第 1 行「foo」列：不是区县改革综合指数的指标代码或指标名称',
       '第 1 行「pilot_count」列：列名重复',
     ]);
     // a district code is unknown to the major project system
     expect(parseScoreCsv('unit,pilot_count\nA,1\n', MAJOR_PROJECT_SYSTEM).errors).toEqual([
-      '第 1 行「pilot_count」列：不是市级重大改革项目综合指数的指标代码',
+      '第 1 行「pilot_count」列：不是市级重大改革项目综合指数的指标代码或指标名称',
     ]);
     expect(parseScoreCsv('unit\nA\n', DISTRICT_SYSTEM).errors).toEqual([
-      '第 1 行：表头除 unit 外至少须有一个指标代码',
+      '第 1 行：表头除单位列外至少须有一个指标代码或指标名称',
     ]);
     expect(parseScoreCsv('\uFEFF\n\n', DISTRICT_SYSTEM).errors).toEqual([
-      '文件为空：第 1 行须为表头（unit 和指标代码）',
+      '文件为空：第 1 行须为表头（unit 和指标代码，或“单位”和指标名称）',
     ]);
     expect(parseScoreCsv('unit,pilot_count\n', DISTRICT_SYSTEM).errors).toEqual([
       '表头下没有单位的数据行',

@@ -1,6 +1,6 @@
 /**
- * What-if input (指标测算) as CSV: header `unit` followed by indicator and deduction codes, one
- * row per unit, decimal values (deduction columns: event counts). Pure, so the command line and
+ * What-if input (指标测算) as CSV: header `unit` (or 单位) followed by indicator and deduction
+ * codes (or the indicators' names), one row per unit, decimal values (deduction columns: event counts). Pure, so the command line and
  * the what-if page share it.
  */
 import type { UnitInput } from './efficacy.js';
@@ -15,6 +15,9 @@ export interface ScoreCsvResult {
   errors: string[];
 }
 
+/** Chinese headings accepted for the first column besides `unit`. */
+const UNIT_HEADINGS = ['单位', '单位名称', '区县', '项目'];
+
 /** Longest value text accepted, so a pasted blob cannot turn into a huge bigint. */
 const MAX_VALUE_LENGTH = 30;
 
@@ -25,26 +28,37 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
   }
   const rows = records.rows.filter((row) => !isBlank(row.cells));
   if (rows.length === 0) {
-    return { units: [], errors: ['文件为空：第 1 行须为表头（unit 和指标代码）'] };
+    return {
+      units: [],
+      errors: ['文件为空：第 1 行须为表头（unit 和指标代码，或“单位”和指标名称）'],
+    };
   }
   const [header, ...data] = rows;
   const errors: string[] = [];
-  const columns = header.cells.map((cell) => cell.trim());
+  const headings = header.cells.map((cell) => cell.trim());
   const byCode = new Map(system.indicators.map((indicator) => [indicator.code, indicator]));
-  if (columns[0] !== UNIT_COLUMN) {
-    errors.push(`第 ${header.row} 行：第一列的列名须为“${UNIT_COLUMN}”（单位名称）`);
+  // A heading may be the indicator's code or, as a spreadsheet made by hand would have it, its name.
+  const codeByName = new Map(
+    system.indicators.map((indicator) => [indicator.name, indicator.code]),
+  );
+  const columns = headings.map((heading, index) =>
+    index === 0 ? heading : byCode.has(heading) ? heading : (codeByName.get(heading) ?? heading),
+  );
+  if (columns[0] !== UNIT_COLUMN && !UNIT_HEADINGS.includes(columns[0])) {
+    errors.push(`第 ${header.row} 行：第一列的列名须为“${UNIT_COLUMN}”或“单位”（单位名称）`);
   }
   const seenColumns = new Set<string>();
-  columns.slice(1).forEach((code) => {
+  columns.slice(1).forEach((code, index) => {
+    const heading = headings[index + 1];
     if (!byCode.has(code)) {
-      errors.push(`第 ${header.row} 行「${code}」列：不是${system.name}的指标代码`);
+      errors.push(`第 ${header.row} 行「${heading}」列：不是${system.name}的指标代码或指标名称`);
     } else if (seenColumns.has(code)) {
-      errors.push(`第 ${header.row} 行「${code}」列：列名重复`);
+      errors.push(`第 ${header.row} 行「${heading}」列：列名重复`);
     }
     seenColumns.add(code);
   });
   if (columns.length < 2) {
-    errors.push(`第 ${header.row} 行：表头除 ${UNIT_COLUMN} 外至少须有一个指标代码`);
+    errors.push(`第 ${header.row} 行：表头除单位列外至少须有一个指标代码或指标名称`);
   }
   if (errors.length > 0) {
     return { units: [], errors };
@@ -62,16 +76,16 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
     }
     const unit = (cells[0] ?? '').trim();
     if (unit === '') {
-      errors.push(`第 ${row} 行「${UNIT_COLUMN}」列：单位名称为空`);
+      errors.push(`第 ${row} 行「${headings[0]}」列：单位名称为空`);
     } else if (seenUnits.has(unit)) {
-      errors.push(`第 ${row} 行「${UNIT_COLUMN}」列：“${unit}”与第 ${seenUnits.get(unit)} 行重复`);
+      errors.push(`第 ${row} 行「${headings[0]}」列：“${unit}”与第 ${seenUnits.get(unit)} 行重复`);
     } else {
       seenUnits.set(unit, row);
     }
     const values: Record<string, Fraction> = {};
     columns.slice(1).forEach((code, i) => {
       const cell = (cells[i + 1] ?? '').trim();
-      const where = `第 ${row} 行「${code}」列：`;
+      const where = `第 ${row} 行「${headings[i + 1]}」列：`;
       const isDeduction = byCode.get(code)?.method.kind === 'deduction';
       const value = cell.length <= MAX_VALUE_LENGTH ? Fraction.tryParse(cell) : null;
       if (cell === '') {

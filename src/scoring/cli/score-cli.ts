@@ -20,7 +20,7 @@ import type { IndicatorSystemDefinition } from '../calculation/indicator-system.
 import { parseScoreCsv } from '../calculation/score-csv.js';
 
 const USAGE = `用法：npm run -s score -- [--system district|major_project] [--bands 五色图设置.json] <CSV 文件路径，或 - 表示标准输入>
-CSV（UTF-8）第一行为表头：unit,指标代码…；每行一个单位，值为十进制数，扣分项填事件次数。
+CSV（UTF-8）第一行为表头：unit,指标代码…（或 单位,指标名称…）；每行一个单位，值为十进制数，扣分项填事件次数。
 --bands：五色图设置（“指标体系与五色图”页面可复制），不写则按排名五等分。`;
 
 /** A wrong command line: message plus usage, exit code 2. */
