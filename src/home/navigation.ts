@@ -105,7 +105,14 @@ export const NAVIGATION: readonly NavSection[] = [
 
 export interface NavView {
   label: string;
-  items: { label: string; href: string; active: boolean; badge?: number }[];
+  items: {
+    label: string;
+    href: string;
+    active: boolean;
+    /** Which count the link shows (its element is there even at 0, for htmx to update). */
+    badgeKey?: keyof BadgeCounts;
+    badge?: number;
+  }[];
 }
 
 /** Whether a navigation link is the page being shown (links with a query must match it too). */
@@ -145,6 +152,7 @@ export function buildNavigation(
         label: item.label,
         href: item.href,
         active: item.href === activeHref,
+        badgeKey: item.badge,
         badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
       })),
     }))

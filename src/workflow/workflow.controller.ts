@@ -7,6 +7,7 @@ import { formValues, validateForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { isHtmx, seeOther } from '../common/htmx/htmx-request.js';
 import { TransitionDto } from './dto/transition.dto.js';
+import { NavigationBadges } from './navigation-badges.js';
 import { WorkflowPanelBuilder } from './workflow-panel.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
@@ -29,6 +30,7 @@ export class WorkflowController {
     private readonly workflow: WorkflowService,
     private readonly panels: WorkflowPanelBuilder,
     private readonly registry: WorkflowRegistry,
+    private readonly badges: NavigationBadges,
   ) {}
 
   /** Generic link (inbox, notifications): the module's page of that revision. */
@@ -123,6 +125,8 @@ export class WorkflowController {
       typed: extras.typed,
       message: { kind: extras.kind ?? 'error', text: extras.message },
     });
-    return reply.code(status).view('workflow/_panel.hbs', panel);
+    // A done action changes the navigation's counts (待办, 消息): the answer carries them along.
+    const navBadges = status === 200 ? await this.badges.count(user) : undefined;
+    return reply.code(status).view('workflow/_panel.hbs', { ...panel, navBadges });
   }
 }

@@ -72,14 +72,22 @@ describe('Browser journey: submit, reject with a reason, fix, resubmit, pass, ap
     await reviewerPage.goto(`${baseUrl}/inbox`);
     await Promise.all([reviewerPage.waitForURL(recordUrl), reviewerPage.click(`#inbox-${id} a`)]);
     await reviewerPage.click(`#record-${id}-actions details summary:has-text("驳回")`);
-    // Without a reason the browser itself refuses to send (the server refuses too: HTTP tests).
+    // Without a reason the app (not the browser's own bubble) says what is missing, next to the
+    // field, and keeps the detail typed.
     await reviewerPage.fill(`#reject-detail-${id}`, '请补充会议纪要');
     await reviewerPage.click(`#record-${id}-actions button:has-text("确认驳回")`);
+    await reviewerPage.waitForSelector(
+      `#record-${id}-actions .field-error:has-text("请选择驳回理由")`,
+    );
+    expect(await reviewerPage.inputValue(`#reject-detail-${id}`)).toBe('请补充会议纪要');
     expect(await reviewerPage.textContent(`#record-${id}-state`)).toContain('审核中');
     await reviewerPage.selectOption(`#reject-reason-${id}`, { label: '佐证材料不足' });
     await reviewerPage.fill(`#reject-detail-${id}`, '请补充会议纪要');
     await reviewerPage.click(`#record-${id}-actions button:has-text("确认驳回")`);
     await reviewerPage.waitForSelector(`#record-${id}-state:has-text("已退回")`);
+    // The navigation's 待办 count follows the action without a reload.
+    expect(await reviewerPage.isHidden('#nav-badge-inbox')).toBe(true);
+    expect(await reviewerPage.textContent('nav.sidenav')).not.toMatch(/待办\s*1/);
 
     // The clerk sees the reason prominently and resubmits.
     await clerkPage.goto(recordUrl);

@@ -417,14 +417,21 @@ describe('The shared review workflow (HTTP, real PostgreSQL)', () => {
       expect(inbox.status).toBe(200);
       expect(inbox.text).toContain('万州待审记录');
       expect(inbox.text).toContain(`id="inbox-${id}"`);
-      expect(inbox.text).toMatch(/待办 <span class="badge">1<\/span>/);
+      expect(inbox.text).toMatch(/待办 <span class="badge" id="nav-badge-inbox">1<\/span>/);
       const notes: { user_id: string; kind: string }[] = await testApp.dataSource.query(
         `SELECT user_id, kind FROM notifications WHERE item_id = $1`,
         [id],
       );
       expect(notes).toEqual([{ user_id: reviewer.id, kind: 'inbox' }]);
 
-      await act(reviewer, id, 'reject', { reasonId: String(rejectReasonId), detail: '请补充' });
+      const rejected = await act(reviewer, id, 'reject', {
+        reasonId: String(rejectReasonId),
+        detail: '请补充',
+      });
+      // The answer carries the navigation's counts as they now stand: 待办 empty (hidden).
+      expect(rejected.text).toContain(
+        '<hx-partial hx-target="#nav-badge-inbox" hx-swap="outerHTML"><span class="badge" id="nav-badge-inbox" hidden></span></hx-partial>',
+      );
       const afterReject: { user_id: string; kind: string }[] = await testApp.dataSource.query(
         `SELECT user_id, kind FROM notifications WHERE item_id = $1 ORDER BY id`,
         [id],
