@@ -62,6 +62,7 @@ export class DictionariesAdminController {
         setFlash(reply, 'success', `已新增${DICTIONARY_KIND_LABELS[kind]}“${data.label}”`);
         return seeOther(request, reply, `/admin/dictionaries?kind=${page}`);
       },
+      (form, failed) => this.dictionaries.formErrors(kind, form, failed),
     );
   }
 

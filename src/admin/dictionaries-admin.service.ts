@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import type { DictionaryKind } from '../dictionaries/dictionary-item.entity.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import type { DictionaryItemFormDto } from './dto/user-form.dto.js';
@@ -57,6 +57,29 @@ export class DictionariesAdminService {
     return rows[0];
   }
 
+  /** The rules of the item form a DTO cannot check; fields the DTO refused (`failed`) are skipped. */
+  async formErrors(
+    kind: DictionaryKind,
+    form: DictionaryItemFormDto,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    if (kind !== 'track' || failed.has('parentId')) {
+      return {};
+    }
+    return (await this.domainId(form.parentId)) === undefined
+      ? { parentId: ['请选择所属领域'] }
+      : {};
+  }
+
+  /** A track's domain: the id when it names a domain. */
+  private async domainId(parentId: number | undefined): Promise<number | undefined> {
+    const parents: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM dictionary_items WHERE id = $1 AND kind = 'domain'`,
+      [parentId ?? 0],
+    );
+    return parents[0]?.id;
+  }
+
   async create(
     kind: DictionaryKind,
     form: DictionaryItemFormDto,
@@ -65,14 +88,10 @@ export class DictionariesAdminService {
   ): Promise<number> {
     let parentId: number | null = null;
     if (kind === 'track') {
-      const parents: { id: number }[] = await this.dataSource.query(
-        `SELECT id FROM dictionary_items WHERE id = $1 AND kind = 'domain'`,
-        [form.parentId ?? 0],
-      );
-      if (parents.length === 0) {
+      parentId = (await this.domainId(form.parentId)) ?? null;
+      if (parentId === null) {
         throw FormInvalidException.field('parentId', '请选择所属领域');
       }
-      parentId = parents[0].id;
     }
     const code = form.code || `${kind}_${Date.now().toString(36)}`;
     try {

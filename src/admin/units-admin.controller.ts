@@ -63,6 +63,7 @@ export class UnitsAdminController {
         setFlash(reply, 'success', `已新增单位${data.name}`);
         return seeOther(request, reply, '/admin/units');
       },
+      (form, failed) => this.units.formErrors(form, failed),
     );
   }
 
@@ -95,6 +96,7 @@ export class UnitsAdminController {
         setFlash(reply, 'success', '已保存');
         return seeOther(request, reply, '/admin/units');
       },
+      (form, failed) => this.units.formErrors(form, failed),
     );
   }
 

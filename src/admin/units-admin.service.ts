@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import {
   UNIT_CAPABILITY_LABELS,
@@ -79,9 +79,20 @@ export class UnitsAdminService {
     return this.view(rows[0]);
   }
 
+  /** The rules of the unit form a DTO cannot check; fields the DTO refused (`failed`) are skipped. */
+  formErrors(form: UnitFormDto, failed: ReadonlySet<string> = new Set()): FieldErrors {
+    if (failed.has('kind') || failed.has('districtType')) {
+      return {};
+    }
+    return form.kind === 'district' && !form.districtType
+      ? { districtType: ['区县须选择区县类型'] }
+      : {};
+  }
+
   private checkForm(form: UnitFormDto): { districtType: string | null } {
-    if (form.kind === 'district' && !form.districtType) {
-      throw FormInvalidException.field('districtType', '区县须选择区县类型');
+    const errors = this.formErrors(form);
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     return { districtType: form.kind === 'district' ? (form.districtType ?? null) : null };
   }

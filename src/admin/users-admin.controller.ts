@@ -67,6 +67,7 @@ export class UsersAdminController {
         setFlash(reply, 'success', `已新增用户${data.name}，初始密码登录后须修改`);
         return seeOther(request, reply, '/admin/users');
       },
+      (form, failed) => this.users.formErrors(form, admin, undefined, failed),
     );
   }
 
@@ -90,8 +91,10 @@ export class UsersAdminController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(UserFormDto, body);
     const values = { ...formValues(body), mobile: (await this.users.find(id)).mobile };
+    const form = await validateForm(UserFormDto, body, (data, failed) =>
+      this.users.formErrors(data, admin, id, failed),
+    );
     if (!form.ok) {
       return this.renderForm(reply, 422, id, values, form.errors);
     }

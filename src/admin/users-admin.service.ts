@@ -6,7 +6,7 @@ import { MfaService } from '../auth/mfa.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { PasswordService } from '../auth/password.service.js';
 import { ROLE_LABELS, roleCombinationProblem, type RoleCode } from '../auth/roles.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { returningRows } from '../database/sql.js';
@@ -91,19 +91,59 @@ export class UsersAdminService {
     return rows[0];
   }
 
-  private async checkForm(form: UserFormDto): Promise<void> {
-    const errors: Record<string, string[]> = {};
-    const problem = roleCombinationProblem(form.roles);
-    if (problem) {
-      errors.roles = [problem];
+  /**
+   * The rules of the user form a DTO cannot check, all at once: the mobile of a new account
+   * (required, not taken), 三员分立, no admin demoting themself, an active unit. Fields the DTO
+   * refused (`failed`) are not checked. `id` is the edited user, absent for a new one.
+   */
+  async formErrors(
+    form: UserFormDto,
+    admin: AuthUser,
+    id?: string,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (id === undefined && !failed.has('mobile')) {
+      if (!form.mobile) {
+        errors.mobile = ['请填写 11 位手机号'];
+      } else if (await this.mobileTaken(form.mobile)) {
+        errors.mobile = ['该手机号已有账号'];
+      }
     }
-    const units: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE id = $1 AND active`,
-      [form.unitId],
-    );
-    if (units.length === 0) {
-      errors.unitId = ['请选择有效的单位'];
+    if (!failed.has('roles')) {
+      const roles: string[] = [];
+      const problem = roleCombinationProblem(form.roles);
+      if (problem) {
+        roles.push(problem);
+      }
+      if (id === admin.id && !form.roles.includes('admin')) {
+        roles.push('不能取消自己的系统管理员角色');
+      }
+      if (roles.length > 0) {
+        errors.roles = roles;
+      }
     }
+    if (!failed.has('unitId')) {
+      const units: { id: number }[] = await this.dataSource.query(
+        `SELECT id FROM units WHERE id = $1 AND active`,
+        [form.unitId],
+      );
+      if (units.length === 0) {
+        errors.unitId = ['请选择有效的单位'];
+      }
+    }
+    return errors;
+  }
+
+  private async mobileTaken(mobile: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM users WHERE mobile = $1`, [
+      mobile,
+    ]);
+    return rows.length > 0;
+  }
+
+  private async checkForm(form: UserFormDto, admin: AuthUser, id?: string): Promise<void> {
+    const errors = await this.formErrors(form, admin, id);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
@@ -111,10 +151,7 @@ export class UsersAdminService {
 
   /** A new account gets the initial password and must change it at the first login. */
   async create(form: UserFormDto, admin: AuthUser, ip?: string): Promise<string> {
-    if (!form.mobile) {
-      throw FormInvalidException.field('mobile', '请填写 11 位手机号');
-    }
-    await this.checkForm(form);
+    await this.checkForm(form, admin);
     const passwordHash = await this.hasher.hash(this.config.password.initial);
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -146,10 +183,7 @@ export class UsersAdminService {
   /** Name, unit and roles; a change of unit or roles ends the user's sessions (their rights changed). */
   async update(id: string, form: UserFormDto, admin: AuthUser, ip?: string): Promise<void> {
     const before = await this.find(id);
-    await this.checkForm(form);
-    if (id === admin.id && !form.roles.includes('admin')) {
-      throw FormInvalidException.field('roles', '不能取消自己的系统管理员角色');
-    }
+    await this.checkForm(form, admin, id);
     const rolesChanged = [...before.roles].sort().join() !== [...form.roles].sort().join();
     const unitChanged = before.unit_id !== form.unitId;
     await this.dataSource.transaction(async (manager) => {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
 import { SqlConditions } from '../database/sql.js';
 import { AUDIT_ACTION_LABELS, type AuditAction } from './audit-actions.js';
+import { describeAuditDetail, type AuditDetailContext } from './audit-detail.js';
 
 export interface AuditFilter {
   from?: string;
@@ -26,25 +27,6 @@ export interface AuditRow {
   targetLabel: string | null;
   detail: string;
   ip: string | null;
-}
-
-/** `{a: 1, b: [x, y]}` → `a：1；b：x → y`, for people rather than machines. */
-function readableDetail(detail: Record<string, unknown> | null): string {
-  if (!detail) {
-    return '';
-  }
-  return Object.entries(detail)
-    .map(([key, value]) => {
-      const text =
-        Array.isArray(value) && value.length === 2
-          ? `${JSON.stringify(value[0])} → ${JSON.stringify(value[1])}`
-          : typeof value === 'string'
-            ? value
-            : JSON.stringify(value);
-      return `${key}：${text}`;
-    })
-    .join('；')
-    .slice(0, 500);
 }
 
 /** The auditor's reads of the append-only log: filtered, newest first, keyset-paged for exports. */
@@ -78,19 +60,30 @@ export class AuditLogQueries {
     return conditions;
   }
 
-  private map(row: {
-    id: string;
-    at: Date;
-    actor_name: string | null;
-    actor_mobile: string | null;
-    actor_unit_name: string | null;
-    actor_roles: RoleCode[] | null;
-    action: string;
-    result: 'success' | 'failure';
-    target_label: string | null;
-    detail: Record<string, unknown> | null;
-    ip: string | null;
-  }): AuditRow {
+  /** The names the details' unit ids point at (every unit, deactivated ones included). */
+  private async detailContext(): Promise<AuditDetailContext> {
+    const units: { id: number; name: string }[] = await this.dataSource.query(
+      `SELECT id, name FROM units`,
+    );
+    return { unitNames: new Map(units.map((unit) => [unit.id, unit.name])) };
+  }
+
+  private map(
+    row: {
+      id: string;
+      at: Date;
+      actor_name: string | null;
+      actor_mobile: string | null;
+      actor_unit_name: string | null;
+      actor_roles: RoleCode[] | null;
+      action: string;
+      result: 'success' | 'failure';
+      target_label: string | null;
+      detail: unknown;
+      ip: string | null;
+    },
+    context: AuditDetailContext,
+  ): AuditRow {
     return {
       id: String(row.id),
       at: row.at,
@@ -102,7 +95,7 @@ export class AuditLogQueries {
       actionLabel: AUDIT_ACTION_LABELS[row.action as AuditAction] ?? row.action,
       result: row.result,
       targetLabel: row.target_label,
-      detail: readableDetail(row.detail),
+      detail: describeAuditDetail(row.action, row.detail, context),
       ip: row.ip,
     };
   }
@@ -124,11 +117,13 @@ export class AuditLogQueries {
         ORDER BY a.id DESC LIMIT ${limit} OFFSET ${offset}`,
         conditions.params,
       );
-    return { rows: rows.map((row) => this.map(row)), total: rows[0]?.total ?? 0 };
+    const context = await this.detailContext();
+    return { rows: rows.map((row) => this.map(row, context)), total: rows[0]?.total ?? 0 };
   }
 
   /** Every matching row, newest first, in keyset pages (id < last id): flat memory for any size. */
   async *batches(filter: AuditFilter, batchSize = 1000): AsyncIterable<AuditRow[]> {
+    const context = await this.detailContext();
     let before: string | undefined;
     for (;;) {
       const conditions = this.where(filter);
@@ -140,7 +135,7 @@ export class AuditLogQueries {
         conditions.params,
       );
       if (rows.length > 0) {
-        yield rows.map((row) => this.map(row));
+        yield rows.map((row) => this.map(row, context));
         before = String(rows[rows.length - 1].id);
       }
       if (rows.length < batchSize) {

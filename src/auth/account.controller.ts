@@ -34,7 +34,9 @@ export class AccountController {
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(ChangePasswordDto, body);
+    const form = await validateForm(ChangePasswordDto, body, (data, failed) =>
+      this.passwords.changeFormErrors(request.auth!, data, request.ip, failed),
+    );
     if (!form.ok) {
       return this.renderForm(request, reply, 422, form.errors);
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { AuthContext, AuthUser } from './auth-context.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -11,6 +11,11 @@ import { passwordPolicyProblems } from './password-policy.js';
 /** A new password may be none of the last this many (the current one included). */
 export const PASSWORD_HISTORY_DEPTH = 5;
 export const PASSWORD_REUSED_MESSAGE = `新密码不能与最近 ${PASSWORD_HISTORY_DEPTH} 次使用过的密码相同`;
+
+interface StoredPassword {
+  password_hash: string;
+  must_change_password: boolean;
+}
 
 @Injectable()
 export class PasswordService {
@@ -29,48 +34,87 @@ export class PasswordService {
     });
   }
 
-  /** The user's own change: the old password is required; every other session of the user ends. */
-  async change(auth: AuthContext, form: ChangePasswordDto, ip: string): Promise<void> {
-    const user = auth.user;
-    const rows: { password_hash: string; must_change_password: boolean }[] =
-      await this.dataSource.query(
+  /**
+   * Every problem of a change form at once: a wrong current password (audited), the policy, the
+   * confirmation, and (once the current password is right) reuse of a recent one. Fields the DTO
+   * refused (`failed`) are not checked. `stored` is the user's row when the current password is
+   * right.
+   */
+  private async changeProblems(
+    user: AuthUser,
+    form: ChangePasswordDto,
+    ip: string,
+    failed: ReadonlySet<string>,
+  ): Promise<{ errors: FieldErrors; stored?: StoredPassword }> {
+    const errors: FieldErrors = {};
+    let stored: StoredPassword | undefined;
+    if (!failed.has('currentPassword')) {
+      const rows: StoredPassword[] = await this.dataSource.query(
         `SELECT password_hash, must_change_password FROM users WHERE id = $1`,
         [user.id],
       );
-    if (!rows[0] || !(await this.hasher.verify(rows[0].password_hash, form.currentPassword))) {
-      await this.audit.record({
-        action: 'password_change_failed',
-        result: 'failure',
-        actor: user,
-        ip,
-      });
-      throw FormInvalidException.field('currentPassword', '当前密码不正确');
+      if (rows[0] && (await this.hasher.verify(rows[0].password_hash, form.currentPassword))) {
+        stored = rows[0];
+      } else {
+        await this.audit.record({
+          action: 'password_change_failed',
+          result: 'failure',
+          actor: user,
+          ip,
+        });
+        errors.currentPassword = ['当前密码不正确'];
+      }
     }
-    const problems = this.policyProblems(form.newPassword, user.mobile);
-    if (form.newPassword === form.currentPassword) {
-      problems.push('新密码不能与当前密码相同');
+    if (!failed.has('newPassword')) {
+      const problems = this.policyProblems(form.newPassword, user.mobile);
+      if (stored && form.newPassword === form.currentPassword) {
+        problems.push('新密码不能与当前密码相同');
+      }
+      if (problems.length > 0) {
+        errors.newPassword = problems;
+      } else if (stored && (await this.usedRecently(user.id, form.newPassword))) {
+        await this.audit.record({
+          action: 'password_change_failed',
+          result: 'failure',
+          actor: user,
+          ip,
+          detail: { reason: 'reused' },
+        });
+        errors.newPassword = [PASSWORD_REUSED_MESSAGE];
+      }
     }
-    if (problems.length > 0) {
-      throw new FormInvalidException({ newPassword: problems });
+    if (
+      !failed.has('newPassword') &&
+      !failed.has('confirmPassword') &&
+      form.newPassword !== form.confirmPassword
+    ) {
+      errors.confirmPassword = ['两次输入的新密码不一致'];
     }
-    if (form.newPassword !== form.confirmPassword) {
-      throw FormInvalidException.field('confirmPassword', '两次输入的新密码不一致');
-    }
-    if (await this.usedRecently(user.id, form.newPassword)) {
-      await this.audit.record({
-        action: 'password_change_failed',
-        result: 'failure',
-        actor: user,
-        ip,
-        detail: { reason: 'reused' },
-      });
-      throw FormInvalidException.field('newPassword', PASSWORD_REUSED_MESSAGE);
+    return { errors, stored };
+  }
+
+  /** The rules of the change form for the fields the DTO accepted (see validateForm). */
+  async changeFormErrors(
+    auth: AuthContext,
+    form: ChangePasswordDto,
+    ip: string,
+    failed: ReadonlySet<string>,
+  ): Promise<FieldErrors> {
+    return (await this.changeProblems(auth.user, form, ip, failed)).errors;
+  }
+
+  /** The user's own change: the old password is required; every other session of the user ends. */
+  async change(auth: AuthContext, form: ChangePasswordDto, ip: string): Promise<void> {
+    const user = auth.user;
+    const { errors, stored } = await this.changeProblems(user, form, ip, new Set());
+    if (!stored || Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     const passwordHash = await this.hasher.hash(form.newPassword);
     await this.dataSource.transaction(async (manager) => {
       // The initial password an admin handed out is refused by the policy anyway: not kept.
-      if (!rows[0].must_change_password) {
-        await this.keepInHistory(user.id, rows[0].password_hash, manager);
+      if (!stored.must_change_password) {
+        await this.keepInHistory(user.id, stored.password_hash, manager);
       }
       await manager.query(
         `UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = now(), updated_at = now()

@@ -14,6 +14,9 @@ describe('Administration: users, units, dictionaries (HTTP, real PostgreSQL)', (
       `SELECT count(*)::int AS count FROM audit_log WHERE action = $1 AND target_id = $2`,
       [action, String(targetId)],
     );
+  /** The message shown next to a field (`partials/_field-error`), undefined when none. */
+  const fieldError = (html: string, field: string) =>
+    new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
   const userId = async (mobile: string) =>
     (
       await testApp.dataSource.query<{ id: string }[]>(`SELECT id FROM users WHERE mobile = $1`, [
@@ -84,6 +87,64 @@ describe('Administration: users, units, dictionaries (HTTP, real PostgreSQL)', (
     expect(empty.text).toContain('请填写 11 位手机号');
     expect(empty.text).toContain('请填写姓名');
     expect(empty.text).toContain('请至少选择一个角色');
+  });
+
+  it('should report every error of the user form at once, each next to its field, keeping what was typed', async () => {
+    // A bad mobile and no unit (refused by the form's DTO) with 系统管理员 + 审计管理员 (三员分立).
+    const refused = await adminSession.post('/admin/users', {
+      mobile: '123',
+      name: '一次报全',
+      unitId: '',
+      roles: ['admin', 'auditor'],
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'mobile')).toBe('请填写 11 位手机号');
+    expect(fieldError(refused.text, 'unitId')).toBe('请选择所属单位');
+    expect(fieldError(refused.text, 'roles')).toBe('系统管理员不能兼任其他角色（三员分立）');
+    expect(refused.text).toContain('value="一次报全"');
+    expect(refused.text).toContain('value="123"');
+    expect(refused.text).toMatch(/value="admin" checked/);
+    expect(refused.text).toMatch(/value="auditor" checked/);
+
+    // A form the DTO accepts: a taken mobile, an unknown unit and 三员分立, all in one answer.
+    const taken = await adminSession.post('/admin/users', {
+      mobile: admin.mobile,
+      name: '一次报全',
+      unitId: '999999',
+      roles: ['auditor', 'entry'],
+    });
+    expect(taken.status).toBe(422);
+    expect(fieldError(taken.text, 'mobile')).toBe('该手机号已有账号');
+    expect(fieldError(taken.text, 'unitId')).toBe('请选择有效的单位');
+    expect(fieldError(taken.text, 'roles')).toBe('审计管理员不能兼任其他角色（三员分立）');
+
+    // Editing: an empty name with 三员分立.
+    const clerk = await createUser(testApp.dataSource, { roles: ['entry'] });
+    const edit = await adminSession.post(`/admin/users/${clerk.id}`, {
+      name: '',
+      unitId: String(yuzhong),
+      roles: ['admin', 'entry'],
+    });
+    expect(edit.status).toBe(422);
+    expect(fieldError(edit.text, 'name')).toBe('请填写姓名');
+    expect(fieldError(edit.text, 'roles')).toBe('系统管理员不能兼任其他角色（三员分立）');
+    expect(await userId('123')).toBeUndefined();
+  });
+
+  it('should report the unit and dictionary rules together with the form errors', async () => {
+    const unit = await adminSession.post('/admin/units', {
+      name: '',
+      code: 'Bad Code',
+      kind: 'district',
+    });
+    expect(unit.status).toBe(422);
+    expect(fieldError(unit.text, 'name')).toBe('请填写单位名称');
+    expect(fieldError(unit.text, 'code')).toContain('编码须为');
+    expect(fieldError(unit.text, 'districtType')).toBe('区县须选择区县类型');
+    const track = await adminSession.post('/admin/dictionaries?kind=track', { label: '' });
+    expect(track.status).toBe(422);
+    expect(fieldError(track.text, 'label')).toBe('请填写名称');
+    expect(fieldError(track.text, 'parentId')).toBe('请选择所属领域');
   });
 
   it('should end the sessions of a user whose password is reset or who is deactivated', async () => {

@@ -1,7 +1,7 @@
 import { anonymousSession, login, type HttpSession } from '../helpers/http-session.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, type TestUser } from '../helpers/users.factory.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
 describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;
@@ -90,7 +90,7 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
         '修改用户',
         '成功',
         `'=HYPERLINK("http://x","y")`,
-        'name："+1" → "@cmd"',
+        '姓名：+1 → @cmd',
         '127.0.0.1',
       ],
     ]);
@@ -99,6 +99,81 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
       `SELECT actor_id FROM audit_log WHERE action = 'audit_exported'`,
     );
     expect(exported.map((row) => row.actor_id)).toContain(auditor.id);
+  });
+
+  it('should show every recorded detail key in Chinese, old rows included, on the page and in the export', async () => {
+    const yuzhong = await unitIdByCode(testApp.dataSource, 'yuzhong');
+    // The shapes the callers of AuditService.record store (the log is append-only: old rows stay).
+    const details: [string, string, unknown][] = [
+      [
+        'workflow_transition',
+        'success',
+        {
+          to: '审核中',
+          from: '草稿',
+          role: '录入人员',
+          action: 'submit',
+          actionLabel: '保存并上报',
+        },
+      ],
+      ['mfa_verified', 'success', { method: 'totp' }],
+      ['login', 'success', { secondFactor: 'pending' }],
+      ['user_created', 'success', { mobile: '13700000077', unitId: yuzhong, roles: ['entry'] }],
+      ['user_updated', 'success', { roles: [['entry'], ['reviewer', 'leader']] }],
+      ['assignment_created', 'success', { deadline: '2026-06-30', units: ['渝中区', '江北区'] }],
+      ['sessions_ended', 'success', { scope: 'others', count: 2 }],
+      ['mfa_failed', 'failure', { reason: 'replayed_code' }],
+      ['dictionary_updated', 'success', { active: false }],
+      ['audit_exported', 'success', { action: 'login', result: 'failure', unitId: yuzhong }],
+      ['login', 'success', { someFutureKey: '补充说明', reason: 'brand_new_reason' }],
+    ];
+    for (const [action, result, detail] of details) {
+      await testApp.dataSource.query(
+        `INSERT INTO audit_log (actor_name, actor_mobile, action, result, detail)
+         VALUES ('详情测试', '13600000002', $1, $2, $3)`,
+        [action, result, JSON.stringify(detail)],
+      );
+    }
+    const expected = [
+      '从 草稿 到 审核中；角色：录入人员；操作：保存并上报',
+      '方式：动态口令(TOTP)',
+      '第二因素：待验证',
+      '手机号：13700000077；单位：渝中区；角色：录入人员',
+      '角色：录入人员 → 审核人员、领导人员',
+      '反馈期限：2026-06-30；单位：渝中区、江北区',
+      '范围：其他设备上的登录；结束的登录：2 个',
+      '原因：动态口令已使用过',
+      '状态：停用',
+      '单位：渝中区；操作：登录；结果：失败',
+      '原因：其他；其他：补充说明',
+    ].reverse(); // newest first
+
+    const page = await auditorSession.agent.get('/audit?user=13600000002');
+    expect(page.status).toBe(200);
+    const cells = [...page.text.matchAll(/<td class="audit-detail">([^<]*)<\/td>/g)].map(
+      (match) => match[1],
+    );
+    expect(cells).toEqual(expected);
+    for (const cell of cells) {
+      // No stored key or code reaches the auditor (TOTP is part of the Chinese label).
+      expect(cell.replace('(TOTP)', '')).not.toMatch(/[A-Za-z]/);
+    }
+
+    const response = await auditorSession.agent
+      .get('/audit/export?user=13600000002')
+      .buffer(true)
+      .parse(binaryParser);
+    const sheet = await readSheet(response.body as Buffer);
+    expect(sheet.rows.slice(1).map((row) => row[8])).toEqual(expected);
+
+    // The 成功 / 失败 badges stay on one line in the narrow 结果 column.
+    const css = await auditorSession.agent.get('/static/css/app.css');
+    expect(css.text).toMatch(/^\.tag \{[^}]*white-space: nowrap;[^}]*\}/m);
+  });
+
+  it('should show the reason of a real failed login in Chinese', async () => {
+    const page = await auditorSession.agent.get(`/audit?user=${clerk.mobile}&action=login_failed`);
+    expect(page.text).toContain('<td class="audit-detail">原因：密码错误</td>');
   });
 
   it('should refuse UPDATE, DELETE and TRUNCATE of the audit log from the app connection', async () => {

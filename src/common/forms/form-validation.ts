@@ -52,12 +52,39 @@ export function controlCharacterErrors(
 }
 
 /**
+ * The rules of a form a DTO cannot express (a taken mobile number, 三员分立, a wrong old password),
+ * as field errors rather than thrown. `failed` names the fields the DTO already refused: their
+ * values may be of any type, so a rule that reads one of them is skipped.
+ */
+export type FormRules<T> = (
+  form: T,
+  failed: ReadonlySet<string>,
+) => Promise<FieldErrors> | FieldErrors;
+
+/** Field errors of several checks together, each field's messages in order and without repeats. */
+export function mergeFieldErrors(...all: FieldErrors[]): FieldErrors {
+  const merged: FieldErrors = {};
+  for (const errors of all) {
+    for (const [field, messages] of Object.entries(errors)) {
+      merged[field] = [...new Set([...(merged[field] ?? []), ...messages])];
+    }
+  }
+  return merged;
+}
+
+/**
  * Turns a posted form into a validated DTO. Unknown fields are dropped (whitelist), so a form can
  * never set a column it does not show; text with control characters is refused field by field.
+ *
+ * When the DTO refuses the form and `rules` are given, they run too (skipping the refused fields)
+ * and their errors join the DTO's, so that the user sees every problem at once. When the DTO
+ * accepts the form they are not run here: the service runs them on save and throws them all as one
+ * FormInvalidException (so a costly or audited rule runs once).
  */
 export async function validateForm<T extends object>(
   dto: ClassConstructor<T>,
   body: unknown,
+  rules?: FormRules<T>,
 ): Promise<FormResult<T>> {
   const instance = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
   const errors = collect(await validate(instance, { whitelist: true, forbidUnknownValues: false }));
@@ -67,7 +94,15 @@ export async function validateForm<T extends object>(
   )) {
     errors[field] = [...messages, ...(errors[field] ?? [])];
   }
-  return Object.keys(errors).length === 0 ? { ok: true, data: instance } : { ok: false, errors };
+  if (Object.keys(errors).length === 0) {
+    return { ok: true, data: instance };
+  }
+  if (!rules) {
+    return { ok: false, errors };
+  }
+  // A nested field's error (`items.0.name`) marks its top-level field as failed too.
+  const failed = new Set(Object.keys(errors).flatMap((field) => [field, field.split('.')[0]]));
+  return { ok: false, errors: mergeFieldErrors(errors, await rules(instance, failed)) };
 }
 
 /**
@@ -99,16 +134,18 @@ export function formValues(body: unknown): Record<string, unknown> {
 }
 
 /**
- * The life of a posted form: validate the DTO, then save; any field error (from the DTO or a
- * FormInvalidException of the service) re-renders the form with what was typed.
+ * The life of a posted form: validate the DTO (with the service's `rules` when it fails, see
+ * validateForm), then save; any field error (from the DTO, the rules or a FormInvalidException of
+ * the service) re-renders the form with what was typed.
  */
 export async function handleForm<T extends object, R>(
   dto: ClassConstructor<T>,
   body: unknown,
   rerender: (values: Record<string, unknown>, errors: FieldErrors) => Promise<R> | R,
   save: (data: T) => Promise<R>,
+  rules?: FormRules<T>,
 ): Promise<R> {
-  const form = await validateForm(dto, body);
+  const form = await validateForm(dto, body, rules);
   if (!form.ok) {
     return rerender(formValues(body), form.errors);
   }
