@@ -36,6 +36,17 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
     expect(response.headers.location).toBe('/login?next=%2Fmy-unit%2Fmembers');
   });
 
+  it('should give the pages an icon the browser finds (no 404 for /favicon.ico on every load)', async () => {
+    const session = await anonymousSession(testApp.server);
+    const page = await session.agent.get('/login');
+    expect(page.text).toContain(
+      '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">',
+    );
+    const icon = await session.agent.get('/static/favicon.svg');
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+  });
+
   it('should log in with mobile and password, show name, unit and role navigation, and audit it', async () => {
     const since = new Date();
     const clerk = await createUser(testApp.dataSource, {
@@ -226,6 +237,72 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
       [clerk.id],
     );
     expect(rows[0].must_change_password).toBe(true);
+  });
+
+  it('should report every problem of a new password at once, on the forced and the ordinary change', async () => {
+    const fieldError = (html: string, field: string) =>
+      new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
+    const clerk = await createUser(testApp.dataSource, {
+      roles: ['entry'],
+      password: '123456',
+      mustChangePassword: true,
+    });
+    const session = await login(testApp.server, clerk.mobile, '123456');
+    // Forced change (first login): a too simple password and a confirmation that differs.
+    const weakAndMismatched = await session.post('/account/password', {
+      currentPassword: '123456',
+      newPassword: 'abcdefgh12',
+      confirmPassword: 'abcdefgh13',
+    });
+    expect(weakAndMismatched.status).toBe(422);
+    expect(weakAndMismatched.text).toContain('您正在使用初始密码');
+    expect(fieldError(weakAndMismatched.text, 'newPassword')).toContain('至少三类');
+    expect(fieldError(weakAndMismatched.text, 'confirmPassword')).toBe('两次输入的新密码不一致');
+    // The confirmation left empty (refused by the form) and a too short password.
+    const emptyConfirmation = await session.post('/account/password', {
+      currentPassword: '123456',
+      newPassword: 'short1!',
+      confirmPassword: '',
+    });
+    expect(emptyConfirmation.status).toBe(422);
+    expect(fieldError(emptyConfirmation.text, 'newPassword')).toContain('密码至少 8 位');
+    expect(fieldError(emptyConfirmation.text, 'confirmPassword')).toBe('请再次输入新密码');
+    // A wrong current password does not hide the other problems.
+    const since = new Date();
+    const everything = await session.post('/account/password', {
+      currentPassword: 'not-the-password',
+      newPassword: 'abcdefgh12',
+      confirmPassword: 'New@Pass2026',
+    });
+    expect(everything.status).toBe(422);
+    expect(fieldError(everything.text, 'currentPassword')).toBe('当前密码不正确');
+    expect(fieldError(everything.text, 'newPassword')).toContain('至少三类');
+    expect(fieldError(everything.text, 'confirmPassword')).toBe('两次输入的新密码不一致');
+    expect((await auditActions(testApp, since)).map((row) => row.action)).toEqual([
+      'password_change_failed',
+    ]);
+
+    // The ordinary change page, once the initial password is gone.
+    const changed = await session.post('/account/password', {
+      currentPassword: '123456',
+      newPassword: 'New@Pass2026',
+      confirmPassword: 'New@Pass2026',
+    });
+    expect(changed.status).toBe(303);
+    const reusedAndMismatched = await session.post('/account/password', {
+      currentPassword: 'New@Pass2026',
+      newPassword: 'New@Pass2026',
+      confirmPassword: 'Other@Pass2026',
+    });
+    expect(reusedAndMismatched.status).toBe(422);
+    expect(reusedAndMismatched.text).not.toContain('您正在使用初始密码');
+    expect(fieldError(reusedAndMismatched.text, 'newPassword')).toBe('新密码不能与当前密码相同');
+    expect(fieldError(reusedAndMismatched.text, 'confirmPassword')).toBe('两次输入的新密码不一致');
+    const rows: { must_change_password: boolean }[] = await testApp.dataSource.query(
+      `SELECT must_change_password FROM users WHERE id = $1`,
+      [clerk.id],
+    );
+    expect(rows[0].must_change_password).toBe(false);
   });
 
   it('should end the session at logout (the old cookie no longer works) and audit it', async () => {
