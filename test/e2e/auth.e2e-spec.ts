@@ -423,6 +423,13 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
     expect(response.status).toBe(404);
     expect(response.text).toContain('页面不存在');
     expect(response.text).not.toMatch(/at .*\.ts:\d+|Cannot GET/);
+    // A heading, then what happened and what to do: not the same sentence twice.
+    expect(response.text).toContain('<h1>找不到该页面</h1>');
+    expect(response.text).toContain('链接可能已失效');
+    const forbidden = await session.agent.get('/audit');
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.text).toContain('<h1>无权访问</h1>');
+    expect(forbidden.text).toContain('请联系本单位管理员或系统管理员调整您的角色');
   });
 });
 

@@ -26,6 +26,25 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   500: '系统出现异常，请稍后重试；如多次出现请联系系统管理员',
 };
 
+/** The error page's heading; the message below it says what happened in this case. */
+const TITLES: Record<number, string> = {
+  400: '请求有误',
+  403: '无权访问',
+  404: '找不到该页面',
+  409: '操作冲突',
+  413: '内容过大',
+  422: '提交的内容有误',
+  429: '操作过于频繁',
+  500: '系统出错',
+};
+
+/** What the user can do next, under the message. */
+const HINTS: Record<number, string> = {
+  403: '如工作需要，请联系本单位管理员或系统管理员调整您的角色。',
+  404: '链接可能已失效，或该记录不在您的查看范围内。',
+  409: '请刷新页面，查看最新状态后再操作。',
+};
+
 function messageOf(exception: HttpException): string {
   const status = exception.getStatus();
   const response = exception.getResponse();
@@ -91,7 +110,13 @@ export class HtmlExceptionFilter implements ExceptionFilter {
       });
       return;
     }
-    await sendView(reply, 'errors/error.hbs', { status, message, correlationId, title: message });
+    await sendView(reply, 'errors/error.hbs', {
+      status,
+      message,
+      correlationId,
+      title: TITLES[status] ?? TITLES[500],
+      hint: HINTS[status],
+    });
   }
 
   private redirect(request: FastifyRequest, reply: FastifyReply, url: string): void {
