@@ -8,7 +8,7 @@ import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
-import { parsePeriod } from '../scoring/reports/report-periods.js';
+import { parsePeriod, quarterLabel } from '../scoring/reports/report-periods.js';
 import { rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
 import {
   ReportsService,
@@ -200,9 +200,9 @@ export class DistrictCockpitService {
         (row) => row.heat,
       ).slice(0, 15),
       trend: {
-        rows: trend,
+        rows: trend.map((row) => ({ ...row, quarterLabel: quarterLabel(row.quarter) })),
         chart: {
-          labels: trend.map((row) => row.quarter),
+          labels: trend.map((row) => quarterLabel(row.quarter)),
           series: [
             { label: '全市平均', values: trend.map((row) => row.mean) },
             { label: '最高', values: trend.map((row) => row.max) },
@@ -295,7 +295,10 @@ export class DistrictCockpitService {
           evidence: row.evidence[indicator.code] ?? [],
         })),
       history: await this.reports.history('district', { unitId }),
-      satisfaction: await this.satisfaction.historyByDistrict(unitId),
+      satisfaction: (await this.satisfaction.historyByDistrict(unitId)).map((score) => ({
+        ...score,
+        quarterLabel: quarterLabel(score.quarter),
+      })),
     };
   }
 }

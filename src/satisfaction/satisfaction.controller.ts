@@ -9,8 +9,9 @@ import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
+import { quarterLabel } from '../scoring/reports/report-periods.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
-import { checkScoreTable, type ScoreInput } from './score-table.js';
+import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
 
 const asStrings = (value: unknown): string[] =>
@@ -55,7 +56,10 @@ export class SatisfactionController {
       title: district ? `${district.name}改革满意度` : '区县改革满意度历史',
       districts,
       district,
-      history: history.map((row) => ({ quarter: row.quarter, score: row.score.toFixed(2) })),
+      history: history.map((row) => ({
+        quarterLabel: quarterLabel(row.quarter),
+        score: row.score.toFixed(2),
+      })),
     });
   }
 
@@ -76,7 +80,7 @@ export class SatisfactionController {
     return this.renderForm(reply, user, 200, {}, {});
   }
 
-  /** The typed table: one `score_<unitId>` field per district. */
+  /** The typed table: one `score_<unitId>` field per district (empty ones too: "请填写得分"). */
   @Post()
   @Roles('entry')
   async create(
@@ -86,13 +90,10 @@ export class SatisfactionController {
     @Res() reply: FastifyReply,
   ) {
     const districts = await this.satisfaction.districts();
-    const scores: ScoreInput[] = districts
-      .map((district, index) => ({
-        row: index + 1,
-        district: district.name,
-        score: asStrings(body[`score_${district.id}`])[0] ?? '',
-      }))
-      .filter((row) => row.score.trim() !== '');
+    const scores: ScoreInput[] = districts.map((district) => ({
+      district: district.name,
+      score: asStrings(body[scoreField(district.id)])[0] ?? '',
+    }));
     const form: SatisfactionForm = {
       quarter: asStrings(body.quarter)[0] ?? '',
       conclusion: asStrings(body.conclusion)[0] ?? '',
@@ -110,6 +111,13 @@ export class SatisfactionController {
       }
       throw error;
     }
+  }
+
+  // A reload after a refused save asks for the POST's address: back to the form, not a 404.
+  @Get('import')
+  @Roles('entry')
+  importPage(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return seeOther(request, reply, '/satisfaction/new');
   }
 
   /** Excel import fills the table (nothing is saved); bad rows are named. */
@@ -131,21 +139,16 @@ export class SatisfactionController {
     try {
       const rows = await this.satisfaction.readWorkbook(content);
       const districts = await this.satisfaction.districts();
-      const result = checkScoreTable(rows, districts);
+      const errors = scoreTableErrors(checkScoreTable(rows, districts), districts);
       const values: Record<string, unknown> = {};
       for (const row of rows) {
         const district = districts.find((candidate) => candidate.name === row.district.trim());
-        if (district) {
-          values[`score_${district.id}`] = row.score;
+        // The first row of a district fills its input (a duplicate row is named at the top).
+        if (district && !(scoreField(district.id) in values)) {
+          values[scoreField(district.id)] = row.score;
         }
       }
-      return this.renderForm(
-        reply,
-        user,
-        result.errors.length ? 422 : 200,
-        values,
-        result.errors.length ? { scores: result.errors } : {},
-      );
+      return this.renderForm(reply, user, Object.keys(errors).length ? 422 : 200, values, errors);
     } catch (error) {
       if (error instanceof FormInvalidException) {
         return this.renderForm(reply, user, 422, {}, error.errors);
@@ -158,8 +161,9 @@ export class SatisfactionController {
   async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
     const page = await this.satisfaction.page(id, user);
     return reply.view('satisfaction/show.hbs', {
-      title: page.record.quarter,
+      title: `${quarterLabel(page.record.quarter)}区县改革满意度`,
       ...page,
+      quarterLabel: quarterLabel(page.record.quarter),
       panel: await this.panels.build(page.item, user),
     });
   }
@@ -180,10 +184,14 @@ export class SatisfactionController {
     }
     // The year in China by the app's clock (not the server's zone or the wall clock in tests).
     const year = Number(chinaDate(this.clock.now()).slice(0, 4));
-    const quarters = [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => `${y}-Q${q}`));
+    const quarters = [year, year - 1]
+      .flatMap((y) => [4, 3, 2, 1].map((q) => `${y}-Q${q}`))
+      .map((code) => ({ code, label: quarterLabel(code) }));
     const districts = (await this.satisfaction.districts()).map((district) => ({
       ...district,
-      score: asStrings(values[`score_${district.id}`])[0] ?? '',
+      field: scoreField(district.id),
+      score: asStrings(values[scoreField(district.id)])[0] ?? '',
+      error: errors[scoreField(district.id)]?.join('；'),
     }));
     return reply.code(status).view('satisfaction/form.hbs', {
       title: '填报区县改革满意度',

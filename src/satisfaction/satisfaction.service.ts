@@ -10,9 +10,10 @@ import {
   FormInvalidException,
   hasControlCharacters,
 } from '../common/forms/form-validation.js';
+import { quarterLabel } from '../scoring/reports/report-periods.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
-import { checkScoreTable, type ScoreInput } from './score-table.js';
+import { checkScoreTable, scoreTableErrors, type ScoreInput } from './score-table.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
@@ -101,10 +102,9 @@ export class SatisfactionService {
     if (form.submit && form.report.length === 0) {
       errors.report = ['请上传调查报告'];
     }
-    const table = checkScoreTable(form.scores, await this.districts());
-    if (table.errors.length > 0) {
-      errors.scores = table.errors;
-    }
+    const districts = await this.districts();
+    const table = checkScoreTable(form.scores, districts);
+    Object.assign(errors, scoreTableErrors(table, districts));
     const taken: { count: number }[] = errors.quarter
       ? []
       : await this.dataSource.query(
@@ -112,7 +112,9 @@ export class SatisfactionService {
           [form.quarter],
         );
     if ((taken[0]?.count ?? 0) > 0) {
-      errors.quarter = [`${form.quarter} 已有满意度报表，如需更正请在原报表上发起变更`];
+      errors.quarter = [
+        `${quarterLabel(form.quarter)}已有满意度报表，如需更正请在原报表上发起变更`,
+      ];
     }
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
@@ -238,7 +240,11 @@ export class SatisfactionService {
         WHERE r.unit_id = $1 OR (wi.is_current_approved AND ${seesAllApproved(user)}) ORDER BY r.quarter DESC`,
       [user.unitId],
     );
-    return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));
+    return rows.map((row) => ({
+      ...row,
+      quarterLabel: quarterLabel(row.quarter),
+      stateLabel: WORKFLOW_STATE_LABELS[row.state],
+    }));
   }
 
   /** Quarter by quarter, the approved score of a district (the cockpit's trend). */

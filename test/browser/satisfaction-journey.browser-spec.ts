@@ -59,6 +59,21 @@ describe('Browser journey: the survey centre files the quarterly satisfaction re
       page.waitForURL(`${baseUrl}/satisfaction/new`),
       page.click('a[href="/satisfaction/new"]'),
     ]);
+    // The import label reads on one line: its text, the template link and the bracket share a top.
+    const labelLineTops = await page.evaluate(() => {
+      const label = document.querySelector('#satisfaction-import label')!;
+      const range = document.createRange();
+      range.setStart(label, 0);
+      range.setEndBefore(label.querySelector('input')!);
+      return [
+        ...new Set(
+          [...range.getClientRects()]
+            .filter((rect) => rect.width > 0)
+            .map((rect) => Math.round(rect.top)),
+        ),
+      ];
+    });
+    expect(labelLineTops).toHaveLength(1);
     await page.selectOption('#quarter', '2026-Q3');
     for (const [id, score] of scores) {
       await page.fill(`#score_${id}`, score);
@@ -69,8 +84,12 @@ describe('Browser journey: the survey centre files the quarterly satisfaction re
       page.click('#satisfaction-form button[value="1"]'),
     ]);
     const error = await page.textContent('#scores-error');
-    expect(error).toContain('第 4 行：渝中区 的得分“120”须为 0–100 之间、最多两位小数的数');
+    expect(error).toContain('有 1 处需要修改：渝中区 的得分有误');
     expect(error).not.toContain('万州区');
+    expect(await page.textContent(`#score_${yuzhong.id}-error`)).toBe(
+      '得分“120”须为 0–100 之间、最多两位小数的数',
+    );
+    expect(await page.getAttribute(`#score_${yuzhong.id}`, 'aria-invalid')).toBe('true');
     expect(await page.textContent('#report-upload-error')).toContain('请上传调查报告');
     expect(await typedScores(page)).toEqual(
       [...scores].map(([id, score]) => [`score_${id}`, score]),
@@ -108,7 +127,7 @@ describe('Browser journey: the survey centre files the quarterly satisfaction re
         .evaluateAll((rows) =>
           rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)),
         ),
-    ).toEqual([['2026-Q3', '92.50']]);
+    ).toEqual([['2026年第三季度', '92.50']]);
     await screenshot(officePage, 'satisfaction-history');
   });
 });

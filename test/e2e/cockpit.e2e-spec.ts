@@ -127,6 +127,11 @@ describe('Cockpits (驾驶舱): numbers equal the report snapshot and the module
     }
     // 万州 leads: top satisfaction and the only city-wide promotion.
     expect(total[0].name).toBe('万州区');
+    // The satisfaction trend reads by quarter names, in the table and on the chart's axis.
+    const trend = page.text.split('id="satisfaction-trend"')[1].split('</section>')[0];
+    expect(trend).toContain('<td>2026年第三季度</td>');
+    expect(trend).toContain('"labels":["2026年第三季度"]');
+    expect(trend).not.toContain('2026-Q3');
     // Three five-colour charts: the total, 改革落实力 and 品牌显示度.
     expect(page.text).toContain('id="index-implementation"');
     expect(page.text).toContain('id="index-brand"');
@@ -161,7 +166,10 @@ describe('Cockpits (驾驶舱): numbers equal the report snapshot and the module
     expect(fragment.text).not.toContain('<html');
     expect(fragment.text).toContain('万州区');
     expect(fragment.text).toContain('改革经验');
-    expect(fragment.text).toContain('2026-Q3');
+    // 历次排名 and 满意度 name the quarter as other pages do, not by its code.
+    expect(fragment.text).toContain('<td>2026年第三季度</td><td class="num">1 / 41</td>');
+    expect(fragment.text).toContain('<td>2026年第三季度</td><td class="num">90</td>');
+    expect(fragment.text).not.toContain('<td>2026-Q3</td>');
     const page = await (await as(cityLeader)).agent.get(`/cockpit/districts/${wanzhou}`);
     expect(page.text).toContain('<html');
     expect((await (await as(cityLeader)).agent.get('/cockpit/districts/999999')).status).toBe(404);

@@ -359,4 +359,31 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
       '排序测试乙',
     ]);
   });
+
+  it('should say a page past the end of the ledger is empty and link back to page 1 with the filters kept', async () => {
+    const session = await as(clerk);
+    await session.post('/demands', validForm({ title: '翻页测试甲' }));
+    await session.post('/demands', validForm({ title: '翻页测试乙' }));
+    const first = await session.agent.get('/demands?q=翻页测试&sort=title');
+    expect(first.text).toContain('<span class="muted">（2）</span>');
+    const past = await session.agent.get('/demands?q=翻页测试&sort=title&page=99');
+    expect(past.status).toBe(200);
+    const empty = /<div class="empty" id="page-past-end">([\s\S]*?)<\/div>/.exec(past.text);
+    const q = encodeURIComponent('翻页测试');
+    expect(empty?.[1]).toBe(
+      // "=" escaped by Handlebars
+      `第 99 页没有记录，<a href="/demands?q&#x3D;${q}&amp;sort&#x3D;title&amp;page&#x3D;1" rel="first">返回第 1 页</a>`,
+    );
+    const back = await session.agent.get(`/demands?q=${q}&sort=title&page=1`);
+    expect([...back.text.matchAll(/>(翻页测试.)<\/a>/g)].map((match) => match[1])).toEqual([
+      '翻页测试乙',
+      '翻页测试甲',
+    ]);
+    expect(past.text).not.toContain('没有符合条件的改革需求');
+    // The page's count is 0 past the end: no misleading (0) beside the title.
+    expect(past.text).not.toContain('（0）');
+    const nothing = await session.agent.get('/demands?q=没有这样的需求');
+    expect(nothing.text).toContain('没有符合条件的改革需求');
+    expect(nothing.text).not.toContain('page-past-end');
+  });
 });

@@ -242,6 +242,10 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     expect(detail.text).toContain('wanzhou 的改革经验');
     expect(detail.text).toContain('重大负面网络舆情（2026-04-10）');
     expect(detail.text).toContain('第 40 名');
+    // 历次排名 names the quarter as other pages do, not by its code.
+    const rankHistory = detail.text.split('id="rank-history"')[1].split('</section>')[0];
+    expect(rankHistory).toContain('<td>2026年第三季度</td>');
+    expect(rankHistory).not.toContain('2026-Q3');
     expect(
       (await (await as(clerks.wanzhou)).agent.get(`/reports/${firstReportId}/rows/${row.position}`))
         .status,
@@ -343,7 +347,8 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
       period: '2026-Q2',
     });
     expect(response.status).toBe(422);
-    expect(response.text).toContain('2026-Q2 的改革满意度尚未审核通过');
+    expect(response.text).toContain('2026年第二季度的改革满意度尚未审核通过');
+    expect(response.text).not.toContain('2026-Q2 的');
   });
 
   /**
@@ -495,6 +500,9 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     expect(rows.filter((row) => row.band === 3)).toHaveLength(37);
 
     const page = await session.agent.get('/indicator-systems?kind=district');
+    // The first version's note is the office's words, not a pointer to the design documents.
+    expect(page.text).toContain('初始指标体系（依据填报说明附件的指标及分值）');
+    expect(page.text).not.toMatch(/DESIGN|README/);
     const shown = /<pre>([\s\S]*?)<\/pre>/.exec(page.text)![1].replaceAll('&quot;', '"');
     expect(JSON.parse(shown)).toEqual({
       mode: 'score_threshold',

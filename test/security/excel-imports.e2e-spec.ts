@@ -127,7 +127,11 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
       [
         'a score merged over two districts',
         () => workbook([{ name: '满意度得分', rows: scoreRows(), merge: ['B2:B3'] }]),
-        [`第 2 行：${'万州区'} 的得分单元格是合并单元格`, '第 3 行：'],
+        [
+          '第 2 行：得分单元格是合并单元格',
+          '第 3 行：得分单元格是合并单元格',
+          '万州区、黔江区 的得分有误',
+        ],
       ],
       [
         'a formula for a score',
@@ -138,7 +142,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
               rows: scoreRows((index) => (index === 0 ? { formula: '80+10', result: 90 } : 90)),
             },
           ]),
-        ['第 2 行：万州区 的得分“（公式）”须为 0–100 之间'],
+        ['第 2 行：得分“（公式）”须为 0–100 之间', '万州区 的得分有误'],
       ],
       [
         'text in the score column',
@@ -146,7 +150,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
           workbook([
             { name: '满意度得分', rows: scoreRows((index) => (index === 1 ? '九十' : 90)) },
           ]),
-        ['第 3 行：黔江区 的得分“九十”须为 0–100 之间'],
+        ['第 3 行：得分“九十”须为 0–100 之间', '黔江区 的得分有误'],
       ],
       [
         'a date in the score column',
@@ -157,7 +161,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
               rows: scoreRows((index) => (index === 2 ? new Date('2026-06-30T00:00:00Z') : 90)),
             },
           ]),
-        ['第 4 行：涪陵区 的得分“2026-06-30”须为 0–100 之间'],
+        ['第 4 行：得分“2026-06-30”须为 0–100 之间', '涪陵区 的得分有误'],
       ],
       [
         'an error value in the score column',
@@ -168,7 +172,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
               rows: scoreRows((index) => (index === 3 ? { error: '#DIV/0!' } : 90)),
             },
           ]),
-        ['第 5 行：渝中区 的得分“#DIV/0!”须为 0–100 之间'],
+        ['第 5 行：得分“#DIV/0!”须为 0–100 之间', '渝中区 的得分有误'],
       ],
       [
         'a score of 101 and a negative one',
@@ -179,7 +183,7 @@ describe('Excel imports refuse bad workbooks (HTTP, real PostgreSQL)', () => {
               rows: scoreRows((index) => (index === 0 ? 101 : index === 1 ? -5 : 90)),
             },
           ]),
-        ['第 2 行：万州区 的得分“101”', '第 3 行：黔江区 的得分“-5”'],
+        ['第 2 行：得分“101”', '第 3 行：得分“-5”', '万州区、黔江区 的得分有误'],
       ],
       ['an empty sheet', () => workbook([{ name: '满意度得分', rows: [] }]), ['表头与模板不一致']],
       [

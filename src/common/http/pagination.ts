@@ -9,6 +9,13 @@ export interface Pagination {
   nextHref?: string;
   /** The total is a lower bound: the ledger stopped counting a few pages ahead. */
   more?: boolean;
+  /**
+   * The page asked for lies past the last one: page > 1 with no rows (a ledger counting with
+   * `count(*) OVER ()` on the page gets 0 there, so no separate count is needed).
+   */
+  pastEnd: boolean;
+  /** Page 1 with the same filters: the way back from past the end. */
+  firstHref: string;
 }
 
 /** A page number from the query string: anything odd becomes 1. */
@@ -47,5 +54,7 @@ export function buildPagination(
     prevHref: page > 1 ? hrefFor(page - 1) : undefined,
     nextHref: page < pages ? hrefFor(page + 1) : undefined,
     more,
+    pastEnd: page > pages,
+    firstHref: hrefFor(1),
   };
 }

@@ -8,7 +8,7 @@ import { SatisfactionService } from '../../satisfaction/satisfaction.service.js'
 import { ShowcaseService } from '../../showcase/showcase.service.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
-import { windowStart, type ReportPeriod } from './report-periods.js';
+import { quarterLabel, windowStart, type ReportPeriod } from './report-periods.js';
 
 /** One record behind a raw value, as the report's detail page lists it. */
 export interface EvidenceItem {
@@ -186,7 +186,7 @@ export class DistrictInputsService {
         if (scores.length === 0) {
           throw FormInvalidException.field(
             'period',
-            `${quarter} 的改革满意度尚未审核通过，不能生成区县报表`,
+            `${quarterLabel(quarter)}的改革满意度尚未审核通过，不能生成区县报表`,
           );
         }
         for (const score of scores) {

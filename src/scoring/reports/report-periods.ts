@@ -50,6 +50,19 @@ export function parsePeriod(
   };
 }
 
+/**
+ * How a period code reads on a page: 2026-Q4 → 2026年第四季度, 2026-B5 → 2026年9—10月; a code that
+ * is not one is shown as it is. Codes stay in URLs, form values, exports and the database.
+ */
+export function periodLabel(kind: 'district' | 'major_project', code: string): string {
+  return parsePeriod(kind, code)?.label ?? code;
+}
+
+/** A quarter (the satisfaction returns, a district report's period) as pages show it. */
+export function quarterLabel(code: string): string {
+  return periodLabel('district', code);
+}
+
 /** The period containing a date, and the ones before it (newest first), for pickers. */
 export function recentPeriods(
   kind: 'district' | 'major_project',

@@ -16,7 +16,17 @@ import {
   type SubjectInput,
 } from './district-inputs.service.js';
 import { ProjectInputsService } from './project-inputs.service.js';
-import { parsePeriod } from './report-periods.js';
+import { parsePeriod, periodLabel } from './report-periods.js';
+
+/** One report's rank of a unit or project, for 历次排名. */
+interface RankHistoryRow {
+  report_id: string;
+  period: string;
+  generated_at: Date;
+  rank: number;
+  total_display: string;
+  subject_count: number;
+}
 
 /** Exact values are stored as "n" or "n/d" (Fraction.toString) and read back exactly. */
 export function storedFraction(text: string): Fraction {
@@ -279,22 +289,15 @@ export class ReportsService {
   async history(
     kind: SystemKind,
     subject: { unitId?: number | null; projectId?: string | null },
-  ): Promise<
-    {
-      report_id: string;
-      period: string;
-      generated_at: Date;
-      rank: number;
-      total_display: string;
-      subject_count: number;
-    }[]
-  > {
-    return this.dataSource.query(
+  ): Promise<(RankHistoryRow & { periodLabel: string })[]> {
+    const rows = await this.dataSource.query<RankHistoryRow[]>(
       `SELECT DISTINCT ON (r.period) r.id AS report_id, r.period, r.generated_at, rr.rank, rr.total_display::text, r.subject_count
          FROM report_rows rr JOIN reports r ON r.id = rr.report_id
         WHERE r.kind = $1 AND (rr.unit_id = $2 OR rr.project_id = $3)
         ORDER BY r.period, r.generated_at DESC`,
       [kind, subject.unitId ?? null, subject.projectId ?? null],
     );
+    // The period as pages show it (2026年第三季度); the code stays for links and sorting.
+    return rows.map((row) => ({ ...row, periodLabel: periodLabel(kind, row.period) }));
   }
 }
