@@ -43,6 +43,19 @@ export class IterationsController {
     return this.renderForm(reply, 200, project, undefined, empty, {}, user);
   }
 
+  // A reload after a refused save asks for the POST's address: back to the form, not a 404.
+  @Get(':projectId/iterations')
+  @Roles('entry')
+  async formPage(
+    @Param('projectId') projectId: string,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const project = await this.projects.find(projectId, user);
+    return seeOther(request, reply, `/major-projects/${project.id}/iterations/new`);
+  }
+
   @Post(':projectId/iterations')
   @Roles('entry')
   async create(

@@ -674,6 +674,11 @@ export const MATRIX: Record<string, RouteSpec> = {
     except: { clerk: 404, deptClerk: 404 },
     note: 'the service refuses a clerk outside the survey centre with 404',
   },
+  'GET /satisfaction/import': {
+    roles: ENTRY,
+    ok: 303,
+    note: 'a reload after a refused import goes back to the form',
+  },
   'POST /satisfaction/import': { roles: ENTRY, except: { clerk: 403, deptClerk: 403 } },
   'GET /satisfaction/:id': { roles: BUSINESS, targets: readable(SATISFACTION, 200) },
 
@@ -722,6 +727,11 @@ export const MATRIX: Record<string, RouteSpec> = {
     roles: ENTRY,
     targets: { ...FILING_PROJECTS(200), 'project D unissued': { deptClerk: 200 } },
     note: 'before the map is issued the form is shown and saving it is refused with the reason (422)',
+  },
+  'GET /major-projects/:projectId/iterations': {
+    roles: ENTRY,
+    targets: { ...FILING_PROJECTS(303), 'project D unissued': { deptClerk: 303 } },
+    note: 'a reload after a refused save goes back to the form of a project in scope',
   },
   'POST /major-projects/:projectId/iterations': {
     roles: ENTRY,
@@ -772,6 +782,7 @@ export const MATRIX: Record<string, RouteSpec> = {
   // 指数与报表, 驾驶舱, 考评 ----------------------------------------------------------------------
   'GET /indicator-systems': { roles: SYSTEM_EDITORS },
   'POST /indicator-systems/drafts': { roles: SYSTEM_EDITORS, ok: 303, mutates: 4 },
+  'GET /indicator-systems/bands': { roles: SYSTEM_EDITORS, ok: 303 },
   'POST /indicator-systems/bands': { roles: SYSTEM_EDITORS },
   'GET /indicator-systems/:id': {
     roles: SYSTEM_EDITORS,
@@ -789,6 +800,7 @@ export const MATRIX: Record<string, RouteSpec> = {
   },
   'GET /what-if': { roles: SYSTEM_EDITORS },
   'POST /what-if': { roles: SYSTEM_EDITORS },
+  'GET /what-if/upload': { roles: SYSTEM_EDITORS, ok: 303 },
   'POST /what-if/upload': { roles: SYSTEM_EDITORS },
   'GET /reports': { roles: COCKPIT },
   'POST /reports': { roles: OFFICE },

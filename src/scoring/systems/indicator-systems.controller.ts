@@ -55,6 +55,12 @@ export class IndicatorSystemsController {
     return seeOther(request, reply, `/indicator-systems/${id}`);
   }
 
+  // A reload after a refused save asks for the POST's address: back to the form, not a 404.
+  @Get('bands')
+  bandsPage(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return seeOther(request, reply, '/indicator-systems');
+  }
+
   @Post('bands')
   async updateBands(
     @Body() body: Record<string, unknown>,

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/auth.decorators.js';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
 import { assignBands } from '../calculation/bands.js';
 import { scoreUnits, ScoringInputError } from '../calculation/efficacy.js';
 import { parseScoreCsv } from '../calculation/score-csv.js';
@@ -75,6 +76,21 @@ export class WhatIfController {
   @HttpCode(200)
   async score(@Body() body: Record<string, string>, @Res() reply: FastifyReply) {
     return this.run(reply, Number(body?.system), String(body?.text ?? ''));
+  }
+
+  // A reload after a refused save asks for the POST's address: back to the form, not a 404.
+  @Get('upload')
+  uploadPage(
+    @Query('system') systemId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const system = Number(systemId);
+    return seeOther(
+      request,
+      reply,
+      Number.isInteger(system) && system > 0 ? `/what-if?system=${system}` : '/what-if',
+    );
   }
 
   /** Upload of a CSV or Excel file (multipart; the system id comes in the query). */
