@@ -511,7 +511,9 @@ async function buildWorkflow(client: pg.Client, run: Run): Promise<number> {
                                  submitted_at, approved_at)
      SELECT i.id, i.record_type, i.lineage_id, i.revision,
             CASE i.record_type
-              WHEN 'satisfaction_return' THEN to_char(date '2024-01-01' + (i.n - 1000000) * interval '3 months', 'YYYY-"Q"Q') || ' 区县改革满意度'
+              WHEN 'satisfaction_return' THEN to_char(date '2024-01-01' + (i.n - 1000000) * interval '3 months', 'YYYY') || '年第'
+                || (ARRAY['一', '二', '三', '四'])[extract(quarter FROM date '2024-01-01' + (i.n - 1000000) * interval '3 months')::int]
+                || '季度区县改革满意度'
               ELSE ${choose(pick(TOPICS), 'i.r_a')} || CASE i.record_type
                 WHEN 'demand' THEN ${choose(pick(ASKS), 'i.r_b')}
                 WHEN 'showcase_highlight' THEN '经验获肯定推广'

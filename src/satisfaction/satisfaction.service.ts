@@ -126,7 +126,7 @@ export class SatisfactionService {
         {
           type: SATISFACTION_TYPE,
           id,
-          title: `${form.quarter} 区县改革满意度`,
+          title: `${quarterLabel(form.quarter)}区县改革满意度`,
           ownerUnitId: user.unitId,
         },
         user,

@@ -172,6 +172,12 @@ describe('Satisfaction returns (改革满意度) (HTTP, real PostgreSQL)', () =>
     expect(show.text).toContain('<h1>2026年第三季度区县改革满意度</h1>');
     expect(show.text).toContain('<title>2026年第三季度区县改革满意度');
     expect(show.text).not.toContain('2026-Q3');
+    // The record's title (inbox, 我的填报, notifications, audit) names it the same way.
+    const titles = await testApp.dataSource.query<{ title: string }[]>(
+      `SELECT title FROM workflow_items WHERE id = $1`,
+      [id],
+    );
+    expect(titles).toEqual([{ title: '2026年第三季度区县改革满意度' }]);
     const blank = await survey.agent.get('/satisfaction/new');
     const options = [...blank.text.matchAll(/<option value="(\d{4})-Q(\d)" *>([^<]*)<\/option>/g)];
     expect(options).toHaveLength(8);

@@ -195,7 +195,7 @@ export class DistrictInputsService {
             subject.values[code] = Fraction.parse(score.score);
             subject.evidence[code] = [
               {
-                title: `${quarter} 社情民意电话调查`,
+                title: `${quarterLabel(quarter)}社情民意电话调查`,
                 href: `/satisfaction/${score.returnId}`,
                 note: `${score.score} 分`,
               },
