@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { SqlRunner } from '../database/sql-runner.js';
 
 export type ExcelCellKind = 'text' | 'number' | 'date' | 'datetime';
@@ -233,28 +233,26 @@ export function streamLedgerExcel<T>(
  * a row twice or drop one; the file is the ledger as it was when the export began. Holds one
  * pooled connection while it runs; the consumer stopping early ends the transaction.
  */
-export async function* snapshotPages<T>(
+export function snapshotPages<T>(
   dataSource: DataSource,
   readPage: (page: number, db: SqlRunner) => Promise<T[]>,
   pageSize: number,
 ): AsyncIterable<T[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    for (let page = 1; ; page += 1) {
-      const rows = await readPage(page, runner.manager);
-      if (rows.length > 0) {
-        yield rows;
+  return inReadOnlyTransaction(
+    dataSource,
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    async function* (runner) {
+      for (let page = 1; ; page += 1) {
+        const rows = await readPage(page, runner.manager);
+        if (rows.length > 0) {
+          yield rows;
+        }
+        if (rows.length < pageSize) {
+          return;
+        }
       }
-      if (rows.length < pageSize) {
-        return;
-      }
-    }
-  } finally {
-    await runner.query('ROLLBACK').catch(() => undefined);
-    await runner.release();
-  }
+    },
+  );
 }
 
 /** How many rows an export reads from its cursor at a time. */
@@ -266,16 +264,13 @@ export const EXPORT_BATCH_SIZE = 1000;
  * page query that re-reads and re-sorts everything before it. Holds one pooled connection (in a
  * read-only transaction) while the export runs; the consumer stopping early closes it.
  */
-export async function* cursorBatches<T>(
+export function cursorBatches<T>(
   dataSource: DataSource,
   sql: string,
   params: unknown[],
   batchSize = EXPORT_BATCH_SIZE,
 ): AsyncIterable<T[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('BEGIN READ ONLY');
+  return inReadOnlyTransaction(dataSource, 'BEGIN READ ONLY', async function* (runner) {
     await runner.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
       const rows = (await runner.query(`FETCH FORWARD ${batchSize} FROM export_rows`)) as T[];
@@ -283,11 +278,27 @@ export async function* cursorBatches<T>(
         yield rows;
       }
       if (rows.length < batchSize) {
-        break;
+        return;
       }
     }
+  });
+}
+
+/**
+ * Runs `read` on one pooled connection inside a read-only transaction opened by `begin`; ending it
+ * with ROLLBACK (it wrote nothing) closes any cursor whether the reader finished or stopped early.
+ */
+async function* inReadOnlyTransaction<T>(
+  dataSource: DataSource,
+  begin: string,
+  read: (runner: QueryRunner) => AsyncIterable<T>,
+): AsyncIterable<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(begin);
+    yield* read(runner);
   } finally {
-    // Read-only: ending it with ROLLBACK closes the cursor whether the export finished or stopped.
     await runner.query('ROLLBACK').catch(() => undefined);
     await runner.release();
   }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { anonymousSession, login, type HttpSession } from '../helpers/http-session.js';
+import { anonymousSession, fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -14,9 +14,6 @@ describe('Administration: users, units, dictionaries (HTTP, real PostgreSQL)', (
       `SELECT count(*)::int AS count FROM audit_log WHERE action = $1 AND target_id = $2`,
       [action, String(targetId)],
     );
-  /** The message shown next to a field (`partials/_field-error`), undefined when none. */
-  const fieldError = (html: string, field: string) =>
-    new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
   const userId = async (mobile: string) =>
     (
       await testApp.dataSource.query<{ id: string }[]>(`SELECT id FROM users WHERE mobile = $1`, [

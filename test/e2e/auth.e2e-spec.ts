@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { SessionPurger } from '../../src/auth/session-purger.js';
-import { anonymousSession, extractCsrfToken, login } from '../helpers/http-session.js';
+import { anonymousSession, extractCsrfToken, fieldError, login } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, TEST_PASSWORD } from '../helpers/users.factory.js';
 
@@ -240,8 +240,6 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
   });
 
   it('should report every problem of a new password at once, on the forced and the ordinary change', async () => {
-    const fieldError = (html: string, field: string) =>
-      new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
     const clerk = await createUser(testApp.dataSource, {
       roles: ['entry'],
       password: '123456',

@@ -67,3 +67,8 @@ export async function login(
   session.csrfToken = extractCsrfToken(page.text);
   return session;
 }
+
+/** The message a page shows next to a field (`partials/_field-error`), undefined when none. */
+export function fieldError(html: string, field: string): string | undefined {
+  return new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];
+}
