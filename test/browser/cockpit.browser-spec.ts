@@ -168,6 +168,11 @@ describe('Browser: cockpits at city scale', () => {
     expect(widths.page).toBeLessThanOrEqual(widths.window);
     expect(widths.wrapScrolls).toBe(true);
     expect(widths.nameLines).toBeLessThanOrEqual(2);
+    // No pilots or highlights anywhere yet: the page explains the equal top scores of those columns.
+    const uniform = (await page.textContent('#ranking-uniform'))!;
+    expect(uniform).toContain('承接国家级和市级试点项目数（均为 0）');
+    expect(uniform).toContain('试点按时通过验收率（均为 100.0%）');
+    expect(uniform).not.toContain('满意度');
     await screenshot(page, 'report-ranking-1024');
   });
 

@@ -53,7 +53,19 @@ export function rankingView(
   );
   const scored = inPlay.filter((indicator) => indicator.method.kind !== 'deduction');
   const deductions = inPlay.filter((indicator) => indicator.method.kind === 'deduction');
+  // When every subject has the same raw value the method gives everyone the indicator's top
+  // coefficient (DESIGN §4): the page says so, or a column of full marks for 0 looks wrong.
+  const uniform = scored.flatMap((indicator) => {
+    const values = subjects.map((subject) => subject.raw[indicator.code]);
+    const first = values[0];
+    return subjects.length > 1 &&
+      first !== undefined &&
+      values.every((value) => value?.equals(first))
+      ? [{ name: indicator.name, value: rawDisplay(indicator.code, first) }]
+      : [];
+  });
   return {
+    uniform,
     columns: scored.map((indicator) => ({
       code: indicator.code,
       name: indicator.name,
