@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { requireUnitReadable } from '../auth/data-scope.js';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
-import { ReportsService } from '../scoring/reports/reports.service.js';
+import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
 import { parsePeriod } from '../scoring/reports/report-periods.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { NAVIGATION } from './navigation.js';
@@ -47,9 +47,9 @@ export class HomeService {
     const report = user.unitKind === 'office' ? undefined : await this.reports.latest(kind);
     const standings = report
       ? await this.dataSource.query<
-          { subject_name: string; rank: number; total_display: string; position: number }[]
+          { subject_name: string; rank: number; total: string; position: number }[]
         >(
-          `SELECT rr.subject_name, rr.rank, rr.total_display::text, rr.position
+          `SELECT rr.subject_name, rr.rank, rr.total, rr.position
              FROM report_rows rr LEFT JOIN major_projects p ON p.id = rr.project_id
             WHERE rr.report_id = $1 AND (rr.unit_id = $2 OR p.responsible_unit_id = $2)
             ORDER BY rr.rank`,
@@ -68,16 +68,29 @@ export class HomeService {
             id: report.id,
             periodLabel: parsePeriod(report.kind, report.period)?.label ?? report.period,
             subjectCount: report.subject_count,
-            standings,
+            // Totals to 2 decimals from the exact value, as every ranking shows them.
+            standings: standings.map(({ total, ...standing }) => ({
+              ...standing,
+              total_display: storedFraction(total).toFixed(2),
+            })),
           }
         : undefined,
     };
   }
 
   async dashboard(user: AuthUser) {
-    const shortcuts = NAVIGATION.flatMap((section) => section.items)
-      .filter((item) => item.href !== '/' && item.roles.some((role) => user.roles.includes(role)))
-      .map((item) => ({ label: item.label, href: item.href }));
+    // The navigation's sections, each with the links this user has and what each page is for.
+    const shortcuts = NAVIGATION.map((section) => ({
+      label: section.label,
+      items: section.items
+        .filter(
+          (item) =>
+            item.href !== '/' &&
+            item.roles.some((role) => user.roles.includes(role)) &&
+            (item.when?.(user) ?? true),
+        )
+        .map((item) => ({ label: item.label, href: item.href, description: item.description })),
+    })).filter((section) => section.items.length > 0);
     return {
       title: '首页',
       greetingName: user.name,

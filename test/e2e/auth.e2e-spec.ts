@@ -62,6 +62,13 @@ describe('Login, sessions and passwords (HTTP, real PostgreSQL)', () => {
     expect(home.text).toContain('录入人员');
     expect(home.text).toContain('href="/my-unit/members"');
     expect(home.text).not.toContain('href="/admin/users"');
+    // The home page's shortcuts: the clerk's sections, each link saying what its page is for.
+    const shortcuts = home.text.split('id="home-shortcuts"')[1].split('</div>')[0];
+    expect(shortcuts).toContain('<h2>改革需求管理</h2>');
+    expect(shortcuts).toContain(
+      '<li><a href="/demands">改革需求台账</a><span class="muted">填报、查询和导出改革需求</span></li>',
+    );
+    expect(shortcuts).not.toContain('驾驶舱');
     expect(home.headers['cache-control']).toBe('no-store');
     expect(await auditActions(testApp, since)).toEqual([
       { action: 'login', result: 'success', actor_id: clerk.id },

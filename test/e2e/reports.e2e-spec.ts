@@ -246,6 +246,13 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     const rankHistory = detail.text.split('id="rank-history"')[1].split('</section>')[0];
     expect(rankHistory).toContain('<td>2026年第三季度</td>');
     expect(rankHistory).not.toContain('2026-Q3');
+    // Totals to 2 decimals, as in the ranking (the stored display text has 4).
+    expect(rankHistory).toMatch(/<td class="num">\d+\.\d{2}<\/td>/);
+    expect(rankHistory).not.toMatch(/\d+\.\d{4}/);
+    const home = await (await as(clerks.wanzhou)).agent.get('/');
+    expect(home.text).toMatch(
+      /id="unit-standing"><li><a [^>]+>万州区<\/a>：第 \d+ 名 \/ 41，\d+\.\d{2} 分<\/li>/,
+    );
     expect(
       (await (await as(clerks.wanzhou)).agent.get(`/reports/${firstReportId}/rows/${row.position}`))
         .status,

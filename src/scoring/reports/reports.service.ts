@@ -290,14 +290,22 @@ export class ReportsService {
     kind: SystemKind,
     subject: { unitId?: number | null; projectId?: string | null },
   ): Promise<(RankHistoryRow & { periodLabel: string })[]> {
-    const rows = await this.dataSource.query<RankHistoryRow[]>(
-      `SELECT DISTINCT ON (r.period) r.id AS report_id, r.period, r.generated_at, rr.rank, rr.total_display::text, r.subject_count
+    const rows = await this.dataSource.query<
+      (Omit<RankHistoryRow, 'total_display'> & { total: string })[]
+    >(
+      `SELECT DISTINCT ON (r.period) r.id AS report_id, r.period, r.generated_at, rr.rank, rr.total, r.subject_count
          FROM report_rows rr JOIN reports r ON r.id = rr.report_id
         WHERE r.kind = $1 AND (rr.unit_id = $2 OR rr.project_id = $3)
         ORDER BY r.period, r.generated_at DESC`,
       [kind, subject.unitId ?? null, subject.projectId ?? null],
     );
     // The period as pages show it (2026年第三季度); the code stays for links and sorting.
-    return rows.map((row) => ({ ...row, periodLabel: periodLabel(kind, row.period) }));
+    // The total to 2 decimals from the exact value, as the ranking shows it (rounding the stored
+    // 4-decimal text again could differ in the last digit).
+    return rows.map(({ total, ...row }) => ({
+      ...row,
+      total_display: storedFraction(total).toFixed(2),
+      periodLabel: periodLabel(kind, row.period),
+    }));
   }
 }
