@@ -13,6 +13,7 @@ import { LedgerOrderIndexes1763871500000 } from './1763871500000-ledger-order-in
 import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
 import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evidence-storage.js';
 import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-note.js';
+import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AuditChain1763871600000,
   ReportEvidenceStorage1763871700000,
   InitialSystemNote1763871800000,
+  FormSubmissions1763871900000,
 ];

@@ -20,6 +20,9 @@ import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { buildNavigation } from './home/navigation.js';
 import { NavigationBadges } from './workflow/navigation-badges.js';
+import { FormSubmissions, onceTokenOf } from './common/forms/form-submissions.js';
+import { setFlash } from './common/http/flash.js';
+import { seeOther } from './common/htmx/htmx-request.js';
 
 export const HTMX_SCRIPT = '/static/vendor/htmx/htmx.min.js';
 
@@ -31,6 +34,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   const sessions = app.get(SessionStore);
   const badges = app.get(NavigationBadges);
+  const formSubmissions = app.get(FormSubmissions);
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {
@@ -148,5 +152,40 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
       flash: request.method === 'GET' && !isHtmx(request) ? takeFlash(request, reply) : undefined,
     };
+    // A filing form is saved once: a second submission of the same form is led to the record.
+    const onceToken =
+      request.method === 'POST' && auth && !auth.pendingStep
+        ? onceTokenOf(request.body)
+        : undefined;
+    if (onceToken && auth) {
+      const earlier = await formSubmissions.claim(onceToken, auth.user.id);
+      if (earlier && 'location' in earlier) {
+        setFlash(reply, 'info', '该表单已经提交过，没有重复保存；这是当时保存的记录。');
+        return seeOther(request, reply, earlier.location);
+      }
+      if (earlier) {
+        reply.code(409);
+        return reply.view('errors/error.hbs', {
+          status: 409,
+          title: '正在保存',
+          message: '该表单正在保存，请勿重复提交。',
+          hint: '请稍候到“我的填报”中查看是否已保存。',
+        });
+      }
+      request.onceToken = onceToken;
+    }
+  });
+
+  // After the handler: a saved form records where its record is; a refused one frees its token.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (request.onceToken) {
+      const location = reply.statusCode === 303 ? reply.getHeader('location') : undefined;
+      await formSubmissions.settle(
+        request.onceToken,
+        typeof location === 'string' && location.startsWith('/') ? location : undefined,
+      );
+      request.onceToken = undefined;
+    }
+    return payload;
   });
 }

@@ -8,6 +8,31 @@
       event.preventDefault();
     }
   }, true);
+  // One-time form tokens (partials/_once) survive Back: a sent form shown again from the history
+  // is reloaded by the server with a new token but the old typed values, so it gets back the token
+  // it was sent with, and sending it again leads to the saved record instead of a second one.
+  function onceKey(form) { return 'once:' + location.pathname + '#' + (form.id || form.getAttribute('action')); }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var once = form instanceof HTMLFormElement ? form.querySelector('input[name="_once"]') : null;
+    if (once && !event.defaultPrevented) {
+      try { sessionStorage.setItem(onceKey(form), once.value); } catch (error) { /* storage off: no harm */ }
+    }
+  });
+  function restoreOnceTokens() {
+    var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    if (!navigation || navigation.type !== 'back_forward') { return; }
+    document.querySelectorAll('form input[name="_once"]').forEach(function (once) {
+      var saved = null;
+      try { saved = sessionStorage.getItem(onceKey(once.form)); } catch (error) { /* storage off */ }
+      if (saved) { once.value = saved; }
+    });
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', restoreOnceTokens);
+  } else {
+    restoreOnceTokens();
+  }
   // Remove an uploaded file from a form before saving: the hidden id input goes with its chip.
   document.addEventListener('click', function (event) {
     var button = event.target instanceof Element ? event.target.closest('[data-remove-closest]') : null;

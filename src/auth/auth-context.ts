@@ -37,6 +37,8 @@ declare module 'fastify' {
     auth?: AuthContext;
     /** Anonymous visitors' CSRF token (double-submit cookie), set before login. */
     anonymousCsrfToken?: string;
+    /** The one-time token of the filing form this request claimed (common/forms/form-submissions). */
+    onceToken?: string;
   }
   interface FastifyReply {
     /** Data every template sees (decorated by @fastify/view): user, navigation, CSRF token, flash. */

@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { FormSubmissions } from '../common/forms/form-submissions.js';
 import { SessionStore } from './session.store.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * Keeps the session and rate-limit tables small: expired sessions and stale counters are deleted
+ * Keeps the session, rate-limit and form-token tables small: expired sessions, stale counters and
+ * day-old form tokens are deleted
  * every ten minutes. The deletes are idempotent, so several instances may run them at once.
  */
 @Injectable()
@@ -16,6 +18,7 @@ export class SessionPurger implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly sessions: SessionStore,
     private readonly dataSource: DataSource,
+    private readonly formSubmissions: FormSubmissions,
   ) {}
 
   onModuleInit(): void {
@@ -33,6 +36,7 @@ export class SessionPurger implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query(
         `DELETE FROM rate_limit_buckets WHERE window_start < now() - interval '1 day'`,
       );
+      await this.formSubmissions.purgeOlderThanADay();
     } catch (error) {
       this.logger.warn(`Purge failed: ${error instanceof Error ? error.message : String(error)}`);
     }

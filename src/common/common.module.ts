@@ -2,10 +2,11 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
+import { FormSubmissions } from './forms/form-submissions.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { Clock } from './time/clock.js';
 
-/** App-wide providers: the configuration, the clock, prepared hot reads, the unit list, ledger downloads. */
+/** App-wide providers: the configuration, the clock, prepared hot reads, the unit list, ledger downloads, one-time form tokens. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -18,8 +19,9 @@ export class CommonModule {
         PreparedStatements,
         UnitOptions,
         LedgerExports,
+        FormSubmissions,
       ],
-      exports: [APP_CONFIG, Clock, PreparedStatements, UnitOptions, LedgerExports],
+      exports: [APP_CONFIG, Clock, PreparedStatements, UnitOptions, LedgerExports, FormSubmissions],
     };
   }
 }

@@ -63,6 +63,14 @@ describe('Browser journey: submit, reject with a reason, fix, resubmit, pass, ap
     ]);
     const recordUrl = clerkPage.url();
     const id = recordUrl.split('/').pop()!;
+    // Back to the filled form and 保存并上报 again: the same record, not a second one.
+    await clerkPage.goBack();
+    expect(await clerkPage.inputValue('#title')).toBe('建立跨区域协同审批机制');
+    await Promise.all([
+      clerkPage.waitForURL(recordUrl),
+      clerkPage.click('button[name=submit][value="1"]'),
+    ]);
+    expect(await clerkPage.textContent('#flash')).toContain('该表单已经提交过，没有重复保存');
     expect(await clerkPage.textContent(`#record-${id}-state`)).toContain('审核中');
     expect(await clerkPage.textContent('#evidence-files')).toContain('会议通知.pdf');
 

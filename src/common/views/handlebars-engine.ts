@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -57,6 +58,8 @@ function registerHelpers(engine: typeof Handlebars): void {
     Array.isArray(list) ? list.map(String).includes(String(value)) : false,
   );
   engine.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  // A fresh one-time token for a filing form (partials/_once.hbs, common/forms/form-submissions).
+  engine.registerHelper('newOnceToken', () => randomUUID());
   engine.registerHelper('formatDate', formatDate);
   engine.registerHelper('formatDateTime', formatDateTime);
   engine.registerHelper('domId', domId);
