@@ -66,7 +66,7 @@ describe('Filing forms are saved once', () => {
     const ids = await demandsTitled('只保存一次的需求');
     expect(ids).toHaveLength(1);
     expect(first.headers.location).toBe(`/demands/${ids[0]}`);
-    const shown = await session.agent.get(second.headers.location as string);
+    const shown = await session.agent.get(second.headers.location);
     expect(shown.text).toContain('该表单已经提交过，没有重复保存');
     // A new form is a new token: the same text filed again on purpose is a second record.
     const again = await session.post('/demands', {
