@@ -22,7 +22,7 @@ import {
   type ImportError,
 } from './demand-list-import.js';
 import type { CreateAssignmentDto } from './dto/create-assignment.dto.js';
-import type { TaskProgressDto } from './dto/task-progress.dto.js';
+import { taskProgressErrors, type TaskProgressDto } from './dto/task-progress.dto.js';
 import { dueCutoffs, TASK_STATUS_LABELS, type TaskStatus } from './task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 
@@ -506,8 +506,9 @@ export class AssignmentsService {
     if (!task || !this.canSeeTask(task, user)) {
       throw new NotFoundException();
     }
-    if (form.submit && !form.workDone) {
-      throw FormInvalidException.field('workDone', '上报前请填写已开展工作');
+    const errors = taskProgressErrors(form);
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     const profile = ASSIGNMENT_PROFILES[task.kind];
     const title = `${task.title}（${task.unit_name}）`;

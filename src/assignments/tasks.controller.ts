@@ -43,7 +43,7 @@ import { LedgerExports } from '../exports/ledger-exports.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { hasRole } from '../auth/auth-context.js';
-import { TaskProgressDto } from './dto/task-progress.dto.js';
+import { TaskProgressDto, taskProgressErrors } from './dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from './task-due-rules.js';
 import { searchText } from '../common/http/search-text.js';
 
@@ -189,6 +189,7 @@ export class TasksController {
         setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
         return seeOther(request, reply, `/task-progress/${progressId}`);
       },
+      taskProgressErrors,
     );
   }
 
@@ -210,7 +211,7 @@ export class TasksController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(TaskProgressDto, body);
+    const form = await validateForm(TaskProgressDto, body, taskProgressErrors);
     const page = await this.assignments.progressPage(id, user);
     if (!form.ok) {
       return this.renderProgress(reply, 422, id, user, formValues(body), form.errors);

@@ -153,6 +153,7 @@ export class DemandsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/demands/${id}`);
       },
+      (form, failed) => this.demands.formErrors(form, failed),
     );
   }
 
@@ -195,6 +196,7 @@ export class DemandsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
         return seeOther(request, reply, `/demands/${id}`);
       },
+      (form, failed) => this.demands.formErrors(form, failed),
     );
   }
 

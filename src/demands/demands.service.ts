@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole, seesAllApproved } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
@@ -146,20 +146,37 @@ export class DemandsService {
     };
   }
 
-  private async checkReferences(form: DemandFormDto): Promise<void> {
-    const errors: Record<string, string[]> = {};
-    if (!(await this.dictionaries.isActive('demand_channel', form.channelId))) {
+  /**
+   * The rules of the form a DTO cannot check (active channel, domain and a track of that domain),
+   * all at once. Fields the DTO refused (`failed`) are not checked (see validateForm).
+   */
+  async formErrors(
+    form: DemandFormDto,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (
+      !failed.has('channelId') &&
+      !(await this.dictionaries.isActive('demand_channel', form.channelId))
+    ) {
       errors.channelId = ['请选择来源渠道'];
     }
-    if (!(await this.dictionaries.isActive('domain', form.domainId))) {
+    if (!failed.has('domainId') && !(await this.dictionaries.isActive('domain', form.domainId))) {
       errors.domainId = ['请选择领域'];
     }
     if (
+      !failed.has('domainId') &&
+      !failed.has('trackId') &&
       form.trackId !== undefined &&
       !(await this.dictionaries.isActive('track', form.trackId, form.domainId))
     ) {
       errors.trackId = ['所选跑道不属于该领域，请重新选择'];
     }
+    return errors;
+  }
+
+  private async checkReferences(form: DemandFormDto): Promise<void> {
+    const errors = await this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }

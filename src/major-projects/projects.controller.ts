@@ -127,6 +127,7 @@ export class ProjectsController {
         setFlash(reply, 'success', '项目已录入，已交责任单位绘制项目作战图');
         return seeOther(request, reply, `/major-projects/${id}`);
       },
+      (form, failed) => this.projects.formErrors(form, undefined, failed),
     );
   }
 
@@ -179,6 +180,7 @@ export class ProjectsController {
         setFlash(reply, 'success', '项目基础信息已保存');
         return seeOther(request, reply, `/major-projects/${id}`);
       },
+      (form, failed) => this.projects.formErrors(form, project, failed),
     );
   }
 

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
@@ -70,18 +70,38 @@ export class ProjectsService {
     return { domains, departments };
   }
 
-  private async check(form: ProjectFormDto): Promise<void> {
-    const errors: Record<string, string[]> = {};
-    if (!(await this.dictionaries.isActive('domain', form.domainId))) {
+  /**
+   * The rules of the project form a DTO cannot check, all at once: an active domain, a municipal
+   * department as responsible unit, which an existing `project` keeps (it owns the map). Fields
+   * the DTO refused (`failed`) are not checked (see validateForm).
+   */
+  async formErrors(
+    form: ProjectFormDto,
+    project?: ProjectRow,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!failed.has('domainId') && !(await this.dictionaries.isActive('domain', form.domainId))) {
       errors.domainId = ['请选择所属领域'];
     }
-    const units: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
-      [form.responsibleUnitId],
-    );
-    if (units.length === 0) {
-      errors.responsibleUnitId = ['请选择市级部门作为责任单位'];
+    if (!failed.has('responsibleUnitId')) {
+      if (project && form.responsibleUnitId !== project.responsible_unit_id) {
+        errors.responsibleUnitId = ['责任单位已负责绘制作战图，不能更换；如需更换请新建项目'];
+      } else {
+        const units: { id: number }[] = await this.dataSource.query(
+          `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
+          [form.responsibleUnitId],
+        );
+        if (units.length === 0) {
+          errors.responsibleUnitId = ['请选择市级部门作为责任单位'];
+        }
+      }
     }
+    return errors;
+  }
+
+  private async check(form: ProjectFormDto, project?: ProjectRow): Promise<void> {
+    const errors = await this.formErrors(form, project);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
@@ -130,13 +150,7 @@ export class ProjectsService {
   /** Base info changes; the responsible unit is fixed once the project exists (it owns the map). */
   async update(id: string, form: ProjectFormDto, user: AuthUser): Promise<void> {
     const project = await this.find(id, user);
-    if (form.responsibleUnitId !== project.responsible_unit_id) {
-      throw FormInvalidException.field(
-        'responsibleUnitId',
-        '责任单位已负责绘制作战图，不能更换；如需更换请新建项目',
-      );
-    }
-    await this.check(form);
+    await this.check(form, project);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE major_projects SET name = $2, domain_id = $3, lead_leader = $4, status = $5, plan_year = $6, updated_at = now()

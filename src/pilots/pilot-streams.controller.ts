@@ -4,7 +4,7 @@ import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
+import { TaskProgressDto, taskProgressErrors } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
@@ -49,7 +49,7 @@ export class PilotStreamsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = await validateForm(TaskProgressDto, body);
+    const form = await validateForm(TaskProgressDto, body, taskProgressErrors);
     if (!form.ok) {
       return this.renderStream(reply, 422, id, user, {
         form: 'progress',
@@ -194,7 +194,7 @@ export class PilotStreamsController {
     const page = await this.streams.filingPage(id, user);
     const form =
       page.kind === 'progress'
-        ? await validateForm(TaskProgressDto, body)
+        ? await validateForm(TaskProgressDto, body, taskProgressErrors)
         : await validateForm(PilotAchievementDto, body);
     if (!form.ok) {
       return this.renderFiling(reply, 422, id, user, formValues(body), form.errors);

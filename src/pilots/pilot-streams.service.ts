@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { TASK_STATUS_LABELS, type TaskStatus } from '../assignments/task-due-rules.js';
-import type { TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
+import { taskProgressErrors, type TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { FormInvalidException } from '../common/forms/form-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
@@ -163,8 +163,9 @@ export class PilotStreamsService {
     if (!(hasRole(user, 'entry') && user.unitId === stream.unit_id)) {
       throw new NotFoundException();
     }
-    if (form.submit && !form.workDone) {
-      throw FormInvalidException.field('workDone', '上报前请填写已开展工作');
+    const errors = taskProgressErrors(form);
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     const id = randomUUID();
     await this.dataSource.transaction(async (manager) => {
@@ -380,8 +381,9 @@ export class PilotStreamsService {
         this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
       );
     }
-    if ('status' in form && form.submit && !form.workDone) {
-      throw FormInvalidException.field('workDone', '上报前请填写已开展工作');
+    const errors = 'status' in form ? taskProgressErrors(form) : {};
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     await this.dataSource.transaction(async (manager) => {
       if (item.record_type === PILOT_PROGRESS_TYPE && 'status' in form) {

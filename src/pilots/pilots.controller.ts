@@ -156,6 +156,7 @@ export class PilotsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/pilots/${id}`);
       },
+      (form, failed) => this.pilots.formErrors(form, user.unitId, undefined, failed),
     );
   }
 
@@ -209,6 +210,7 @@ export class PilotsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
         return seeOther(request, reply, `/pilots/${id}`);
       },
+      (form, failed) => this.pilots.editFormErrors(id, form, user, failed),
     );
   }
 

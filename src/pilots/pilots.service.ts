@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
@@ -95,70 +95,114 @@ export class PilotsService {
     };
   }
 
-  /** Field rules a DTO cannot check: dates, references, the creator among the involved districts. */
-  private async checkForm(form: PilotFormDto, creatorUnitId: number): Promise<number[]> {
-    const errors: Record<string, string[]> = {};
-    if (!parseChinaDate(form.deployedOn)) {
+  /**
+   * The rules of the pilot form a DTO cannot check, all at once: dates, references, the creator
+   * among the involved districts, the 文号 not another pilot's. Fields the DTO refused (`failed`)
+   * are not checked (see validateForm). `lineageId` is the edited pilot's, absent for a new one.
+   */
+  async formErrors(
+    form: PilotFormDto,
+    creatorUnitId: number,
+    lineageId?: string,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!failed.has('deployedOn') && !parseChinaDate(form.deployedOn)) {
       errors.deployedOn = ['请填写有效的部署时间'];
     }
-    if (!parseChinaDate(form.acceptanceDue)) {
-      errors.acceptanceDue = ['请填写有效的应验收时间'];
-    } else if (parseChinaDate(form.deployedOn) && form.acceptanceDue < form.deployedOn) {
-      errors.acceptanceDue = ['应验收时间不能早于部署时间'];
+    if (!failed.has('acceptanceDue')) {
+      if (!parseChinaDate(form.acceptanceDue)) {
+        errors.acceptanceDue = ['请填写有效的应验收时间'];
+      } else if (
+        !failed.has('deployedOn') &&
+        parseChinaDate(form.deployedOn) &&
+        form.acceptanceDue < form.deployedOn
+      ) {
+        errors.acceptanceDue = ['应验收时间不能早于部署时间'];
+      }
     }
-    const competent: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
-      [form.competentUnitId],
-    );
-    if (competent.length === 0) {
-      errors.competentUnitId = ['请选择试点主管部门（市级部门）'];
+    if (!failed.has('competentUnitId')) {
+      const competent: { id: number }[] = await this.dataSource.query(
+        `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
+        [form.competentUnitId],
+      );
+      if (competent.length === 0) {
+        errors.competentUnitId = ['请选择试点主管部门（市级部门）'];
+      }
     }
-    const involved = [...new Set([creatorUnitId, ...form.involvedUnitIds])];
-    const districts: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE id = ANY($1::int[]) AND kind = 'district' AND active`,
-      [involved],
-    );
-    if (districts.length !== involved.length) {
-      errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
+    if (!failed.has('involvedUnitIds')) {
+      const involved = [...new Set([creatorUnitId, ...form.involvedUnitIds])];
+      const districts: { id: number }[] = await this.dataSource.query(
+        `SELECT id FROM units WHERE id = ANY($1::int[]) AND kind = 'district' AND active`,
+        [involved],
+      );
+      if (districts.length !== involved.length) {
+        errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
+      }
     }
-    if (!(await this.dictionaries.isActive('domain', form.domainId))) {
+    if (!failed.has('domainId') && !(await this.dictionaries.isActive('domain', form.domainId))) {
       errors.domainId = ['请选择领域'];
     }
     if (
+      !failed.has('domainId') &&
+      !failed.has('trackId') &&
       form.trackId !== undefined &&
       !(await this.dictionaries.isActive('track', form.trackId, form.domainId))
     ) {
       errors.trackId = ['所选跑道不属于该领域，请重新选择'];
     }
-    if (form.submit && !form.documentClassified && form.document.length === 0) {
+    if (
+      !failed.has('documentClassified') &&
+      !failed.has('document') &&
+      form.submit &&
+      !form.documentClassified &&
+      form.document.length === 0
+    ) {
       errors.document = [
         '请上传部署文件的 PDF 扫描件；若文件涉密，请勾选“材料涉密”并通过电子政务内网报送',
       ];
     }
+    if (!failed.has('documentNumber')) {
+      const problem = await this.documentNumberProblem(
+        this.dataSource,
+        form.documentNumber,
+        lineageId,
+      );
+      if (problem) {
+        errors.documentNumber = [problem];
+      }
+    }
+    return errors;
+  }
+
+  /** The rules of the form (see formErrors) as one FormInvalidException; the involved districts. */
+  private async checkForm(
+    form: PilotFormDto,
+    creatorUnitId: number,
+    lineageId?: string,
+  ): Promise<number[]> {
+    const errors = await this.formErrors(form, creatorUnitId, lineageId);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
-    return involved;
+    return [...new Set([creatorUnitId, ...form.involvedUnitIds])];
   }
 
   /**
-   * Claims the normalised 文号 for this pilot; a number another record already owns is refused
-   * with the existing pilot and the district that created it named.
+   * Why the 文号 cannot be this pilot's: another record already owns its normalised form (the
+   * existing pilot and the district that created it named), or it does not fit once normalised.
    */
-  private async claimDocumentNumber(
-    manager: EntityManager,
+  private async documentNumberProblem(
+    db: SqlRunner,
     documentNumber: string,
-    lineageId: string,
-  ): Promise<void> {
+    lineageId: string | undefined,
+  ): Promise<string | undefined> {
     const normalized = normalizeDocumentNumber(documentNumber);
     // NFKC may lengthen a number (U+FDFA becomes 18 characters): the column holds 100.
     if ([...normalized].length > 100) {
-      throw FormInvalidException.field(
-        'documentNumber',
-        '文号含有无法识别的字符，请按部署文件原样填写',
-      );
+      return '文号含有无法识别的字符，请按部署文件原样填写';
     }
-    const owners: { lineage_id: string; name: string; unit_name: string }[] = await manager.query(
+    const owners: { lineage_id: string; name: string; unit_name: string }[] = await db.query(
       `SELECT n.lineage_id, p.name, u.name AS unit_name
          FROM pilot_document_numbers n
          JOIN LATERAL (SELECT * FROM pilots WHERE lineage_id = n.lineage_id ORDER BY created_at DESC LIMIT 1) p ON true
@@ -168,16 +212,40 @@ export class PilotsService {
     );
     const owner = owners[0];
     if (owner && owner.lineage_id !== lineageId) {
-      throw FormInvalidException.field(
-        'documentNumber',
-        `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`,
-      );
+      return `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Claims the normalised 文号 for this pilot (checked again in the saving transaction); a number
+   * another record already owns is refused as in documentNumberProblem.
+   */
+  private async claimDocumentNumber(
+    manager: EntityManager,
+    documentNumber: string,
+    lineageId: string,
+  ): Promise<void> {
+    const problem = await this.documentNumberProblem(manager, documentNumber, lineageId);
+    if (problem) {
+      throw FormInvalidException.field('documentNumber', problem);
     }
     await manager.query(`DELETE FROM pilot_document_numbers WHERE lineage_id = $1`, [lineageId]);
     await manager.query(
       `INSERT INTO pilot_document_numbers (normalized, lineage_id) VALUES ($1, $2)`,
-      [normalized, lineageId],
+      [normalizeDocumentNumber(documentNumber), lineageId],
     );
+  }
+
+  /** The rules of the edit form of a pilot (see formErrors): its creator and lineage are the item's. */
+  async editFormErrors(
+    id: string,
+    form: PilotFormDto,
+    user: AuthUser,
+    failed: ReadonlySet<string>,
+  ): Promise<FieldErrors> {
+    const item = await this.workflow.findVisibleItem(id, user);
+    return this.formErrors(form, item.owner_unit_id, item.lineage_id, failed);
   }
 
   async create(form: PilotFormDto, user: AuthUser, ip?: string): Promise<string> {
@@ -271,7 +339,7 @@ export class PilotsService {
         this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
       );
     }
-    const involved = await this.checkForm(form, item.owner_unit_id);
+    const involved = await this.checkForm(form, item.owner_unit_id, item.lineage_id);
     await this.dataSource.transaction(async (manager) => {
       await this.claimDocumentNumber(manager, form.documentNumber, item.lineage_id);
       await manager.query(`DELETE FROM pilots WHERE id = $1`, [id]);

@@ -165,6 +165,7 @@ export class RiskController {
         setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
         return seeOther(request, reply, `/risk/${id}`);
       },
+      (form, failed) => this.risk.formErrors(form, failed),
     );
   }
 

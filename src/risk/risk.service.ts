@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole, seesAllApproved } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { RequiredText, ToBoolean, ToInteger, Trim } from '../common/forms/transforms.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
@@ -108,29 +108,56 @@ export class RiskService {
     return user.unitCapabilities.includes('risk_reporter');
   }
 
+  /**
+   * The rules of the event form a DTO cannot check (a date not after today, an active level, the
+   * district or project involved), all at once. Fields the DTO refused (`failed`) are not checked
+   * (see validateForm).
+   */
+  async formErrors(
+    form: RiskEventDto,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!failed.has('occurredOn')) {
+      const occurredOn = parseChinaDate(form.occurredOn);
+      if (!occurredOn || occurredOn > chinaDate(this.clock.now())) {
+        errors.occurredOn = ['请填写有效的发生时间（不晚于今天）'];
+      }
+    }
+    const { levels, districts, projects } = await this.options();
+    if (!failed.has('levelCode') && !levels.some((level) => level.code === form.levelCode)) {
+      errors.levelCode = ['请选择类型与等级'];
+    }
+    if (!failed.has('involvedKind')) {
+      const involvesProject = form.involvedKind === 'project';
+      if (
+        !involvesProject &&
+        !failed.has('involvedUnitId') &&
+        !districts.some((district) => district.id === form.involvedUnitId)
+      ) {
+        errors.involvedUnitId = ['请选择涉及区县'];
+      }
+      if (
+        involvesProject &&
+        !failed.has('involvedProjectId') &&
+        !projects.some((project) => project.id === form.involvedProjectId)
+      ) {
+        errors.involvedProjectId = ['请选择涉及的市级重大改革项目'];
+      }
+    }
+    return errors;
+  }
+
   async create(form: RiskEventDto, user: AuthUser, ip?: string): Promise<string> {
     if (!hasRole(user, 'entry') || !this.isReporter(user)) {
       throw new NotFoundException();
     }
-    const errors: Record<string, string[]> = {};
-    const occurredOn = parseChinaDate(form.occurredOn);
-    if (!occurredOn || occurredOn > chinaDate(this.clock.now())) {
-      errors.occurredOn = ['请填写有效的发生时间（不晚于今天）'];
-    }
-    const { levels, districts, projects } = await this.options();
-    if (!levels.some((level) => level.code === form.levelCode)) {
-      errors.levelCode = ['请选择类型与等级'];
-    }
-    const involvesProject = form.involvedKind === 'project';
-    if (!involvesProject && !districts.some((district) => district.id === form.involvedUnitId)) {
-      errors.involvedUnitId = ['请选择涉及区县'];
-    }
-    if (involvesProject && !projects.some((project) => project.id === form.involvedProjectId)) {
-      errors.involvedProjectId = ['请选择涉及的市级重大改革项目'];
-    }
+    const errors = await this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
+    const { levels } = await this.options();
+    const involvesProject = form.involvedKind === 'project';
     const id = randomUUID();
     const title = `${levels.find((level) => level.code === form.levelCode)!.label}（${form.occurredOn}）`;
     await this.dataSource.transaction(async (manager) => {

@@ -132,6 +132,7 @@ export class ShowcaseController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/showcase/${id}`);
       },
+      (form, failed) => this.showcase.formErrors(form, failed),
     );
   }
 
@@ -183,6 +184,7 @@ export class ShowcaseController {
         setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
         return seeOther(request, reply, `/showcase/${id}`);
       },
+      (form, failed) => this.showcase.formErrors(form, failed),
     );
   }
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole, seesAllApproved } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -80,27 +80,54 @@ export class ShowcaseService {
     );
   }
 
-  private async check(form: ShowcaseFormDto): Promise<void> {
-    const errors: Record<string, string[]> = {};
-    const subKinds = await this.subKinds(form.category);
-    if (!subKinds.some((kind) => kind.id === form.subKindId)) {
-      errors.subKindId = ['所选具体情形不属于该类别，请重新选择'];
+  /**
+   * The rules of the form a DTO cannot check, all at once. Fields the DTO refused (`failed`) are
+   * not checked (see validateForm).
+   */
+  async formErrors(
+    form: ShowcaseFormDto,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!failed.has('category') && !failed.has('subKindId')) {
+      const subKinds = await this.subKinds(form.category);
+      if (!subKinds.some((kind) => kind.id === form.subKindId)) {
+        errors.subKindId = ['所选具体情形不属于该类别，请重新选择'];
+      }
     }
-    const start = this.yearStart();
-    const happenedOn = parseChinaDate(form.happenedOn);
-    if (!happenedOn) {
-      errors.happenedOn = ['请填写有效日期'];
-    } else if (happenedOn < start) {
-      errors.happenedOn = [`只填报 ${start} 以来获肯定、推广、报道的情形`];
-    } else if (happenedOn > chinaDate(this.clock.now())) {
-      errors.happenedOn = ['日期不能晚于今天'];
+    if (!failed.has('happenedOn')) {
+      const start = this.yearStart();
+      const happenedOn = parseChinaDate(form.happenedOn);
+      if (!happenedOn) {
+        errors.happenedOn = ['请填写有效日期'];
+      } else if (happenedOn < start) {
+        errors.happenedOn = [`只填报 ${start} 以来获肯定、推广、报道的情形`];
+      } else if (happenedOn > chinaDate(this.clock.now())) {
+        errors.happenedOn = ['日期不能晚于今天'];
+      }
     }
-    if (form.category === 'central_media' && !form.singleReport) {
+    if (
+      !failed.has('category') &&
+      !failed.has('singleReport') &&
+      form.category === 'central_media' &&
+      !form.singleReport
+    ) {
       errors.singleReport = ['须为前4家报纸单篇或《新闻联播》单条报道（不含综合报道及仅点名提及）'];
     }
-    if (form.submit && !form.evidenceClassified && form.evidence.length === 0) {
+    if (
+      !failed.has('evidenceClassified') &&
+      !failed.has('evidence') &&
+      form.submit &&
+      !form.evidenceClassified &&
+      form.evidence.length === 0
+    ) {
       errors.evidence = ['请上传佐证材料（如会议通知、文件、报道截图）；涉密的请勾选“材料涉密”'];
     }
+    return errors;
+  }
+
+  private async check(form: ShowcaseFormDto): Promise<void> {
+    const errors = await this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }

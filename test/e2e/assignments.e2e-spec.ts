@@ -1,7 +1,7 @@
 import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -177,6 +177,36 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     expect(task[0]).toEqual({ latest_status: 'completed', first: true });
     const detail = await (await as(office)).agent.get(`/blockers/${id}`);
     expect(detail.text).toContain('已完成');
+  });
+
+  it('should report the form error and the submit rule of a task progress filing at once, keeping what was typed', async () => {
+    const assignment = (
+      await testApp.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM assignments WHERE title = '企业开办跨部门数据不通'`,
+      )
+    )[0].id;
+    const taskId = await taskOf(assignment, jiangbei);
+    // No 推进状态 (refused by the DTO), submitted without 已开展工作 (the submit rule).
+    const refused = await (
+      await as(otherClerk)
+    ).post(`/tasks/${taskId}/progress`, {
+      status: '',
+      workDone: '',
+      problems: '两部门数据标准不一致',
+      submit: '1',
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'status')).toBe('请选择推进状态');
+    expect(fieldError(refused.text, 'workDone')).toBe('上报前请填写已开展工作');
+    expect(refused.text).toContain('两部门数据标准不一致');
+    expect(
+      (
+        await testApp.dataSource.query<{ count: number }[]>(
+          `SELECT count(*)::int AS count FROM task_progress WHERE task_id = $1`,
+          [taskId],
+        )
+      )[0].count,
+    ).toBe(0);
   });
 
   it('should flag 已逾期 after the deadline and 待季度更新 once a new quarter starts (clock injected)', async () => {

@@ -1,6 +1,6 @@
 import { AssignmentStatsService } from '../../src/assignments/assignment-stats.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -102,6 +102,31 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     ).post('/demands', validForm({ trackId: String(ids.otherDomainTrack) }));
     expect(response.status).toBe(422);
     expect(response.text).toContain('所选跑道不属于该领域');
+  });
+
+  it('should report the form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+    // No title (refused by the DTO) with a track of another domain (the service's rule).
+    const response = await (
+      await as(clerk)
+    ).post('/demands', validForm({ title: '', trackId: String(ids.otherDomainTrack) }));
+    expect(response.status).toBe(422);
+    expect(fieldError(response.text, 'title')).toBe('请填写需求标题');
+    expect(fieldError(response.text, 'trackId')).toBe('所选跑道不属于该领域，请重新选择');
+    expect(response.text).toContain(
+      '群众企业基层有期盼：跨区域办事需多地跑。拟建立跨区域通办机制。',
+    );
+
+    // A domain the DTO refuses: no rule reads it (no track check against a malformed domain).
+    const badDomain = await (
+      await as(clerk)
+    ).post('/demands', validForm({ domainId: 'x', trackId: String(ids.otherDomainTrack) }));
+    expect(badDomain.status).toBe(422);
+    expect(fieldError(badDomain.text, 'domainId')).toBe('请选择领域');
+    expect(fieldError(badDomain.text, 'trackId')).toBeUndefined();
+    const count = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM demands`,
+    );
+    expect(count[0].count).toBe(0);
   });
 
   it('should list only the tracks of a domain for the htmx select', async () => {

@@ -1,5 +1,5 @@
 import { Clock } from '../../src/common/time/clock.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
 
@@ -145,6 +145,55 @@ describe('Major projects (市级重大改革项目): base info, battle map, issu
     // The clerk cannot create projects.
     const refused = await (await as(clerk)).post('/major-projects', { name: 'x' });
     expect(refused.status).toBe(403);
+  });
+
+  it('should report the project form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+    const before = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM major_projects`,
+    );
+    // No 牵头市领导 (refused by the DTO) with a district as the responsible unit (the rule).
+    const district = (
+      await testApp.dataSource.query<{ id: number }[]>(
+        `SELECT id FROM units WHERE kind = 'district' ORDER BY sort_order LIMIT 1`,
+      )
+    )[0].id;
+    const refused = await (
+      await as(office)
+    ).post('/major-projects', {
+      name: '一次报全改革',
+      domainId: String(domainId),
+      responsibleUnitId: String(district),
+      leadLeader: '',
+      planYear: '2026',
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'leadLeader')).toBe('请填写牵头市领导');
+    expect(fieldError(refused.text, 'responsibleUnitId')).toBe('请选择市级部门作为责任单位');
+    expect(fieldError(refused.text, 'domainId')).toBeUndefined();
+    expect(refused.text).toContain('value="一次报全改革"');
+    expect(refused.text).toContain('value="2026"');
+
+    // Editing: no 项目名称 with another responsible unit (fixed once the project exists).
+    const projectId = await createProject('责任单位不变改革');
+    const edited = await (
+      await as(office)
+    ).post(`/major-projects/${projectId}/edit`, {
+      name: '',
+      domainId: String(domainId),
+      responsibleUnitId: String(district),
+      leadLeader: '张副市长',
+      planYear: '2026',
+    });
+    expect(edited.status).toBe(422);
+    expect(fieldError(edited.text, 'name')).toBe('请填写项目名称');
+    expect(fieldError(edited.text, 'responsibleUnitId')).toBe(
+      '责任单位已负责绘制作战图，不能更换；如需更换请新建项目',
+    );
+    expect(edited.text).toContain('value="张副市长"');
+    const after = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM major_projects`,
+    );
+    expect(after[0].count).toBe(before[0].count + 1);
   });
 
   it('should refuse monthly targets that do not add up, fewer than 2 indicators or 3 measures, and a 301-character measure, keeping what was typed', async () => {

@@ -1,6 +1,6 @@
 import { PilotStreamsService } from '../../src/pilots/pilot-streams.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -95,6 +95,43 @@ describe('Reform pilots (改革试点): dedup, confirmation, streams, counting (
       expect(duplicate.text).toContain('请联系试点主管部门修改');
       expect(duplicate.text).toContain('value="另一个名称"');
     }
+    const count = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM pilots`,
+    );
+    expect(count[0].count).toBe(1);
+  });
+
+  it('should report the form errors and the rule errors of a pilot at once, each next to its field, keeping what was typed', async () => {
+    // No 试点名称 (refused by the DTO) with 应验收时间 before 部署时间 and a 文号 another district
+    // already created (the service's rules).
+    const refused = await (
+      await as(cast.clerkB)
+    ).post(
+      '/pilots',
+      pilotForm({ name: '', documentNumber: '渝委办发[2016]58号', acceptanceDue: '2020-01-01' }),
+    );
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'name')).toBe('请填写试点名称');
+    expect(fieldError(refused.text, 'acceptanceDue')).toBe('应验收时间不能早于部署时间');
+    expect(fieldError(refused.text, 'documentNumber')).toContain('已由沙坪坝区创建');
+    expect(refused.text).toContain('value="渝委办发[2016]58号"');
+    expect(refused.text).toContain('value="2020-01-01"');
+    expect(refused.text).toContain('value="关于开展科技人才评价改革试点的工作方案"');
+
+    // A 部署时间 the DTO refuses is not compared with 应验收时间.
+    const badDate = await (
+      await as(cast.clerkB)
+    ).post(
+      '/pilots',
+      pilotForm({
+        documentNumber: '渝府发〔2099〕1号',
+        deployedOn: '2021/06/22',
+        acceptanceDue: '2020-01-01',
+      }),
+    );
+    expect(badDate.status).toBe(422);
+    expect(fieldError(badDate.text, 'deployedOn')).toBe('请填写部署时间（年-月-日）');
+    expect(fieldError(badDate.text, 'acceptanceDue')).toBeUndefined();
     const count = await testApp.dataSource.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM pilots`,
     );
@@ -210,6 +247,36 @@ describe('Reform pilots (改革试点): dedup, confirmation, streams, counting (
     ).toBe(303);
     const page = await (await as(cast.clerkB)).agent.get(`/pilot-streams/${stream}`);
     expect(page.text).toContain('2026-05-01');
+  });
+
+  it('should report the form error and the submit rule of a progress filing at once, keeping what was typed', async () => {
+    const stream = (
+      await testApp.dataSource.query<{ id: string }[]>(
+        `SELECT s.id FROM pilot_streams s JOIN pilots p ON p.lineage_id = s.pilot_lineage_id
+          WHERE p.name = '科技成果转化试点' AND s.unit_id = $1`,
+        [units.b],
+      )
+    )[0].id;
+    const before = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM pilot_progress`,
+    );
+    // No 推进状态 (refused by the DTO), submitted without 已开展工作 (the submit rule).
+    const refused = await (
+      await as(cast.clerkB)
+    ).post(`/pilot-streams/${stream}/progress`, {
+      status: '',
+      workDone: '',
+      problems: '配套资金尚未到位',
+      submit: '1',
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'status')).toBe('请选择推进状态');
+    expect(fieldError(refused.text, 'workDone')).toBe('上报前请填写已开展工作');
+    expect(refused.text).toContain('配套资金尚未到位');
+    const after = await testApp.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM pilot_progress`,
+    );
+    expect(after[0].count).toBe(before[0].count);
   });
 
   it('should count pilots per district with the 2017-10-18 boundary, city-wide exclusion and on-time acceptance', async () => {

@@ -6,7 +6,7 @@ import { ProjectProgressService } from '../../src/major-projects/updates/project
 import { ProjectStatsService } from '../../src/major-projects/updates/project-stats.service.js';
 import { Fraction } from '../../src/scoring/calculation/fraction.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
@@ -505,6 +505,44 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
       expect(record.text).toContain('印发通知.pdf');
       expect(record.text).toContain('调研报告已形成');
     });
+
+    it('should report the form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+      at('2026-05-06T10:00:00+08:00');
+      // No 已开展工作 (refused by the DTO) with 推进中 but no next steps and an end before the start
+      // (the service's rules).
+      const refused = await (
+        await as(clerk)
+      ).post(`/major-projects/${project.projectId}/plans/${project.planKeys[2]}/updates/new`, {
+        status: 'in_progress',
+        workDone: '',
+        problems: '征求意见周期较长',
+        nextSteps: '',
+        nextFrom: '2026-06-10',
+        nextTo: '2026-06-01',
+      });
+      expect(refused.status).toBe(422);
+      expect(fieldError(refused.text, 'workDone')).toBe('请填写已开展工作');
+      expect(fieldError(refused.text, 'nextSteps')).toBe(
+        '请填写下一步工作计划（具体时间安排和具体内容）',
+      );
+      expect(fieldError(refused.text, 'nextTo')).toBe('结束日期不能早于开始日期');
+      expect(refused.text).toContain('征求意见周期较长');
+      expect(refused.text).toContain('value="2026-06-10"');
+      expect(refused.text).toContain('value="2026-06-01"');
+
+      // A 推进状态 the DTO refuses: the rules that depend on it are not run.
+      const noStatus = await (
+        await as(clerk)
+      ).post(`/major-projects/${project.projectId}/plans/${project.planKeys[2]}/updates/new`, {
+        status: '',
+        workDone: '起草中',
+        problems: '无',
+      });
+      expect(noStatus.status).toBe(422);
+      expect(fieldError(noStatus.text, 'status')).toBe('请选择本次推进状态');
+      expect(fieldError(noStatus.text, 'nextSteps')).toBeUndefined();
+      expect(fieldError(noStatus.text, 'nextFrom')).toBeUndefined();
+    });
   });
 
   describe('经验复制推广 and 品牌显示度', () => {
@@ -543,6 +581,40 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
       });
       expect(noKind.status).toBe(422);
       expect(noKind.text).toContain('请选择获肯定方式');
+    });
+
+    it('should report the form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+      at('2026-05-06T10:00:00+08:00');
+      // 经验复制推广: no 简介 (refused by the DTO) with a date in the future (the rule).
+      const promotion = await (
+        await as(clerk)
+      ).post(`/major-projects/${project.projectId}/promotions/new`, {
+        methodId: String(methods.pressConference),
+        promotedOn: '2026-05-07',
+        description: '',
+        evidenceClassified: 'on',
+      });
+      expect(promotion.status).toBe(422);
+      expect(fieldError(promotion.text, 'description')).toBe('请填写具体情况简介');
+      expect(fieldError(promotion.text, 'promotedOn')).toBe('推广日期不能晚于今天');
+      expect(promotion.text).toContain('value="2026-05-07"');
+      expect(promotion.text).toMatch(new RegExp(`value="${methods.pressConference}" checked`));
+
+      // 品牌显示度: no 获肯定方式 (refused by the DTO) with a date in the future (the rule).
+      const brand = await (
+        await as(clerk)
+      ).post(`/major-projects/${project.projectId}/brand-items/new`, {
+        happenedOn: '2026-05-07',
+        situation: '获国务院通报表扬',
+        measuresResults: '建立直达机制',
+        details: '详见通报',
+        evidenceClassified: 'on',
+      });
+      expect(brand.status).toBe(422);
+      expect(fieldError(brand.text, 'kind')).toBe('请选择获肯定方式');
+      expect(fieldError(brand.text, 'happenedOn')).toBe('品牌创建日期不能晚于今天');
+      expect(brand.text).toContain('value="2026-05-07"');
+      expect(brand.text).toContain('获国务院通报表扬');
     });
 
     it('should let the clerk open an approved item for a change, while other units get 404', async () => {

@@ -1,7 +1,7 @@
 import { Clock } from '../../src/common/time/clock.js';
 import { RiskService } from '../../src/risk/risk.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -90,6 +90,33 @@ describe('Risk events (改革风险) (HTTP, real PostgreSQL)', () => {
       details: 'x',
     });
     expect(refused.status).toBe(404);
+    expect(
+      (
+        await testApp.dataSource.query<{ count: number }[]>(
+          `SELECT count(*)::int AS count FROM risk_events`,
+        )
+      )[0].count,
+    ).toBe(0);
+  });
+
+  it('should report the form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+    // No 详情 (refused by the DTO) with a date after today and no valid district (the rules).
+    const refused = await (
+      await as(reporter)
+    ).post('/risk', {
+      occurredOn: '2026-12-01',
+      levelCode: 'incident_major',
+      involvedUnitId: '999999',
+      details: '',
+      submit: '1',
+    });
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'details')).toBe('请填写详情');
+    expect(fieldError(refused.text, 'occurredOn')).toBe('请填写有效的发生时间（不晚于今天）');
+    expect(fieldError(refused.text, 'involvedUnitId')).toBe('请选择涉及区县');
+    expect(fieldError(refused.text, 'levelCode')).toBeUndefined();
+    expect(refused.text).toContain('value="2026-12-01"');
+    expect(refused.text).toMatch(/value="incident_major" selected/);
     expect(
       (
         await testApp.dataSource.query<{ count: number }[]>(

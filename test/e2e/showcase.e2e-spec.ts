@@ -1,7 +1,7 @@
 import { Clock } from '../../src/common/time/clock.js';
 import { ShowcaseService } from '../../src/showcase/showcase.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -97,6 +97,33 @@ describe('Showcase (成效晾晒): highlights, year window, counts (HTTP, real P
         )
       )[0].count,
     ).toBe(0);
+  });
+
+  it('should report the form errors and the rule errors at once, each next to its field, keeping what was typed', async () => {
+    // No 改革事项 (refused by the DTO) with a date before the year start and a sub-kind of
+    // another category (the service's rules).
+    const refused = await (
+      await as(clerk)
+    ).post(
+      '/showcase',
+      form({ matter: '', happenedOn: '2025-12-31', subKindId: String(kinds.citywide1) }),
+    );
+    expect(refused.status).toBe(422);
+    expect(fieldError(refused.text, 'matter')).toBe('请填写改革事项');
+    expect(fieldError(refused.text, 'happenedOn')).toBe(
+      '只填报 2026-01-01 以来获肯定、推广、报道的情形',
+    );
+    expect(fieldError(refused.text, 'subKindId')).toBe('所选具体情形不属于该类别，请重新选择');
+    expect(refused.text).toContain('value="2025-12-31"');
+    expect(refused.text).toContain('企业群众办事多头跑。');
+    expect(refused.text).toContain('办理时间压缩60%。');
+
+    // A date the DTO refuses is not checked against the year start too.
+    const badDate = await (await as(clerk)).post('/showcase', form({ happenedOn: '2025/12/31' }));
+    expect(badDate.status).toBe(422);
+    expect(fieldError(badDate.text, 'happenedOn')).toBe(
+      '请填写获肯定、推广或报道的日期（年-月-日）',
+    );
   });
 
   it('should count approved highlights per district and category in the year to date only', async () => {

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString } from 'class-validator';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
 import { OptionalText, ToBoolean, ToStringArray } from '../../common/forms/transforms.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-due-rules.js';
 
@@ -20,4 +21,17 @@ export class TaskProgressDto {
   @IsOptional()
   @ToBoolean()
   submit?: boolean;
+}
+
+/**
+ * The rule of a progress filing its DTO cannot express: 已开展工作 is required to submit (a draft
+ * may leave it empty). A refused 已开展工作 (`failed`, see validateForm) is not checked again.
+ */
+export function taskProgressErrors(
+  form: TaskProgressDto,
+  failed: ReadonlySet<string> = new Set(),
+): FieldErrors {
+  return !failed.has('workDone') && form.submit && !form.workDone
+    ? { workDone: ['上报前请填写已开展工作'] }
+    : {};
 }

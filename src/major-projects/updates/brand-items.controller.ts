@@ -58,6 +58,7 @@ export class BrandItemsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/major-projects/brand-items/${id}`);
       },
+      (form, failed) => this.brands.formErrors(form, failed),
     );
   }
 
@@ -109,6 +110,7 @@ export class BrandItemsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
         return seeOther(request, reply, `/major-projects/brand-items/${id}`);
       },
+      (form, failed) => this.brands.formErrors(form, failed),
     );
   }
 

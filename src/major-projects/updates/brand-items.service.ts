@@ -71,17 +71,34 @@ export class BrandItemsService {
     private readonly clock: Clock,
   ) {}
 
-  private check(form: BrandItemFormDto): void {
+  /**
+   * The rules of the form a DTO cannot check, all at once. Fields the DTO refused (`failed`) are
+   * not checked (see validateForm).
+   */
+  formErrors(form: BrandItemFormDto, failed: ReadonlySet<string> = new Set()): FieldErrors {
     const errors: FieldErrors = {};
-    const happenedOn = parseChinaDate(form.happenedOn);
-    if (!happenedOn) {
-      errors.happenedOn = ['请填写有效的品牌创建日期'];
-    } else if (happenedOn > chinaDate(this.clock.now())) {
-      errors.happenedOn = ['品牌创建日期不能晚于今天'];
+    if (!failed.has('happenedOn')) {
+      const happenedOn = parseChinaDate(form.happenedOn);
+      if (!happenedOn) {
+        errors.happenedOn = ['请填写有效的品牌创建日期'];
+      } else if (happenedOn > chinaDate(this.clock.now())) {
+        errors.happenedOn = ['品牌创建日期不能晚于今天'];
+      }
     }
-    if (form.submit && !form.evidenceClassified && form.evidence.length === 0) {
+    if (
+      !failed.has('evidenceClassified') &&
+      !failed.has('evidence') &&
+      form.submit &&
+      !form.evidenceClassified &&
+      form.evidence.length === 0
+    ) {
       errors.evidence = [evidenceMissingMessage()];
     }
+    return errors;
+  }
+
+  private check(form: BrandItemFormDto): void {
+    const errors = this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }

@@ -60,6 +60,7 @@ export class PlanUpdatesController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
       },
+      (form, failed) => this.updates.formErrors(form, failed),
     );
   }
 
@@ -113,6 +114,7 @@ export class PlanUpdatesController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
         return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
       },
+      (form, failed) => this.updates.formErrors(form, failed),
     );
   }
 

@@ -144,29 +144,56 @@ export class PlanUpdatesService {
     return rows.map(labelled);
   }
 
-  private check(form: PlanUpdateFormDto): void {
+  /**
+   * The rules of the form a DTO cannot check, all at once: the next steps and their dates unless
+   * the plan is completed, the dates in order, evidence for 已完成. Fields the DTO refused
+   * (`failed`) are not checked, nor the rules that depend on a refused 推进状态 (see validateForm).
+   */
+  formErrors(form: PlanUpdateFormDto, failed: ReadonlySet<string> = new Set()): FieldErrors {
     const errors: FieldErrors = {};
+    const statusKnown = !failed.has('status');
     const completed = form.status === 'completed';
-    if (!completed && !form.nextSteps) {
+    if (statusKnown && !completed && !failed.has('nextSteps') && !form.nextSteps) {
       errors.nextSteps = ['请填写下一步工作计划（具体时间安排和具体内容）'];
     }
-    const from = form.nextFrom === undefined ? undefined : parseChinaDate(form.nextFrom);
-    const to = form.nextTo === undefined ? undefined : parseChinaDate(form.nextTo);
-    if (form.nextFrom !== undefined && !from) {
-      errors.nextFrom = ['请填写有效的开始日期'];
-    } else if (!completed && !from) {
-      errors.nextFrom = ['请填写下一步工作的开始日期'];
+    const from =
+      failed.has('nextFrom') || form.nextFrom === undefined
+        ? undefined
+        : parseChinaDate(form.nextFrom);
+    const to =
+      failed.has('nextTo') || form.nextTo === undefined ? undefined : parseChinaDate(form.nextTo);
+    if (!failed.has('nextFrom')) {
+      if (form.nextFrom !== undefined && !from) {
+        errors.nextFrom = ['请填写有效的开始日期'];
+      } else if (statusKnown && !completed && !from) {
+        errors.nextFrom = ['请填写下一步工作的开始日期'];
+      }
     }
-    if (form.nextTo !== undefined && !to) {
-      errors.nextTo = ['请填写有效的结束日期'];
-    } else if (!completed && !to) {
-      errors.nextTo = ['请填写下一步工作的结束日期'];
-    } else if (from && to && to < from) {
-      errors.nextTo = ['结束日期不能早于开始日期'];
+    if (!failed.has('nextTo')) {
+      if (form.nextTo !== undefined && !to) {
+        errors.nextTo = ['请填写有效的结束日期'];
+      } else if (statusKnown && !completed && !to) {
+        errors.nextTo = ['请填写下一步工作的结束日期'];
+      } else if (from && to && to < from) {
+        errors.nextTo = ['结束日期不能早于开始日期'];
+      }
     }
-    if (form.submit && completed && !form.evidenceClassified && form.evidence.length === 0) {
+    if (
+      statusKnown &&
+      !failed.has('evidenceClassified') &&
+      !failed.has('evidence') &&
+      form.submit &&
+      completed &&
+      !form.evidenceClassified &&
+      form.evidence.length === 0
+    ) {
       errors.evidence = [evidenceMissingMessage('推进状态为“已完成”时务必上传佐证材料')];
     }
+    return errors;
+  }
+
+  private check(form: PlanUpdateFormDto): void {
+    const errors = this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }

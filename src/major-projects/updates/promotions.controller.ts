@@ -57,6 +57,7 @@ export class PromotionsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
         return seeOther(request, reply, `/major-projects/promotions/${id}`);
       },
+      (form, failed) => this.promotions.formErrors(form, failed),
     );
   }
 
@@ -106,6 +107,7 @@ export class PromotionsController {
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
         return seeOther(request, reply, `/major-projects/promotions/${id}`);
       },
+      (form, failed) => this.promotions.formErrors(form, failed),
     );
   }
 

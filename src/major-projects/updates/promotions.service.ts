@@ -63,20 +63,43 @@ export class PromotionsService {
     return this.dictionaries.activeOptions('promotion_method');
   }
 
-  private async check(form: PromotionFormDto): Promise<void> {
+  /**
+   * The rules of the form a DTO cannot check, all at once. Fields the DTO refused (`failed`) are
+   * not checked (see validateForm).
+   */
+  async formErrors(
+    form: PromotionFormDto,
+    failed: ReadonlySet<string> = new Set(),
+  ): Promise<FieldErrors> {
     const errors: FieldErrors = {};
-    if (!(await this.dictionaries.isActive('promotion_method', form.methodId))) {
+    if (
+      !failed.has('methodId') &&
+      !(await this.dictionaries.isActive('promotion_method', form.methodId))
+    ) {
       errors.methodId = ['请选择推广方式'];
     }
-    const promotedOn = parseChinaDate(form.promotedOn);
-    if (!promotedOn) {
-      errors.promotedOn = ['请填写有效的推广日期'];
-    } else if (promotedOn > chinaDate(this.clock.now())) {
-      errors.promotedOn = ['推广日期不能晚于今天'];
+    if (!failed.has('promotedOn')) {
+      const promotedOn = parseChinaDate(form.promotedOn);
+      if (!promotedOn) {
+        errors.promotedOn = ['请填写有效的推广日期'];
+      } else if (promotedOn > chinaDate(this.clock.now())) {
+        errors.promotedOn = ['推广日期不能晚于今天'];
+      }
     }
-    if (form.submit && !form.evidenceClassified && form.evidence.length === 0) {
+    if (
+      !failed.has('evidenceClassified') &&
+      !failed.has('evidence') &&
+      form.submit &&
+      !form.evidenceClassified &&
+      form.evidence.length === 0
+    ) {
       errors.evidence = [evidenceMissingMessage()];
     }
+    return errors;
+  }
+
+  private async check(form: PromotionFormDto): Promise<void> {
+    const errors = await this.formErrors(form);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
