@@ -14,6 +14,7 @@ import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './showcase-form.dto.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { evidenceMissing } from '../common/forms/evidence-rule.js';
 
 export const SHOWCASE_TYPE = 'showcase_highlight';
 
@@ -114,13 +115,7 @@ export class ShowcaseService {
     ) {
       errors.singleReport = ['须为前4家报纸单篇或《新闻联播》单条报道（不含综合报道及仅点名提及）'];
     }
-    if (
-      !failed.has('evidenceClassified') &&
-      !failed.has('evidence') &&
-      form.submit &&
-      !form.evidenceClassified &&
-      form.evidence.length === 0
-    ) {
+    if (evidenceMissing(form, failed)) {
       errors.evidence = ['请上传佐证材料（如会议通知、文件、报道截图）；涉密的请勾选“材料涉密”'];
     }
     return errors;

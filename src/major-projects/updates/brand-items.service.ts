@@ -20,6 +20,7 @@ import {
 } from './update-access.js';
 import { evidenceMissingMessage, type BrandItemFormDto } from './update-forms.dto.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
+import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 
 export interface BrandItemRow {
   id: string;
@@ -85,13 +86,7 @@ export class BrandItemsService {
         errors.happenedOn = ['品牌创建日期不能晚于今天'];
       }
     }
-    if (
-      !failed.has('evidenceClassified') &&
-      !failed.has('evidence') &&
-      form.submit &&
-      !form.evidenceClassified &&
-      form.evidence.length === 0
-    ) {
+    if (evidenceMissing(form, failed)) {
       errors.evidence = [evidenceMissingMessage()];
     }
     return errors;

@@ -21,6 +21,7 @@ import {
 } from './update-access.js';
 import { evidenceMissingMessage, type PlanUpdateFormDto } from './update-forms.dto.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
+import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 
 /** A monthly plan as the update pages show it, with its measure. */
 export interface PlanInfo {
@@ -178,15 +179,7 @@ export class PlanUpdatesService {
         errors.nextTo = ['结束日期不能早于开始日期'];
       }
     }
-    if (
-      statusKnown &&
-      !failed.has('evidenceClassified') &&
-      !failed.has('evidence') &&
-      form.submit &&
-      completed &&
-      !form.evidenceClassified &&
-      form.evidence.length === 0
-    ) {
+    if (statusKnown && completed && evidenceMissing(form, failed)) {
       errors.evidence = [evidenceMissingMessage('推进状态为“已完成”时务必上传佐证材料')];
     }
     return errors;

@@ -21,6 +21,7 @@ import {
 } from './update-access.js';
 import { evidenceMissingMessage, type PromotionFormDto } from './update-forms.dto.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
+import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 
 export interface PromotionRow {
   id: string;
@@ -86,13 +87,7 @@ export class PromotionsService {
         errors.promotedOn = ['推广日期不能晚于今天'];
       }
     }
-    if (
-      !failed.has('evidenceClassified') &&
-      !failed.has('evidence') &&
-      form.submit &&
-      !form.evidenceClassified &&
-      form.evidence.length === 0
-    ) {
+    if (evidenceMissing(form, failed)) {
       errors.evidence = [evidenceMissingMessage()];
     }
     return errors;
