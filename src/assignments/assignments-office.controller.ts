@@ -72,6 +72,7 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
           setFlash(reply, 'success', `已交办，承办单位 ${data.unitIds.length} 个`);
           return seeOther(request, reply, `${profile.officePath}/${id}`);
         },
+        (form, failed) => this.assignments.formErrors(form, failed),
       );
     }
 

@@ -5,7 +5,7 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
@@ -157,6 +157,40 @@ export class AssignmentsService {
     return this.dataSource.transaction((manager) => this.createIn(manager, kind, form, user, ip));
   }
 
+  /**
+   * The rules of the assignment form a DTO cannot check (a real deadline, an active domain, units
+   * that may be assigned), all at once. Fields the DTO refused (`failed`) are not checked (see
+   * validateForm).
+   */
+  async formErrors(
+    form: CreateAssignmentDto,
+    failed: ReadonlySet<string>,
+    db: SqlRunner = this.dataSource,
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!failed.has('deadline') && !parseChinaDate(form.deadline)) {
+      errors.deadline = ['请填写有效的反馈时限（年-月-日）'];
+    }
+    if (
+      !failed.has('domainId') &&
+      form.domainId !== undefined &&
+      !(await this.dictionaries.isActive('domain', form.domainId))
+    ) {
+      errors.domainId = ['请选择有效的领域'];
+    }
+    if (!failed.has('unitIds')) {
+      const unitIds = [...new Set(form.unitIds)];
+      const units: { id: number }[] = await db.query(
+        `SELECT id FROM units WHERE id = ANY($1::int[]) AND active AND kind IN ('district', 'department')`,
+        [unitIds],
+      );
+      if (units.length !== unitIds.length) {
+        errors.unitIds = ['承办单位有误，请重新选择'];
+      }
+    }
+    return errors;
+  }
+
   async createIn(
     manager: EntityManager,
     kind: AssignmentKind,
@@ -164,27 +198,15 @@ export class AssignmentsService {
     user: AuthUser,
     ip?: string,
   ): Promise<string> {
-    const errors: Record<string, string[]> = {};
-    if (!parseChinaDate(form.deadline)) {
-      errors.deadline = ['请填写有效的反馈时限（年-月-日）'];
-    }
-    if (
-      form.domainId !== undefined &&
-      !(await this.dictionaries.isActive('domain', form.domainId))
-    ) {
-      errors.domainId = ['请选择有效的领域'];
-    }
-    const unitIds = [...new Set(form.unitIds)];
-    const units: { id: number; name: string }[] = await manager.query(
-      `SELECT id, name FROM units WHERE id = ANY($1::int[]) AND active AND kind IN ('district', 'department')`,
-      [unitIds],
-    );
-    if (units.length !== unitIds.length) {
-      errors.unitIds = ['承办单位有误，请重新选择'];
-    }
+    const errors = await this.formErrors(form, new Set(), manager);
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
+    const unitIds = [...new Set(form.unitIds)];
+    const units: { name: string }[] = await manager.query(
+      `SELECT name FROM units WHERE id = ANY($1::int[]) ORDER BY sort_order`,
+      [unitIds],
+    );
     const id = randomUUID();
     await manager.query(
       `INSERT INTO assignments (id, kind, title, description, domain_id, deadline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

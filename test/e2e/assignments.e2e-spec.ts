@@ -89,6 +89,24 @@ describe('Assigned tasks: demand list (需求清单) and blockers (堵点卡点)
     ).toBe(0);
   });
 
+  it('should report the form errors and the rule errors of an assignment at once, keeping what was typed', async () => {
+    // No title (refused by the DTO), a date that does not exist and a unit that cannot be assigned (rules).
+    const response = await (
+      await as(office)
+    ).post('/blockers', {
+      title: '',
+      description: '一次报全',
+      deadline: '2026-02-30',
+      unitIds: [String(yuzhong), '999999'],
+    });
+    expect(response.status).toBe(422);
+    expect(fieldError(response.text, 'title')).toBe('请填写标题');
+    expect(fieldError(response.text, 'deadline')).toBe('请填写有效的反馈时限（年-月-日）');
+    expect(fieldError(response.text, 'unitIds')).toBe('承办单位有误，请重新选择');
+    expect(response.text).toContain('一次报全');
+    expect(response.text).toContain('value="2026-02-30"');
+  });
+
   it('should create one task per assigned unit and notify their clerks; other roles cannot assign', async () => {
     const id = await assign('/blockers', '工程建设项目审批堵点', '2026-03-31', [yuzhong, jiangbei]);
     const tasks = await testApp.dataSource.query<{ unit_id: number }[]>(
