@@ -8,7 +8,7 @@ import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
-import { parsePeriod, quarterLabel } from '../scoring/reports/report-periods.js';
+import { periodLabel as labelOfPeriod, quarterLabel } from '../scoring/reports/report-periods.js';
 import { rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
 import {
   ReportsService,
@@ -54,7 +54,7 @@ export async function chooseReport(
 
 /** How a report's period reads: 2026年第三季度, 2026年10月. */
 export function periodLabel(report: ReportSummary): string {
-  return parsePeriod(report.kind, report.period)?.label ?? report.period;
+  return labelOfPeriod(report.kind, report.period);
 }
 
 export function reportBanner(report: ReportRow) {

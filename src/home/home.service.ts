@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { requireUnitReadable } from '../auth/data-scope.js';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
 import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
-import { parsePeriod } from '../scoring/reports/report-periods.js';
+import { periodLabel } from '../scoring/reports/report-periods.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { NAVIGATION } from './navigation.js';
 
@@ -66,7 +66,7 @@ export class HomeService {
       report: report
         ? {
             id: report.id,
-            periodLabel: parsePeriod(report.kind, report.period)?.label ?? report.period,
+            periodLabel: periodLabel(report.kind, report.period),
             subjectCount: report.subject_count,
             // Totals to 2 decimals from the exact value, as every ranking shows them.
             standings: standings.map(({ total, ...standing }) => ({

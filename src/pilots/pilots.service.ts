@@ -181,9 +181,21 @@ export class PilotsService {
     creatorUnitId: number,
     lineageId?: string,
   ): Promise<number[]> {
-    const errors = await this.formErrors(form, creatorUnitId, lineageId);
+    // A form that passes goes on to the saving transaction, which claims the 文号 and refuses a
+    // taken one itself; a refused form names a taken 文号 along with its other problems.
+    const errors = await this.formErrors(
+      form,
+      creatorUnitId,
+      lineageId,
+      new Set(['documentNumber']),
+    );
     if (Object.keys(errors).length > 0) {
-      throw new FormInvalidException(errors);
+      const problem = await this.documentNumberProblem(
+        this.dataSource,
+        form.documentNumber,
+        lineageId,
+      );
+      throw new FormInvalidException(problem ? { ...errors, documentNumber: [problem] } : errors);
     }
     return [...new Set([creatorUnitId, ...form.involvedUnitIds])];
   }

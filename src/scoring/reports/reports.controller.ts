@@ -20,7 +20,7 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
-import { parsePeriod, recentPeriods } from './report-periods.js';
+import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
 import {
   ReportsService,
@@ -234,7 +234,7 @@ export class ReportsController {
       })),
       reports: list.map((report) => ({
         ...report,
-        periodLabel: parsePeriod(report.kind, report.period)?.label ?? report.period,
+        periodLabel: periodLabel(report.kind, report.period),
       })),
       canGenerate: user.roles.includes('office'),
       errors,
