@@ -50,6 +50,7 @@ export function bandChart(
       values: tiles.map((tile) => tile.value),
       colors: tiles.map((tile) => tile.band.color),
       bandNames: tiles.map((tile) => tile.band.name),
+      numerals: tiles.map((tile) => tile.band.numeral),
       highlight: tiles.map((tile) => tile.highlight),
     },
   };

@@ -17,22 +17,36 @@ export interface BandConfig {
 
 export const BAND_COUNT = 5;
 
-const COLOR_NAMES: Readonly<Record<string, string>> = {
-  '#d7191c': '红',
-  '#fdae61': '橙',
-  '#ffd84d': '黄',
-  '#1a9641': '绿',
-  '#2c7bb6': '蓝',
-};
+/**
+ * The default palette keeps the names 红/橙/黄/绿/蓝 but steps its lightness from dark to light
+ * (CIELAB L* 34, 54, 75, 81, 89), so the five bands stay apart for red-green colour-blind readers
+ * and on a grey printout (band-colours.spec.ts simulates deuteranopia). Tiles and bars also carry
+ * the band's number.
+ */
+export const DEFAULT_BAND_COLORS = ['#9c1c24', '#d35c17', '#e0b406', '#a5d4a5', '#d0e0f1'] as const;
+
+/**
+ * The palette before the lightness steps: red and green both turned olive for deuteranopes.
+ * Reports frozen with it show the new colour of the same name (the settings are migrated).
+ */
+export const LEGACY_BAND_COLORS = ['#d7191c', '#fdae61', '#ffd84d', '#1a9641', '#2c7bb6'] as const;
+
+const NAMES = ['红', '橙', '黄', '绿', '蓝'];
+const COLOR_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  [...DEFAULT_BAND_COLORS, ...LEGACY_BAND_COLORS].map((color, index): [string, string] => [
+    color,
+    NAMES[index % NAMES.length],
+  ]),
+);
 
 export const DEFAULT_BAND_CONFIG: BandConfig = {
   mode: 'rank_quintile',
   bands: [
-    { name: '第一档', color: '#d7191c' },
-    { name: '第二档', color: '#fdae61' },
-    { name: '第三档', color: '#ffd84d' },
-    { name: '第四档', color: '#1a9641' },
-    { name: '第五档', color: '#2c7bb6' },
+    { name: '第一档', color: DEFAULT_BAND_COLORS[0] },
+    { name: '第二档', color: DEFAULT_BAND_COLORS[1] },
+    { name: '第三档', color: DEFAULT_BAND_COLORS[2] },
+    { name: '第四档', color: DEFAULT_BAND_COLORS[3] },
+    { name: '第五档', color: DEFAULT_BAND_COLORS[4] },
   ],
 };
 
@@ -40,6 +54,37 @@ export const DEFAULT_BAND_CONFIG: BandConfig = {
 export function colorName(color: string): string | undefined {
   const key = color.toLowerCase();
   return Object.hasOwn(COLOR_NAMES, key) ? COLOR_NAMES[key] : undefined;
+}
+
+/** The colour a band is drawn in: a legacy default colour shows as the new default of its name. */
+export function displayColor(color: string): string {
+  const legacy = (LEGACY_BAND_COLORS as readonly string[]).indexOf(color.toLowerCase());
+  return legacy >= 0 ? DEFAULT_BAND_COLORS[legacy] : color;
+}
+
+/**
+ * The band's number as tiles, bars and tables print it beside the colour: 1 … 5 (Arabic digits:
+ * in a small badge 一 and 二 read as a dash and an equals sign).
+ */
+export function bandNumeral(band: number): string {
+  return String(band + 1);
+}
+
+/**
+ * Dark or light text on a band colour: whichever contrasts more (WCAG relative luminance) with
+ * #111111 or #ffffff, so a custom colour the office picks stays readable.
+ */
+export function inkOn(color: string): 'dark' | 'light' {
+  const channel = (offset: number) => {
+    const value = parseInt(color.slice(offset, offset + 2), 16) / 255;
+    return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  if (!/^#[0-9a-fA-F]{6}$/.test(color)) {
+    return 'dark';
+  }
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  const dark = 0.0056; // relative luminance of #111111
+  return (luminance + 0.05) / (dark + 0.05) >= 1.05 / (luminance + 0.05) ? 'dark' : 'light';
 }
 
 /** Problems of a band configuration, in Chinese; empty when it can be used. */

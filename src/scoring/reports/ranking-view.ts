@@ -1,5 +1,5 @@
 import type { BandConfig } from '../calculation/bands.js';
-import { colorName } from '../calculation/bands.js';
+import { bandNumeral, colorName, displayColor, inkOn } from '../calculation/bands.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
 
@@ -29,13 +29,17 @@ function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
+/** A band as pages draw it: its colour, the text colour on it and its number (1 … 5). */
 export function bandView(config: BandConfig, band: number) {
   const chosen = config.bands[band];
+  const color = displayColor(chosen.color);
   return {
     index: band,
     name: chosen.name,
-    color: chosen.color,
+    color,
     colorName: colorName(chosen.color) ?? '',
+    numeral: bandNumeral(band),
+    ink: inkOn(color),
   };
 }
 
