@@ -12,15 +12,39 @@
   }
 
   var LABEL_CHARACTERS = 14;
-  function shortLabel(label) {
+  function shortLabel(label, characters) {
     var text = String(label);
-    return text.length > LABEL_CHARACTERS ? text.slice(0, LABEL_CHARACTERS - 1) + '…' : text;
+    return text.length > characters ? text.slice(0, characters - 1) + '…' : text;
   }
+  var wall = document.body.classList.contains('screen-wall');
+
+  // The band's number (1 … 5) at the end of each bar: the colour is never the only cue.
+  var bandNumbers = {
+    id: 'bandNumbers',
+    afterDatasetsDraw: function (chart) {
+      var numerals = chart.config.options.bandNumerals;
+      if (!numerals) { return; }
+      var context = chart.ctx;
+      var size = wall ? 15 : 11;
+      context.save();
+      context.font = '700 ' + size + 'px sans-serif';
+      context.textBaseline = 'middle';
+      context.fillStyle = '#111';
+      chart.getDatasetMeta(0).data.forEach(function (bar, index) {
+        if (numerals[index]) { context.fillText(numerals[index], bar.x + 4, bar.y); }
+      });
+      context.restore();
+    }
+  };
 
   // A ranked horizontal bar chart coloured by band; the band name is in the tooltip and the tiles.
   function barChart(canvas, data) {
     var box = canvas.parentElement;
-    if (box) { box.style.height = Math.max(240, data.labels.length * 18 + 40) + 'px'; }
+    var rowHeight = 18;
+    if (box) { box.style.height = Math.max(240, data.labels.length * rowHeight + 40) + 'px'; }
+    // On a phone the names are shortened more, so the bars keep room.
+    var characters = box && box.clientWidth < 520 ? 7 : LABEL_CHARACTERS;
+    var tickSize = wall ? 14 : 11;
     return new window.Chart(canvas, {
       type: 'bar',
       data: {
@@ -38,17 +62,20 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        bandNumerals: data.numerals,
+        layout: { padding: { right: wall ? 22 : 16 } },
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { afterLabel: function (context) { return data.bandNames[context.dataIndex]; } } }
         },
         scales: {
-          x: { beginAtZero: true },
+          x: { beginAtZero: true, ticks: { font: { size: tickSize } } },
           // Long project names would push the axis off the canvas and lose their start: shorten
           // them at the end (the tooltip and the data table keep the full name).
-          y: { ticks: { autoSkip: false, font: { size: 11 }, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } }
+          y: { ticks: { autoSkip: false, font: { size: tickSize }, callback: function (value) { return shortLabel(this.getLabelForValue(value), characters); } } }
         }
-      }
+      },
+      plugins: [bandNumbers]
     });
   }
 
@@ -69,7 +96,12 @@
           };
         })
       },
-      options: { responsive: true, animation: false, plugins: { legend: { position: 'bottom' } } }
+      options: {
+        responsive: true,
+        maintainAspectRatio: !wall,
+        animation: false,
+        plugins: { legend: { position: 'bottom', labels: { font: { size: wall ? 16 : 12 } } } }
+      }
     });
   }
 
@@ -92,7 +124,32 @@
   window.addEventListener('beforeprint', function () {
     document.querySelectorAll('details.data-table').forEach(function (details) { details.open = true; });
   });
+  // 大屏: reload the figures in place every few minutes (a new report, newly approved records).
+  // The page is fetched again and its cockpit swapped in; a session that has ended reloads the
+  // whole page, which then shows the login form. Without JavaScript a <noscript> refresh does it.
+  window.cockpitRefresh = function () {
+    var current = document.getElementById('district-cockpit');
+    return fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(new Error(String(response.status))); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('district-cockpit');
+        if (!fresh || !current) { window.location.reload(); return; }
+        current.querySelectorAll('canvas').forEach(function (canvas) {
+          var chart = window.Chart && window.Chart.getChart(canvas);
+          if (chart) { chart.destroy(); }
+        });
+        current.replaceWith(fresh);
+        draw(document);
+      })
+      .catch(function () { /* offline for a moment: the next round tries again */ });
+  };
+  function scheduleRefresh() {
+    var source = document.querySelector('[data-refresh-seconds]');
+    var seconds = source ? Number(source.getAttribute('data-refresh-seconds')) : 0;
+    if (seconds >= 30) { window.setInterval(window.cockpitRefresh, seconds * 1000); }
+  }
   function start() { draw(document); }
+  scheduleRefresh();
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
   window.addEventListener('load', start);
 })();

@@ -27,6 +27,12 @@ export class CockpitController {
     return reply.view('cockpit/district.hbs', await this.districts.page(user, reportParam(report)));
   }
 
+  /** 大屏: the latest report and live figures for the office's wall screen, refreshing itself. */
+  @Get('wall')
+  async wall(@CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    return reply.view('cockpit/wall.hbs', await this.districts.wall(user));
+  }
+
   /** The drill-down: a fragment for htmx, a whole page for a plain link. */
   @Get('districts/:unitId')
   async districtDetail(

@@ -35,6 +35,9 @@ type PanelData = [
   Awaited<ReturnType<PilotStreamsService['filingsLedger']>>,
 ];
 
+/** How often the wall screen reloads its figures (the live panels are cached for a minute). */
+const WALL_REFRESH_SECONDS = 300;
+
 /** How many of the year's risk events the cockpit lists (the newest). */
 const RECENT_RISK_EVENTS = 20;
 
@@ -141,6 +144,24 @@ export class DistrictCockpitService {
           )
         : [],
       ...panels,
+    };
+  }
+
+  /**
+   * 大屏: the same figures for the office's wall screen — no menu, the total index and the key
+   * figures on one 1920×1080 screen, reloaded every few minutes.
+   */
+  async wall(user: AuthUser) {
+    const page = await this.page(user);
+    return {
+      ...page,
+      title: '区县改革驾驶舱·大屏',
+      nav: [],
+      screenMode: 'wall',
+      refreshSeconds: WALL_REFRESH_SECONDS,
+      refreshMinutes: WALL_REFRESH_SECONDS / 60,
+      now: this.clock.now(),
+      brandTop: page.brandBoard.slice(0, 5),
     };
   }
 
