@@ -262,4 +262,18 @@ describe('Browser: phone, wall screen, colour and print', () => {
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(pages).toBeLessThanOrEqual(4);
   });
+
+  it('should print a report’s briefing (简报) as an A4 PDF of a few pages, its 五色图 in colour', async () => {
+    const { page } = await asUser(leader, { width: 1366, height: 900 });
+    await page.goto(`${baseUrl}${districtReportPath}`);
+    await page.click('a[href$="/briefing"]');
+    await page.waitForSelector('#briefing');
+    expect(await page.locator('#briefing .band-tile').count()).toBe(41);
+    const pdf = await page.pdf({ format: 'A4' });
+    writeFileSync(join(ARTIFACTS_DIR, 'report-briefing.pdf'), pdf);
+    const pages = pdfPageCount(pdf);
+    figures.briefingPages = pages;
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages).toBeLessThanOrEqual(4);
+  });
 });

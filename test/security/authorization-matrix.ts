@@ -818,6 +818,22 @@ export const MATRIX: Record<string, RouteSpec> = {
       'report project': { office: 200, leader: 200 },
     },
   },
+  'GET /reports/:id/briefing': {
+    roles: COCKPIT,
+    targets: {
+      'report district': { office: 200, leader: 200 },
+      'report project': { office: 200, leader: 200 },
+    },
+    note: 'the print briefing: whoever may see the report',
+  },
+  'GET /reports/:id/briefing.docx': {
+    roles: COCKPIT,
+    targets: {
+      'report district': { office: 200, leader: 200 },
+      'report project': { office: 200, leader: 200 },
+    },
+    note: 'the Word briefing: whoever may see the report',
+  },
   'GET /reports/:id/rows/:position': {
     roles: BUSINESS,
     targets: {
@@ -830,6 +846,7 @@ export const MATRIX: Record<string, RouteSpec> = {
   },
   'GET /cockpit': { roles: COCKPIT },
   'GET /cockpit/projects': { roles: COCKPIT },
+  'GET /cockpit/wall': { roles: COCKPIT, note: '大屏: the district cockpit for the wall screen' },
   'GET /cockpit/districts/:unitId': {
     roles: COCKPIT,
     htmx: true,

@@ -20,6 +20,7 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
+import { ReportBriefingService } from './report-briefing.service.js';
 import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
 import {
@@ -56,6 +57,7 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
 export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
+    private readonly briefings: ReportBriefingService,
     private readonly clock: Clock,
   ) {}
 
@@ -157,6 +159,38 @@ export class ReportsController {
       // The whole ranking is already in memory (41 districts or ~100 projects): one batch.
       [view.rows],
     );
+  }
+
+  /**
+   * 简报 to print: an A4 page the browser prints or saves as PDF (no PDF is made on the server:
+   * production has no browser engine, and a server-side PDF would need a CJK font embedded).
+   */
+  @Get(':id/briefing')
+  @Roles('office', 'leader')
+  async briefing(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const { report, briefing } = await this.briefings.briefing(id);
+    const moved = [...briefing.changes.up, ...briefing.changes.down].sort(
+      (a, b) => a.rank - b.rank,
+    );
+    return reply.view('reports/briefing.hbs', { title: briefing.title, report, briefing, moved });
+  }
+
+  /** 简报 as a Word document: ranking, 五色图 and the changes against the previous period. */
+  @Get(':id/briefing.docx')
+  @Roles('office', 'leader')
+  async briefingDocx(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const { report, briefing, file } = await this.briefings.docx(id);
+    const name = `${briefing.kindLabel}简报-${report.period}-${chinaDate(report.generated_at)}.docx`;
+    return reply
+      .header(
+        'Content-Type',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      )
+      .header(
+        'Content-Disposition',
+        `attachment; filename="briefing.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      )
+      .send(file);
   }
 
   /** Why a unit ranks where it does: each indicator's raw value, score and the records behind it. */
