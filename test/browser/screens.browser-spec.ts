@@ -255,7 +255,10 @@ describe('Browser: phone, wall screen, colour and print', () => {
     await page.goto(`${baseUrl}/cockpit`);
     await chartsDrawn(page);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    // What the printout looks like, as an image beside the PDF (A4 at 96 dpi).
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 718, height: 1000 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'cockpit-print.png'), fullPage: true });
     writeFileSync(join(ARTIFACTS_DIR, 'cockpit-briefing.pdf'), pdf);
     const pages = pdfPageCount(pdf);
     figures.printedPages = pages;
