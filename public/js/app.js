@@ -106,4 +106,13 @@
   }
   document.addEventListener('DOMContentLoaded', function () { initialise(document); });
   document.addEventListener('htmx:after:swap', function () { initialise(document); });
+  // The phone drawer (layouts/app: a checkbox opens it without JavaScript): Escape closes it and
+  // gives the focus back to the toggle.
+  document.addEventListener('keydown', function (event) {
+    var toggle = document.getElementById('nav-toggle');
+    if (event.key === 'Escape' && toggle instanceof HTMLInputElement && toggle.checked) {
+      toggle.checked = false;
+      toggle.focus();
+    }
+  });
 })();

@@ -43,7 +43,7 @@
     var rowHeight = 18;
     if (box) { box.style.height = Math.max(240, data.labels.length * rowHeight + 40) + 'px'; }
     // On a phone the names are shortened more, so the bars keep room.
-    var characters = box && box.clientWidth < 520 ? 7 : LABEL_CHARACTERS;
+    var characters = window.innerWidth < 600 ? 8 : LABEL_CHARACTERS;
     var tickSize = wall ? 14 : 11;
     return new window.Chart(canvas, {
       type: 'bar',
