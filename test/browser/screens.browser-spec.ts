@@ -213,6 +213,8 @@ describe('Browser: phone, wall screen, colour and print', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'cockpit-wall-1920.png') });
     expect(layout.mainWidth).toBeGreaterThan(1800);
     expect(layout.scrollWidth).toBeLessThanOrEqual(1920);
+    // The total index and the key figures fit the screen: nobody scrolls a wall.
+    expect(layout.scrollHeight).toBeLessThanOrEqual(1080);
     expect(layout.tileNameSize).toBeGreaterThanOrEqual(18);
     expect(layout.refreshSeconds).toBeGreaterThanOrEqual(60);
     // The refresh reloads the figures in place: run it now instead of waiting minutes.

@@ -125,6 +125,7 @@ describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', ()
     expect(text).toContain(`${first}（第41→第1名，上升40位）`);
     expect(text).toContain(`${last}（第1→第41名，下降40位）`);
     expect(text).toContain('与2026年第二季度相比，');
+    expect(text).toContain('排名变化较大的区县');
     expect(text).toContain('↑40');
     expect(text).toContain('↓40');
     // The 五色图: cells filled with the band colours, each with its band number.

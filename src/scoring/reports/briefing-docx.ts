@@ -210,7 +210,7 @@ function changesTable(briefing: Briefing, rows: BriefingRow[]) {
 
 /** The briefing as a Word document (.docx): A4 portrait, title, ranking, 五色图, changes. */
 export async function briefingDocx(briefing: Briefing): Promise<Buffer> {
-  const moved = [...briefing.changes.up, ...briefing.changes.down].sort((a, b) => a.rank - b.rank);
+  const moved = briefing.changes.moved;
   const document = new Document({
     creator: '改革报表',
     title: briefing.title,
@@ -244,7 +244,9 @@ export async function briefingDocx(briefing: Briefing): Promise<Buffer> {
           }),
           heading('一、主要变化'),
           paragraph(briefing.changes.summary),
-          ...(moved.length > 0 ? [changesTable(briefing, moved)] : []),
+          ...(moved.length > 0
+            ? [paragraph(`排名变化较大的${briefing.subjectLabel}：`), changesTable(briefing, moved)]
+            : []),
           heading('二、五色图'),
           legend(briefing),
           new Paragraph(''),

@@ -55,6 +55,7 @@ describe('buildBriefing', () => {
     expect(briefing.changes.down.map((row) => row.name)).toEqual(['丁', '甲']);
     expect(briefing.changes.up.map((row) => row.name)).toEqual(['乙']);
     expect(briefing.changes.added.map((row) => row.name)).toEqual(['戊']);
+    expect(briefing.changes.moved.map((row) => row.name)).toEqual(['乙', '甲', '丁']);
     expect(briefing.changes.summary).toBe(
       '与2026年第二季度相比，1 个区县排名上升，2 个下降，1 个持平，1 个为新列入。' +
         '上升较多的：乙（第2→第1名，上升1位）。' +

@@ -60,6 +60,11 @@ export interface Briefing {
     previousPeriodLabel: string | null;
     up: BriefingRow[];
     down: BriefingRow[];
+    /**
+     * The largest moves (up to 10 each way), in this period's rank order: the changes table. Every
+     * subject's change is also in the ranking's 较上期 column.
+     */
+    moved: BriefingRow[];
     unchanged: number;
     added: BriefingRow[];
     /** One sentence for the top of the briefing. */
@@ -69,6 +74,8 @@ export interface Briefing {
 
 /** How many of the largest moves each way the briefing names in its summary. */
 const NAMED_MOVES = 5;
+/** How many of the largest moves each way its changes table lists. */
+const TABLED_MOVES = 10;
 
 function changeLabel(change: number | null, hasPrevious: boolean): string {
   if (!hasPrevious) {
@@ -146,6 +153,9 @@ export function buildBriefing(input: BriefingInput): Briefing {
       previousPeriodLabel: input.previous?.periodLabel ?? null,
       up,
       down,
+      moved: [...up.slice(0, TABLED_MOVES), ...down.slice(0, TABLED_MOVES)].sort(
+        (a, b) => a.rank - b.rank,
+      ),
       unchanged,
       added,
       summary,

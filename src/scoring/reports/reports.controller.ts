@@ -169,10 +169,7 @@ export class ReportsController {
   @Roles('office', 'leader')
   async briefing(@Param('id') id: string, @Res() reply: FastifyReply) {
     const { report, briefing } = await this.briefings.briefing(id);
-    const moved = [...briefing.changes.up, ...briefing.changes.down].sort(
-      (a, b) => a.rank - b.rank,
-    );
-    return reply.view('reports/briefing.hbs', { title: briefing.title, report, briefing, moved });
+    return reply.view('reports/briefing.hbs', { title: briefing.title, report, briefing });
   }
 
   /** 简报 as a Word document: ranking, 五色图 and the changes against the previous period. */
