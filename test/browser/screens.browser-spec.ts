@@ -106,8 +106,9 @@ describe('Browser: phone, wall screen, colour and print', () => {
   const asUser = async (
     user: TestUser,
     viewport: { width: number; height: number },
+    javaScriptEnabled = true,
   ): Promise<{ page: Page; errors: string[] }> => {
-    const context = await browser.newContext({ viewport });
+    const context = await browser.newContext({ viewport, javaScriptEnabled });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors: string[] = [];
@@ -187,6 +188,20 @@ describe('Browser: phone, wall screen, colour and print', () => {
       elements.map((element) => element.getBoundingClientRect().right),
     );
     panels.forEach((right) => expect(right).toBeLessThanOrEqual(phone.width));
+  });
+
+  it('should open and close the phone menu without JavaScript', async () => {
+    const { page } = await asUser(clerk, { width: 390, height: 844 }, false);
+    await page.goto(`${baseUrl}/demands`);
+    const ledgerLink = page.locator('.sidenav a[href="/demands"]');
+    expect(await ledgerLink.isVisible()).toBe(false);
+    await page.click('.nav-toggle-button');
+    expect(await ledgerLink.isVisible()).toBe(true);
+    await page.click('.nav-close');
+    expect(await ledgerLink.isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
   });
 
   it('should show the district cockpit on a 1920×1080 wall screen without the menu, with larger labels', async () => {
