@@ -6,6 +6,7 @@ import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
 import { DistrictInputsService } from './reports/district-inputs.service.js';
 import { ProjectInputsService } from './reports/project-inputs.service.js';
+import { ReportAutogenService } from './reports/report-autogen.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { ReportsService } from './reports/reports.service.js';
 import { IndicatorSystemsController } from './systems/indicator-systems.controller.js';
@@ -16,7 +17,13 @@ import { WhatIfController } from './what-if/what-if.controller.js';
 @Module({
   imports: [PilotsModule, ShowcaseModule, SatisfactionModule, RiskModule, ProjectUpdatesModule],
   controllers: [ReportsController, IndicatorSystemsController, WhatIfController],
-  providers: [IndicatorSystemsService, ReportsService, DistrictInputsService, ProjectInputsService],
+  providers: [
+    IndicatorSystemsService,
+    ReportsService,
+    DistrictInputsService,
+    ProjectInputsService,
+    ReportAutogenService,
+  ],
   exports: [IndicatorSystemsService, ReportsService],
 })
 export class ScoringModule {}

@@ -20,7 +20,7 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
-import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
+import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
 import {
   ReportsService,
@@ -79,6 +79,14 @@ export class ReportsController {
   ) {
     const kind = kindOf(body?.kind);
     try {
+      const today = chinaDate(this.clock.now());
+      const period = parsePeriod(kind, String(body?.period ?? ''));
+      if (period && !isClosed(period, today)) {
+        throw FormInvalidException.field(
+          'period',
+          `${period.label}尚未结束（至 ${period.end}），不能生成正式报表；期末后次日起可生成，期间可查看“期中预览”（不保存、不计入历次排名和驾驶舱）`,
+        );
+      }
       const id = await this.reports.generate(kind, String(body?.period ?? ''), user);
       setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
       return seeOther(request, reply, `/reports/${id}`);
@@ -88,6 +96,75 @@ export class ReportsController {
       }
       throw error;
     }
+  }
+
+  /**
+   * 期中预览: the running period scored over today's approved data, shown and not stored — never
+   * a report of the period, never in 历次排名 or the cockpit.
+   */
+  @Get('preview')
+  @Roles('office', 'leader')
+  async preview(
+    @Query('kind') kindParam: string,
+    @Query('period') periodParam: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = kindOf(kindParam);
+    const today = chinaDate(this.clock.now());
+    const current = recentPeriods(kind, today, 1)[0];
+    const period = parsePeriod(kind, String(periodParam ?? '')) ?? current;
+    if (isClosed(period, today)) {
+      return this.renderIndex(
+        reply,
+        kind,
+        user,
+        422,
+        {
+          preview: [`${period.label}已结束，请生成正式报表；期中预览只用于尚未结束的本期`],
+        },
+        period.code,
+      );
+    }
+    let computed: Awaited<ReturnType<ReportsService['compute']>>;
+    try {
+      computed = await this.reports.compute(kind, period.code);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderIndex(
+          reply,
+          kind,
+          user,
+          422,
+          { preview: Object.values(error.errors).flat() },
+          undefined,
+        );
+      }
+      throw error;
+    }
+    return reply.view('scoring/report-preview.hbs', {
+      title: `期中预览·${SYSTEM_KIND_LABELS[kind]}·${period.label}`,
+      kind,
+      kindLabel: SYSTEM_KIND_LABELS[kind],
+      period,
+      today,
+      systemVersion: computed.system.version,
+      subjectLabel: kind === 'district' ? '区县' : '项目',
+      ranking: rankingView(
+        computed.system.definition,
+        computed.bandConfig,
+        computed.results.map((result, index) => ({
+          name: computed.subjects[index].name,
+          raw: computed.subjects[index].values,
+          scores: result.indicators,
+          firstLevels: result.firstLevels,
+          deductions: result.deductions,
+          total: result.total,
+          rank: result.rank,
+          band: computed.bands[index],
+        })),
+      ),
+    });
   }
 
   @Get(':id')
@@ -217,7 +294,9 @@ export class ReportsController {
     period: string | undefined,
   ) {
     const today = chinaDate(this.clock.now());
-    const periods = recentPeriods(kind, today, kind === 'district' ? 8 : 12);
+    // Only closed periods are offered; the running one is only a 期中预览.
+    const [current, ...earlier] = recentPeriods(kind, today, kind === 'district' ? 9 : 13);
+    const periods = isClosed(current, today) ? [current, ...earlier] : earlier;
     const list = await this.reports.list(kind);
     return reply.code(status).view('scoring/reports-index.hbs', {
       title: '报表生成',
@@ -237,6 +316,7 @@ export class ReportsController {
         periodLabel: periodLabel(report.kind, report.period),
       })),
       canGenerate: user.roles.includes('office'),
+      current: isClosed(current, today) ? undefined : current,
       errors,
     });
   }
