@@ -1,0 +1,346 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/bootstrap.js';
+import { Clock } from '../../src/common/time/clock.js';
+import { REMINDER_JOB } from '../../src/deadlines/reminders.service.js';
+import { SchedulerService } from '../../src/scheduler/scheduler.service.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
+import { login, type HttpSession } from '../helpers/http-session.js';
+import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
+
+/**
+ * The reporting cycle as the units and the office live it, on two app instances sharing one
+ * database: due dates from the work calendar, reminders before / on / after the day (each once),
+ * the 填报进度 board, 催报 with its daily limit, and the units' 待报送 on the home page.
+ *
+ * Hand-worked dates (2026): October's last working day is Friday 30 October (the 31st is a
+ * Saturday); a blocker due 2026-10-30 is reminded from Tuesday 27 October (3 days before), on the
+ * 30th, as overdue from the 31st, and reported to the office from 3 November (more than 3 days).
+ */
+describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, real PostgreSQL)', () => {
+  let first: TestApp;
+  let second: NestFastifyApplication;
+  let office: TestUser;
+  let admin: TestUser;
+  let clerk: TestUser;
+  let reviewer: TestUser;
+  let otherClerk: TestUser;
+  let otherReviewer: TestUser;
+  let deptClerk: TestUser;
+  let deptReviewer: TestUser;
+  let yuzhong: number;
+  let jiangbei: number;
+  let project: IssuedProject;
+  let blockerId: string;
+  const sessions = new Map<string, HttpSession>();
+  const as = async (user: TestUser) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = await login(first.server, user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+  const setToday = (iso: string) => {
+    for (const app of [first.app, second]) {
+      app.get(Clock).now = () => new Date(iso);
+    }
+  };
+  /** Makes the reminder job due at `scheduledAt`, then both instances run due jobs at `now`. */
+  const runBoth = async (scheduledAt: string | undefined, now: string) => {
+    setToday(now);
+    if (scheduledAt) {
+      await first.app.get(SchedulerService).scheduleAt(REMINDER_JOB, new Date(scheduledAt));
+    }
+    const at = new Date(now);
+    return Promise.all([
+      first.app.get(SchedulerService).runDue(at),
+      second.get(SchedulerService).runDue(at),
+    ]);
+  };
+  const notifications = async (user: TestUser, kind = 'reminder') =>
+    first.dataSource.query<{ message: string; link: string }[]>(
+      `SELECT n.message, n.link FROM notifications n JOIN users u ON u.id = n.user_id
+        WHERE u.mobile = $1 AND n.kind = $2 ORDER BY n.id`,
+      [user.mobile, kind],
+    );
+
+  beforeAll(async () => {
+    first = await createTestApp();
+    second = await createApp(first.config, first.databaseUrl, { logLevels: ['error'] });
+    await second.getHttpAdapter().getInstance().ready();
+    const ds = first.dataSource;
+    office = await createUser(ds, { unitCode: '市委改革办', roles: ['office'] });
+    admin = await createUser(ds, { unitCode: '市委改革办', roles: ['admin'] });
+    clerk = await createUser(ds, { unitCode: 'yuzhong', roles: ['entry'] });
+    reviewer = await createUser(ds, { unitCode: 'yuzhong', roles: ['reviewer'] });
+    otherClerk = await createUser(ds, { unitCode: 'jiangbei', roles: ['entry'] });
+    otherReviewer = await createUser(ds, { unitCode: 'jiangbei', roles: ['reviewer'] });
+    deptClerk = await createUser(ds, { unitCode: 'dept-fagai', roles: ['entry'] });
+    deptReviewer = await createUser(ds, { unitCode: 'dept-fagai', roles: ['reviewer'] });
+    yuzhong = await unitIdByCode(ds, 'yuzhong');
+    jiangbei = await unitIdByCode(ds, 'jiangbei');
+    project = await createIssuedProject(ds, {
+      unit: 'dept-fagai',
+      createdBy: office.id,
+      name: '营商环境创新试点',
+      plans: [
+        { measure: 0, month: '2026-01', content: '组建工作专班' },
+        { measure: 1, month: '2026-10', content: '开展十月评估' },
+      ],
+    });
+    // Issued on 15 September: September (due Wednesday 30 September) is the first month owed.
+    await ds.query(
+      `UPDATE map_versions SET created_at = '2026-09-15T10:00:00+08:00' WHERE project_id = $1`,
+      [project.projectId],
+    );
+    setToday('2026-10-20T10:00:00+08:00');
+    const assigned = await (
+      await as(office)
+    ).post('/blockers', {
+      title: '跨区通办堵点',
+      description: '梳理跨区通办中的堵点',
+      deadline: '2026-10-30',
+      unitIds: [String(yuzhong), String(jiangbei)],
+    });
+    expect(assigned.status).toBe(303);
+    blockerId = String(assigned.headers.location).split('/').pop()!;
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('should list what each unit owes in October with the last working day as the due day', async () => {
+    setToday('2026-10-27T10:00:00+08:00');
+    const board = await (await as(office)).agent.get('/reporting-progress?period=2026-10');
+    expect(board.status).toBe(200);
+    const row = (unitId: number) =>
+      new RegExp(`id="board-unit-${unitId}"[\\s\\S]*?</tr>`).exec(board.text)?.[0] ?? '';
+    // 渝中区: the blocker, due Friday 30 October, not filed, not yet overdue.
+    expect(row(yuzhong)).toMatch(
+      /<td class="num">1<\/td><td class="num">1<\/td><td class="num">0<\/td><td class="num">0<\/td>\s*<td class="num">0<\/td>/,
+    );
+    const fagai = await unitIdByCode(first.dataSource, 'dept-fagai');
+    // 市发展改革委 in October: the indicator report and the month's plan update, both due 10-30.
+    expect(row(fagai)).toContain('<td class="num">2</td>');
+
+    const detail = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-10&unit=${fagai}`);
+    expect(detail.text).toContain('重大项目量化目标推进更新');
+    expect(detail.text).toContain('营商环境创新试点（1项计划）');
+    expect(detail.text).toContain('2026-10-30');
+    expect(detail.text).toContain('未报送（还有 3 天）');
+
+    // The quarter shows September's report too: due Wednesday 30 September, overdue 27 days.
+    const quarter = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-Q3&unit=${fagai}`);
+    expect(quarter.text).toContain('2026-09-30');
+    expect(quarter.text).toContain('已逾期 27 天');
+
+    const excel = await (
+      await as(office)
+    ).agent
+      .get('/reporting-progress/export?period=2026-10&module=blocker')
+      .buffer(true)
+      .parse(binaryParser);
+    expect(excel.status).toBe(200);
+    const sheet = (await readSheet(excel.body as Buffer)).rows;
+    expect(sheet[0]).toEqual(['单位', '报送事项', '名称', '期次', '应报送日期', '状态']);
+    expect(sheet.slice(1).map((line) => line.slice(0, 5))).toEqual([
+      ['江北区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
+      ['渝中区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
+    ]);
+  });
+
+  it('should show a unit its own 本月/本季度待报送 on the home page and in 待办', async () => {
+    setToday('2026-10-27T10:00:00+08:00');
+    const home = await (await as(clerk)).agent.get('/');
+    const section = /id="due-filings"[\s\S]*?<\/section>/.exec(home.text)?.[0] ?? '';
+    expect(section).toContain('跨区通办堵点');
+    expect(section).toContain('2026-10-30');
+    expect(section).toContain('未报送（还有 3 天）');
+    expect(section).not.toContain('营商环境创新试点');
+    const inbox = await (await as(clerk)).agent.get('/inbox');
+    expect(inbox.text).toContain('待报送（临近截止和已逾期）');
+    expect(inbox.text).toContain('跨区通办堵点');
+  });
+
+  it('should send each reminder exactly once from two instances, before, on and after the day', async () => {
+    // Tuesday 27 October, 08:00: both instances run the job at once; one of them does the work.
+    const [a, b] = await runBoth('2026-10-27T08:00:00+08:00', '2026-10-27T08:00:00+08:00');
+    expect([...a, ...b]).toEqual([REMINDER_JOB]);
+    expect(await runBoth(undefined, '2026-10-27T08:05:00+08:00')).toEqual([[], []]);
+
+    expect((await notifications(clerk)).map((n) => n.message)).toEqual([
+      '【报送提醒】堵点卡点任务《跨区通办堵点》（首次反馈）应于 2026-10-30 前报送，还有 3 天',
+    ]);
+    expect(await notifications(reviewer)).toEqual([]);
+    // 市发展改革委: September overdue (clerk and reviewer), October's two filings ahead (clerk).
+    expect((await notifications(deptClerk)).map((n) => n.message).sort()).toEqual(
+      [
+        '【已逾期】市发展改革委的重大项目量化目标推进更新《营商环境创新试点》（2026年9月）应于 2026-09-30 前报送，至今未报送',
+        '【报送提醒】重大项目量化目标推进更新《营商环境创新试点》（2026年10月）应于 2026-10-30 前报送，还有 3 天',
+        '【报送提醒】重大项目月度计划推进更新《营商环境创新试点（1项计划）》（2026年10月）应于 2026-10-30 前报送，还有 3 天',
+      ].sort(),
+    );
+    expect(await notifications(deptReviewer)).toHaveLength(1);
+    // The office: one summary of what is more than 3 days late (September's report and the
+    // survey centre's third-quarter return, due 30 September).
+    const officeNotes = await notifications(office);
+    expect(officeNotes).toHaveLength(1);
+    expect(officeNotes[0].message).toContain('2 项填报逾期超过 3 天仍未报送');
+    expect(officeNotes[0].link).toBe('/reporting-progress?status=overdue');
+
+    // 江北区 files its feedback on Wednesday 28 October.
+    setToday('2026-10-28T10:00:00+08:00');
+    const [task] = await first.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM assignment_tasks WHERE assignment_id = $1 AND unit_id = $2`,
+      [blockerId, jiangbei],
+    );
+    const filed = await (
+      await as(otherClerk)
+    ).post(`/tasks/${task.id}/progress`, {
+      status: 'in_progress',
+      workDone: '1.成立专班。',
+      submit: '1',
+    });
+    expect(filed.status).toBe(303);
+
+    // The scheduler was down on the 28th and 29th: on Friday 30 October at 09:00 it catches up
+    // once, with the reminder right for that day.
+    const caughtUp = await runBoth('2026-10-28T08:00:00+08:00', '2026-10-30T09:00:00+08:00');
+    expect(caughtUp.flat()).toEqual([REMINDER_JOB]);
+    expect(await runBoth(undefined, '2026-10-30T09:01:00+08:00')).toEqual([[], []]);
+    const [job] = await first.dataSource.query<{ next_run_at: Date }[]>(
+      `SELECT next_run_at FROM scheduled_jobs WHERE name = $1`,
+      [REMINDER_JOB],
+    );
+    expect(job.next_run_at.toISOString()).toBe('2026-10-31T00:00:00.000Z'); // 08:00 China time
+    expect((await notifications(clerk)).map((n) => n.message)).toEqual([
+      '【报送提醒】堵点卡点任务《跨区通办堵点》（首次反馈）应于 2026-10-30 前报送，还有 3 天',
+      '【今日截止】堵点卡点任务《跨区通办堵点》（首次反馈）今天（2026-10-30）截止报送，请及时填报并提醒审核',
+    ]);
+    // 江北区 filed (in review): no reminder on the day, none after.
+    expect(await notifications(otherClerk)).toHaveLength(1);
+
+    // Saturday 31 October: overdue, to the clerk and the reviewer of 渝中区.
+    await runBoth('2026-10-31T08:00:00+08:00', '2026-10-31T08:00:00+08:00');
+    expect((await notifications(reviewer)).map((n) => n.message)).toEqual([
+      '【已逾期】渝中区的堵点卡点任务《跨区通办堵点》（首次反馈）应于 2026-10-30 前报送，至今未报送',
+    ]);
+    expect(await notifications(clerk)).toHaveLength(3);
+    expect(await notifications(otherReviewer)).toEqual([]);
+
+    // Monday 2 November: three days late, still the unit's own; Tuesday 3 November: the office.
+    await runBoth('2026-11-02T08:00:00+08:00', '2026-11-02T08:00:00+08:00');
+    expect(await notifications(office)).toHaveLength(1);
+    await runBoth('2026-11-03T08:00:00+08:00', '2026-11-03T08:00:00+08:00');
+    const escalated = await notifications(office);
+    expect(escalated).toHaveLength(2);
+    // 渝中区's blocker and 市发展改革委's two October filings.
+    expect(escalated[1].message).toContain('3 项填报逾期超过 3 天仍未报送，涉及 2 个单位');
+    expect(escalated[1].message).toContain('渝中区');
+
+    // Every reminder once: no (item, period, kind) twice, and the clerk got 3 in all.
+    const [counts] = await first.dataSource.query<{ total: number; distinct_keys: number }[]>(
+      `SELECT count(*)::int AS total,
+              count(DISTINCT (module, item_key, period, kind))::int AS distinct_keys FROM reminders_sent`,
+    );
+    expect(counts.total).toBe(counts.distinct_keys);
+    expect(await notifications(clerk)).toHaveLength(3);
+  });
+
+  it('should let the office 催报 an overdue unit once a day, notifying its clerks and reviewers', async () => {
+    setToday('2026-11-03T10:00:00+08:00');
+    const office1 = await as(office);
+    const urged = await office1.post('/reporting-progress/urge', {
+      period: '2026-10',
+      module: 'blocker',
+      unitId: String(yuzhong),
+    });
+    expect(urged.status).toBe(303);
+    const board = await office1.agent.get(String(urged.headers.location));
+    expect(board.text).toContain('已催报 1 个单位（渝中区·堵点卡点任务 1 项），通知 2 人');
+    expect(board.text).toMatch(/id="board-unit-\d+"[\s\S]*?今日已催报/);
+    const [clerkNote] = await notifications(clerk, 'urge');
+    expect(clerkNote.message).toBe(
+      '【催报】市委改革办提醒：贵单位有 1 项堵点卡点任务已逾期未报送（最早应于 2026-10-30 前报送），请尽快填报并审核上报',
+    );
+    expect(await notifications(reviewer, 'urge')).toHaveLength(1);
+    expect(await notifications(otherClerk, 'urge')).toEqual([]); // 江北区 filed: not overdue
+
+    // The same day again: refused with the reason, nobody notified twice.
+    const again = await office1.post('/reporting-progress/urge', {
+      period: '2026-10',
+      module: 'blocker',
+      all: '1',
+    });
+    const refused = await office1.agent.get(String(again.headers.location));
+    expect(refused.text).toContain(
+      '渝中区的堵点卡点任务今天已催报过，同一单位同一事项每天最多催报一次，请明天再催',
+    );
+    expect(await notifications(clerk, 'urge')).toHaveLength(1);
+    const audits = await first.dataSource.query<{ target_label: string }[]>(
+      `SELECT target_label FROM audit_log WHERE action = 'reporting_urged'`,
+    );
+    expect(audits).toEqual([{ target_label: '渝中区' }]);
+
+    // The next day it may be sent again.
+    setToday('2026-11-04T10:00:00+08:00');
+    await office1.post('/reporting-progress/urge', {
+      period: '2026-10',
+      module: 'blocker',
+      unitId: String(yuzhong),
+    });
+    expect(await notifications(clerk, 'urge')).toHaveLength(2);
+    // Only the office has the board.
+    expect((await (await as(clerk)).agent.get('/reporting-progress')).status).toBe(403);
+  });
+
+  it('should move a due day when the admin marks a holiday, and refuse a bad date with a message', async () => {
+    setToday('2026-10-27T10:00:00+08:00');
+    const adminSession = await as(admin);
+    const page = await adminSession.agent.get('/admin/work-calendar?year=2026');
+    expect(page.text).toContain('id="calendar-2026-10-01"');
+    expect(page.text).toContain('id="calendar-2026-02-28"'); // 春节调休上班
+    const bad = await adminSession.post('/admin/work-calendar/days', {
+      day: '2026-13-01',
+      kind: 'holiday',
+      note: '',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('请填写有效的日期（年-月-日）');
+    const badSettings = await adminSession.post('/admin/work-calendar/settings', {
+      daysBefore: '三天',
+      officeGraceDays: '3',
+    });
+    expect(badSettings.status).toBe(422);
+    expect(badSettings.text).toContain('请填写 0 到 30 之间的整数天数');
+
+    expect(
+      (
+        await adminSession.post('/admin/work-calendar/days', {
+          day: '2026-10-30',
+          kind: 'holiday',
+          note: '假设放假',
+        })
+      ).status,
+    ).toBe(303);
+    const fagai = await unitIdByCode(first.dataSource, 'dept-fagai');
+    const moved = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-10&unit=${fagai}`);
+    expect(moved.text).toContain('2026-10-29');
+    expect(moved.text).not.toContain('2026-10-30');
+    await adminSession.post('/admin/work-calendar/days', { day: '2026-10-30', kind: 'clear' });
+    const back = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-10&unit=${fagai}`);
+    expect(back.text).toContain('2026-10-30');
+  });
+});
