@@ -62,7 +62,7 @@ export class ReportAutogenService implements OnModuleInit {
       await ReminderWrites.notifyOffice(
         this.dataSource,
         'report',
-        `系统已自动生成${SYSTEM_KIND_LABELS[kind]}（${period.label}），数据截至 ${period.end}，请查看`,
+        `系统已自动生成${SYSTEM_KIND_LABELS[kind]}报表（${period.label}），数据截至 ${period.end}，请查看`,
         `/reports/${id}`,
       );
     }
