@@ -31,6 +31,18 @@ export function projectMonthsSql(monthsParam: string, dueDaysParam: string): str
   owed_months AS (SELECT * FROM project_months WHERE due_on >= issued_on)`;
 }
 
+/**
+ * Whether a task owes a quarterly update for the quarter starting at `quarterStarts` (a timestamptz
+ * expression): its latest approved filing before the quarter began is not 已完成 (seed 000: 后续每
+ * 季度更新一次，直至…已完成; the rule of taskFlags in task-due-rules.ts). A task with no approved
+ * filing yet owes its first feedback instead. Shared by the usage evaluation and the due sources.
+ */
+export function taskOwesQuarterSql(task: string, quarterStarts: string): string {
+  return `(SELECT p.status FROM task_progress p JOIN workflow_items wi ON wi.id = p.id AND wi.approved_at IS NOT NULL
+            WHERE p.task_id = ${task}.id AND wi.approved_at < ${quarterStarts}
+            ORDER BY wi.approved_at DESC LIMIT 1) <> 'completed'`;
+}
+
 /** The months from `fromMonth` to `toMonth` and their due days, as projectMonthsSql takes them. */
 export function monthDueDays(
   calendar: WorkCalendar,
@@ -97,11 +109,8 @@ export class DeadlineQueries {
     );
   }
 
-  async deleteCalendarDay(runner: SqlRunner, day: string): Promise<boolean> {
-    const rows = (await runner.query(`DELETE FROM work_calendar WHERE day = $1 RETURNING day`, [
-      day,
-    ])) as [unknown[], number];
-    return rows[1] > 0;
+  async deleteCalendarDay(runner: SqlRunner, day: string): Promise<void> {
+    await runner.query(`DELETE FROM work_calendar WHERE day = $1`, [day]);
   }
 
   /**
@@ -171,9 +180,7 @@ export class DeadlineQueries {
          FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
         CROSS JOIN unnest($5::text[], $6::date[], $7::date[]) AS q(code, starts, ends)
         WHERE a.kind = $1 AND ($4::int IS NULL OR t.unit_id = $4)
-          AND (SELECT p.status FROM task_progress p JOIN workflow_items wi ON wi.id = p.id AND wi.approved_at IS NOT NULL
-                WHERE p.task_id = t.id AND wi.approved_at < q.starts::timestamp AT TIME ZONE 'Asia/Shanghai'
-                ORDER BY wi.approved_at DESC LIMIT 1) <> 'completed'`,
+          AND ${taskOwesQuarterSql('t', `(q.starts::timestamp AT TIME ZONE 'Asia/Shanghai')`)}`,
       [kind, from, to, unitId, codes, starts, ends],
     );
   }

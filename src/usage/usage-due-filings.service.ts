@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { monthDueDays, projectMonthsSql } from '../deadlines/deadlines.queries.js';
+import {
+  monthDueDays,
+  projectMonthsSql,
+  taskOwesQuarterSql,
+} from '../deadlines/deadlines.queries.js';
 import { WorkCalendarService } from '../deadlines/work-calendar.service.js';
 import type { UsageBounds } from './usage-period.js';
 import type { DueCounts } from './usage-ranking.js';
@@ -16,7 +20,8 @@ import type { DueCounts } from './usage-ranking.js';
  *    filed = the first `submit` of any progress filing of the task.
  * 2. Quarterly update of an assigned task (后续每季度更新一次): for each calendar quarter Q with
  *    last day D, due when the task had an approved filing before Q began and the latest such
- *    filing was not 已完成 (the rule of `taskFlags` in task-due-rules.ts, as of Q's start); filed
+ *    filing was not 已完成 (taskOwesQuarterSql, shared with the reminders and the board: the rule
+ *    of `taskFlags` in task-due-rules.ts, as of Q's start); filed
  *    = a `submit` of a progress filing within Q.
  * 3. Monthly indicator report of an issued major project (the owed months of projectMonthsSql in
  *    src/deadlines/deadlines.queries.ts, the same rule the reminders and the 填报进度 board use):
@@ -52,10 +57,6 @@ export class UsageDueFilingsService {
          SELECT p.task_id, e.at
            FROM task_progress p JOIN workflow_events e ON e.item_id = p.id AND e.action = 'submit'
        ),
-       approvals AS (
-         SELECT p.task_id, p.status, wi.approved_at
-           FROM task_progress p JOIN workflow_items wi ON wi.id = p.id AND wi.approved_at IS NOT NULL
-       ),
        quarters AS (
          SELECT q AT TIME ZONE 'Asia/Shanghai' AS starts,
                 (q + interval '3 months') AT TIME ZONE 'Asia/Shanghai' AS ends,
@@ -72,8 +73,7 @@ export class UsageDueFilingsService {
                 (SELECT min(s.at) FROM submits s WHERE s.task_id = t.id AND s.at >= q.starts AND s.at < q.ends)
            FROM assignment_tasks t CROSS JOIN quarters q
           WHERE q.due_on BETWEEN $1::date AND $2::date
-            AND (SELECT x.status FROM approvals x WHERE x.task_id = t.id AND x.approved_at < q.starts
-                  ORDER BY x.approved_at DESC LIMIT 1) <> 'completed'
+            AND ${taskOwesQuarterSql('t', 'q.starts')}
          UNION ALL
          SELECT m.unit_id, m.due_on, r.first_submitted_at
            FROM owed_months m
