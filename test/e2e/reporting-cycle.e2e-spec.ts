@@ -302,6 +302,113 @@ describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, re
     expect((await (await as(clerk)).agent.get('/reporting-progress')).status).toBe(403);
   });
 
+  it('should owe one update per quarter, due its last day: a task in progress and a pilot stream', async () => {
+    const ds = first.dataSource;
+    const wanzhou = await unitIdByCode(ds, 'wanzhou');
+    const fuling = await unitIdByCode(ds, 'fuling');
+    const wanzhouClerk = await createUser(ds, { unitCode: 'wanzhou', roles: ['entry'] });
+    const wanzhouReviewer = await createUser(ds, { unitCode: 'wanzhou', roles: ['reviewer'] });
+    setToday('2026-08-01T10:00:00+08:00');
+    const assigned = await (
+      await as(office)
+    ).post('/blockers', {
+      title: '工程建设审批堵点',
+      description: '压减审批环节',
+      deadline: '2026-08-31',
+      unitIds: [String(wanzhou)],
+    });
+    const assignmentId = String(assigned.headers.location).split('/').pop()!;
+    const [task] = await ds.query<{ id: string }[]>(
+      `SELECT id FROM assignment_tasks WHERE assignment_id = $1`,
+      [assignmentId],
+    );
+    const filed = await (
+      await as(wanzhouClerk)
+    ).post(`/tasks/${task.id}/progress`, {
+      status: 'in_progress',
+      workDone: '1.梳理环节。',
+      submit: '1',
+    });
+    const progressId = String(filed.headers.location).split('/').pop()!;
+    for (const [user, action] of [
+      [wanzhouReviewer, 'pass'],
+      [office, 'confirm'],
+    ] as const) {
+      await (await as(user)).htmx('post', `/records/${progressId}/transitions`, { action });
+    }
+    // Filed on 25 August, approved on 10 September (the database's clock is today's: set back).
+    await ds.query(
+      `UPDATE workflow_items SET approved_at = '2026-09-10T10:00:00+08:00' WHERE id = $1`,
+      [progressId],
+    );
+    await ds.query(
+      `UPDATE workflow_events SET at = '2026-08-25T10:00:00+08:00' WHERE item_id = $1`,
+      [progressId],
+    );
+    await ds.query(
+      `UPDATE assignment_tasks SET first_approved_at = '2026-09-10T10:00:00+08:00', latest_approved_at = '2026-09-10T10:00:00+08:00' WHERE id = $1`,
+      [task.id],
+    );
+    // Two confirmed pilots: 万州's stream began 5 November (due this quarter), 涪陵's on
+    // 2 December, in the quarter's last month (first due at the end of 2027-Q1).
+    const [domain] = await ds.query<{ id: number }[]>(
+      `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY id LIMIT 1`,
+    );
+    const competent = await unitIdByCode(ds, 'dept-fagai');
+    for (const [unitId, name, began] of [
+      [wanzhou, '数字乡村试点', '2026-11-05T10:00:00+08:00'],
+      [fuling, '医保支付改革试点', '2026-12-02T10:00:00+08:00'],
+    ] as const) {
+      const [pilot] = await ds.query<{ id: string }[]>(
+        `INSERT INTO workflow_items (id, record_type, lineage_id, revision, title, owner_unit_id, state, is_current_approved,
+                                     created_by, approved_at)
+         VALUES (gen_random_uuid(), 'pilot', gen_random_uuid(), 1, $1, $2, 'approved', true, $3, now()) RETURNING id`,
+        [name, unitId, office.id],
+      );
+      await ds.query(`UPDATE workflow_items SET lineage_id = id WHERE id = $1`, [pilot.id]);
+      await ds.query(
+        `INSERT INTO pilots (id, lineage_id, creator_unit_id, name, level, document_title, document_number, issuer,
+                             deployed_on, competent_unit_id, involved_unit_ids, acceptance_due, domain_id)
+         VALUES ($1, $1, $2, $3, 'municipal', '部署文件', $4, '市政府', '2026-06-01', $5, ARRAY[$2::int], '2027-12-31', $6)`,
+        [pilot.id, unitId, name, `渝府〔2026〕${unitId}号`, competent, domain.id],
+      );
+      await ds.query(
+        `INSERT INTO pilot_streams (pilot_lineage_id, unit_id, created_at) VALUES ($1, $2, $3)`,
+        [pilot.id, unitId, began],
+      );
+    }
+
+    // Friday 20 November: 万州 owes both fourth-quarter updates by Thursday 31 December, 41 days on.
+    setToday('2026-11-20T10:00:00+08:00');
+    const board = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-Q4&unit=${wanzhou}`);
+    const detail = /id="board-detail"[\s\S]*?<\/section>/.exec(board.text)![0];
+    expect(detail).toMatch(
+      /堵点卡点任务<\/td><td><a href="\/tasks\/[0-9a-f-]+">工程建设审批堵点<\/a><\/td><td>2026年第四季度<\/td><td>2026-12-31<\/td><td><span class="tag">未报送（还有 41 天）/,
+    );
+    expect(detail).toMatch(
+      /改革试点推进状态<\/td><td><a href="\/pilot-streams\/[0-9a-f-]+">数字乡村试点<\/a><\/td><td>2026年第四季度<\/td><td>2026-12-31<\/td>/,
+    );
+    // Its first feedback was due (and approved) in the third quarter.
+    const third = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-Q3&unit=${wanzhou}`);
+    expect(third.text).toMatch(
+      /首次反馈<\/td><td>2026-08-31<\/td><td><span class="tag tag-ok">已通过/,
+    );
+    const fulingQ4 = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2026-Q4&unit=${fuling}`);
+    expect(fulingQ4.text).not.toContain('医保支付改革试点');
+    setToday('2027-01-05T10:00:00+08:00');
+    const fulingQ1 = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=2027-Q1&unit=${fuling}`);
+    expect(fulingQ1.text).toContain('医保支付改革试点');
+    expect(fulingQ1.text).toContain('2027-03-31');
+  });
+
   it('should move a due day when the admin marks a holiday, and refuse a bad date with a message', async () => {
     setToday('2026-10-27T10:00:00+08:00');
     const adminSession = await as(admin);
