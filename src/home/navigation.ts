@@ -43,7 +43,7 @@ export const NAVIGATION: readonly NavSection[] = [
       {
         label: '消息通知',
         href: '/notifications',
-        description: '审核结果、退回和交办提醒',
+        description: '审核结果、退回、交办、报送提醒和催报',
         roles: BUSINESS,
         badge: 'notifications',
       },
