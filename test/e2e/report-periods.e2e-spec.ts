@@ -167,6 +167,14 @@ describe('Report periods: closed periods, 期中预览, automatic generation (HT
     expect(history.text).toContain('2026年9—10月');
     expect(history.text).not.toContain('2026年11—12月');
 
+    // The running quarter has no satisfaction scores yet: its preview reads the third quarter's.
+    const district = await (await as(office)).agent.get('/reports/preview?kind=district');
+    expect(district.status).toBe(200);
+    expect(district.text).toContain(
+      '2026年第四季度的改革满意度尚未审核通过，预览暂用2026年第三季度的得分',
+    );
+    expect(await reports()).toHaveLength(before);
+
     // A closed period has no preview: it is generated instead.
     const closed = await (
       await as(office)

@@ -806,8 +806,7 @@ export const MATRIX: Record<string, RouteSpec> = {
   'POST /reports': { roles: OFFICE },
   'GET /reports/preview': {
     roles: COCKPIT,
-    ok: 422,
-    note: 'probe: the running quarter (2026-Q4) without approved satisfaction scores: the 期中预览 says why, with the generator page',
+    note: 'the 期中预览 of the running quarter (2026-Q4), read with the latest approved satisfaction scores (2026-Q3)',
   },
   'GET /reports/:id': {
     roles: COCKPIT,

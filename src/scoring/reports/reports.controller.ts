@@ -128,7 +128,7 @@ export class ReportsController {
     }
     let computed: Awaited<ReturnType<ReportsService['compute']>>;
     try {
-      computed = await this.reports.compute(kind, period.code);
+      computed = await this.reports.compute(kind, period.code, { preview: true });
     } catch (error) {
       if (error instanceof FormInvalidException) {
         return this.renderIndex(
@@ -149,6 +149,9 @@ export class ReportsController {
       period,
       today,
       systemVersion: computed.system.version,
+      satisfactionNote: computed.satisfactionQuarter
+        ? `${period.label}的改革满意度尚未审核通过，预览暂用${periodLabel('district', computed.satisfactionQuarter)}的得分`
+        : undefined,
       subjectLabel: kind === 'district' ? '区县' : '项目',
       ranking: rankingView(
         computed.system.definition,

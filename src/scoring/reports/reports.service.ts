@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
+import { SatisfactionService } from '../../satisfaction/satisfaction.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { hasRole } from '../../auth/auth-context.js';
 import { FormInvalidException } from '../../common/forms/form-validation.js';
@@ -98,22 +99,28 @@ export class ReportsService {
     private readonly districtInputs: DistrictInputsService,
     private readonly projectInputs: ProjectInputsService,
     private readonly audit: AuditService,
+    private readonly satisfaction: SatisfactionService,
   ) {}
 
   /**
    * Scores a period over the approved data as it is now, without storing anything: what a report
    * of the period would say. Generation freezes it; the 期中预览 of a period still running shows it.
    */
-  async compute(kind: SystemKind, periodCode: string) {
+  async compute(kind: SystemKind, periodCode: string, options: { preview?: boolean } = {}) {
     const period = parsePeriod(kind, periodCode);
     if (!period) {
       throw FormInvalidException.field('period', '请选择报表期间');
     }
     const system = await this.systems.active(kind);
     const bandConfig = await this.systems.bandConfig(kind);
+    // A running quarter has no satisfaction scores yet: its preview reads the latest approved ones.
+    const satisfactionQuarter =
+      options.preview && kind === 'district'
+        ? await this.satisfaction.latestApprovedQuarter(period.code)
+        : undefined;
     const subjects: SubjectInput[] =
       kind === 'district'
-        ? await this.districtInputs.gather(system.definition, period)
+        ? await this.districtInputs.gather(system.definition, period, { satisfactionQuarter })
         : await this.projectInputs.gather(system.definition, period);
     if (subjects.length === 0) {
       throw FormInvalidException.field('period', '没有可排名的对象（重大项目须先确认下发作战图）');
@@ -131,7 +138,19 @@ export class ReportsService {
       results.map((result) => result.rank),
       bandConfig,
     );
-    return { period, system, bandConfig, subjects, results, bands };
+    return {
+      period,
+      system,
+      bandConfig,
+      subjects,
+      results,
+      bands,
+      /** Set when a preview read an earlier quarter's satisfaction scores. */
+      satisfactionQuarter:
+        satisfactionQuarter && satisfactionQuarter !== period.code
+          ? satisfactionQuarter
+          : undefined,
+    };
   }
 
   /**
