@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { REMINDER_JOB } from '../../src/deadlines/reminders.service.js';
+import { every } from '../../src/scheduler/schedule.js';
 import { SchedulerService } from '../../src/scheduler/scheduler.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
@@ -449,5 +450,37 @@ describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, re
       await as(office)
     ).agent.get(`/reporting-progress?period=2026-10&unit=${fagai}`);
     expect(back.text).toContain('2026-10-30');
+  });
+  it('should take a job a module registers later, record its failure and schedule its next run', async () => {
+    // What the lead's orphan-upload purge will do: register a job with the same scheduler.
+    const scheduler = first.app.get(SchedulerService);
+    let runs = 0;
+    scheduler.register({
+      name: 'test.flaky',
+      schedule: every(60),
+      run: () => {
+        runs += 1;
+        return Promise.reject(new Error('存储暂不可用'));
+      },
+    });
+    await scheduler.scheduleAt('test.flaky', new Date('2026-11-20T09:00:00+08:00'));
+    // Only the instance that knows the job claims it; the other leaves it alone.
+    const [mine, other] = await Promise.all([
+      scheduler.runDue(new Date('2026-11-20T10:00:00+08:00')),
+      second.get(SchedulerService).runDue(new Date('2026-11-20T10:00:00+08:00')),
+    ]);
+    expect(mine).toContain('test.flaky');
+    expect(other).not.toContain('test.flaky');
+    expect(runs).toBe(1);
+    const [job] = await first.dataSource.query<{ next_run_at: Date; last_error: string }[]>(
+      `SELECT next_run_at, last_error FROM scheduled_jobs WHERE name = 'test.flaky'`,
+    );
+    expect(job.last_error).toBe('存储暂不可用');
+    expect(job.next_run_at.toISOString()).toBe('2026-11-20T03:00:00.000Z'); // an hour later
+    setToday('2026-11-20T10:00:00+08:00');
+    const page = await (await as(admin)).agent.get('/admin/work-calendar');
+    expect(page.text).toContain('test.flaky');
+    expect(page.text).toContain('每 60 分钟');
+    expect(page.text).toContain('存储暂不可用');
   });
 });
