@@ -79,15 +79,12 @@ export class ReportsController {
   ) {
     const kind = kindOf(body?.kind);
     try {
-      const today = chinaDate(this.clock.now());
-      const period = parsePeriod(kind, String(body?.period ?? ''));
-      if (period && !isClosed(period, today)) {
-        throw FormInvalidException.field(
-          'period',
-          `${period.label}尚未结束（至 ${period.end}），不能生成正式报表；期末后次日起可生成，期间可查看“期中预览”（不保存、不计入历次排名和驾驶舱）`,
-        );
-      }
-      const id = await this.reports.generate(kind, String(body?.period ?? ''), user);
+      const id = await this.reports.generateClosed(
+        kind,
+        String(body?.period ?? ''),
+        user,
+        chinaDate(this.clock.now()),
+      );
       setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
       return seeOther(request, reply, `/reports/${id}`);
     } catch (error) {
@@ -112,36 +109,16 @@ export class ReportsController {
   ) {
     const kind = kindOf(kindParam);
     const today = chinaDate(this.clock.now());
-    const current = recentPeriods(kind, today, 1)[0];
-    const period = parsePeriod(kind, String(periodParam ?? '')) ?? current;
-    if (isClosed(period, today)) {
-      return this.renderIndex(
-        reply,
-        kind,
-        user,
-        422,
-        {
-          preview: [`${period.label}已结束，请生成正式报表；期中预览只用于尚未结束的本期`],
-        },
-        period.code,
-      );
-    }
-    let computed: Awaited<ReturnType<ReportsService['compute']>>;
+    let computed: Awaited<ReturnType<ReportsService['preview']>>;
     try {
-      computed = await this.reports.compute(kind, period.code, { preview: true });
+      computed = await this.reports.preview(kind, String(periodParam ?? ''), today);
     } catch (error) {
       if (error instanceof FormInvalidException) {
-        return this.renderIndex(
-          reply,
-          kind,
-          user,
-          422,
-          { preview: Object.values(error.errors).flat() },
-          undefined,
-        );
+        return this.renderIndex(reply, kind, user, 422, error.errors, undefined);
       }
       throw error;
     }
+    const period = computed.period;
     return reply.view('scoring/report-preview.hbs', {
       title: `期中预览·${SYSTEM_KIND_LABELS[kind]}·${period.label}`,
       kind,

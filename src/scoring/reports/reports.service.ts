@@ -17,7 +17,7 @@ import {
   type SubjectInput,
 } from './district-inputs.service.js';
 import { ProjectInputsService } from './project-inputs.service.js';
-import { parsePeriod, periodLabel } from './report-periods.js';
+import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 
 /** Who generated a report the scheduler made. */
 export const AUTOMATIC_GENERATOR_NAME = '系统自动生成';
@@ -223,6 +223,41 @@ export class ReportsService {
       );
     });
     return id;
+  }
+
+  /**
+   * 报表生成 by hand: only for a period that has ended before `today` (China date); the running
+   * one is refused with the reason (it can be looked at as a 期中预览).
+   */
+  async generateClosed(
+    kind: SystemKind,
+    periodCode: string,
+    user: AuthUser,
+    today: string,
+  ): Promise<string> {
+    const period = parsePeriod(kind, periodCode);
+    if (period && !isClosed(period, today)) {
+      throw FormInvalidException.field(
+        'period',
+        `${period.label}尚未结束（至 ${period.end}），不能生成正式报表；期末后次日起可生成，期间可查看“期中预览”（不保存、不计入历次排名和驾驶舱）`,
+      );
+    }
+    return this.generate(kind, periodCode, user);
+  }
+
+  /**
+   * 期中预览: the running period (or the one named, while it runs) scored over today's approved
+   * data, computed and not stored. A period that has ended is refused: it gets a real report.
+   */
+  async preview(kind: SystemKind, periodCode: string, today: string) {
+    const period = parsePeriod(kind, periodCode) ?? recentPeriods(kind, today, 1)[0];
+    if (isClosed(period, today)) {
+      throw FormInvalidException.field(
+        'preview',
+        `${period.label}已结束，请生成正式报表；期中预览只用于尚未结束的本期`,
+      );
+    }
+    return this.compute(kind, period.code, { preview: true });
   }
 
   /** Whether any report of the period exists (the scheduler never makes a second one). */
