@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  FormInvalidException,
+  hasControlCharacters,
+} from '../common/forms/form-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { DeadlineQueries } from './deadlines.queries.js';
 import type { ReminderSettings } from './due-items.js';
@@ -52,7 +56,9 @@ export class WorkCalendarService {
     if (!['holiday', 'workday', 'clear'].includes(form.kind)) {
       errors.kind = ['请选择“休”“班”或“恢复为正常”'];
     }
-    if (form.note.length > 50) {
+    if (hasControlCharacters(form.note)) {
+      errors.note = [CONTROL_CHARACTER_MESSAGE];
+    } else if (form.note.length > 50) {
       errors.note = ['说明不超过 50 个字'];
     }
     if (Object.keys(errors).length > 0 || !day) {

@@ -5,6 +5,7 @@ import { REMINDER_JOB } from '../../src/deadlines/reminders.service.js';
 import { every } from '../../src/scheduler/schedule.js';
 import { SchedulerService } from '../../src/scheduler/scheduler.service.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
+import { HOSTILE_STRINGS } from '../security/hostile-strings.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -482,5 +483,47 @@ describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, re
     expect(page.text).toContain('test.flaky');
     expect(page.text).toContain('每 60 分钟');
     expect(page.text).toContain('存储暂不可用');
+  });
+  it('should answer hostile input on its forms and filters with a message, never a 500', async () => {
+    setToday('2026-11-20T10:00:00+08:00');
+    const adminSession = await as(admin);
+    const failures: string[] = [];
+    for (const { name, value } of HOSTILE_STRINGS) {
+      const day = await adminSession.post('/admin/work-calendar/days', {
+        day: '2026-12-31',
+        kind: 'holiday',
+        note: value,
+      });
+      if (!(
+        day.status === 303 ||
+        (day.status === 422 && /说明不超过 50 个字|含有不可见的控制字符/.test(day.text))
+      )) {
+        failures.push(`day note ${name}: ${day.status}`);
+      }
+      const settings = await adminSession.post('/admin/work-calendar/settings', {
+        daysBefore: value,
+        officeGraceDays: value,
+      });
+      if (settings.status !== 422) {
+        failures.push(`settings ${name}: ${settings.status}`);
+      }
+      if (value.length > 1000) {
+        continue; // a URL that long is refused by the HTTP server itself (431)
+      }
+      const query = encodeURIComponent(value);
+      const board = await (
+        await as(office)
+      ).agent.get(
+        `/reporting-progress?period=${query}&module=${query}&status=${query}&unit=${query}`,
+      );
+      if (board.status !== 200 || board.text.includes('<script>alert(1)</script>')) {
+        failures.push(`board ${name}: ${board.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    const junk = await (await as(office)).post('/reporting-progress/urge', { unitId: 'abc' });
+    expect(junk.status).toBe(400);
+    expect(junk.text).toContain('参数「unitId」不是有效的编号');
+    await adminSession.post('/admin/work-calendar/days', { day: '2026-12-31', kind: 'clear' });
   });
 });
