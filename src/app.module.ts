@@ -27,6 +27,8 @@ import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
 
 @Module({})
 export class AppModule {
@@ -46,10 +48,12 @@ export class AppModule {
           migrationsRun: true,
         }),
         DatabaseModule,
+        SchedulerModule,
         AuditModule,
         DictionariesModule,
         AuthModule,
         WorkflowModule,
+        DeadlinesModule,
         AttachmentsModule,
         HomeModule,
         AdminModule,

@@ -39,6 +39,9 @@ export const AUDIT_ACTION_LABELS = {
   indicator_system_activate: '启用指标体系',
   band_settings_update: '修改五色图设置',
   report_generated: '生成报表',
+  work_calendar_updated: '修改节假日安排',
+  reminder_settings_updated: '修改报送提醒设置',
+  reporting_urged: '催报',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

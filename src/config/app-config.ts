@@ -44,6 +44,12 @@ export interface AppConfig {
   evaluationYearStart: string | undefined;
   /** Load demo users and records on the first start of an empty database. */
   seedDemo: boolean;
+  /**
+   * The in-app scheduler (reminders, automatic reports): every instance ticks every tickSeconds
+   * and claims due jobs in the database, so they run once across instances. Off in tests, which
+   * run due jobs on demand (SchedulerService.runDue).
+   */
+  scheduler: { enabled: boolean; tickSeconds: number };
   /** Benchmarks only (BENCH_EVENT_LOOP=1): the event-loop delay at /_bench/event-loop (loopback). */
   benchEventLoop: boolean;
 }
@@ -133,6 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? env.EVALUATION_YEAR_START
       : undefined,
     seedDemo: flagFrom(env, 'SEED_DEMO', true),
+    scheduler: {
+      enabled: flagFrom(env, 'SCHEDULER_ENABLED', true),
+      tickSeconds: Math.max(5, intFrom(env, 'SCHEDULER_TICK_SECONDS', 60)),
+    },
     benchEventLoop: flagFrom(env, 'BENCH_EVENT_LOOP', false),
   };
 }

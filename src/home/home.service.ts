@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { requireUnitReadable } from '../auth/data-scope.js';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
+import { ReportingProgressService } from '../deadlines/reporting-progress.service.js';
 import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
 import { periodLabel } from '../scoring/reports/report-periods.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
@@ -14,6 +15,7 @@ export class HomeService {
     private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
     private readonly reports: ReportsService,
+    private readonly progress: ReportingProgressService,
   ) {}
 
   /**
@@ -58,6 +60,7 @@ export class HomeService {
       : [];
     return {
       ...counts,
+      dueFilings: await this.progress.homeSummary(user),
       returnedItems: returned.map((item) => ({
         ...item,
         href: this.registry.get(item.record_type).link(item.id),

@@ -43,7 +43,7 @@ export const NAVIGATION: readonly NavSection[] = [
       {
         label: '消息通知',
         href: '/notifications',
-        description: '审核结果、退回和交办提醒',
+        description: '审核结果、退回、交办、报送提醒和催报',
         roles: BUSINESS,
         badge: 'notifications',
       },
@@ -207,6 +207,12 @@ export const NAVIGATION: readonly NavSection[] = [
         roles: ['office', 'admin'],
       },
       {
+        label: '填报进度',
+        href: '/reporting-progress',
+        description: '各单位本期应报送、已报送、逾期情况和催报',
+        roles: ['office'],
+      },
+      {
         label: '系统使用情况考评',
         href: '/usage',
         description: '各单位按时填报和退回情况',
@@ -227,6 +233,12 @@ export const NAVIGATION: readonly NavSection[] = [
         label: '用户管理',
         href: '/admin/users',
         description: '账号、角色、重置密码和解锁',
+        roles: ['admin'],
+      },
+      {
+        label: '节假日与报送提醒',
+        href: '/admin/work-calendar',
+        description: '法定节假日、调休上班日和报送提醒天数',
         roles: ['admin'],
       },
       {

@@ -281,6 +281,17 @@ export class SatisfactionService {
       );
   }
 
+  /** The latest quarter up to `quarter` (included) with approved scores, if any. */
+  async latestApprovedQuarter(quarter: string): Promise<string | undefined> {
+    const rows = await this.dataSource.query<{ quarter: string | null }[]>(
+      `SELECT max(r.quarter) AS quarter FROM satisfaction_returns r
+         JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
+        WHERE r.quarter <= $1`,
+      [quarter],
+    );
+    return rows[0]?.quarter ?? undefined;
+  }
+
   /** Quarter by quarter, the city's mean, lowest and highest approved district score (cockpit trend). */
   cityTrend(): Promise<{ quarter: string; mean: number; min: number; max: number }[]> {
     return this.dataSource

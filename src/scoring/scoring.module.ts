@@ -7,6 +7,7 @@ import { ShowcaseModule } from '../showcase/showcase.module.js';
 import { DistrictInputsService } from './reports/district-inputs.service.js';
 import { ProjectInputsService } from './reports/project-inputs.service.js';
 import { ReportBriefingService } from './reports/report-briefing.service.js';
+import { ReportAutogenService } from './reports/report-autogen.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { ReportsService } from './reports/reports.service.js';
 import { IndicatorSystemsController } from './systems/indicator-systems.controller.js';
@@ -23,6 +24,7 @@ import { WhatIfController } from './what-if/what-if.controller.js';
     ReportBriefingService,
     DistrictInputsService,
     ProjectInputsService,
+    ReportAutogenService,
   ],
   exports: [IndicatorSystemsService, ReportsService],
 })

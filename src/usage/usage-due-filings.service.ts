@@ -1,27 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import {
+  monthDueDays,
+  projectMonthsSql,
+  taskOwesQuarterSql,
+} from '../deadlines/deadlines.queries.js';
+import { WorkCalendarService } from '../deadlines/work-calendar.service.js';
 import type { UsageBounds } from './usage-period.js';
 import type { DueCounts } from './usage-ranking.js';
-
-/**
- * The months each issued major project owes a 量化目标推进更新 (seed 001: 每月底最后一个工作日更新
- * 当月进度值): every month of its plan year, due on the month's last Monday–Friday (the SQL twin of
- * `lastWorkingDay` in project-progress.ts), from the first month whose due day is on or after the
- * day version 1 of the battle map was issued (a month already past when the map arrived could not
- * have been filed in time).
- */
-const PROJECT_MONTHS_SQL = `
-  project_months AS (
-    SELECT p.id AS project_id, p.responsible_unit_id AS unit_id, p.status = 'accelerating' AS accelerating,
-           to_char(ms, 'YYYY-MM') AS report_month,
-           (d.last_day - CASE extract(isodow FROM d.last_day) WHEN 6 THEN 1 WHEN 7 THEN 2 ELSE 0 END) AS due_on,
-           (v.created_at AT TIME ZONE 'Asia/Shanghai')::date AS issued_on
-      FROM major_projects p
-      JOIN map_versions v ON v.project_id = p.id AND v.version = 1
-     CROSS JOIN generate_series(make_date(p.plan_year, 1, 1)::timestamp, make_date(p.plan_year, 12, 1)::timestamp, interval '1 month') ms
-     CROSS JOIN LATERAL (SELECT (ms + interval '1 month' - interval '1 day')::date AS last_day) d
-  ),
-  owed_months AS (SELECT * FROM project_months WHERE due_on >= issued_on)`;
 
 /**
  * 应报送 / 按时报送 and 当前逾期.
@@ -34,10 +20,12 @@ const PROJECT_MONTHS_SQL = `
  *    filed = the first `submit` of any progress filing of the task.
  * 2. Quarterly update of an assigned task (后续每季度更新一次): for each calendar quarter Q with
  *    last day D, due when the task had an approved filing before Q began and the latest such
- *    filing was not 已完成 (the rule of `taskFlags` in task-due-rules.ts, as of Q's start); filed
+ *    filing was not 已完成 (taskOwesQuarterSql, shared with the reminders and the board: the rule
+ *    of `taskFlags` in task-due-rules.ts, as of Q's start); filed
  *    = a `submit` of a progress filing within Q.
- * 3. Monthly indicator report of an issued major project (owed months above): D = the month's
- *    due day; filed = the report's `first_submitted_at` (the 逾期报送 flag of the module uses the
+ * 3. Monthly indicator report of an issued major project (the owed months of projectMonthsSql in
+ *    src/deadlines/deadlines.queries.ts, the same rule the reminders and the 填报进度 board use):
+ *    D = the month's last working day by the work calendar; filed = the report's `first_submitted_at` (the 逾期报送 flag of the module uses the
  *    same comparison). A closed project owes only the months it reported.
  *
  * 当前逾期 counts, as of today, the assigned tasks flagged 已逾期 in the task ledgers (deadline
@@ -49,21 +37,25 @@ const PROJECT_MONTHS_SQL = `
  */
 @Injectable()
 export class UsageDueFilingsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calendars: WorkCalendarService,
+  ) {}
 
   async dueByUnit(bounds: UsageBounds): Promise<Map<number, DueCounts>> {
     if (bounds.dueTo < bounds.from) {
       return new Map();
     }
+    const months = monthDueDays(
+      await this.calendars.calendar(),
+      bounds.from.slice(0, 7),
+      bounds.dueTo.slice(0, 7),
+    );
     const rows: { unit_id: number; due: number; on_time: number }[] = await this.dataSource.query(
-      `WITH ${PROJECT_MONTHS_SQL},
+      `WITH ${projectMonthsSql('$3', '$4')},
        submits AS (
          SELECT p.task_id, e.at
            FROM task_progress p JOIN workflow_events e ON e.item_id = p.id AND e.action = 'submit'
-       ),
-       approvals AS (
-         SELECT p.task_id, p.status, wi.approved_at
-           FROM task_progress p JOIN workflow_items wi ON wi.id = p.id AND wi.approved_at IS NOT NULL
        ),
        quarters AS (
          SELECT q AT TIME ZONE 'Asia/Shanghai' AS starts,
@@ -81,8 +73,7 @@ export class UsageDueFilingsService {
                 (SELECT min(s.at) FROM submits s WHERE s.task_id = t.id AND s.at >= q.starts AND s.at < q.ends)
            FROM assignment_tasks t CROSS JOIN quarters q
           WHERE q.due_on BETWEEN $1::date AND $2::date
-            AND (SELECT x.status FROM approvals x WHERE x.task_id = t.id AND x.approved_at < q.starts
-                  ORDER BY x.approved_at DESC LIMIT 1) <> 'completed'
+            AND ${taskOwesQuarterSql('t', 'q.starts')}
          UNION ALL
          SELECT m.unit_id, m.due_on, r.first_submitted_at
            FROM owed_months m
@@ -94,14 +85,20 @@ export class UsageDueFilingsService {
               count(*) FILTER (WHERE filed_at < (due_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')::int AS on_time
          FROM due
         GROUP BY unit_id`,
-      [bounds.from, bounds.dueTo],
+      [bounds.from, bounds.dueTo, months[0], months[1]],
     );
     return new Map(rows.map((row) => [row.unit_id, { due: row.due, onTime: row.on_time }]));
   }
 
   async overdueNowByUnit(bounds: UsageBounds): Promise<Map<number, number>> {
+    // Every month up to today's: a project's plan year is 2017 or later.
+    const months = monthDueDays(
+      await this.calendars.calendar(),
+      '2017-01',
+      bounds.today.slice(0, 7),
+    );
     const rows: { unit_id: number; overdue: number }[] = await this.dataSource.query(
-      `WITH ${PROJECT_MONTHS_SQL}
+      `WITH ${projectMonthsSql('$2', '$3')}
        SELECT unit_id, count(*)::int AS overdue
          FROM (
            SELECT t.unit_id
@@ -117,7 +114,7 @@ export class UsageDueFilingsService {
                  WHERE r.project_id = m.project_id AND r.report_month = m.report_month)
          ) overdue
         GROUP BY unit_id`,
-      [bounds.today],
+      [bounds.today, months[0], months[1]],
     );
     return new Map(rows.map((row) => [row.unit_id, row.overdue]));
   }

@@ -20,11 +20,18 @@ export interface TestApp {
  * The configuration tests start from. Mandatory second-factor enrolment is not enforced
  * (`mfa.enforceEnrolment: false`), so that the many tests logging in office, admin and auditor
  * users made by createUser (not enrolled) reach their pages; enrolled users still give their
- * code. test/e2e/auth-factors.e2e-spec.ts turns enforcement on (mfaEnforced()).
+ * code. test/e2e/auth-factors.e2e-spec.ts turns enforcement on (mfaEnforced()). The scheduler does
+ * not tick by itself in tests.
  */
 export function testConfig(): AppConfig {
   const base = loadConfig({ NODE_ENV: 'test' });
-  return { ...base, seedDemo: false, mfa: { ...base.mfa, enforceEnrolment: false } };
+  return {
+    ...base,
+    seedDemo: false,
+    mfa: { ...base.mfa, enforceEnrolment: false },
+    // Tests run due jobs on demand (SchedulerService.runDue) with their own clock.
+    scheduler: { ...base.scheduler, enabled: false },
+  };
 }
 
 /** testConfig()'s MFA settings with enrolment enforced as in production (plus any changes). */

@@ -804,6 +804,10 @@ export const MATRIX: Record<string, RouteSpec> = {
   'POST /what-if/upload': { roles: SYSTEM_EDITORS },
   'GET /reports': { roles: COCKPIT },
   'POST /reports': { roles: OFFICE },
+  'GET /reports/preview': {
+    roles: COCKPIT,
+    note: 'the 期中预览 of the running quarter (2026-Q4), read with the latest approved satisfaction scores (2026-Q3)',
+  },
   'GET /reports/:id': {
     roles: COCKPIT,
     targets: {
@@ -855,6 +859,13 @@ export const MATRIX: Record<string, RouteSpec> = {
   },
   'GET /usage': { roles: COCKPIT },
   'GET /usage/export': { roles: COCKPIT },
+  'GET /reporting-progress': { roles: OFFICE },
+  'GET /reporting-progress/export': { roles: OFFICE },
+  'POST /reporting-progress/urge': {
+    roles: OFFICE,
+    ok: 303,
+    note: 'probe: no unit chosen, back to the board with the message (nothing sent)',
+  },
 
   // 系统管理, 审计 -----------------------------------------------------------------------------
   'GET /admin/users': { roles: ADMIN },
@@ -921,6 +932,12 @@ export const MATRIX: Record<string, RouteSpec> = {
     roles: ADMIN,
     targets: { 'dictionary track': { admin: 303 } },
     mutates: 7,
+  },
+  'GET /admin/work-calendar': { roles: ADMIN },
+  'POST /admin/work-calendar/days': { roles: ADMIN, note: 'probe: no date, refused with the form' },
+  'POST /admin/work-calendar/settings': {
+    roles: ADMIN,
+    note: 'probe: no numbers, refused with the form',
   },
   'GET /audit': { roles: ['auditor'] },
   'GET /audit/export': { roles: ['auditor'] },

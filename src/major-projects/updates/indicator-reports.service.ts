@@ -14,6 +14,7 @@ import { centsToDecimal, parseCents } from '../decimal-cents.js';
 import { readMapContent, type MapIndicator } from '../map-content.js';
 import { INDICATOR_REPORT_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
+import { WorkCalendarService } from '../../deadlines/work-calendar.service.js';
 import { fromCents, lastWorkingDay, toCents } from './project-progress.js';
 import {
   ledgerConditions,
@@ -104,6 +105,7 @@ export class IndicatorReportsService {
     private readonly workflow: WorkflowService,
     private readonly projects: ProjectsService,
     private readonly clock: Clock,
+    private readonly calendars: WorkCalendarService,
   ) {}
 
   async indicators(project: IssuedProjectRow): Promise<MapIndicator[]> {
@@ -217,7 +219,7 @@ export class IndicatorReportsService {
         );
         await manager.query(
           `INSERT INTO indicator_reports (id, lineage_id, project_id, report_month, due_on) VALUES ($1, $1, $2, $3, $4)`,
-          [id, project.id, form.month, lastWorkingDay(form.month)],
+          [id, project.id, form.month, lastWorkingDay(form.month, await this.calendars.calendar())],
         );
         await this.writeValues(manager, id, values);
         if (form.submit) {
@@ -256,7 +258,7 @@ export class IndicatorReportsService {
       await this.dataSource.transaction(async (manager) => {
         await manager.query(
           `UPDATE indicator_reports SET report_month = $2, due_on = $3, updated_at = now() WHERE id = $1`,
-          [id, month, lastWorkingDay(month)],
+          [id, month, lastWorkingDay(month, await this.calendars.calendar())],
         );
         await this.writeValues(manager, id, values);
         await this.workflow.updateDraft(manager, id, { title: reportTitle(project.name, month) });

@@ -5,6 +5,7 @@
  * text (numeric(16, 2) from PostgreSQL) is added and compared as integer hundredths (cents).
  */
 
+import { WorkCalendar } from '../../deadlines/work-calendar.js';
 import { Fraction } from '../../scoring/calculation/fraction.js';
 
 const pad = (value: number): string => String(value).padStart(2, '0');
@@ -30,20 +31,16 @@ export function lastDayOfMonth(month: string): string {
 
 /**
  * When a month's indicator report is due (seed 001: 每月底最后一个工作日更新当月进度值): the last
- * Monday–Friday of the month. Public holidays and the make-up working weekends of the Chinese
- * calendar are ignored: they change every year by State Council notice and the system has no
- * holiday calendar, so a report filed on a holiday that is the last weekday is still on time.
+ * working day of the month by the work calendar (src/deadlines/work-calendar.ts: Monday–Friday,
+ * less the public holidays, plus the make-up working days the admin keeps as data). Without a
+ * calendar only weekends are skipped.
  */
-export function lastWorkingDay(month: string): string {
-  const [year, monthNumber] = splitMonth(month);
-  let day = daysInMonth(year, monthNumber);
-  for (;;) {
-    const weekday = new Date(Date.UTC(year, monthNumber - 1, day)).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) {
-      return `${month}-${pad(day)}`;
-    }
-    day -= 1;
-  }
+export function lastWorkingDay(
+  month: string,
+  calendar: WorkCalendar = WorkCalendar.WEEKENDS_ONLY,
+): string {
+  splitMonth(month);
+  return calendar.lastWorkingDayOfMonth(month);
 }
 
 /**

@@ -81,7 +81,15 @@ export class DistrictInputsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async gather(system: IndicatorSystemDefinition, period: ReportPeriod): Promise<SubjectInput[]> {
+  /**
+   * `options.satisfactionQuarter`: read the satisfaction scores of that quarter instead of the
+   * period's own (the 期中预览 of a running quarter, whose scores come after it).
+   */
+  async gather(
+    system: IndicatorSystemDefinition,
+    period: ReportPeriod,
+    options: { satisfactionQuarter?: string } = {},
+  ): Promise<SubjectInput[]> {
     const asOf = period.end;
     const codes = new Set(system.indicators.map((indicator) => indicator.code));
     const windowOf = (indicator: (typeof system.indicators)[number]) =>
@@ -100,7 +108,9 @@ export class DistrictInputsService {
         highlights.set(from, early(this.showcase.approvedHighlights(from, asOf)));
       }
     }
-    const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
+    const quarter =
+      options.satisfactionQuarter ??
+      `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
     const satisfactionScores = codes.has('satisfaction')
       ? early(this.satisfaction.scoresForQuarter(quarter))
       : undefined;

@@ -110,3 +110,16 @@ export function windowStart(
         : `${period.year}-01-01`;
   }
 }
+
+/** A period has closed when its last day is before today (China dates): only then is it reported. */
+export function isClosed(period: ReportPeriod, today: string): boolean {
+  return period.end < today;
+}
+
+/** The latest closed period of a kind on `today`. */
+export function latestClosedPeriod(
+  kind: 'district' | 'major_project',
+  today: string,
+): ReportPeriod {
+  return recentPeriods(kind, today, 2).find((period) => isClosed(period, today))!;
+}

@@ -21,7 +21,7 @@ import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
 import { ReportBriefingService } from './report-briefing.service.js';
-import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
+import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
 import {
   ReportsService,
@@ -81,7 +81,12 @@ export class ReportsController {
   ) {
     const kind = kindOf(body?.kind);
     try {
-      const id = await this.reports.generate(kind, String(body?.period ?? ''), user);
+      const id = await this.reports.generateClosed(
+        kind,
+        String(body?.period ?? ''),
+        user,
+        chinaDate(this.clock.now()),
+      );
       setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
       return seeOther(request, reply, `/reports/${id}`);
     } catch (error) {
@@ -90,6 +95,58 @@ export class ReportsController {
       }
       throw error;
     }
+  }
+
+  /**
+   * 期中预览: the running period scored over today's approved data, shown and not stored — never
+   * a report of the period, never in 历次排名 or the cockpit.
+   */
+  @Get('preview')
+  @Roles('office', 'leader')
+  async preview(
+    @Query('kind') kindParam: string,
+    @Query('period') periodParam: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = kindOf(kindParam);
+    const today = chinaDate(this.clock.now());
+    let computed: Awaited<ReturnType<ReportsService['preview']>>;
+    try {
+      computed = await this.reports.preview(kind, String(periodParam ?? ''), today);
+    } catch (error) {
+      if (error instanceof FormInvalidException) {
+        return this.renderIndex(reply, kind, user, 422, error.errors, undefined);
+      }
+      throw error;
+    }
+    const period = computed.period;
+    return reply.view('scoring/report-preview.hbs', {
+      title: `期中预览·${SYSTEM_KIND_LABELS[kind]}·${period.label}`,
+      kind,
+      kindLabel: SYSTEM_KIND_LABELS[kind],
+      period,
+      today,
+      systemVersion: computed.system.version,
+      satisfactionNote: computed.satisfactionQuarter
+        ? `${period.label}的改革满意度尚未审核通过，预览暂用${periodLabel('district', computed.satisfactionQuarter)}的得分`
+        : undefined,
+      subjectLabel: kind === 'district' ? '区县' : '项目',
+      ranking: rankingView(
+        computed.system.definition,
+        computed.bandConfig,
+        computed.results.map((result, index) => ({
+          name: computed.subjects[index].name,
+          raw: computed.subjects[index].values,
+          scores: result.indicators,
+          firstLevels: result.firstLevels,
+          deductions: result.deductions,
+          total: result.total,
+          rank: result.rank,
+          band: computed.bands[index],
+        })),
+      ),
+    });
   }
 
   @Get(':id')
@@ -248,7 +305,9 @@ export class ReportsController {
     period: string | undefined,
   ) {
     const today = chinaDate(this.clock.now());
-    const periods = recentPeriods(kind, today, kind === 'district' ? 8 : 12);
+    // Only closed periods are offered; the running one is only a 期中预览.
+    const [current, ...earlier] = recentPeriods(kind, today, kind === 'district' ? 9 : 13);
+    const periods = isClosed(current, today) ? [current, ...earlier] : earlier;
     const list = await this.reports.list(kind);
     return reply.code(status).view('scoring/reports-index.hbs', {
       title: '报表生成',
@@ -268,6 +327,7 @@ export class ReportsController {
         periodLabel: periodLabel(report.kind, report.period),
       })),
       canGenerate: user.roles.includes('office'),
+      current: isClosed(current, today) ? undefined : current,
       errors,
     });
   }
