@@ -20,7 +20,10 @@ export interface AppConfig {
   secureCookies: boolean;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
-  /** maxAgeDays: a password older than this must be changed (0: never expires). */
+  /**
+   * maxAgeDays: a password older than this must be changed (0: never expires). minLength is 8
+   * unless PASSWORD_MIN_LENGTH raises it (never lower: the other rules stay as they are).
+   */
   password: { initial: string; minLength: number; maxAgeDays: number };
   /**
    * Second factor (TOTP). Mandatory for office, admin and auditor users, for everyone with
@@ -109,7 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     password: {
       initial: env.INITIAL_PASSWORD ?? '123456',
-      minLength: 8,
+      minLength: Math.min(64, Math.max(8, intFrom(env, 'PASSWORD_MIN_LENGTH', 8))),
       maxAgeDays: intFrom(env, 'PASSWORD_MAX_AGE_DAYS', 90),
     },
     mfa: {
