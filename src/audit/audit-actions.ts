@@ -39,6 +39,12 @@ export const AUDIT_ACTION_LABELS = {
   indicator_system_activate: '启用指标体系',
   band_settings_update: '修改五色图设置',
   report_generated: '生成报表',
+  access_denied: '拒绝访问',
+  csrf_rejected: '拒绝跨站请求（CSRF）',
+  excel_exported: '导出 Excel',
+  attachment_uploaded: '上传附件',
+  attachment_downloaded: '下载附件',
+  deduction_updated: '修改扣分项',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
