@@ -52,6 +52,11 @@ const SESSION_SCOPES: Record<string, string> = {
 
 const RESULTS: Record<string, string> = { success: '成功', failure: '失败' };
 
+const BAND_MODES: Record<string, string> = {
+  rank_quintile: '按名次五等分',
+  score_threshold: '按分数线',
+};
+
 /** Any value as Chinese-readable text: lists joined by 、, nested objects in brackets. */
 function plain(value: unknown, context: AuditDetailContext): string {
   if (value === null || value === undefined) {
@@ -140,13 +145,13 @@ const GENERIC_FIELDS: Readonly<Record<string, DetailField>> = {
   after: { label: '修改后' },
   label: { label: '名称' },
   active: { label: '状态', format: activeState },
-  points: { label: '扣分' },
+  points: { label: '分值' },
   description: { label: '说明' },
   // Indicator systems and band settings (before / after)
   firstLevels: { label: '一级指标' },
   indicators: { label: '二级指标' },
   weight: { label: '权重' },
-  mode: { label: '划档方式' },
+  mode: { label: '划档方式', format: code(BAND_MODES) },
   bands: { label: '档位' },
   color: { label: '颜色' },
   minScore: { label: '最低分' },
@@ -171,6 +176,9 @@ const GENERIC_FIELDS: Readonly<Record<string, DetailField>> = {
 const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>>>> = {
   user_created: { name: { label: '姓名' } },
   user_updated: { name: { label: '姓名' } },
+  // Risk deductions were recorded as dictionary_updated before deduction_updated existed.
+  dictionary_updated: { points: { label: '扣分' } },
+  deduction_updated: { points: { label: '扣分' } },
   access_denied: {
     status: { label: 'HTTP 状态码' },
     count: { label: '次数', format: withUnit('次') },
