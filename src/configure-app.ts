@@ -208,7 +208,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
         detail: {
           file: exported.fileName,
           rows: exported.rows,
-          filters: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+          filters: exportFilters(request.url),
         },
       });
     } catch {
@@ -228,4 +228,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     return payload;
   });
+}
+
+/** The export's query parameters as the auditor reads them (decoded, without a CSRF token). */
+function exportFilters(url: string): string {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  return [...new URLSearchParams(query)]
+    .filter(([key]) => key !== '_csrf')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&')
+    .slice(0, 500);
 }

@@ -70,7 +70,8 @@ export class AccessRefusals implements OnModuleInit, OnApplicationShutdown {
         request.method.slice(0, 10),
         (route ?? '(未知路由)').slice(0, 200),
         status,
-        request.url.slice(0, 300),
+        // The path only: a query string may carry a token (multipart forms send _csrf there).
+        request.url.split('?')[0].slice(0, 300),
         request.ip?.slice(0, 64) ?? null,
         request.id,
       ]);

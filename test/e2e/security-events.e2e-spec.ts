@@ -167,7 +167,7 @@ describe('Security events in the audit log (HTTP, real PostgreSQL)', () => {
     expect(row.actor_id).toBe(office.id);
     expect(row.detail).toMatchObject({
       rows: expect.any(Number),
-      filters: 'state=approved&q=%E6%B5%8B%E8%AF%95',
+      filters: 'state=approved&q=测试',
     });
     expect(String(row.detail?.file)).toMatch(/^改革需求台账-.*\.xlsx$/);
     expect(row.request_id).toBe(response.headers['x-request-id']);
