@@ -1,13 +1,18 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { returningRows } from '../database/sql.js';
 import { COUNT_REFUSAL, TAKE_CLOSED_MINUTES } from './access-refusals.queries.js';
 import { AuditService } from './audit.service.js';
 
 export type RefusalKind = 'access_denied' | 'csrf_rejected';
-
-const FLUSH_INTERVAL_MS = 60 * 1000;
 
 interface ClosedMinute {
   kind: RefusalKind;
@@ -37,11 +42,15 @@ export class AccessRefusals implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    const seconds = this.config.audit.refusalFlushSeconds;
+    if (seconds > 0) {
+      this.timer = setInterval(() => void this.flush(), seconds * 1000);
+      this.timer.unref();
+    }
   }
 
   onApplicationShutdown(): void {

@@ -24,7 +24,13 @@ export interface TestApp {
  */
 export function testConfig(): AppConfig {
   const base = loadConfig({ NODE_ENV: 'test' });
-  return { ...base, seedDemo: false, mfa: { ...base.mfa, enforceEnrolment: false } };
+  return {
+    ...base,
+    seedDemo: false,
+    mfa: { ...base.mfa, enforceEnrolment: false },
+    // Refused-request counters become audit rows only when a test flushes them (AccessRefusals).
+    audit: { ...base.audit, refusalFlushSeconds: 0 },
+  };
 }
 
 /** testConfig()'s MFA settings with enrolment enforced as in production (plus any changes). */
