@@ -18,6 +18,7 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node views ./views
 COPY --chown=node:node public ./public
 COPY --chown=node:node ops/roles.sql ./ops/roles.sql
+COPY --chown=node:node src/auth/data ./src/auth/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

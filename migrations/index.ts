@@ -14,6 +14,7 @@ import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
 import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evidence-storage.js';
 import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-note.js';
 import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.js';
+import { AuditIntegrity1764200000000 } from './1764200000000-audit-integrity.js';
 import { ReportingCycle1764300000000 } from './1764300000000-reporting-cycle.js';
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   ReportEvidenceStorage1763871700000,
   InitialSystemNote1763871800000,
   FormSubmissions1763871900000,
+  AuditIntegrity1764200000000,
   ReportingCycle1764300000000,
   BandPalette1764800000000,
 ];

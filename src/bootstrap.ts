@@ -5,6 +5,7 @@ import type { DynamicModule, LogLevel } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { configureApp } from './configure-app.js';
+import { newRequestId } from './common/http/request-context.js';
 import { DatabaseSeeder } from './database/database-seeder.js';
 import { migrateAsOwner } from './database/migrate.js';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder.js';
@@ -21,7 +22,7 @@ export async function createApp(
   }
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl, extraImports: options.extraImports }),
-    new FastifyAdapter({ trustProxy: config.trustProxy }),
+    new FastifyAdapter({ trustProxy: config.trustProxy, genReqId: newRequestId }),
     // Our own urlencoded parser (configure-app.ts) keeps repeated fields as arrays.
     { logger: options.logLevels ?? ['warn', 'error'], bodyParser: false },
   );

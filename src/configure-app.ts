@@ -23,6 +23,9 @@ import { NavigationBadges } from './workflow/navigation-badges.js';
 import { FormSubmissions, onceTokenOf } from './common/forms/form-submissions.js';
 import { setFlash } from './common/http/flash.js';
 import { seeOther } from './common/htmx/htmx-request.js';
+import { runWithRequestId } from './common/http/request-context.js';
+import { AccessRefusals } from './audit/access-refusals.js';
+import { AuditService } from './audit/audit.service.js';
 
 export const HTMX_SCRIPT = '/static/vendor/htmx/htmx.min.js';
 
@@ -35,6 +38,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const sessions = app.get(SessionStore);
   const badges = app.get(NavigationBadges);
   const formSubmissions = app.get(FormSubmissions);
+  const refusals = app.get(AccessRefusals);
+  const audit = app.get(AuditService);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  // First of all: the request's id (genReqId, bootstrap.ts) in the answer's header and, for code
+  // far from the request (the audit log), in the async context of everything that follows.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    reply.header('X-Request-Id', request.id);
+    runWithRequestId(request.id, done);
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {
@@ -87,7 +100,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     defaultContext: { appName: '改革报表填报系统', htmxScript: HTMX_SCRIPT },
   });
 
-  const fastify = app.getHttpAdapter().getInstance();
   if (config.benchEventLoop) {
     registerEventLoopProbe(fastify);
   }
@@ -124,11 +136,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       return;
     }
     if (csrfRejection(request)) {
+      await refusals.note('csrf_rejected', request, 403);
       reply.code(403).header('Cache-Control', 'no-store');
       return reply.view('errors/error.hbs', {
         status: 403,
         title: '页面已过期',
         message: '页面已过期或请求来源不可信，请刷新页面后重试。',
+        correlationId: request.id,
       });
     }
     const auth = request.auth;
@@ -176,6 +190,32 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
   });
 
+  // Every Excel download (streamExcel marks the request) in the audit log, with its filters and
+  // the number of rows actually written, once the file has gone out.
+  fastify.addHook('onResponse', async (request: FastifyRequest) => {
+    const exported = request.excelExport;
+    if (!exported) {
+      return;
+    }
+    try {
+      await audit.record({
+        action: 'excel_exported',
+        result: exported.complete ? 'success' : 'failure',
+        actor: request.auth?.user,
+        ip: request.ip,
+        requestId: request.id,
+        target: { type: 'export', id: exported.sheetName, label: exported.fileName },
+        detail: {
+          file: exported.fileName,
+          rows: exported.rows,
+          filters: exportFilters(request.url),
+        },
+      });
+    } catch {
+      // The file has been sent; a failed audit write is in the database's log.
+    }
+  });
+
   // After the handler: a saved form records where its record is; a refused one frees its token.
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (request.onceToken) {
@@ -188,4 +228,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     return payload;
   });
+}
+
+/** The export's query parameters as the auditor reads them (decoded, without a CSRF token). */
+function exportFilters(url: string): string {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  return [...new URLSearchParams(query)]
+    .filter(([key]) => key !== '_csrf')
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&')
+    .slice(0, 500);
 }

@@ -142,7 +142,13 @@ export class DictionariesAdminService {
           actor: admin,
           ip,
           target: { type: before.kind, id, label: form.label },
-          detail: { label: [before.label, form.label] },
+          detail: {
+            label: [before.label, form.label],
+            description: [before.description ?? '', form.description || ''],
+            ...(form.sortOrder === undefined || form.sortOrder === null
+              ? {}
+              : { sortOrder: [before.sort_order, form.sortOrder] }),
+          },
         },
         manager,
       );
@@ -168,7 +174,7 @@ export class DictionariesAdminService {
           actor: admin,
           ip,
           target: { type: item.kind, id, label: item.label },
-          detail: { active },
+          detail: { active: [item.active, active] },
         },
         manager,
       );

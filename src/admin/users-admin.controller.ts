@@ -17,6 +17,14 @@ import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
 import { searchText } from '../common/http/search-text.js';
 
+/** 录入 and 审核 held by one person: allowed, but they may not review what they submitted. */
+export const ROLES_COMBINED_WARNING =
+  '该用户同时为录入人员和审核人员：同一人不能连续办理同一记录的两个环节，其上报的记录须由本单位其他审核人员审核，请确认本单位另有审核人员。';
+
+export function combinesEntryAndReview(roles: readonly string[]): boolean {
+  return roles.includes('entry') && roles.includes('reviewer');
+}
+
 const ROLE_OPTIONS = ROLE_CODES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 
 @Controller('admin/users')
@@ -64,7 +72,12 @@ export class UsersAdminController {
       (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
       async (data) => {
         await this.users.create(data, admin, request.ip);
-        setFlash(reply, 'success', `已新增用户${data.name}，初始密码登录后须修改`);
+        setFlash(
+          reply,
+          'success',
+          `已新增用户${data.name}，初始密码登录后须修改` +
+            (combinesEntryAndReview(data.roles) ? `。${ROLES_COMBINED_WARNING}` : ''),
+        );
         return seeOther(request, reply, '/admin/users');
       },
       (form, failed) => this.users.formErrors(form, admin, undefined, failed),
@@ -106,7 +119,11 @@ export class UsersAdminController {
       }
       throw error;
     }
-    setFlash(reply, 'success', '已保存');
+    setFlash(
+      reply,
+      'success',
+      combinesEntryAndReview(form.data.roles) ? `已保存。${ROLES_COMBINED_WARNING}` : '已保存',
+    );
     return seeOther(request, reply, '/admin/users');
   }
 
@@ -189,6 +206,7 @@ export class UsersAdminController {
         ...option,
         checked: roles.includes(option.value),
       })),
+      rolesWarning: combinesEntryAndReview(roles) ? ROLES_COMBINED_WARNING : undefined,
     });
   }
 }

@@ -94,6 +94,7 @@ export class AttachmentsController {
     @Res() reply: FastifyReply,
   ) {
     const file = await this.attachments.readable(id, user);
+    await this.attachments.recordDownload(id, file, user, reply.request.ip);
     return reply
       .header('Content-Type', file.mediaType)
       .header(

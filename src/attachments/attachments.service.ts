@@ -7,6 +7,7 @@ import {
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hasRole, type AuthUser } from '../auth/auth-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
@@ -44,6 +45,7 @@ export class AttachmentsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly workflow: WorkflowService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -75,11 +77,24 @@ export class AttachmentsService {
       throw new AttachmentRefusedException(`文件「${name}」${problem}`);
     }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
-    );
+    const rows = await this.dataSource.transaction(async (manager) => {
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
+      );
+      // Not linked to a record yet: the form that uses it links it when saved.
+      await this.audit.record(
+        {
+          action: 'attachment_uploaded',
+          actor: user,
+          target: { type: 'attachment', id: inserted[0].id, label: name },
+          detail: { file: name, size: file.content.length, sha256 },
+        },
+        manager,
+      );
+      return inserted;
+    });
     return { id: rows[0].id, name, sizeLabel: sizeLabel(file.content.length), field };
   }
 
@@ -220,5 +235,30 @@ export class AttachmentsService {
       content: file.content,
       sha256: file.sha256,
     };
+  }
+
+  /** A download in the audit log: the file, the records it belongs to, its size and hash. */
+  async recordDownload(
+    attachmentId: string,
+    file: { name: string; content: Buffer; sha256: string },
+    user: AuthUser,
+    ip: string,
+  ): Promise<void> {
+    const links: { item_id: string }[] = await this.dataSource.query(
+      `SELECT item_id::text FROM workflow_item_attachments WHERE attachment_id = $1 ORDER BY item_id`,
+      [attachmentId],
+    );
+    await this.audit.record({
+      action: 'attachment_downloaded',
+      actor: user,
+      ip,
+      target: { type: 'attachment', id: attachmentId, label: file.name },
+      detail: {
+        file: file.name,
+        records: links.map((link) => link.item_id),
+        size: file.content.length,
+        sha256: file.sha256,
+      },
+    });
   }
 }

@@ -42,6 +42,12 @@ export const AUDIT_ACTION_LABELS = {
   work_calendar_updated: '修改节假日安排',
   reminder_settings_updated: '修改报送提醒设置',
   reporting_urged: '催报',
+  access_denied: '拒绝访问',
+  csrf_rejected: '拒绝跨站请求（CSRF）',
+  excel_exported: '导出 Excel',
+  attachment_uploaded: '上传附件',
+  attachment_downloaded: '下载附件',
+  deduction_updated: '修改扣分项',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

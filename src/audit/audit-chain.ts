@@ -7,16 +7,25 @@ export interface ChainQueryable {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/**
- * The canonical text of a row, computed here rather than by the database's own
- * audit_log_canonical() so that a replaced function cannot vouch for rewritten rows. It must stay
- * equal to the function in migrations/1763871600000-audit-chain.ts (the tests check that).
- */
-const CANONICAL_SQL = `jsonb_build_array(
+const CANONICAL_V1 = `jsonb_build_array(
   a.chain_seq, a.id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
   a.actor_id, a.actor_name, a.actor_mobile, a.actor_unit_id, a.actor_unit_name, a.actor_roles,
   a.action, a.result, a.target_type, a.target_id, a.target_label, a.detail, a.ip,
-  a.prev_hash)::text`;
+  a.prev_hash)`;
+
+/**
+ * The canonical text of a row, computed here rather than by the database's own
+ * audit_log_canonical() so that a replaced function cannot vouch for rewritten rows. It must stay
+ * equal to the function in migrations/1764200000000-audit-integrity.ts (the tests check that):
+ * the columns of 1763871600000-audit-chain, then request_id when the row has one.
+ */
+const CANONICAL_SQL = `(CASE WHEN a.request_id IS NULL THEN ${CANONICAL_V1}
+  ELSE ${CANONICAL_V1} || jsonb_build_array(a.request_id) END)::text`;
+
+/** The row's time as the canonical text writes it (UTC, microseconds): compares as text. */
+function canonicalTime(canonical: string): string {
+  return (JSON.parse(canonical) as unknown[])[2] as string;
+}
 
 export interface BrokenLink {
   id: string;
@@ -57,7 +66,10 @@ function short(hash: string | null): string {
 /**
  * Walks the whole chain in chain_seq order and returns the first row that does not hold: content
  * that no longer matches its row_hash, a prev_hash that is not the row_hash of the row before, a
- * gap in chain_seq (deleted rows) or a chain head that is ahead of the last row (deleted tail).
+ * gap in chain_seq (deleted rows), a time earlier than the row before it (the database stamps each
+ * row's time under the chain lock, so time only moves forward along the chain: a row whose time
+ * runs backwards was written around the trigger) or a chain head that is ahead of the last row
+ * (deleted tail).
  * Rows before the first one present may have been purged after the retention period: the first
  * row's prev_hash is then taken as the anchor (reported as firstSeq > 1).
  */
@@ -70,13 +82,20 @@ export async function verifyAuditChain(db: ChainQueryable): Promise<ChainVerific
       'no audit_chain_head table: the audit-chain migration has not run on this database (start the app once)',
     );
   }
-  const heads = await db.query<{ last_seq: string; last_hash: string }>(
-    `SELECT last_seq::text, last_hash FROM audit_chain_head WHERE singleton`,
+  const heads = await db.query<{
+    last_seq: string;
+    last_hash: string;
+    clock_from_seq: string | null;
+  }>(
+    `SELECT last_seq::text, last_hash, to_jsonb(h) ->> 'clock_from_seq' AS clock_from_seq
+       FROM audit_chain_head h WHERE singleton`,
   );
   const head = heads.rows[0];
   if (!head) {
     throw new Error('audit_chain_head has no row');
   }
+  // From this row on the database stamps the time (migration 1764200000000-audit-integrity).
+  const clockFrom = head.clock_from_seq === null ? undefined : BigInt(head.clock_from_seq);
   const unchained = await db.query<{ id: string; at: Date }>(
     `SELECT id::text, at FROM audit_log WHERE chain_seq IS NULL ORDER BY id LIMIT 1`,
   );
@@ -139,6 +158,17 @@ export async function verifyAuditChain(db: ChainQueryable): Promise<ChainVerific
           row,
           `content changed: stored row_hash ${short(row.row_hash)}, recomputed ${short(recomputed)}`,
         );
+      }
+      if (previous !== undefined && clockFrom !== undefined && seq >= clockFrom) {
+        const before = canonicalTime(previous.canonical);
+        const at = canonicalTime(row.canonical);
+        if (at < before) {
+          return fail(
+            row,
+            `time runs backwards: ${at} is earlier than ${before} of the row before it ` +
+              `(id ${previous.id}): written around the database's clock`,
+          );
+        }
       }
       result.rows += 1;
       result.lastSeq = row.chain_seq;

@@ -28,6 +28,28 @@ describe('describeAuditDetail', () => {
     ],
     ['dictionary_updated', { label: ['旧', '新'] }, '名称：旧 → 新'],
     ['dictionary_updated', { points: [3, 5] }, '扣分：3 → 5'],
+    ['deduction_updated', { points: [5, 6] }, '扣分：5 → 6'],
+    ['dictionary_updated', { active: [true, false] }, '状态：启用 → 停用'],
+    [
+      'access_denied',
+      { status: 403, count: 12, minute: '2026-03-01 09:30', path: '/admin/users' },
+      'HTTP 状态码：403；次数：12 次；时间（分钟）：2026-03-01 09:30；首次请求路径：/admin/users',
+    ],
+    [
+      'excel_exported',
+      { file: '改革需求台账-2026-03-01.xlsx', rows: 42, filters: '' },
+      '文件：改革需求台账-2026-03-01.xlsx；行数：42 行；筛选条件：（空）',
+    ],
+    [
+      'attachment_downloaded',
+      { file: '佐证.pdf', records: [], size: 1024, sha256: 'ab12' },
+      '文件：佐证.pdf；大小：1024 字节；SHA-256：ab12；所属记录：无',
+    ],
+    [
+      'band_settings_update',
+      { before: { mode: 'rank_quintile' }, after: { mode: 'score_threshold' } },
+      '修改前：（划档方式：按名次五等分）；修改后：（划档方式：按分数线）',
+    ],
     ['dictionary_created', { code: 'reason_x' }, '编码：reason_x'],
     [
       'unit_created',

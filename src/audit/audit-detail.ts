@@ -52,6 +52,11 @@ const SESSION_SCOPES: Record<string, string> = {
 
 const RESULTS: Record<string, string> = { success: '成功', failure: '失败' };
 
+const BAND_MODES: Record<string, string> = {
+  rank_quintile: '按名次五等分',
+  score_threshold: '按分数线',
+};
+
 /** Any value as Chinese-readable text: lists joined by 、, nested objects in brackets. */
 function plain(value: unknown, context: AuditDetailContext): string {
   if (value === null || value === undefined) {
@@ -140,7 +145,23 @@ const GENERIC_FIELDS: Readonly<Record<string, DetailField>> = {
   after: { label: '修改后' },
   label: { label: '名称' },
   active: { label: '状态', format: activeState },
-  points: { label: '扣分' },
+  points: { label: '分值' },
+  description: { label: '说明' },
+  // Indicator systems and band settings (before / after)
+  firstLevels: { label: '一级指标' },
+  indicators: { label: '二级指标' },
+  weight: { label: '权重' },
+  mode: { label: '划档方式', format: code(BAND_MODES) },
+  bands: { label: '档位' },
+  color: { label: '颜色' },
+  minScore: { label: '最低分' },
+  // Exports and attachments
+  file: { label: '文件' },
+  rows: { label: '行数', format: withUnit('行') },
+  filters: { label: '筛选条件' },
+  size: { label: '大小', format: withUnit('字节') },
+  sha256: { label: 'SHA-256' },
+  records: { label: '所属记录' },
   // Business records
   acceptedOn: { label: '通过验收日期' },
   acceptanceDue: { label: '验收期限' },
@@ -155,6 +176,21 @@ const GENERIC_FIELDS: Readonly<Record<string, DetailField>> = {
 const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>>>> = {
   user_created: { name: { label: '姓名' } },
   user_updated: { name: { label: '姓名' } },
+  // Risk deductions were recorded as dictionary_updated before deduction_updated existed.
+  dictionary_updated: { points: { label: '扣分' } },
+  deduction_updated: { points: { label: '扣分' } },
+  access_denied: {
+    status: { label: 'HTTP 状态码' },
+    count: { label: '次数', format: withUnit('次') },
+    minute: { label: '时间（分钟）' },
+    path: { label: '首次请求路径' },
+  },
+  csrf_rejected: {
+    status: { label: 'HTTP 状态码' },
+    count: { label: '次数', format: withUnit('次') },
+    minute: { label: '时间（分钟）' },
+    path: { label: '首次请求路径' },
+  },
   audit_exported: {
     from: { label: '起始日期' },
     to: { label: '截止日期' },
@@ -166,7 +202,11 @@ const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>
 };
 
 /** Actions whose two-element lists are a change: [before, after]. */
-const CHANGE_ACTIONS: ReadonlySet<string> = new Set(['user_updated', 'dictionary_updated']);
+const CHANGE_ACTIONS: ReadonlySet<string> = new Set([
+  'user_updated',
+  'dictionary_updated',
+  'deduction_updated',
+]);
 
 function describeEntries(
   entries: [string, unknown][],

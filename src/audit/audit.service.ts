@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
+import { currentRequestId } from '../common/http/request-context.js';
 import type { AuditAction } from './audit-actions.js';
 
 export interface AuditEntry {
@@ -8,14 +9,20 @@ export interface AuditEntry {
   result?: 'success' | 'failure';
   /** The acting user; absent for anonymous events such as a failed login. */
   actor?: Pick<AuthUser, 'id' | 'name' | 'mobile' | 'unitId' | 'unitName' | 'roles'>;
+  /** The acting user by id alone (the database fills the rest); used when `actor` is absent. */
+  actorId?: string;
   target?: { type: string; id: string | number; label?: string };
   detail?: Record<string, unknown>;
   ip?: string;
+  /** The HTTP request's id; by default the one being served (common/http/request-context). */
+  requestId?: string;
 }
 
 /**
  * Writes the append-only audit log. Pass the transaction's manager so that the audit row and the
- * change it records commit (or fail) together.
+ * change it records commit (or fail) together. The database stamps the time and fills the actor's
+ * name, mobile, unit and roles from `users` by actor id (migration 1764200000000-audit-integrity):
+ * only the id is taken from here.
  */
 @Injectable()
 export class AuditService {
@@ -25,10 +32,10 @@ export class AuditService {
     const runner = manager ?? this.dataSource.manager;
     await runner.query(
       `INSERT INTO audit_log (actor_id, actor_name, actor_mobile, actor_unit_id, actor_unit_name, actor_roles,
-                              action, result, target_type, target_id, target_label, detail, ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+                              action, result, target_type, target_id, target_label, detail, ip, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
-        entry.actor?.id ?? null,
+        entry.actor?.id ?? entry.actorId ?? null,
         entry.actor?.name ?? null,
         entry.actor?.mobile ?? null,
         entry.actor?.unitId ?? null,
@@ -41,6 +48,7 @@ export class AuditService {
         entry.target?.label?.slice(0, 200) ?? null,
         entry.detail === undefined ? null : JSON.stringify(entry.detail),
         entry.ip?.slice(0, 64) ?? null,
+        (entry.requestId ?? currentRequestId())?.slice(0, 64) ?? null,
       ],
     );
   }

@@ -77,6 +77,7 @@ export class AccountController {
       forced,
       expired,
       maxAgeDays: this.config.password.maxAgeDays,
+      minLength: this.config.password.minLength,
       errors,
     });
   }

@@ -26,11 +26,18 @@ export class PasswordService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  policyProblems(password: string, mobile: string): string[] {
+  /** The policy's problems for this user: their mobile number and unit are guessable words. */
+  async policyProblems(password: string, user: AuthUser): Promise<string[]> {
+    const units: { code: string }[] = await this.dataSource.query(
+      `SELECT code FROM units WHERE id = $1`,
+      [user.unitId],
+    );
     return passwordPolicyProblems(password, {
-      mobile,
+      mobile: user.mobile,
       initialPassword: this.config.password.initial,
       minLength: this.config.password.minLength,
+      unitCode: units[0]?.code,
+      unitName: user.unitName,
     });
   }
 
@@ -66,7 +73,7 @@ export class PasswordService {
       }
     }
     if (!failed.has('newPassword')) {
-      const problems = this.policyProblems(form.newPassword, user.mobile);
+      const problems = await this.policyProblems(form.newPassword, user);
       if (stored && form.newPassword === form.currentPassword) {
         problems.push('新密码不能与当前密码相同');
       }

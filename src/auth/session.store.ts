@@ -7,6 +7,7 @@ import { returningRows } from '../database/sql.js';
 import type { AuthContext } from './auth-context.js';
 import { pendingStepFor } from './mfa-policy.js';
 import type { RoleCode } from './roles.js';
+import { STEP_ENTERED_BY_SQL } from '../workflow/workflow-item.js';
 
 /** How often a session's last_seen_at is written: idle expiry is precise to this much. */
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -36,7 +37,8 @@ interface SessionRow {
 /** The navigation's counts (待办, 消息), read with the session for whole pages: no extra round trip. */
 const BADGE_COLUMNS = `,
               (SELECT count(*)::int FROM workflow_items wi
-                WHERE wi.state = 'pending' AND wi.pending_unit_id = u.unit_id AND wi.pending_role = ANY(u.roles)) AS inbox,
+                WHERE wi.state = 'pending' AND wi.pending_unit_id = u.unit_id AND wi.pending_role = ANY(u.roles)
+                  AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM u.id) AS inbox,
               (SELECT count(*)::int FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS notifications`;
 
 /** A live session of a user as the session list shows it. */

@@ -20,7 +20,10 @@ export interface AppConfig {
   secureCookies: boolean;
   trustProxy: boolean;
   session: { idleMinutes: number; absoluteHours: number };
-  /** maxAgeDays: a password older than this must be changed (0: never expires). */
+  /**
+   * maxAgeDays: a password older than this must be changed (0: never expires). minLength is 8
+   * unless PASSWORD_MIN_LENGTH raises it (never lower: the other rules stay as they are).
+   */
   password: { initial: string; minLength: number; maxAgeDays: number };
   /**
    * Second factor (TOTP). Mandatory for office, admin and auditor users, for everyone with
@@ -39,7 +42,11 @@ export interface AppConfig {
   lockout: { maxFailures: number; lockMinutes: number };
   loginRateLimit: { maxPerWindow: number; windowSeconds: number };
   upload: { maxFileBytes: number };
-  audit: { retentionDays: number };
+  /**
+   * refusalFlushSeconds: how often refused-request counters become audit rows (0: never by a
+   * timer; the tests flush by hand so that no row lands in the middle of another test).
+   */
+  audit: { retentionDays: number; refusalFlushSeconds: number };
   /** 成效晾晒: the first day that counts (YYYY-MM-DD); undefined means 1 January of the current year. */
   evaluationYearStart: string | undefined;
   /** Load demo users and records on the first start of an empty database. */
@@ -115,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     password: {
       initial: env.INITIAL_PASSWORD ?? '123456',
-      minLength: 8,
+      minLength: Math.min(64, Math.max(8, intFrom(env, 'PASSWORD_MIN_LENGTH', 8))),
       maxAgeDays: intFrom(env, 'PASSWORD_MAX_AGE_DAYS', 90),
     },
     mfa: {
@@ -134,7 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowSeconds: intFrom(env, 'LOGIN_RATE_WINDOW_SECONDS', 300),
     },
     upload: { maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024 },
-    audit: { retentionDays: Math.max(184, intFrom(env, 'AUDIT_RETENTION_DAYS', 184)) },
+    audit: {
+      retentionDays: Math.max(184, intFrom(env, 'AUDIT_RETENTION_DAYS', 184)),
+      refusalFlushSeconds: intFrom(env, 'AUDIT_REFUSAL_FLUSH_SECONDS', 60),
+    },
     evaluationYearStart: /^\d{4}-\d{2}-\d{2}$/.test(env.EVALUATION_YEAR_START ?? '')
       ? env.EVALUATION_YEAR_START
       : undefined,

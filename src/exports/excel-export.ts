@@ -4,6 +4,13 @@ import { PassThrough } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { SqlRunner } from '../database/sql-runner.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by streamExcel: the file, its sheet, rows written, and whether it was finished. */
+    excelExport?: { fileName: string; sheetName: string; rows: number; complete: boolean };
+  }
+}
+
 export type ExcelCellKind = 'text' | 'number' | 'date' | 'datetime';
 
 export interface ExcelColumn<T> {
@@ -115,6 +122,9 @@ export async function streamExcel<T>(
   batches: AsyncIterable<T[]> | Iterable<T[]>,
 ): Promise<void> {
   const stream = new PassThrough();
+  // What the audit log records once the answer is complete (configure-app.ts, onResponse).
+  const exported = { fileName, sheetName, rows: 0, complete: false };
+  reply.request.excelExport = exported;
   reply
     .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .header(
@@ -165,6 +175,7 @@ export async function streamExcel<T>(
         }
         sheetRow.commit();
         written += 1;
+        exported.rows = written;
         if (written % ROWS_PER_YIELD === 0) {
           backlog ??= zipBacklog(sheet);
           await caughtUp(backlog, reply);
@@ -173,6 +184,7 @@ export async function streamExcel<T>(
     }
     sheet.commit();
     await workbook.commit();
+    exported.complete = true;
   } catch (error) {
     await next.catch(() => undefined);
     await iterator.return?.();

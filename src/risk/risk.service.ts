@@ -234,11 +234,11 @@ export class RiskService {
       );
       await this.audit.record(
         {
-          action: 'dictionary_updated',
+          action: 'deduction_updated',
           actor: user,
           ip,
           target: { type: 'risk_deduction', id: levelCode, label: levelCode },
-          detail: { points: [rows[0].points, points] },
+          detail: { points: [Number(rows[0].points), points] },
         },
         manager,
       );

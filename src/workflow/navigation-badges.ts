@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { STEP_ENTERED_BY_SQL } from './workflow-item.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 
@@ -14,8 +15,9 @@ export class NavigationBadges {
 
   async count(user: AuthUser): Promise<BadgeCounts> {
     const rows = await this.statements.query<BadgeCounts>(
-      `SELECT (SELECT count(*)::int FROM workflow_items
-                WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])) AS inbox,
+      `SELECT (SELECT count(*)::int FROM workflow_items wi
+                WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])
+                  AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM $3::uuid) AS inbox,
               (SELECT count(*)::int FROM notifications WHERE user_id = $3 AND read_at IS NULL) AS notifications`,
       [user.unitId, user.roles, user.id],
     );

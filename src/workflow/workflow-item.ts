@@ -29,7 +29,19 @@ export interface WorkflowItemRow {
   approved_at: Date | null;
   /** True when another revision of the same record is open (draft, pending or returned). */
   has_open_revision: boolean;
+  /** Who moved the record into its current pending step (submit, pass, confirm); else null. */
+  step_entered_by: string | null;
 }
+
+/**
+ * The user whose forward action (submit, pass, confirm) put the record `wi` at its current pending
+ * step: a withdrawal back to an earlier step finds the action that first reached that step.
+ */
+export const STEP_ENTERED_BY_SQL = `(
+  SELECT e.actor_id FROM workflow_events e
+   WHERE e.item_id = wi.id AND wi.state = 'pending' AND e.to_state = 'pending' AND e.to_step = wi.step
+     AND e.action IN ('submit', 'pass', 'confirm')
+   ORDER BY e.id DESC LIMIT 1)`;
 
 export const ITEM_COLUMNS = `
   wi.id, wi.record_type, wi.lineage_id, wi.revision, wi.title, wi.owner_unit_id, ou.name AS owner_unit_name,
@@ -37,4 +49,5 @@ export const ITEM_COLUMNS = `
   wi.version, wi.created_by, wi.submitted_by, wi.last_actor_id, wi.last_action, wi.last_reason_label,
   wi.last_detail, wi.created_at, wi.updated_at, wi.submitted_at, wi.approved_at,
   EXISTS (SELECT 1 FROM workflow_items o WHERE o.lineage_id = wi.lineage_id AND o.id <> wi.id AND o.state <> 'approved')
-    AS has_open_revision`;
+    AS has_open_revision,
+  ${STEP_ENTERED_BY_SQL} AS step_entered_by`;

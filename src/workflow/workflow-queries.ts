@@ -6,6 +6,7 @@ import { PreparedStatements } from '../database/prepared-statements.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
+import { STEP_ENTERED_BY_SQL } from './workflow-item.js';
 
 /** A reviewer's inbox is a work queue: 50 rows a page. */
 export const INBOX_PAGE_SIZE = 50;
@@ -28,6 +29,8 @@ export interface InboxRow {
   submittedAt: Date | null;
   revision: number;
   link: string;
+  /** The user acted on the step before: not theirs to act on (等待其他审核人员). */
+  waitingForOther?: boolean;
 }
 
 export interface TimelineEntry {
@@ -55,7 +58,7 @@ export class WorkflowQueries {
 
   /** What waits for this user: items pending at their unit for a role they hold. */
   async inbox(user: AuthUser, filter: InboxFilter): Promise<{ rows: InboxRow[]; total: number }> {
-    const params: unknown[] = [user.unitId, user.roles];
+    const params: unknown[] = [user.unitId, user.roles, user.id];
     const conditions = [
       `wi.state = 'pending'`,
       `wi.pending_unit_id = $1`,
@@ -83,9 +86,11 @@ export class WorkflowQueries {
       step: number;
       updated_at: Date;
       revision: number;
+      waiting: boolean;
       total: number;
     }[] = await this.statements.query(
       `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision,
+              coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting,
               count(*) OVER ()::int AS total
          FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
         WHERE ${where}
@@ -108,6 +113,7 @@ export class WorkflowQueries {
           submittedAt: row.updated_at,
           revision: row.revision,
           link: definition.link(row.id),
+          waitingForOther: row.waiting,
         };
       }),
     };
@@ -116,19 +122,21 @@ export class WorkflowQueries {
   /** Per record type, how many items wait for this user (the navigation badge sums them). */
   async inboxCountsByType(user: AuthUser): Promise<Map<string, number>> {
     const rows: { record_type: string; count: number }[] = await this.dataSource.query(
-      `SELECT record_type, count(*)::int AS count FROM workflow_items
+      `SELECT record_type, count(*)::int AS count FROM workflow_items wi
         WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])
+          AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM $3::uuid
         GROUP BY record_type`,
-      [user.unitId, user.roles],
+      [user.unitId, user.roles, user.id],
     );
     return new Map(rows.map((row) => [row.record_type, row.count]));
   }
 
   async inboxCount(user: AuthUser): Promise<number> {
     const rows: { count: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM workflow_items
-        WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])`,
-      [user.unitId, user.roles],
+      `SELECT count(*)::int AS count FROM workflow_items wi
+        WHERE state = 'pending' AND pending_unit_id = $1 AND pending_role = ANY($2::text[])
+          AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM $3::uuid`,
+      [user.unitId, user.roles, user.id],
     );
     return rows[0]?.count ?? 0;
   }

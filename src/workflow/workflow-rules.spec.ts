@@ -2,7 +2,9 @@ import { CHAINS } from './workflow-chain.js';
 import {
   allowedActions,
   isEditable,
+  mayTake,
   nextPosition,
+  waitsForAnotherReviewer,
   type WorkflowActor,
   type WorkflowPosition,
 } from './workflow-rules.js';
@@ -221,5 +223,71 @@ describe('workflow rules: office only (satisfaction returns)', () => {
     expect(actionsOf(submitted, chain, office)).toEqual(['confirm', 'return', 'reject']);
     expect(actionsOf(submitted, chain, clerk)).toEqual(['withdraw']);
     expect(nextPosition(submitted, chain, 'confirm')).toEqual({ state: 'approved', step: null });
+  });
+});
+
+describe('workflow rules: nobody acts on two consecutive steps of one record', () => {
+  const chain = CHAINS.ownReviewerThenCompetentThenOffice;
+  /** 录入 and 审核 in one unit (the review's finding), and the same at the competent department. */
+  const clerkAndReviewer: WorkflowActor = {
+    id: 'both',
+    unitId: OWNER,
+    unitKind: 'district',
+    roles: ['entry', 'reviewer'],
+  };
+  const submittedByBoth = at({
+    state: 'pending',
+    step: 0,
+    lastActorId: 'both',
+    lastAction: 'submit',
+    stepEnteredBy: 'both',
+  });
+
+  it('should not let the submitter pass (or send back) what they submitted, only withdraw it', () => {
+    expect(actionsOf(submittedByBoth, chain, clerkAndReviewer)).toEqual(['withdraw']);
+    expect(waitsForAnotherReviewer(submittedByBoth, chain, clerkAndReviewer)).toBe(true);
+    expect(mayTake(submittedByBoth, chain, clerkAndReviewer, 'pass')).toBe(false);
+    expect(mayTake(submittedByBoth, chain, clerkAndReviewer, 'reject')).toBe(false);
+  });
+
+  it('should let another reviewer of the unit pass it', () => {
+    expect(actionsOf(submittedByBoth, chain, reviewer)).toEqual(['pass', 'reject']);
+    expect(waitsForAnotherReviewer(submittedByBoth, chain, reviewer)).toBe(false);
+  });
+
+  it('should not let a reviewer who passed a record act at the next step (review then review)', () => {
+    // A department's own record where it is also the competent department: its reviewer, who is
+    // also a clerk there, passed step 0 and would be the competent clerk of step 1.
+    const passedByBoth = at({
+      state: 'pending',
+      step: 1,
+      competentUnitId: OWNER,
+      lastActorId: 'both',
+      lastAction: 'pass',
+      stepEnteredBy: 'both',
+    });
+    expect(actionsOf(passedByBoth, chain, clerkAndReviewer)).toEqual(['withdraw']);
+    expect(waitsForAnotherReviewer(passedByBoth, chain, clerkAndReviewer)).toBe(true);
+    // A clerk of that unit who did not pass it confirms.
+    expect(actionsOf(passedByBoth, chain, clerk)).toEqual(['pass', 'reject']);
+  });
+
+  it('should still block the submitter after a reviewer withdrew back to the first step', () => {
+    // The reviewer passed, then withdrew: the last actor is the reviewer, but the step was entered
+    // by the submitter.
+    const withdrawn = at({
+      state: 'pending',
+      step: 0,
+      lastActorId: 'reviewer',
+      lastAction: 'withdraw',
+      stepEnteredBy: 'both',
+    });
+    expect(actionsOf(withdrawn, chain, clerkAndReviewer)).toEqual([]);
+    expect(actionsOf(withdrawn, chain, reviewer)).toEqual(['pass', 'reject']);
+  });
+
+  it('should leave positions without a known entering actor as before', () => {
+    const unknown = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
+    expect(actionsOf(unknown, chain, clerkAndReviewer)).toEqual(['pass', 'reject']);
   });
 });

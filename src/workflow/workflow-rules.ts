@@ -45,6 +45,8 @@ export interface WorkflowPosition {
   lastAction: WorkflowAction | null;
   /** False for an approved revision that a newer revision has replaced or is replacing. */
   openForRevision: boolean;
+  /** Who moved the record into its current pending step (absent: nobody known). */
+  stepEnteredBy?: string | null;
 }
 
 export interface WorkflowActor {
@@ -79,6 +81,33 @@ function isOwnersClerk(position: WorkflowPosition, actor: WorkflowActor): boolea
   return actor.roles.includes('entry') && actor.unitId === position.ownerUnitId;
 }
 
+/**
+ * Nobody acts on two consecutive steps of one record, whatever roles they hold (DESIGN §2): whoever
+ * submitted it, or passed it into the current step, may not act at that step (withdrawing stays
+ * possible).
+ */
+export function actedOnPreviousStep(position: WorkflowPosition, actor: WorkflowActor): boolean {
+  return (
+    position.state === 'pending' &&
+    position.stepEnteredBy !== undefined &&
+    position.stepEnteredBy !== null &&
+    position.stepEnteredBy === actor.id
+  );
+}
+
+/**
+ * The current step is one this user's roles and unit would act at, but they acted on the step
+ * before: the record waits for another reviewer (待办 shows it as 等待其他审核人员).
+ */
+export function waitsForAnotherReviewer(
+  position: WorkflowPosition,
+  chain: WorkflowChain,
+  actor: WorkflowActor,
+): boolean {
+  const step = currentStep(position, chain);
+  return Boolean(step && actsAtStep(step, position, actor) && actedOnPreviousStep(position, actor));
+}
+
 /** True while the owner's clerk may change the content (draft, or returned for a fix). */
 export function isEditable(position: WorkflowPosition, actor: WorkflowActor): boolean {
   return (
@@ -106,7 +135,7 @@ export function allowedActions(
     options.push({ action: 'submit', label: WORKFLOW_ACTION_LABELS.submit, needsReason: false });
   }
   const step = currentStep(position, chain);
-  if (step && actsAtStep(step, position, actor)) {
+  if (step && actsAtStep(step, position, actor) && !actedOnPreviousStep(position, actor)) {
     options.push({ action: step.advance.action, label: step.advance.label, needsReason: false });
     for (const sendBack of step.sendBack) {
       options.push({

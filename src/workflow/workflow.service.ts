@@ -18,6 +18,7 @@ import {
   currentStep,
   isEditable,
   mayTake,
+  waitsForAnotherReviewer,
   nextPosition,
   WORKFLOW_ACTION_LABELS,
   type ActionOption,
@@ -155,6 +156,7 @@ export class WorkflowService {
       lastActorId: item.last_actor_id,
       lastAction: item.last_action,
       openForRevision: item.is_current_approved && !item.has_open_revision,
+      stepEnteredBy: item.step_entered_by,
     };
   }
 
@@ -173,7 +175,12 @@ export class WorkflowService {
     }
     switch (item.state) {
       case 'pending': {
-        const step = currentStep(this.positionOf(item), this.chainOf(item.record_type));
+        const position = this.positionOf(item);
+        const chain = this.chainOf(item.record_type);
+        const step = currentStep(position, chain);
+        if (waitsForAnotherReviewer(position, chain, user)) {
+          return `您已办理上一环节，「${step?.label ?? '审核'}」须由其他审核人员办理（等待其他审核人员）`;
+        }
         return `已上报，正在「${step?.label ?? '审核'}」，审核期间不能修改`;
       }
       case 'approved':
@@ -211,7 +218,11 @@ export class WorkflowService {
       const chain = this.chainOf(item.record_type);
       const position = this.positionOf(item);
       if (!mayTake(position, chain, actor, input.action)) {
-        throw new WorkflowActionRefusedException();
+        throw waitsForAnotherReviewer(position, chain, actor)
+          ? new WorkflowActionRefusedException(
+              '您已办理该记录的上一环节，同一人不能连续办理两个环节，请由其他审核人员办理',
+            )
+          : new WorkflowActionRefusedException();
       }
       const reason = await this.requireReasonIfNeeded(manager, input);
       const next = nextPosition(position, chain, input.action);

@@ -41,8 +41,8 @@ describe('Browser journey: first login with the initial password', () => {
     expect(await page.textContent('#newPassword-error')).toContain('密码至少 8 位');
 
     await page.fill('#currentPassword', '123456');
-    await page.fill('#newPassword', 'Jiangbei@2026');
-    await page.fill('#confirmPassword', 'Jiangbei@2026');
+    await page.fill('#newPassword', 'Lantern#Cove47');
+    await page.fill('#confirmPassword', 'Lantern#Cove47');
     await Promise.all([
       page.waitForURL(`${baseUrl}/`),
       page.click('#password-form button[type=submit]'),

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { AuditChain1763871600000 } from '../../migrations/1763871600000-audit-chain.js';
+import { AuditIntegrity1764200000000 } from '../../migrations/1764200000000-audit-integrity.js';
 import { verifyAuditChain } from '../../src/audit/audit-chain.js';
 import { createApp } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
@@ -56,12 +56,12 @@ describe('The app as the least-privilege role reform_app (ops/roles.sql)', () =>
 
     // Leave the last migration pending, so that start-up has a table to create and grant.
     await owner.query('BEGIN');
-    await new AuditChain1763871600000().down({
+    await new AuditIntegrity1764200000000().down({
       query: async (sql: string) => {
         await owner.query(sql);
       },
     } as unknown as QueryRunner);
-    await owner.query(`DELETE FROM migrations WHERE name = 'AuditChain1763871600000'`);
+    await owner.query(`DELETE FROM migrations WHERE name = 'AuditIntegrity1764200000000'`);
     await owner.query('COMMIT');
 
     const config = {
@@ -132,6 +132,53 @@ describe('The app as the least-privilege role reform_app (ops/roles.sql)', () =>
       REFERENCES: false,
       TRIGGER: false,
     });
+    expect(await verifyAuditChain(owner)).toMatchObject({ ok: true });
+  });
+
+  it('should give a forged row inserted as reform_app the database time and the real actor, and keep the chain valid', async () => {
+    const clerk = await createUser(app.get(DataSource), { roles: ['entry'], name: '真实的录入员' });
+    const forged = await asApp.query<{ id: string }>(
+      `INSERT INTO audit_log (at, actor_id, actor_name, actor_mobile, actor_unit_id, actor_unit_name,
+                              actor_roles, action, result)
+       VALUES ('2025-01-01T00:00:00Z', $1, '冒充的领导', '13900000000', 1, '市委改革办', '{admin}',
+               'user_updated', 'success')
+       RETURNING id::text`,
+      [clerk.id],
+    );
+    const [row] = (
+      await owner.query<{
+        recent: boolean;
+        actor_name: string;
+        actor_mobile: string;
+        actor_unit_name: string;
+        actor_roles: string[];
+      }>(
+        `SELECT at > now() - interval '1 minute' AS recent, actor_name, actor_mobile, actor_unit_name, actor_roles
+           FROM audit_log WHERE id = $1`,
+        [forged.rows[0].id],
+      )
+    ).rows;
+    expect(row).toEqual({
+      recent: true,
+      actor_name: '真实的录入员',
+      actor_mobile: clerk.mobile,
+      actor_unit_name: '渝中区',
+      actor_roles: ['entry'],
+    });
+    // Another actor's name without an id: the row stays anonymous.
+    const anonymous = await asApp.query<{ actor_name: string | null }>(
+      `INSERT INTO audit_log (actor_name, action, result) VALUES ('冒充的领导', 'login', 'success')
+       RETURNING actor_name`,
+    );
+    expect(anonymous.rows[0].actor_name).toBeNull();
+    // An id that is no user: refused.
+    expect(
+      await attempt(
+        asApp,
+        `INSERT INTO audit_log (actor_id, action, result)
+         VALUES ('00000000-0000-4000-8000-000000000000', 'login', 'success')`,
+      ),
+    ).toBe('23503: audit_log: actor 00000000-0000-4000-8000-000000000000 is not a user');
     expect(await verifyAuditChain(owner)).toMatchObject({ ok: true });
   });
 

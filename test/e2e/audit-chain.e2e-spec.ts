@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { AuditChain1763871600000 } from '../../migrations/1763871600000-audit-chain.js';
+import { AuditIntegrity1764200000000 } from '../../migrations/1764200000000-audit-integrity.js';
 import { GENESIS_HASH, verifyAuditChain } from '../../src/audit/audit-chain.js';
 import { anonymousSession, login } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -176,11 +177,15 @@ describe('Audit log hash chain (real PostgreSQL)', () => {
         },
       } as unknown as QueryRunner;
       const migration = new AuditChain1763871600000();
+      // The later migration that builds on the chain comes off first and goes back on last.
+      const integrity = new AuditIntegrity1764200000000();
+      await integrity.down(runner);
       await migration.down(runner);
       await superuser.query(
         `INSERT INTO audit_log (action, result, target_label) VALUES ('login', 'success', '迁移前')`,
       );
       await migration.up(runner);
+      await integrity.up(runner);
       const verification = await verifyAuditChain(superuser);
       const count = await superuser.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM audit_log`,
@@ -194,6 +199,70 @@ describe('Audit log hash chain (real PostgreSQL)', () => {
     } finally {
       await superuser.query('ROLLBACK');
     }
+  });
+
+  /**
+   * Appends a row around every trigger (as a superuser can), with valid chain links and hashes but
+   * a time before the last row's; returns its id. Undo with removeForgedTail.
+   */
+  const appendBackdatedRow = async (): Promise<string> => {
+    await superuser.query('BEGIN');
+    await superuser.query(`SET LOCAL session_replication_role = replica`);
+    const inserted = await superuser.query<{ id: string }>(
+      `INSERT INTO audit_log (at, action, result, target_label, chain_seq, prev_hash, row_hash)
+       SELECT '2020-01-01T00:00:00Z', 'login', 'success', '倒填时间', last_seq + 1, last_hash, $1
+         FROM audit_chain_head
+       RETURNING id::text`,
+      [GENESIS_HASH],
+    );
+    const id = inserted.rows[0].id;
+    await superuser.query(`UPDATE audit_log a SET row_hash = audit_log_row_hash(a) WHERE id = $1`, [
+      id,
+    ]);
+    await superuser.query(
+      `UPDATE audit_chain_head h SET last_seq = a.chain_seq, last_id = a.id, last_hash = a.row_hash
+         FROM audit_log a WHERE a.id = $1`,
+      [id],
+    );
+    await superuser.query('COMMIT');
+    return id;
+  };
+
+  const removeForgedTail = async (id: string): Promise<void> => {
+    await superuser.query('BEGIN');
+    await superuser.query(`SET LOCAL session_replication_role = replica`);
+    await superuser.query(`DELETE FROM audit_log WHERE id = $1`, [id]);
+    await superuser.query(
+      `UPDATE audit_chain_head h SET last_seq = a.chain_seq, last_id = a.id, last_hash = a.row_hash
+         FROM audit_log a WHERE a.chain_seq = (SELECT max(chain_seq) FROM audit_log)`,
+    );
+    await superuser.query('COMMIT');
+  };
+
+  it('should stamp the database time on every row, whatever time the writer gives', async () => {
+    const inserted = await superuser.query<{ recent: boolean }>(
+      `INSERT INTO audit_log (at, action, result) VALUES ('2020-01-01T00:00:00Z', 'login', 'success')
+       RETURNING at > now() - interval '1 minute' AS recent`,
+    );
+    expect(inserted.rows[0].recent).toBe(true);
+    expect((await verifyAuditChain(superuser)).ok).toBe(true);
+  });
+
+  it('npm run audit:verify should flag a row whose time runs backwards, though its links and hash hold', async () => {
+    const forged = await appendBackdatedRow();
+    try {
+      const verification = await verifyAuditChain(superuser);
+      expect(verification.ok).toBe(false);
+      expect(verification.broken).toMatchObject({ id: forged });
+      expect(verification.broken!.reason).toMatch(/^time runs backwards: 2020-01-01T00:00:00/);
+      const command = await auditVerifyCommand(url, 'npm');
+      expect(command.code).toBe(1);
+      expect(command.stdout).toContain(`BROKEN at audit_log id ${forged}`);
+      expect(command.stdout).toContain('time runs backwards');
+    } finally {
+      await removeForgedTail(forged);
+    }
+    expect((await verifyAuditChain(superuser)).ok).toBe(true);
   });
 
   it('npm run audit:verify should print OK n rows, then name the tampered row with exit code 1', async () => {

@@ -28,6 +28,19 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
     await testApp.close();
   });
 
+  /**
+   * A user with this mobile and name: the database fills an audit row's actor from users by
+   * actor_id (a row cannot name an actor by itself), so fixture rows need a real user.
+   */
+  async function actorWith(mobile: string, name: string): Promise<string> {
+    const rows = await testApp.dataSource.query<{ id: string }[]>(
+      `INSERT INTO users (mobile, name, unit_id, roles, password_hash)
+       VALUES ($1, $2, $3, '{entry}', 'x') RETURNING id`,
+      [mobile, name, await unitIdByCode(testApp.dataSource, 'yuzhong')],
+    );
+    return rows[0].id;
+  }
+
   it('should list the real login events and filter them by user, action and result', async () => {
     const all = await auditorSession.agent.get(`/audit?user=${clerk.mobile}`);
     expect(all.status).toBe(200);
@@ -56,10 +69,12 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
   });
 
   it('should export exactly the filtered rows, formula-safe, and audit the export', async () => {
+    const exporter = await actorWith('13600000001', '导出测试');
     await testApp.dataSource.query(
-      `INSERT INTO audit_log (actor_name, actor_mobile, action, result, target_label, detail, ip) VALUES
-         ('导出测试', '13600000001', 'user_updated', 'success', '=HYPERLINK("http://x","y")', '{"name": ["+1", "@cmd"]}', '127.0.0.1'),
-         ('导出测试', '13600000001', 'user_created', 'success', '-2', NULL, '127.0.0.1')`,
+      `INSERT INTO audit_log (actor_id, action, result, target_label, detail, ip) VALUES
+         ($1, 'user_updated', 'success', '=HYPERLINK("http://x","y")', '{"name": ["+1", "@cmd"]}', '127.0.0.1'),
+         ($1, 'user_created', 'success', '-2', NULL, '127.0.0.1')`,
+      [exporter],
     );
     const response = await auditorSession.agent
       .get('/audit/export?user=13600000001')
@@ -81,12 +96,22 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
       'IP',
     ]);
     expect(sheet.rows.slice(1).map((row) => row.slice(1))).toEqual([
-      ['导出测试', '13600000001', null, null, '新增用户', '成功', `'-2`, null, '127.0.0.1'],
       [
         '导出测试',
         '13600000001',
+        '渝中区',
+        '录入人员',
+        '新增用户',
+        '成功',
+        `'-2`,
         null,
-        null,
+        '127.0.0.1',
+      ],
+      [
+        '导出测试',
+        '13600000001',
+        '渝中区',
+        '录入人员',
         '修改用户',
         '成功',
         `'=HYPERLINK("http://x","y")`,
@@ -127,11 +152,11 @@ describe('Audit log for the auditor (HTTP, real PostgreSQL)', () => {
       ['audit_exported', 'success', { action: 'login', result: 'failure', unitId: yuzhong }],
       ['login', 'success', { someFutureKey: '补充说明', reason: 'brand_new_reason' }],
     ];
+    const actor = await actorWith('13600000002', '详情测试');
     for (const [action, result, detail] of details) {
       await testApp.dataSource.query(
-        `INSERT INTO audit_log (actor_name, actor_mobile, action, result, detail)
-         VALUES ('详情测试', '13600000002', $1, $2, $3)`,
-        [action, result, JSON.stringify(detail)],
+        `INSERT INTO audit_log (actor_id, action, result, detail) VALUES ($4, $1, $2, $3)`,
+        [action, result, JSON.stringify(detail), actor],
       );
     }
     const expected = [

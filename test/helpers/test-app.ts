@@ -31,6 +31,8 @@ export function testConfig(): AppConfig {
     mfa: { ...base.mfa, enforceEnrolment: false },
     // Tests run due jobs on demand (SchedulerService.runDue) with their own clock.
     scheduler: { ...base.scheduler, enabled: false },
+    // Refused-request counters become audit rows only when a test flushes them (AccessRefusals).
+    audit: { ...base.audit, refusalFlushSeconds: 0 },
   };
 }
 

@@ -10,8 +10,8 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendView } from './render.js';
-import { randomUUID } from 'node:crypto';
 import { PendingStepException } from '../../auth/access.guard.js';
+import { AccessRefusals } from '../../audit/access-refusals.js';
 import { isHtmx, isPartial } from '../htmx/htmx-request.js';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -59,11 +59,15 @@ function messageOf(exception: HttpException): string {
 
 /**
  * Turns every error into a Chinese page (full requests) or a small message in the flash region
- * (htmx fragments). Unknown errors become a 500 with a correlation id: never a stack trace.
+ * (htmx fragments), never a stack trace. Every error answer shows the request's id (the one in the
+ * X-Request-Id header, the audit rows and the logs); 403s and the data scope's 404s are counted in
+ * the audit log (AccessRefusals).
  */
 @Catch()
 export class HtmlExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HtmlExceptionFilter');
+
+  constructor(private readonly refusals: AccessRefusals) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -81,7 +85,7 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     }
     let status: number;
     let message: string;
-    let correlationId: string | undefined;
+    const correlationId = request.id;
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       message = messageOf(exception);
@@ -91,7 +95,6 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
       message = DEFAULT_MESSAGES[500];
-      correlationId = randomUUID();
       this.logger.error(
         `[${correlationId}] ${request.method} ${request.url}`,
         exception instanceof Error ? exception.stack : String(exception),
@@ -99,6 +102,9 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof NotFoundException) {
       message = DEFAULT_MESSAGES[404];
+    }
+    if (status === 403 || status === 404) {
+      await this.refusals.note('access_denied', request, status);
     }
     reply.code(status).header('Cache-Control', 'no-store');
     if (isPartial(request)) {

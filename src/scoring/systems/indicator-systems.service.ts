@@ -167,6 +167,8 @@ export class IndicatorSystemsService {
             id: String(id),
             label: `${SYSTEM_KIND_LABELS[row.kind]} 第${row.version}版`,
           },
+          // Indicators, weights and deduction values before and after (等保: changes of rules).
+          detail: { before: row.definition, after: definition },
         },
         manager,
       );
@@ -234,6 +236,10 @@ export class IndicatorSystemsService {
       throw FormInvalidException.field('bands', problems.join('；'));
     }
     await this.dataSource.transaction(async (manager) => {
+      const previous: { config: BandConfig }[] = await manager.query(
+        `SELECT config FROM band_settings WHERE kind = $1 FOR UPDATE`,
+        [kind],
+      );
       await manager.query(
         `UPDATE band_settings SET config = $2::jsonb, updated_by = $3, updated_at = now() WHERE kind = $1`,
         [kind, JSON.stringify(config), user.id],
@@ -243,6 +249,7 @@ export class IndicatorSystemsService {
           action: 'band_settings_update',
           actor: user,
           target: { type: 'band_settings', id: kind, label: `${SYSTEM_KIND_LABELS[kind]}五色图` },
+          detail: { before: previous[0]?.config ?? null, after: config },
         },
         manager,
       );
