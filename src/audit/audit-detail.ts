@@ -155,6 +155,13 @@ const GENERIC_FIELDS: Readonly<Record<string, DetailField>> = {
 const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>>>> = {
   user_created: { name: { label: '姓名' } },
   user_updated: { name: { label: '姓名' } },
+  pilot_corrected: {
+    documentNumber: { label: '文号' },
+    level: { label: '试点层级', format: code({ national: '国家级', municipal: '市级' }) },
+    deployedOn: { label: '部署时间' },
+    acceptanceDue: { label: '应验收时间' },
+    involvedUnitIds: { label: '涉及区县', format: each(unitName) },
+  },
   audit_exported: {
     from: { label: '起始日期' },
     to: { label: '截止日期' },
@@ -166,7 +173,11 @@ const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>
 };
 
 /** Actions whose two-element lists are a change: [before, after]. */
-const CHANGE_ACTIONS: ReadonlySet<string> = new Set(['user_updated', 'dictionary_updated']);
+const CHANGE_ACTIONS: ReadonlySet<string> = new Set([
+  'user_updated',
+  'dictionary_updated',
+  'pilot_corrected',
+]);
 
 function describeEntries(
   entries: [string, unknown][],
