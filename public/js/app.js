@@ -2,55 +2,30 @@
 (function () {
   'use strict';
   // Confirm dangerous actions declared with data-confirm (no inline handlers: the CSP forbids them).
-  document.addEventListener(
-    'submit',
-    function (event) {
-      var form = event.target;
-      if (
-        form instanceof HTMLFormElement &&
-        form.dataset.confirm &&
-        !window.confirm(form.dataset.confirm)
-      ) {
-        event.preventDefault();
-      }
-    },
-    true,
-  );
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  }, true);
   // One-time form tokens (partials/_once) survive Back: a sent form shown again from the history
   // is reloaded by the server with a new token but the old typed values, so it gets back the token
   // it was sent with, and sending it again leads to the saved record instead of a second one.
-  function onceKey(form) {
-    return 'once:' + location.pathname + '#' + (form.id || form.getAttribute('action'));
-  }
+  function onceKey(form) { return 'once:' + location.pathname + '#' + (form.id || form.getAttribute('action')); }
   document.addEventListener('submit', function (event) {
     var form = event.target;
     var once = form instanceof HTMLFormElement ? form.querySelector('input[name="_once"]') : null;
     if (once && !event.defaultPrevented) {
-      try {
-        sessionStorage.setItem(onceKey(form), once.value);
-      } catch (error) {
-        /* storage off: no harm */
-      }
+      try { sessionStorage.setItem(onceKey(form), once.value); } catch (error) { /* storage off: no harm */ }
     }
   });
   function restoreOnceTokens() {
-    var navigation =
-      window.performance && performance.getEntriesByType
-        ? performance.getEntriesByType('navigation')[0]
-        : null;
-    if (!navigation || navigation.type !== 'back_forward') {
-      return;
-    }
+    var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    if (!navigation || navigation.type !== 'back_forward') { return; }
     document.querySelectorAll('form input[name="_once"]').forEach(function (once) {
       var saved = null;
-      try {
-        saved = sessionStorage.getItem(onceKey(once.form));
-      } catch (error) {
-        /* storage off */
-      }
-      if (saved) {
-        once.value = saved;
-      }
+      try { saved = sessionStorage.getItem(onceKey(once.form)); } catch (error) { /* storage off */ }
+      if (saved) { once.value = saved; }
     });
   }
   if (document.readyState === 'loading') {
@@ -60,29 +35,22 @@
   }
   // Remove an uploaded file from a form before saving: the hidden id input goes with its chip.
   document.addEventListener('click', function (event) {
-    var button =
-      event.target instanceof Element ? event.target.closest('[data-remove-closest]') : null;
+    var button = event.target instanceof Element ? event.target.closest('[data-remove-closest]') : null;
     if (button) {
       var container = button.closest(button.getAttribute('data-remove-closest'));
-      if (container) {
-        container.remove();
-      }
+      if (container) { container.remove(); }
     }
   });
   // After an upload, clear the file input so the same file can be chosen again.
   document.addEventListener('htmx:after:request', function (event) {
     var source = event.target;
-    if (source instanceof HTMLInputElement && source.type === 'file') {
-      source.value = '';
-    }
+    if (source instanceof HTMLInputElement && source.type === 'file') { source.value = ''; }
   });
   // Battle map: the running sum of an indicator's 12 monthly targets against its annual target,
   // in integer hundredths so 0.1 + 0.2 shows as 0.3.
   function cents(text) {
     var match = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(String(text).trim());
-    if (!match) {
-      return null;
-    }
+    if (!match) { return null; }
     var value = Number(match[2]) * 100 + Number((match[3] || '').padEnd(2, '0'));
     return match[1] === '-' ? -value : value;
   }
@@ -90,29 +58,17 @@
     var sign = value < 0 ? '-' : '';
     var abs = Math.abs(value);
     var fraction = abs % 100;
-    return (
-      sign +
-      Math.floor(abs / 100) +
-      (fraction ? '.' + String(fraction).padStart(2, '0').replace(/0$/, '') : '')
-    );
+    return sign + Math.floor(abs / 100) + (fraction ? '.' + String(fraction).padStart(2, '0').replace(/0$/, '') : '');
   }
   function updateSum(scope) {
     var output = scope.querySelector('.month-sum');
-    if (!output) {
-      return;
-    }
+    if (!output) { return; }
     var sum = 0;
     var bad = false;
     scope.querySelectorAll('.month-target').forEach(function (input) {
-      if (input.value.trim() === '') {
-        return;
-      }
+      if (input.value.trim() === '') { return; }
       var value = cents(input.value);
-      if (value === null) {
-        bad = true;
-      } else {
-        sum += value;
-      }
+      if (value === null) { bad = true; } else { sum += value; }
     });
     var annualInput = scope.querySelector('[data-annual]');
     var annual = annualInput ? cents(annualInput.value) : null;
@@ -126,77 +82,46 @@
       output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值一致';
       output.className = 'month-sum ok';
     } else {
-      output.textContent =
-        '12个月合计：' +
-        showCents(sum) +
-        '，与年度目标值 ' +
-        showCents(annual) +
-        ' 相差 ' +
-        showCents(annual - sum);
+      output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值 ' + showCents(annual) + ' 相差 ' + showCents(annual - sum);
       output.className = 'month-sum bad';
     }
   }
   // Live character count of a textarea with data-max-chars (a CJK character counts as one).
   function updateCount(textarea) {
     var counter = document.querySelector('[data-count-for="' + textarea.id + '"]');
-    if (!counter) {
-      return;
-    }
+    if (!counter) { return; }
     var length = Array.from(textarea.value).length;
     counter.textContent = String(length);
     counter.classList.toggle('bad', length > Number(textarea.dataset.maxChars));
   }
   document.addEventListener('input', function (event) {
     var target = event.target;
-    if (!(target instanceof Element)) {
-      return;
-    }
+    if (!(target instanceof Element)) { return; }
     var scope = target.closest('[data-sum-scope]');
-    if (scope) {
-      updateSum(scope);
-    }
-    if (target instanceof HTMLTextAreaElement && target.dataset.maxChars) {
-      updateCount(target);
-    }
+    if (scope) { updateSum(scope); }
+    if (target instanceof HTMLTextAreaElement && target.dataset.maxChars) { updateCount(target); }
   });
   // 措施迭代 · 编辑举措: choosing a measure starts the text from its current wording, unless the
   // text was already changed by hand (then it is kept).
   document.addEventListener('change', function (event) {
     var radio = event.target;
-    if (
-      !(radio instanceof HTMLInputElement) ||
-      radio.name !== 'targetMeasure' ||
-      !radio.dataset.measureText
-    ) {
-      return;
-    }
+    if (!(radio instanceof HTMLInputElement) || radio.name !== 'targetMeasure' || !radio.dataset.measureText) { return; }
     var form = radio.form;
     var text = form ? form.querySelector('textarea[name="text"]') : null;
-    if (!text) {
-      return;
-    }
-    var untouched = Array.prototype.some.call(
-      form.querySelectorAll('input[name="targetMeasure"]'),
-      function (other) {
-        return other.dataset.measureText === text.value;
-      },
-    );
+    if (!text) { return; }
+    var untouched = Array.prototype.some.call(form.querySelectorAll('input[name="targetMeasure"]'), function (other) {
+      return other.dataset.measureText === text.value;
+    });
     if (text.value.trim() === '' || untouched) {
       text.value = radio.dataset.measureText;
       updateCount(text);
     }
     var edit = form.querySelector('input[name="kind"][value="edit"]');
-    if (edit) {
-      edit.checked = true;
-    }
+    if (edit) { edit.checked = true; }
   });
   function initialise(root) {
     root.querySelectorAll('[data-sum-scope]').forEach(updateSum);
   }
-  document.addEventListener('DOMContentLoaded', function () {
-    initialise(document);
-  });
-  document.addEventListener('htmx:after:swap', function () {
-    initialise(document);
-  });
+  document.addEventListener('DOMContentLoaded', function () { initialise(document); });
+  document.addEventListener('htmx:after:swap', function () { initialise(document); });
 })();
