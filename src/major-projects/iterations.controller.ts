@@ -88,7 +88,7 @@ export class IterationsController {
     const submit = body?.submit === '1';
     try {
       const id = await this.iterations.create(projectId, form, submit, user, request.ip);
-      setFlash(reply, 'success', submit ? '措施迭代申请已上报，等待本单位审核' : '已保存为草稿');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
       return seeOther(request, reply, `/major-projects/iterations/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
@@ -144,7 +144,7 @@ export class IterationsController {
     const submit = body?.submit === '1';
     try {
       await this.iterations.update(id, form, submit, user, request.ip);
-      setFlash(reply, 'success', submit ? '已保存并上报' : '已保存');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
       return seeOther(request, reply, `/major-projects/iterations/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {

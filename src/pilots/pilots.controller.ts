@@ -154,7 +154,7 @@ export class PilotsController {
       (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
       async (data) => {
         const id = await this.pilots.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/pilots/${id}`);
       },
       (form, failed) => this.pilots.formErrors(form, user.unitId, undefined, failed),
@@ -208,7 +208,7 @@ export class PilotsController {
       (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
       async (data) => {
         await this.pilots.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/pilots/${id}`);
       },
       (form, failed) => this.pilots.editFormErrors(id, form, user, failed),
