@@ -10,13 +10,20 @@ import { ReportsController } from './reports/reports.controller.js';
 import { ReportsService } from './reports/reports.service.js';
 import { IndicatorSystemsController } from './systems/indicator-systems.controller.js';
 import { IndicatorSystemsService } from './systems/indicator-systems.service.js';
+import { WhatIfTemplateService } from './what-if/what-if-template.service.js';
 import { WhatIfController } from './what-if/what-if.controller.js';
 
 /** Indices (DESIGN §4): indicator systems, band settings, generated reports, what-if scoring. */
 @Module({
   imports: [PilotsModule, ShowcaseModule, SatisfactionModule, RiskModule, ProjectUpdatesModule],
   controllers: [ReportsController, IndicatorSystemsController, WhatIfController],
-  providers: [IndicatorSystemsService, ReportsService, DistrictInputsService, ProjectInputsService],
+  providers: [
+    IndicatorSystemsService,
+    ReportsService,
+    DistrictInputsService,
+    ProjectInputsService,
+    WhatIfTemplateService,
+  ],
   exports: [IndicatorSystemsService, ReportsService],
 })
 export class ScoringModule {}
