@@ -99,13 +99,13 @@ export class WorkflowController {
     if (isHtmx(request)) {
       reply.header('HX-Trigger', 'workflow:changed');
       // Everything on the record page that depends on the state (status badges, edit buttons and
-      // forms shown only in some states, the panel) is re-rendered: htmx fetches the page the
-      // user is on and swaps its main region and the navigation's counts, without a reload.
-      // The answer's body (the panel) stays for clients that do not follow HX-Location.
-      const page = currentPagePath(request);
-      if (page) {
+      // forms shown only in some states, the panel) is re-rendered: htmx fetches the record's page
+      // and swaps its main region and the navigation's counts, without a reload. The answer's body
+      // (the panel) stays for clients that do not follow HX-Location; a browser's htmx names its
+      // page (HX-Current-URL), and the flash then waits for the page it fetches.
+      if (currentPagePath(request)) {
         setFlash(reply, 'success', done);
-        reply.header('HX-Location', recordPageLocation(page));
+        reply.header('HX-Location', recordPageLocation(link));
       }
       return this.answer(request, reply, 200, id, user, link, { message: done, kind: 'success' });
     }

@@ -39,8 +39,9 @@ export function currentPagePath(request: FastifyRequest): string | undefined {
 }
 
 /**
- * An HX-Location value that re-renders the page at `path` in place: htmx fetches it and swaps its
- * main region and the navigation's counts, keeping the address (no history entry).
+ * An HX-Location value that shows the page at `path` in place: htmx fetches it (following a
+ * redirect) and swaps its main region and the navigation's counts, and the address bar shows the
+ * page fetched without a new history entry (the same address after a workflow action on it).
  */
 export function recordPageLocation(path: string): string {
   return JSON.stringify({
@@ -49,6 +50,6 @@ export function recordPageLocation(path: string): string {
     select: '#main',
     swap: 'outerHTML',
     selectOOB: '#nav-badge-inbox,#nav-badge-notifications',
-    push: 'false',
+    replace: 'true',
   });
 }
