@@ -446,11 +446,19 @@ export class PilotsService {
     };
     const atConfirmStep =
       item.state === 'pending' && item.pending_unit_id === user.unitId && hasRole(user, 'entry');
-    if (atConfirmStep) {
-      const errors = await this.correctionErrors(after, item.lineage_id);
-      if (Object.keys(errors).length > 0) {
-        throw new FormInvalidException(errors);
-      }
+    if (!atConfirmStep) {
+      // Not this user's step: the engine refuses (or reports the conflict) and nothing is corrected.
+      await this.workflow.transition(
+        id,
+        { action: 'confirm', expectedVersion: form.version },
+        user,
+        ip,
+      );
+      return;
+    }
+    const errors = await this.correctionErrors(after, item.lineage_id);
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
     }
     const changes = pilotChanges(before, after);
     await this.dataSource.transaction(async (manager) => {

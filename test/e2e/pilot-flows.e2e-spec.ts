@@ -263,6 +263,18 @@ describe('Reform pilots walked through the manual: distribution, the PDF rule, c
     expect(page.text).toContain('value="渝科发〔2022〕3号（草）"');
     expect(page.text).toContain('value="2025-12-31"');
 
+    // The creating district cannot correct its own pilot through the confirmation: refused,
+    // nothing changed, and no word about who owns another 文号.
+    const foreign = await (
+      await as(cast.clerkA)
+    ).post(`/pilots/${id}/confirmation`, { documentNumber: '渝府发[2022]5号', level: 'municipal' });
+    expect(foreign.status).toBe(303);
+    const untouched = await testApp.dataSource.query<{ level: string }[]>(
+      `SELECT level FROM pilots WHERE id = $1`,
+      [id],
+    );
+    expect(untouched[0].level).toBe('national');
+
     // Every problem at once, next to its field, what was typed kept; nothing changes.
     const refused = await (
       await as(cast.deptClerk)
