@@ -151,6 +151,29 @@ describe('保存并上报 says the same thing on every form, naming the next ste
     });
     expect(achievement.flash).toBe(expected);
 
+    // A 堵点卡点 task the office assigned to the district: its progress feedback.
+    const assigned = await (
+      await as(cast.office)
+    ).post('/blockers', {
+      title: '企业开办跨部门数据不通',
+      description: '企业开办跨部门数据不通的具体要求',
+      deadline: '2027-06-30',
+      unitIds: [String(await unitIdByCode(testApp.dataSource, 'dazu'))],
+    });
+    expect(assigned.status).toBe(303);
+    const task = (
+      await testApp.dataSource.query<{ id: string }[]>(
+        `SELECT t.id FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id
+          WHERE a.title = '企业开办跨部门数据不通'`,
+      )
+    )[0].id;
+    const feedback = await answerOf(cast.district, `/tasks/${task}/progress`, {
+      status: 'in_progress',
+      workDone: '1.建立部门数据共享清单。',
+      submit: '1',
+    });
+    expect(feedback.flash).toBe(expected);
+
     const project = await createIssuedProject(testApp.dataSource, {
       unit: '市科技局',
       createdBy: cast.office.id,
