@@ -14,7 +14,7 @@ import { readSessionCookie } from './auth/session-cookie.js';
 import { SessionStore } from './auth/session.store.js';
 import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
-import { isHtmx } from './common/htmx/htmx-request.js';
+import { isHtmx, isPartial } from './common/htmx/htmx-request.js';
 import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
 import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -150,8 +150,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (auth) {
       reply.header('Cache-Control', 'no-store');
     }
-    // Only whole pages show the navigation (not while a login step is pending), so fragments skip its counts.
-    const fullPage = Boolean(auth && !auth.pendingStep && !isHtmx(request));
+    // Only whole pages show the navigation (not while a login step is pending), so fragments skip its
+    // counts. An htmx request for a whole page (HX-Request-Type: full, e.g. a record page re-rendered
+    // after a workflow action) gets them, and the flash, like a page load.
+    const fullPage = Boolean(auth && !auth.pendingStep && !isPartial(request));
     const counts = fullPage && auth ? (auth.badges ?? (await badges.count(auth.user))) : undefined;
     reply.locals = {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
@@ -164,7 +166,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
           }
         : undefined,
       nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
-      flash: request.method === 'GET' && !isHtmx(request) ? takeFlash(request, reply) : undefined,
+      flash:
+        request.method === 'GET' && !isPartial(request) ? takeFlash(request, reply) : undefined,
     };
     // A filing form is saved once: a second submission of the same form is led to the record.
     const onceToken =

@@ -101,7 +101,45 @@
     if (scope) { updateSum(scope); }
     if (target instanceof HTMLTextAreaElement && target.dataset.maxChars) { updateCount(target); }
   });
+  // 措施迭代 · 编辑举措: choosing a measure starts the text from its current wording, unless the
+  // text was already changed by hand (then it is kept).
+  document.addEventListener('change', function (event) {
+    var radio = event.target;
+    if (!(radio instanceof HTMLInputElement) || radio.name !== 'targetMeasure' || !radio.dataset.measureText) { return; }
+    var form = radio.form;
+    var text = form ? form.querySelector('textarea[name="text"]') : null;
+    if (!text) { return; }
+    var untouched = Array.prototype.some.call(form.querySelectorAll('input[name="targetMeasure"]'), function (other) {
+      return other.dataset.measureText === text.value;
+    });
+    if (text.value.trim() === '' || untouched) {
+      text.value = radio.dataset.measureText;
+      updateCount(text);
+    }
+    var edit = form.querySelector('input[name="kind"][value="edit"]');
+    if (edit) { edit.checked = true; }
+  });
+  // 成效晾晒: the 具体情形 list shows only the sub-kinds of the chosen 类别 (the server checks the
+  // pair as well); a choice of another category is cleared.
+  function filterByCategory(select) {
+    var form = select.form;
+    var checked = form ? form.querySelector('input[name="' + select.dataset.filterBy + '"]:checked') : null;
+    var category = checked ? checked.value : null;
+    select.querySelectorAll('optgroup[data-category]').forEach(function (group) {
+      var shown = !category || group.dataset.category === category;
+      group.hidden = !shown;
+      group.disabled = !shown;
+    });
+    var chosen = select.selectedOptions[0];
+    if (chosen && chosen.parentElement && chosen.parentElement.disabled) { select.value = ''; }
+  }
+  document.addEventListener('change', function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.form) { return; }
+    input.form.querySelectorAll('select[data-filter-by="' + input.name + '"]').forEach(filterByCategory);
+  });
   function initialise(root) {
+    root.querySelectorAll('select[data-filter-by]').forEach(filterByCategory);
     root.querySelectorAll('[data-sum-scope]').forEach(updateSum);
   }
   document.addEventListener('DOMContentLoaded', function () { initialise(document); });

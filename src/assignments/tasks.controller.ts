@@ -186,7 +186,7 @@ export class TasksController {
       (values, errors) => this.renderTask(reply, 422, id, user, values, errors),
       async (data) => {
         const progressId = await this.assignments.saveProgress(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(progressId, Boolean(data.submit)));
         return seeOther(request, reply, `/task-progress/${progressId}`);
       },
       taskProgressErrors,
@@ -218,7 +218,7 @@ export class TasksController {
     }
     try {
       await this.assignments.saveProgress(page.task.id, form.data, user, request.ip, id);
-      setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.data.submit)));
       return seeOther(request, reply, `/task-progress/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {

@@ -10,6 +10,8 @@ import {
 } from './attachments.service.js';
 
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
+/** The DOM id stem of the field on its page (its form's id and the field, attachments/_field.hbs). */
+const FIELD_KEY = /^[a-zA-Z][a-zA-Z0-9_-]{0,119}$/;
 
 /** @fastify/multipart's errors for a request over the parts, files or fields limit (configure-app). */
 const PART_LIMIT_ERRORS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
@@ -29,14 +31,17 @@ export class AttachmentsController {
   async upload(
     @Req() request: FastifyRequest,
     @Query('field') field: string,
+    @Query('only') only: string | undefined,
+    @Query('key') rawKey: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
     if (typeof field !== 'string' || !FIELD_NAME.test(field)) {
       return this.refuse(reply, 'file', '上传参数有误');
     }
+    const key = typeof rawKey === 'string' && FIELD_KEY.test(rawKey) ? rawKey : field;
     if (!request.isMultipart()) {
-      return this.refuse(reply, field, '请选择要上传的文件');
+      return this.refuse(reply, key, '请选择要上传的文件');
     }
     const stored: AttachmentView[] = [];
     try {
@@ -63,26 +68,23 @@ export class AttachmentsController {
             },
             field,
             user,
+            only === 'pdf',
           ),
         );
       }
     } catch (error) {
       if (error instanceof AttachmentRefusedException) {
-        return this.refuse(reply, field, error.message, stored);
+        return this.refuse(reply, key, error.message, stored);
       }
       if (PART_LIMIT_ERRORS.has((error as { code?: string }).code ?? '')) {
         // Too many parts in one request: none of its files is kept.
         await this.attachments.discardUnlinked(stored.map((file) => file.id));
-        return this.refuse(
-          reply,
-          field,
-          '一次上传的文件过多，请分批上传（一次最多上传 20 个文件）',
-        );
+        return this.refuse(reply, key, '一次上传的文件过多，请分批上传（一次最多上传 20 个文件）');
       }
       throw error;
     }
     if (stored.length === 0) {
-      return this.refuse(reply, field, '请选择要上传的文件');
+      return this.refuse(reply, key, '请选择要上传的文件');
     }
     return reply.view('attachments/_chips.hbs', { field, files: stored });
   }
@@ -109,16 +111,16 @@ export class AttachmentsController {
   }
 
   /** A refused upload: the message goes next to the field; files stored before the refusal stay listed. */
-  private refuse(
-    reply: FastifyReply,
-    field: string,
-    message: string,
-    stored: AttachmentView[] = [],
-  ) {
+  private refuse(reply: FastifyReply, key: string, message: string, stored: AttachmentView[] = []) {
     return reply
       .code(422)
-      .header('HX-Retarget', `#${field}-upload-error`)
+      .header('HX-Retarget', `#${key}-upload-error`)
       .header('HX-Reswap', 'innerHTML')
-      .view('attachments/_upload-error.hbs', { message, field, files: stored });
+      .view('attachments/_upload-error.hbs', {
+        message,
+        key,
+        field: stored[0]?.field ?? key,
+        files: stored,
+      });
   }
 }

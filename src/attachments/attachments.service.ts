@@ -31,6 +31,10 @@ export function sizeLabel(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
+/** A field that takes only PDF (a pilot's deploying document: photos are too blurred to read). */
+export const PDF_ONLY_MESSAGE = (name: string): string =>
+  `文件「${name}」不是 PDF：部署文件须扫描为清晰的 PDF 后上传，不接受照片或图片（JPG、PNG）`;
+
 /** Upload refused: the message says why, in Chinese. */
 export class AttachmentRefusedException extends UnprocessableEntityException {}
 
@@ -57,6 +61,7 @@ export class AttachmentsService {
     file: { fileName: string; content: Buffer; truncated: boolean },
     field: string,
     user: AuthUser,
+    pdfOnly = false,
   ): Promise<AttachmentView> {
     const name = sanitizeFileName(file.fileName);
     const limitMb = Math.round(this.maxFileBytes / 1024 / 1024);
@@ -71,6 +76,9 @@ export class AttachmentsService {
       throw new AttachmentRefusedException(
         `文件「${name}」的类型不受支持或与扩展名不符，仅支持 PDF、JPG、PNG、DOC/DOCX、XLS/XLSX`,
       );
+    }
+    if (pdfOnly && kind !== 'pdf') {
+      throw new AttachmentRefusedException(PDF_ONLY_MESSAGE(name));
     }
     const problem = activeContentProblem(file.content, kind);
     if (problem) {

@@ -33,6 +33,7 @@ export const AUDIT_ACTION_LABELS = {
   workflow_transition: '流程操作',
   assignment_created: '交办任务',
   pilot_acceptance_recorded: '登记试点验收',
+  pilot_corrected: '确认分发时修正试点信息',
   project_satisfaction_saved: '录入重大改革项目满意度',
   indicator_system_draft: '新建指标体系草稿',
   indicator_system_update: '修改指标体系',

@@ -191,6 +191,13 @@ const ACTION_FIELDS: Partial<Record<string, Readonly<Record<string, DetailField>
     minute: { label: '时间（分钟）' },
     path: { label: '首次请求路径' },
   },
+  pilot_corrected: {
+    documentNumber: { label: '文号' },
+    level: { label: '试点层级', format: code({ national: '国家级', municipal: '市级' }) },
+    deployedOn: { label: '部署时间' },
+    acceptanceDue: { label: '应验收时间' },
+    involvedUnitIds: { label: '涉及区县', format: each(unitName) },
+  },
   audit_exported: {
     from: { label: '起始日期' },
     to: { label: '截止日期' },
@@ -206,6 +213,7 @@ const CHANGE_ACTIONS: ReadonlySet<string> = new Set([
   'user_updated',
   'dictionary_updated',
   'deduction_updated',
+  'pilot_corrected',
 ]);
 
 function describeEntries(

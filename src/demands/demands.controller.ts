@@ -150,7 +150,7 @@ export class DemandsController {
       (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
       async (data) => {
         const id = await this.demands.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/demands/${id}`);
       },
       (form, failed) => this.demands.formErrors(form, failed),
@@ -193,7 +193,7 @@ export class DemandsController {
       (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
       async (data) => {
         await this.demands.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/demands/${id}`);
       },
       (form, failed) => this.demands.formErrors(form, failed),

@@ -26,7 +26,7 @@ import {
   parseBattleMapRows,
   type BattleMapRows,
 } from './battle-map-form.js';
-import { BattleMapService, contentToRows, newRowToken } from './battle-map.service.js';
+import { BattleMapService, contentToRows, keyToToken, newRowToken } from './battle-map.service.js';
 import { readMapContent } from './map-content.js';
 import { measuresWithPlans } from './project-page.service.js';
 import { ProjectsService } from './projects.service.js';
@@ -150,18 +150,24 @@ export class BattleMapController {
           : emptyMap();
       return this.renderForm(reply, 200, id, rows, {}, user);
     }
+    const canIterate =
+      page.project.current_version !== null &&
+      user.roles.includes('entry') &&
+      user.unitId === page.project.responsible_unit_id;
     return reply.view('major-projects/map-show.hbs', {
       title: `${page.project.name}·项目作战图`,
       project: page.project,
       visible: page.visible,
       content: page.content,
-      measures: page.content ? measuresWithPlans(page.content) : [],
+      measures: (page.content ? measuresWithPlans(page.content) : []).map((measure) => ({
+        ...measure,
+        editHref: canIterate
+          ? `/major-projects/${page.project.id}/iterations/new?targetMeasure=${keyToToken(measure.measure_key)}`
+          : undefined,
+      })),
       versions: await this.projects.versions(page.project.id),
       panel: page.visible ? await this.panels.build(page.item, user) : undefined,
-      canIterate:
-        page.project.current_version !== null &&
-        user.roles.includes('entry') &&
-        user.unitId === page.project.responsible_unit_id,
+      canIterate,
     });
   }
 

@@ -95,13 +95,17 @@ export class BattleMapService {
     const project = await this.projects.find(projectId, user);
     const item = await this.latestMapItem(project);
     const visible = await this.workflow.mayView(item, user);
+    const editable = this.workflow.isEditableBy(item, user);
+    // Once issued, the map shown is the version in force (措施迭代 make versions 2, 3, …); the
+    // map item keeps the content as issued, which is version 1.
+    const contentId = editable ? item.id : (project.current_content_id ?? item.id);
     return {
       project,
       item,
       /** Drafts are the department's own: others see the map once submitted. */
       visible,
-      content: visible ? await readMapContent(this.dataSource.manager, item.id) : undefined,
-      editable: this.workflow.isEditableBy(item, user),
+      content: visible ? await readMapContent(this.dataSource.manager, contentId) : undefined,
+      editable,
     };
   }
 

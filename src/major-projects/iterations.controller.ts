@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
@@ -35,12 +35,31 @@ export class IterationsController {
   @Roles('entry')
   async newForm(
     @Param('projectId') projectId: string,
+    @Query('targetMeasure') targetMeasure: string | undefined,
+    @Query('basis') basis: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
     const project = await this.projects.find(projectId, user);
     const empty: IterationForm = { kind: 'add', targetMeasure: '', text: '', basis: '', plans: [] };
-    return this.renderForm(reply, 200, project, undefined, empty, {}, user);
+    // 编辑举措 starts from the chosen measure's text in the version in force (a link on the map
+    // page, or the picker's button without JavaScript).
+    const chosen =
+      typeof targetMeasure === 'string' && project.current_content_id
+        ? (await readMapContent(this.dataSource.manager, project.current_content_id)).measures.find(
+            (measure) => keyToToken(measure.measure_key) === targetMeasure,
+          )
+        : undefined;
+    const form: IterationForm = chosen
+      ? {
+          ...empty,
+          kind: 'edit',
+          targetMeasure: keyToToken(chosen.measure_key),
+          text: chosen.text,
+          basis: typeof basis === 'string' ? basis.slice(0, 2000) : '',
+        }
+      : empty;
+    return this.renderForm(reply, 200, project, undefined, form, {}, user);
   }
 
   // A reload after a refused save asks for the POST's address: back to the form, not a 404.
@@ -69,7 +88,7 @@ export class IterationsController {
     const submit = body?.submit === '1';
     try {
       const id = await this.iterations.create(projectId, form, submit, user, request.ip);
-      setFlash(reply, 'success', submit ? '措施迭代申请已上报，等待本单位审核' : '已保存为草稿');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
       return seeOther(request, reply, `/major-projects/iterations/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
@@ -125,7 +144,7 @@ export class IterationsController {
     const submit = body?.submit === '1';
     try {
       await this.iterations.update(id, form, submit, user, request.ip);
-      setFlash(reply, 'success', submit ? '已保存并上报' : '已保存');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
       return seeOther(request, reply, `/major-projects/iterations/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
@@ -169,7 +188,7 @@ export class IterationsController {
       measureMax: MEASURE_MAX_CHARS,
       measures: (content?.measures ?? []).map((measure, index) => ({
         token: keyToToken(measure.measure_key),
-        label: `举措${index + 1}：${[...measure.text].slice(0, 40).join('')}`,
+        number: index + 1,
         text: measure.text,
       })),
       plans: form.plans,

@@ -57,8 +57,15 @@ export class PilotStreamsController {
         errors: form.errors,
       });
     }
-    return this.afterSave(request, reply, id, user, 'progress', body, () =>
-      this.streams.fileProgress(id, form.data, user, request.ip),
+    return this.afterSave(
+      request,
+      reply,
+      id,
+      user,
+      'progress',
+      body,
+      () => this.streams.fileProgress(id, form.data, user, request.ip),
+      Boolean(form.data.submit),
     );
   }
 
@@ -79,8 +86,15 @@ export class PilotStreamsController {
         errors: form.errors,
       });
     }
-    return this.afterSave(request, reply, id, user, 'achievement', body, () =>
-      this.streams.fileAchievement(id, form.data, user, request.ip),
+    return this.afterSave(
+      request,
+      reply,
+      id,
+      user,
+      'achievement',
+      body,
+      () => this.streams.fileAchievement(id, form.data, user, request.ip),
+      Boolean(form.data.submit),
     );
   }
 
@@ -207,7 +221,7 @@ export class PilotStreamsController {
       }
       throw error;
     }
-    setFlash(reply, 'success', form.data.submit ? '已保存并上报' : '已保存');
+    setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.data.submit)));
     return seeOther(request, reply, `/pilot-filings/${id}`);
   }
 
@@ -219,10 +233,17 @@ export class PilotStreamsController {
     formName: FormName,
     body: unknown,
     save: () => Promise<string | undefined>,
+    submitted = false,
   ) {
     try {
       const filingId = await save();
-      setFlash(reply, 'success', formName === 'acceptance' ? '已登记验收' : '已保存');
+      setFlash(
+        reply,
+        'success',
+        formName === 'acceptance' || !filingId
+          ? '已登记验收'
+          : await this.panels.savedAnswer(filingId, submitted),
+      );
       return seeOther(
         request,
         reply,

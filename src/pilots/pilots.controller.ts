@@ -8,6 +8,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   type FieldErrors,
   FormInvalidException,
+  formValues,
   handleForm,
   validateForm,
 } from '../common/forms/form-validation.js';
@@ -153,7 +154,7 @@ export class PilotsController {
       (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
       async (data) => {
         const id = await this.pilots.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/pilots/${id}`);
       },
       (form, failed) => this.pilots.formErrors(form, user.unitId, undefined, failed),
@@ -207,7 +208,7 @@ export class PilotsController {
       (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
       async (data) => {
         await this.pilots.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/pilots/${id}`);
       },
       (form, failed) => this.pilots.editFormErrors(id, form, user, failed),
@@ -226,13 +227,13 @@ export class PilotsController {
   ) {
     const form = await validateForm(PilotConfirmationDto, body);
     if (!form.ok) {
-      return this.renderPage(reply, 422, id, user, form.errors);
+      return this.renderPage(reply, 422, id, user, form.errors, formValues(body));
     }
     try {
       await this.pilots.confirm(id, form.data, user, request.ip);
     } catch (error) {
       if (error instanceof FormInvalidException) {
-        return this.renderPage(reply, 422, id, user, error.errors);
+        return this.renderPage(reply, 422, id, user, error.errors, formValues(body));
       }
       if (
         error instanceof WorkflowConflictException ||
@@ -266,17 +267,30 @@ export class PilotsController {
     id: string,
     user: AuthUser,
     errors: FieldErrors,
+    typed?: Record<string, unknown>,
   ) {
     const page = await this.pilots.page(id, user);
     const options = page.confirming ? await this.pilots.formOptions() : undefined;
+    const involved = typed
+      ? (Array.isArray(typed.involvedUnitIds)
+          ? typed.involvedUnitIds
+          : [typed.involvedUnitIds]
+        ).map(String)
+      : page.pilot.involved_unit_ids.map(String);
     return reply.code(status).view('pilots/show.hbs', {
       title: page.pilot.name,
       ...page,
       errors,
       statusLabels: TASK_STATUS_LABELS,
+      correction: {
+        level: typed?.level ?? page.pilot.level,
+        documentNumber: typed?.documentNumber ?? page.pilot.document_number,
+        deployedOn: typed?.deployedOn ?? page.pilot.deployed_on,
+        acceptanceDue: typed?.acceptanceDue ?? page.pilot.acceptance_due,
+      },
       districts: options?.districts.map((district) => ({
         ...district,
-        checked: page.pilot.involved_unit_ids.includes(district.id),
+        checked: involved.includes(String(district.id)),
       })),
       panel: await this.panels.build(page.item, user, page.confirming ? { omit: ['confirm'] } : {}),
     });

@@ -27,6 +27,22 @@ export class PilotsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.registry.registerInboxSection(async (user) => {
+      const streams = await this.pilots.streamsToUpdate(user);
+      return {
+        title: '待更新推进状态的改革试点',
+        rows: streams.map((stream) => ({
+          href: `/pilot-streams/${stream.stream_id}`,
+          title: stream.pilot_name,
+          meta: `应验收时间 ${stream.acceptance_due}`,
+          flags: [
+            stream.never_filed
+              ? { label: '已确认分发，待首次更新', kind: 'warn' as const }
+              : { label: '待本季度更新', kind: 'info' as const },
+          ],
+        })),
+      };
+    });
     this.registry.register({
       type: PILOT_TYPE,
       label: '改革试点',

@@ -7,7 +7,9 @@ import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
-import { parseChinaDate } from '../common/time/china-time.js';
+import { parseChinaDate, startOfChinaQuarter } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { AuditService } from '../audit/audit.service.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
@@ -15,6 +17,15 @@ import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
 import type { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import {
+  activeDistricts,
+  correctPilot,
+  distributePilot,
+  nonPdfNames,
+  streamsToUpdate,
+  type PilotCorrection,
+  type StreamToUpdate,
+} from './pilots.queries.js';
 
 export const PILOT_TYPE = 'pilot';
 
@@ -69,6 +80,32 @@ export interface PilotLedgerFilter {
   page: number;
 }
 
+/** The corrected fields as [before, after] pairs, only those the competent department changed. */
+function pilotChanges(
+  before: PilotRow,
+  after: PilotCorrection,
+): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  if (before.document_number !== after.documentNumber) {
+    changes.documentNumber = [before.document_number, after.documentNumber];
+  }
+  if (before.level !== after.level) {
+    changes.level = [before.level, after.level];
+  }
+  if (before.deployed_on !== after.deployedOn) {
+    changes.deployedOn = [before.deployed_on, after.deployedOn];
+  }
+  if (before.acceptance_due !== after.acceptanceDue) {
+    changes.acceptanceDue = [before.acceptance_due, after.acceptanceDue];
+  }
+  const sortedBefore = [...before.involved_unit_ids].sort((a, b) => a - b);
+  const sortedAfter = [...after.involvedUnitIds].sort((a, b) => a - b);
+  if (sortedBefore.join(',') !== sortedAfter.join(',')) {
+    changes.involvedUnitIds = [sortedBefore, sortedAfter];
+  }
+  return changes;
+}
+
 /**
  * 改革试点: creation by a district with dedup by 文号, confirmation and distribution by the
  * competent department (which may complete 涉及区县), and the streams every involved district
@@ -81,6 +118,8 @@ export class PilotsService {
     private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
     private readonly dictionaries: DictionariesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async formOptions(domainId?: number) {
@@ -161,6 +200,14 @@ export class PilotsService {
       errors.document = [
         '请上传部署文件的 PDF 扫描件；若文件涉密，请勾选“材料涉密”并通过电子政务内网报送',
       ];
+    }
+    if (!failed.has('documentClassified') && !failed.has('document') && !form.documentClassified) {
+      const notPdf = await nonPdfNames(this.dataSource, form.document);
+      if (notPdf.length > 0) {
+        errors.document = [
+          `部署文件须为 PDF 扫描件，「${notPdf.join('」「')}」不是 PDF：照片或图片不予受理，请扫描为清晰的 PDF 后重新上传`,
+        ];
+      }
     }
     if (!failed.has('documentNumber')) {
       const problem = await this.documentNumberProblem(
@@ -375,7 +422,9 @@ export class PilotsService {
 
   /**
    * 确认分发 by the competent department's clerk: it may complete 涉及区县 (never drop the creating
-   * district); on approval every involved district gets its stream.
+   * district) and correct the 文号 (same dedup rule as creation), the dates and the 层级 against the
+   * deploying document (予以修正); a correction is audited with its before and after values. On
+   * approval every involved district gets its stream, a notification and a 待办 entry.
    */
   async confirm(
     id: string,
@@ -384,23 +433,40 @@ export class PilotsService {
     ip?: string,
   ): Promise<void> {
     const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== PILOT_TYPE) {
+    const before = item.record_type === PILOT_TYPE ? await this.findPilot(id) : undefined;
+    if (!before) {
       throw new NotFoundException();
     }
+    const after: PilotCorrection = {
+      level: form.level ?? before.level,
+      documentNumber: form.documentNumber ?? before.document_number,
+      deployedOn: form.deployedOn ?? before.deployed_on,
+      acceptanceDue: form.acceptanceDue ?? before.acceptance_due,
+      involvedUnitIds: [...new Set([item.owner_unit_id, ...form.involvedUnitIds])],
+    };
+    const atConfirmStep =
+      item.state === 'pending' && item.pending_unit_id === user.unitId && hasRole(user, 'entry');
+    if (!atConfirmStep) {
+      // Not this user's step: the engine refuses (or reports the conflict) and nothing is corrected.
+      await this.workflow.transition(
+        id,
+        { action: 'confirm', expectedVersion: form.version },
+        user,
+        ip,
+      );
+      return;
+    }
+    const errors = await this.correctionErrors(after, item.lineage_id);
+    if (Object.keys(errors).length > 0) {
+      throw new FormInvalidException(errors);
+    }
+    const changes = pilotChanges(before, after);
     await this.dataSource.transaction(async (manager) => {
       // The engine checks the actor (competent department clerk at the confirm step) and the version.
-      const involved = [...new Set([item.owner_unit_id, ...form.involvedUnitIds])];
-      const districts: { id: number }[] = await manager.query(
-        `SELECT id FROM units WHERE id = ANY($1::int[]) AND kind = 'district' AND active`,
-        [involved],
-      );
-      if (districts.length !== involved.length) {
-        throw FormInvalidException.field('involvedUnitIds', '涉及区县有误，请重新选择');
+      if (changes.documentNumber) {
+        await this.claimDocumentNumber(manager, after.documentNumber, item.lineage_id);
       }
-      await manager.query(
-        `UPDATE pilots SET involved_unit_ids = $2, updated_at = now() WHERE id = $1`,
-        [id, involved],
-      );
+      await correctPilot(manager, id, after);
       await this.workflow.transition(
         id,
         { action: 'confirm', expectedVersion: form.version },
@@ -408,7 +474,51 @@ export class PilotsService {
         ip,
         manager,
       );
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record(
+          {
+            action: 'pilot_corrected',
+            actor: user,
+            target: { type: PILOT_TYPE, id, label: before.name },
+            detail: changes,
+            ip,
+          },
+          manager,
+        );
+      }
     });
+  }
+
+  /** The rules of the confirmation form (see formErrors), every problem at once. */
+  private async correctionErrors(
+    correction: PilotCorrection,
+    lineageId: string,
+  ): Promise<FieldErrors> {
+    const errors: FieldErrors = {};
+    if (!parseChinaDate(correction.deployedOn)) {
+      errors.deployedOn = ['请填写有效的部署时间'];
+    }
+    if (!parseChinaDate(correction.acceptanceDue)) {
+      errors.acceptanceDue = ['请填写有效的应验收时间'];
+    } else if (
+      parseChinaDate(correction.deployedOn) &&
+      correction.acceptanceDue < correction.deployedOn
+    ) {
+      errors.acceptanceDue = ['应验收时间不能早于部署时间'];
+    }
+    const districts = await activeDistricts(this.dataSource, correction.involvedUnitIds);
+    if (districts.length !== correction.involvedUnitIds.length) {
+      errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
+    }
+    const problem = await this.documentNumberProblem(
+      this.dataSource,
+      correction.documentNumber,
+      lineageId,
+    );
+    if (problem) {
+      errors.documentNumber = [problem];
+    }
+    return errors;
   }
 
   async revise(id: string, user: AuthUser, ip?: string): Promise<string> {
@@ -502,14 +612,20 @@ export class PilotsService {
     return rows[0]?.involved_unit_ids ?? [];
   }
 
-  /** On confirmation every involved district gets its own stream (added districts included). */
+  /**
+   * On confirmation every involved district gets its own stream (added districts included) and
+   * its clerks a notification to update the pilot's progress (manual 四(二)2).
+   */
   async onPilotApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
-    await manager.query(
-      `INSERT INTO pilot_streams (pilot_lineage_id, unit_id)
-       SELECT p.lineage_id, unnest(p.involved_unit_ids) FROM pilots p WHERE p.id = $1
-       ON CONFLICT (pilot_lineage_id, unit_id) DO NOTHING`,
-      [item.id],
-    );
+    await distributePilot(manager, item.id);
+  }
+
+  /** The 待办 entries of a district clerk: pilots whose progress waits for this quarter's update. */
+  async streamsToUpdate(user: AuthUser): Promise<StreamToUpdate[]> {
+    if (!hasRole(user, 'entry') || user.unitKind !== 'district') {
+      return [];
+    }
+    return streamsToUpdate(this.dataSource, user.unitId, startOfChinaQuarter(this.clock.now()));
   }
 
   /**

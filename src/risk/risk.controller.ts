@@ -162,7 +162,7 @@ export class RiskController {
       (values, errors) => this.renderForm(reply, user, 422, values, errors),
       async (data) => {
         const id = await this.risk.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/risk/${id}`);
       },
       (form, failed) => this.risk.formErrors(form, failed),

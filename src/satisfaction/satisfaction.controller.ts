@@ -103,7 +103,7 @@ export class SatisfactionController {
     };
     try {
       const id = await this.satisfaction.create(form, user, request.ip);
-      setFlash(reply, 'success', form.submit ? '已上报市委改革办' : '已保存为草稿');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
       return seeOther(request, reply, `/satisfaction/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {

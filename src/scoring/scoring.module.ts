@@ -12,6 +12,7 @@ import { ReportsController } from './reports/reports.controller.js';
 import { ReportsService } from './reports/reports.service.js';
 import { IndicatorSystemsController } from './systems/indicator-systems.controller.js';
 import { IndicatorSystemsService } from './systems/indicator-systems.service.js';
+import { WhatIfTemplateService } from './what-if/what-if-template.service.js';
 import { WhatIfController } from './what-if/what-if.controller.js';
 
 /** Indices (DESIGN §4): indicator systems, band settings, generated reports, what-if scoring. */
@@ -25,6 +26,7 @@ import { WhatIfController } from './what-if/what-if.controller.js';
     DistrictInputsService,
     ProjectInputsService,
     ReportAutogenService,
+    WhatIfTemplateService,
   ],
   exports: [IndicatorSystemsService, ReportsService],
 })

@@ -129,7 +129,7 @@ export class ShowcaseController {
       (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
       async (data) => {
         const id = await this.showcase.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/showcase/${id}`);
       },
       (form, failed) => this.showcase.formErrors(form, failed),
@@ -181,7 +181,7 @@ export class ShowcaseController {
       (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
       async (data) => {
         await this.showcase.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/showcase/${id}`);
       },
       (form, failed) => this.showcase.formErrors(form, failed),

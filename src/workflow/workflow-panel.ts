@@ -4,7 +4,12 @@ import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS } from './workflow-chain.js';
 import type { WorkflowItemRow } from './workflow-item.js';
 import { WorkflowQueries } from './workflow-queries.js';
-import { currentStep, WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
+import {
+  currentStep,
+  DRAFT_SAVED_MESSAGE,
+  savedMessage,
+  WORKFLOW_ACTION_LABELS,
+} from './workflow-rules.js';
 import { WorkflowService } from './workflow.service.js';
 
 /** What the shared record panel partial (workflow/_panel.hbs) shows: state, buttons, timeline. */
@@ -15,6 +20,18 @@ export class WorkflowPanelBuilder {
     private readonly queries: WorkflowQueries,
     private readonly dictionaries: DictionariesService,
   ) {}
+
+  /**
+   * The answer to a save of a record (see savedMessage): 「已保存并上报，等待本单位审核」 naming
+   * the step the record's chain waits for, or 「已保存为草稿」; one wording for every module.
+   */
+  async savedAnswer(itemId: string, submitted: boolean): Promise<string> {
+    const item = await this.workflow.findItem(itemId);
+    if (!item) {
+      return submitted ? '已保存并上报' : DRAFT_SAVED_MESSAGE;
+    }
+    return savedMessage(this.workflow.chainOf(item.record_type), submitted);
+  }
 
   async build(
     item: WorkflowItemRow,

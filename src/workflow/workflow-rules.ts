@@ -204,3 +204,20 @@ export function nextPosition(
         : { state: 'pending', step: position.step - 1 };
   }
 }
+
+/** What a 保存为草稿 answers, on a new record and an edited draft alike. */
+export const DRAFT_SAVED_MESSAGE = '已保存为草稿';
+
+/**
+ * What a save answers: for 保存并上报 「已保存并上报，等待本单位审核」, naming the step the record
+ * now waits for (a submission always goes to the chain's first step: 市委改革办审核 for a chain
+ * that starts with the office); for 保存为草稿 DRAFT_SAVED_MESSAGE.
+ */
+export function savedMessage(chain: WorkflowChain, submitted: boolean): string {
+  return submitted ? `已保存并上报，${waitingFor(chain)}` : DRAFT_SAVED_MESSAGE;
+}
+
+/** 「等待本单位审核」: the step a submitted record waits for first. */
+export function waitingFor(chain: WorkflowChain): string {
+  return `等待${chain.steps[0].label}`;
+}

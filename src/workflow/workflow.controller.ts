@@ -5,7 +5,12 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { formValues, validateForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { isHtmx, seeOther } from '../common/htmx/htmx-request.js';
+import {
+  currentPagePath,
+  isHtmx,
+  recordPageLocation,
+  seeOther,
+} from '../common/htmx/htmx-request.js';
 import { TransitionDto } from './dto/transition.dto.js';
 import { NavigationBadges } from './navigation-badges.js';
 import { WorkflowPanelBuilder } from './workflow-panel.js';
@@ -93,6 +98,15 @@ export class WorkflowController {
     const done = `已${WORKFLOW_ACTION_LABELS[form.data.action]}`;
     if (isHtmx(request)) {
       reply.header('HX-Trigger', 'workflow:changed');
+      // Everything on the record page that depends on the state (status badges, edit buttons and
+      // forms shown only in some states, the panel) is re-rendered: htmx fetches the record's page
+      // and swaps its main region and the navigation's counts, without a reload. The answer's body
+      // (the panel) stays for clients that do not follow HX-Location; a browser's htmx names its
+      // page (HX-Current-URL), and the flash then waits for the page it fetches.
+      if (currentPagePath(request)) {
+        setFlash(reply, 'success', done);
+        reply.header('HX-Location', recordPageLocation(link));
+      }
       return this.answer(request, reply, 200, id, user, link, { message: done, kind: 'success' });
     }
     setFlash(reply, 'success', done);

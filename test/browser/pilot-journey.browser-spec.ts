@@ -51,12 +51,12 @@ describe('Browser journey: a district creates a pilot, the competent department 
     await clerkPage.selectOption('#domainId', { label: '数字化改革' });
     await clerkPage.waitForSelector('#trackId option:has-text("数字政府")', { state: 'attached' });
     await clerkPage.selectOption('#trackId', { label: '数字政府' });
-    await clerkPage.setInputFiles('#upload_document', {
+    await clerkPage.setInputFiles('#pilot-form-document-input', {
       name: '部署文件.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n'),
     });
-    await clerkPage.waitForSelector('#document-files .attachment-chip');
+    await clerkPage.waitForSelector('#pilot-form-document-files .attachment-chip');
     await Promise.all([
       clerkPage.waitForURL(/\/pilots\/[0-9a-f-]{36}$/),
       clerkPage.click('#pilot-form button[value="1"]'),

@@ -51,12 +51,12 @@ describe('Browser journey: submit, reject with a reason, fix, resubmit, pass, ap
     const clerkPage = await asUser(clerk);
     await clerkPage.goto(`${baseUrl}/samples/new`);
     await clerkPage.fill('#title', '建立跨区域协同审批机制');
-    await clerkPage.setInputFiles('#upload_evidence', {
+    await clerkPage.setInputFiles('#sample-form-evidence-input', {
       name: '会议通知.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n'),
     });
-    await clerkPage.waitForSelector('#evidence-files .attachment-chip');
+    await clerkPage.waitForSelector('#sample-form-evidence-files .attachment-chip');
     await Promise.all([
       clerkPage.waitForURL(/\/samples\/[0-9a-f-]{36}$/),
       clerkPage.click('button[name=submit][value="1"]'),

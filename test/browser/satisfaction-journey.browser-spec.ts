@@ -90,7 +90,9 @@ describe('Browser journey: the survey centre files the quarterly satisfaction re
       '得分“120”须为 0–100 之间、最多两位小数的数',
     );
     expect(await page.getAttribute(`#score_${yuzhong.id}`, 'aria-invalid')).toBe('true');
-    expect(await page.textContent('#report-upload-error')).toContain('请上传调查报告');
+    expect(await page.textContent('#satisfaction-form-report-upload-error')).toContain(
+      '请上传调查报告',
+    );
     expect(await typedScores(page)).toEqual(
       [...scores].map(([id, score]) => [`score_${id}`, score]),
     );
@@ -98,12 +100,12 @@ describe('Browser journey: the survey centre files the quarterly satisfaction re
     expect(await page.inputValue('#conclusion')).toBe('三季度全市改革满意度总体稳中有升。');
 
     await page.fill(`#score_${yuzhong.id}`, '92.5');
-    await page.setInputFiles('#upload_report', {
+    await page.setInputFiles('#satisfaction-form-report-input', {
       name: '2026年三季度改革满意度调查报告.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n'),
     });
-    await page.waitForSelector('#report-files .attachment-chip');
+    await page.waitForSelector('#satisfaction-form-report-files .attachment-chip');
     await Promise.all([
       page.waitForURL(/\/satisfaction\/[0-9a-f-]{36}$/),
       page.click('#satisfaction-form button[value="1"]'),

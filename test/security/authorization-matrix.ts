@@ -801,6 +801,7 @@ export const MATRIX: Record<string, RouteSpec> = {
   'GET /what-if': { roles: SYSTEM_EDITORS },
   'POST /what-if': { roles: SYSTEM_EDITORS },
   'GET /what-if/upload': { roles: SYSTEM_EDITORS, ok: 303 },
+  'GET /what-if/template': { roles: SYSTEM_EDITORS },
   'POST /what-if/upload': { roles: SYSTEM_EDITORS },
   'GET /reports': { roles: COCKPIT },
   'POST /reports': { roles: OFFICE },

@@ -17,3 +17,39 @@ export function seeOther(request: FastifyRequest, reply: FastifyReply, url: stri
   }
   return reply.redirect(url, 303);
 }
+
+/**
+ * The path (and query) of the page an htmx request came from (htmx sends HX-Current-URL), when it
+ * is a page of this site; undefined otherwise.
+ */
+export function currentPagePath(request: FastifyRequest): string | undefined {
+  const raw = request.headers['hx-current-url'];
+  if (typeof raw !== 'string' || raw.length > 2000) {
+    return undefined;
+  }
+  try {
+    const url = new URL(raw);
+    if (url.host !== request.headers.host || !url.pathname.startsWith('/')) {
+      return undefined;
+    }
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An HX-Location value that shows the page at `path` in place: htmx fetches it (following a
+ * redirect) and swaps its main region and the navigation's counts, and the address bar shows the
+ * page fetched without a new history entry (the same address after a workflow action on it).
+ */
+export function recordPageLocation(path: string): string {
+  return JSON.stringify({
+    path,
+    target: '#main',
+    select: '#main',
+    swap: 'outerHTML',
+    selectOOB: '#nav-badge-inbox,#nav-badge-notifications',
+    replace: 'true',
+  });
+}

@@ -74,6 +74,11 @@ function registerHelpers(engine: typeof Handlebars): void {
     (value: unknown) =>
       new engine.SafeString(JSON.stringify(value ?? null).replace(/</g, '\\u003c')),
   );
+  // The DOM id stem of an attachment field: its form's id and the field (attachments/_field.hbs),
+  // so two forms on one page never share an upload list.
+  engine.registerHelper('uploadKey', (form: unknown, field: unknown) =>
+    typeof form === 'string' && form !== '' ? `${form}-${String(field)}` : String(field),
+  );
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   engine.registerHelper('lookupLabel', (labels: unknown, key: unknown) =>
     labels && typeof labels === 'object'

@@ -55,7 +55,7 @@ export class BrandItemsController {
       (values, errors) => this.renderForm(reply, 422, project, undefined, values, errors, user),
       async (data) => {
         const id = await this.brands.create(project, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/brand-items/${id}`);
       },
       (form, failed) => this.brands.formErrors(form, failed),
@@ -107,7 +107,7 @@ export class BrandItemsController {
       (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
       async (data) => {
         await this.brands.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/brand-items/${id}`);
       },
       (form, failed) => this.brands.formErrors(form, failed),

@@ -71,7 +71,7 @@ export class IndicatorReportsController {
     const form = readForm(body, await this.reports.indicators(project));
     try {
       const id = await this.reports.create(project, form, user, request.ip);
-      setFlash(reply, 'success', form.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
       return seeOther(request, reply, `/major-projects/indicator-reports/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
@@ -122,7 +122,7 @@ export class IndicatorReportsController {
     const form = readForm(body, indicators);
     try {
       await this.reports.update(id, form, user, request.ip);
-      setFlash(reply, 'success', form.submit ? '已保存并上报，等待本单位审核' : '已保存');
+      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
       return seeOther(request, reply, `/major-projects/indicator-reports/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {

@@ -57,7 +57,7 @@ export class PlanUpdatesController {
         this.renderForm(reply, 422, project, plan, undefined, values, errors, user),
       async (data) => {
         const id = await this.updates.create(project, plan, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
       },
       (form, failed) => this.updates.formErrors(form, failed),
@@ -111,7 +111,7 @@ export class PlanUpdatesController {
       (values, errors) => this.renderForm(reply, 422, project, plan, id, values, errors, user),
       async (data) => {
         await this.updates.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
       },
       (form, failed) => this.updates.formErrors(form, failed),

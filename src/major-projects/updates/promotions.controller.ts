@@ -54,7 +54,7 @@ export class PromotionsController {
       (values, errors) => this.renderForm(reply, 422, project, undefined, values, errors, user),
       async (data) => {
         const id = await this.promotions.create(project, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/promotions/${id}`);
       },
       (form, failed) => this.promotions.formErrors(form, failed),
@@ -104,7 +104,7 @@ export class PromotionsController {
       (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
       async (data) => {
         await this.promotions.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
+        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
         return seeOther(request, reply, `/major-projects/promotions/${id}`);
       },
       (form, failed) => this.promotions.formErrors(form, failed),

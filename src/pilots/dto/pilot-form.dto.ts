@@ -90,12 +90,35 @@ export class PilotFormDto {
   submit?: boolean;
 }
 
-/** The competent department's confirmation: it may complete the involved districts (涉及区县). */
+/**
+ * The competent department's confirmation: it may complete the involved districts (涉及区县) and
+ * correct (予以修正) the 文号, the dates and the 层级; a field left out keeps the district's value.
+ */
 export class PilotConfirmationDto {
   @toIntArray()
   @ArrayMaxSize(41)
   @IsInt({ each: true, message: '涉及区县有误' })
   involvedUnitIds: number[] = [];
+
+  @IsOptional()
+  @IsIn(['national', 'municipal'], { message: '请选择试点层级' })
+  level?: 'national' | 'municipal';
+
+  @IsOptional()
+  @RequiredText('文号', 100)
+  documentNumber?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString({ message: '请填写部署时间' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写部署时间（年-月-日）' })
+  deployedOn?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString({ message: '请填写应验收时间' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写应验收时间（年-月-日）' })
+  acceptanceDue?: string;
 
   @IsOptional()
   @ToInteger()

@@ -36,6 +36,14 @@ export interface IndicatorSystemDefinition {
   indicators: SecondLevelIndicator[];
 }
 
+/**
+ * A rate (试点按时通过验收率, 月度目标完成率, …): its code ends in `_rate` and its value is a
+ * fraction 0–1, shown as a percentage (0.912 → 91.2%).
+ */
+export function isRateCode(code: string): boolean {
+  return code.endsWith('_rate');
+}
+
 /** The first CSV column; no indicator may take this code. */
 export const UNIT_COLUMN = 'unit';
 

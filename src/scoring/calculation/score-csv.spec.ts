@@ -115,4 +115,62 @@ describe('parseScoreCsv', () => {
       `第 2 行「pilot_count」列：“${'1'.repeat(30)}”不是数字`,
     ]);
   });
+
+  describe('rates written in percent', () => {
+    it('should read 8.3%, 8.3 and 8.3 ％ as the same 8.3% (the fraction 83/1000) and 100% as 1', () => {
+      const text = '单位,试点按时通过验收率\n甲区,8.3%\n乙区,8.3\n丙区,8.3 ％\n丁区,100%\n戊区,0\n';
+      const result = parseScoreCsv(text, DISTRICT_SYSTEM);
+      expect(result.errors).toEqual([]);
+      expect(plain(result.units)).toEqual([
+        ['甲区', { pilot_acceptance_rate: '83/1000' }],
+        ['乙区', { pilot_acceptance_rate: '83/1000' }],
+        ['丙区', { pilot_acceptance_rate: '83/1000' }],
+        ['丁区', { pilot_acceptance_rate: '1' }],
+        ['戊区', { pilot_acceptance_rate: '0' }],
+      ]);
+    });
+
+    it('should refuse a rate outside 0–100 naming the cell, never reading it as 830%', () => {
+      const text = '单位,试点按时通过验收率,pilot_count\n甲区,830,1\n乙区,-1%,2\n丙区,100.5%,3\n';
+      expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
+        '第 2 行「试点按时通过验收率」列：“830”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
+        '第 3 行「试点按时通过验收率」列：“-1%”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
+        '第 4 行「试点按时通过验收率」列：“100.5%”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
+      ]);
+    });
+
+    it('should take a % only on a rate', () => {
+      expect(parseScoreCsv('单位,pilot_count\n甲区,3%\n', DISTRICT_SYSTEM).errors).toEqual([
+        '第 2 行「pilot_count」列：“3%”不是数字',
+      ]);
+    });
+  });
+
+  describe("the report's own Excel export read back", () => {
+    // The header and cells the export writes (reports.controller): rank, unit, band, then per
+    // indicator a raw value (rates as 91.2%) and a score, event counts, deductions, total.
+    const exported = [
+      '名次,区县,五色图,承接国家级和市级试点项目数（原始值）,承接国家级和市级试点项目数（得分，满分20）,' +
+        '试点按时通过验收率（原始值）,试点按时通过验收率（得分，满分10）,重大负面网络舆情（起数）,扣分合计,总分',
+      '1,万州区,第一档（红色）,5,20,91.2%,10,0,0,30',
+      '2,黔江区,第二档（橙色）,2,17.6,50%,8,1,0.1,25.5',
+    ].join('\n');
+
+    it('should take the unit column, the raw values and the event counts, and ignore the scores', () => {
+      const result = parseScoreCsv(exported, DISTRICT_SYSTEM);
+      expect(result.errors).toEqual([]);
+      // 91.2% = 912/1000 = 114/125; 50% = 1/2
+      expect(plain(result.units)).toEqual([
+        ['万州区', { pilot_count: '5', pilot_acceptance_rate: '114/125', negative_opinion: '0' }],
+        ['黔江区', { pilot_count: '2', pilot_acceptance_rate: '1/2', negative_opinion: '1' }],
+      ]);
+    });
+
+    it('should name the exported column of a bad cell', () => {
+      const broken = exported.replace('91.2%', '912');
+      expect(parseScoreCsv(broken, DISTRICT_SYSTEM).errors).toEqual([
+        '第 2 行「试点按时通过验收率（原始值）」列：“912”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
+      ]);
+    });
+  });
 });

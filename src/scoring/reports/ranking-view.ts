@@ -1,7 +1,7 @@
 import type { BandConfig } from '../calculation/bands.js';
 import { bandNumeral, colorName, displayColor, inkOn } from '../calculation/bands.js';
 import { Fraction } from '../calculation/fraction.js';
-import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { isRateCode, type IndicatorSystemDefinition } from '../calculation/indicator-system.js';
 
 /** One scored subject, exact, as a report snapshot or a what-if run gives it. */
 export interface ScoredSubject {
@@ -19,7 +19,7 @@ export interface ScoredSubject {
 
 /** Rates (codes ending in _rate) read as percentages; other raw values as numbers. */
 export function rawDisplay(code: string, value: Fraction): string {
-  if (code.endsWith('_rate')) {
+  if (isRateCode(code)) {
     return `${value.mul(Fraction.of(100)).toFixed(1)}%`;
   }
   return trimZeros(value.toFixed(2));

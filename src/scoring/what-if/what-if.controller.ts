@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../../auth/auth.decorators.js';
@@ -6,13 +16,15 @@ import type { FieldErrors } from '../../common/forms/form-validation.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { assignBands } from '../calculation/bands.js';
 import { scoreUnits, ScoringInputError } from '../calculation/efficacy.js';
-import { parseScoreCsv } from '../calculation/score-csv.js';
+import { parseScoreCsv, RATE_RULE } from '../calculation/score-csv.js';
 import { rankingView } from '../reports/ranking-view.js';
 import {
   IndicatorSystemsService,
   SYSTEM_KIND_LABELS,
   type IndicatorSystemRow,
 } from '../systems/indicator-systems.service.js';
+import { optionalId } from '../../common/http/params.js';
+import { WhatIfTemplateService } from './what-if-template.service.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
@@ -28,6 +40,14 @@ function csvCell(value: string): string {
 /** A formula cell counts by its cached result; an error or a missing result reads as empty. */
 function formulaResult(result: unknown): string {
   return typeof result === 'number' || typeof result === 'string' ? String(result) : '';
+}
+
+/**
+ * A number Excel shows as a percentage (91.2% typed in a cell is stored as 0.912 with a % format)
+ * as the text the sheet shows, "91.2%", so a rate reads as the percentage it was typed as.
+ */
+function percentText(value: number): string {
+  return `${Number((value * 100).toPrecision(12))}%`;
 }
 
 /** The first sheet of a workbook as CSV text (formulas give their cached result). */
@@ -49,7 +69,9 @@ export async function workbookToCsv(content: Buffer): Promise<string> {
           ? ''
           : typeof value === 'object' && 'result' in value
             ? formulaResult(value.result)
-            : cell.text;
+            : typeof value === 'number' && cell.numFmt?.includes('%')
+              ? percentText(value)
+              : cell.text;
       cells.push(csvCell(text.trim()));
     }
     lines.push(cells.join(','));
@@ -65,7 +87,27 @@ export async function workbookToCsv(content: Buffer): Promise<string> {
 // Whoever edits indicator systems tries them here; nothing is stored.
 @Roles('office', 'admin')
 export class WhatIfController {
-  constructor(private readonly systems: IndicatorSystemsService) {}
+  constructor(
+    private readonly systems: IndicatorSystemsService,
+    private readonly templates: WhatIfTemplateService,
+  ) {}
+
+  /** The Excel template of a system version: its indicators as headers, one row per subject. */
+  @Get('template')
+  async template(@Query('system') systemId: string, @Res() reply: FastifyReply) {
+    const template = await this.templates.build(optionalId(systemId, 'system'));
+    if (!template) {
+      throw new NotFoundException();
+    }
+    return reply
+      .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header(
+        'Content-Disposition',
+        `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(template.fileName)}`,
+      )
+      .header('Cache-Control', 'no-store')
+      .send(template.content);
+  }
 
   @Get()
   async form(@Query('system') systemId: string, @Res() reply: FastifyReply) {
@@ -209,6 +251,7 @@ export class WhatIfController {
       errors,
       ranking,
       subjectLabel: chosen.kind === 'district' ? '区县' : '项目',
+      rateRule: RATE_RULE,
     });
   }
 }
