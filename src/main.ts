@@ -13,7 +13,15 @@ import { ROLE_LABELS } from './auth/roles.js';
 import pg from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // A bad setting (PORT=abc, a short MFA_ENCRYPTION_KEY): its sentence, no stack.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+})();
 let embedded: EmbeddedDatabase | undefined;
 let databaseUrl = config.databaseUrl;
 if (!databaseUrl && config.production) {
