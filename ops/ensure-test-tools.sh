@@ -22,7 +22,7 @@ has_pg_client() {
   local dir
   for dir in ${PG_BIN_DIR:+"$PG_BIN_DIR"} "$PG_CLIENT_DIR/bin"; do
     if [ -x "$dir/pg_dump" ] && [ -x "$dir/pg_restore" ] &&
-      "$dir/pg_dump" --version 2>/dev/null | grep -Eq "\(PostgreSQL\) ($MAJOR|[2-9][0-9])\."; then
+      "$dir/pg_dump" --version 2>/dev/null | grep -E "\(PostgreSQL\) ($MAJOR|[2-9][0-9])\." >/dev/null; then
       return 0
     fi
   done
@@ -31,7 +31,9 @@ has_pg_client() {
 
 packages=()
 [ -x "$CHROMIUM" ] || packages+=(chromium)
-fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || packages+=(fonts-noto-cjk)
+# Not grep -q: it would stop reading early, fc-list would die of SIGPIPE and pipefail would call
+# the fonts missing.
+fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || packages+=(fonts-noto-cjk)
 need_pg_client=0
 has_pg_client || need_pg_client=1
 
