@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
@@ -7,6 +8,7 @@ import fastifyView from '@fastify/view';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
+import { constants as zlibConstants } from 'node:zlib';
 import { parse as parseQueryString } from 'node:querystring';
 import { ANONYMOUS_CSRF_COOKIE, csrfRejection, newCsrfToken } from './auth/csrf.js';
 import { ROLE_LABELS } from './auth/roles.js';
@@ -16,6 +18,7 @@ import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx, isPartial } from './common/htmx/htmx-request.js';
 import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
+import { staticCacheControl } from './common/http/static-assets.js';
 import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { buildNavigation } from './home/navigation.js';
@@ -49,6 +52,17 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     runWithRequestId(request.id, done);
   });
 
+  // Pages, fragments, CSS and scripts leave compressed (brotli, else gzip) when the browser
+  // accepts it; files that are compressed already (xlsx, docx, pdf, images) and uploads are left
+  // alone, and request bodies are never inflated (no zip bomb through Content-Encoding).
+  await app.register(fastifyCompress, {
+    global: true,
+    globalDecompression: false,
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    customTypes: /^text\/(?!event-stream)|^application\/(?:javascript|json)|^image\/svg\+xml/,
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {
     bodyLimit: 2 * 1024 * 1024,
@@ -76,22 +90,23 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  // Cache-Control of static files is set below from the URL's fingerprint (static-assets.ts).
   await app.register(fastifyStatic, {
     root: PUBLIC_ROOT,
     prefix: '/static/',
-    maxAge: config.production ? '1d' : 0,
+    cacheControl: false,
   });
   await app.register(fastifyStatic, {
     root: join(NODE_MODULES, 'htmx.org', 'dist'),
     prefix: '/static/vendor/htmx/',
     decorateReply: false,
-    maxAge: '7d',
+    cacheControl: false,
   });
   await app.register(fastifyStatic, {
     root: join(NODE_MODULES, 'chart.js', 'dist'),
     prefix: '/static/vendor/chart.js/',
     decorateReply: false,
-    maxAge: '7d',
+    cacheControl: false,
   });
   await app.register(fastifyView, {
     engine: { handlebars: createHandlebarsEngine(VIEWS_ROOT) },
@@ -100,6 +115,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     defaultContext: { appName: '改革报表填报系统', htmxScript: HTMX_SCRIPT },
   });
 
+  // A fingerprinted URL (/static/css/app.css?<hash of the file>) never changes content: a year,
+  // immutable, so a warm page asks for nothing but itself. Any other static URL is revalidated.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.startsWith('/static/') && reply.statusCode < 400) {
+      reply.header('Cache-Control', staticCacheControl(request.url));
+    }
+  });
   if (config.benchEventLoop) {
     registerEventLoopProbe(fastify);
   }

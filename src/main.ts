@@ -8,9 +8,20 @@ import {
 import { DEMO_USERS } from './database/seed/demo-people.js';
 import { DEPARTMENT_UNITS, DISTRICT_UNITS, OFFICE_UNIT } from './database/seed/reference-data.js';
 import { DEMO_PASSWORD } from './database/seed/seed-demo-data.js';
+import { isPortFree, StartupError, startupFailureMessage } from './database/startup-failure.js';
 import { ROLE_LABELS } from './auth/roles.js';
+import pg from 'pg';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // A bad setting (PORT=abc, a short MFA_ENCRYPTION_KEY): its sentence, no stack.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+})();
 let embedded: EmbeddedDatabase | undefined;
 let databaseUrl = config.databaseUrl;
 if (!databaseUrl && config.production) {
@@ -30,23 +41,57 @@ if (config.mfa.developmentKey) {
     'MFA_ENCRYPTION_KEY is not set: TOTP secrets are encrypted with a fixed development key (never do this in production).',
   );
 }
-if (!databaseUrl) {
-  console.log(
-    `Starting the embedded PostgreSQL under ${config.dataDir}/pg (port ${config.embeddedDbPort}) …`,
+let app: NestFastifyApplication | undefined;
+try {
+  // Before anything starts: Nest would log the bind error with a stack of its own.
+  if (!(await isPortFree(config.port, config.host))) {
+    throw new StartupError(
+      `Port ${config.port} is already in use by another program: stop that program or set PORT to a free port.`,
+    );
+  }
+  if (!databaseUrl) {
+    console.log(
+      `Starting the embedded PostgreSQL under ${config.dataDir}/pg (port ${config.embeddedDbPort}) …`,
+    );
+    embedded = await startEmbeddedDatabase({
+      dataDir: config.dataDir,
+      port: config.embeddedDbPort,
+      databaseName: EMBEDDED_DATABASE_NAME,
+    });
+    databaseUrl = embedded.url;
+  } else {
+    await checkDatabaseReachable(databaseUrl);
+  }
+  app = await createApp(config, databaseUrl);
+  await app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  // One sentence, then exit 1: a stack trace (or "undefined") tells an operator nothing.
+  console.error(
+    startupFailureMessage(error, {
+      port: config.port,
+      dataDir: config.dataDir,
+      embeddedDbPort: embedded ? config.embeddedDbPort : undefined,
+      databaseUrl: config.databaseUrl,
+    }),
   );
-  embedded = await startEmbeddedDatabase({
-    dataDir: config.dataDir,
-    port: config.embeddedDbPort,
-    databaseName: EMBEDDED_DATABASE_NAME,
-  });
-  databaseUrl = embedded.url;
+  await app?.close().catch(() => undefined);
+  await embedded?.stop().catch(() => undefined);
+  process.exit(1);
 }
 
-const app = await createApp(config, databaseUrl);
-await app.listen({ port: config.port, host: config.host });
+/** Connects once before Nest does: TypeORM would retry for half a minute and print stacks. */
+async function checkDatabaseReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 const shutdown = async (): Promise<void> => {
-  await app.close();
+  await app?.close();
   await embedded?.stop();
   process.exit(0);
 };

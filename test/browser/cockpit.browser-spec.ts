@@ -1,6 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { Clock } from '../../src/common/time/clock.js';
-import { launchBrowser, listen, loginInBrowser, screenshot } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  listen,
+  loginInBrowser,
+  screenshot,
+  STEP_TIMEOUT_MS,
+} from '../helpers/browser.js';
 import { createIssuedProject } from '../helpers/major-projects.fixture.js';
 import { login } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -69,7 +75,7 @@ describe('Browser: cockpits at city scale', () => {
       (await officeSession.post('/reports', { kind: 'major_project', period: '2026-B5' })).status,
     ).toBe(303);
     expect(await unitIdByCode(testApp.dataSource, 'yuzhong')).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   let districtReportPath = '';
   const LONG_PROJECT_NAME = '成渝地区双城经济圈经济区与行政区适度分离改革';
@@ -82,7 +88,7 @@ describe('Browser: cockpits at city scale', () => {
   const asUser = async (user: TestUser): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await loginInBrowser(page, baseUrl, user.mobile, user.password);
     return page;
   };

@@ -1,6 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { Clock } from '../../src/common/time/clock.js';
-import { launchBrowser, listen, loginInBrowser, screenshot } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  listen,
+  loginInBrowser,
+  screenshot,
+  STEP_TIMEOUT_MS,
+} from '../helpers/browser.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
@@ -40,7 +46,7 @@ describe('Browser journey: the responsible clerk updates the month, reviewer and
 
   const asUser = async (user: TestUser): Promise<Page> => {
     const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await loginInBrowser(page, baseUrl, user.mobile, user.password);
     return page;
   };

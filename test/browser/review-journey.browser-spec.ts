@@ -1,5 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, listen, loginInBrowser, screenshot } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  listen,
+  loginInBrowser,
+  screenshot,
+  STEP_TIMEOUT_MS,
+} from '../helpers/browser.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
 import { SampleRecordsModule } from '../support/sample-records.module.js';
@@ -41,7 +47,7 @@ describe('Browser journey: submit, reject with a reason, fix, resubmit, pass, ap
   const asUser = async (user: TestUser): Promise<Page> => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
     await loginInBrowser(page, baseUrl, user.mobile, user.password);
     return page;
   };

@@ -2,7 +2,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Clock } from '../../src/common/time/clock.js';
-import { launchBrowser, listen, loginInBrowser, screenshot } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  listen,
+  loginInBrowser,
+  screenshot,
+  STEP_TIMEOUT_MS,
+} from '../helpers/browser.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -114,7 +120,7 @@ describe('Browser: stored script, img-onerror and htmx payloads never run (chrom
     let entry = pages.get(user.mobile);
     if (!entry) {
       const page = await (await browser.newContext()).newPage();
-      page.setDefaultTimeout(8000);
+      page.setDefaultTimeout(STEP_TIMEOUT_MS);
       const findings: Findings = { dialogs: [], probes: [], cspReports: [] };
       page.on('dialog', (dialog) => {
         findings.dialogs.push(`${page.url()}: ${dialog.message()}`);
@@ -141,8 +147,9 @@ describe('Browser: stored script, img-onerror and htmx payloads never run (chrom
   async function inspect(user: TestUser, path: string, shows?: string): Promise<string[]> {
     const { page, findings } = await pageOf(user);
     const response = await page.goto(`${baseUrl}${path}`);
-    // htmx processes the page on load; an injected hx-trigger="load" would fire by now.
-    await page.waitForTimeout(100);
+    // htmx processes the page on load; an injected hx-trigger="load" would have fired and its
+    // request settled once the network is idle (no fixed sleep: a busy machine is slower).
+    await page.waitForLoadState('networkidle');
     const problems: string[] = [];
     if (response?.status() !== 200) {
       problems.push(`${path}: answered ${response?.status()}`);

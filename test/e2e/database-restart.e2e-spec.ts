@@ -60,7 +60,7 @@ describe('PostgreSQL restart under the running app', () => {
     server = app.getHttpServer();
     const clerk = await createUser(app.get(DataSource), { unitCode: 'yuzhong', roles: ['entry'] });
     session = await login(server, clerk.mobile, clerk.password);
-  }, 120_000);
+  }, 600_000);
 
   afterAll(async () => {
     await app?.close().catch(() => undefined);
@@ -84,7 +84,9 @@ describe('PostgreSQL restart under the running app', () => {
 
     await cluster.start();
     let recovered = false;
-    for (let attempt = 0; attempt < 40 && !recovered; attempt += 1) {
+    // A recovery budget for a busy machine: it bounds a hang, it is no speed goal.
+    const deadline = Date.now() + 60_000;
+    while (!recovered && Date.now() < deadline) {
       const response = await session.agent.get('/my-submissions');
       recovered = response.status === 200;
       if (!recovered) {
@@ -93,5 +95,5 @@ describe('PostgreSQL restart under the running app', () => {
     }
     expect(recovered).toBe(true);
     expect((await session.agent.get('/health')).status).toBe(200);
-  }, 120_000);
+  }, 600_000);
 });

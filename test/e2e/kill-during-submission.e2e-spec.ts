@@ -47,7 +47,7 @@ describe('SIGKILL during submissions with attachments', () => {
     url = databaseUrl(databaseName);
     dataSource = new DataSource({ type: 'postgres', url });
     await dataSource.initialize();
-  }, 240_000);
+  }, 900_000);
 
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -72,7 +72,9 @@ describe('SIGKILL during submissions with attachments', () => {
       stdio: 'ignore',
     });
     const base = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    // A start-up budget for a busy machine: it bounds a hang, it is no speed goal.
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
       const ready = await fetch(`${base}/health`)
         .then((response) => response.ok)
         .catch(() => false);
@@ -174,5 +176,5 @@ describe('SIGKILL during submissions with attachments', () => {
     console.log(
       `SIGKILL: ${ROUNDS * IN_FLIGHT} submissions fired, ${whole.highlights} stored whole, ${confirmed.length} answered as saved`,
     );
-  }, 240_000);
+  }, 900_000);
 });

@@ -112,5 +112,5 @@ describe('Submission burst: 500 filings with PDFs', () => {
         WHERE h.matter LIKE '突击填报-%' AND e.action = 'submit'`,
     );
     expect(events.submits).toBe(saved.length);
-  }, 120_000);
+  }, 600_000);
 });

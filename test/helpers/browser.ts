@@ -5,12 +5,19 @@ import type { TestApp } from './test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * How long one browser step (a click, a navigation, a selector) may take before it counts as
+ * failed. Sized for a slow, shared machine: it bounds a hang, it is no speed goal (that is
+ * `npm run bench`).
+ */
+export const STEP_TIMEOUT_MS = 30_000;
+
 /** Screenshots and traces of browser journeys, kept as CI artifacts. */
 export const ARTIFACTS_DIR = join(process.cwd(), 'test-results');
 
 /**
  * Debian's chromium driven by playwright-core (playwright's own browser download cannot work on
- * these machines). `.ci/run` installs it; locally: apt-get install chromium fonts-noto-cjk.
+ * these machines). `npm test` installs it first (ops/ensure-test-tools.sh).
  */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

@@ -143,7 +143,7 @@ describe('Authorization matrix (every route × subject × object, HTTP, real Pos
         deptClerk: sessions.get('deptClerk')!,
         kejiClerk,
       });
-    }, 120_000);
+    }, 600_000);
 
     it('should answer every cell as the table says: no unexpected allow, no 500', async () => {
       const started = Date.now();
@@ -209,7 +209,7 @@ describe('Authorization matrix (every route × subject × object, HTTP, real Pos
           .filter((result) => !unexpectedAllows.includes(result) && !serverErrors.includes(result))
           .map(describeCell),
       }).toEqual({ unexpectedAllows: [], serverErrors: [], otherMismatches: [] });
-    }, 180_000);
+    }, 900_000);
 
     it("should not take another unit's ids from a form body or a filter", async () => {
       // A session of its own: the matrix ended the subjects' sessions at its end.

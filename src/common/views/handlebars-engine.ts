@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { assetUrl } from '../http/static-assets.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -48,6 +49,8 @@ export function domId(...parts: unknown[]): string {
 }
 
 function registerHelpers(engine: typeof Handlebars): void {
+  // `{{asset "css/app.css"}}`: the file's URL under /static/ with its content fingerprint.
+  engine.registerHelper('asset', (path: unknown) => assetUrl(String(path)));
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b || String(a) === String(b));
   engine.registerHelper('ne', (a: unknown, b: unknown) => String(a) !== String(b));
   engine.registerHelper('not', (a: unknown) => !a);
