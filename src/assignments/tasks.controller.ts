@@ -237,7 +237,7 @@ export class TasksController {
     errors: FieldErrors,
   ) {
     const page = await this.assignments.taskPage(id, user);
-    const files = await this.attachments.describe(asIds(values.evidence));
+    const files = await this.attachments.describe(asIds(values.evidence), user);
     return reply.code(status).view('assignments/task-show.hbs', {
       title: page.task.title,
       ...page,
@@ -271,7 +271,7 @@ export class TasksController {
             workDone: page.progress.work_done,
             problems: page.progress.problems,
           },
-      files: typed ? await this.attachments.describe(asIds(values.evidence)) : page.files,
+      files: typed ? await this.attachments.describe(asIds(values.evidence), user) : page.files,
       errors,
       statusOptions: STATUS_OPTIONS,
       panel: await this.panels.build(page.item, user, page.editable ? { omit: ['submit'] } : {}),

@@ -148,23 +148,34 @@ export class AttachmentsService {
     }));
   }
 
-  /** Metadata of attachments by id, for re-rendering a form whose upload field has values. */
-  async describe(ids: readonly string[]): Promise<AttachmentView[]> {
+  /**
+   * Metadata of attachments by id, for re-rendering a form whose upload field has values. Scoped
+   * like downloads (`readable`): an id of a file the user may not read is left out, so a posted
+   * id of another unit's file never shows that file's name or size.
+   */
+  async describe(ids: readonly string[], user: AuthUser): Promise<AttachmentView[]> {
     const valid = ids.filter((id) => UUID.test(id));
     if (valid.length === 0) {
       return [];
     }
-    const rows: { id: string; original_name: string; size_bytes: number }[] =
+    const rows: { id: string; original_name: string; size_bytes: number; unit_id: number }[] =
       await this.dataSource.query(
-        `SELECT id, original_name, size_bytes FROM attachments WHERE id = ANY($1::uuid[])`,
+        `SELECT id, original_name, size_bytes, unit_id FROM attachments WHERE id = ANY($1::uuid[])`,
         [valid],
       );
-    return valid.flatMap((id) => {
+    const views: AttachmentView[] = [];
+    for (const id of valid) {
       const row = rows.find((candidate) => candidate.id === id);
-      return row
-        ? [{ id: row.id, name: row.original_name, sizeLabel: sizeLabel(row.size_bytes), field: '' }]
-        : [];
-    });
+      if (row && (await this.mayRead(row.id, row.unit_id, user))) {
+        views.push({
+          id: row.id,
+          name: row.original_name,
+          sizeLabel: sizeLabel(row.size_bytes),
+          field: '',
+        });
+      }
+    }
+    return views;
   }
 
   /** The file, when the user's unit uploaded it or may read a record it belongs to; else 404. */
@@ -189,30 +200,8 @@ export class AttachmentsService {
     if (!file) {
       throw new NotFoundException();
     }
-    if (file.unit_id !== user.unitId) {
-      const links: { item_id: string }[] = await this.dataSource.query(
-        `SELECT item_id FROM workflow_item_attachments WHERE attachment_id = $1`,
-        [attachmentId],
-      );
-      let visible = false;
-      for (const link of links) {
-        const item = await this.workflow.findItem(link.item_id);
-        if (item && (await this.workflow.mayView(item, user))) {
-          visible = true;
-          break;
-        }
-      }
-      if (!visible && hasRole(user, 'office', 'leader')) {
-        // The yearly major-project satisfaction report is read by the office and leaders.
-        const reports: unknown[] = await this.dataSource.query(
-          `SELECT 1 FROM project_satisfaction_surveys WHERE report_attachment_id = $1`,
-          [attachmentId],
-        );
-        visible = reports.length > 0;
-      }
-      if (!visible) {
-        throw new NotFoundException();
-      }
+    if (!(await this.mayRead(attachmentId, file.unit_id, user))) {
+      throw new NotFoundException();
     }
     return {
       name: file.original_name,
@@ -220,5 +209,34 @@ export class AttachmentsService {
       content: file.content,
       sha256: file.sha256,
     };
+  }
+
+  /**
+   * Whether the user may read a file: their unit uploaded it, or it belongs to a record they may
+   * view, or (office, leaders) it is a yearly major-project satisfaction report.
+   */
+  private async mayRead(attachmentId: string, unitId: number, user: AuthUser): Promise<boolean> {
+    if (unitId === user.unitId) {
+      return true;
+    }
+    const links: { item_id: string }[] = await this.dataSource.query(
+      `SELECT item_id FROM workflow_item_attachments WHERE attachment_id = $1`,
+      [attachmentId],
+    );
+    for (const link of links) {
+      const item = await this.workflow.findItem(link.item_id);
+      if (item && (await this.workflow.mayView(item, user))) {
+        return true;
+      }
+    }
+    if (hasRole(user, 'office', 'leader')) {
+      // The yearly major-project satisfaction report is read by the office and leaders.
+      const reports: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM project_satisfaction_surveys WHERE report_attachment_id = $1`,
+        [attachmentId],
+      );
+      return reports.length > 0;
+    }
+    return false;
   }
 }

@@ -121,7 +121,7 @@ export class ProjectsController {
     return handleForm(
       ProjectFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.projects.create(data, user);
         setFlash(reply, 'success', '项目已录入，已交责任单位绘制项目作战图');
@@ -174,7 +174,7 @@ export class ProjectsController {
     return handleForm(
       ProjectFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, project, values, errors),
+      (values, errors) => this.renderForm(reply, 422, project, values, errors, user),
       async (data) => {
         await this.projects.update(id, data, user);
         setFlash(reply, 'success', '项目基础信息已保存');
@@ -190,6 +190,7 @@ export class ProjectsController {
     project: ProjectRow | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
+    user?: AuthUser,
   ) {
     const typed =
       values.reformPlan === undefined
@@ -198,7 +199,9 @@ export class ProjectsController {
             (file): file is string => typeof file === 'string',
           );
     const files = typed
-      ? await this.attachments.describe(typed)
+      ? user
+        ? await this.attachments.describe(typed, user)
+        : []
       : project
         ? (await this.attachments.listForItem(project.map_lineage_id)).filter(
             (file) => file.field === 'reform_plan',

@@ -150,7 +150,7 @@ export class PilotsController {
     return handleForm(
       PilotFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.pilots.create(data, user, request.ip);
         setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
@@ -314,6 +314,7 @@ export class PilotsController {
       files: typedFiles
         ? await this.attachments.describe(
             typedFiles.filter((file): file is string => typeof file === 'string'),
+            user!,
           )
         : (existing?.files ?? []),
       panel: existing

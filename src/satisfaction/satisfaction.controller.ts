@@ -199,7 +199,7 @@ export class SatisfactionController {
       errors,
       quarters,
       districts,
-      files: await this.attachments.describe(asStrings(values.report)),
+      files: await this.attachments.describe(asStrings(values.report), user),
     });
   }
 }
