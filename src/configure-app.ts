@@ -18,6 +18,7 @@ import { isHtmx } from './common/htmx/htmx-request.js';
 import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
 import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { HEALTH_PATHS } from './home/health.controller.js';
 import { buildNavigation } from './home/navigation.js';
 import { NavigationBadges } from './workflow/navigation-badges.js';
 import { FormSubmissions, onceTokenOf } from './common/forms/form-submissions.js';
@@ -94,7 +95,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // Who is asking: the session cookie, checked against the database on every request.
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url.startsWith('/static/')) {
+    if (request.url.startsWith('/static/') || HEALTH_PATHS.test(request.url)) {
       return;
     }
     const sessionId = readSessionCookie(request, config);
@@ -120,7 +121,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // CSRF after the body is parsed; then what every page needs: the user, the navigation, the flash.
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url.startsWith('/static/')) {
+    if (request.url.startsWith('/static/') || HEALTH_PATHS.test(request.url)) {
       return;
     }
     if (csrfRejection(request)) {

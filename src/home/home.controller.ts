@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Render } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { HomeService } from './home.service.js';
 
@@ -27,11 +27,5 @@ export class HomeController {
   @Render('home/members.hbs')
   unitMembers(@CurrentUser() user: AuthUser, @Param('unitId', ParseIntPipe) unitId: number) {
     return this.home.unitMembers(user, unitId);
-  }
-
-  @Public()
-  @Get('health')
-  health() {
-    return this.home.health();
   }
 }

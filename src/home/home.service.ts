@@ -128,9 +128,4 @@ export class HomeService {
       })),
     };
   }
-
-  async health() {
-    await this.dataSource.query('SELECT 1');
-    return { status: 'ok' };
-  }
 }
