@@ -1,4 +1,5 @@
 import { inflateWithin, readZipEntries } from '../common/files/zip-archive.js';
+import { BIDI_CONTROLS } from '../common/forms/transforms.js';
 
 /**
  * What a file really is, from its first bytes (magic numbers), not from its name. Only the kinds
@@ -124,7 +125,8 @@ export function activeContentProblem(content: Buffer, kind: AllowedFileKind): st
 export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
   const cleaned = base
-    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\u0000-\u001f\u007f\u200b-\u200d\ufeff]/g, '')
+    .replace(BIDI_CONTROLS, '')
     .replace(/^\.+/, '')
     .trim();
   const name = cleaned === '' ? '附件' : cleaned;
