@@ -7,11 +7,11 @@ import fastifyView from '@fastify/view';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
-import { parse as parseQueryString } from 'node:querystring';
 import { ANONYMOUS_CSRF_COOKIE, csrfRejection, newCsrfToken } from './auth/csrf.js';
 import { ROLE_LABELS } from './auth/roles.js';
 import { readSessionCookie } from './auth/session-cookie.js';
 import { SessionStore } from './auth/session.store.js';
+import { parseFormBody, parseJsonBody } from './common/http/body-limits.js';
 import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx } from './common/htmx/htmx-request.js';
@@ -40,7 +40,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {
     bodyLimit: 2 * 1024 * 1024,
-    parser: (body: string) => parseQueryString(body),
+    parser: (body: string) => parseFormBody(body),
   });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.upload.maxFileBytes, files: 20, fields: 200, parts: 220 },
@@ -89,6 +89,23 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON with a depth cap (body-limits.ts) instead of Fastify's parser, which takes any depth.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 },
+    (
+      _request: FastifyRequest,
+      body: string | Buffer,
+      done: (error: Error | null, value?: unknown) => void,
+    ) => {
+      try {
+        done(null, parseJsonBody(String(body)));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  );
   if (config.benchEventLoop) {
     registerEventLoopProbe(fastify);
   }

@@ -6,6 +6,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -44,8 +45,8 @@ function parseFilter(query: Record<string, string>) {
   const status = query.status;
   return {
     q: searchText(query.q),
-    domainId: Number(query.domain) || undefined,
-    unitId: Number(query.unit) || undefined,
+    domainId: optionalId(query.domain, 'domain'),
+    unitId: optionalId(query.unit, 'unit'),
     status: isProjectStatus(status) ? status : undefined,
     page: parsePage(query.page),
   };

@@ -7,6 +7,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -44,11 +45,11 @@ function parseFilter(query: Record<string, string>) {
   const category: unknown = query.category;
   const state: unknown = query.state;
   return {
-    unitId: Number(query.unit) || undefined,
+    unitId: optionalId(query.unit, 'unit'),
     category: (SHOWCASE_CATEGORIES as readonly unknown[]).includes(category)
       ? (category as ShowcaseCategory)
       : undefined,
-    subKindId: Number(query.subKind) || undefined,
+    subKindId: optionalId(query.subKind, 'subKind'),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)

@@ -144,6 +144,56 @@ describe('HTTP hardening (redirects, file names, health, CSRF in the URL, bidi)'
     });
   });
 
+  describe('body shape limits (item 7)', () => {
+    it('should answer a 20,000-level JSON body with 400, not a stack overflow', async () => {
+      const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+      const response = await clerkSession.agent
+        .post('/demands')
+        .set('Content-Type', 'application/json')
+        .set('X-CSRF-Token', clerkSession.csrfToken)
+        .send(deep);
+      expect(response.status).toBe(400);
+      expect(response.text).toContain('嵌套过深');
+      const arrays = await clerkSession.agent
+        .post('/demands')
+        .set('Content-Type', 'application/json')
+        .set('X-CSRF-Token', clerkSession.csrfToken)
+        .send(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+      expect(arrays.status).toBe(400);
+      // A shallow JSON body still reaches the form (refused there for its missing fields).
+      const shallow = await clerkSession.agent
+        .post('/demands')
+        .set('Content-Type', 'application/json')
+        .set('X-CSRF-Token', clerkSession.csrfToken)
+        .send(JSON.stringify({ title: '浅层', nested: { a: [1, { b: 2 }] } }));
+      expect(shallow.status).toBe(422);
+    });
+
+    it('should answer a form of 10,000 fields with 413', async () => {
+      const fields = Array.from({ length: 10_000 }, (_unused, index) => `f${index}=1`).join('&');
+      const response = await clerkSession.agent
+        .post('/demands')
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .set('X-CSRF-Token', clerkSession.csrfToken)
+        .send(`${fields}&title=x`);
+      expect(response.status).toBe(413);
+      expect(response.text).toContain('字段过多');
+    });
+
+    it('should answer a form posting 99999999999999999999 as an id with the field refused', async () => {
+      const response = await clerkSession.post('/demands', {
+        title: '超大编号',
+        description: '来源渠道编号超出范围',
+        channelId: '99999999999999999999',
+        domainId: '1e309',
+        trackId: '-1',
+      });
+      expect(response.status).toBe(422);
+      expect(response.text).toContain('请选择来源渠道');
+      expect(response.text).toContain('请选择领域');
+    });
+  });
+
   describe('health probes (item 10)', () => {
     it('should answer live and ready with short bodies, public, and keep /health', async () => {
       for (const path of ['/health/live', '/health/ready', '/health']) {
