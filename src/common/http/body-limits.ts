@@ -1,11 +1,13 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { parse as parseQueryString } from 'node:querystring';
+import { stripBidiControls } from '../forms/transforms.js';
 
 /**
  * Shape limits for request bodies, checked on the raw text before anything walks the parsed value:
  * a form has at most MAX_FORM_FIELDS fields (the largest real form, the satisfaction score table
  * of every district, has under 100), and a JSON body (no page sends one; the parser stays for API
- * clients and tests) nests at most MAX_JSON_DEPTH levels. A 20,000-level JSON body used to
+ * clients and tests) nests at most MAX_JSON_DEPTH levels. Every form value loses its bidi control
+ * characters here (see BIDI_CONTROLS), so no stored text or name can read backwards. A 20,000-level JSON body used to
  * overflow the stack in the form validation (class-transformer walks nested objects recursively).
  */
 export const MAX_FORM_FIELDS = 1000;
@@ -50,7 +52,15 @@ export function parseFormBody(body: string): Record<string, string | string[]> {
     }
   }
   // maxKeys 0: no silent truncation (the count above already refused an oversized form).
-  return parseQueryString(body, '&', '=', { maxKeys: 0 }) as Record<string, string | string[]>;
+  const form = parseQueryString(body, '&', '=', { maxKeys: 0 }) as Record<
+    string,
+    string | string[]
+  >;
+  // No field of any form keeps a bidi control (titles, names, free texts, hand-read fields too).
+  for (const [key, value] of Object.entries(form)) {
+    form[key] = Array.isArray(value) ? value.map(stripBidiControls) : stripBidiControls(value);
+  }
+  return form;
 }
 
 /** `application/json`: refused (400) when it nests too deep or is not JSON. */
