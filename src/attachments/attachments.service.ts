@@ -10,6 +10,12 @@ import { hasRole, type AuthUser } from '../auth/auth-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
+  INSERT_ATTACHMENT,
+  LOCK_USER_UPLOADS,
+  PURGE_ORPHAN_UPLOADS,
+  UNLINKED_USAGE,
+} from './attachments.queries.js';
+import {
   activeContentProblem,
   detectFileKind,
   MEDIA_TYPES,
@@ -34,6 +40,11 @@ export function sizeLabel(bytes: number): string {
 export class AttachmentRefusedException extends UnprocessableEntityException {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Unlinked uploads older than this are orphans (purgeOrphanUploads). */
+export const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_UNLINKED_FILES = 50;
+const DEFAULT_MAX_UNLINKED_BYTES = 200 * 1024 * 1024;
 
 /**
  * Files in PostgreSQL (so every instance serves them and a backup holds them), checked by content,
@@ -75,12 +86,47 @@ export class AttachmentsService {
       throw new AttachmentRefusedException(`文件「${name}」${problem}`);
     }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
-    );
-    return { id: rows[0].id, name, sizeLabel: sizeLabel(file.content.length), field };
+    const id = await this.dataSource.transaction(async (manager) => {
+      // One user's uploads one at a time: the cap on unlinked files holds under parallel uploads.
+      await manager.query(LOCK_USER_UPLOADS, [user.id]);
+      const [usage]: { files: number; bytes: string }[] = await manager.query(UNLINKED_USAGE, [
+        user.id,
+      ]);
+      const maxFiles = this.config.upload.maxUnlinkedFiles ?? DEFAULT_MAX_UNLINKED_FILES;
+      const maxBytes = this.config.upload.maxUnlinkedBytes ?? DEFAULT_MAX_UNLINKED_BYTES;
+      if (usage.files + 1 > maxFiles || Number(usage.bytes) + file.content.length > maxBytes) {
+        throw new AttachmentRefusedException(
+          `您已有 ${usage.files} 个上传后尚未保存到记录的文件（共 ${sizeLabel(Number(usage.bytes))}），` +
+            `最多 ${maxFiles} 个、${Math.round(maxBytes / 1024 / 1024)} MB。请先保存正在填写的表单；` +
+            `未保存的上传文件 1 天后自动清理`,
+        );
+      }
+      const rows: { id: string }[] = await manager.query(INSERT_ATTACHMENT, [
+        name,
+        MEDIA_TYPES[kind],
+        file.content.length,
+        sha256,
+        file.content,
+        user.id,
+        user.unitId,
+      ]);
+      return rows[0].id;
+    });
+    return { id, name, sizeLabel: sizeLabel(file.content.length), field };
+  }
+
+  /**
+   * Deletes the uploads no saved record uses that are older than a day (a form abandoned after
+   * its files were uploaded), in one statement that skips rows a save is linking right now, so
+   * several instances may run it at once. Returns how many files went.
+   */
+  // scheduler: register daily
+  async purgeOrphanUploads(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - ORPHAN_AGE_MS);
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(PURGE_ORPHAN_UPLOADS, [
+      cutoff.toISOString(),
+    ]);
+    return rows.length;
   }
 
   /** Removes files of a refused upload request that no record uses yet. */

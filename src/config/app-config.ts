@@ -38,7 +38,12 @@ export interface AppConfig {
   };
   lockout: { maxFailures: number; lockMinutes: number };
   loginRateLimit: { maxPerWindow: number; windowSeconds: number };
-  upload: { maxFileBytes: number };
+  upload: {
+    maxFileBytes: number;
+    /** Uploads one user may hold that no saved record uses yet (default 50 files, 200 MB). */
+    maxUnlinkedFiles?: number;
+    maxUnlinkedBytes?: number;
+  };
   audit: { retentionDays: number };
   /** 成效晾晒: the first day that counts (YYYY-MM-DD); undefined means 1 January of the current year. */
   evaluationYearStart: string | undefined;
@@ -127,7 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxPerWindow: intFrom(env, 'LOGIN_RATE_LIMIT', 30),
       windowSeconds: intFrom(env, 'LOGIN_RATE_WINDOW_SECONDS', 300),
     },
-    upload: { maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024 },
+    upload: {
+      maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024,
+      maxUnlinkedFiles: intFrom(env, 'UPLOAD_MAX_UNLINKED_FILES', 50),
+      maxUnlinkedBytes: intFrom(env, 'UPLOAD_MAX_UNLINKED_MB', 200) * 1024 * 1024,
+    },
     audit: { retentionDays: Math.max(184, intFrom(env, 'AUDIT_RETENTION_DAYS', 184)) },
     evaluationYearStart: /^\d{4}-\d{2}-\d{2}$/.test(env.EVALUATION_YEAR_START ?? '')
       ? env.EVALUATION_YEAR_START
