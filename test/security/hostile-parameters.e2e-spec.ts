@@ -209,7 +209,42 @@ describe('Hostile numbers and ids on every GET route (HTTP, real PostgreSQL)', (
         }
       }
     }
+    // 3. The path ids of every POST route (forms, transitions), with the CSRF token: a hostile id
+    //    finds nothing to change, and must not reach PostgreSQL as an int4 or a uuid.
+    const posts = Object.entries(MATRIX)
+      .filter(
+        ([route, spec]) => route.startsWith('POST ') && served.has(route) && !spec.freshSession,
+      )
+      .filter(([route]) => /:[A-Za-z]+/.test(route))
+      .map(([route, spec]) => {
+        const cells = cellsOf(route, spec).filter((cell) => cell.subject !== 'pending');
+        const allowed = cells.find((cell) =>
+          (ALLOWED_OUTCOMES as readonly unknown[]).includes(cell.expected),
+        );
+        return { route, spec, cell: allowed ?? cells[0] };
+      });
+    const postRequests: { probe: (typeof posts)[number]; url: string; what: string }[] = [];
+    for (const probe of posts) {
+      for (const [, name] of probe.route.split(' ')[1].matchAll(/:([A-Za-z]+)/g)) {
+        for (const value of HOSTILE.filter((candidate) => candidate.path !== undefined)) {
+          postRequests.push({
+            probe,
+            url: pathOf(probe.cell, { name, value: value.path! }),
+            what: `:${name}=${value.label}`,
+          });
+        }
+      }
+    }
     const failures: string[] = [];
+    await pool(postRequests, 4, async ({ probe, url, what }) => {
+      const session = sessions.get(probe.cell.subject)!;
+      const response = probe.spec.htmx
+        ? await session.htmx('post', url, probe.spec.body ?? {})
+        : await session.post(url, probe.spec.body ?? {});
+      if (response.status >= 500) {
+        failures.push(`${probe.route} ${what} as ${probe.cell.subject}: ${response.status}`);
+      }
+    });
     const statuses = new Map<number, number>();
     await pool(requests, 6, async ({ probe, url, what }) => {
       const response = await send(probe, url);
@@ -227,8 +262,12 @@ describe('Hostile numbers and ids on every GET route (HTTP, real PostgreSQL)', (
       0,
     );
     console.info(
+      `Hostile path ids on POST routes: ${posts.length} routes, ${postRequests.length} requests`,
+    );
+    console.info(
       `Hostile parameters: ${probes.length} GET routes (${walkedRoutes} with parameters, ${parameters} parameters) × ` +
-        `${HOSTILE.length} hostile values = ${requests.length} requests; ${failures.length} × 5xx; ` +
+        `${HOSTILE.length} hostile values = ${requests.length} requests, plus ${postRequests.length} on POST path ids; ` +
+        `${failures.length} × 5xx in all; ` +
         `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
     );
     expect(failures).toEqual([]);
