@@ -9,11 +9,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { constants as zlibConstants } from 'node:zlib';
-import { parse as parseQueryString } from 'node:querystring';
 import { ANONYMOUS_CSRF_COOKIE, csrfRejection, newCsrfToken } from './auth/csrf.js';
 import { ROLE_LABELS } from './auth/roles.js';
 import { readSessionCookie } from './auth/session-cookie.js';
 import { SessionStore } from './auth/session.store.js';
+import { parseFormBody, parseJsonBody } from './common/http/body-limits.js';
 import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx, isPartial } from './common/htmx/htmx-request.js';
@@ -21,6 +21,7 @@ import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
 import { staticCacheControl } from './common/http/static-assets.js';
 import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { HEALTH_PATHS } from './home/health.controller.js';
 import { buildNavigation } from './home/navigation.js';
 import { NavigationBadges } from './workflow/navigation-badges.js';
 import { FormSubmissions, onceTokenOf } from './common/forms/form-submissions.js';
@@ -66,7 +67,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {
     bodyLimit: 2 * 1024 * 1024,
-    parser: (body: string) => parseQueryString(body),
+    parser: (body: string) => parseFormBody(body),
   });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.upload.maxFileBytes, files: 20, fields: 200, parts: 220 },
@@ -122,13 +123,30 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       reply.header('Cache-Control', staticCacheControl(request.url));
     }
   });
+  // JSON with a depth cap (body-limits.ts) instead of Fastify's parser, which takes any depth.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 },
+    (
+      _request: FastifyRequest,
+      body: string | Buffer,
+      done: (error: Error | null, value?: unknown) => void,
+    ) => {
+      try {
+        done(null, parseJsonBody(String(body)));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  );
   if (config.benchEventLoop) {
     registerEventLoopProbe(fastify);
   }
 
   // Who is asking: the session cookie, checked against the database on every request.
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url.startsWith('/static/')) {
+    if (request.url.startsWith('/static/') || HEALTH_PATHS.test(request.url)) {
       return;
     }
     const sessionId = readSessionCookie(request, config);
@@ -154,7 +172,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   // CSRF after the body is parsed; then what every page needs: the user, the navigation, the flash.
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url.startsWith('/static/')) {
+    if (request.url.startsWith('/static/') || HEALTH_PATHS.test(request.url)) {
       return;
     }
     if (csrfRejection(request)) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
@@ -17,6 +17,7 @@ import {
 } from '../dictionaries/dictionary-item.entity.js';
 import { DictionariesAdminService } from './dictionaries-admin.service.js';
 import { DictionaryItemFormDto } from './dto/user-form.dto.js';
+import { RecordIdPipe } from '../common/http/params.js';
 
 /** Kinds managed on their own page; tracks live under their domain. */
 const PAGE_KINDS = DICTIONARY_KINDS.filter((kind) => kind !== 'track');
@@ -67,7 +68,7 @@ export class DictionariesAdminController {
   }
 
   @Get(':id')
-  async edit(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply) {
+  async edit(@Param('id', RecordIdPipe) id: number, @Res() reply: FastifyReply) {
     const item = await this.dictionaries.find(id);
     return this.renderEdit(
       reply,
@@ -80,7 +81,7 @@ export class DictionariesAdminController {
 
   @Post(':id')
   async update(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @Body() body: unknown,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
@@ -102,7 +103,7 @@ export class DictionariesAdminController {
 
   @Post(':id/activation')
   async activate(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -117,7 +118,7 @@ export class DictionariesAdminController {
 
   @Post(':id/deactivation')
   async deactivate(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

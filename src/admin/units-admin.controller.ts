@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
@@ -10,6 +10,7 @@ import { UNIT_CAPABILITY_LABELS } from '../units/unit.entity.js';
 import { UnitFormDto } from './dto/user-form.dto.js';
 import { UnitsAdminService } from './units-admin.service.js';
 import { searchText } from '../common/http/search-text.js';
+import { RecordIdPipe } from '../common/http/params.js';
 
 const CAPABILITY_OPTIONS = Object.entries(UNIT_CAPABILITY_LABELS).map(([value, label]) => ({
   value,
@@ -68,7 +69,7 @@ export class UnitsAdminController {
   }
 
   @Get(':id')
-  async edit(@Param('id', ParseIntPipe) id: number, @Res() reply: FastifyReply) {
+  async edit(@Param('id', RecordIdPipe) id: number, @Res() reply: FastifyReply) {
     const unit = await this.units.find(id);
     return this.renderForm(
       reply,
@@ -81,7 +82,7 @@ export class UnitsAdminController {
 
   @Post(':id')
   async update(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @Body() body: unknown,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
@@ -102,7 +103,7 @@ export class UnitsAdminController {
 
   @Post(':id/deactivation')
   async deactivate(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -114,7 +115,7 @@ export class UnitsAdminController {
 
   @Post(':id/activation')
   async activate(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @CurrentUser() admin: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -12,6 +12,7 @@ import {
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
@@ -38,7 +39,7 @@ export class UsersAdminController {
     const role: unknown = query.role;
     const filter = {
       q: searchText(query.q, 50),
-      unitId: Number(query.unit) || undefined,
+      unitId: optionalId(query.unit, 'unit'),
       role: typeof role === 'string' && isRoleCode(role) ? role : undefined,
       page,
     };

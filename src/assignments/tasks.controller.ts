@@ -23,6 +23,7 @@ import {
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
@@ -71,11 +72,6 @@ export const TASK_COLUMNS: ExcelColumn<TaskRow>[] = [
   { header: '待季度更新', width: 10, value: (row) => (row.quarterlyDue ? '是' : '否') },
 ];
 
-const positiveInt = (value: unknown): number | undefined => {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : undefined;
-};
-
 export function parseKind(value: unknown): AssignmentKind {
   return (ASSIGNMENT_KINDS as readonly unknown[]).includes(value)
     ? (value as AssignmentKind)
@@ -89,8 +85,8 @@ export function parseTaskFilter(query: Record<string, string>): TaskFilter {
     status: isTaskStatus(rawStatus) ? rawStatus : rawStatus === 'none' ? 'none' : undefined,
     overdue: query.overdue === '1',
     quarterlyDue: query.quarterlyDue === '1',
-    unitId: positiveInt(query.unit),
-    domainId: positiveInt(query.domain),
+    unitId: optionalId(query.unit, 'unit'),
+    domainId: optionalId(query.domain, 'domain'),
     deadlineFrom: parseChinaDate(query.from),
     deadlineTo: parseChinaDate(query.to),
     q: searchText(query.q),
@@ -237,7 +233,7 @@ export class TasksController {
     errors: FieldErrors,
   ) {
     const page = await this.assignments.taskPage(id, user);
-    const files = await this.attachments.describe(asIds(values.evidence));
+    const files = await this.attachments.describe(asIds(values.evidence), user);
     return reply.code(status).view('assignments/task-show.hbs', {
       title: page.task.title,
       ...page,
@@ -271,7 +267,7 @@ export class TasksController {
             workDone: page.progress.work_done,
             problems: page.progress.problems,
           },
-      files: typed ? await this.attachments.describe(asIds(values.evidence)) : page.files,
+      files: typed ? await this.attachments.describe(asIds(values.evidence), user) : page.files,
       errors,
       statusOptions: STATUS_OPTIONS,
       panel: await this.panels.build(page.item, user, page.editable ? { omit: ['submit'] } : {}),

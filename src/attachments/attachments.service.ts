@@ -11,6 +11,12 @@ import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
+  INSERT_ATTACHMENT,
+  LOCK_USER_UPLOADS,
+  PURGE_ORPHAN_UPLOADS,
+  UNLINKED_USAGE,
+} from './attachments.queries.js';
+import {
   activeContentProblem,
   detectFileKind,
   MEDIA_TYPES,
@@ -39,6 +45,11 @@ export const PDF_ONLY_MESSAGE = (name: string): string =>
 export class AttachmentRefusedException extends UnprocessableEntityException {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Unlinked uploads older than this are orphans (purgeOrphanUploads). */
+export const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_MAX_UNLINKED_FILES = 50;
+const DEFAULT_MAX_UNLINKED_BYTES = 200 * 1024 * 1024;
 
 /**
  * Files in PostgreSQL (so every instance serves them and a backup holds them), checked by content,
@@ -85,25 +96,57 @@ export class AttachmentsService {
       throw new AttachmentRefusedException(`文件「${name}」${problem}`);
     }
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    const rows = await this.dataSource.transaction(async (manager) => {
-      const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO attachments (original_name, media_type, size_bytes, sha256, content, uploaded_by, unit_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [name, MEDIA_TYPES[kind], file.content.length, sha256, file.content, user.id, user.unitId],
-      );
+    const id = await this.dataSource.transaction(async (manager) => {
+      // One user's uploads one at a time: the cap on unlinked files holds under parallel uploads.
+      await manager.query(LOCK_USER_UPLOADS, [user.id]);
+      const [usage]: { files: number; bytes: string }[] = await manager.query(UNLINKED_USAGE, [
+        user.id,
+      ]);
+      const maxFiles = this.config.upload.maxUnlinkedFiles ?? DEFAULT_MAX_UNLINKED_FILES;
+      const maxBytes = this.config.upload.maxUnlinkedBytes ?? DEFAULT_MAX_UNLINKED_BYTES;
+      if (usage.files + 1 > maxFiles || Number(usage.bytes) + file.content.length > maxBytes) {
+        throw new AttachmentRefusedException(
+          `您已有 ${usage.files} 个上传后尚未保存到记录的文件（共 ${sizeLabel(Number(usage.bytes))}），` +
+            `最多 ${maxFiles} 个、${Math.round(maxBytes / 1024 / 1024)} MB。请先保存正在填写的表单；` +
+            `未保存的上传文件 1 天后自动清理`,
+        );
+      }
+      const rows: { id: string }[] = await manager.query(INSERT_ATTACHMENT, [
+        name,
+        MEDIA_TYPES[kind],
+        file.content.length,
+        sha256,
+        file.content,
+        user.id,
+        user.unitId,
+      ]);
       // Not linked to a record yet: the form that uses it links it when saved.
       await this.audit.record(
         {
           action: 'attachment_uploaded',
           actor: user,
-          target: { type: 'attachment', id: inserted[0].id, label: name },
+          target: { type: 'attachment', id: rows[0].id, label: name },
           detail: { file: name, size: file.content.length, sha256 },
         },
         manager,
       );
-      return inserted;
+      return rows[0].id;
     });
-    return { id: rows[0].id, name, sizeLabel: sizeLabel(file.content.length), field };
+    return { id, name, sizeLabel: sizeLabel(file.content.length), field };
+  }
+
+  /**
+   * Deletes the uploads no saved record uses that are older than a day (a form abandoned after
+   * its files were uploaded), in one statement that skips rows a save is linking right now, so
+   * several instances may run it at once. Returns how many files went.
+   */
+  // scheduler: register daily
+  async purgeOrphanUploads(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - ORPHAN_AGE_MS);
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(PURGE_ORPHAN_UPLOADS, [
+      cutoff.toISOString(),
+    ]);
+    return rows.length;
   }
 
   /** Removes files of a refused upload request that no record uses yet. */
@@ -171,23 +214,34 @@ export class AttachmentsService {
     }));
   }
 
-  /** Metadata of attachments by id, for re-rendering a form whose upload field has values. */
-  async describe(ids: readonly string[]): Promise<AttachmentView[]> {
+  /**
+   * Metadata of attachments by id, for re-rendering a form whose upload field has values. Scoped
+   * like downloads (`readable`): an id of a file the user may not read is left out, so a posted
+   * id of another unit's file never shows that file's name or size.
+   */
+  async describe(ids: readonly string[], user: AuthUser): Promise<AttachmentView[]> {
     const valid = ids.filter((id) => UUID.test(id));
     if (valid.length === 0) {
       return [];
     }
-    const rows: { id: string; original_name: string; size_bytes: number }[] =
+    const rows: { id: string; original_name: string; size_bytes: number; unit_id: number }[] =
       await this.dataSource.query(
-        `SELECT id, original_name, size_bytes FROM attachments WHERE id = ANY($1::uuid[])`,
+        `SELECT id, original_name, size_bytes, unit_id FROM attachments WHERE id = ANY($1::uuid[])`,
         [valid],
       );
-    return valid.flatMap((id) => {
+    const views: AttachmentView[] = [];
+    for (const id of valid) {
       const row = rows.find((candidate) => candidate.id === id);
-      return row
-        ? [{ id: row.id, name: row.original_name, sizeLabel: sizeLabel(row.size_bytes), field: '' }]
-        : [];
-    });
+      if (row && (await this.mayRead(row.id, row.unit_id, user))) {
+        views.push({
+          id: row.id,
+          name: row.original_name,
+          sizeLabel: sizeLabel(row.size_bytes),
+          field: '',
+        });
+      }
+    }
+    return views;
   }
 
   /** The file, when the user's unit uploaded it or may read a record it belongs to; else 404. */
@@ -212,30 +266,8 @@ export class AttachmentsService {
     if (!file) {
       throw new NotFoundException();
     }
-    if (file.unit_id !== user.unitId) {
-      const links: { item_id: string }[] = await this.dataSource.query(
-        `SELECT item_id FROM workflow_item_attachments WHERE attachment_id = $1`,
-        [attachmentId],
-      );
-      let visible = false;
-      for (const link of links) {
-        const item = await this.workflow.findItem(link.item_id);
-        if (item && (await this.workflow.mayView(item, user))) {
-          visible = true;
-          break;
-        }
-      }
-      if (!visible && hasRole(user, 'office', 'leader')) {
-        // The yearly major-project satisfaction report is read by the office and leaders.
-        const reports: unknown[] = await this.dataSource.query(
-          `SELECT 1 FROM project_satisfaction_surveys WHERE report_attachment_id = $1`,
-          [attachmentId],
-        );
-        visible = reports.length > 0;
-      }
-      if (!visible) {
-        throw new NotFoundException();
-      }
+    if (!(await this.mayRead(attachmentId, file.unit_id, user))) {
+      throw new NotFoundException();
     }
     return {
       name: file.original_name,
@@ -268,5 +300,34 @@ export class AttachmentsService {
         sha256: file.sha256,
       },
     });
+  }
+
+  /**
+   * Whether the user may read a file: their unit uploaded it, or it belongs to a record they may
+   * view, or (office, leaders) it is a yearly major-project satisfaction report.
+   */
+  private async mayRead(attachmentId: string, unitId: number, user: AuthUser): Promise<boolean> {
+    if (unitId === user.unitId) {
+      return true;
+    }
+    const links: { item_id: string }[] = await this.dataSource.query(
+      `SELECT item_id FROM workflow_item_attachments WHERE attachment_id = $1`,
+      [attachmentId],
+    );
+    for (const link of links) {
+      const item = await this.workflow.findItem(link.item_id);
+      if (item && (await this.workflow.mayView(item, user))) {
+        return true;
+      }
+    }
+    if (hasRole(user, 'office', 'leader')) {
+      // The yearly major-project satisfaction report is read by the office and leaders.
+      const reports: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM project_satisfaction_surveys WHERE report_attachment_id = $1`,
+        [attachmentId],
+      );
+      return reports.length > 0;
+    }
+    return false;
   }
 }

@@ -1,4 +1,6 @@
 import { inflateWithin, readZipEntries } from '../common/files/zip-archive.js';
+import { BIDI_CONTROLS } from '../common/forms/transforms.js';
+import { PDF_INFLATED_MAX_BYTES, scanPdf } from './pdf-scan.js';
 
 /**
  * What a file really is, from its first bytes (magic numbers), not from its name. Only the kinds
@@ -76,30 +78,27 @@ export function detectFileKind(content: Buffer, fileName: string): AllowedFileKi
 /** What an Office package may inflate to (a 20 MB document of photos is about that size). */
 const OFFICE_INFLATED_MAX_MB = 100;
 
-/** PDF names that run code or programs when the file is opened. */
-const PDF_ACTIVE_NAMES = ['/JavaScript', '/JS', '/Launch'];
-
-function hasPdfName(content: Buffer, name: string): boolean {
-  for (let at = content.indexOf(name); at >= 0; at = content.indexOf(name, at + 1)) {
-    // A name ends at a delimiter or white space, not at another regular character (/JSON…).
-    if (!/[A-Za-z0-9#_.-]/.test(String.fromCharCode(content[at + name.length] ?? 0x20))) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /**
  * Why a file of an accepted kind is still refused (Chinese, to follow the file's name), or
- * undefined: a PDF that runs JavaScript or launches a program when opened (names inside compressed
- * object streams are not read: best effort), an Office package with macros (an .xlsm or .docm
+ * undefined: a PDF that is encrypted, inflates beyond 20 MB, or carries JavaScript, a launch
+ * action, embedded files, rich media, XFA or additional actions however spelled (pdf-scan.ts), an
+ * Office package with macros (an .xlsm or .docm
  * renamed), or one that inflates beyond 100 MB (a zip bomb, whatever its headers claim).
  */
 export function activeContentProblem(content: Buffer, kind: AllowedFileKind): string | undefined {
   if (kind === 'pdf') {
-    return PDF_ACTIVE_NAMES.some((name) => hasPdfName(content, name))
-      ? '含有脚本或自动运行的操作，请“打印”为普通 PDF 后上传'
-      : undefined;
+    const scan = scanPdf(content);
+    if (scan.ok) {
+      return undefined;
+    }
+    switch (scan.reason) {
+      case 'encrypted':
+        return '已加密（设有密码或权限限制），请上传未加密的扫描件或 PDF';
+      case 'too_large':
+        return `解压后超过 ${PDF_INFLATED_MAX_BYTES / 1024 / 1024} MB，请重新扫描或压缩后上传`;
+      case 'active':
+        return '含有脚本、嵌入文件或自动运行的操作，请“打印”为普通 PDF 后上传';
+    }
   }
   if (kind !== 'docx' && kind !== 'xlsx') {
     return undefined;
@@ -124,7 +123,8 @@ export function activeContentProblem(content: Buffer, kind: AllowedFileKind): st
 export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
   const cleaned = base
-    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\u0000-\u001f\u007f\u200b-\u200d\ufeff]/g, '')
+    .replace(BIDI_CONTROLS, '')
     .replace(/^\.+/, '')
     .trim();
   const name = cleaned === '' ? '附件' : cleaned;

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
@@ -33,7 +34,7 @@ function parseFilter(query: Record<string, string>): AuditFilter {
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     user: searchText(query.user, 50),
-    unitId: Number(query.unit) || undefined,
+    unitId: optionalId(query.unit, 'unit'),
     action: typeof action === 'string' && isAuditAction(action) ? action : undefined,
     result: query.result === 'success' || query.result === 'failure' ? query.result : undefined,
   };

@@ -26,9 +26,19 @@ function providedToken(request: FastifyRequest): string | undefined {
   if (body && typeof body === 'object' && typeof body[CSRF_FIELD] === 'string') {
     return body[CSRF_FIELD];
   }
-  // Multipart forms are streamed after this check, so they carry the token in the action URL.
+  // Multipart forms are streamed after this check, so they carry the token in the action URL:
+  // only they. An ordinary form or htmx request with `?_csrf=` in its URL (a token that leaks
+  // through logs, history and Referer) is refused.
+  if (!isMultipart(request)) {
+    return undefined;
+  }
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.[CSRF_FIELD] === 'string' ? query[CSRF_FIELD] : undefined;
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && /^multipart\/form-data\s*(;|$)/i.test(type);
 }
 
 /**

@@ -5,6 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { isPartial } from '../common/htmx/htmx-request.js';
 import { DistrictCockpitService } from './district-cockpit.service.js';
 import { ProjectCockpitService } from './project-cockpit.service.js';
+import { RecordIdPipe } from '../common/http/params.js';
 
 const reportParam = (value: unknown) =>
   typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value) ? value : undefined;
@@ -36,12 +37,12 @@ export class CockpitController {
   /** The drill-down: a fragment for htmx, a whole page for a plain link. */
   @Get('districts/:unitId')
   async districtDetail(
-    @Param('unitId') unitId: string,
+    @Param('unitId', RecordIdPipe) unitId: number,
     @Query('report') report: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const detail = await this.districts.district(Number(unitId), reportParam(report));
+    const detail = await this.districts.district(unitId, reportParam(report));
     return reply.view(
       isPartial(request) ? 'cockpit/_district-detail.hbs' : 'cockpit/district-detail.hbs',
       detail,

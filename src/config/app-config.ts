@@ -41,7 +41,12 @@ export interface AppConfig {
   };
   lockout: { maxFailures: number; lockMinutes: number };
   loginRateLimit: { maxPerWindow: number; windowSeconds: number };
-  upload: { maxFileBytes: number };
+  upload: {
+    maxFileBytes: number;
+    /** Uploads one user may hold that no saved record uses yet (default 50 files, 200 MB). */
+    maxUnlinkedFiles?: number;
+    maxUnlinkedBytes?: number;
+  };
   /**
    * refusalFlushSeconds: how often refused-request counters become audit rows (0: never by a
    * timer; the tests flush by hand so that no row lands in the middle of another test).
@@ -140,7 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxPerWindow: intFrom(env, 'LOGIN_RATE_LIMIT', 30),
       windowSeconds: intFrom(env, 'LOGIN_RATE_WINDOW_SECONDS', 300),
     },
-    upload: { maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024 },
+    upload: {
+      maxFileBytes: intFrom(env, 'UPLOAD_MAX_MB', 20) * 1024 * 1024,
+      maxUnlinkedFiles: intFrom(env, 'UPLOAD_MAX_UNLINKED_FILES', 50),
+      maxUnlinkedBytes: intFrom(env, 'UPLOAD_MAX_UNLINKED_MB', 200) * 1024 * 1024,
+    },
     audit: {
       retentionDays: Math.max(184, intFrom(env, 'AUDIT_RETENTION_DAYS', 184)),
       refusalFlushSeconds: intFrom(env, 'AUDIT_REFUSAL_FLUSH_SECONDS', 60),

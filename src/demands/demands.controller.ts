@@ -7,6 +7,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { lenientId, optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import {
@@ -41,18 +42,13 @@ export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approvedAt },
 ];
 
-const positiveInt = (value: unknown): number | undefined => {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : undefined;
-};
-
 export function parseDemandFilter(query: Record<string, string>): DemandLedgerFilter {
   const state: unknown = query.state;
   return {
-    unitId: positiveInt(query.unit),
-    channelId: positiveInt(query.channel),
-    domainId: positiveInt(query.domain),
-    trackId: positiveInt(query.track),
+    unitId: optionalId(query.unit, 'unit'),
+    channelId: optionalId(query.channel, 'channel'),
+    domainId: optionalId(query.domain, 'domain'),
+    trackId: optionalId(query.track, 'track'),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
       ? (state as WorkflowState)
       : undefined,
@@ -147,7 +143,7 @@ export class DemandsController {
     return handleForm(
       DemandFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.demands.create(data, user, request.ip);
         setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
@@ -222,7 +218,7 @@ export class DemandsController {
     errors: FieldErrors,
     user?: AuthUser,
   ) {
-    const domainId = positiveInt(values.domainId);
+    const domainId = lenientId(values.domainId);
     const existing = id && user ? await this.demands.page(id, user) : undefined;
     const typedFiles = Array.isArray(values.attachments)
       ? values.attachments
@@ -239,6 +235,7 @@ export class DemandsController {
       files: typedFiles
         ? await this.attachments.describe(
             typedFiles.filter((file): file is string => typeof file === 'string'),
+            user!,
           )
         : (existing?.files ?? []),
       panel: existing

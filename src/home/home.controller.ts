@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseIntPipe, Render } from '@nestjs/common';
+import { Controller, Get, Param, Render } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { HomeService } from './home.service.js';
+import { RecordIdPipe } from '../common/http/params.js';
 
 @Controller()
 export class HomeController {
@@ -25,13 +26,7 @@ export class HomeController {
   @Get('units/:unitId/members')
   @Roles(...BUSINESS_ROLES)
   @Render('home/members.hbs')
-  unitMembers(@CurrentUser() user: AuthUser, @Param('unitId', ParseIntPipe) unitId: number) {
+  unitMembers(@CurrentUser() user: AuthUser, @Param('unitId', RecordIdPipe) unitId: number) {
     return this.home.unitMembers(user, unitId);
-  }
-
-  @Public()
-  @Get('health')
-  health() {
-    return this.home.health();
   }
 }

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
 import { HomeController } from './home.controller.js';
 import { HomeService } from './home.service.js';
 
-@Module({ imports: [ScoringModule], controllers: [HomeController], providers: [HomeService] })
+@Module({
+  imports: [ScoringModule],
+  controllers: [HomeController, HealthController],
+  providers: [HomeService, HealthService],
+})
 export class HomeModule {}

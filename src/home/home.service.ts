@@ -131,9 +131,4 @@ export class HomeService {
       })),
     };
   }
-
-  async health() {
-    await this.dataSource.query('SELECT 1');
-    return { status: 'ok' };
-  }
 }

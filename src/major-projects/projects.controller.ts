@@ -6,6 +6,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -44,8 +45,8 @@ function parseFilter(query: Record<string, string>) {
   const status = query.status;
   return {
     q: searchText(query.q),
-    domainId: Number(query.domain) || undefined,
-    unitId: Number(query.unit) || undefined,
+    domainId: optionalId(query.domain, 'domain'),
+    unitId: optionalId(query.unit, 'unit'),
     status: isProjectStatus(status) ? status : undefined,
     page: parsePage(query.page),
   };
@@ -121,7 +122,7 @@ export class ProjectsController {
     return handleForm(
       ProjectFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.projects.create(data, user);
         setFlash(reply, 'success', '项目已录入，已交责任单位绘制项目作战图');
@@ -174,7 +175,7 @@ export class ProjectsController {
     return handleForm(
       ProjectFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, project, values, errors),
+      (values, errors) => this.renderForm(reply, 422, project, values, errors, user),
       async (data) => {
         await this.projects.update(id, data, user);
         setFlash(reply, 'success', '项目基础信息已保存');
@@ -190,6 +191,7 @@ export class ProjectsController {
     project: ProjectRow | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
+    user?: AuthUser,
   ) {
     const typed =
       values.reformPlan === undefined
@@ -198,7 +200,9 @@ export class ProjectsController {
             (file): file is string => typeof file === 'string',
           );
     const files = typed
-      ? await this.attachments.describe(typed)
+      ? user
+        ? await this.attachments.describe(typed, user)
+        : []
       : project
         ? (await this.attachments.listForItem(project.map_lineage_id)).filter(
             (file) => file.field === 'reform_plan',

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -130,7 +131,7 @@ export class PilotStreamsController {
   ) {
     const kind = query.kind === 'progress' ? 'progress' : 'achievement';
     const filter = {
-      unitId: Number(query.unit) || undefined,
+      unitId: optionalId(query.unit, 'unit'),
       q: searchText(query.q),
       page: parsePage(query.page),
     };
@@ -158,7 +159,7 @@ export class PilotStreamsController {
   ) {
     const kind = query.kind === 'progress' ? 'progress' : 'achievement';
     const filter = {
-      unitId: Number(query.unit) || undefined,
+      unitId: optionalId(query.unit, 'unit'),
       q: searchText(query.q),
     };
     const label = kind === 'progress' ? '试点推进状态台账' : '试点成果台账';

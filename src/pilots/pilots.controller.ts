@@ -14,6 +14,7 @@ import {
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { lenientId, optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -32,16 +33,11 @@ import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
 import { PilotsService, type PilotLedgerFilter } from './pilots.service.js';
 import { searchText } from '../common/http/search-text.js';
 
-const positiveInt = (value: unknown): number | undefined => {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : undefined;
-};
-
 function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
   const state: unknown = query.state;
   return {
-    unitId: positiveInt(query.unit),
-    competentUnitId: positiveInt(query.competent),
+    unitId: optionalId(query.unit, 'unit'),
+    competentUnitId: optionalId(query.competent, 'competent'),
     level: query.level === 'national' || query.level === 'municipal' ? query.level : undefined,
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
       ? (state as WorkflowState)
@@ -151,7 +147,7 @@ export class PilotsController {
     return handleForm(
       PilotFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.pilots.create(data, user, request.ip);
         setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
@@ -304,7 +300,7 @@ export class PilotsController {
     errors: FieldErrors,
     user?: AuthUser,
   ) {
-    const options = await this.pilots.formOptions(positiveInt(values.domainId));
+    const options = await this.pilots.formOptions(lenientId(values.domainId));
     const involved = (
       Array.isArray(values.involvedUnitIds) ? values.involvedUnitIds : [values.involvedUnitIds]
     ).map(String);
@@ -328,6 +324,7 @@ export class PilotsController {
       files: typedFiles
         ? await this.attachments.describe(
             typedFiles.filter((file): file is string => typeof file === 'string'),
+            user!,
           )
         : (existing?.files ?? []),
       panel: existing

@@ -6,6 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId, optionalUuid } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -63,8 +64,8 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
   const state: unknown = query.state;
   const level: unknown = query.level;
   return {
-    involvedUnitId: Number(query.unit) || undefined,
-    involvedProjectId: /^[0-9a-f-]{36}$/i.test(query.project ?? '') ? query.project : undefined,
+    involvedUnitId: optionalId(query.unit, 'unit'),
+    involvedProjectId: optionalUuid(query.project, 'project'),
     levelCode: searchText(level, 60),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),

@@ -13,6 +13,7 @@ import { quarterLabel } from '../scoring/reports/report-periods.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
+import { optionalId } from '../common/http/params.js';
 
 const asStrings = (value: unknown): string[] =>
   (Array.isArray(value) ? value : [value]).filter(
@@ -49,7 +50,8 @@ export class SatisfactionController {
     @Res() reply: FastifyReply,
   ) {
     const districts = await this.satisfaction.districts();
-    const unitId = Number(unit) || (user.unitKind === 'district' ? user.unitId : undefined);
+    const unitId =
+      optionalId(unit, 'unit') ?? (user.unitKind === 'district' ? user.unitId : undefined);
     const district = districts.find((candidate) => candidate.id === unitId);
     const history = district ? await this.satisfaction.historyByDistrict(district.id) : [];
     return reply.view('satisfaction/history.hbs', {
@@ -199,7 +201,7 @@ export class SatisfactionController {
       errors,
       quarters,
       districts,
-      files: await this.attachments.describe(asStrings(values.report)),
+      files: await this.attachments.describe(asStrings(values.report), user),
     });
   }
 }

@@ -7,6 +7,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -44,11 +45,11 @@ function parseFilter(query: Record<string, string>) {
   const category: unknown = query.category;
   const state: unknown = query.state;
   return {
-    unitId: Number(query.unit) || undefined,
+    unitId: optionalId(query.unit, 'unit'),
     category: (SHOWCASE_CATEGORIES as readonly unknown[]).includes(category)
       ? (category as ShowcaseCategory)
       : undefined,
-    subKindId: Number(query.subKind) || undefined,
+    subKindId: optionalId(query.subKind, 'subKind'),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
@@ -126,7 +127,7 @@ export class ShowcaseController {
     return handleForm(
       ShowcaseFormDto,
       body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
       async (data) => {
         const id = await this.showcase.create(data, user, request.ip);
         setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
@@ -224,6 +225,7 @@ export class ShowcaseController {
       files: typedFiles
         ? await this.attachments.describe(
             typedFiles.filter((file): file is string => typeof file === 'string'),
+            user!,
           )
         : (existing?.files ?? []),
       panel: existing

@@ -2,6 +2,8 @@ import { Controller, Get, Query, Render } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { optionalId } from '../common/http/params.js';
+import { searchText } from '../common/http/search-text.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { INBOX_PAGE_SIZE, WorkflowQueries } from './workflow-queries.js';
@@ -29,9 +31,9 @@ export class InboxController {
   @Render('workflow/inbox.hbs')
   async inbox(@CurrentUser() user: AuthUser, @Query() query: Record<string, string>) {
     const page = parsePage(query.page);
-    const unitId = Number(query.unit) || undefined;
+    const unitId = optionalId(query.unit, 'unit');
     const filter = {
-      recordType: query.type || undefined,
+      recordType: searchText(query.type, 60),
       unitId,
       submittedSince: parseDate(query.since),
       page,
@@ -70,7 +72,7 @@ export class InboxController {
       : undefined;
     const { rows, total } = await this.queries.unitSubmissions(user, {
       state,
-      recordType: query.type || undefined,
+      recordType: searchText(query.type, 60),
       page,
     });
     return {

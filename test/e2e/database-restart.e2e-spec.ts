@@ -9,6 +9,7 @@ import { createApp } from '../../src/bootstrap.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { testConfig } from '../helpers/test-app.js';
 import { createUser } from '../helpers/users.factory.js';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 
 async function freePort(): Promise<number> {
@@ -81,6 +82,15 @@ describe('PostgreSQL restart under the running app', () => {
     }
     const health = await session.agent.get('/health');
     expect(health.status).toBeGreaterThanOrEqual(500);
+    // For a load balancer: the process is alive, it is not ready; short answers, never a 500.
+    expect(health.status).toBe(503);
+    const live = await request(server).get('/health/live');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await request(server).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'unavailable', database: 'down' });
+    expect(ready.text.length).toBeLessThan(100);
 
     await cluster.start();
     let recovered = false;
@@ -95,5 +105,7 @@ describe('PostgreSQL restart under the running app', () => {
     }
     expect(recovered).toBe(true);
     expect((await session.agent.get('/health')).status).toBe(200);
+    expect((await request(server).get('/health/ready')).status).toBe(200);
+    expect((await request(server).get('/health/live')).status).toBe(200);
   }, 600_000);
 });

@@ -68,6 +68,8 @@ describe('SIGKILL during submissions with attachments', () => {
         HOST: '127.0.0.1',
         SEED_DEMO: '0',
         NODE_ENV: 'development',
+        // One clerk uploads 90 files over the rounds, many left unlinked by the kills.
+        UPLOAD_MAX_UNLINKED_FILES: '1000',
       },
       stdio: 'ignore',
     });

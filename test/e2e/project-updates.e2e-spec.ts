@@ -740,12 +740,18 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
         await as(clerk)
       ).agent.get('/major-projects/ledgers/plan-updates?page=2');
       expect(paged.status).toBe(200);
-      // Odd filter values are ignored, never a server error.
-      const odd = await (
+      // Odd ids in the filters are a 400 naming the parameter (issue 18: src/common/http/params.ts),
+      // never a server error; an odd date is still ignored.
+      const oddIds = await (
         await as(office)
       ).agent.get(
         '/major-projects/ledgers/promotions?unit=1.5&method=abc&project=x&from=2026-13-01',
       );
+      expect(oddIds.status).toBe(400);
+      expect(oddIds.text).toMatch(/参数「(unit|method|project)」/);
+      const odd = await (
+        await as(office)
+      ).agent.get('/major-projects/ledgers/promotions?from=2026-13-01');
       expect(odd.status).toBe(200);
       // Two approved and one pending (the office reads it); the draft stays with the unit.
       expect(odd.text).toContain('（3）');

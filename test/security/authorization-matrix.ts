@@ -398,6 +398,8 @@ export const MATRIX: Record<string, RouteSpec> = {
   // Home, account, session ----------------------------------------------------------------
   'GET /': { roles: 'signed-in' },
   'GET /health': { roles: 'public' },
+  'GET /health/live': { roles: 'public' },
+  'GET /health/ready': { roles: 'public' },
   'GET /login': {
     roles: 'public',
     except: {

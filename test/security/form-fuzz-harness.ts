@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { BIDI_CONTROLS } from '../../src/common/forms/transforms.js';
 import type { Response } from 'supertest';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import type { TestApp } from '../helpers/test-app.js';
@@ -18,7 +19,9 @@ import {
  *
  * What the app normalises on purpose (so the expected stored value is not the raw one):
  * - every text field is trimmed (leading and trailing blanks, tabs, CR/LF, U+3000, U+FEFF);
- * - an emptied optional text is stored as '' (a dictionary description as NULL, read as '').
+ * - an emptied optional text is stored as '' (a dictionary description as NULL, read as '');
+ * - bidi control characters (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) are removed from
+ *   every form value (issue 18: "\u202egnp.exe" must not read as "exe.png").
  * What it refuses on purpose: C0 control characters other than tab, LF and CR, in any field.
  * Limits: DTO fields (class-validator MaxLength) count UTF-16 code units, the hand-written checks
  * (battle map, iterations, project satisfaction, indicator systems, bands) count characters as a
@@ -104,7 +107,7 @@ export function expected(field: FieldSpec, hostile: HostileString): Expected {
   if (field.kind === 'echoed') {
     return { outcome: 'any' };
   }
-  const stored = value.trim();
+  const stored = value.replace(BIDI_CONTROLS, '').trim();
   if (hasForbiddenControl(stored)) {
     return { outcome: 'refused' };
   }
@@ -185,7 +188,8 @@ async function fuzz(formCase: FormCase, field: FieldSpec, hostile: HostileString
       field.echo !== false &&
       hostile !== HUGE_STRING &&
       !response.text.includes(escape(hostile.value)) &&
-      !response.text.includes(escape(hostile.value.trim()))
+      !response.text.includes(escape(hostile.value.trim())) &&
+      !response.text.includes(escape(hostile.value.replace(BIDI_CONTROLS, '').trim()))
     ) {
       problem('the typed value is not echoed back');
     }

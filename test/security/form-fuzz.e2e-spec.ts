@@ -10,6 +10,7 @@ import {
 } from './form-fuzz-harness.js';
 import {
   HOSTILE_STRINGS,
+  NUMBER_STRINGS,
   REPRESENTATIVE_STRINGS,
   SQL_STRINGS,
   UNICODE_STRINGS,
@@ -130,7 +131,14 @@ describe('Form fuzz: records (HTTP, real PostgreSQL)', () => {
       fields: [
         { name: 'title', kind: 'text', max: 200, huge: true, strings: ALL },
         { name: 'description', kind: 'text', max: 5000, huge: true, strings: ALL },
-        { name: 'channelId', kind: 'refused', echo: false },
+        {
+          name: 'channelId',
+          kind: 'refused',
+          echo: false,
+          strings: [...REPRESENTATIVE_STRINGS, ...NUMBER_STRINGS],
+        },
+        { name: 'domainId', kind: 'refused', echo: false, strings: NUMBER_STRINGS },
+        { name: 'trackId', kind: 'refused', echo: false, strings: NUMBER_STRINGS },
       ],
       read: ({ location }) =>
         one(`SELECT title, description FROM demands WHERE id = $1`, [idOf(location)]),
@@ -199,6 +207,7 @@ describe('Form fuzz: records (HTTP, real PostgreSQL)', () => {
         { name: 'issuer', kind: 'text', max: 100 },
         { name: 'deployedOn', kind: 'refused' },
         { name: 'acceptanceDue', kind: 'refused' },
+        { name: 'competentUnitId', kind: 'refused', echo: false, strings: NUMBER_STRINGS },
       ],
       read: ({ location }) =>
         one(

@@ -74,6 +74,23 @@ export const FORMULA_STRINGS: HostileString[] = [
   { name: 'formula CR', value: '\r=1+1' },
 ];
 
+/**
+ * Numbers a select or a number field may receive from a hand-made request (issue 18, item 7):
+ * none is a valid id or year. Ids are PostgreSQL int4, so the first three must be refused by the
+ * form, not by PostgreSQL ("out of range" was a 500).
+ */
+export const NUMBER_STRINGS: HostileString[] = [
+  { name: 'int4 + 1', value: '2147483648' },
+  { name: '20 digits', value: '99999999999999999999' },
+  { name: '1e309', value: '1e309' },
+  { name: 'minus one', value: '-1' },
+  { name: 'zero', value: '0' },
+  { name: 'one and a half', value: '1.5' },
+  { name: 'hex', value: '0x10' },
+  { name: 'full-width digits', value: '１２３' },
+  { name: 'word', value: 'abc' },
+];
+
 export const LONG_STRING: HostileString = { name: '10k characters', value: LONG_10K };
 export const HUGE_STRING: HostileString = { name: '1 MiB', value: LONG_1M };
 

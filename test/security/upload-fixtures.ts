@@ -87,3 +87,132 @@ export async function xlsm(): Promise<Buffer> {
 
 export const docm = (): Buffer =>
   buildZip([...docxEntries(), zipEntry('word/vbaProject.bin', OLE)]);
+
+/** A PDF object holding a Flate-compressed stream (`extra` goes into its dictionary). */
+export function flateStreamObject(number: number, data: Buffer | string, extra = ''): Buffer {
+  const packed = deflateSync(Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1'));
+  return Buffer.concat([
+    Buffer.from(
+      `${number} 0 obj << /Filter /FlateDecode /Length ${packed.length}${extra} >>\nstream\n`,
+      'latin1',
+    ),
+    packed,
+    Buffer.from('\nendstream\nendobj\n', 'latin1'),
+  ]);
+}
+
+/** A PDF made of these bodies, a trailer and %%EOF (the bytes of streams kept as they are). */
+export function pdfOf(...bodies: (Buffer | string)[]): Buffer {
+  return Buffer.concat([
+    Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'),
+    ...bodies.map((body) => (Buffer.isBuffer(body) ? body : Buffer.from(`${body}\n`, 'latin1'))),
+    Buffer.from('trailer << /Root 1 0 R >>\n%%EOF\n', 'latin1'),
+  ]);
+}
+
+/**
+ * Hostile PDFs of issue 18 item 5: active content spelled with `#xx` escapes, hidden in a
+ * compressed object stream, every refused name, an encrypted file and a Flate bomb; and the
+ * harmless look-alikes that must still be taken.
+ */
+export const HOSTILE_PDFS: { name: string; content: () => Buffer; refused: RegExp | undefined }[] =
+  [
+    {
+      name: 'OpenAction JavaScript spelled with name escapes',
+      content: () =>
+        pdf(
+          '1 0 obj << /Type /Catalog /OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >> >> endobj',
+        ),
+      refused: /脚本/,
+    },
+    {
+      name: 'JavaScript inside a compressed object stream',
+      content: () =>
+        pdfOf(
+          '1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj',
+          flateStreamObject(
+            3,
+            '2 0 << /S /JavaScript /JS (app.alert(1)) >>',
+            ' /Type /ObjStm /N 1 /First 4',
+          ),
+        ),
+      refused: /脚本/,
+    },
+    {
+      name: 'an object stream whose filter name is escaped (/Fl#61teDecode)',
+      content: () => {
+        const packed = deflateSync(Buffer.from('2 0 << /S /Launch /F (cmd.exe) >>'));
+        return pdfOf(
+          Buffer.concat([
+            Buffer.from(
+              `3 0 obj << /Type /ObjStm /Filter /Fl#61teDecode /Length ${packed.length} >>\nstream\r\n`,
+            ),
+            packed,
+            Buffer.from('\r\nendstream\nendobj\n'),
+          ]),
+        );
+      },
+      refused: /脚本/,
+    },
+    ...['JS', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'XFA', 'AA'].map((name) => ({
+      name: `/${name}`,
+      content: () => pdf(`1 0 obj << /Type /Catalog /${name} 2 0 R >> endobj`),
+      refused: /脚本/,
+    })),
+    {
+      name: '/aa in lower case with an escape (/a#61)',
+      content: () => pdf('1 0 obj << /Type /Page /a#61 << /O 3 0 R >> >> endobj'),
+      refused: /脚本/,
+    },
+    {
+      name: 'an encrypted PDF (trailer /Encrypt)',
+      content: () =>
+        pdf(
+          '1 0 obj << /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -3904 >> endobj\ntrailer << /Encrypt 1 0 R >>',
+        ),
+      refused: /未加密/,
+    },
+    {
+      name: 'a Flate bomb (21 MB of zeros in 21 KB)',
+      content: () => pdfOf(flateStreamObject(2, Buffer.alloc(21 * 1024 * 1024))),
+      refused: /解压后超过 20 MB/,
+    },
+    {
+      name: 'a text page in a Flate content stream (taken)',
+      content: () =>
+        pdfOf(
+          '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+          flateStreamObject(4, 'BT /F1 12 Tf 72 712 Td (Reform report) Tj ET'),
+        ),
+      refused: undefined,
+    },
+    {
+      name: 'a Flate image whose pixels spell /AA (taken)',
+      content: () =>
+        pdfOf(
+          flateStreamObject(
+            5,
+            '\x00/AA \x00/JS\x00',
+            ' /Type /XObject /Subtype /Image /Width 3 /Height 1',
+          ),
+        ),
+      refused: undefined,
+    },
+    {
+      name: 'a "Flate" stream of garbage that does not inflate (taken)',
+      content: () =>
+        pdfOf(
+          Buffer.concat([
+            Buffer.from('6 0 obj << /Filter /FlateDecode /Length 64 >>\nstream\n'),
+            Buffer.alloc(64, 0xa5),
+            Buffer.from('\nendstream\nendobj\n'),
+          ]),
+        ),
+      refused: undefined,
+    },
+    {
+      name: 'names that only start like the refused ones (/JSON, /AAPL, /Launcher) (taken)',
+      content: () => pdf('1 0 obj << /JSON (x) /AAPL 1 /Launcher (y) /Type /Catalog >> endobj'),
+      refused: undefined,
+    },
+  ];

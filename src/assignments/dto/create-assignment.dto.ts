@@ -1,6 +1,11 @@
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import { Transform } from 'class-transformer';
-import { OptionalText, RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
+import {
+  OptionalText,
+  RequiredText,
+  ToInteger,
+  ToIntegerArray,
+  Trim,
+} from '../../common/forms/transforms.js';
 
 export class CreateAssignmentDto {
   @RequiredText('标题', 200)
@@ -19,11 +24,7 @@ export class CreateAssignmentDto {
   @Matches(/^20\d{2}-\d{2}-\d{2}$/, { message: '请填写反馈时限（年-月-日）' })
   deadline: string;
 
-  @Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]).map(
-      (item) => Number(item),
-    ),
-  )
+  @ToIntegerArray()
   @ArrayMinSize(1, { message: '请至少选择一个承办单位' })
   @ArrayMaxSize(200)
   @IsInt({ each: true, message: '承办单位有误' })

@@ -1,4 +1,4 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, NotFoundException, type PipeTransform } from '@nestjs/common';
 
 /**
  * The one place that turns ids, page numbers and other numbers of a request (path, query string,
@@ -101,5 +101,59 @@ export class UuidPipe implements PipeTransform<unknown, string> {
       throw badParameter(this.name);
     }
     return id;
+  }
+}
+
+/**
+ * Path ids of records (`/demands/:id`, `/admin/units/:id`): a malformed one addresses nothing, so
+ * it answers 404 like an id outside the user's scope (a probe learns nothing from the difference),
+ * never a 500 from PostgreSQL. Query parameters (filters) answer 400 instead: the user can fix them.
+ */
+export class RecordIdPipe implements PipeTransform<unknown, number> {
+  transform(value: unknown): number {
+    try {
+      return requireId(value, 'id');
+    } catch {
+      throw new NotFoundException();
+    }
+  }
+}
+
+/** Path UUIDs of records: malformed → 404 (see RecordIdPipe). */
+export class RecordUuidPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    const id = typeof value === 'string' && UUID_PATTERN.test(value) ? value : undefined;
+    if (id === undefined) {
+      throw new NotFoundException();
+    }
+    return id.toLowerCase();
+  }
+}
+
+/**
+ * An id typed into a form that is being shown again (a 422 re-render, a dependent select): a
+ * malformed one is simply no choice (the form's own validation names the field), never a 400 that
+ * would lose what was typed.
+ */
+export function lenientId(value: unknown): number | undefined {
+  try {
+    return optionalId(value, 'id');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path positions counted from 0 (a report's rows): malformed or outside int4 → 404. */
+export class RecordIndexPipe implements PipeTransform<unknown, number> {
+  transform(value: unknown): number {
+    try {
+      const index = optionalInt(value, 'position', 0, INT4_MAX);
+      if (index === undefined) {
+        throw new NotFoundException();
+      }
+      return index;
+    } catch {
+      throw new NotFoundException();
+    }
   }
 }

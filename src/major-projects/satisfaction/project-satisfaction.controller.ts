@@ -60,14 +60,18 @@ export class ProjectSatisfactionController {
       years: await this.satisfaction.years(),
       survey,
       rows,
-      reportFiles: await this.satisfaction.reportFiles(survey),
+      reportFiles: await this.satisfaction.reportFiles(survey, user),
       canEdit: user.roles.includes('office'),
     });
   }
 
   @Get('edit')
   @Roles('office')
-  async editForm(@Query('year') yearParam: unknown, @Res() reply: FastifyReply) {
+  async editForm(
+    @Query('year') yearParam: unknown,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const year = this.yearOf(yearParam);
     const survey = await this.satisfaction.survey(year);
     const projects = await this.satisfaction.formProjects(year);
@@ -77,7 +81,7 @@ export class ProjectSatisfactionController {
       conclusion: survey?.conclusion ?? '',
       report: survey?.report_attachment_id ? [survey.report_attachment_id] : [],
     };
-    return this.renderForm(reply, 200, year, values, {}, survey !== undefined);
+    return this.renderForm(reply, 200, year, values, {}, survey !== undefined, user);
   }
 
   @Post('edit')
@@ -98,7 +102,7 @@ export class ProjectSatisfactionController {
     } catch (error) {
       if (error instanceof FormInvalidException) {
         const saved = (await this.satisfaction.survey(year)) !== undefined;
-        return this.renderForm(reply, 422, year, input, error.errors, saved);
+        return this.renderForm(reply, 422, year, input, error.errors, saved, user);
       }
       throw error;
     }
@@ -123,6 +127,7 @@ export class ProjectSatisfactionController {
     values: SatisfactionInput,
     errors: FieldErrors,
     saved: boolean,
+    user: AuthUser,
   ) {
     const projects = (await this.satisfaction.formProjects(year)).map((project) => ({
       ...project,
@@ -143,7 +148,7 @@ export class ProjectSatisfactionController {
       projectErrors,
       remarkMax: REMARK_MAX,
       conclusionMax: CONCLUSION_MAX,
-      files: await this.attachments.describe(values.report),
+      files: await this.attachments.describe(values.report, user),
     });
   }
 }

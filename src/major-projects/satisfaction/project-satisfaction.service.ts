@@ -86,9 +86,9 @@ export class ProjectSatisfactionService {
     return rows[0];
   }
 
-  async reportFiles(survey: SurveyRow | undefined): Promise<AttachmentView[]> {
+  async reportFiles(survey: SurveyRow | undefined, user: AuthUser): Promise<AttachmentView[]> {
     return survey?.report_attachment_id
-      ? this.attachments.describe([survey.report_attachment_id])
+      ? this.attachments.describe([survey.report_attachment_id], user)
       : [];
   }
 

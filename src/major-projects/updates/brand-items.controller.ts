@@ -146,7 +146,7 @@ export class BrandItemsController {
       errors,
       today: chinaDate(this.clock.now()),
       kinds: BRAND_KINDS.map((value) => ({ value, label: BRAND_KIND_LABELS[value] })),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
+      files: typed ? await this.attachments.describe(typed, user) : (page?.files ?? []),
       panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
     });
   }

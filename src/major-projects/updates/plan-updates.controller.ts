@@ -154,7 +154,7 @@ export class PlanUpdatesController {
       history:
         page?.history ??
         (await this.updates.history(project, plan.plan_key, user, page?.update.lineage_id)),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
+      files: typed ? await this.attachments.describe(typed, user) : (page?.files ?? []),
       panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
     });
   }

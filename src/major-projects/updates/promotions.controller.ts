@@ -143,7 +143,7 @@ export class PromotionsController {
       errors,
       today: chinaDate(this.clock.now()),
       methods: await this.promotions.methods(),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
+      files: typed ? await this.attachments.describe(typed, user) : (page?.files ?? []),
       panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
     });
   }

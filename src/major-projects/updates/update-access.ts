@@ -59,7 +59,8 @@ export async function loadVisibleUpdate<T extends { project_id: string }>(
   return { item, row: rows[0], project: await deps.projects.find(rows[0].project_id, user) };
 }
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The shared pattern (src/common/http/params.ts), re-exported for the services that import it here. */
+export { UUID_PATTERN } from '../../common/http/params.js';
 
 /**
  * Which revisions of the update records a user's ledger lists (the showcase ledger's rule, within

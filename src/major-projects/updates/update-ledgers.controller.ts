@@ -5,6 +5,7 @@ import type { AuthUser } from '../../auth/auth-context.js';
 import { hasRole } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../../common/http/pagination.js';
+import { optionalId, optionalUuid } from '../../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../../common/time/china-time.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
 import type { ExcelColumn } from '../../exports/excel-export.js';
@@ -26,7 +27,7 @@ import {
 } from './indicator-reports.service.js';
 import { PlanUpdatesService, type PlanUpdateLedgerRow } from './plan-updates.service.js';
 import { PromotionsService, type PromotionRow } from './promotions.service.js';
-import { UUID_PATTERN, type LedgerFilter } from './update-access.js';
+import { type LedgerFilter } from './update-access.js';
 
 type Query = Record<string, string>;
 
@@ -89,12 +90,6 @@ const BRAND_COLUMNS: ExcelColumn<BrandItemRow>[] = [
 const parseMonth = (value: unknown) =>
   typeof value === 'string' && /^20\d{2}-(0[1-9]|1[0-2])$/.test(value) ? value : undefined;
 
-/** A positive integer id from the query string; anything else (1.5, -3, abc) is no filter. */
-const parseId = (value: unknown) => {
-  const number = Number(value);
-  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
-};
-
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | undefined {
   return (values as readonly unknown[]).includes(value) ? (value as T) : undefined;
 }
@@ -103,8 +98,8 @@ function oneOf<T extends string>(values: readonly T[], value: unknown): T | unde
 function parseFilter(query: Query, months: boolean): LedgerFilter {
   const parseBound = months ? parseMonth : parseChinaDate;
   return {
-    projectId: UUID_PATTERN.test(query.project ?? '') ? query.project : undefined,
-    unitId: parseId(query.unit),
+    projectId: optionalUuid(query.project, 'project'),
+    unitId: optionalId(query.unit, 'unit'),
     from: parseBound(query.from),
     to: parseBound(query.to),
     state: oneOf(WORKFLOW_STATES, query.state),
@@ -250,7 +245,7 @@ export class UpdateLedgersController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
+    const filter = { ...parseFilter(query, false), methodId: optionalId(query.method, 'method') };
     const { rows, total } = await this.promotions.ledger(user, filter);
     return this.render(reply, user, query, {
       active: 'promotions',
@@ -288,7 +283,7 @@ export class UpdateLedgersController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = { ...parseFilter(query, false), methodId: parseId(query.method) };
+    const filter = { ...parseFilter(query, false), methodId: optionalId(query.method, 'method') };
     await this.ledgerExports.stream(
       reply,
       { label: '经验复制推广台账', today: chinaDate(new Date()), columns: PROMOTION_COLUMNS },

@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -13,16 +12,12 @@ import {
   RequiredText,
   ToBoolean,
   ToInteger,
+  ToIntegerArray,
   ToStringArray,
   Trim,
 } from '../../common/forms/transforms.js';
 
-const toIntArray = () =>
-  Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]).map(
-      (item) => Number(item),
-    ),
-  );
+const toIntArray = ToIntegerArray;
 
 /** 试点项目录入 (seed 000 四(二)3.1). */
 export class PilotFormDto {

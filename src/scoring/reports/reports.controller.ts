@@ -29,6 +29,7 @@ import {
   type ReportRow,
   type ReportSubjectRow,
 } from './reports.service.js';
+import { RecordIndexPipe } from '../../common/http/params.js';
 
 function kindOf(value: unknown): SystemKind {
   return value === 'major_project' ? 'major_project' : 'district';
@@ -252,12 +253,12 @@ export class ReportsController {
   @Roles(...BUSINESS_ROLES)
   async row(
     @Param('id') id: string,
-    @Param('position') position: string,
+    @Param('position', RecordIndexPipe) position: number,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
     const report = await this.reports.find(id);
-    const row = await this.reports.row(id, Number(position));
+    const row = await this.reports.row(id, position);
     if (!(await this.reports.canReadRow(user, row))) {
       throw new NotFoundException();
     }

@@ -22,6 +22,7 @@ import {
   type IndicatorSystemRow,
   type SystemKind,
 } from './indicator-systems.service.js';
+import { RecordIdPipe } from '../../common/http/params.js';
 
 function kindOf(value: unknown): SystemKind {
   return value === 'major_project' ? 'major_project' : 'district';
@@ -90,20 +91,20 @@ export class IndicatorSystemsController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const system = await this.systems.find(Number(id));
+  async show(@Param('id', RecordIdPipe) id: number, @Res() reply: FastifyReply) {
+    const system = await this.systems.find(id);
     return this.renderSystem(reply, system, system.definition, 200, {});
   }
 
   @Post(':id')
   async update(
-    @Param('id') id: string,
+    @Param('id', RecordIdPipe) id: number,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const system = await this.systems.find(Number(id));
+    const system = await this.systems.find(id);
     const { definition, startedFromDefaults } = applyDraftForm(system.definition, body ?? {});
     const note = text(body ?? {}, 'note');
     try {
@@ -127,12 +128,12 @@ export class IndicatorSystemsController {
 
   @Post(':id/activate')
   async activate(
-    @Param('id') id: string,
+    @Param('id', RecordIdPipe) id: number,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const system = await this.systems.find(Number(id));
+    const system = await this.systems.find(id);
     try {
       await this.systems.activate(system.id, user);
       setFlash(reply, 'success', `第 ${system.version} 版已启用；已生成的报表仍保留原版本`);

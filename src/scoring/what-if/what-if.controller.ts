@@ -23,12 +23,12 @@ import {
   SYSTEM_KIND_LABELS,
   type IndicatorSystemRow,
 } from '../systems/indicator-systems.service.js';
-import { optionalId } from '../../common/http/params.js';
 import { WhatIfTemplateService } from './what-if-template.service.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
 } from '../../common/files/workbook-archive.js';
+import { lenientId, optionalId } from '../../common/http/params.js';
 
 const MAX_TEXT = 200_000;
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -111,13 +111,13 @@ export class WhatIfController {
 
   @Get()
   async form(@Query('system') systemId: string, @Res() reply: FastifyReply) {
-    return this.render(reply, 200, Number(systemId) || undefined, '', {});
+    return this.render(reply, 200, optionalId(systemId, 'system'), '', {});
   }
 
   @Post()
   @HttpCode(200)
   async score(@Body() body: Record<string, string>, @Res() reply: FastifyReply) {
-    return this.run(reply, Number(body?.system), String(body?.text ?? ''));
+    return this.run(reply, lenientId(body?.system) ?? 0, String(body?.text ?? ''));
   }
 
   // A reload after a refused save asks for the POST's address: back to the form, not a 404.
@@ -127,12 +127,8 @@ export class WhatIfController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const system = Number(systemId);
-    return seeOther(
-      request,
-      reply,
-      Number.isInteger(system) && system > 0 ? `/what-if?system=${system}` : '/what-if',
-    );
+    const system = lenientId(systemId);
+    return seeOther(request, reply, system ? `/what-if?system=${system}` : '/what-if');
   }
 
   /** Upload of a CSV or Excel file (multipart; the system id comes in the query). */
@@ -143,12 +139,13 @@ export class WhatIfController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const systemNumber = lenientId(systemId) ?? 0;
     const file = request.isMultipart()
       ? await request.file({ limits: { fileSize: MAX_UPLOAD } })
       : undefined;
     const content = file ? await file.toBuffer().catch(() => undefined) : undefined;
     if (!file || !content || file.file.truncated) {
-      return this.render(reply, 422, Number(systemId), '', {
+      return this.render(reply, 422, systemNumber, '', {
         file: ['请选择不超过 2 MB 的 CSV 或 Excel 文件'],
       });
     }
@@ -157,19 +154,19 @@ export class WhatIfController {
       const unreadable = ['无法读取该 Excel 文件，请另存为 .xlsx 或 CSV 后重试'];
       const problem = workbookArchiveProblem(content);
       if (problem) {
-        return this.render(reply, 422, Number(systemId), '', {
+        return this.render(reply, 422, systemNumber, '', {
           file: problem === 'too_large' ? [WORKBOOK_TOO_LARGE_MESSAGE] : unreadable,
         });
       }
       try {
         text = await workbookToCsv(content);
       } catch {
-        return this.render(reply, 422, Number(systemId), '', { file: unreadable });
+        return this.render(reply, 422, systemNumber, '', { file: unreadable });
       }
     } else {
       text = content.toString('utf8');
     }
-    return this.run(reply, Number(systemId), text);
+    return this.run(reply, systemNumber, text);
   }
 
   private async run(reply: FastifyReply, systemId: number, text: string) {
