@@ -138,9 +138,9 @@ export class AttachmentsService {
   /**
    * Deletes the uploads no saved record uses that are older than a day (a form abandoned after
    * its files were uploaded), in one statement that skips rows a save is linking right now, so
-   * several instances may run it at once. Returns how many files went.
+   * several instances may run it at once (the scheduler runs it nightly: orphan-uploads.job.ts).
+   * Returns how many files went.
    */
-  // scheduler: register daily
   async purgeOrphanUploads(now: Date): Promise<number> {
     const cutoff = new Date(now.getTime() - ORPHAN_AGE_MS);
     const [rows]: [{ id: string }[], number] = await this.dataSource.query(PURGE_ORPHAN_UPLOADS, [

@@ -1,4 +1,5 @@
 import { AttachmentsService } from '../../src/attachments/attachments.service.js';
+import { SchedulerService } from '../../src/scheduler/scheduler.service.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
@@ -118,5 +119,18 @@ describe('Orphan uploads (HTTP, real PostgreSQL)', () => {
     // A day later the fresh one goes too.
     expect(await attachments.purgeOrphanUploads(new Date(now.getTime() + 2 * 3600_000))).toBe(1);
     expect(await ids()).toEqual([linked]);
+  });
+
+  it('should run the purge as the nightly orphan-uploads job of the scheduler', async () => {
+    await testApp.dataSource.query(`DELETE FROM workflow_item_attachments`);
+    await testApp.dataSource.query(`DELETE FROM attachments`);
+    const orphan = idIn((await upload(session, '夜间清理.pdf')).text);
+    await age(orphan, 30);
+    const scheduler = testApp.app.get(SchedulerService);
+    expect(scheduler.registered().map((job) => job.name)).toContain('orphan-uploads');
+    const now = new Date();
+    await scheduler.scheduleAt('orphan-uploads', new Date(now.getTime() - 60_000));
+    expect(await scheduler.runDue(now)).toContain('orphan-uploads');
+    expect(await ids()).toEqual([]);
   });
 });
