@@ -105,7 +105,7 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
     // Not under way in 2026: a battle map of next year, a map not issued yet.
     expect(form.text).not.toContain(`name="score_${id('明年才启动的改革')}"`);
     expect(form.text).not.toContain(`name="score_${id('作战图尚未下发的改革')}"`);
-    expect(form.text).toContain('hx-post="/attachments?field=report"');
+    expect(form.text).toContain('hx-post="/attachments?field=report&key=');
     // Years after the current one cannot be entered.
     expect(
       (await (await as(office)).agent.get('/major-projects/satisfaction/edit?year=2027')).status,
