@@ -9,6 +9,7 @@ import {
   meanAnnualRatio,
   monthlyTargetCompletion,
   onTimePlanCompletion,
+  progressAsOf,
   toCents,
   type IndicatorTargets,
   type MonthlyActual,
@@ -167,5 +168,48 @@ describe('onTimePlanCompletion (月度计划按期完成率)', () => {
     expect(onTimePlanCompletion(plans, completions, '2026-04-30')).toEqual({ onTime: 3, due: 5 });
     // Before any month ended: nothing due.
     expect(onTimePlanCompletion(plans, completions, '2026-01-30')).toEqual({ onTime: 0, due: 0 });
+  });
+});
+
+describe('progressAsOf (months still to come are never missed)', () => {
+  it('should measure a period still running at today, and a closed one at its last day', () => {
+    expect(progressAsOf('2026-12-31', '2026-12-07')).toBe('2026-12-07');
+    expect(progressAsOf('2026-10-31', '2026-12-07')).toBe('2026-10-31');
+    expect(progressAsOf('2026-12-07', '2026-12-07')).toBe('2026-12-07');
+  });
+
+  it('should count only November in a 11—12月 report made on 12-07, as the cockpit does that day', () => {
+    // Plans: n1, n2 in November (both completed in November), d1 in December (not yet done).
+    const plans = [
+      { planKey: 'n1', planMonth: '2026-11' },
+      { planKey: 'n2', planMonth: '2026-11' },
+      { planKey: 'd1', planMonth: '2026-12' },
+    ];
+    const completions = [
+      { planKey: 'n1', completedOn: '2026-11-20' },
+      { planKey: 'n2', completedOn: '2026-11-30' },
+    ];
+    // Measured at the period's end (the old reading): d1 due and missed → 2 / 3.
+    expect(onTimePlanCompletion(plans, completions, '2026-12-31')).toEqual({ onTime: 2, due: 3 });
+    // Measured at progressAsOf('2026-12-31', '2026-12-07') = 12-07: December not ended → 2 / 2.
+    const asOf = progressAsOf('2026-12-31', '2026-12-07');
+    expect(onTimePlanCompletion(plans, completions, asOf)).toEqual({ onTime: 2, due: 2 });
+    // Monthly targets: an indicator with 10 in November and 10 in December, 12 reported for
+    // November. On 12-07 eleven months have ended: November due and met (12 ≥ 10) → 1 / 1;
+    // December's target is not due (measured at 12-31 it would be 1 / 2).
+    const indicator: IndicatorTargets = {
+      key: 'x',
+      cumulative: false,
+      annualTarget: '20.00',
+      monthlyTargets: [...Array<string>(10).fill('0'), '10.00', '10.00'],
+    };
+    const reported = [{ indicatorKey: 'x', month: 11, actual: '12.00' }];
+    expect(monthlyTargetCompletion([indicator], reported, endedMonths(2026, asOf))).toEqual({
+      met: 1,
+      due: 1,
+    });
+    expect(monthlyTargetCompletion([indicator], reported, endedMonths(2026, '2026-12-31'))).toEqual(
+      { met: 1, due: 2 },
+    );
   });
 });

@@ -61,6 +61,16 @@ export function endedMonths(planYear: number, asOf: string): number {
   return day >= daysInMonth(year, month) ? month : month - 1;
 }
 
+/**
+ * The date progress is measured at: the earlier of the date asked for (a report period's last day)
+ * and today. Targets and plans of months that have not ended by today are never due, so a report
+ * on 11—12月 made on 12-07 counts November only, exactly as the cockpit does on that day
+ * (DESIGN §4: targets of months still to come never count as missed). Both are YYYY-MM-DD.
+ */
+export function progressAsOf(asOf: string, today: string): string {
+  return asOf < today ? asOf : today;
+}
+
 /** Decimal text with at most two decimals → cents. Throws on anything else (a bug, not input). */
 export function toCents(value: string): bigint {
   const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FormInvalidException } from '../../common/forms/form-validation.js';
+import { chinaDate } from '../../common/time/china-time.js';
+import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { progressAsOf } from '../../major-projects/updates/project-progress.js';
 import { PilotStreamsService } from '../../pilots/pilot-streams.service.js';
 import { RiskService } from '../../risk/risk.service.js';
 import { SatisfactionService } from '../../satisfaction/satisfaction.service.js';
@@ -78,11 +81,14 @@ export class DistrictInputsService {
     private readonly showcase: ShowcaseService,
     private readonly satisfaction: SatisfactionService,
     private readonly risk: RiskService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async gather(system: IndicatorSystemDefinition, period: ReportPeriod): Promise<SubjectInput[]> {
-    const asOf = period.end;
+    // A period still running is measured at today: a pilot whose acceptance date has not come
+    // is not due yet (DESIGN §4: what is still to come never counts as missed).
+    const asOf = progressAsOf(period.end, chinaDate(this.clock.now()));
     const codes = new Set(system.indicators.map((indicator) => indicator.code));
     const windowOf = (indicator: (typeof system.indicators)[number]) =>
       windowStart(indicator.window, period, this.config.evaluationYearStart);

@@ -47,7 +47,7 @@ export class ProjectInputsService {
               {
                 title: '核心指标月度目标',
                 href,
-                note: `完成 ${project.monthlyTargets.met} / 应完成 ${project.monthlyTargets.due} 个指标月`,
+                note: `完成 ${project.monthlyTargets.met} / 应完成 ${project.monthlyTargets.due} 个指标月（截至 ${project.asOf}，未结束的月份不计）`,
               },
             ];
             break;
@@ -68,7 +68,7 @@ export class ProjectInputsService {
               {
                 title: '月度推进计划',
                 href,
-                note: `按期完成 ${project.plans.onTime} / 应完成 ${project.plans.due} 项`,
+                note: `按期完成 ${project.plans.onTime} / 应完成 ${project.plans.due} 项（截至 ${project.asOf}，未结束月份的计划不计）`,
               },
             ];
             break;
