@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { TtlCache } from '../common/time/ttl-cache.js';
+import { formatDateTime } from '../common/views/handlebars-engine.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
@@ -85,13 +86,15 @@ export class DistrictCockpitService {
   ) {}
 
   /**
-   * The live panels aggregate the whole city's approved records (tens of milliseconds of SQL at
-   * 100k records): computed once a minute per day and unit (the latest achievements a unit may
-   * see depend on it), not on every view. The indices come from the frozen report.
+   * The panels aggregate the whole city's approved records (tens of milliseconds of SQL at 100k
+   * records): computed at most once a minute per day and unit (the latest achievements a unit may
+   * see depend on it), not on every view, and each computation keeps the time it was made, which
+   * the page shows ("截至 HH:MM"): a panel is never said to be fresher than it is. The indices
+   * come from the frozen report.
    */
-  private readonly panels = new TtlCache<ReturnType<DistrictCockpitService['panelsView']>>(
-    PANELS_TTL_MS,
-  );
+  private readonly panels = new TtlCache<
+    ReturnType<DistrictCockpitService['panelsView']> & { computedAt: Date }
+  >(PANELS_TTL_MS, 100, () => this.clock.now().getTime());
 
   /**
    * The index charts of a report, per highlighted district. A generated report never changes (a
@@ -110,25 +113,31 @@ export class DistrictCockpitService {
     const today = chinaDate(this.clock.now());
     const own = this.ownDistrict(user);
     const { report, all } = await chooseReport(this.reports, 'district', reportId);
-    const panels = await this.panels.get(`${today}:${user.unitId}`, async () =>
-      this.panelsView(
-        await Promise.all([
-          this.pilots.countsByDistrict(today),
-          this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
-          this.assignments.problemSolving(),
-          this.assignments.demandHeat(),
-          this.satisfaction.cityTrend(),
-          this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
-          this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
-        ]),
-        own,
-        today,
-      ),
+    const { computedAt, ...panels } = await this.panels.get(
+      `${today}:${user.unitId}`,
+      async () => ({
+        computedAt: this.clock.now(),
+        ...this.panelsView(
+          await Promise.all([
+            this.pilots.countsByDistrict(today),
+            this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
+            this.assignments.problemSolving(),
+            this.assignments.demandHeat(),
+            this.satisfaction.cityTrend(),
+            this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
+            this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
+          ]),
+          own,
+          today,
+        ),
+      }),
     );
     return {
       title: '区县改革驾驶舱',
       charts: true,
       today,
+      panelsAsOf: formatDateTime(computedAt),
+      panelsCached: true,
       report: report ? { ...report, banner: reportBanner(report) } : undefined,
       reportOptions: all.map((candidate) => ({
         id: candidate.id,

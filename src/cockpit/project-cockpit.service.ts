@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
+import { formatDateTime } from '../common/views/handlebars-engine.js';
 import { ProjectStatsService } from '../major-projects/updates/project-stats.service.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
 import { bandView } from '../scoring/reports/ranking-view.js';
@@ -23,8 +24,10 @@ export class ProjectCockpitService {
     private readonly clock: Clock,
   ) {}
 
+  /** The cards are live: computed on every view from approved data at that moment. */
   async page(reportId?: string) {
-    const today = chinaDate(this.clock.now());
+    const viewedAt = this.clock.now();
+    const today = chinaDate(viewedAt);
     const { report, all } = await chooseReport(this.reports, 'major_project', reportId);
     const rows = report ? await this.reports.rows(report.id, { evidence: false }) : [];
     const stats = await this.stats.statsForProjects(today);
@@ -65,6 +68,8 @@ export class ProjectCockpitService {
       title: '重大改革项目驾驶舱',
       charts: true,
       today,
+      panelsAsOf: formatDateTime(viewedAt),
+      panelsCached: false,
       report: report ? { ...report, banner: reportBanner(report) } : undefined,
       reportOptions: all.map((candidate) => ({
         id: candidate.id,

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../src/common/time/clock.js';
+import { MAJOR_PROJECT_SYSTEM } from '../../src/scoring/calculation/default-systems.js';
+import { ProjectInputsService } from '../../src/scoring/reports/project-inputs.service.js';
+import { parsePeriod } from '../../src/scoring/reports/report-periods.js';
+import { login, type HttpSession } from '../helpers/http-session.js';
+import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
+
+/**
+ * The numbers a leader sees (issue 17 §2–3), each against figures worked out by hand: months still
+ * to come, the cockpit's freshness, the 0/0 rule, ties in the five-colour chart, the usage score,
+ * cumulative targets, and the major-project satisfaction and plan updates on the cockpit.
+ */
+describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
+  let testApp: TestApp;
+  const sessions = new Map<string, HttpSession>();
+  let office: TestUser;
+  let leader: TestUser;
+  let survey: TestUser;
+  let now = new Date('2026-12-07T10:00:00+08:00');
+
+  const as = async (user: TestUser) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = await login(testApp.server, user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+  const section = (html: string, id: string) =>
+    html.split(`id="${id}"`)[1]?.split('</section>')[0] ?? '';
+
+  const idOf = (location: unknown) => String(location).split('/').pop()!;
+  const act = async (user: TestUser, id: string, action: string) =>
+    expect(
+      (await (await as(user)).htmx('post', `/records/${id}/transitions`, { action })).status,
+    ).toBe(200);
+  /** The quarter's satisfaction return of every district, approved by the office. */
+  const approveSatisfaction = async (quarter: string, score: (unitId: number) => string) => {
+    const districts = await testApp.dataSource.query<{ id: number }[]>(
+      `SELECT id FROM units WHERE kind = 'district' AND active`,
+    );
+    const form: Record<string, string> = { quarter, conclusion: '总体满意。' };
+    for (const district of districts) {
+      form[`score_${district.id}`] = score(district.id);
+    }
+    const draft = await (await as(survey)).post('/satisfaction', form);
+    expect(draft.status).toBe(303);
+    const returnId = idOf(draft.headers.location);
+    await act(survey, returnId, 'submit');
+    await act(office, returnId, 'confirm');
+  };
+
+  /** An approved plan update (its own revision 1), first submitted at `submittedAt`. */
+  const approvedPlanUpdate = async (
+    project: IssuedProject,
+    planIndex: number,
+    status: 'completed' | 'in_progress',
+    submittedAt: string,
+    text: { workDone: string; problems: string },
+  ) => {
+    const id = randomUUID();
+    const unitId = await unitIdByCode(testApp.dataSource, '市发展改革委');
+    await testApp.dataSource.query(
+      `INSERT INTO workflow_items (id, record_type, lineage_id, revision, title, owner_unit_id, state, is_current_approved,
+                                   created_by, submitted_by, last_actor_id, last_action, submitted_at, approved_at)
+       VALUES ($1, 'plan_update', $1, 1, '计划推进更新', $2, 'approved', true, $3, $3, $3, 'confirm', $4, $4)`,
+      [id, unitId, office.id, submittedAt],
+    );
+    await testApp.dataSource.query(
+      `INSERT INTO plan_updates (id, lineage_id, project_id, plan_key, status, work_done, problems, next_steps,
+                                 evidence_classified, first_submitted_at)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, '继续推进', true, $7)`,
+      [
+        id,
+        project.projectId,
+        project.planKeys[planIndex],
+        status,
+        text.workDone,
+        text.problems,
+        submittedAt,
+      ],
+    );
+    return id;
+  };
+
+  let project: IssuedProject;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    testApp.app.get(Clock).now = () => now;
+    office = await createUser(testApp.dataSource, { unitCode: '市委改革办', roles: ['office'] });
+    leader = await createUser(testApp.dataSource, { unitCode: '市委改革办', roles: ['leader'] });
+    survey = await createUser(testApp.dataSource, {
+      unitCode: '市社情民意调查中心',
+      roles: ['entry'],
+    });
+
+    // A project of 2026 with two plans in November and one in December; both November plans were
+    // completed (approved) in November, December's is not done yet.
+    project = await createIssuedProject(testApp.dataSource, {
+      unit: '市发展改革委',
+      createdBy: office.id,
+      name: '年末冲刺改革项目',
+      indicators: [
+        {
+          name: '新增市场主体',
+          unit: '家',
+          annual: '20',
+          monthly: ['0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '10', '10'],
+        },
+        {
+          name: '一网通办覆盖率',
+          unit: '%',
+          annual: '90',
+          // Cumulative targets: 80% by November, 90% by December.
+          monthly: ['0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '80', '90'],
+          cumulative: true,
+        },
+      ],
+      plans: [
+        { measure: 0, month: '2026-11', content: '出台实施细则' },
+        { measure: 1, month: '2026-11', content: '上线办事指南' },
+        { measure: 2, month: '2026-12', content: '开展年度评估' },
+      ],
+    });
+    await approvedPlanUpdate(project, 0, 'completed', '2026-11-20T10:00:00+08:00', {
+      workDone: '细则已印发',
+      problems: '无',
+    });
+    await approvedPlanUpdate(project, 1, 'completed', '2026-11-30T10:00:00+08:00', {
+      workDone: '办事指南已上线',
+      problems: '部分区县对接慢',
+    });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  describe('months still to come (issue 17 §2)', () => {
+    it('should count only November in the 11—12月 figures on 12-07, the same in the report inputs and on the cockpit', async () => {
+      // Plans due by 12-07: the two of November, both on time → 2 / 2 = 100%. (Measured at 12-31
+      // the December plan would be due and missed: 2 / 3 = 66.7%.) Monthly targets: none reported,
+      // November due for both indicators → 0 / 2; December is not due.
+      const inputs = await testApp.app
+        .get(ProjectInputsService)
+        .gather(MAJOR_PROJECT_SYSTEM, parsePeriod('major_project', '2026-B6')!);
+      const subject = inputs.find((candidate) => candidate.projectId === project.projectId)!;
+      expect(subject.values.plan_on_time_rate.toString()).toBe('1');
+      expect(subject.evidence.plan_on_time_rate[0].note).toContain('按期完成 2 / 应完成 2 项');
+      expect(subject.evidence.monthly_target_rate[0].note).toContain('完成 0 / 应完成 2 个指标月');
+
+      const cockpit = await (await as(leader)).agent.get('/cockpit/projects');
+      expect(cockpit.status).toBe(200);
+      const card = cockpit.text.split('年末冲刺改革项目')[1].split('</article>')[0];
+      expect(card).toContain('<dt>计划按期完成</dt><dd>100.0%</dd>');
+      expect(card).toContain('<dt>月度目标完成</dt><dd>0.0%</dd>');
+    });
+  });
+
+  describe('cockpit freshness (issue 17 §2)', () => {
+    it('should say when the district panels were computed, and never show them fresher than they are', async () => {
+      now = new Date('2026-12-07T10:00:00+08:00');
+      const first = await (await as(leader)).agent.get('/cockpit');
+      expect(first.status).toBe(200);
+      expect(first.text).toContain('其余面板为截至 2026-12-07 10:00 已审核通过的数据');
+      expect(section(first.text, 'satisfaction-trend')).toContain('暂无已审核的满意度数据');
+
+      // Approved 30 seconds later: the panels computed at 10:00 are reused and say so.
+      now = new Date('2026-12-07T10:00:30+08:00');
+      await approveSatisfaction('2026-Q3', () => '85');
+      const reused = await (await as(leader)).agent.get('/cockpit');
+      expect(reused.text).toContain('其余面板为截至 2026-12-07 10:00 已审核通过的数据');
+      expect(section(reused.text, 'satisfaction-trend')).toContain('暂无已审核的满意度数据');
+
+      // After the minute the panels are computed again, with the new return, and say 10:01.
+      now = new Date('2026-12-07T10:01:30+08:00');
+      const fresh = await (await as(leader)).agent.get('/cockpit');
+      expect(fresh.text).toContain('其余面板为截至 2026-12-07 10:01 已审核通过的数据');
+      expect(section(fresh.text, 'satisfaction-trend')).toContain('<td class="num">85');
+    });
+
+    it('should call the project cards live, at the time of viewing', async () => {
+      now = new Date('2026-12-07T10:02:00+08:00');
+      const page = await (await as(leader)).agent.get('/cockpit/projects');
+      expect(page.text).toContain('其余面板为查看时（2026-12-07 10:02）已审核通过的实时数据');
+    });
+  });
+});
