@@ -289,7 +289,12 @@ export class DistrictCockpitService {
       title: `${row.subject_name}·改革指数`,
       report: { ...report, banner: reportBanner(report) },
       row,
-      band: bandView(report.band_config, row.band),
+      band: bandView(
+        report.band_config,
+        row.band,
+        report.band_config.mode === 'rank_quintile' &&
+          (await this.reports.totalsAllEqual(report.id)),
+      ),
       total: storedFraction(row.total).toFixed(2),
       detailHref: `/reports/${report.id}/rows/${row.position}`,
       indicators: definition.indicators

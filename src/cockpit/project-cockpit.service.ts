@@ -3,6 +3,7 @@ import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { formatDateTime } from '../common/views/handlebars-engine.js';
 import { ProjectStatsService } from '../major-projects/updates/project-stats.service.js';
+import { bandsUndivided } from '../scoring/calculation/bands.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
 import { bandView } from '../scoring/reports/ranking-view.js';
 import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
@@ -32,6 +33,12 @@ export class ProjectCockpitService {
     const rows = report ? await this.reports.rows(report.id, { evidence: false }) : [];
     const stats = await this.stats.statsForProjects(today);
     const byProject = new Map(rows.map((row) => [row.project_id, row]));
+    const undivided =
+      report !== undefined &&
+      bandsUndivided(
+        rows.map((row) => storedFraction(row.total)),
+        report.band_config,
+      );
     const cards = stats
       .map((project) => {
         const row = byProject.get(project.projectId);
@@ -42,7 +49,7 @@ export class ProjectCockpitService {
           version: project.version,
           rank: row?.rank,
           total: row ? storedFraction(row.total).toFixed(2) : undefined,
-          band: row && report ? bandView(report.band_config, row.band) : undefined,
+          band: row && report ? bandView(report.band_config, row.band, undivided) : undefined,
           monthly: `${project.monthlyTargets.met} / ${project.monthlyTargets.due}`,
           monthlyRate: percent(rate(project.monthlyTargets.met, project.monthlyTargets.due)),
           annualRate: percent(project.annualRate),
@@ -88,7 +95,7 @@ export class ProjectCockpitService {
               highlight: false,
             })),
             report.band_config,
-            { total: true },
+            { total: true, subjects: '项目' },
           )
         : undefined,
       cards,

@@ -3,6 +3,7 @@ import { Clock } from '../../src/common/time/clock.js';
 import { MAJOR_PROJECT_SYSTEM } from '../../src/scoring/calculation/default-systems.js';
 import { ProjectInputsService } from '../../src/scoring/reports/project-inputs.service.js';
 import { parsePeriod } from '../../src/scoring/reports/report-periods.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -187,6 +188,49 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
       now = new Date('2026-12-07T10:02:00+08:00');
       const page = await (await as(leader)).agent.get('/cockpit/projects');
       expect(page.text).toContain('其余面板为查看时（2026-12-07 10:02）已审核通过的实时数据');
+    });
+  });
+
+  describe('ties in the five-colour chart (issue 17 §3)', () => {
+    let reportId: string;
+
+    it('should say 各区县得分相同，不分档 on the cockpit, the report and its Excel when every district scores the same', async () => {
+      // 2026-Q3: every district 85 in satisfaction, no pilot, highlight or risk event → all 41
+      // score the same total, share rank 1, and no band is claimed.
+      const generated = await (
+        await as(office)
+      ).post('/reports', { kind: 'district', period: '2026-Q3' });
+      expect(generated.status).toBe(303);
+      reportId = idOf(generated.headers.location);
+
+      const cockpit = await (await as(leader)).agent.get('/cockpit');
+      for (const id of ['index-total', 'index-implementation', 'index-brand']) {
+        const chart = section(cockpit.text, id);
+        expect(chart).toContain('各区县得分相同，不分档');
+        expect(chart).not.toMatch(/band-tile band-\d/);
+        expect(chart).toContain('band-tile band-none');
+      }
+
+      const report = await (await as(office)).agent.get(`/reports/${reportId}`);
+      expect(report.text).toContain('id="bands-undivided"');
+      expect(report.text).toContain('各区县得分相同，不分档');
+      expect(report.text).not.toContain('第一档');
+
+      const row = await (await as(office)).agent.get(`/reports/${reportId}/rows/0`);
+      expect(row.text).toContain('不分档');
+      expect(row.text).not.toContain('第一档');
+
+      const excel = await (
+        await as(office)
+      ).agent
+        .get(`/reports/${reportId}/export`)
+        .buffer(true)
+        .parse(binaryParser);
+      expect(excel.status).toBe(200);
+      const sheet = await readSheet(excel.body as Buffer);
+      const bandColumn = sheet.rows[0].indexOf('五色图');
+      const bands = new Set(sheet.rows.slice(1).map((excelRow) => excelRow[bandColumn]));
+      expect([...bands]).toEqual(['不分档']);
     });
   });
 });

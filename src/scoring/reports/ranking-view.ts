@@ -1,5 +1,5 @@
 import type { BandConfig } from '../calculation/bands.js';
-import { colorName } from '../calculation/bands.js';
+import { bandsUndivided, colorName } from '../calculation/bands.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
 
@@ -29,7 +29,21 @@ function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-export function bandView(config: BandConfig, band: number) {
+/** What a unit shows instead of a band when every unit scored the same (bandsUndivided). */
+export const NO_BAND_VIEW = {
+  index: 'none',
+  name: '不分档',
+  color: '#d9d9d9',
+  colorName: '',
+} as const;
+
+export type BandView = ReturnType<typeof bandView> | typeof NO_BAND_VIEW;
+
+/** A band as pages show it; `undivided` (every total equal) gives NO_BAND_VIEW. */
+export function bandView(config: BandConfig, band: number, undivided = false) {
+  if (undivided) {
+    return NO_BAND_VIEW;
+  }
   const chosen = config.bands[band];
   return {
     index: band,
@@ -64,8 +78,14 @@ export function rankingView(
       ? [{ name: indicator.name, value: rawDisplay(indicator.code, first) }]
       : [];
   });
+  // The tie rule: equal totals share the band of their shared rank; all equal → no bands.
+  const undivided = bandsUndivided(
+    subjects.map((subject) => subject.total),
+    bandConfig,
+  );
   return {
     uniform,
+    undivided,
     columns: scored.map((indicator) => ({
       code: indicator.code,
       name: indicator.name,
@@ -76,10 +96,12 @@ export function rankingView(
       code: indicator.code,
       name: indicator.name,
     })),
-    bands: bandConfig.bands.map((band, index) => ({
-      ...bandView(bandConfig, index),
-      count: subjects.filter((subject) => subject.band === index).length,
-    })),
+    bands: undivided
+      ? []
+      : bandConfig.bands.map((_band, index) => ({
+          ...bandView(bandConfig, index),
+          count: subjects.filter((subject) => subject.band === index).length,
+        })),
     rows: [...subjects]
       .sort((a, b) => a.rank - b.rank)
       .map((subject) => ({
@@ -87,7 +109,7 @@ export function rankingView(
         href: subject.href,
         highlight: subject.highlight ?? false,
         rank: subject.rank,
-        band: bandView(bandConfig, subject.band),
+        band: bandView(bandConfig, subject.band, undivided),
         cells: scored.map((indicator) => ({
           raw: subject.raw[indicator.code]
             ? rawDisplay(indicator.code, subject.raw[indicator.code])

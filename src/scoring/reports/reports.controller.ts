@@ -125,7 +125,12 @@ export class ReportsController {
     const columns: ExcelColumn<Row>[] = [
       { header: '名次', width: 6, kind: 'number', value: (row) => row.rank },
       { header: report.kind === 'district' ? '区县' : '项目', width: 30, value: (row) => row.name },
-      { header: '五色图', width: 10, value: (row) => `${row.band.name}（${row.band.colorName}）` },
+      {
+        header: '五色图',
+        width: 12,
+        value: (row) =>
+          row.band.colorName ? `${row.band.name}（${row.band.colorName}）` : row.band.name,
+      },
       ...view.columns.flatMap((column, index) => [
         {
           header: `${column.name}（原始值）`,
@@ -181,7 +186,11 @@ export class ReportsController {
       report,
       row,
       periodLabel: period?.label ?? report.period,
-      band: bandView(report.band_config, row.band),
+      band: bandView(
+        report.band_config,
+        row.band,
+        report.band_config.mode === 'rank_quintile' && (await this.reports.totalsAllEqual(id)),
+      ),
       total: subject.total.toFixed(2),
       deductions: subject.deductions.toFixed(2),
       firstLevels: definition.firstLevels.map((level) => ({

@@ -285,6 +285,18 @@ export class ReportsService {
     return rows[0];
   }
 
+  /**
+   * Whether every subject of a report has the same total (two or more subjects): with rank
+   * quintiles the report then shows no bands (bandsUndivided), on the one-row pages too.
+   */
+  async totalsAllEqual(reportId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ equal: boolean }[]>(
+      `SELECT count(*) >= 2 AND count(DISTINCT total) = 1 AS equal FROM report_rows WHERE report_id = $1`,
+      [reportId],
+    );
+    return rows[0]?.equal ?? false;
+  }
+
   /** A unit's (or project's) rank and total in every report of the kind, oldest first. */
   async history(
     kind: SystemKind,
