@@ -10,7 +10,7 @@ import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
 import { periodLabel as labelOfPeriod, quarterLabel } from '../scoring/reports/report-periods.js';
-import { rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
+import { NOTHING_DUE_RAW, rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
 import {
   ReportsService,
   storedFraction,
@@ -302,7 +302,9 @@ export class DistrictCockpitService {
         .map((indicator) => ({
           name: indicator.name,
           isDeduction: indicator.method.kind === 'deduction',
-          raw: rawDisplay(indicator.code, storedFraction(row.raw_values[indicator.code])),
+          raw: row.nothing_due?.includes(indicator.code)
+            ? NOTHING_DUE_RAW
+            : rawDisplay(indicator.code, storedFraction(row.raw_values[indicator.code])),
           score: row.indicator_scores[indicator.code]
             ? storedFraction(row.indicator_scores[indicator.code]).toFixed(2)
             : '—',

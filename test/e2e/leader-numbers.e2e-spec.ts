@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/time/clock.js';
-import { MAJOR_PROJECT_SYSTEM } from '../../src/scoring/calculation/default-systems.js';
+import {
+  DISTRICT_SYSTEM,
+  MAJOR_PROJECT_SYSTEM,
+} from '../../src/scoring/calculation/default-systems.js';
 import { ProjectInputsService } from '../../src/scoring/reports/project-inputs.service.js';
 import { parsePeriod } from '../../src/scoring/reports/report-periods.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
+import { draftFormOf } from '../helpers/indicator-system-form.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -231,6 +235,107 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
       const bandColumn = sheet.rows[0].indexOf('五色图');
       const bands = new Set(sheet.rows.slice(1).map((excelRow) => excelRow[bandColumn]));
       expect([...bands]).toEqual(['不分档']);
+    });
+  });
+
+  describe('试点按时通过验收率 with nothing due (0/0 rule, issue 17 §3)', () => {
+    /** A confirmed municipal pilot of one district, due for acceptance on 2026-06-30. */
+    const confirmedPilot = async (district: string, acceptedOn: string | null) => {
+      const id = randomUUID();
+      const unitId = await unitIdByCode(testApp.dataSource, district);
+      const competent = await unitIdByCode(testApp.dataSource, '市发展改革委');
+      const [domain] = await testApp.dataSource.query<{ id: number }[]>(
+        `SELECT id FROM dictionary_items WHERE kind = 'domain' ORDER BY id LIMIT 1`,
+      );
+      await testApp.dataSource.query(
+        `INSERT INTO workflow_items (id, record_type, lineage_id, revision, title, owner_unit_id, state, is_current_approved,
+                                     created_by, submitted_by, last_actor_id, last_action, submitted_at, approved_at)
+         VALUES ($1, 'pilot', $1, 1, '试点', $2, 'approved', true, $3, $3, $3, 'confirm', now(), now())`,
+        [id, unitId, office.id],
+      );
+      await testApp.dataSource.query(
+        `INSERT INTO pilots (id, lineage_id, creator_unit_id, name, level, document_title, document_number, issuer,
+                             deployed_on, competent_unit_id, involved_unit_ids, acceptance_due, domain_id)
+         VALUES ($1, $1, $2, $3, 'municipal', '试点方案', $4, '市政府', '2026-01-10', $5, ARRAY[$2::int], '2026-06-30', $6)`,
+        [
+          id,
+          unitId,
+          `${district} 试点 ${id.slice(0, 4)}`,
+          `渝府〔2026〕${id.slice(0, 6)}号`,
+          competent,
+          domain.id,
+        ],
+      );
+      await testApp.dataSource.query(
+        `INSERT INTO pilot_streams (pilot_lineage_id, unit_id, accepted_on) VALUES ($1, $2, $3)`,
+        [id, unitId, acceptedOn],
+      );
+    };
+
+    it('should let the office choose the rule in the draft, and name the districts it scored in the report', async () => {
+      // 万州 1 pilot accepted on time (1/1), 涪陵 2 pilots one on time (1/2), 大足 1 not accepted
+      // (0/1); the other 38 districts have none due (0/0).
+      await confirmedPilot('wanzhou', '2026-06-20');
+      await confirmedPilot('fuling', '2026-06-25');
+      await confirmedPilot('fuling', null);
+      await confirmedPilot('dazu', null);
+
+      const session = await as(office);
+      const draft = await session.post('/indicator-systems/drafts', { kind: 'district' });
+      expect(draft.status).toBe(303);
+      const draftId = idOf(draft.headers.location);
+      const page = await session.agent.get(`/indicator-systems/${draftId}`);
+      // The setting, with the rule in force preselected, and every rule stated on the page.
+      expect(page.text).toMatch(
+        /<select name="ind-pilot_acceptance_rate-nothingDue"[^>]*>[\s\S]*?<option value="full" selected>按满分计<\/option>/,
+      );
+      expect(section(page.text, 'nothing-due-rules')).toContain(
+        '不参与该项、按该项中位数计</strong>：该单位不参与该项计算',
+      );
+      const saved = await session.post(`/indicator-systems/${draftId}`, {
+        ...draftFormOf(DISTRICT_SYSTEM),
+        'ind-pilot_acceptance_rate-nothingDue': 'median',
+      });
+      expect(saved.status).toBe(303);
+      const reopened = await session.agent.get(`/indicator-systems/${draftId}`);
+      expect(reopened.text).toContain(
+        '<option value="median" selected>不参与该项、按该项中位数计</option>',
+      );
+      expect((await session.post(`/indicator-systems/${draftId}/activate`)).status).toBe(303);
+
+      const generated = await session.post('/reports', { kind: 'district', period: '2026-Q3' });
+      expect(generated.status).toBe(303);
+      const reportId = idOf(generated.headers.location);
+      // By hand. 试点按时通过验收率 (10, single tier 0.8–1.0) over 万州 1, 涪陵 0.5, 大足 0 only:
+      // 10, 9, 8; the 38 others get the median of (8, 9, 10) = 9.
+      // 承接试点项目数 (20, single tier) over 1, 2, 1 and 38 × 0: min 0, max 2 → 万州 18, 涪陵 20,
+      // 大足 18, others 16. Brand (all 0) and satisfaction (all 85) give everyone the top: 50 + 20.
+      // Totals: 涪陵 20 + 9 + 70 = 99; 万州 18 + 10 + 70 = 98; 大足 18 + 8 + 70 = 96; others 16 + 9 + 70 = 95.
+      const rows = await testApp.dataSource.query<
+        { subject_name: string; total: string; rank: number; nothing_due: string[] }[]
+      >(`SELECT subject_name, total, rank, nothing_due FROM report_rows WHERE report_id = $1`, [
+        reportId,
+      ]);
+      const byName = new Map(rows.map((row) => [row.subject_name, row]));
+      expect(byName.get('涪陵区')).toMatchObject({ total: '99', rank: 1, nothing_due: [] });
+      expect(byName.get('万州区')).toMatchObject({ total: '98', rank: 2 });
+      expect(byName.get('大足区')).toMatchObject({ total: '96', rank: 3 });
+      expect(byName.get('铜梁区')).toMatchObject({
+        total: '95',
+        rank: 4,
+        nothing_due: ['pilot_acceptance_rate'],
+      });
+      expect(rows.filter((row) => row.nothing_due.length > 0)).toHaveLength(38);
+
+      const report = await session.agent.get(`/reports/${reportId}`);
+      const note = section(report.text, 'nothing-due-note');
+      expect(note).toContain(
+        '试点按时通过验收率</strong>无应考核事项（0/0）的区县按本指标体系规则「不参与该项、按该项中位数计」计分',
+      );
+      expect(note).toContain('（38 个）');
+      expect(note).toContain('铜梁区');
+      expect(note).not.toContain('涪陵区');
+      expect(report.text).toContain('0/0（无应考核事项）');
     });
   });
 });

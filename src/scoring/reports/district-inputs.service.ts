@@ -28,6 +28,14 @@ export interface SubjectInput {
   values: Record<string, Fraction>;
   deductionAmounts: Record<string, Fraction>;
   evidence: Record<string, EvidenceItem[]>;
+  /** Rate codes with nothing due for this subject (0/0): scored by the system's 0/0 rule. */
+  nothingDue?: string[];
+}
+
+/** Marks a rate of a subject as having nothing due (0/0); its value is a placeholder of 1. */
+export function markNothingDue(subject: SubjectInput, code: string): void {
+  subject.values[code] = Fraction.ONE;
+  subject.nothingDue = [...(subject.nothingDue ?? []), code];
 }
 
 const SHOWCASE_CODES = {
@@ -154,9 +162,12 @@ export class DistrictInputsService {
               note: `${LEVEL_LABELS[pilot.level]}，应验收 ${pilot.acceptanceDue}`,
             }));
           } else {
-            // None due counts as 100% (DESIGN §4).
-            subject.values[code] =
-              counts.due === 0 ? Fraction.ONE : Fraction.of(counts.acceptedOnTime, counts.due);
+            // None due (0/0): scored by the system's 0/0 rule (DESIGN §4).
+            if (counts.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(counts.acceptedOnTime, counts.due);
+            }
             subject.evidence[code] = counts.pilots
               .filter((pilot) => pilot.acceptanceDue <= asOf)
               .map((pilot) => {

@@ -5,7 +5,7 @@ import { ProjectStatsService } from '../../major-projects/updates/project-stats.
 import { RiskService } from '../../risk/risk.service.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
-import { addRiskEvent, type SubjectInput } from './district-inputs.service.js';
+import { addRiskEvent, markNothingDue, type SubjectInput } from './district-inputs.service.js';
 import { windowStart, type ReportPeriod } from './report-periods.js';
 
 /**
@@ -38,11 +38,15 @@ export class ProjectInputsService {
         subject.evidence[code] = [];
         switch (code) {
           case 'monthly_target_rate':
-            // None due counts as 100%, as for pilots.
-            subject.values[code] =
-              project.monthlyTargets.due === 0
-                ? Fraction.ONE
-                : Fraction.of(project.monthlyTargets.met, project.monthlyTargets.due);
+            // None due (0/0): scored by the system's 0/0 rule, as for pilots.
+            if (project.monthlyTargets.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(
+                project.monthlyTargets.met,
+                project.monthlyTargets.due,
+              );
+            }
             subject.evidence[code] = [
               {
                 title: '核心指标月度目标',
@@ -60,10 +64,11 @@ export class ProjectInputsService {
             }));
             break;
           case 'plan_on_time_rate':
-            subject.values[code] =
-              project.plans.due === 0
-                ? Fraction.ONE
-                : Fraction.of(project.plans.onTime, project.plans.due);
+            if (project.plans.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(project.plans.onTime, project.plans.due);
+            }
             subject.evidence[code] = [
               {
                 title: '月度推进计划',

@@ -1,7 +1,12 @@
 import type { BandConfig } from '../calculation/bands.js';
 import { bandsUndivided, colorName } from '../calculation/bands.js';
 import { Fraction } from '../calculation/fraction.js';
-import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { nothingDueRuleOf } from '../calculation/indicator-catalogue.js';
+import {
+  NOTHING_DUE_EXPLANATIONS,
+  NOTHING_DUE_LABELS,
+  type IndicatorSystemDefinition,
+} from '../calculation/indicator-system.js';
 
 /** One scored subject, exact, as a report snapshot or a what-if run gives it. */
 export interface ScoredSubject {
@@ -15,7 +20,12 @@ export interface ScoredSubject {
   rank: number;
   band: number;
   highlight?: boolean;
+  /** Rate codes the subject had nothing due for (0/0), scored by the system's 0/0 rule. */
+  nothingDue?: readonly string[];
 }
+
+/** How a raw value of nothing due (0/0) reads in tables. */
+export const NOTHING_DUE_RAW = '0/0（无应考核事项）';
 
 /** Rates (codes ending in _rate) read as percentages; other raw values as numbers. */
 export function rawDisplay(code: string, value: Fraction): string {
@@ -83,9 +93,28 @@ export function rankingView(
     subjects.map((subject) => subject.total),
     bandConfig,
   );
+  // The 0/0 rule of each rate in play, with the subjects it scored (the report names them).
+  const nothingDue = scored.flatMap((indicator) => {
+    const rule = nothingDueRuleOf(system.kind, indicator);
+    const names = subjects
+      .filter((subject) => subject.nothingDue?.includes(indicator.code))
+      .map((subject) => subject.name);
+    return rule === undefined || names.length === 0
+      ? []
+      : [
+          {
+            code: indicator.code,
+            name: indicator.name,
+            rule: NOTHING_DUE_LABELS[rule],
+            explanation: NOTHING_DUE_EXPLANATIONS[rule],
+            subjects: names,
+          },
+        ];
+  });
   return {
     uniform,
     undivided,
+    nothingDue,
     columns: scored.map((indicator) => ({
       code: indicator.code,
       name: indicator.name,
@@ -111,9 +140,11 @@ export function rankingView(
         rank: subject.rank,
         band: bandView(bandConfig, subject.band, undivided),
         cells: scored.map((indicator) => ({
-          raw: subject.raw[indicator.code]
-            ? rawDisplay(indicator.code, subject.raw[indicator.code])
-            : '—',
+          raw: subject.nothingDue?.includes(indicator.code)
+            ? NOTHING_DUE_RAW
+            : subject.raw[indicator.code]
+              ? rawDisplay(indicator.code, subject.raw[indicator.code])
+              : '—',
           score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
         })),
         deductionCells: deductions.map((indicator) => ({

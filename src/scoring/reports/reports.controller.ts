@@ -21,7 +21,13 @@ import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
 import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
-import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
+import {
+  NOTHING_DUE_RAW,
+  rankingView,
+  rawDisplay,
+  bandView,
+  type ScoredSubject,
+} from './ranking-view.js';
 import {
   ReportsService,
   storedFraction,
@@ -48,6 +54,7 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
     total: storedFraction(row.total),
     rank: row.rank,
     band: row.band,
+    nothingDue: row.nothing_due,
   };
 }
 
@@ -204,7 +211,9 @@ export class ReportsController {
             name: indicator.name,
             points: indicator.points,
             isDeduction: indicator.method.kind === 'deduction',
-            raw: rawDisplay(indicator.code, subject.raw[indicator.code]),
+            raw: row.nothing_due?.includes(indicator.code)
+              ? NOTHING_DUE_RAW
+              : rawDisplay(indicator.code, subject.raw[indicator.code]),
             score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
             evidence: row.evidence[indicator.code] ?? [],
           })),

@@ -76,6 +76,8 @@ export interface ReportSubjectRow {
   rank: number;
   band: number;
   evidence: Record<string, EvidenceItem[]>;
+  /** Rate codes this subject had nothing due for (0/0), scored by the system's 0/0 rule. */
+  nothing_due: string[];
 }
 
 const REPORT_COLUMNS = `id, kind, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(as_of, 'YYYY-MM-DD') AS as_of,
@@ -117,6 +119,7 @@ export class ReportsService {
         unit: String(index),
         values: subject.values,
         deductionAmounts: subject.deductionAmounts,
+        nothingDue: subject.nothingDue,
       })),
     );
     const bands = assignBands(
@@ -163,16 +166,18 @@ export class ReportsService {
           rank: result.rank,
           band: bands[position],
           evidence: subject.evidence,
+          nothing_due: subject.nothingDue ?? [],
         };
       });
       await manager.query(
         `INSERT INTO report_rows (report_id, position, unit_id, project_id, subject_name, raw_values, deduction_amounts,
-                                  indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence)
+                                  indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence, nothing_due)
          SELECT $1, r.position, r.unit_id, r.project_id, r.subject_name, r.raw_values, r.deduction_amounts,
-                r.indicator_scores, r.first_level_scores, r.deductions, r.total, r.total_display, r.rank, r.band, r.evidence
+                r.indicator_scores, r.first_level_scores, r.deductions, r.total, r.total_display, r.rank, r.band, r.evidence,
+                r.nothing_due
            FROM jsonb_to_recordset($2::jsonb) AS r(position int, unit_id int, project_id uuid, subject_name text,
                 raw_values jsonb, deduction_amounts jsonb, indicator_scores jsonb, first_level_scores jsonb,
-                deductions text, total text, total_display numeric, rank int, band int, evidence jsonb)`,
+                deductions text, total text, total_display numeric, rank int, band int, evidence jsonb, nothing_due text[])`,
         [id, JSON.stringify(rows)],
       );
       await this.audit.record(
@@ -252,7 +257,7 @@ export class ReportsService {
   async rows(reportId: string, options: { evidence?: boolean } = {}): Promise<ReportSubjectRow[]> {
     return this.dataSource.query<ReportSubjectRow[]>(
       `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-              deductions, total, total_display::text, rank, band,
+              deductions, total, total_display::text, rank, band, nothing_due,
               ${options.evidence === false ? `'{}'::jsonb AS evidence` : 'evidence'}
          FROM report_rows WHERE report_id = $1 ORDER BY rank, position`,
       [reportId],
@@ -263,7 +268,7 @@ export class ReportsService {
   async rowOfUnit(reportId: string, unitId: number): Promise<ReportSubjectRow | undefined> {
     const rows = await this.dataSource.query<ReportSubjectRow[]>(
       `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-              deductions, total, total_display::text, rank, band, evidence
+              deductions, total, total_display::text, rank, band, evidence, nothing_due
          FROM report_rows WHERE report_id = $1 AND unit_id = $2`,
       [reportId, Number.isInteger(unitId) ? unitId : 0],
     );
@@ -274,7 +279,7 @@ export class ReportsService {
     const rows = Number.isInteger(position)
       ? await this.dataSource.query<ReportSubjectRow[]>(
           `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-                  deductions, total, total_display::text, rank, band, evidence
+                  deductions, total, total_display::text, rank, band, evidence, nothing_due
              FROM report_rows WHERE report_id = $1 AND position = $2`,
           [reportId, position],
         )
