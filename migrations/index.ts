@@ -15,6 +15,7 @@ import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evide
 import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-note.js';
 import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.js';
 import { ReportNothingDue1764400000000 } from './1764400000000-report-nothing-due.js';
+import { CumulativeMonthlyTargets1764400100000 } from './1764400100000-cumulative-monthly-targets.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   InitialSystemNote1763871800000,
   FormSubmissions1763871900000,
   ReportNothingDue1764400000000,
+  CumulativeMonthlyTargets1764400100000,
 ];

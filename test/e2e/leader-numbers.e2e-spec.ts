@@ -7,7 +7,7 @@ import {
 import { ProjectInputsService } from '../../src/scoring/reports/project-inputs.service.js';
 import { parsePeriod } from '../../src/scoring/reports/report-periods.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { draftFormOf } from '../helpers/indicator-system-form.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -336,6 +336,117 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
       expect(note).toContain('铜梁区');
       expect(note).not.toContain('涪陵区');
       expect(report.text).toContain('0/0（无应考核事项）');
+    });
+  });
+
+  describe('monthly targets of 当期值 and 累计值 indicators (issue 17 §3)', () => {
+    it('should check each kind by its own rule on the battle map form, with the message next to the field', async () => {
+      const clerk = await createUser(testApp.dataSource, {
+        unitCode: '市发展改革委',
+        roles: ['entry'],
+      });
+      const draft = await createIssuedProject(testApp.dataSource, {
+        unit: '市发展改革委',
+        createdBy: office.id,
+        issued: false,
+      });
+      const [planType] = await testApp.dataSource.query<{ id: number }[]>(
+        `SELECT id FROM dictionary_items WHERE kind = 'plan_type' ORDER BY id LIMIT 1`,
+      );
+      const indicator = (token: string, annual: string, cumulative: boolean, months: string[]) => ({
+        [`ind-${token}-name`]: `指标${token}`,
+        [`ind-${token}-unit`]: '个',
+        [`ind-${token}-annual`]: annual,
+        [`ind-${token}-cumulative`]: cumulative ? '1' : '0',
+        ...Object.fromEntries(months.map((value, index) => [`ind-${token}-m${index + 1}`, value])),
+      });
+      const rest = {
+        'mea-m0-text': '举措一',
+        'mea-m1-text': '举措二',
+        'mea-m2-text': '举措三',
+        'plan-p0-measure': 'm0',
+        'plan-p0-month': '2026-03',
+        'plan-p0-type': String(planType.id),
+        'plan-p0-content': '制定方案',
+        submit: '1',
+      };
+      const right = indicator('ok', '90', true, [
+        '10',
+        '20',
+        '30',
+        '40',
+        '50',
+        '60',
+        '70',
+        '80',
+        '90',
+        '',
+        '',
+        '',
+      ]);
+      const session = await as(clerk);
+      const refused = await session.post(`/major-projects/${draft.projectId}/map`, {
+        ...indicator('inc', '12', false, Array<string>(12).fill('1.1')),
+        ...indicator('drop', '90', true, [
+          '10',
+          '20',
+          '15',
+          '40',
+          '50',
+          '60',
+          '70',
+          '80',
+          '90',
+          '90',
+          '90',
+          '90',
+        ]),
+        ...indicator('short', '90', true, [
+          '10',
+          '20',
+          '30',
+          '40',
+          '50',
+          '60',
+          '70',
+          '80',
+          '85',
+          '85',
+          '85',
+          '85',
+        ]),
+        ...right,
+        ...rest,
+      });
+      expect(refused.status).toBe(422);
+      // 当期值: 12 × 1.1 = 13.2 ≠ 12.
+      expect(fieldError(refused.text, 'ind-inc-months')).toBe(
+        '当期值指标 12个月目标值合计 13.2，须与年度目标值 12 一致',
+      );
+      expect(fieldError(refused.text, 'ind-drop-months')).toBe(
+        '累计值指标的月度目标是截至当月底的累计目标，不能低于上月：3月 15 低于 2月 20',
+      );
+      expect(fieldError(refused.text, 'ind-short-months')).toBe(
+        '累计值指标 12月的累计目标 85 须等于年度目标值 90',
+      );
+      // Cumulative targets ending at the annual target are right (the old rule wanted 10 + 20 + … = 90).
+      expect(fieldError(refused.text, 'ind-ok-months')).toBeUndefined();
+      expect(refused.text).toContain('<strong>累计值</strong>：填写截至每月底应达到的累计目标');
+
+      const accepted = await session.post(`/major-projects/${draft.projectId}/map`, {
+        ...indicator('inc', '12', false, Array<string>(12).fill('1')),
+        ...right,
+        ...rest,
+      });
+      expect(accepted.status).toBe(303);
+      // Stored as targets to date: the empty October–December keep September's 90.
+      const [stored] = await testApp.dataSource.query<{ monthly_targets: string[] }[]>(
+        `SELECT mi.monthly_targets::text[] AS monthly_targets FROM map_indicators mi
+           JOIN battle_maps bm ON bm.id = mi.content_id
+          WHERE bm.project_id = $1 AND mi.cumulative`,
+        [draft.projectId],
+      );
+      expect(stored.monthly_targets.slice(8)).toEqual(['90.00', '90.00', '90.00', '90.00']);
     });
   });
 });

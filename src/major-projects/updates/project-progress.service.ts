@@ -10,7 +10,13 @@ import type { ProjectRow } from '../projects.service.js';
 import { BrandItemsService } from './brand-items.service.js';
 import { formatAmount, IndicatorReportsService } from './indicator-reports.service.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
-import { fromCents, toCents } from './project-progress.js';
+import {
+  fromCents,
+  monthIncrements,
+  monthMet,
+  targetsToDate,
+  toCents,
+} from './project-progress.js';
 import { PromotionsService } from './promotions.service.js';
 import { isResponsibleClerk } from './update-access.js';
 
@@ -121,12 +127,15 @@ export class ProjectProgressService {
           .map((actual) => [actual.month, actual]),
       );
       const lastReported = Math.max(0, ...reported.keys());
-      let targetToDate = 0n;
+      const targets = {
+        cumulative: indicator.cumulative,
+        monthlyTargets: indicator.monthly_targets,
+      };
+      const toDate = targetsToDate(targets);
+      const increments = monthIncrements(targets);
       let runningActual = 0n;
-      const rows = indicator.monthly_targets.map((target, index) => {
+      const rows = indicator.monthly_targets.map((_target, index) => {
         const month = index + 1;
-        const targetCents = toCents(target);
-        targetToDate += targetCents;
         const actual = reported.get(month);
         const actualCents = actual ? toCents(actual.actual) : undefined;
         if (actualCents !== undefined && !indicator.cumulative) {
@@ -137,19 +146,18 @@ export class ProjectProgressService {
           : month <= lastReported
             ? runningActual
             : undefined;
+        const met = monthMet(targets, month, actualCents);
         return {
           month: `${project.plan_year}-${String(month).padStart(2, '0')}`,
           label: MONTH_LABELS[index],
-          monthlyTarget: formatAmount(fromCents(targetCents)),
-          targetToDate: formatAmount(fromCents(targetToDate)),
+          monthlyTarget: formatAmount(fromCents(increments[index])),
+          targetToDate: formatAmount(fromCents(toDate[index])),
           actual: actual ? formatAmount(actual.actual) : '',
           actualToDate: actualToDate === undefined ? '' : formatAmount(fromCents(actualToDate)),
           reportHref: actual ? `/major-projects/indicator-reports/${actual.report_id}` : undefined,
-          met:
-            actualCents === undefined || targetCents <= 0n
-              ? null
-              : actualCents >= (indicator.cumulative ? targetToDate : targetCents),
-          chartTarget: chartNumber(targetToDate),
+          // Only a reported month says done or not (a month to come is never 未完成).
+          met: actualCents === undefined ? null : met,
+          chartTarget: chartNumber(toDate[index]),
           chartActual: actualToDate === undefined ? null : chartNumber(actualToDate),
         };
       });

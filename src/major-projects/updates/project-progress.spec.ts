@@ -8,8 +8,11 @@ import {
   lastWorkingDay,
   meanAnnualRatio,
   monthlyTargetCompletion,
+  monthIncrements,
+  monthMet,
   onTimePlanCompletion,
   progressAsOf,
+  targetsToDate,
   toCents,
   type IndicatorTargets,
   type MonthlyActual,
@@ -24,12 +27,15 @@ const periodic: IndicatorTargets = {
   annualTarget: '40.00',
   monthlyTargets: months('10.00', '10.00', '0.00', '20.00'),
 };
-/** A cumulative indicator (value to date) with a zero-target February. */
+/**
+ * A cumulative indicator (value to date): its targets are targets to date, 5, 5, 10, 20 (February
+ * adds nothing), ending at the annual target 20.
+ */
 const cumulative: IndicatorTargets = {
   key: 'b',
   cumulative: true,
   annualTarget: '20.00',
-  monthlyTargets: months('5.00', '0.00', '5.00', '10.00'),
+  monthlyTargets: ['5.00', '5.00', '10.00', ...Array<string>(9).fill('20.00')],
 };
 const actuals: MonthlyActual[] = [
   { indicatorKey: 'a', month: 1, actual: '12.00' },
@@ -211,5 +217,36 @@ describe('progressAsOf (months still to come are never missed)', () => {
     expect(monthlyTargetCompletion([indicator], reported, endedMonths(2026, '2026-12-31'))).toEqual(
       { met: 1, due: 2 },
     );
+  });
+});
+
+describe('increment (当期值) and cumulative (累计值) targets, each by its own rule', () => {
+  it('should add up increments and take cumulative targets as they are', () => {
+    // periodic: 10, 10, 0, 20 → to date 10, 20, 20, 40 (then 40 to December).
+    expect(targetsToDate(periodic).slice(0, 5)).toEqual([1000n, 2000n, 2000n, 4000n, 4000n]);
+    // cumulative: 5, 5, 10, 20 held as they are; what each month adds: 5, 0, 5, 10, 0.
+    expect(targetsToDate(cumulative).slice(0, 5)).toEqual([500n, 500n, 1000n, 2000n, 2000n]);
+    expect(monthIncrements(cumulative).slice(0, 5)).toEqual([500n, 0n, 500n, 1000n, 0n]);
+    expect(monthIncrements(periodic).slice(0, 4)).toEqual([1000n, 1000n, 0n, 2000n]);
+  });
+
+  it('should judge a month of a cumulative indicator by the cumulative picture', () => {
+    // A cumulative indicator with targets to date 30, 60, 90 (each month adds 30). March's value
+    // to date 95 ≥ 90: done, although the month added only 95 − 70 = 25 < 30 on its own step.
+    const coverage = {
+      cumulative: true,
+      monthlyTargets: ['30', '60', '90', ...Array<string>(9).fill('90')],
+    };
+    expect(monthMet(coverage, 3, toCents('95'))).toBe(true);
+    expect(monthMet(coverage, 3, toCents('89.99'))).toBe(false);
+    expect(monthMet(coverage, 4, toCents('95'))).toBeNull(); // April adds nothing
+    expect(monthMet(coverage, 2, undefined)).toBe(false); // due, not reported
+    // The same numbers as increments (30 each month): March's own amount 25 < 30 is not done.
+    const monthly = {
+      cumulative: false,
+      monthlyTargets: ['30', '30', '30', ...Array<string>(9).fill('0')],
+    };
+    expect(monthMet(monthly, 3, toCents('25'))).toBe(false);
+    expect(monthMet(monthly, 3, toCents('30'))).toBe(true);
   });
 });
