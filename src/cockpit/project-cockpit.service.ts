@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { formatDateTime } from '../common/views/handlebars-engine.js';
+import { PLAN_STATUS_LABELS } from '../major-projects/project-labels.js';
+import { ProjectSatisfactionService } from '../major-projects/satisfaction/project-satisfaction.service.js';
+import { PlanUpdatesService } from '../major-projects/updates/plan-updates.service.js';
 import { ProjectStatsService } from '../major-projects/updates/project-stats.service.js';
 import { bandsUndivided } from '../scoring/calculation/bands.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
@@ -22,6 +25,8 @@ export class ProjectCockpitService {
   constructor(
     private readonly reports: ReportsService,
     private readonly stats: ProjectStatsService,
+    private readonly planUpdates: PlanUpdatesService,
+    private readonly satisfaction: ProjectSatisfactionService,
     private readonly clock: Clock,
   ) {}
 
@@ -32,6 +37,12 @@ export class ProjectCockpitService {
     const { report, all } = await chooseReport(this.reports, 'major_project', reportId);
     const rows = report ? await this.reports.rows(report.id, { evidence: false }) : [];
     const stats = await this.stats.statsForProjects(today);
+    // The year's project satisfaction (display only, not in the index): the latest surveyed year.
+    const satisfactionYear = await this.satisfaction.latestSurveyYear();
+    const satisfaction = satisfactionYear
+      ? await this.satisfaction.scoresOfYear(satisfactionYear)
+      : new Map<string, string>();
+    const latestUpdates = await this.planUpdates.latestApprovedByProject(3);
     const byProject = new Map(rows.map((row) => [row.project_id, row]));
     const undivided =
       report !== undefined &&
@@ -68,6 +79,11 @@ export class ProjectCockpitService {
           promotions: project.promotions,
           national: project.brand.national,
           centralMedia: project.brand.centralMedia,
+          satisfaction: satisfaction.get(project.projectId),
+          planUpdates: (latestUpdates.get(project.projectId) ?? []).map((update) => ({
+            ...update,
+            statusLabel: PLAN_STATUS_LABELS[update.status],
+          })),
         };
       })
       .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name, 'zh-CN'));
@@ -75,6 +91,7 @@ export class ProjectCockpitService {
       title: '重大改革项目驾驶舱',
       charts: true,
       today,
+      satisfactionYear,
       panelsAsOf: formatDateTime(viewedAt),
       panelsCached: false,
       report: report ? { ...report, banner: reportBanner(report) } : undefined,

@@ -160,7 +160,9 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
 
       const cockpit = await (await as(leader)).agent.get('/cockpit/projects');
       expect(cockpit.status).toBe(200);
-      const card = cockpit.text.split('年末冲刺改革项目')[1].split('</article>')[0];
+      const card = section(cockpit.text, 'project-cards')
+        .split('年末冲刺改革项目')[1]
+        .split('</article>')[0];
       expect(card).toContain('<dt>计划按期完成</dt><dd>100.0%</dd>');
       expect(card).toContain('<dt>月度目标完成</dt><dd>0.0%</dd>');
     });
@@ -447,6 +449,47 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
         [draft.projectId],
       );
       expect(stored.monthly_targets.slice(8)).toEqual(['90.00', '90.00', '90.00', '90.00']);
+    });
+  });
+
+  describe('major-project satisfaction and plan updates (issue 17 §3)', () => {
+    it('should show the year satisfaction as a display indicator on the report and the cockpit, and the latest approved plan updates', async () => {
+      await testApp.dataSource.query(
+        `INSERT INTO project_satisfaction (project_id, survey_year, score, conclusion, entered_by)
+         VALUES ($1, 2026, 92.5, '群众满意', $2)`,
+        [project.projectId, office.id],
+      );
+      await testApp.dataSource.query(
+        `INSERT INTO project_satisfaction_surveys (survey_year, conclusion, entered_by) VALUES (2026, '总体满意', $1)`,
+        [office.id],
+      );
+      const generated = await (
+        await as(office)
+      ).post('/reports', { kind: 'major_project', period: '2026-B5' });
+      expect(generated.status).toBe(303);
+      const report = await (await as(office)).agent.get(generated.headers.location);
+      const display = section(report.text, 'project-satisfaction');
+      expect(display).toContain('2026年度项目满意度');
+      expect(display).toContain('展示指标，不计分、不计入综合指数');
+      expect(display).toMatch(/年末冲刺改革项目<\/td><td class="num">92.50</);
+      // Not an indicator of the index: no column of it in the ranking.
+      expect(section(report.text, 'ranking')).not.toContain('满意度');
+
+      const cockpit = await (await as(leader)).agent.get('/cockpit/projects');
+      const card = section(cockpit.text, 'project-cards')
+        .split('年末冲刺改革项目')[1]
+        .split('</article>')[0];
+      expect(card).toContain('2026年度项目满意度');
+      expect(card).toContain('<dd>92.50</dd>');
+      const updates = card.split(`id="plan-updates-${project.projectId}"`)[1];
+      // Newest approval first: 11-30 (上线办事指南), then 11-20 (出台实施细则).
+      expect(updates.indexOf('上线办事指南')).toBeLessThan(updates.indexOf('出台实施细则'));
+      expect(updates).toContain(
+        '<strong>已开展工作：</strong><span class="prewrap">办事指南已上线</span>',
+      );
+      expect(updates).toContain(
+        '<strong>存在问题：</strong><span class="prewrap">部分区县对接慢</span>',
+      );
     });
   });
 });

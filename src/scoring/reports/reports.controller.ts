@@ -19,6 +19,7 @@ import { seeOther } from '../../common/htmx/htmx-request.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
+import { ProjectSatisfactionService } from '../../major-projects/satisfaction/project-satisfaction.service.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
 import { parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import {
@@ -63,8 +64,28 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
 export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
+    private readonly projectSatisfaction: ProjectSatisfactionService,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * The major-project report's display indicator: each project's satisfaction score of the
+   * report's year, as entered by the office (not scored, not in the index, read when viewed).
+   */
+  private async satisfactionDisplay(report: ReportRow, rows: ReportSubjectRow[]) {
+    if (report.kind !== 'major_project') {
+      return undefined;
+    }
+    const year = Number(report.period.slice(0, 4));
+    const scores = await this.projectSatisfaction.scoresOfYear(year);
+    return {
+      year,
+      rows: rows.map((row) => ({
+        name: row.subject_name,
+        score: row.project_id ? scores.get(row.project_id) : undefined,
+      })),
+    };
+  }
 
   @Get()
   @Roles('office', 'leader')
@@ -115,6 +136,7 @@ export class ReportsController {
         rows.map((row) => scoredSubject(report, row)),
       ),
       bandModeLabel: report.band_config.mode === 'rank_quintile' ? '按名次五等分' : '按得分区间',
+      satisfaction: await this.satisfactionDisplay(report, rows),
     });
   }
 
