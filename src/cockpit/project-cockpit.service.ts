@@ -14,7 +14,9 @@ import { bandChart } from './band-charts.js';
 import { chooseReport, periodLabel, reportBanner } from './district-cockpit.service.js';
 
 const percent = (value: Fraction) => `${value.mul(Fraction.of(100)).toFixed(1)}%`;
-const rate = (done: number, due: number) => (due === 0 ? Fraction.ONE : Fraction.of(done, due));
+/** A completion rate as the card shows it; with nothing due yet (0/0) it says so instead of 100%. */
+const rate = (done: number, due: number) =>
+  due === 0 ? '无应完成事项' : percent(Fraction.of(done, due));
 
 /**
  * 重大项目驾驶舱: the index ranking of the chosen two-month report, and per project a card with
@@ -62,7 +64,7 @@ export class ProjectCockpitService {
           total: row ? storedFraction(row.total).toFixed(2) : undefined,
           band: row && report ? bandView(report.band_config, row.band, undivided) : undefined,
           monthly: `${project.monthlyTargets.met} / ${project.monthlyTargets.due}`,
-          monthlyRate: percent(rate(project.monthlyTargets.met, project.monthlyTargets.due)),
+          monthlyRate: rate(project.monthlyTargets.met, project.monthlyTargets.due),
           annualRate: percent(project.annualRate),
           indicators: project.annualTargets.map((target) => ({
             name: target.name,
@@ -75,7 +77,7 @@ export class ProjectCockpitService {
             ),
           })),
           plans: `${project.plans.onTime} / ${project.plans.due}`,
-          planRate: percent(rate(project.plans.onTime, project.plans.due)),
+          planRate: rate(project.plans.onTime, project.plans.due),
           promotions: project.promotions,
           national: project.brand.national,
           centralMedia: project.brand.centralMedia,

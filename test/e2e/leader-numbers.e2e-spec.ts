@@ -194,6 +194,21 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
       now = new Date('2026-12-07T10:02:00+08:00');
       const page = await (await as(leader)).agent.get('/cockpit/projects');
       expect(page.text).toContain('其余面板为查看时（2026-12-07 10:02）已审核通过的实时数据');
+      // A project with nothing due yet says so instead of a 100% it has not earned.
+      const idle = await createIssuedProject(testApp.dataSource, {
+        unit: '市发展改革委',
+        createdBy: office.id,
+        name: '明年启动改革项目',
+        planYear: 2027,
+      });
+      const cards = section(
+        (await (await as(leader)).agent.get('/cockpit/projects')).text,
+        'project-cards',
+      );
+      const card = cards.split('明年启动改革项目')[1].split('</article>')[0];
+      expect(idle.projectId).toBeDefined();
+      expect(card).toContain('<dt>月度目标完成</dt><dd>无应完成事项</dd>');
+      expect(card).toContain('<dt>计划按期完成</dt><dd>无应完成事项</dd>');
     });
   });
 
