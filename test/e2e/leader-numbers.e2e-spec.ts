@@ -165,6 +165,14 @@ describe('Numbers a leader sees (HTTP, real PostgreSQL)', () => {
         .split('</article>')[0];
       expect(card).toContain('<dt>计划按期完成</dt><dd>100.0%</dd>');
       expect(card).toContain('<dt>月度目标完成</dt><dd>0.0%</dd>');
+
+      // The project page shows the same figures, as of the same day.
+      const page = await (await as(leader)).agent.get(`/major-projects/${project.projectId}`);
+      expect(page.status).toBe(200);
+      const summary = section(page.text, 'progress-summary');
+      expect(summary).toContain('截至 2026-12-07');
+      expect(summary).toContain('<dd id="summary-plans">2 / 2（100.0%）</dd>');
+      expect(summary).toContain('<dd id="summary-monthly">0 / 2（0.0%）</dd>');
     });
   });
 

@@ -17,7 +17,9 @@ import {
   targetsToDate,
   toCents,
 } from './project-progress.js';
+import { ProjectStatsService } from './project-stats.service.js';
 import { PromotionsService } from './promotions.service.js';
+import { Fraction } from '../../scoring/calculation/fraction.js';
 import { isResponsibleClerk } from './update-access.js';
 
 /** A block of the project page: a partial under views/ and the one object it takes. */
@@ -44,6 +46,7 @@ export class ProjectProgressService {
     private readonly planUpdates: PlanUpdatesService,
     private readonly promotions: PromotionsService,
     private readonly brands: BrandItemsService,
+    private readonly stats: ProjectStatsService,
     private readonly clock: Clock,
   ) {}
 
@@ -56,7 +59,8 @@ export class ProjectProgressService {
       return [];
     }
     const clerk = isResponsibleClerk(project, user);
-    const [indicatorProgress, plansStatus, promotions, brandItems] = await Promise.all([
+    const [summary, indicatorProgress, plansStatus, promotions, brandItems] = await Promise.all([
+      this.summary(project),
       this.indicatorProgress(project),
       this.plansStatus(project, clerk),
       this.promotions.approvedForProject(project.id),
@@ -70,7 +74,10 @@ export class ProjectProgressService {
       });
     }
     sections.push(
-      { partial: 'major-projects/updates/_indicator-progress', data: indicatorProgress },
+      {
+        partial: 'major-projects/updates/_indicator-progress',
+        data: { ...indicatorProgress, summary },
+      },
       { partial: 'major-projects/updates/_plans-status', data: plansStatus },
       {
         partial: 'major-projects/updates/_promotions',
@@ -92,6 +99,24 @@ export class ProjectProgressService {
       },
     );
     return sections;
+  }
+
+  /**
+   * The figures the cockpit shows for the project, computed the same way (ProjectStatsService as
+   * of today): months and plans that have not ended are not due.
+   */
+  private async summary(project: ProjectRow) {
+    const today = chinaDate(this.clock.now());
+    const stats = await this.stats.statsForProject(project.id, today);
+    const rate = (done: number, due: number) =>
+      due === 0
+        ? '无应完成事项'
+        : `${done} / ${due}（${Fraction.of(done * 100, due).toFixed(1)}%）`;
+    return {
+      asOf: stats?.asOf ?? today,
+      monthly: stats ? rate(stats.monthlyTargets.met, stats.monthlyTargets.due) : undefined,
+      plans: stats ? rate(stats.plans.onTime, stats.plans.due) : undefined,
+    };
   }
 
   /** 更新本月进度 opens this month's report when there is one, otherwise a new one. */
