@@ -1,9 +1,11 @@
 /**
  * What-if input (指标测算) as CSV: header `unit` (or 单位) followed by indicator and deduction
- * codes (or the indicators' names), one row per unit, decimal values (deduction columns: event counts). Pure, so the command line and
+ * codes (or the indicators' names), one row per unit, decimal values (deduction columns: event
+ * counts; a rate with nothing due: 0/0, scored by the system's 0/0 rule). Pure, so the command line and
  * the what-if page share it.
  */
 import type { UnitInput } from './efficacy.js';
+import { nothingDueRuleOf } from './indicator-catalogue.js';
 import { Fraction } from './fraction.js';
 import { UNIT_COLUMN } from './indicator-system.js';
 import type { IndicatorSystemDefinition } from './indicator-system.js';
@@ -17,6 +19,9 @@ export interface ScoreCsvResult {
 
 /** Chinese headings accepted for the first column besides `unit`. */
 const UNIT_HEADINGS = ['单位', '单位名称', '区县', '项目'];
+
+/** A rate cell of nothing due: 0/0, optionally followed by a note (0/0（无应考核事项）). */
+const NOTHING_DUE_CELL = /^0\s*\/\s*0(?:\s*[（(].*[）)])?$/;
 
 /** Longest value text accepted, so a pasted blob cannot turn into a huge bigint. */
 const MAX_VALUE_LENGTH = 30;
@@ -83,9 +88,16 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
       seenUnits.set(unit, row);
     }
     const values: Record<string, Fraction> = {};
+    const nothingDue: string[] = [];
     columns.slice(1).forEach((code, i) => {
       const cell = (cells[i + 1] ?? '').trim();
       const where = `第 ${row} 行「${headings[i + 1]}」列：`;
+      // A rate with nothing due is written 0/0 (as reports print it): scored by the 0/0 rule.
+      if (NOTHING_DUE_CELL.test(cell) && nothingDueRuleOf(system.kind, byCode.get(code)!)) {
+        values[code] = Fraction.ONE;
+        nothingDue.push(code);
+        return;
+      }
       const isDeduction = byCode.get(code)?.method.kind === 'deduction';
       const value = cell.length <= MAX_VALUE_LENGTH ? Fraction.tryParse(cell) : null;
       if (cell === '') {
@@ -98,7 +110,7 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
         values[code] = value;
       }
     });
-    units.push({ unit, values });
+    units.push(nothingDue.length > 0 ? { unit, values, nothingDue } : { unit, values });
   }
   return errors.length > 0 ? { units: [], errors } : { units, errors };
 }
