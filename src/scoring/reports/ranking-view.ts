@@ -79,7 +79,11 @@ export function rankingView(
   const deductions = inPlay.filter((indicator) => indicator.method.kind === 'deduction');
   // When every subject has the same raw value the method gives everyone the indicator's top
   // coefficient (DESIGN §4): the page says so, or a column of full marks for 0 looks wrong.
+  // A rate with units of nothing due is explained by the 0/0 note instead.
   const uniform = scored.flatMap((indicator) => {
+    if (subjects.some((subject) => subject.nothingDue?.includes(indicator.code))) {
+      return [];
+    }
     const values = subjects.map((subject) => subject.raw[indicator.code]);
     const first = values[0];
     return subjects.length > 1 &&
