@@ -25,7 +25,7 @@ export interface ScoredSubject {
 }
 
 /** How a raw value of nothing due (0/0) reads in tables. */
-export const NOTHING_DUE_RAW = '0/0（无应考核事项）';
+export const NOTHING_DUE_RAW = '0/0';
 
 /** Rates (codes ending in _rate) read as percentages; other raw values as numbers. */
 export function rawDisplay(code: string, value: Fraction): string {
@@ -79,9 +79,12 @@ export function rankingView(
   const deductions = inPlay.filter((indicator) => indicator.method.kind === 'deduction');
   // When every subject has the same raw value the method gives everyone the indicator's top
   // coefficient (DESIGN §4): the page says so, or a column of full marks for 0 looks wrong.
-  // A rate with units of nothing due is explained by the 0/0 note instead.
+  // A rate with units of nothing due scored other than as 100% is explained by the 0/0 note.
   const uniform = scored.flatMap((indicator) => {
-    if (subjects.some((subject) => subject.nothingDue?.includes(indicator.code))) {
+    if (
+      nothingDueRuleOf(system.kind, indicator) !== 'full' &&
+      subjects.some((subject) => subject.nothingDue?.includes(indicator.code))
+    ) {
       return [];
     }
     const values = subjects.map((subject) => subject.raw[indicator.code]);
