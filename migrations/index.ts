@@ -16,6 +16,8 @@ import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-n
 import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.js';
 import { AuditIntegrity1764200000000 } from './1764200000000-audit-integrity.js';
 import { ReportingCycle1764300000000 } from './1764300000000-reporting-cycle.js';
+import { ReportNothingDue1764400000000 } from './1764400000000-report-nothing-due.js';
+import { CumulativeMonthlyTargets1764400100000 } from './1764400100000-cumulative-monthly-targets.js';
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
@@ -38,5 +40,7 @@ export const MIGRATIONS = [
   FormSubmissions1763871900000,
   AuditIntegrity1764200000000,
   ReportingCycle1764300000000,
+  ReportNothingDue1764400000000,
+  CumulativeMonthlyTargets1764400100000,
   BandPalette1764800000000,
 ];

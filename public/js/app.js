@@ -60,29 +60,44 @@
     var fraction = abs % 100;
     return sign + Math.floor(abs / 100) + (fraction ? '.' + String(fraction).padStart(2, '0').replace(/0$/, '') : '');
   }
+  // The battle map's monthly targets, by the indicator's kind (battle-map-form.ts states the rule):
+  // 当期值 months add up to the annual target; 累计值 months are targets to date, never lower
+  // than the month before, December's (an empty month keeps the previous) equal to the annual.
   function updateSum(scope) {
     var output = scope.querySelector('.month-sum');
     if (!output) { return; }
+    var kind = scope.querySelector('select[name$="-cumulative"]');
+    var cumulative = kind !== null && kind.value === '1';
     var sum = 0;
+    var last = 0;
     var bad = false;
-    scope.querySelectorAll('.month-target').forEach(function (input) {
+    var drop = '';
+    scope.querySelectorAll('.month-target').forEach(function (input, index) {
       if (input.value.trim() === '') { return; }
       var value = cents(input.value);
-      if (value === null) { bad = true; } else { sum += value; }
+      if (value === null) { bad = true; return; }
+      if (cumulative && value < last && !drop) { drop = (index + 1) + '月低于上月'; }
+      sum += value;
+      last = value;
     });
+    var total = cumulative ? last : sum;
+    var label = cumulative ? '12月累计目标：' : '12个月合计：';
     var annualInput = scope.querySelector('[data-annual]');
     var annual = annualInput ? cents(annualInput.value) : null;
     if (bad) {
       output.textContent = '月度目标值须为数字（最多两位小数）';
       output.className = 'month-sum bad';
+    } else if (drop) {
+      output.textContent = '累计目标不能低于上月：' + drop;
+      output.className = 'month-sum bad';
     } else if (annual === null) {
-      output.textContent = '12个月合计：' + showCents(sum);
+      output.textContent = label + showCents(total);
       output.className = 'month-sum';
-    } else if (annual === sum) {
-      output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值一致';
+    } else if (annual === total) {
+      output.textContent = label + showCents(total) + '，与年度目标值一致';
       output.className = 'month-sum ok';
     } else {
-      output.textContent = '12个月合计：' + showCents(sum) + '，与年度目标值 ' + showCents(annual) + ' 相差 ' + showCents(annual - sum);
+      output.textContent = label + showCents(total) + '，与年度目标值 ' + showCents(annual) + ' 相差 ' + showCents(annual - total);
       output.className = 'month-sum bad';
     }
   }

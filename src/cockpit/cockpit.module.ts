@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
+import { ProjectSatisfactionModule } from '../major-projects/satisfaction/project-satisfaction.module.js';
 import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
@@ -20,6 +21,7 @@ import { ProjectCockpitService } from './project-cockpit.service.js';
     SatisfactionModule,
     RiskModule,
     ProjectUpdatesModule,
+    ProjectSatisfactionModule,
   ],
   controllers: [CockpitController],
   providers: [DistrictCockpitService, ProjectCockpitService],

@@ -4,12 +4,13 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { TtlCache } from '../common/time/ttl-cache.js';
+import { formatDateTime } from '../common/views/handlebars-engine.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { Fraction } from '../scoring/calculation/fraction.js';
 import { periodLabel as labelOfPeriod, quarterLabel } from '../scoring/reports/report-periods.js';
-import { rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
+import { NOTHING_DUE_RAW, rawDisplay, bandView } from '../scoring/reports/ranking-view.js';
 import {
   ReportsService,
   storedFraction,
@@ -88,13 +89,15 @@ export class DistrictCockpitService {
   ) {}
 
   /**
-   * The live panels aggregate the whole city's approved records (tens of milliseconds of SQL at
-   * 100k records): computed once a minute per day and unit (the latest achievements a unit may
-   * see depend on it), not on every view. The indices come from the frozen report.
+   * The panels aggregate the whole city's approved records (tens of milliseconds of SQL at 100k
+   * records): computed at most once a minute per day and unit (the latest achievements a unit may
+   * see depend on it), not on every view, and each computation keeps the time it was made, which
+   * the page shows ("截至 HH:MM"): a panel is never said to be fresher than it is. The indices
+   * come from the frozen report.
    */
-  private readonly panels = new TtlCache<ReturnType<DistrictCockpitService['panelsView']>>(
-    PANELS_TTL_MS,
-  );
+  private readonly panels = new TtlCache<
+    ReturnType<DistrictCockpitService['panelsView']> & { computedAt: Date }
+  >(PANELS_TTL_MS, 100, () => this.clock.now().getTime());
 
   /**
    * The index charts of a report, per highlighted district. A generated report never changes (a
@@ -113,25 +116,31 @@ export class DistrictCockpitService {
     const today = chinaDate(this.clock.now());
     const own = this.ownDistrict(user);
     const { report, all } = await chooseReport(this.reports, 'district', reportId);
-    const panels = await this.panels.get(`${today}:${user.unitId}`, async () =>
-      this.panelsView(
-        await Promise.all([
-          this.pilots.countsByDistrict(today),
-          this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
-          this.assignments.problemSolving(),
-          this.assignments.demandHeat(),
-          this.satisfaction.cityTrend(),
-          this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
-          this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
-        ]),
-        own,
-        today,
-      ),
+    const { computedAt, ...panels } = await this.panels.get(
+      `${today}:${user.unitId}`,
+      async () => ({
+        computedAt: this.clock.now(),
+        ...this.panelsView(
+          await Promise.all([
+            this.pilots.countsByDistrict(today),
+            this.showcase.brandCountsByDistrict(today, `${today.slice(0, 4)}-01-01`),
+            this.assignments.problemSolving(),
+            this.assignments.demandHeat(),
+            this.satisfaction.cityTrend(),
+            this.risk.approvedEvents('district', `${today.slice(0, 4)}-01-01`, today),
+            this.pilots.filingsLedger('achievement', user, { page: 1 }, 5),
+          ]),
+          own,
+          today,
+        ),
+      }),
     );
     return {
       title: '区县改革驾驶舱',
       charts: true,
       today,
+      panelsAsOf: formatDateTime(computedAt),
+      panelsCached: true,
       report: report ? { ...report, banner: reportBanner(report) } : undefined,
       reportOptions: all.map((candidate) => ({
         id: candidate.id,
@@ -301,7 +310,12 @@ export class DistrictCockpitService {
       title: `${row.subject_name}·改革指数`,
       report: { ...report, banner: reportBanner(report) },
       row,
-      band: bandView(report.band_config, row.band),
+      band: bandView(
+        report.band_config,
+        row.band,
+        report.band_config.mode === 'rank_quintile' &&
+          (await this.reports.totalsAllEqual(report.id)),
+      ),
       total: storedFraction(row.total).toFixed(2),
       detailHref: `/reports/${report.id}/rows/${row.position}`,
       indicators: definition.indicators
@@ -309,7 +323,9 @@ export class DistrictCockpitService {
         .map((indicator) => ({
           name: indicator.name,
           isDeduction: indicator.method.kind === 'deduction',
-          raw: rawDisplay(indicator.code, storedFraction(row.raw_values[indicator.code])),
+          raw: row.nothing_due?.includes(indicator.code)
+            ? NOTHING_DUE_RAW
+            : rawDisplay(indicator.code, storedFraction(row.raw_values[indicator.code])),
           score: row.indicator_scores[indicator.code]
             ? storedFraction(row.indicator_scores[indicator.code]).toFixed(2)
             : '—',

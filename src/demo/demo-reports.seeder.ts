@@ -5,7 +5,7 @@ import { Clock } from '../common/time/clock.js';
 import { ProjectsService } from '../major-projects/projects.service.js';
 import { IndicatorReportsService } from '../major-projects/updates/indicator-reports.service.js';
 import type { IssuedProjectRow } from '../major-projects/updates/update-access.js';
-import { parseCents } from '../major-projects/decimal-cents.js';
+import { monthIncrements, targetsToDate } from '../major-projects/updates/project-progress.js';
 import { readMapContent } from '../major-projects/map-content.js';
 import { recentPeriods } from '../scoring/reports/report-periods.js';
 import { ReportsService } from '../scoring/reports/reports.service.js';
@@ -89,9 +89,16 @@ export class DemoReportsSeeder {
         }
         const actuals: Record<string, string> = {};
         for (const indicator of content.indicators) {
-          const targets = indicator.monthly_targets.map((value) => parseCents(value) ?? 0n);
-          const toDate = targets.slice(0, month).reduce((sum, value) => sum + value, 0n);
-          const amount = ((indicator.cumulative ? toDate : targets[month - 1]) * pace) / 100n;
+          const targets = {
+            cumulative: indicator.cumulative,
+            monthlyTargets: indicator.monthly_targets,
+          };
+          const amount =
+            ((indicator.cumulative
+              ? targetsToDate(targets)[month - 1]
+              : monthIncrements(targets)[month - 1]) *
+              pace) /
+            100n;
           actuals[indicator.indicator_key] =
             `${amount / 100n}.${String(amount % 100n).padStart(2, '0')}`;
         }

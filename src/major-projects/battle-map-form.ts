@@ -202,8 +202,53 @@ export function checkBasis(value: string, errors: FieldErrors): void {
 }
 
 /**
+ * The twelve monthly targets as stored, from what was typed (null: left empty): an increment
+ * indicator's empty month adds 0; a cumulative indicator's empty month keeps the previous month's
+ * target to date (0 before the first filled month).
+ */
+export function monthlyTargetCents(typed: readonly (Cents | null)[], cumulative: boolean): Cents[] {
+  let previous = 0n;
+  return typed.map((value) => {
+    const cents = value ?? (cumulative ? previous : 0n);
+    previous = cents;
+    return cents;
+  });
+}
+
+/**
+ * The rule of an indicator's monthly targets, by kind (Chinese message, undefined when met):
+ * - 当期值 (increment): each month's new amount; the twelve add up to the annual target;
+ * - 累计值 (cumulative): the value to reach by the end of each month; never lower than the month
+ *   before, and December's equals the annual target.
+ * The order is checked on every save (a decreasing cumulative target is never right); the totals
+ * only on submit, so half a map can be saved as a draft.
+ */
+export function monthlyTargetProblem(
+  cents: readonly Cents[],
+  annualCents: Cents,
+  cumulative: boolean,
+  submit: boolean,
+): string | undefined {
+  if (cumulative) {
+    const drop = cents.findIndex((value, index) => index > 0 && value < cents[index - 1]);
+    if (drop > 0) {
+      return `累计值指标的月度目标是截至当月底的累计目标，不能低于上月：${drop + 1}月 ${formatCents(cents[drop])} 低于 ${drop}月 ${formatCents(cents[drop - 1])}`;
+    }
+    if (submit && cents[11] !== annualCents) {
+      return `累计值指标 12月的累计目标 ${formatCents(cents[11])} 须等于年度目标值 ${formatCents(annualCents)}`;
+    }
+    return undefined;
+  }
+  const sum = cents.reduce((total, value) => total + value, 0n);
+  if (submit && sum !== annualCents) {
+    return `当期值指标 12个月目标值合计 ${formatCents(sum)}，须与年度目标值 ${formatCents(annualCents)} 一致`;
+  }
+  return undefined;
+}
+
+/**
  * Checks a map. Field formats are checked on every save; the rules that make a map complete
- * (at least 2 indicators and 3 measures, monthly targets adding up, at least one plan) only when
+ * (at least 2 indicators and 3 measures, monthly targets by their kind's rule, at least one plan) only when
  * it is submitted, so a clerk can save half a map as a draft.
  */
 export function checkBattleMap(
@@ -232,19 +277,19 @@ export function checkBattleMap(
     if (annualCents === undefined) {
       errors[field('annual')] = ['请填写年度目标值（数字，最多两位小数）'];
     }
-    // An empty month means no target that month.
-    const monthlyCents = row.months.map((value) => (value === '' ? 0n : parseCents(value)));
-    const badMonth = monthlyCents.findIndex((value) => value === undefined);
+    const cumulative = row.cumulative === '1';
+    // An empty month: an increment indicator adds nothing that month; a cumulative one keeps the
+    // previous month's target to date (0 before the first).
+    const typed = row.months.map((value) => (value === '' ? null : parseCents(value)));
+    const badMonth = typed.findIndex((value) => value === undefined);
     if (badMonth >= 0) {
       errors[field('months')] = [`${badMonth + 1}月目标值须为数字，最多两位小数`];
     }
     if (annualCents !== undefined && badMonth < 0) {
-      const cents = monthlyCents as Cents[];
-      const sum = cents.reduce((total, value) => total + value, 0n);
-      if (options.submit && sum !== annualCents) {
-        errors[field('months')] = [
-          `12个月目标值合计 ${formatCents(sum)}，须与年度目标值 ${formatCents(annualCents)} 一致`,
-        ];
+      const cents = monthlyTargetCents(typed as (Cents | null)[], cumulative);
+      const problem = monthlyTargetProblem(cents, annualCents, cumulative, options.submit);
+      if (problem) {
+        errors[field('months')] = [problem];
       }
       indicators.push({
         token: row.token,
@@ -252,7 +297,7 @@ export function checkBattleMap(
         unit: row.unit,
         annualCents,
         monthlyCents: cents,
-        cumulative: row.cumulative === '1',
+        cumulative,
       });
     }
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProjectSatisfactionModule } from '../major-projects/satisfaction/project-satisfaction.module.js';
 import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
@@ -17,7 +18,14 @@ import { WhatIfController } from './what-if/what-if.controller.js';
 
 /** Indices (DESIGN §4): indicator systems, band settings, generated reports, what-if scoring. */
 @Module({
-  imports: [PilotsModule, ShowcaseModule, SatisfactionModule, RiskModule, ProjectUpdatesModule],
+  imports: [
+    PilotsModule,
+    ShowcaseModule,
+    SatisfactionModule,
+    RiskModule,
+    ProjectUpdatesModule,
+    ProjectSatisfactionModule,
+  ],
   controllers: [ReportsController, IndicatorSystemsController, WhatIfController],
   providers: [
     IndicatorSystemsService,

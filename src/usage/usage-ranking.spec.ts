@@ -1,5 +1,13 @@
 import { addDays, parseUsageFilter, usageBounds } from './usage-period.js';
-import { compareUsage, hasActivity, rankUsage, type UsageUnit } from './usage-ranking.js';
+import { Fraction } from '../scoring/calculation/fraction.js';
+import {
+  hasActivity,
+  medianOnTime,
+  rankUsage,
+  USAGE_SCORE_RULES,
+  usageScore,
+  type UsageUnit,
+} from './usage-ranking.js';
 
 const DAY = 86_400;
 
@@ -16,65 +24,145 @@ const counts = (submissions: number, rejections: number, due: number, onTime: nu
   onTime,
 });
 
-describe('rankUsage', () => {
-  // Hand-worked:
-  //   A: 3 of 4 on time = 75%, 1 rejection, 5 submissions
-  //   B: 3 of 4 on time = 75%, 0 rejections, 2 submissions  → above A (fewer rejections)
-  //   C: 2 of 2 on time = 100%, 4 rejections                → first (rate before anything else)
-  //   D: nothing due, 0 rejections, 9 submissions           → after every unit with a rate
-  //   E: 0 of 1 on time = 0%                                → last of the rated
-  //   F: 3 of 4 = 75%, 1 rejection, 5 submissions           → ties A exactly: shares its rank
-  const units = [
-    unit(1, 'A'),
-    unit(2, 'B'),
-    unit(3, 'C'),
-    unit(4, 'D', 'department'),
-    unit(5, 'E'),
-    unit(6, 'F'),
-  ];
-  const rows = rankUsage(units, {
-    events: new Map([
-      [1, { submissions: 5, rejections: 1, returns: 2 }],
-      [2, { submissions: 2, rejections: 0, returns: 0 }],
-      [3, { submissions: 7, rejections: 4, returns: 1 }],
-      [4, { submissions: 9, rejections: 0, returns: 0 }],
-      [6, { submissions: 5, rejections: 1, returns: 0 }],
-    ]),
-    due: new Map([
-      [1, { due: 4, onTime: 3 }],
-      [2, { due: 4, onTime: 3 }],
-      [3, { due: 2, onTime: 2 }],
-      [5, { due: 1, onTime: 0 }],
-      [6, { due: 4, onTime: 3 }],
-    ]),
-    overdueNow: new Map([
-      [5, 2],
-      [1, 1],
-    ]),
-    // A: 2 records approved after 1 day and 2.5 days → 1.75 → 1.8; C: one after 1/3 day → 0.3.
-    reviewTime: new Map([
-      [1, { approved: 2, totalSeconds: 3.5 * DAY }],
-      [3, { approved: 1, totalSeconds: DAY / 3 }],
-    ]),
+describe('rankUsage (考评得分)', () => {
+  // Five units, worked by hand. Most submissions: 10. On-time rates of the units with something
+  // due: U1 4/4 = 1, U2 2/4 = 0.5, U3 0/2 = 0 → median 0.5 (what U4 and U5, nothing due, get).
+  //   unit  submissions  due  on time  rejections  overdue   按时报送     报送活跃     扣分     得分
+  //   U1        10        4      4         1          0      50 × 1      50 × 10/10   −2       98
+  //   U2         5        4      2         0          2      50 × 0.5    50 × 5/10    −10      40
+  //   U3         0        2      0         0          2      50 × 0      0            −10     −10 → 0
+  //   U4         2        0      —         0          0      50 × 0.5    50 × 2/10     0       35
+  //   U5         0        0      —         0          0      50 × 0.5    0             0       25
+  // Ranks: U1 1, U2 2, U4 3, U5 4, U3 5 — the unit with 0% on time and 2 overdue is last, and
+  // units with nothing due are not first by default.
+  const five = rankUsage(
+    [unit(1, 'U1'), unit(2, 'U2'), unit(3, 'U3'), unit(4, 'U4', 'department'), unit(5, 'U5')],
+    {
+      events: new Map([
+        [1, { submissions: 10, rejections: 1, returns: 0 }],
+        [2, { submissions: 5, rejections: 0, returns: 0 }],
+        [4, { submissions: 2, rejections: 0, returns: 0 }],
+      ]),
+      due: new Map([
+        [1, { due: 4, onTime: 4 }],
+        [2, { due: 4, onTime: 2 }],
+        [3, { due: 2, onTime: 0 }],
+      ]),
+      overdueNow: new Map([
+        [2, 2],
+        [3, 2],
+      ]),
+      reviewTime: new Map(),
+    },
+  );
+
+  it('should score and rank the five units as worked out by hand', () => {
+    expect(five.map((row) => [row.rank, row.unitName, row.score])).toEqual([
+      [1, 'U1', 98],
+      [2, 'U2', 40],
+      [3, 'U4', 35],
+      [4, 'U5', 25],
+      [5, 'U3', 0],
+    ]);
   });
 
-  it('should order by on-time rate, then rejections, then submissions, no-rate units last', () => {
-    expect(rows.map((row) => [row.rank, row.unitName])).toEqual([
-      [1, 'C'],
-      [2, 'B'],
-      [3, 'A'],
-      [3, 'F'],
-      [5, 'E'],
-      [6, 'D'],
+  it('should take the median of an even number of rates, and full marks when nothing was due anywhere', () => {
+    expect(
+      medianOnTime([
+        counts(0, 0, 4, 4),
+        counts(0, 0, 4, 2),
+        counts(0, 0, 3, 1),
+        counts(0, 0, 0, 0),
+      ]),
+    ).toEqual(
+      // Rates 1, 1/2, 1/3 → median 1/2; the unit with nothing due does not count.
+      Fraction.of(1, 2),
+    );
+    expect(medianOnTime([counts(0, 0, 4, 4), counts(0, 0, 3, 1)])).toEqual(Fraction.of(2, 3));
+    expect(medianOnTime([counts(0, 0, 0, 0)])).toBeNull();
+    const idle = { ...counts(0, 0, 0, 0), overdueNow: 0, extra: {} };
+    expect(
+      usageScore(idle, { maxSubmissions: 0, medianOnTime: null, maxExtra: {} }).toString(),
+    ).toBe('50');
+  });
+
+  it('should compare scores exactly and let equal scores share a rank', () => {
+    // A and B: 50 × 1/3 + 50 × 3/3 and 50 × 2/6 + 50 × 3/3 are the same exact score, 200/3.
+    const tied = rankUsage([unit(1, 'A'), unit(2, 'B'), unit(3, 'C')], {
+      events: new Map([
+        [1, { submissions: 3, rejections: 0, returns: 0 }],
+        [2, { submissions: 3, rejections: 0, returns: 0 }],
+        [3, { submissions: 1, rejections: 0, returns: 0 }],
+      ]),
+      due: new Map([
+        [1, { due: 3, onTime: 1 }],
+        [2, { due: 6, onTime: 2 }],
+        [3, { due: 1, onTime: 1 }],
+      ]),
+      overdueNow: new Map(),
+      reviewTime: new Map(),
+    });
+    // C: 50 × 1 + 50 × 1/3 = 200/3 as well → all three tie at 66.67.
+    expect(tied.map((row) => [row.rank, row.unitName, row.score])).toEqual([
+      [1, 'A', 66.67],
+      [1, 'B', 66.67],
+      [1, 'C', 66.67],
+    ]);
+  });
+
+  it('should take a part another module adds (e.g. news 采用数) through its extra measure', () => {
+    const news = {
+      key: 'news_adopted',
+      label: '信息采用',
+      formula: '每篇 1 分',
+      points: (row: { extra: Readonly<Record<string, number>> }) =>
+        Fraction.of(row.extra.news_adopted ?? 0),
+    };
+    const rows = rankUsage(
+      [unit(1, 'A'), unit(2, 'B')],
+      {
+        events: new Map(),
+        due: new Map(),
+        overdueNow: new Map(),
+        reviewTime: new Map(),
+        extra: { news_adopted: new Map([[2, 3]]) },
+      },
+      [...USAGE_SCORE_RULES, news],
+    );
+    // Both: 50 (nothing due anywhere) + 0; B adds 3.
+    expect(rows.map((row) => [row.rank, row.unitName, row.score])).toEqual([
+      [1, 'B', 53],
+      [2, 'A', 50],
     ]);
   });
 
   it('should combine the measures of each unit, zero where a measure has no row', () => {
-    expect(rows.find((row) => row.unitName === 'A')).toEqual({
+    const rows = rankUsage([unit(1, 'A'), unit(4, 'D', 'department'), unit(5, 'E')], {
+      events: new Map([
+        [1, { submissions: 5, rejections: 1, returns: 2 }],
+        [4, { submissions: 9, rejections: 0, returns: 0 }],
+      ]),
+      due: new Map([
+        [1, { due: 4, onTime: 3 }],
+        [5, { due: 1, onTime: 0 }],
+      ]),
+      overdueNow: new Map([
+        [5, 2],
+        [1, 1],
+      ]),
+      // A: 2 records approved after 1 day and 2.5 days → 1.75 → 1.8.
+      reviewTime: new Map([[1, { approved: 2, totalSeconds: 3.5 * DAY }]]),
+    });
+    // Median rate of A 3/4 and E 0 = 3/8. A: 50 × 3/4 + 50 × 5/9 − 2 − 5 = 37.5 + 27.78 − 7 = 58.28;
+    // D: 50 × 3/8 + 50 = 68.75; E: 0 + 0 − 10 → 0.
+    expect(rows.map((row) => [row.rank, row.unitName, row.score])).toEqual([
+      [1, 'D', 68.75],
+      [2, 'A', 58.28],
+      [3, 'E', 0],
+    ]);
+    expect(rows.find((row) => row.unitName === 'A')).toMatchObject({
       unitId: 1,
-      unitName: 'A',
       unitKind: 'district',
-      rank: 3,
       submissions: 5,
       rejections: 1,
       returns: 2,
@@ -87,11 +175,8 @@ describe('rankUsage', () => {
     });
     expect(rows.find((row) => row.unitName === 'E')).toMatchObject({
       submissions: 0,
-      rejections: 0,
-      returns: 0,
       onTimePercent: 0,
       overdueNow: 2,
-      approved: 0,
       meanReviewDays: null,
     });
     expect(rows.find((row) => row.unitName === 'D')).toMatchObject({
@@ -99,15 +184,6 @@ describe('rankUsage', () => {
       onTimePercent: null,
       unitKind: 'department',
     });
-    expect(rows.find((row) => row.unitName === 'C')?.meanReviewDays).toBe(0.3);
-  });
-
-  it('should compare rates exactly, not as rounded percentages', () => {
-    // 2/3 = 66.666…% and 667/1000 = 66.7%: both show 66.7%, but 667/1000 is higher.
-    expect(compareUsage(counts(0, 0, 3, 2), counts(0, 0, 1000, 667))).toBeGreaterThan(0);
-    expect(compareUsage(counts(0, 0, 2, 1), counts(0, 0, 4, 2))).toBe(0);
-    expect(compareUsage(counts(1, 0, 2, 1), counts(3, 0, 4, 2))).toBeGreaterThan(0);
-    expect(compareUsage(counts(1, 0, 0, 0), counts(1, 0, 0, 0))).toBe(0);
     const [third] = rankUsage([unit(7, 'G')], {
       events: new Map(),
       due: new Map([[7, { due: 3, onTime: 2 }]]),
@@ -118,7 +194,7 @@ describe('rankUsage', () => {
   });
 
   it('should tell a period with no activity at all', () => {
-    expect(hasActivity(rows)).toBe(true);
+    expect(hasActivity(five)).toBe(true);
     const idle = rankUsage([unit(1, 'A'), unit(2, 'B')], {
       events: new Map(),
       due: new Map(),

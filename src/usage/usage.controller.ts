@@ -10,7 +10,7 @@ import {
   parseUsageFilter,
   type UsageFilter,
 } from './usage-period.js';
-import { hasActivity, type UsageRow } from './usage-ranking.js';
+import { hasActivity, USAGE_SCORE_RULES, type UsageRow } from './usage-ranking.js';
 import { UsageService } from './usage.service.js';
 
 /** The Excel download: the page's table, the on-time rate as a number of percent. */
@@ -31,6 +31,7 @@ const COLUMNS: ExcelColumn<UsageRow>[] = [
     kind: 'number',
     value: (row) => row.meanReviewDays,
   },
+  { header: '考评得分', width: 10, kind: 'number', value: (row) => row.score },
 ];
 
 function queryOf(filter: UsageFilter): string {
@@ -62,7 +63,9 @@ export class UsageController {
         unitKindLabel: UNIT_KIND_LABELS[row.unitKind],
         onTimeText: row.onTimePercent === null ? '—' : `${row.onTimePercent.toFixed(1)}%`,
         meanReviewDaysText: row.meanReviewDays === null ? '—' : row.meanReviewDays.toFixed(1),
+        scoreText: row.exactScore.toFixed(2),
       })),
+      scoreRules: USAGE_SCORE_RULES.map(({ label, formula }) => ({ label, formula })),
       exportHref: `/usage/export?${queryOf(filter)}`,
     });
   }

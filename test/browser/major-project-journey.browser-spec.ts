@@ -96,8 +96,13 @@ describe('Browser journey: the office enters a major project, the department dra
     await second.locator('select[name$="-cumulative"]').selectOption('1');
     await second.locator('input[name$="-m1"]').fill('0.1');
     expect(await second.locator('.month-sum').textContent()).toContain('相差 0.2');
-    // 0.1 + 0.2 is exactly 0.3 (hundredths, no float drift).
-    await second.locator('input[name$="-m2"]').fill('0.2');
+    // 累计值: targets to date, December's (the last filled, carried on) must equal the annual
+    // target; a lower month is flagged at once.
+    await second.locator('input[name$="-m2"]').fill('0.05');
+    expect(await second.locator('.month-sum').textContent()).toBe(
+      '累计目标不能低于上月：2月低于上月',
+    );
+    await second.locator('input[name$="-m2"]').fill('0.3');
     expect(await second.locator('.month-sum').textContent()).toContain('一致');
 
     // Three measures added with the htmx button, each with a live character count.

@@ -50,10 +50,11 @@ describe('Cockpits (驾驶舱): numbers equal the report snapshot and the module
   const tiles = (html: string) =>
     [
       ...html.matchAll(
-        /<li class="band-tile band-(\d)( own)?">[\s\S]*?<span class="tile-name">([^<]+)<\/span>\s*<span class="tile-score">([0-9.]+)<\/span>/g,
+        /<li class="band-tile band-(\d|none)( own)?">[\s\S]*?<span class="tile-name">([^<]+)<\/span>\s*<span class="tile-score">([0-9.]+)<\/span>/g,
       ),
     ].map((match) => ({
-      band: Number(match[1]),
+      // 'none': every district scored the same in that chart (不分档).
+      band: match[1] === 'none' ? -1 : Number(match[1]),
       own: Boolean(match[2]),
       name: match[3],
       score: match[4],

@@ -21,7 +21,8 @@ function mapForm(options: {
     {
       name: '企业开办时间压缩',
       annual: '6',
-      months: ['0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5', '0.5'],
+      // 累计值: targets to date, half a point more each month, December's the annual target.
+      months: ['0.5', '1', '1.5', '2', '2.5', '3', '3.5', '4', '4.5', '5', '5.5', '6'],
       cumulative: true,
     },
   ];

@@ -142,8 +142,9 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
           name: '一网通办事项覆盖率',
           unit: '%',
           annual: '100',
-          // February has no target increment: it is skipped by the monthly completion.
-          monthly: ['5', '0', '5', '10', '10', '10', '10', '10', '10', '10', '10', '10'],
+          // 累计值: targets to date. February adds nothing (5 again): it is skipped by the monthly
+          // completion.
+          monthly: ['5', '5', '10', '20', '30', '40', '50', '60', '70', '80', '90', '100'],
           cumulative: true,
         },
       ],

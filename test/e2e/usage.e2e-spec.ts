@@ -289,21 +289,40 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
       'href="/usage/export?from&#x3D;2026-04-01&amp;to&#x3D;2026-06-30&amp;kind&#x3D;all"',
     );
     const rows = tableRows(page.text);
-    // 排名 单位 类型 上报 驳回 退回 应报送 按时 按时率 当前逾期 平均审核用时
-    expect(rows.slice(0, 5)).toEqual([
-      ['1', '江北区', '区县', '1', '0', '0', '1', '1', '100.0%', '1', '—'],
-      ['2', '铜梁区', '区县', '2', '0', '0', '2', '1', '50.0%', '1', '1.5'],
-      ['3', '大足区', '区县', '7', '1', '1', '2', '1', '50.0%', '0', '4.5'],
-      ['4', '市发展改革委', '市级部门', '2', '0', '0', '3', '1', '33.3%', '3', '1.0'],
-      ['5', '万州区', '区县', '1', '0', '0', '0', '0', '—', '0', '—'],
+    // 排名 单位 类型 上报 驳回 退回 应报送 按时 按时率 当前逾期 平均审核用时 考评得分
+    // 考评得分 by hand: most submissions 7 (大足); rates 江北 1, 铜梁 1/2, 大足 1/2, 发改委 1/3 →
+    // median 1/2, which units with nothing due get for 按时报送.
+    //   大足 50 × 1/2 + 50 × 7/7 − 2 × 1 = 73; 江北 50 × 1 + 50 × 1/7 − 5 × 1 = 52.14;
+    //   铜梁 25 + 50 × 2/7 − 5 = 34.29; 万州 25 + 50 × 1/7 = 32.14; idle units 25;
+    //   发改委 50 × 1/3 + 50 × 2/7 − 5 × 3 = 15.95 (last: three items overdue).
+    expect(rows.slice(0, 4)).toEqual([
+      ['1', '大足区', '区县', '7', '1', '1', '2', '1', '50.0%', '0', '4.5', '73.00'],
+      ['2', '江北区', '区县', '1', '0', '0', '1', '1', '100.0%', '1', '—', '52.14'],
+      ['3', '铜梁区', '区县', '2', '0', '0', '2', '1', '50.0%', '1', '1.5', '34.29'],
+      ['4', '万州区', '区县', '1', '0', '0', '0', '0', '—', '0', '—', '32.14'],
     ]);
-    // Every other unit is tied on zeros, ranked together after them.
+    expect(rows.at(-1)).toEqual([
+      String(rows.length),
+      '市发展改革委',
+      '市级部门',
+      '2',
+      '0',
+      '0',
+      '3',
+      '1',
+      '33.3%',
+      '3',
+      '1.0',
+      '15.95',
+    ]);
+    // Every other unit is tied on zeros at 25 points, ranked together between them.
     expect(rows.length).toBeGreaterThan(40);
-    expect(new Set(rows.slice(5).map((row) => row.slice(3).join(' ')))).toEqual(
-      new Set(['0 0 0 0 0 — 0 —']),
+    expect(new Set(rows.slice(4, -1).map((row) => row.slice(3).join(' ')))).toEqual(
+      new Set(['0 0 0 0 0 — 0 — 25.00']),
     );
-    expect(new Set(rows.slice(5).map((row) => row[0]))).toEqual(new Set(['6']));
-    expect(page.text).toContain('先按按时率从高到低');
+    expect(new Set(rows.slice(4, -1).map((row) => row[0]))).toEqual(new Set(['5']));
+    expect(page.text).toContain('按考评得分从高到低排名');
+    expect(page.text).toContain('50 × 按时率；没有应报送事项的单位按参与单位按时率的中位数计');
     expect(page.text).toContain('本单位审核员驳回本单位录入人员的不计');
 
     // Districts only: the department drops out and 万州区 moves up.
@@ -340,12 +359,11 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
       '按时率（%）',
       '当前逾期',
       '平均审核用时（天）',
+      '考评得分',
     ]);
-    expect(sheet.rows.slice(1, 5)).toEqual([
-      [1, '江北区', '区县', 1, 0, 0, 1, 1, 100, 1, null],
-      [2, '铜梁区', '区县', 2, 0, 0, 2, 1, 50, 1, 1.5],
-      [3, '大足区', '区县', 7, 1, 1, 2, 1, 50, 0, 4.5],
-      [4, '市发展改革委', '市级部门', 2, 0, 0, 3, 1, 33.3, 3, 1],
+    expect(sheet.rows.slice(1, 3)).toEqual([
+      [1, '大足区', '区县', 7, 1, 1, 2, 1, 50, 0, 4.5, 73],
+      [2, '江北区', '区县', 1, 0, 0, 1, 1, 100, 1, null, 52.14],
     ]);
     // Every row, every cell: the sheet read as the page prints it (rates with %, one decimal).
     const printed = (cells: unknown[]) =>
@@ -358,7 +376,9 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
             ? `${cell.toFixed(1)}%`
             : index === 10
               ? cell.toFixed(1)
-              : String(cell);
+              : index === 11
+                ? cell.toFixed(2)
+                : String(cell);
         }
         return typeof cell === 'string' ? cell : JSON.stringify(cell);
       });
@@ -386,6 +406,6 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
     expect(current.get('市发展改革委')?.[9]).toBe('3');
     const reversed = await (await as(office)).agent.get('/usage?from=2026-06-30&to=2026-04-01');
     expect(reversed.text).toContain('开始日期晚于结束日期，已互换');
-    expect(tableRows(reversed.text)[0].slice(0, 2)).toEqual(['1', '江北区']);
+    expect(tableRows(reversed.text)[0].slice(0, 2)).toEqual(['1', '大足区']);
   });
 });

@@ -6,7 +6,10 @@ export interface FixtureIndicator {
   name: string;
   unit?: string;
   annual: string;
-  /** Twelve monthly target increments (fewer are padded with 0). */
+  /**
+   * Twelve monthly targets (fewer are padded with 0): increments for a 当期值 indicator, targets
+   * to date for a cumulative (累计值) one, as the battle map holds them.
+   */
   monthly: string[];
   cumulative?: boolean;
 }
@@ -56,7 +59,8 @@ const DEFAULT_INDICATORS: FixtureIndicator[] = [
     name: '一网通办事项覆盖率',
     unit: '%',
     annual: '90',
-    monthly: ['10', '10', '10', '10', '10', '10', '10', '10', '10', '0', '0', '0'],
+    // Targets to date (累计值): 10 more each month to September, then 90 to December.
+    monthly: ['10', '20', '30', '40', '50', '60', '70', '80', '90', '90', '90', '90'],
     cumulative: true,
   },
 ];

@@ -25,4 +25,17 @@ describe('TtlCache', () => {
     await expect(sut.get('a', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(await sut.get('a', () => Promise.resolve(7))).toBe(7);
   });
+
+  it('should read the time from the source it is given', async () => {
+    let now = 1_000_000;
+    const sut = new TtlCache<number>(60_000, 100, () => now);
+    let loads = 0;
+    const load = () => Promise.resolve(++loads);
+
+    expect(await sut.get('a', load)).toBe(1);
+    now += 60_000;
+    expect(await sut.get('a', load)).toBe(1);
+    now += 1;
+    expect(await sut.get('a', load)).toBe(2);
+  });
 });

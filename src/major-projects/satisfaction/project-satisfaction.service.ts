@@ -214,6 +214,15 @@ export class ProjectSatisfactionService {
     return rows[0]?.ok === true;
   }
 
+  /** Every project's score of a year (display only, never scored), by project id. */
+  async scoresOfYear(year: number): Promise<Map<string, string>> {
+    const rows: { project_id: string; score: string }[] = await this.dataSource.query(
+      `SELECT project_id, score::text AS score FROM project_satisfaction WHERE survey_year = $1`,
+      [year],
+    );
+    return new Map(rows.map((row) => [row.project_id, row.score]));
+  }
+
   /** A project's satisfaction year by year, oldest first (the major-project cockpit's trend). */
   async historyByProject(projectId: string): Promise<{ year: number; score: number }[]> {
     const rows: { survey_year: number; score: string }[] = await this.dataSource.query(

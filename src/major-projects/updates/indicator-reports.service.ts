@@ -15,7 +15,14 @@ import { readMapContent, type MapIndicator } from '../map-content.js';
 import { INDICATOR_REPORT_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { WorkCalendarService } from '../../deadlines/work-calendar.service.js';
-import { fromCents, lastWorkingDay, toCents } from './project-progress.js';
+import {
+  fromCents,
+  lastWorkingDay,
+  monthIncrements,
+  monthMet,
+  targetsToDate,
+  toCents,
+} from './project-progress.js';
 import {
   ledgerConditions,
   loadVisibleUpdate,
@@ -328,22 +335,19 @@ export class IndicatorReportsService {
       report,
       project,
       indicators: indicators.map((indicator) => {
-        const targets = indicator.monthly_targets.map(toCents);
-        const monthly = targets[month - 1];
-        const toDate = targets.slice(0, month).reduce((sum, target) => sum + target, 0n);
+        const targets = {
+          cumulative: indicator.cumulative,
+          monthlyTargets: indicator.monthly_targets,
+        };
         const actual = byKey.get(indicator.indicator_key);
-        const actualCents = actual === undefined ? undefined : toCents(actual);
         return {
           ...indicator,
           field: actualField(indicator.indicator_key),
           hint: actualHint(indicator),
-          monthlyTarget: fromCents(monthly),
-          targetToDate: fromCents(toDate),
+          monthlyTarget: fromCents(monthIncrements(targets)[month - 1]),
+          targetToDate: fromCents(targetsToDate(targets)[month - 1]),
           actual: actual === undefined ? '' : formatAmount(actual),
-          met:
-            actualCents === undefined || monthly <= 0n
-              ? null
-              : actualCents >= (indicator.cumulative ? toDate : monthly),
+          met: actual === undefined ? null : monthMet(targets, month, toCents(actual)),
         };
       }),
       editable: this.workflow.isEditableBy(item, user),
@@ -382,8 +386,14 @@ export class IndicatorReportsService {
            JOIN LATERAL (SELECT mv.id FROM map_versions mv WHERE mv.project_id = p.id ORDER BY mv.version DESC LIMIT 1) cv ON true
            JOIN map_indicators mi ON mi.content_id = cv.id AND mi.indicator_key = v.indicator_key
            CROSS JOIN LATERAL (
-             SELECT mi.monthly_targets[substr(r.report_month, 6, 2)::int] AS monthly_target,
-                    (SELECT coalesce(sum(x), 0) FROM unnest(mi.monthly_targets[1:substr(r.report_month, 6, 2)::int]) x) AS target_to_date
+             -- The month's target and target to date, as targetsToDate / monthIncrements read them:
+             -- a cumulative indicator holds targets to date, an increment one what each month adds.
+             SELECT CASE WHEN mi.cumulative
+                         THEN mi.monthly_targets[m.n] - coalesce(mi.monthly_targets[m.n - 1], 0)
+                         ELSE mi.monthly_targets[m.n] END AS monthly_target,
+                    CASE WHEN mi.cumulative THEN mi.monthly_targets[m.n]
+                         ELSE (SELECT coalesce(sum(x), 0) FROM unnest(mi.monthly_targets[1:m.n]) x) END AS target_to_date
+               FROM (SELECT substr(r.report_month, 6, 2)::int AS n) m
            ) t
           WHERE ${String(conditions)}
           ORDER BY r.report_month DESC, p.name, r.project_id, mi.position

@@ -417,6 +417,44 @@ export class PlanUpdatesService {
       );
     return new Map(rows.map((row) => [row.plan_key, { id: row.id, status: row.status }]));
   }
+  /**
+   * 驾驶舱重点展示内容: per project, the latest approved plan updates (已开展工作 / 存在问题) — each
+   * plan's current approved update, newest approval first, at most `perProject` per project. One
+   * query over all projects.
+   */
+  async latestApprovedByProject(perProject = 3): Promise<Map<string, LatestPlanUpdate[]>> {
+    const rows: (LatestPlanUpdate & { project_id: string })[] = await this.dataSource.query(
+      `SELECT project_id, id, "planMonth", "planContent", status, "workDone", problems, "approvedOn"
+         FROM (SELECT pu.project_id, pu.id, mp.plan_month AS "planMonth", mp.content AS "planContent", pu.status,
+                      pu.work_done AS "workDone", pu.problems,
+                      to_char(wi.approved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS "approvedOn",
+                      row_number() OVER (PARTITION BY pu.project_id ORDER BY wi.approved_at DESC, pu.id) AS position
+                 FROM plan_updates pu
+                 JOIN workflow_items wi ON wi.id = pu.id AND wi.is_current_approved
+                 JOIN major_projects p ON p.id = pu.project_id
+                 JOIN LATERAL (SELECT mv.id FROM map_versions mv WHERE mv.project_id = p.id ORDER BY mv.version DESC LIMIT 1) cv ON true
+                 JOIN map_plans mp ON mp.content_id = cv.id AND mp.plan_key = pu.plan_key) latest
+        WHERE position <= $1
+        ORDER BY project_id, position`,
+      [perProject],
+    );
+    const byProject = new Map<string, LatestPlanUpdate[]>();
+    for (const { project_id: projectId, ...update } of rows) {
+      byProject.set(projectId, [...(byProject.get(projectId) ?? []), update]);
+    }
+    return byProject;
+  }
+}
+
+/** A plan's current approved update as the cockpit shows it. */
+export interface LatestPlanUpdate {
+  id: string;
+  planMonth: string;
+  planContent: string;
+  status: PlanStatus;
+  workDone: string;
+  problems: string;
+  approvedOn: string;
 }
 
 export function updateTitle(projectName: string, plan: { plan_month: string }): string {

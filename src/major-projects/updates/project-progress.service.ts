@@ -10,8 +10,16 @@ import type { ProjectRow } from '../projects.service.js';
 import { BrandItemsService } from './brand-items.service.js';
 import { formatAmount, IndicatorReportsService } from './indicator-reports.service.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
-import { fromCents, toCents } from './project-progress.js';
+import {
+  fromCents,
+  monthIncrements,
+  monthMet,
+  targetsToDate,
+  toCents,
+} from './project-progress.js';
+import { ProjectStatsService } from './project-stats.service.js';
 import { PromotionsService } from './promotions.service.js';
+import { Fraction } from '../../scoring/calculation/fraction.js';
 import { isResponsibleClerk } from './update-access.js';
 
 /** A block of the project page: a partial under views/ and the one object it takes. */
@@ -38,6 +46,7 @@ export class ProjectProgressService {
     private readonly planUpdates: PlanUpdatesService,
     private readonly promotions: PromotionsService,
     private readonly brands: BrandItemsService,
+    private readonly stats: ProjectStatsService,
     private readonly clock: Clock,
   ) {}
 
@@ -50,7 +59,8 @@ export class ProjectProgressService {
       return [];
     }
     const clerk = isResponsibleClerk(project, user);
-    const [indicatorProgress, plansStatus, promotions, brandItems] = await Promise.all([
+    const [summary, indicatorProgress, plansStatus, promotions, brandItems] = await Promise.all([
+      this.summary(project),
       this.indicatorProgress(project),
       this.plansStatus(project, clerk),
       this.promotions.approvedForProject(project.id),
@@ -64,7 +74,10 @@ export class ProjectProgressService {
       });
     }
     sections.push(
-      { partial: 'major-projects/updates/_indicator-progress', data: indicatorProgress },
+      {
+        partial: 'major-projects/updates/_indicator-progress',
+        data: { ...indicatorProgress, summary },
+      },
       { partial: 'major-projects/updates/_plans-status', data: plansStatus },
       {
         partial: 'major-projects/updates/_promotions',
@@ -86,6 +99,24 @@ export class ProjectProgressService {
       },
     );
     return sections;
+  }
+
+  /**
+   * The figures the cockpit shows for the project, computed the same way (ProjectStatsService as
+   * of today): months and plans that have not ended are not due.
+   */
+  private async summary(project: ProjectRow) {
+    const today = chinaDate(this.clock.now());
+    const stats = await this.stats.statsForProject(project.id, today);
+    const rate = (done: number, due: number) =>
+      due === 0
+        ? '无应完成事项'
+        : `${done} / ${due}（${Fraction.of(done * 100, due).toFixed(1)}%）`;
+    return {
+      asOf: stats?.asOf ?? today,
+      monthly: stats ? rate(stats.monthlyTargets.met, stats.monthlyTargets.due) : undefined,
+      plans: stats ? rate(stats.plans.onTime, stats.plans.due) : undefined,
+    };
   }
 
   /** 更新本月进度 opens this month's report when there is one, otherwise a new one. */
@@ -121,12 +152,15 @@ export class ProjectProgressService {
           .map((actual) => [actual.month, actual]),
       );
       const lastReported = Math.max(0, ...reported.keys());
-      let targetToDate = 0n;
+      const targets = {
+        cumulative: indicator.cumulative,
+        monthlyTargets: indicator.monthly_targets,
+      };
+      const toDate = targetsToDate(targets);
+      const increments = monthIncrements(targets);
       let runningActual = 0n;
-      const rows = indicator.monthly_targets.map((target, index) => {
+      const rows = indicator.monthly_targets.map((_target, index) => {
         const month = index + 1;
-        const targetCents = toCents(target);
-        targetToDate += targetCents;
         const actual = reported.get(month);
         const actualCents = actual ? toCents(actual.actual) : undefined;
         if (actualCents !== undefined && !indicator.cumulative) {
@@ -137,19 +171,18 @@ export class ProjectProgressService {
           : month <= lastReported
             ? runningActual
             : undefined;
+        const met = monthMet(targets, month, actualCents);
         return {
           month: `${project.plan_year}-${String(month).padStart(2, '0')}`,
           label: MONTH_LABELS[index],
-          monthlyTarget: formatAmount(fromCents(targetCents)),
-          targetToDate: formatAmount(fromCents(targetToDate)),
+          monthlyTarget: formatAmount(fromCents(increments[index])),
+          targetToDate: formatAmount(fromCents(toDate[index])),
           actual: actual ? formatAmount(actual.actual) : '',
           actualToDate: actualToDate === undefined ? '' : formatAmount(fromCents(actualToDate)),
           reportHref: actual ? `/major-projects/indicator-reports/${actual.report_id}` : undefined,
-          met:
-            actualCents === undefined || targetCents <= 0n
-              ? null
-              : actualCents >= (indicator.cumulative ? targetToDate : targetCents),
-          chartTarget: chartNumber(targetToDate),
+          // Only a reported month says done or not (a month to come is never 未完成).
+          met: actualCents === undefined ? null : met,
+          chartTarget: chartNumber(toDate[index]),
           chartActual: actualToDate === undefined ? null : chartNumber(actualToDate),
         };
       });

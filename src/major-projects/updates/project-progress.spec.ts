@@ -8,7 +8,11 @@ import {
   lastWorkingDay,
   meanAnnualRatio,
   monthlyTargetCompletion,
+  monthIncrements,
+  monthMet,
   onTimePlanCompletion,
+  progressAsOf,
+  targetsToDate,
   toCents,
   type IndicatorTargets,
   type MonthlyActual,
@@ -23,12 +27,15 @@ const periodic: IndicatorTargets = {
   annualTarget: '40.00',
   monthlyTargets: months('10.00', '10.00', '0.00', '20.00'),
 };
-/** A cumulative indicator (value to date) with a zero-target February. */
+/**
+ * A cumulative indicator (value to date): its targets are targets to date, 5, 5, 10, 20 (February
+ * adds nothing), ending at the annual target 20.
+ */
 const cumulative: IndicatorTargets = {
   key: 'b',
   cumulative: true,
   annualTarget: '20.00',
-  monthlyTargets: months('5.00', '0.00', '5.00', '10.00'),
+  monthlyTargets: ['5.00', '5.00', '10.00', ...Array<string>(9).fill('20.00')],
 };
 const actuals: MonthlyActual[] = [
   { indicatorKey: 'a', month: 1, actual: '12.00' },
@@ -167,5 +174,79 @@ describe('onTimePlanCompletion (月度计划按期完成率)', () => {
     expect(onTimePlanCompletion(plans, completions, '2026-04-30')).toEqual({ onTime: 3, due: 5 });
     // Before any month ended: nothing due.
     expect(onTimePlanCompletion(plans, completions, '2026-01-30')).toEqual({ onTime: 0, due: 0 });
+  });
+});
+
+describe('progressAsOf (months still to come are never missed)', () => {
+  it('should measure a period still running at today, and a closed one at its last day', () => {
+    expect(progressAsOf('2026-12-31', '2026-12-07')).toBe('2026-12-07');
+    expect(progressAsOf('2026-10-31', '2026-12-07')).toBe('2026-10-31');
+    expect(progressAsOf('2026-12-07', '2026-12-07')).toBe('2026-12-07');
+  });
+
+  it('should count only November in a 11—12月 report made on 12-07, as the cockpit does that day', () => {
+    // Plans: n1, n2 in November (both completed in November), d1 in December (not yet done).
+    const plans = [
+      { planKey: 'n1', planMonth: '2026-11' },
+      { planKey: 'n2', planMonth: '2026-11' },
+      { planKey: 'd1', planMonth: '2026-12' },
+    ];
+    const completions = [
+      { planKey: 'n1', completedOn: '2026-11-20' },
+      { planKey: 'n2', completedOn: '2026-11-30' },
+    ];
+    // Measured at the period's end (the old reading): d1 due and missed → 2 / 3.
+    expect(onTimePlanCompletion(plans, completions, '2026-12-31')).toEqual({ onTime: 2, due: 3 });
+    // Measured at progressAsOf('2026-12-31', '2026-12-07') = 12-07: December not ended → 2 / 2.
+    const asOf = progressAsOf('2026-12-31', '2026-12-07');
+    expect(onTimePlanCompletion(plans, completions, asOf)).toEqual({ onTime: 2, due: 2 });
+    // Monthly targets: an indicator with 10 in November and 10 in December, 12 reported for
+    // November. On 12-07 eleven months have ended: November due and met (12 ≥ 10) → 1 / 1;
+    // December's target is not due (measured at 12-31 it would be 1 / 2).
+    const indicator: IndicatorTargets = {
+      key: 'x',
+      cumulative: false,
+      annualTarget: '20.00',
+      monthlyTargets: [...Array<string>(10).fill('0'), '10.00', '10.00'],
+    };
+    const reported = [{ indicatorKey: 'x', month: 11, actual: '12.00' }];
+    expect(monthlyTargetCompletion([indicator], reported, endedMonths(2026, asOf))).toEqual({
+      met: 1,
+      due: 1,
+    });
+    expect(monthlyTargetCompletion([indicator], reported, endedMonths(2026, '2026-12-31'))).toEqual(
+      { met: 1, due: 2 },
+    );
+  });
+});
+
+describe('increment (当期值) and cumulative (累计值) targets, each by its own rule', () => {
+  it('should add up increments and take cumulative targets as they are', () => {
+    // periodic: 10, 10, 0, 20 → to date 10, 20, 20, 40 (then 40 to December).
+    expect(targetsToDate(periodic).slice(0, 5)).toEqual([1000n, 2000n, 2000n, 4000n, 4000n]);
+    // cumulative: 5, 5, 10, 20 held as they are; what each month adds: 5, 0, 5, 10, 0.
+    expect(targetsToDate(cumulative).slice(0, 5)).toEqual([500n, 500n, 1000n, 2000n, 2000n]);
+    expect(monthIncrements(cumulative).slice(0, 5)).toEqual([500n, 0n, 500n, 1000n, 0n]);
+    expect(monthIncrements(periodic).slice(0, 4)).toEqual([1000n, 1000n, 0n, 2000n]);
+  });
+
+  it('should judge a month of a cumulative indicator by the cumulative picture', () => {
+    // A cumulative indicator with targets to date 30, 60, 90 (each month adds 30). March's value
+    // to date 95 ≥ 90: done, although the month added only 95 − 70 = 25 < 30 on its own step.
+    const coverage = {
+      cumulative: true,
+      monthlyTargets: ['30', '60', '90', ...Array<string>(9).fill('90')],
+    };
+    expect(monthMet(coverage, 3, toCents('95'))).toBe(true);
+    expect(monthMet(coverage, 3, toCents('89.99'))).toBe(false);
+    expect(monthMet(coverage, 4, toCents('95'))).toBeNull(); // April adds nothing
+    expect(monthMet(coverage, 2, undefined)).toBe(false); // due, not reported
+    // The same numbers as increments (30 each month): March's own amount 25 < 30 is not done.
+    const monthly = {
+      cumulative: false,
+      monthlyTargets: ['30', '30', '30', ...Array<string>(9).fill('0')],
+    };
+    expect(monthMet(monthly, 3, toCents('25'))).toBe(false);
+    expect(monthMet(monthly, 3, toCents('30'))).toBe(true);
   });
 });

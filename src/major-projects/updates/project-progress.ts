@@ -58,6 +58,16 @@ export function endedMonths(planYear: number, asOf: string): number {
   return day >= daysInMonth(year, month) ? month : month - 1;
 }
 
+/**
+ * The date progress is measured at: the earlier of the date asked for (a report period's last day)
+ * and today. Targets and plans of months that have not ended by today are never due, so a report
+ * on 11—12月 made on 12-07 counts November only, exactly as the cockpit does on that day
+ * (DESIGN §4: targets of months still to come never count as missed). Both are YYYY-MM-DD.
+ */
+export function progressAsOf(asOf: string, today: string): string {
+  return asOf < today ? asOf : today;
+}
+
 /** Decimal text with at most two decimals → cents. Throws on anything else (a bug, not input). */
 export function toCents(value: string): bigint {
   const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(value.trim());
@@ -81,8 +91,58 @@ export interface IndicatorTargets {
   /** True: the actual is the value to date (累计值); false: the month's own amount. */
   cumulative: boolean;
   annualTarget: string;
-  /** Twelve monthly target increments, January first. */
+  /**
+   * Twelve monthly targets, January first, as the battle map holds them: for an increment
+   * indicator (当期值) what each month adds (they add up to the annual target); for a cumulative
+   * one (累计值) the value to reach by the end of each month (never decreasing, December's is the
+   * annual target).
+   */
   monthlyTargets: readonly string[];
+}
+
+/** The twelve targets to date in cents: cumulative targets as held, increments added up. */
+export function targetsToDate(
+  indicator: Pick<IndicatorTargets, 'cumulative' | 'monthlyTargets'>,
+): bigint[] {
+  let running = 0n;
+  return Array.from({ length: 12 }, (_unused, index) => {
+    const target = toCents(indicator.monthlyTargets[index] ?? '0');
+    running = indicator.cumulative ? target : running + target;
+    return running;
+  });
+}
+
+/**
+ * What each month adds, in cents: increments as held; for a cumulative indicator the target to
+ * date less the previous month's. A month that adds nothing has no target of its own.
+ */
+export function monthIncrements(
+  indicator: Pick<IndicatorTargets, 'cumulative' | 'monthlyTargets'>,
+): bigint[] {
+  const toDate = targetsToDate(indicator);
+  return toDate.map((value, index) => value - (index === 0 ? 0n : toDate[index - 1]));
+}
+
+/**
+ * Whether month m (1–12) of an indicator is 已完成, given its approved actual (cents, undefined
+ * when none); null when the month adds nothing (no target of its own). An increment indicator
+ * compares the month's own amount with what the month adds; a cumulative indicator compares the
+ * value to date with the target to date — the cumulative picture, so a month behind on its own
+ * step but on track overall counts as done.
+ */
+export function monthMet(
+  indicator: Pick<IndicatorTargets, 'cumulative' | 'monthlyTargets'>,
+  month: number,
+  actual: bigint | undefined,
+): boolean | null {
+  const increment = monthIncrements(indicator)[month - 1];
+  if (increment <= 0n) {
+    return null;
+  }
+  if (actual === undefined) {
+    return false;
+  }
+  return actual >= (indicator.cumulative ? targetsToDate(indicator)[month - 1] : increment);
 }
 
 /** An approved actual of one indicator for one month of the plan year. */
@@ -108,11 +168,11 @@ function actualsByIndicator(actuals: readonly MonthlyActual[]): Map<string, Map<
 
 /**
  * 核心指标月度目标完成率 as counts. The pairs (indicator, month m) for m = 1..`months` whose month
- * target increment is above zero are due; a pair is met when an approved actual exists for m and
- * - periodic indicator: actual(m) ≥ target(m);
- * - cumulative indicator: actual(m) ≥ target(1) + … + target(m).
+ * adds to the target (monthIncrements above zero) are due; a pair is met by monthMet:
+ * - increment indicator (当期值): actual(m) ≥ what month m adds;
+ * - cumulative indicator (累计值): actual(m), the value to date, ≥ the target to date of month m.
  * A month without an approved actual is due and not met. With nothing due the answer is
- * { met: 0, due: 0 }: the caller decides what that rate is (the index counts it as 100%).
+ * { met: 0, due: 0 }: the caller decides what that rate is (the system's 0/0 rule).
  */
 export function monthlyTargetCompletion(
   indicators: readonly IndicatorTargets[],
@@ -124,16 +184,13 @@ export function monthlyTargetCompletion(
   let due = 0;
   for (const indicator of indicators) {
     const reported = byIndicator.get(indicator.key);
-    let targetToDate = 0n;
     for (let month = 1; month <= months; month += 1) {
-      const target = toCents(indicator.monthlyTargets[month - 1] ?? '0');
-      targetToDate += target;
-      if (target <= 0n) {
+      const result = monthMet(indicator, month, reported?.get(month));
+      if (result === null) {
         continue;
       }
       due += 1;
-      const actual = reported?.get(month);
-      if (actual !== undefined && actual >= (indicator.cumulative ? targetToDate : target)) {
+      if (result) {
         met += 1;
       }
     }

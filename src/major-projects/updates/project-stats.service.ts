@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { chinaDate } from '../../common/time/china-time.js';
+import { Clock } from '../../common/time/clock.js';
 import type { Fraction } from '../../scoring/calculation/fraction.js';
 import type { ProjectStatus } from '../project-labels.js';
 import {
@@ -8,6 +10,7 @@ import {
   meanAnnualRatio,
   monthlyTargetCompletion,
   onTimePlanCompletion,
+  progressAsOf,
   type AnnualValue,
   type IndicatorTargets,
   type MonthlyActual,
@@ -29,6 +32,7 @@ export interface ProjectStats {
   planYear: number;
   /** The issued version whose indicators and plans were used (the one in force now). */
   version: number;
+  /** The date the figures are measured at: the date asked for, or today when that is earlier. */
   asOf: string;
   /** Months of the plan year ended on or before asOf (0–12). */
   endedMonths: number;
@@ -89,7 +93,10 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
  */
 @Injectable()
 export class ProjectStatsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Every project with an issued version, by name. */
   async statsForProjects(asOf: string): Promise<ProjectStats[]> {
@@ -104,10 +111,15 @@ export class ProjectStatsService {
     return (await this.compute(asOf, projectId))[0];
   }
 
-  private async compute(asOf: string, projectId: string | null): Promise<ProjectStats[]> {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
-      throw new Error(`asOf must be YYYY-MM-DD, got ${asOf}`);
+  /**
+   * A date after today is measured at today (progressAsOf): a month that has not ended is never
+   * due, whoever asks — the report of a period still running, the cockpit, the project page.
+   */
+  private async compute(askedAsOf: string, projectId: string | null): Promise<ProjectStats[]> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(askedAsOf)) {
+      throw new Error(`asOf must be YYYY-MM-DD, got ${askedAsOf}`);
     }
+    const asOf = progressAsOf(askedAsOf, chinaDate(this.clock.now()));
     const projects = await this.dataSource.query<ProjectBase[]>(
       `SELECT p.id, p.name, p.status, p.responsible_unit_id, u.name AS unit_name, p.plan_year, v.id AS content_id, v.version
          FROM major_projects p

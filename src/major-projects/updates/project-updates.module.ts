@@ -47,7 +47,12 @@ const MODULE_LABEL = '市级重大改革项目';
     ProjectProgressService,
     ProjectStatsService,
   ],
-  exports: [ProjectProgressService, ProjectStatsService, IndicatorReportsService],
+  exports: [
+    ProjectProgressService,
+    ProjectStatsService,
+    IndicatorReportsService,
+    PlanUpdatesService,
+  ],
 })
 export class ProjectUpdatesModule implements OnModuleInit {
   constructor(

@@ -1,4 +1,12 @@
-import { assignBands, colorName, DEFAULT_BAND_CONFIG, validateBandConfig } from './bands.js';
+import {
+  assignBands,
+  bandsUndivided,
+  colorName,
+  DEFAULT_BAND_CONFIG,
+  undividedNote,
+  validateBandConfig,
+} from './bands.js';
+import { rankOf } from './efficacy.js';
 import type { BandConfig } from './bands.js';
 import { Fraction } from './fraction.js';
 
@@ -123,5 +131,32 @@ describe('colorName', () => {
     ]);
     expect(colorName('#D7191C')).toBe('红');
     expect(colorName('#123456')).toBeUndefined();
+  });
+});
+
+describe('the tie rule (bandsUndivided)', () => {
+  it('should give tied units the band of their shared rank, worked by hand for ten units', () => {
+    // Totals 9 9 9 8 8 7 6 5 5 4 → competition ranks 1 1 1 4 4 6 7 8 8 10 (rankOf).
+    // band = floor((rank − 1) × 5 / 10) = floor((rank − 1) / 2):
+    //   rank 1 → 0; rank 4 → 1; rank 6 → 2; rank 7 → 3; rank 8 → 3; rank 10 → 4.
+    const totals = [9, 9, 9, 8, 8, 7, 6, 5, 5, 4].map((value) => Fraction.fromInteger(value));
+    const ranks = rankOf(totals);
+    expect(ranks).toEqual([1, 1, 1, 4, 4, 6, 7, 8, 8, 10]);
+    expect(assignBands(totals, ranks, DEFAULT_BAND_CONFIG)).toEqual([0, 0, 0, 1, 1, 2, 3, 3, 3, 4]);
+    expect(bandsUndivided(totals, DEFAULT_BAND_CONFIG)).toBe(false);
+  });
+
+  it('should band no one when every unit has the same total, and say so', () => {
+    // 41 districts all at 92 (exactly: 0.1 + 0.2 ties with 0.3 as well).
+    const equal = Array.from({ length: 41 }, () => f('92'));
+    expect(bandsUndivided(equal, DEFAULT_BAND_CONFIG)).toBe(true);
+    expect(bandsUndivided([f('0.1').add(f('0.2')), f('0.3')], DEFAULT_BAND_CONFIG)).toBe(true);
+    expect(undividedNote('区县')).toBe('各区县得分相同，不分档');
+    // One different total is a ranking: 40 at 92 share rank 1 (band 0), the 41st is rank 41 (band 4).
+    const oneApart = [...equal.slice(1), f('91')];
+    expect(bandsUndivided(oneApart, DEFAULT_BAND_CONFIG)).toBe(false);
+    // A single unit, and score thresholds (absolute), always band.
+    expect(bandsUndivided([f('92')], DEFAULT_BAND_CONFIG)).toBe(false);
+    expect(bandsUndivided(equal, thresholds('90', '80', '70', '60', '0'))).toBe(false);
   });
 });

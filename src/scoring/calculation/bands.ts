@@ -143,8 +143,30 @@ function checkThresholds(bands: Band[]): string[] {
 }
 
 /**
+ * The tie rule of the five-colour chart (DESIGN §4), with rank quintiles: units with equal totals
+ * share a rank (competition ranking 1, 2, 2, 4) and so share the band of that rank; when every
+ * unit has the same total there is no ranking to show, and the chart says
+ * 「各区县得分相同，不分档」 instead of colouring them all 第一档. This answers whether that is the
+ * case: two or more units, rank quintiles, one total. Score thresholds are absolute (a unit's
+ * band does not depend on the others), so they always band.
+ */
+export function bandsUndivided(totals: readonly Fraction[], config: BandConfig): boolean {
+  return (
+    config.mode === 'rank_quintile' &&
+    totals.length >= 2 &&
+    totals.every((total) => total.equals(totals[0]))
+  );
+}
+
+/** What a page says instead of the bands when bandsUndivided: 各区县得分相同，不分档. */
+export function undividedNote(subjects: string): string {
+  return `各${subjects}得分相同，不分档`;
+}
+
+/**
  * 0-based band index per unit. Rank quintiles use floor((rank − 1) × 5 / n), so tied units share
- * a band and 41 units split 9/8/8/8/8; thresholds give the first band whose minScore ≤ total.
+ * the band of their shared rank and 41 units split 9/8/8/8/8; thresholds give the first band
+ * whose minScore ≤ total. (When bandsUndivided, pages show no band whatever this returns.)
  * Throws when the configuration is invalid or the lists differ in length.
  */
 export function assignBands(totals: Fraction[], ranks: number[], config: BandConfig): number[] {

@@ -54,6 +54,7 @@ export const DISTRICT_SYSTEM: IndicatorSystemDefinition = {
       points: '10',
       method: SINGLE,
       window: 'as_of',
+      nothingDue: 'full',
     },
     {
       code: 'national_affirmation',
@@ -113,6 +114,7 @@ export const MAJOR_PROJECT_SYSTEM: IndicatorSystemDefinition = {
       points: '20',
       method: SINGLE,
       window: 'period',
+      nothingDue: 'full',
     },
     {
       code: 'annual_target_rate',
@@ -129,6 +131,7 @@ export const MAJOR_PROJECT_SYSTEM: IndicatorSystemDefinition = {
       points: '25',
       method: SINGLE,
       window: 'period',
+      nothingDue: 'full',
     },
     {
       code: 'promotion_count',

@@ -13,6 +13,11 @@ export interface UnitInput {
   values: Record<string, Fraction>;
   /** Exact amounts to deduct by deduction code (frozen on approved events); wins over count × perEvent. */
   deductionAmounts?: Record<string, Fraction>;
+  /**
+   * Rate codes for which this unit had nothing due (0/0): the indicator's NothingDueRule decides
+   * its score, whatever value `values` carries for the code (a value is still needed).
+   */
+  nothingDue?: readonly string[];
 }
 
 export interface UnitResult {
@@ -83,9 +88,9 @@ export function scoreUnits(system: IndicatorSystemDefinition, units: UnitInput[]
       });
       continue;
     }
-    const values = units.map((unit) => requireValue(unit, indicator));
+    const given = units.map((unit) => requireValue(unit, indicator));
     const points = Fraction.parse(indicator.points);
-    const coefficients =
+    const coefficientsOf = (values: Fraction[]) =>
       method.kind === 'single_tier'
         ? singleTierCoefficients(values, Fraction.parse(method.low), Fraction.parse(method.high))
         : threeTierCoefficients(values, {
@@ -93,7 +98,32 @@ export function scoreUnits(system: IndicatorSystemDefinition, units: UnitInput[]
             a: Fraction.parse(method.a),
             b: Fraction.parse(method.b),
           });
-    coefficients.forEach((coefficient, i) => {
+    const nothingDue = units.map((unit) => unit.nothingDue?.includes(indicator.code) ?? false);
+    const rule = indicator.nothingDue ?? 'full';
+    if (rule === 'median' && nothingDue.some(Boolean)) {
+      const taking = units.map((_, i) => i).filter((i) => !nothingDue[i]);
+      const takingScores = coefficientsOf(taking.map((i) => given[i])).map((coefficient) =>
+        points.mul(coefficient),
+      );
+      taking.forEach((unitIndex, k) => {
+        scores[unitIndex][indicator.code] = takingScores[k];
+      });
+      const top = points.mul(
+        Fraction.parse(method.kind === 'single_tier' ? method.high : method.s),
+      );
+      const median = takingScores.length === 0 ? top : standards(takingScores).median;
+      nothingDue.forEach((none, i) => {
+        if (none) {
+          scores[i][indicator.code] = median;
+        }
+      });
+      continue;
+    }
+    // full and zero: the rate counts as 100% or 0% and takes part like any other value.
+    const values = given.map((value, i) =>
+      nothingDue[i] ? (rule === 'zero' ? Fraction.ZERO : Fraction.ONE) : value,
+    );
+    coefficientsOf(values).forEach((coefficient, i) => {
       scores[i][indicator.code] = points.mul(coefficient);
     });
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_SYSTEMS } from './default-systems.js';
 import type {
   IndicatorSystemDefinition,
+  NothingDueRule,
   ScoringMethod,
   SecondLevelIndicator,
 } from './indicator-system.js';
@@ -22,6 +23,27 @@ export function catalogue(
 export function addableMeasures(definition: IndicatorSystemDefinition): SecondLevelIndicator[] {
   const present = new Set(definition.indicators.map((indicator) => indicator.code));
   return catalogue(definition.kind).filter((measure) => !present.has(measure.code));
+}
+
+/** Whether a measure is a rate that can have nothing due (0/0), so the system sets its 0/0 rule. */
+export function hasNothingDueRule(measure: SecondLevelIndicator): boolean {
+  return measure.nothingDue !== undefined;
+}
+
+/**
+ * The 0/0 rule an indicator of a definition scores by: its own, or 按满分计 for a rate of a system
+ * stored before the rule existed (how scoreUnits reads it); undefined for indicators that are not
+ * rates of the catalogue.
+ */
+export function nothingDueRuleOf(
+  kind: IndicatorSystemDefinition['kind'],
+  indicator: SecondLevelIndicator,
+): NothingDueRule | undefined {
+  if (indicator.nothingDue !== undefined) {
+    return indicator.nothingDue;
+  }
+  const measure = catalogue(kind).find((candidate) => candidate.code === indicator.code);
+  return measure && hasNothingDueRule(measure) ? 'full' : undefined;
 }
 
 /** The methods a measure may be scored with: a count or rate by either tier method; an event level only by deduction. */

@@ -9,6 +9,39 @@ export type ScoringMethod =
   | { kind: 'three_tier'; s: string; a: string; b: string }
   | { kind: 'deduction'; perEvent: string };
 
+/**
+ * How a rate scores for a unit with nothing due (0/0, e.g. 试点按时通过验收率 of a district with no
+ * pilot due by the report date), chosen per indicator in the system (DESIGN §4):
+ * - full (按满分计): the unit's rate counts as 100% and takes part in the calculation like any
+ *   other value; 100% is the highest a rate can be, so the unit gets the indicator's top
+ *   coefficient, full marks.
+ * - median (不参与该项、按该项中位数计): the unit takes no part in the indicator — its standards
+ *   (min, median, max) come from the units with something due only — and it gets the median of
+ *   those units' scores on the indicator (the mean of the two middle scores for an even count).
+ *   When no unit has anything due, every unit gets the top coefficient (as when all values are
+ *   equal).
+ * - zero (按0计): the unit's rate counts as 0% and takes part like any other value (0% is the
+ *   lowest a rate can be, so the unit gets the indicator's lowest coefficient).
+ * An indicator without a rule (systems stored before the rule existed) scores by `full`.
+ */
+export type NothingDueRule = 'full' | 'median' | 'zero';
+
+export const NOTHING_DUE_RULES: readonly NothingDueRule[] = ['full', 'median', 'zero'];
+
+export const NOTHING_DUE_LABELS: Readonly<Record<NothingDueRule, string>> = {
+  full: '按满分计',
+  median: '不参与该项、按该项中位数计',
+  zero: '按0计',
+};
+
+/** What each rule means, as pages state it. */
+export const NOTHING_DUE_EXPLANATIONS: Readonly<Record<NothingDueRule, string>> = {
+  full: '该单位的比率按 100% 计，与其他单位一同计算，得该项最高系数（满分）',
+  median:
+    '该单位不参与该项计算（最高值、中位数、最低值只取有应考核事项的单位），该项得分取有应考核事项的单位该项得分的中位数（偶数个时取中间两个得分的平均数）；所有单位都没有应考核事项时均得最高系数',
+  zero: '该单位的比率按 0% 计，与其他单位一同计算，得该项最低系数',
+};
+
 export interface FirstLevelIndicator {
   code: string;
   name: string;
@@ -22,6 +55,10 @@ export interface SecondLevelIndicator {
   points: string;
   method: ScoringMethod;
   window: DataWindow;
+  /**
+   * A rate only: how a unit with nothing due (0/0) scores; absent means `full`. See NothingDueRule.
+   */
+  nothingDue?: NothingDueRule;
   /**
    * Display name of the second-level indicator several deduction codes belong to (the three
    * 群体性事件 levels are one indicator with three rates). Not used in the calculation.
@@ -81,6 +118,9 @@ export function validateSystem(def: IndicatorSystemDefinition): string[] {
       errors.push(`${label}所属的一级指标“${indicator.firstLevel}”不存在`);
     }
     errors.push(...checkMethod(indicator, label));
+    if (indicator.nothingDue !== undefined && !NOTHING_DUE_RULES.includes(indicator.nothingDue)) {
+      errors.push(`${label}的“无应考核事项（0/0）时”计分规则“${String(indicator.nothingDue)}”无效`);
+    }
   }
   if (!def.indicators.some((indicator) => indicator.method.kind !== 'deduction')) {
     errors.push('指标体系没有计分的二级指标');

@@ -174,3 +174,21 @@ describe('parseScoreCsv', () => {
     });
   });
 });
+
+describe('parseScoreCsv: a rate with nothing due', () => {
+  it('should read 0/0 in a rate column as nothing due, and refuse it elsewhere', () => {
+    const parsed = parseScoreCsv(
+      'unit,pilot_count,pilot_acceptance_rate\nA,2,0.5\nB,0,0/0\nC,1,0/0（无应考核事项）\n',
+      DISTRICT_SYSTEM,
+    );
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.units.map((unit) => unit.nothingDue ?? [])).toEqual([
+      [],
+      ['pilot_acceptance_rate'],
+      ['pilot_acceptance_rate'],
+    ]);
+    expect(parseScoreCsv('unit,pilot_count\nA,0/0\n', DISTRICT_SYSTEM).errors).toEqual([
+      '第 2 行「pilot_count」列：“0/0”不是数字',
+    ]);
+  });
+});

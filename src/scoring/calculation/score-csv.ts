@@ -9,8 +9,12 @@
  * reports show them: 8.3 and 8.3% are the same, 8.3%. A rate outside 0–100 (830, 8.3 typed as
  * 830 or a fraction read wrongly) is refused with the cell named, never shown as 830%. Only rates
  * take a % sign. Inside, a rate is the fraction 0–1 the reports keep (8.3% → 0.083).
+ *
+ * A rate cell with nothing due is written 0/0 (as reports print it) and scored by the system's
+ * 0/0 rule.
  */
 import type { UnitInput } from './efficacy.js';
+import { nothingDueRuleOf } from './indicator-catalogue.js';
 import { Fraction } from './fraction.js';
 import { isRateCode, UNIT_COLUMN } from './indicator-system.js';
 import type { IndicatorSystemDefinition, SecondLevelIndicator } from './indicator-system.js';
@@ -28,6 +32,8 @@ const UNIT_HEADINGS = ['单位', '单位名称', '区县', '项目'];
 /** The columns of a report's Excel export that hold the raw values (see reports.controller). */
 export const RAW_VALUE_SUFFIX = '（原始值）';
 export const EVENT_COUNT_SUFFIX = '（起数）';
+/** A rate cell of nothing due: 0/0, optionally followed by a note (0/0（无应考核事项）). */
+const NOTHING_DUE_CELL = /^0\s*\/\s*0(?:\s*[（(].*[）)])?$/;
 
 /** Longest value text accepted, so a pasted blob cannot turn into a huge bigint. */
 const MAX_VALUE_LENGTH = 30;
@@ -127,9 +133,16 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
       seenUnits.set(unit, row);
     }
     const values: Record<string, Fraction> = {};
+    const nothingDue: string[] = [];
     columns.slice(1).forEach((code, i) => {
       const cell = (cells[sources[i + 1]] ?? '').trim();
       const where = `第 ${row} 行「${headings[i + 1]}」列：`;
+      // A rate with nothing due is written 0/0 (as reports print it): scored by the 0/0 rule.
+      if (NOTHING_DUE_CELL.test(cell) && nothingDueRuleOf(system.kind, byCode.get(code)!)) {
+        values[code] = Fraction.ONE;
+        nothingDue.push(code);
+        return;
+      }
       const read = readValue(cell, byCode.get(code)!);
       if ('error' in read) {
         errors.push(`${where}${read.error}`);
@@ -137,7 +150,7 @@ export function parseScoreCsv(text: string, system: IndicatorSystemDefinition): 
         values[code] = read.value;
       }
     });
-    units.push({ unit, values });
+    units.push(nothingDue.length > 0 ? { unit, values, nothingDue } : { unit, values });
   }
   return errors.length > 0 ? { units: [], errors } : { units, errors };
 }

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FormInvalidException } from '../../common/forms/form-validation.js';
+import { chinaDate } from '../../common/time/china-time.js';
+import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { progressAsOf } from '../../major-projects/updates/project-progress.js';
 import { PilotStreamsService } from '../../pilots/pilot-streams.service.js';
 import { RiskService } from '../../risk/risk.service.js';
 import { SatisfactionService } from '../../satisfaction/satisfaction.service.js';
@@ -25,6 +28,14 @@ export interface SubjectInput {
   values: Record<string, Fraction>;
   deductionAmounts: Record<string, Fraction>;
   evidence: Record<string, EvidenceItem[]>;
+  /** Rate codes with nothing due for this subject (0/0): scored by the system's 0/0 rule. */
+  nothingDue?: string[];
+}
+
+/** Marks a rate of a subject as having nothing due (0/0); its value is a placeholder of 1. */
+export function markNothingDue(subject: SubjectInput, code: string): void {
+  subject.values[code] = Fraction.ONE;
+  subject.nothingDue = [...(subject.nothingDue ?? []), code];
 }
 
 const SHOWCASE_CODES = {
@@ -78,6 +89,7 @@ export class DistrictInputsService {
     private readonly showcase: ShowcaseService,
     private readonly satisfaction: SatisfactionService,
     private readonly risk: RiskService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,7 +102,9 @@ export class DistrictInputsService {
     period: ReportPeriod,
     options: { satisfactionQuarter?: string } = {},
   ): Promise<SubjectInput[]> {
-    const asOf = period.end;
+    // A period still running is measured at today: a pilot whose acceptance date has not come
+    // is not due yet (DESIGN §4: what is still to come never counts as missed).
+    const asOf = progressAsOf(period.end, chinaDate(this.clock.now()));
     const codes = new Set(system.indicators.map((indicator) => indicator.code));
     const windowOf = (indicator: (typeof system.indicators)[number]) =>
       windowStart(indicator.window, period, this.config.evaluationYearStart);
@@ -158,9 +172,12 @@ export class DistrictInputsService {
               note: `${LEVEL_LABELS[pilot.level]}，应验收 ${pilot.acceptanceDue}`,
             }));
           } else {
-            // None due counts as 100% (DESIGN §4).
-            subject.values[code] =
-              counts.due === 0 ? Fraction.ONE : Fraction.of(counts.acceptedOnTime, counts.due);
+            // None due (0/0): scored by the system's 0/0 rule (DESIGN §4).
+            if (counts.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(counts.acceptedOnTime, counts.due);
+            }
             subject.evidence[code] = counts.pilots
               .filter((pilot) => pilot.acceptanceDue <= asOf)
               .map((pilot) => {

@@ -5,7 +5,7 @@ import { ProjectStatsService } from '../../major-projects/updates/project-stats.
 import { RiskService } from '../../risk/risk.service.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
-import { addRiskEvent, type SubjectInput } from './district-inputs.service.js';
+import { addRiskEvent, markNothingDue, type SubjectInput } from './district-inputs.service.js';
 import { windowStart, type ReportPeriod } from './report-periods.js';
 
 /**
@@ -38,16 +38,20 @@ export class ProjectInputsService {
         subject.evidence[code] = [];
         switch (code) {
           case 'monthly_target_rate':
-            // None due counts as 100%, as for pilots.
-            subject.values[code] =
-              project.monthlyTargets.due === 0
-                ? Fraction.ONE
-                : Fraction.of(project.monthlyTargets.met, project.monthlyTargets.due);
+            // None due (0/0): scored by the system's 0/0 rule, as for pilots.
+            if (project.monthlyTargets.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(
+                project.monthlyTargets.met,
+                project.monthlyTargets.due,
+              );
+            }
             subject.evidence[code] = [
               {
                 title: '核心指标月度目标',
                 href,
-                note: `完成 ${project.monthlyTargets.met} / 应完成 ${project.monthlyTargets.due} 个指标月`,
+                note: `完成 ${project.monthlyTargets.met} / 应完成 ${project.monthlyTargets.due} 个指标月（截至 ${project.asOf}，未结束的月份不计）`,
               },
             ];
             break;
@@ -60,15 +64,16 @@ export class ProjectInputsService {
             }));
             break;
           case 'plan_on_time_rate':
-            subject.values[code] =
-              project.plans.due === 0
-                ? Fraction.ONE
-                : Fraction.of(project.plans.onTime, project.plans.due);
+            if (project.plans.due === 0) {
+              markNothingDue(subject, code);
+            } else {
+              subject.values[code] = Fraction.of(project.plans.onTime, project.plans.due);
+            }
             subject.evidence[code] = [
               {
                 title: '月度推进计划',
                 href,
-                note: `按期完成 ${project.plans.onTime} / 应完成 ${project.plans.due} 项`,
+                note: `按期完成 ${project.plans.onTime} / 应完成 ${project.plans.due} 项（截至 ${project.asOf}，未结束月份的计划不计）`,
               },
             ];
             break;

@@ -6,7 +6,8 @@
 
 /** A band as pages draw it (ranking-view.ts bandView). */
 export interface BriefingBand {
-  index: number;
+  /** 0 … 4, or 'none' when every total is equal (不分档). */
+  index: number | 'none';
   name: string;
   color: string;
   colorName: string;

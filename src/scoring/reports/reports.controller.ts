@@ -19,10 +19,17 @@ import { seeOther } from '../../common/htmx/htmx-request.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
+import { ProjectSatisfactionService } from '../../major-projects/satisfaction/project-satisfaction.service.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
 import { ReportBriefingService } from './report-briefing.service.js';
 import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
-import { rankingView, rawDisplay, bandView, type ScoredSubject } from './ranking-view.js';
+import {
+  NOTHING_DUE_RAW,
+  rankingView,
+  rawDisplay,
+  bandView,
+  type ScoredSubject,
+} from './ranking-view.js';
 import {
   ReportsService,
   storedFraction,
@@ -50,6 +57,7 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
     total: storedFraction(row.total),
     rank: row.rank,
     band: row.band,
+    nothingDue: row.nothing_due,
   };
 }
 
@@ -59,8 +67,28 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly briefings: ReportBriefingService,
+    private readonly projectSatisfaction: ProjectSatisfactionService,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * The major-project report's display indicator: each project's satisfaction score of the
+   * report's year, as entered by the office (not scored, not in the index, read when viewed).
+   */
+  private async satisfactionDisplay(report: ReportRow, rows: ReportSubjectRow[]) {
+    if (report.kind !== 'major_project') {
+      return undefined;
+    }
+    const year = Number(report.period.slice(0, 4));
+    const scores = await this.projectSatisfaction.scoresOfYear(year);
+    return {
+      year,
+      rows: rows.map((row) => ({
+        name: row.subject_name,
+        score: row.project_id ? scores.get(row.project_id) : undefined,
+      })),
+    };
+  }
 
   @Get()
   @Roles('office', 'leader')
@@ -168,6 +196,7 @@ export class ReportsController {
         rows.map((row) => scoredSubject(report, row)),
       ),
       bandModeLabel: report.band_config.mode === 'rank_quintile' ? '按名次五等分' : '按得分区间',
+      satisfaction: await this.satisfactionDisplay(report, rows),
     });
   }
 
@@ -185,7 +214,12 @@ export class ReportsController {
     const columns: ExcelColumn<Row>[] = [
       { header: '名次', width: 6, kind: 'number', value: (row) => row.rank },
       { header: report.kind === 'district' ? '区县' : '项目', width: 30, value: (row) => row.name },
-      { header: '五色图', width: 10, value: (row) => `${row.band.name}（${row.band.colorName}）` },
+      {
+        header: '五色图',
+        width: 12,
+        value: (row) =>
+          row.band.colorName ? `${row.band.name}（${row.band.colorName}）` : row.band.name,
+      },
       ...view.columns.flatMap((column, index) => [
         {
           header: `${column.name}（原始值）`,
@@ -270,7 +304,11 @@ export class ReportsController {
       report,
       row,
       periodLabel: period?.label ?? report.period,
-      band: bandView(report.band_config, row.band),
+      band: bandView(
+        report.band_config,
+        row.band,
+        report.band_config.mode === 'rank_quintile' && (await this.reports.totalsAllEqual(id)),
+      ),
       total: subject.total.toFixed(2),
       deductions: subject.deductions.toFixed(2),
       firstLevels: definition.firstLevels.map((level) => ({
@@ -284,7 +322,9 @@ export class ReportsController {
             name: indicator.name,
             points: indicator.points,
             isDeduction: indicator.method.kind === 'deduction',
-            raw: rawDisplay(indicator.code, subject.raw[indicator.code]),
+            raw: row.nothing_due?.includes(indicator.code)
+              ? NOTHING_DUE_RAW
+              : rawDisplay(indicator.code, subject.raw[indicator.code]),
             score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
             evidence: row.evidence[indicator.code] ?? [],
           })),

@@ -80,6 +80,8 @@ export interface ReportSubjectRow {
   rank: number;
   band: number;
   evidence: Record<string, EvidenceItem[]>;
+  /** Rate codes this subject had nothing due for (0/0), scored by the system's 0/0 rule. */
+  nothing_due: string[];
 }
 
 const REPORT_COLUMNS = `id, kind, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(as_of, 'YYYY-MM-DD') AS as_of,
@@ -131,6 +133,7 @@ export class ReportsService {
         unit: String(index),
         values: subject.values,
         deductionAmounts: subject.deductionAmounts,
+        nothingDue: subject.nothingDue,
       })),
     );
     const bands = assignBands(
@@ -201,16 +204,18 @@ export class ReportsService {
           rank: result.rank,
           band: bands[position],
           evidence: subject.evidence,
+          nothing_due: subject.nothingDue ?? [],
         };
       });
       await manager.query(
         `INSERT INTO report_rows (report_id, position, unit_id, project_id, subject_name, raw_values, deduction_amounts,
-                                  indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence)
+                                  indicator_scores, first_level_scores, deductions, total, total_display, rank, band, evidence, nothing_due)
          SELECT $1, r.position, r.unit_id, r.project_id, r.subject_name, r.raw_values, r.deduction_amounts,
-                r.indicator_scores, r.first_level_scores, r.deductions, r.total, r.total_display, r.rank, r.band, r.evidence
+                r.indicator_scores, r.first_level_scores, r.deductions, r.total, r.total_display, r.rank, r.band, r.evidence,
+                r.nothing_due
            FROM jsonb_to_recordset($2::jsonb) AS r(position int, unit_id int, project_id uuid, subject_name text,
                 raw_values jsonb, deduction_amounts jsonb, indicator_scores jsonb, first_level_scores jsonb,
-                deductions text, total text, total_display numeric, rank int, band int, evidence jsonb)`,
+                deductions text, total text, total_display numeric, rank int, band int, evidence jsonb, nothing_due text[])`,
         [id, JSON.stringify(rows)],
       );
       await this.audit.record(
@@ -334,7 +339,7 @@ export class ReportsService {
   async rows(reportId: string, options: { evidence?: boolean } = {}): Promise<ReportSubjectRow[]> {
     return this.dataSource.query<ReportSubjectRow[]>(
       `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-              deductions, total, total_display::text, rank, band,
+              deductions, total, total_display::text, rank, band, nothing_due,
               ${options.evidence === false ? `'{}'::jsonb AS evidence` : 'evidence'}
          FROM report_rows WHERE report_id = $1 ORDER BY rank, position`,
       [reportId],
@@ -345,7 +350,7 @@ export class ReportsService {
   async rowOfUnit(reportId: string, unitId: number): Promise<ReportSubjectRow | undefined> {
     const rows = await this.dataSource.query<ReportSubjectRow[]>(
       `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-              deductions, total, total_display::text, rank, band, evidence
+              deductions, total, total_display::text, rank, band, evidence, nothing_due
          FROM report_rows WHERE report_id = $1 AND unit_id = $2`,
       [reportId, Number.isInteger(unitId) ? unitId : 0],
     );
@@ -356,7 +361,7 @@ export class ReportsService {
     const rows = Number.isInteger(position)
       ? await this.dataSource.query<ReportSubjectRow[]>(
           `SELECT position, unit_id, project_id, subject_name, raw_values, deduction_amounts, indicator_scores, first_level_scores,
-                  deductions, total, total_display::text, rank, band, evidence
+                  deductions, total, total_display::text, rank, band, evidence, nothing_due
              FROM report_rows WHERE report_id = $1 AND position = $2`,
           [reportId, position],
         )
@@ -365,6 +370,18 @@ export class ReportsService {
       throw new NotFoundException();
     }
     return rows[0];
+  }
+
+  /**
+   * Whether every subject of a report has the same total (two or more subjects): with rank
+   * quintiles the report then shows no bands (bandsUndivided), on the one-row pages too.
+   */
+  async totalsAllEqual(reportId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ equal: boolean }[]>(
+      `SELECT count(*) >= 2 AND count(DISTINCT total) = 1 AS equal FROM report_rows WHERE report_id = $1`,
+      [reportId],
+    );
+    return rows[0]?.equal ?? false;
   }
 
   /** A unit's (or project's) rank and total in every report of the kind, oldest first. */

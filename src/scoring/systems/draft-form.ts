@@ -1,11 +1,18 @@
 import { Fraction } from '../calculation/fraction.js';
-import { catalogue, defaultMethod, methodKindsFor } from '../calculation/indicator-catalogue.js';
-import type {
-  DataWindow,
-  FirstLevelIndicator,
-  IndicatorSystemDefinition,
-  ScoringMethod,
-  SecondLevelIndicator,
+import {
+  catalogue,
+  defaultMethod,
+  hasNothingDueRule,
+  methodKindsFor,
+} from '../calculation/indicator-catalogue.js';
+import {
+  NOTHING_DUE_RULES,
+  type DataWindow,
+  type FirstLevelIndicator,
+  type IndicatorSystemDefinition,
+  type NothingDueRule,
+  type ScoringMethod,
+  type SecondLevelIndicator,
 } from '../calculation/indicator-system.js';
 
 export const WINDOW_LABELS: Record<DataWindow, string> = {
@@ -37,6 +44,27 @@ const isMethodKind = (value: string): value is ScoringMethod['kind'] =>
 
 const windowOr = (value: string, fallback: DataWindow): DataWindow =>
   Object.hasOwn(WINDOW_LABELS, value) ? (value as DataWindow) : fallback;
+
+const isNothingDueRule = (value: string): value is NothingDueRule =>
+  (NOTHING_DUE_RULES as readonly string[]).includes(value);
+
+/**
+ * The 0/0 rule of a rate row: the one chosen on the page, else the stored one, else the
+ * catalogue's (a system stored before the rule existed scored 0/0 as full marks). Rows that are
+ * not rates have none.
+ */
+function nothingDueOf(
+  chosen: string,
+  base: SecondLevelIndicator,
+  measure: SecondLevelIndicator | undefined,
+): { nothingDue?: NothingDueRule } {
+  if (!(measure && hasNothingDueRule(measure)) && base.nothingDue === undefined) {
+    return {};
+  }
+  return {
+    nothingDue: isNothingDueRule(chosen) ? chosen : (base.nothingDue ?? measure?.nothingDue),
+  };
+}
 
 /** The coefficients typed for a method of the kind the row already had. */
 function typedMethod(kind: ScoringMethod['kind'], field: (name: string) => string): ScoringMethod {
@@ -127,6 +155,7 @@ export function applyDraftForm(
         method:
           switched && measure ? defaultMethod(chosen, measure) : typedMethod(shownKind, field),
         window: windowOr(field('window'), base.window),
+        ...nothingDueOf(field('nothingDue'), base, measure),
       };
     });
 
@@ -147,6 +176,7 @@ export function applyDraftForm(
       method: measure ? defaultMethod(kind, measure) : typedMethod(kind, () => ''),
       window: windowOr(text(body, 'add-window'), measure?.window ?? 'period'),
       ...(measure?.group === undefined ? {} : { group: measure.group }),
+      ...(measure?.nothingDue === undefined ? {} : { nothingDue: measure.nothingDue }),
     };
     indicators.push(added);
     startedFromDefaults.push(name);

@@ -6,9 +6,21 @@ import { FormInvalidException, type FieldErrors } from '../../common/forms/form-
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { BAND_COUNT, colorName, type BandConfig } from '../calculation/bands.js';
-import { addableMeasures, catalogue, methodKindsFor } from '../calculation/indicator-catalogue.js';
+import {
+  addableMeasures,
+  catalogue,
+  methodKindsFor,
+  nothingDueRuleOf,
+} from '../calculation/indicator-catalogue.js';
 import { Fraction } from '../calculation/fraction.js';
-import type { IndicatorSystemDefinition, ScoringMethod } from '../calculation/indicator-system.js';
+import {
+  NOTHING_DUE_EXPLANATIONS,
+  NOTHING_DUE_LABELS,
+  NOTHING_DUE_RULES,
+  type IndicatorSystemDefinition,
+  type NothingDueRule,
+  type ScoringMethod,
+} from '../calculation/indicator-system.js';
 import {
   METHOD_LABELS,
   WINDOW_LABELS,
@@ -30,6 +42,21 @@ function kindOf(value: unknown): SystemKind {
 
 const text = (body: Record<string, unknown>, key: string): string =>
   typeof body[key] === 'string' ? body[key].trim() : '';
+
+/** A rate row's 0/0 rule as the draft page shows it: the choices and what the rule in force means. */
+function nothingDueView(rule: NothingDueRule | undefined) {
+  return rule === undefined
+    ? undefined
+    : {
+        label: NOTHING_DUE_LABELS[rule],
+        explanation: NOTHING_DUE_EXPLANATIONS[rule],
+        choices: NOTHING_DUE_RULES.map((value) => ({
+          value,
+          label: NOTHING_DUE_LABELS[value],
+          selected: value === rule,
+        })),
+      };
+}
 
 /**
  * 指标体系 and 五色图 settings: the office edits a draft version and activates it (issue 8); the
@@ -212,7 +239,13 @@ export class IndicatorSystemsController {
           methodLabel: METHOD_LABELS[indicator.method.kind],
           methods: methodChoices(indicator.code, indicator.method.kind),
           windowLabel: WINDOW_LABELS[indicator.window],
+          // A rate with a 0/0 rule: the choices, the one in force and what it means.
+          nothingDue: nothingDueView(nothingDueRuleOf(definition.kind, indicator)),
         })),
+      })),
+      nothingDueRules: NOTHING_DUE_RULES.map((rule) => ({
+        label: NOTHING_DUE_LABELS[rule],
+        explanation: NOTHING_DUE_EXPLANATIONS[rule],
       })),
       firstLevelChoices: definition.firstLevels.map(({ code, name }) => ({ code, name })),
       addable: addableMeasures(definition).map((measure) => ({

@@ -202,6 +202,7 @@ export class WhatIfController {
           total: result.total,
           rank: result.rank,
           band: bands[index],
+          nothingDue: parsed.units[index].nothingDue,
         })),
       );
       return this.render(reply, 200, systemId, text, {}, ranking);
