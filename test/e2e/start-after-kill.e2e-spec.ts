@@ -12,6 +12,8 @@ const BUILD_DIR = '.test-build-start';
 interface Started {
   child: ChildProcess;
   output: () => string;
+  /** What it printed on stderr alone (stdout and stderr chunks may arrive in any order). */
+  errors: () => string;
   /** The exit code once the process has ended. */
   exited: Promise<number | null>;
 }
@@ -85,11 +87,15 @@ describe('Start-up after kill -9, and start-up failures', () => {
     });
     children.push(child);
     let output = '';
+    let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      errors += chunk.toString();
+    });
     // 'close', not 'exit': by then everything the process printed has been read.
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
-    return { child, output: () => output, exited };
+    return { child, output: () => output, errors: () => errors, exited };
   };
 
   /** Waits until /health answers 200, or the process ends (a start-up budget, no speed goal). */
@@ -122,11 +128,11 @@ describe('Start-up after kill -9, and start-up failures', () => {
     }
   };
 
-  /** The last line printed, and that the process ended with 1. */
+  /** The last line printed on stderr, and that the process ended with 1. */
   const failure = async (started: Started): Promise<{ code: number | null; last: string }> => {
     const code = await started.exited;
     const lines = started
-      .output()
+      .errors()
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean);
