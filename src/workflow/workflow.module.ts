@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { InboxController } from './inbox.controller.js';
+import { RecordFormViews } from './record-kit/record-forms.js';
+import { RecordKit } from './record-kit/record-kit.js';
 import { NavigationBadges } from './navigation-badges.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
@@ -22,6 +24,8 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowPanelBuilder,
     NotificationsService,
     NavigationBadges,
+    RecordKit,
+    RecordFormViews,
   ],
   exports: [
     WorkflowRegistry,
@@ -29,6 +33,8 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowQueries,
     WorkflowPanelBuilder,
     NavigationBadges,
+    RecordKit,
+    RecordFormViews,
   ],
 })
 export class WorkflowModule {}

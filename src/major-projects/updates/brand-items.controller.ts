@@ -1,20 +1,27 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { UuidPipe } from '../../common/http/params.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  toRevision,
+  updateFromForm,
+  type RecordForm,
+} from '../../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { BRAND_KIND_LABELS, BRAND_KINDS } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { BrandItemsService } from './brand-items.service.js';
 import { requireFilingProject } from './update-access.js';
-import { BrandItemFormDto, typedFiles } from './update-forms.dto.js';
+import { BrandItemFormDto } from './update-forms.dto.js';
+
+const link = (id: string) => `/major-projects/brand-items/${id}`;
 
 /** 品牌显示度推进更新. */
 @Controller('major-projects')
@@ -24,14 +31,14 @@ export class BrandItemsController {
     private readonly brands: BrandItemsService,
     private readonly projects: ProjectsService,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
     private readonly clock: Clock,
   ) {}
 
   @Get(':projectId/brand-items/new')
   @Roles('entry')
   async newForm(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
@@ -42,47 +49,40 @@ export class BrandItemsController {
   @Post(':projectId/brand-items/new')
   @Roles('entry')
   async create(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const project = await requireFilingProject(this.projects, projectId, user);
-    return handleForm(
-      BrandItemFormDto,
+    return createFromForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderForm(reply, 422, project, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.brands.create(project, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
-        return seeOther(request, reply, `/major-projects/brand-items/${id}`);
-      },
-      (form, failed) => this.brands.formErrors(form, failed),
+      this.form(reply, project, undefined, user),
+      (data) => this.brands.create(project, data, user, request.ip),
     );
   }
 
   @Get('brand-items/:id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.brands.page(id, user);
     if (page.editable) {
       const { brand } = page;
-      return this.renderForm(
-        reply,
-        200,
-        page.project,
-        id,
-        {
-          happenedOn: brand.happened_on,
-          kind: brand.kind,
-          situation: brand.situation,
-          measuresResults: brand.measures_results,
-          details: brand.details,
-          evidenceClassified: brand.evidence_classified,
-        },
-        {},
-        user,
-      );
+      const values = {
+        happenedOn: brand.happened_on,
+        kind: brand.kind,
+        situation: brand.situation,
+        measuresResults: brand.measures_results,
+        details: brand.details,
+        evidenceClassified: brand.evidence_classified,
+      };
+      return this.renderForm(reply, 200, page.project, id, values, {}, user);
     }
     return reply.view('major-projects/updates/brand-item-show.hbs', {
       title: page.item.title,
@@ -94,37 +94,41 @@ export class BrandItemsController {
   @Post('brand-items/:id')
   @Roles('entry')
   async update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const { project } = await this.brands.load(id, user);
-    return handleForm(
-      BrandItemFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
-      async (data) => {
-        await this.brands.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
-        return seeOther(request, reply, `/major-projects/brand-items/${id}`);
-      },
-      (form, failed) => this.brands.formErrors(form, failed),
+    return updateFromForm(request, reply, body, id, this.form(reply, project, id, user), (data) =>
+      this.brands.update(id, data, user, request.ip),
     );
   }
 
   @Post('brand-items/:id/revision')
   @Roles('entry')
   async revise(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const newId = await this.brands.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/major-projects/brand-items/${newId}`);
+    return toRevision(request, reply, link(await this.brands.revise(id, user, request.ip)));
+  }
+
+  private form(
+    reply: FastifyReply,
+    project: ProjectRow,
+    id: string | undefined,
+    user: AuthUser,
+  ): RecordForm<BrandItemFormDto> {
+    return {
+      dto: BrandItemFormDto,
+      rules: (form, failed) => this.brands.formErrors(form, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
+      link,
+    };
   }
 
   private async renderForm(
@@ -137,7 +141,6 @@ export class BrandItemsController {
     user: AuthUser,
   ) {
     const page = id ? await this.brands.page(id, user) : undefined;
-    const typed = typedFiles(values, 'evidence');
     return reply.code(status).view('major-projects/updates/brand-item-form.hbs', {
       title: id ? '修改品牌显示度推进更新' : '品牌显示度推进更新',
       id,
@@ -146,8 +149,7 @@ export class BrandItemsController {
       errors,
       today: chinaDate(this.clock.now()),
       kinds: BRAND_KINDS.map((value) => ({ value, label: BRAND_KIND_LABELS[value] })),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
-      panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
+      ...(await this.views.extras(values, 'evidence', page, user)),
     });
   }
 }

@@ -1,18 +1,25 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { UuidPipe } from '../../common/http/params.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  toRevision,
+  updateFromForm,
+  type RecordForm,
+} from '../../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { PLAN_STATUS_LABELS, PLAN_STATUSES } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { PlanUpdatesService, type PlanInfo } from './plan-updates.service.js';
-import { PlanUpdateFormDto, typedFiles } from './update-forms.dto.js';
 import { requireFilingProject } from './update-access.js';
+import { PlanUpdateFormDto } from './update-forms.dto.js';
+
+const link = (id: string) => `/major-projects/plan-updates/${id}`;
 
 /** 月度计划推进更新: a status update of one monthly plan. */
 @Controller('major-projects')
@@ -22,13 +29,13 @@ export class PlanUpdatesController {
     private readonly updates: PlanUpdatesService,
     private readonly projects: ProjectsService,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
   ) {}
 
   @Get(':projectId/plans/:planKey/updates/new')
   @Roles('entry')
   async newForm(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Param('planKey') planKey: string,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
@@ -41,7 +48,7 @@ export class PlanUpdatesController {
   @Post(':projectId/plans/:planKey/updates/new')
   @Roles('entry')
   async create(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Param('planKey') planKey: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
@@ -50,43 +57,31 @@ export class PlanUpdatesController {
   ) {
     const project = await requireFilingProject(this.projects, projectId, user);
     const plan = await this.updates.requireCurrentPlan(project, planKey);
-    return handleForm(
-      PlanUpdateFormDto,
-      body,
-      (values, errors) =>
-        this.renderForm(reply, 422, project, plan, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.updates.create(project, plan, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
-        return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
-      },
-      (form, failed) => this.updates.formErrors(form, failed),
+    const form = this.form(reply, project, plan, undefined, user);
+    return createFromForm(request, reply, body, form, (data) =>
+      this.updates.create(project, plan, data, user, request.ip),
     );
   }
 
   @Get('plan-updates/:id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.updates.page(id, user);
     if (page.editable) {
       const { update } = page;
-      return this.renderForm(
-        reply,
-        200,
-        page.project,
-        page.plan,
-        id,
-        {
-          status: update.status,
-          workDone: update.work_done,
-          problems: update.problems,
-          nextSteps: update.next_steps,
-          nextFrom: update.next_from ?? '',
-          nextTo: update.next_to ?? '',
-          evidenceClassified: update.evidence_classified,
-        },
-        {},
-        user,
-      );
+      const values = {
+        status: update.status,
+        workDone: update.work_done,
+        problems: update.problems,
+        nextSteps: update.next_steps,
+        nextFrom: update.next_from ?? '',
+        nextTo: update.next_to ?? '',
+        evidenceClassified: update.evidence_classified,
+      };
+      return this.renderForm(reply, 200, page.project, page.plan, id, values, {}, user);
     }
     return reply.view('major-projects/updates/plan-update-show.hbs', {
       title: page.item.title,
@@ -98,37 +93,44 @@ export class PlanUpdatesController {
   @Post('plan-updates/:id')
   @Roles('entry')
   async update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const { project, plan } = await this.updates.load(id, user);
-    return handleForm(
-      PlanUpdateFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, project, plan, id, values, errors, user),
-      async (data) => {
-        await this.updates.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
-        return seeOther(request, reply, `/major-projects/plan-updates/${id}`);
-      },
-      (form, failed) => this.updates.formErrors(form, failed),
+    const form = this.form(reply, project, plan, id, user);
+    return updateFromForm(request, reply, body, id, form, (data) =>
+      this.updates.update(id, data, user, request.ip),
     );
   }
 
   @Post('plan-updates/:id/revision')
   @Roles('entry')
   async revise(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const newId = await this.updates.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/major-projects/plan-updates/${newId}`);
+    return toRevision(request, reply, link(await this.updates.revise(id, user, request.ip)));
+  }
+
+  private form(
+    reply: FastifyReply,
+    project: ProjectRow,
+    plan: PlanInfo,
+    id: string | undefined,
+    user: AuthUser,
+  ): RecordForm<PlanUpdateFormDto> {
+    return {
+      dto: PlanUpdateFormDto,
+      rules: (form, failed) => this.updates.formErrors(form, failed),
+      rerender: (values, errors) =>
+        this.renderForm(reply, 422, project, plan, id, values, errors, user),
+      link,
+    };
   }
 
   private async renderForm(
@@ -142,7 +144,6 @@ export class PlanUpdatesController {
     user: AuthUser,
   ) {
     const page = id ? await this.updates.page(id, user) : undefined;
-    const typed = typedFiles(values, 'evidence');
     return reply.code(status).view('major-projects/updates/plan-update-form.hbs', {
       title: id ? '修改月度计划推进更新' : '月度计划推进更新',
       id,
@@ -154,8 +155,7 @@ export class PlanUpdatesController {
       history:
         page?.history ??
         (await this.updates.history(project, plan.plan_key, user, page?.update.lineage_id)),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
-      panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
+      ...(await this.views.extras(values, 'evidence', page, user)),
     });
   }
 }

@@ -1,19 +1,26 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { UuidPipe } from '../../common/http/params.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  toRevision,
+  updateFromForm,
+  type RecordForm,
+} from '../../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { PromotionsService } from './promotions.service.js';
 import { requireFilingProject } from './update-access.js';
-import { PromotionFormDto, typedFiles } from './update-forms.dto.js';
+import { PromotionFormDto } from './update-forms.dto.js';
+
+const link = (id: string) => `/major-projects/promotions/${id}`;
 
 /** 经验复制推广推进更新. */
 @Controller('major-projects')
@@ -23,14 +30,14 @@ export class PromotionsController {
     private readonly promotions: PromotionsService,
     private readonly projects: ProjectsService,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
     private readonly clock: Clock,
   ) {}
 
   @Get(':projectId/promotions/new')
   @Roles('entry')
   async newForm(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
@@ -41,45 +48,38 @@ export class PromotionsController {
   @Post(':projectId/promotions/new')
   @Roles('entry')
   async create(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const project = await requireFilingProject(this.projects, projectId, user);
-    return handleForm(
-      PromotionFormDto,
+    return createFromForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderForm(reply, 422, project, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.promotions.create(project, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
-        return seeOther(request, reply, `/major-projects/promotions/${id}`);
-      },
-      (form, failed) => this.promotions.formErrors(form, failed),
+      this.form(reply, project, undefined, user),
+      (data) => this.promotions.create(project, data, user, request.ip),
     );
   }
 
   @Get('promotions/:id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.promotions.page(id, user);
     if (page.editable) {
       const { promotion } = page;
-      return this.renderForm(
-        reply,
-        200,
-        page.project,
-        id,
-        {
-          methodId: promotion.method_id,
-          promotedOn: promotion.promoted_on,
-          description: promotion.description,
-          evidenceClassified: promotion.evidence_classified,
-        },
-        {},
-        user,
-      );
+      const values = {
+        methodId: promotion.method_id,
+        promotedOn: promotion.promoted_on,
+        description: promotion.description,
+        evidenceClassified: promotion.evidence_classified,
+      };
+      return this.renderForm(reply, 200, page.project, id, values, {}, user);
     }
     return reply.view('major-projects/updates/promotion-show.hbs', {
       title: page.item.title,
@@ -91,37 +91,41 @@ export class PromotionsController {
   @Post('promotions/:id')
   @Roles('entry')
   async update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const { project } = await this.promotions.load(id, user);
-    return handleForm(
-      PromotionFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
-      async (data) => {
-        await this.promotions.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
-        return seeOther(request, reply, `/major-projects/promotions/${id}`);
-      },
-      (form, failed) => this.promotions.formErrors(form, failed),
+    return updateFromForm(request, reply, body, id, this.form(reply, project, id, user), (data) =>
+      this.promotions.update(id, data, user, request.ip),
     );
   }
 
   @Post('promotions/:id/revision')
   @Roles('entry')
   async revise(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const newId = await this.promotions.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/major-projects/promotions/${newId}`);
+    return toRevision(request, reply, link(await this.promotions.revise(id, user, request.ip)));
+  }
+
+  private form(
+    reply: FastifyReply,
+    project: ProjectRow,
+    id: string | undefined,
+    user: AuthUser,
+  ): RecordForm<PromotionFormDto> {
+    return {
+      dto: PromotionFormDto,
+      rules: (form, failed) => this.promotions.formErrors(form, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
+      link,
+    };
   }
 
   private async renderForm(
@@ -134,7 +138,6 @@ export class PromotionsController {
     user: AuthUser,
   ) {
     const page = id ? await this.promotions.page(id, user) : undefined;
-    const typed = typedFiles(values, 'evidence');
     return reply.code(status).view('major-projects/updates/promotion-form.hbs', {
       title: id ? '修改经验复制推广推进更新' : '经验复制推广推进更新',
       id,
@@ -143,8 +146,7 @@ export class PromotionsController {
       errors,
       today: chinaDate(this.clock.now()),
       methods: await this.promotions.methods(),
-      files: typed ? await this.attachments.describe(typed) : (page?.files ?? []),
-      panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
+      ...(await this.views.extras(values, 'evidence', page, user)),
     });
   }
 }
