@@ -1,19 +1,24 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { INT4_MAX, optionalId, UuidPipe } from '../common/http/params.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  toRevision,
+  updateFromForm,
+  type RecordForm,
+} from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { DEMAND_EXAMPLES } from './demand-examples.js';
 import {
@@ -41,18 +46,21 @@ export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approvedAt },
 ];
 
-const positiveInt = (value: unknown): number | undefined => {
+const link = (id: string) => `/demands/${id}`;
+
+/** An id typed into a form being shown again: whatever was typed, a valid id or nothing. */
+const typedId = (value: unknown): number | undefined => {
   const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : undefined;
+  return Number.isInteger(number) && number > 0 && number <= INT4_MAX ? number : undefined;
 };
 
 export function parseDemandFilter(query: Record<string, string>): DemandLedgerFilter {
   const state: unknown = query.state;
   return {
-    unitId: positiveInt(query.unit),
-    channelId: positiveInt(query.channel),
-    domainId: positiveInt(query.domain),
-    trackId: positiveInt(query.track),
+    unitId: optionalId(query.unit, 'unit'),
+    channelId: optionalId(query.channel, 'channel'),
+    domainId: optionalId(query.domain, 'domain'),
+    trackId: optionalId(query.track, 'track'),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
       ? (state as WorkflowState)
       : undefined,
@@ -73,7 +81,7 @@ export class DemandsController {
   constructor(
     private readonly demands: DemandsService,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
   ) {}
 
@@ -144,23 +152,19 @@ export class DemandsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      DemandFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        const id = await this.demands.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
-        return seeOther(request, reply, `/demands/${id}`);
-      },
-      (form, failed) => this.demands.formErrors(form, failed),
+    return createFromForm(request, reply, body, this.form(reply, undefined), (data) =>
+      this.demands.create(data, user, request.ip),
     );
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.demands.page(id, user);
-    if (page.editable) {
+    if (page.editable && page.demand) {
       const { demand } = page;
       const values = {
         title: demand.title,
@@ -172,7 +176,7 @@ export class DemandsController {
       return this.renderForm(reply, 200, id, values, {}, user);
     }
     return reply.view('demands/show.hbs', {
-      title: page.demand.title,
+      title: page.demand?.title,
       ...page,
       panel: await this.panels.build(page.item, user),
     });
@@ -181,36 +185,39 @@ export class DemandsController {
   @Post(':id')
   @Roles('entry')
   async update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      DemandFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      async (data) => {
-        await this.demands.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存');
-        return seeOther(request, reply, `/demands/${id}`);
-      },
-      (form, failed) => this.demands.formErrors(form, failed),
+    return updateFromForm(request, reply, body, id, this.form(reply, id, user), (data) =>
+      this.demands.update(id, data, user, request.ip),
     );
   }
 
   @Post(':id/revision')
   @Roles('entry')
   async revise(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const newId = await this.demands.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/demands/${newId}`);
+    return toRevision(request, reply, link(await this.demands.revise(id, user, request.ip)));
+  }
+
+  private form(
+    reply: FastifyReply,
+    id: string | undefined,
+    user?: AuthUser,
+  ): RecordForm<DemandFormDto> {
+    return {
+      dto: DemandFormDto,
+      rules: (form, failed) => this.demands.formErrors(form, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
+      link,
+    };
   }
 
   /** The form for a new demand (id undefined) or an editable one, keeping what was typed. */
@@ -222,28 +229,15 @@ export class DemandsController {
     errors: FieldErrors,
     user?: AuthUser,
   ) {
-    const domainId = positiveInt(values.domainId);
     const existing = id && user ? await this.demands.page(id, user) : undefined;
-    const typedFiles = Array.isArray(values.attachments)
-      ? values.attachments
-      : values.attachments
-        ? [values.attachments]
-        : undefined;
     return reply.code(status).view('demands/form.hbs', {
       title: id ? '修改改革需求' : '填报改革需求',
       id,
       values,
       errors,
       examples: DEMAND_EXAMPLES,
-      ...(await this.demands.formOptions(domainId)),
-      files: typedFiles
-        ? await this.attachments.describe(
-            typedFiles.filter((file): file is string => typeof file === 'string'),
-          )
-        : (existing?.files ?? []),
-      panel: existing
-        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
-        : undefined,
+      ...(await this.demands.formOptions(typedId(values.domainId))),
+      ...(await this.views.extras(values, 'attachments', existing, user)),
     });
   }
 }
