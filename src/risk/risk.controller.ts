@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -16,6 +17,7 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import { createFromForm } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   RiskEventDto,
@@ -63,8 +65,8 @@ function parseFilter(query: Record<string, string>): RiskLedgerFilter {
   const state: unknown = query.state;
   const level: unknown = query.level;
   return {
-    involvedUnitId: Number(query.unit) || undefined,
-    involvedProjectId: /^[0-9a-f-]{36}$/i.test(query.project ?? '') ? query.project : undefined,
+    involvedUnitId: optionalId(query.unit, 'unit'),
+    involvedProjectId: optionalUuid(query.project, 'project'),
     levelCode: searchText(level, 60),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
@@ -156,16 +158,18 @@ export class RiskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      RiskEventDto,
+    return createFromForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderForm(reply, user, 422, values, errors),
-      async (data) => {
-        const id = await this.risk.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存为草稿');
-        return seeOther(request, reply, `/risk/${id}`);
+      {
+        dto: RiskEventDto,
+        rules: (form, failed) => this.risk.formErrors(form, failed),
+        rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors),
+        link: (id) => `/risk/${id}`,
+        flash: { submitted: '已保存并上报' },
       },
-      (form, failed) => this.risk.formErrors(form, failed),
+      (data) => this.risk.create(data, user, request.ip),
     );
   }
 
@@ -185,7 +189,11 @@ export class RiskController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.risk.page(id, user);
     return reply.view('risk/show.hbs', {
       title: page.event.level_label,

@@ -2,7 +2,8 @@ import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { SqlConditions } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
-import { listingUnion, type ListingScope } from '../../workflow/workflow-visibility.js';
+import { pageOfListing } from '../../workflow/record-kit/listing-page.js';
+import type { ListingScope } from '../../workflow/workflow-visibility.js';
 import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import type { WorkflowService } from '../../workflow/workflow.service.js';
 import type { ProjectRow, ProjectsService } from '../projects.service.js';
@@ -97,11 +98,8 @@ export function ledgerConditions(
  */
 export const UPDATE_LISTING: ListingScope = { officeQueue: true };
 
-/**
- * One page of an update ledger: `from` is `SELECT columns FROM tables` (alias `wi` for the workflow
- * item), run once per visibility branch with the filters; `order` sorts the union's columns (v).
- */
-export async function pageOfUpdates<T>(
+/** One page of an update ledger (see pageOfListing) under the update records' listing rule. */
+export function pageOfUpdates<T>(
   db: SqlRunner,
   user: AuthUser,
   conditions: SqlConditions,
@@ -109,22 +107,7 @@ export async function pageOfUpdates<T>(
   pageSize: number,
   page: number,
 ): Promise<{ rows: T[]; total: number }> {
-  const limit = conditions.bind(pageSize);
-  const offset = conditions.bind((page - 1) * pageSize);
-  const union = listingUnion(
-    user,
-    UPDATE_LISTING,
-    (visibility) => `${sql.from} WHERE ${visibility} AND ${String(conditions)}`,
-  );
-  const rows = await db.query<(T & { total: number })[]>(
-    `SELECT v.*, count(*) OVER ()::int AS total FROM (${union}) v
-      ORDER BY ${sql.order} LIMIT ${limit} OFFSET ${offset}`,
-    conditions.params,
-  );
-  return {
-    total: rows[0]?.total ?? 0,
-    rows: rows.map(({ total: _total, ...row }) => row as T),
-  };
+  return pageOfListing<T>(db, user, UPDATE_LISTING, conditions, sql, pageSize, page);
 }
 
 /** The filters every update ledger shares. */

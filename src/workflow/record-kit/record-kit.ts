@@ -119,6 +119,11 @@ export class RecordKit {
     return newId;
   }
 
+  /** A transaction for a module's other writes (the kit owns the DataSource for its modules). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** The record's workflow item when the user may read it and it is of `type`; 404 otherwise. */
   async requireVisible(
     id: string,
