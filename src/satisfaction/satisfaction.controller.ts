@@ -5,7 +5,9 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
+import { optionalId, UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -14,10 +16,7 @@ import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
 
-const asStrings = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter(
-    (item): item is string => typeof item === 'string',
-  );
+const asStrings = uploadedFileIds;
 
 @Controller('satisfaction')
 @Roles(...BUSINESS_ROLES)
@@ -49,7 +48,8 @@ export class SatisfactionController {
     @Res() reply: FastifyReply,
   ) {
     const districts = await this.satisfaction.districts();
-    const unitId = Number(unit) || (user.unitKind === 'district' ? user.unitId : undefined);
+    const unitId =
+      optionalId(unit, 'unit') ?? (user.unitKind === 'district' ? user.unitId : undefined);
     const district = districts.find((candidate) => candidate.id === unitId);
     const history = district ? await this.satisfaction.historyByDistrict(district.id) : [];
     return reply.view('satisfaction/history.hbs', {
@@ -158,7 +158,11 @@ export class SatisfactionController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.satisfaction.page(id, user);
     return reply.view('satisfaction/show.hbs', {
       title: `${quarterLabel(page.record.quarter)}区县改革满意度`,
