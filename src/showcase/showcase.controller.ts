@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { optionalId, UuidPipe } from '../common/http/params.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -16,12 +14,18 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  updateFromForm,
+  type RecordForm,
+} from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   SHOWCASE_CATEGORIES,
   ShowcaseFormDto,
   type ShowcaseCategory,
-} from './showcase-form.dto.js';
+} from './dto/showcase-form.dto.js';
 import { CATEGORY_LABELS, ShowcaseService, type ShowcaseRow } from './showcase.service.js';
 
 const COLUMNS: ExcelColumn<ShowcaseRow>[] = [
@@ -44,11 +48,11 @@ function parseFilter(query: Record<string, string>) {
   const category: unknown = query.category;
   const state: unknown = query.state;
   return {
-    unitId: Number(query.unit) || undefined,
+    unitId: optionalId(query.unit, 'unit'),
     category: (SHOWCASE_CATEGORIES as readonly unknown[]).includes(category)
       ? (category as ShowcaseCategory)
       : undefined,
-    subKindId: Number(query.subKind) || undefined,
+    subKindId: optionalId(query.subKind, 'subKind'),
     from: parseChinaDate(query.from),
     to: parseChinaDate(query.to),
     state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
@@ -65,7 +69,7 @@ export class ShowcaseController {
     private readonly showcase: ShowcaseService,
     private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
   ) {}
 
   @Get()
@@ -123,41 +127,31 @@ export class ShowcaseController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      ShowcaseFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        const id = await this.showcase.create(data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报，等待本单位审核' : '已保存为草稿');
-        return seeOther(request, reply, `/showcase/${id}`);
-      },
-      (form, failed) => this.showcase.formErrors(form, failed),
+    return createFromForm(request, reply, body, this.form(reply, undefined), (data) =>
+      this.showcase.create(data, user, request.ip),
     );
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.showcase.page(id, user);
     if (page.editable) {
       const { highlight } = page;
-      return this.renderForm(
-        reply,
-        200,
-        id,
-        {
-          matter: highlight.matter,
-          category: highlight.category,
-          subKindId: highlight.sub_kind_id,
-          happenedOn: highlight.happened_on,
-          problemsSolved: highlight.problems_solved,
-          results: highlight.results,
-          evidenceClassified: highlight.evidence_classified,
-          singleReport: highlight.category === 'central_media',
-        },
-        {},
-        user,
-      );
+      const values = {
+        matter: highlight.matter,
+        category: highlight.category,
+        subKindId: highlight.sub_kind_id,
+        happenedOn: highlight.happened_on,
+        problemsSolved: highlight.problems_solved,
+        results: highlight.results,
+        evidenceClassified: highlight.evidence_classified,
+        singleReport: highlight.category === 'central_media',
+      };
+      return this.renderForm(reply, 200, id, values, {}, user);
     }
     return reply.view('showcase/show.hbs', {
       title: page.highlight.matter,
@@ -169,23 +163,30 @@ export class ShowcaseController {
   @Post(':id')
   @Roles('entry')
   update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      ShowcaseFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      async (data) => {
-        await this.showcase.update(id, data, user, request.ip);
-        setFlash(reply, 'success', data.submit ? '已保存并上报' : '已保存');
-        return seeOther(request, reply, `/showcase/${id}`);
-      },
-      (form, failed) => this.showcase.formErrors(form, failed),
+    const form = this.form(reply, id, user);
+    return updateFromForm(request, reply, body, id, form, (data) =>
+      this.showcase.update(id, data, user, request.ip),
     );
+  }
+
+  private form(
+    reply: FastifyReply,
+    id: string | undefined,
+    user?: AuthUser,
+  ): RecordForm<ShowcaseFormDto> {
+    return {
+      dto: ShowcaseFormDto,
+      rules: (form, failed) => this.showcase.formErrors(form, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
+      link: (recordId) => `/showcase/${recordId}`,
+      flash: { submitted: id ? '已保存并上报' : undefined },
+    };
   }
 
   private async categoryGroups() {
@@ -207,12 +208,6 @@ export class ShowcaseController {
     user?: AuthUser,
   ) {
     const existing = id && user ? await this.showcase.page(id, user) : undefined;
-    const typedFiles =
-      values.evidence === undefined
-        ? undefined
-        : Array.isArray(values.evidence)
-          ? values.evidence
-          : [values.evidence];
     return reply.code(status).view('showcase/form.hbs', {
       title: id ? '修改成效亮点' : '填报成效亮点',
       id,
@@ -221,14 +216,7 @@ export class ShowcaseController {
       yearStart: this.showcase.yearStart(),
       categories: await this.categoryGroups(),
       definitions: await this.showcase.definitions(),
-      files: typedFiles
-        ? await this.attachments.describe(
-            typedFiles.filter((file): file is string => typeof file === 'string'),
-          )
-        : (existing?.files ?? []),
-      panel: existing
-        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
-        : undefined,
+      ...(await this.views.extras(values, 'evidence', existing, user)),
     });
   }
 }
