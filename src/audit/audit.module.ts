@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditCodeLabels } from './audit-code-labels.js';
 import { AuditLogController } from './audit-log.controller.js';
 import { AuditLogQueries } from './audit-log.queries.js';
 import { AuditService } from './audit.service.js';
@@ -7,7 +8,7 @@ import { AuditService } from './audit.service.js';
 @Global()
 @Module({
   controllers: [AuditLogController],
-  providers: [AuditService, AuditLogQueries],
-  exports: [AuditService],
+  providers: [AuditService, AuditLogQueries, AuditCodeLabels],
+  exports: [AuditService, AuditCodeLabels],
 })
 export class AuditModule {}

@@ -1,4 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { AuditCodeLabels } from '../audit/audit-code-labels.js';
+import { WORKFLOW_STATE_LABELS } from './workflow-chain.js';
+import { WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
 import { InboxController } from './inbox.controller.js';
 import { RecordFormViews } from './record-kit/record-forms.js';
 import { RecordKit } from './record-kit/record-kit.js';
@@ -37,4 +40,12 @@ import { WorkflowService } from './workflow.service.js';
     RecordFormViews,
   ],
 })
-export class WorkflowModule {}
+export class WorkflowModule implements OnModuleInit {
+  constructor(private readonly auditLabels: AuditCodeLabels) {}
+
+  onModuleInit(): void {
+    // The audit log shows the transitions' states and actions by these labels.
+    this.auditLabels.register('workflowState', WORKFLOW_STATE_LABELS);
+    this.auditLabels.register('workflowAction', WORKFLOW_ACTION_LABELS);
+  }
+}
