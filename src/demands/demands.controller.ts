@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { INT4_MAX, optionalId, UuidPipe } from '../common/http/params.js';
+import { INT4_MAX, optionalId } from '../common/http/params.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import {
@@ -12,13 +12,8 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
-import {
-  createFromForm,
-  RecordFormViews,
-  toRevision,
-  updateFromForm,
-  type RecordForm,
-} from '../workflow/record-kit/record-forms.js';
+import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { DEMAND_EXAMPLES } from './demand-examples.js';
 import {
@@ -75,15 +70,22 @@ export function parseDemandFilter(query: Record<string, string>): DemandLedgerFi
   };
 }
 
+type DemandPage = Awaited<ReturnType<DemandsService['page']>>;
+
 @Controller('demands')
 @Roles(...BUSINESS_ROLES)
-export class DemandsController {
+export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined, DemandPage>(
+  DemandFormDto,
+  { newForm: 'new', create: '', record: ':id', revise: true, link },
+) {
   constructor(
     private readonly demands: DemandsService,
-    private readonly panels: WorkflowPanelBuilder,
+    protected readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   /** 改革需求台账 with filters and paging. */
   @Get()
@@ -138,98 +140,59 @@ export class DemandsController {
     );
   }
 
-  @Get('new')
-  @Roles('entry')
-  async newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
+  protected filingContext() {
+    return Promise.resolve(undefined);
   }
 
-  @Post()
-  @Roles('entry')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return createFromForm(request, reply, body, this.form(reply, undefined), (data) =>
-      this.demands.create(data, user, request.ip),
-    );
+  protected contextOf() {
+    return undefined;
   }
 
-  @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const page = await this.demands.page(id, user);
-    if (page.editable && page.demand) {
-      const { demand } = page;
-      const values = {
-        title: demand.title,
-        description: demand.description,
-        channelId: demand.channel_id,
-        domainId: demand.domain_id,
-        trackId: demand.track_id,
-      };
-      return this.renderForm(reply, 200, id, values, {}, user);
-    }
-    return reply.view('demands/show.hbs', {
-      title: page.demand?.title,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected page(id: string, user: AuthUser) {
+    return this.demands.page(id, user);
   }
 
-  @Post(':id')
-  @Roles('entry')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return updateFromForm(request, reply, body, id, this.form(reply, id, user), (data) =>
-      this.demands.update(id, data, user, request.ip),
-    );
-  }
-
-  @Post(':id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return toRevision(request, reply, link(await this.demands.revise(id, user, request.ip)));
-  }
-
-  private form(
-    reply: FastifyReply,
-    id: string | undefined,
-    user?: AuthUser,
-  ): RecordForm<DemandFormDto> {
+  protected formValues({ demand }: DemandPage) {
     return {
-      dto: DemandFormDto,
-      rules: (form, failed) => this.demands.formErrors(form, failed),
-      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      link,
+      title: demand?.title,
+      description: demand?.description,
+      channelId: demand?.channel_id,
+      domainId: demand?.domain_id,
+      trackId: demand?.track_id,
     };
   }
 
+  protected showView(page: DemandPage) {
+    return { view: 'demands/show.hbs', title: page.demand?.title ?? page.item.title };
+  }
+
+  protected rules(form: DemandFormDto, failed: ReadonlySet<string>) {
+    return this.demands.formErrors(form, failed);
+  }
+
+  protected createRecord(_context: undefined, data: DemandFormDto, user: AuthUser, ip: string) {
+    return this.demands.create(data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: DemandFormDto, user: AuthUser, ip: string) {
+    return this.demands.update(id, data, user, ip);
+  }
+
+  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
+    return this.demands.revise(id, user, ip);
+  }
+
   /** The form for a new demand (id undefined) or an editable one, keeping what was typed. */
-  private async renderForm(
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
+    _context: undefined,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const existing = id && user ? await this.demands.page(id, user) : undefined;
+    const existing = id ? await this.demands.page(id, user) : undefined;
     return reply.code(status).view('demands/form.hbs', {
       title: id ? '修改改革需求' : '填报改革需求',
       id,

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { optionalId, UuidPipe } from '../common/http/params.js';
+import { optionalId } from '../common/http/params.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -14,12 +14,8 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
-import {
-  createFromForm,
-  RecordFormViews,
-  updateFromForm,
-  type RecordForm,
-} from '../workflow/record-kit/record-forms.js';
+import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   SHOWCASE_CATEGORIES,
@@ -62,15 +58,28 @@ function parseFilter(query: Record<string, string>) {
   };
 }
 
+type ShowcasePage = Awaited<ReturnType<ShowcaseService['page']>>;
+
 @Controller('showcase')
 @Roles(...BUSINESS_ROLES)
-export class ShowcaseController {
+export class ShowcaseController extends RecordFormRoutes<ShowcaseFormDto, undefined, ShowcasePage>(
+  ShowcaseFormDto,
+  {
+    newForm: 'new',
+    create: '',
+    record: ':id',
+    link: (id) => `/showcase/${id}`,
+    updateFlash: { submitted: '已保存并上报' },
+  },
+) {
   constructor(
     private readonly showcase: ShowcaseService,
     private readonly ledgerExports: LedgerExports,
-    private readonly panels: WorkflowPanelBuilder,
+    protected readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
-  ) {}
+  ) {
+    super();
+  }
 
   @Get()
   async index(
@@ -113,80 +122,45 @@ export class ShowcaseController {
     );
   }
 
-  @Get('new')
-  @Roles('entry')
-  newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
+  protected filingContext() {
+    return Promise.resolve(undefined);
   }
 
-  @Post()
-  @Roles('entry')
-  create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return createFromForm(request, reply, body, this.form(reply, undefined), (data) =>
-      this.showcase.create(data, user, request.ip),
-    );
+  protected contextOf() {
+    return undefined;
   }
 
-  @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const page = await this.showcase.page(id, user);
-    if (page.editable) {
-      const { highlight } = page;
-      const values = {
-        matter: highlight.matter,
-        category: highlight.category,
-        subKindId: highlight.sub_kind_id,
-        happenedOn: highlight.happened_on,
-        problemsSolved: highlight.problems_solved,
-        results: highlight.results,
-        evidenceClassified: highlight.evidence_classified,
-        singleReport: highlight.category === 'central_media',
-      };
-      return this.renderForm(reply, 200, id, values, {}, user);
-    }
-    return reply.view('showcase/show.hbs', {
-      title: page.highlight.matter,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected page(id: string, user: AuthUser) {
+    return this.showcase.page(id, user);
   }
 
-  @Post(':id')
-  @Roles('entry')
-  update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const form = this.form(reply, id, user);
-    return updateFromForm(request, reply, body, id, form, (data) =>
-      this.showcase.update(id, data, user, request.ip),
-    );
-  }
-
-  private form(
-    reply: FastifyReply,
-    id: string | undefined,
-    user?: AuthUser,
-  ): RecordForm<ShowcaseFormDto> {
+  protected formValues({ highlight }: ShowcasePage) {
     return {
-      dto: ShowcaseFormDto,
-      rules: (form, failed) => this.showcase.formErrors(form, failed),
-      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      link: (recordId) => `/showcase/${recordId}`,
-      flash: { submitted: id ? '已保存并上报' : undefined },
+      matter: highlight.matter,
+      category: highlight.category,
+      subKindId: highlight.sub_kind_id,
+      happenedOn: highlight.happened_on,
+      problemsSolved: highlight.problems_solved,
+      results: highlight.results,
+      evidenceClassified: highlight.evidence_classified,
+      singleReport: highlight.category === 'central_media',
     };
+  }
+
+  protected showView(page: ShowcasePage) {
+    return { view: 'showcase/show.hbs', title: page.highlight.matter };
+  }
+
+  protected rules(form: ShowcaseFormDto, failed: ReadonlySet<string>) {
+    return this.showcase.formErrors(form, failed);
+  }
+
+  protected createRecord(_context: undefined, data: ShowcaseFormDto, user: AuthUser, ip: string) {
+    return this.showcase.create(data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: ShowcaseFormDto, user: AuthUser, ip: string) {
+    return this.showcase.update(id, data, user, ip);
   }
 
   private async categoryGroups() {
@@ -199,15 +173,16 @@ export class ShowcaseController {
     );
   }
 
-  private async renderForm(
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
+    _context: undefined,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const existing = id && user ? await this.showcase.page(id, user) : undefined;
+    const existing = id ? await this.showcase.page(id, user) : undefined;
     return reply.code(status).view('showcase/form.hbs', {
       title: id ? '修改成效亮点' : '填报成效亮点',
       id,

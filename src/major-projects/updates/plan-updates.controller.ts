@@ -1,143 +1,97 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
-import { UuidPipe } from '../../common/http/params.js';
-import {
-  createFromForm,
-  RecordFormViews,
-  toRevision,
-  updateFromForm,
-  type RecordForm,
-} from '../../workflow/record-kit/record-forms.js';
+import { RecordFormViews } from '../../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { PLAN_STATUS_LABELS, PLAN_STATUSES } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { PlanUpdatesService, type PlanInfo } from './plan-updates.service.js';
-import { requireFilingProject } from './update-access.js';
+import { projectIdOf, requireFilingProject, type IssuedProjectRow } from './update-access.js';
 import { PlanUpdateFormDto } from './update-forms.dto.js';
 
-const link = (id: string) => `/major-projects/plan-updates/${id}`;
+type PlanUpdatePage = Awaited<ReturnType<PlanUpdatesService['page']>>;
+type FiledUnder = { project: ProjectRow; plan: PlanInfo };
 
 /** 月度计划推进更新: a status update of one monthly plan. */
 @Controller('major-projects')
 @Roles(...BUSINESS_ROLES)
-export class PlanUpdatesController {
+export class PlanUpdatesController extends RecordFormRoutes<
+  PlanUpdateFormDto,
+  FiledUnder,
+  PlanUpdatePage
+>(PlanUpdateFormDto, {
+  newForm: ':projectId/plans/:planKey/updates/new',
+  record: 'plan-updates/:id',
+  revise: true,
+  link: (id) => `/major-projects/plan-updates/${id}`,
+}) {
   constructor(
     private readonly updates: PlanUpdatesService,
     private readonly projects: ProjectsService,
-    private readonly panels: WorkflowPanelBuilder,
+    protected readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
-  ) {}
-
-  @Get(':projectId/plans/:planKey/updates/new')
-  @Roles('entry')
-  async newForm(
-    @Param('projectId', new UuidPipe('projectId')) projectId: string,
-    @Param('planKey') planKey: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
   ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    const plan = await this.updates.requireCurrentPlan(project, planKey);
-    return this.renderForm(reply, 200, project, plan, undefined, {}, {}, user);
+    super();
   }
 
-  @Post(':projectId/plans/:planKey/updates/new')
-  @Roles('entry')
-  async create(
-    @Param('projectId', new UuidPipe('projectId')) projectId: string,
-    @Param('planKey') planKey: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    const plan = await this.updates.requireCurrentPlan(project, planKey);
-    const form = this.form(reply, project, plan, undefined, user);
-    return createFromForm(request, reply, body, form, (data) =>
-      this.updates.create(project, plan, data, user, request.ip),
-    );
+  protected async filingContext(params: Record<string, string>, user: AuthUser) {
+    const project = await requireFilingProject(this.projects, projectIdOf(params), user);
+    return { project, plan: await this.updates.requireCurrentPlan(project, params.planKey) };
   }
 
-  @Get('plan-updates/:id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const page = await this.updates.page(id, user);
-    if (page.editable) {
-      const { update } = page;
-      const values = {
-        status: update.status,
-        workDone: update.work_done,
-        problems: update.problems,
-        nextSteps: update.next_steps,
-        nextFrom: update.next_from ?? '',
-        nextTo: update.next_to ?? '',
-        evidenceClassified: update.evidence_classified,
-      };
-      return this.renderForm(reply, 200, page.project, page.plan, id, values, {}, user);
-    }
-    return reply.view('major-projects/updates/plan-update-show.hbs', {
-      title: page.item.title,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected contextOf(page: PlanUpdatePage) {
+    return { project: page.project, plan: page.plan };
   }
 
-  @Post('plan-updates/:id')
-  @Roles('entry')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const { project, plan } = await this.updates.load(id, user);
-    const form = this.form(reply, project, plan, id, user);
-    return updateFromForm(request, reply, body, id, form, (data) =>
-      this.updates.update(id, data, user, request.ip),
-    );
+  protected page(id: string, user: AuthUser) {
+    return this.updates.page(id, user);
   }
 
-  @Post('plan-updates/:id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return toRevision(request, reply, link(await this.updates.revise(id, user, request.ip)));
-  }
-
-  private form(
-    reply: FastifyReply,
-    project: ProjectRow,
-    plan: PlanInfo,
-    id: string | undefined,
-    user: AuthUser,
-  ): RecordForm<PlanUpdateFormDto> {
+  protected formValues({ update }: PlanUpdatePage) {
     return {
-      dto: PlanUpdateFormDto,
-      rules: (form, failed) => this.updates.formErrors(form, failed),
-      rerender: (values, errors) =>
-        this.renderForm(reply, 422, project, plan, id, values, errors, user),
-      link,
+      status: update.status,
+      workDone: update.work_done,
+      problems: update.problems,
+      nextSteps: update.next_steps,
+      nextFrom: update.next_from ?? '',
+      nextTo: update.next_to ?? '',
+      evidenceClassified: update.evidence_classified,
     };
   }
 
-  private async renderForm(
+  protected showView(page: PlanUpdatePage) {
+    return { view: 'major-projects/updates/plan-update-show.hbs', title: page.item.title };
+  }
+
+  protected rules(form: PlanUpdateFormDto, failed: ReadonlySet<string>) {
+    return this.updates.formErrors(form, failed);
+  }
+
+  protected createRecord(
+    { project, plan }: FiledUnder,
+    data: PlanUpdateFormDto,
+    user: AuthUser,
+    ip: string,
+  ) {
+    return this.updates.create(project as IssuedProjectRow, plan, data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: PlanUpdateFormDto, user: AuthUser, ip: string) {
+    return this.updates.update(id, data, user, ip);
+  }
+
+  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
+    return this.updates.revise(id, user, ip);
+  }
+
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
-    project: ProjectRow,
-    plan: PlanInfo,
+    { project, plan }: FiledUnder,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,

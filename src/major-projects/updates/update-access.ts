@@ -1,5 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-context.js';
+import { UuidPipe } from '../../common/http/params.js';
 import { SqlConditions } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { pageOfListing } from '../../workflow/record-kit/listing-page.js';
@@ -7,6 +8,11 @@ import type { ListingScope } from '../../workflow/workflow-visibility.js';
 import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import type { WorkflowService } from '../../workflow/workflow.service.js';
 import type { ProjectRow, ProjectsService } from '../projects.service.js';
+
+/** The project id of a filing route's parameters (400 unless a UUID). */
+export function projectIdOf(params: Record<string, string>): string {
+  return new UuidPipe('projectId').transform(params.projectId);
+}
 
 export const NOT_ISSUED_MESSAGE = '作战图确认下发后才能更新推进情况';
 
