@@ -17,7 +17,7 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
-import { createFromForm } from '../workflow/record-kit/record-forms.js';
+import { createFromForm, refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   RiskEventDto,
@@ -210,11 +210,7 @@ export class RiskController {
     errors: FieldErrors,
   ) {
     if (!this.risk.isReporter(user)) {
-      return reply.code(403).view('errors/error.hbs', {
-        status: 403,
-        title: '无权填报',
-        message: '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。',
-      });
+      return refuseFiling(reply, '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。');
     }
     return reply.code(status).view('risk/form.hbs', {
       title: '录入改革风险事件',

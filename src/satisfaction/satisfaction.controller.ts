@@ -12,6 +12,7 @@ import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { quarterLabel } from '../scoring/reports/report-periods.js';
+import { refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
@@ -180,11 +181,7 @@ export class SatisfactionController {
     errors: FieldErrors,
   ) {
     if (!this.satisfaction.isSurveyCentre(user)) {
-      return reply.code(403).view('errors/error.hbs', {
-        status: 403,
-        title: '无权填报',
-        message: '区县改革满意度由市社情民意调查中心填报。',
-      });
+      return refuseFiling(reply, '区县改革满意度由市社情民意调查中心填报。');
     }
     // The year in China by the app's clock (not the server's zone or the wall clock in tests).
     const year = Number(chinaDate(this.clock.now()).slice(0, 4));

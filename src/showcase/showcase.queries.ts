@@ -60,6 +60,17 @@ export interface ShowcaseRow {
   updated_at: Date;
 }
 
+/** The showcase ledger's filters; `from`/`to` filter the date, both inclusive. */
+export interface ShowcaseLedgerFilter {
+  unitId?: number;
+  category?: ShowcaseCategory;
+  subKindId?: number;
+  from?: string;
+  to?: string;
+  state?: WorkflowState;
+  page: number;
+}
+
 export interface DistrictBrandCounts {
   unitId: number;
   unitName: string;
@@ -110,15 +121,7 @@ export class ShowcaseQueries {
   /** Ledger: outside the unit the current approved revision only; the unit sees its own in any state. */
   async ledger(
     user: AuthUser,
-    filter: {
-      unitId?: number;
-      category?: ShowcaseCategory;
-      subKindId?: number;
-      from?: string;
-      to?: string;
-      state?: WorkflowState;
-      page: number;
-    },
+    filter: ShowcaseLedgerFilter,
     pageSize: number,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: ShowcaseRow[]; total: number }> {

@@ -11,7 +11,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { insertRow, updateRow } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
-import type { WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
 import {
@@ -21,6 +20,7 @@ import {
   SHOWCASE_TYPE,
   ShowcaseQueries,
   type DistrictBrandCounts,
+  type ShowcaseLedgerFilter,
   type ShowcaseRow,
 } from './showcase.queries.js';
 
@@ -164,15 +164,7 @@ export class ShowcaseService {
   /** Ledger: outside the unit the current approved revision only; the unit sees its own in any state. */
   ledger(
     user: AuthUser,
-    filter: {
-      unitId?: number;
-      category?: ShowcaseCategory;
-      subKindId?: number;
-      from?: string;
-      to?: string;
-      state?: WorkflowState;
-      page: number;
-    },
+    filter: ShowcaseLedgerFilter,
     pageSize = DEFAULT_PAGE_SIZE,
     db?: SqlRunner,
   ): Promise<{ rows: ShowcaseRow[]; total: number }> {

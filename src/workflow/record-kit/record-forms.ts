@@ -32,39 +32,44 @@ export const REVISION_STARTED = '已发起变更：修改后保存并上报，�
 const submittedFlash = '已保存并上报，等待本单位审核';
 
 /**
- * POST of a new record's form: validated (422 in place with everything typed, the token given
- * back by the once-only hook), saved through the service, then 303 to the record with a flash.
- * A form sent twice is saved once: the hook in configure-app claims the form's token before the
- * handler and records where this redirect leads.
+ * POST of a record's form: validated (422 in place with everything typed, the token given back by
+ * the once-only hook), saved through the service, then 303 to the record with a flash. A form
+ * sent twice is saved once: the hook in configure-app claims the form's token before the handler
+ * and records where this redirect leads.
  */
-export async function createFromForm<T extends { submit?: boolean }>(
+async function saveFromForm<T extends { submit?: boolean }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  form: RecordForm<T>,
+  save: (data: T) => Promise<string>,
+  savedFlash: string,
+): Promise<unknown> {
+  const save303 = async (data: T) => {
+    const id = await save(data);
+    setFlash(
+      reply,
+      'success',
+      data.submit ? (form.flash?.submitted ?? submittedFlash) : savedFlash,
+    );
+    return seeOther(request, reply, form.link(id));
+  };
+  return handleForm(form.dto, body, form.rerender, save303, form.rules);
+}
+
+/** POST of a new record's form (see saveFromForm): `save` returns the new record's id. */
+export function createFromForm<T extends { submit?: boolean }>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
   form: RecordForm<T>,
   save: (data: T) => Promise<string>,
 ): Promise<unknown> {
-  return handleForm(
-    form.dto,
-    body,
-    form.rerender,
-    async (data) => {
-      const id = await save(data);
-      setFlash(
-        reply,
-        'success',
-        data.submit
-          ? (form.flash?.submitted ?? submittedFlash)
-          : (form.flash?.created ?? '已保存为草稿'),
-      );
-      return seeOther(request, reply, form.link(id));
-    },
-    form.rules,
-  );
+  return saveFromForm(request, reply, body, form, save, form.flash?.created ?? '已保存为草稿');
 }
 
-/** POST of an editable record's form: as createFromForm, for the record `id`. */
-export async function updateFromForm<T extends { submit?: boolean }>(
+/** POST of an editable record's form (see saveFromForm), for the record `id`. */
+export function updateFromForm<T extends { submit?: boolean }>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
@@ -72,21 +77,19 @@ export async function updateFromForm<T extends { submit?: boolean }>(
   form: RecordForm<T>,
   save: (data: T) => Promise<void>,
 ): Promise<unknown> {
-  return handleForm(
-    form.dto,
-    body,
-    form.rerender,
-    async (data) => {
-      await save(data);
-      setFlash(
-        reply,
-        'success',
-        data.submit ? (form.flash?.submitted ?? submittedFlash) : (form.flash?.updated ?? '已保存'),
-      );
-      return seeOther(request, reply, form.link(id));
-    },
-    form.rules,
-  );
+  const saveRecord = async (data: T) => {
+    await save(data);
+    return id;
+  };
+  return saveFromForm(request, reply, body, form, saveRecord, form.flash?.updated ?? '已保存');
+}
+
+/**
+ * The page a user who may not file this record type gets instead of the form (403), saying who
+ * files it.
+ */
+export function refuseFiling(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(403).view('errors/error.hbs', { status: 403, title: '无权填报', message });
 }
 
 /** POST …/revision: the new draft revision's page, with the flash every module shows. */
