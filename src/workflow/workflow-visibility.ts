@@ -97,13 +97,16 @@ export function listsRecord(user: AuthUser, facts: ListingFacts, scope: ListingS
 
 const NEWEST = `NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`;
 
+/** The first rule alone (我的填报): the records of the user's unit ($1), newest revision, any state. */
+export const OWN_UNIT_NEWEST = `wi.owner_unit_id = $1 AND ${NEWEST}`;
+
 /**
  * `listsRecord` as SQL: one condition per rule, disjoint, on the record's workflow item `wi` with
  * the user's unit as $1. Each is a branch of a UNION ALL (`listingUnion`), so that every branch
  * walks its own index instead of one OR over the whole table (the city-scale form).
  */
 export function listingBranches(user: AuthUser, scope: ListingScope = {}): string[] {
-  const branches = [`wi.owner_unit_id = $1 AND ${NEWEST}`];
+  const branches = [OWN_UNIT_NEWEST];
   if (seesAllApproved(user)) {
     branches.push(`wi.owner_unit_id <> $1 AND wi.is_current_approved`);
   } else if (scope.involved !== undefined) {

@@ -4,6 +4,7 @@ import type { AuthUser } from '../../auth/auth-context.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
+import { listingUnion } from '../../workflow/workflow-visibility.js';
 import { PLAN_STATUS_LABELS, PLAN_UPDATE_TYPE, type PlanStatus } from '../project-labels.js';
 import type { ProjectRow } from '../projects.service.js';
 import { ledgerConditions, pageOfUpdates, type LedgerFilter } from './update-access.js';
@@ -124,17 +125,25 @@ export class PlanUpdatesQueries {
     user: AuthUser,
     exceptLineage?: string,
   ): Promise<PlanUpdateRow[]> {
-    const rows: Omit<PlanUpdateRow, 'statusLabel' | 'stateLabel'>[] = await this.dataSource.query(
-      `SELECT ${UPDATE_COLUMNS}
+    // The listing rule with every reader of the project involved: others' approved revisions in
+    // force, the department's own records in their newest revision.
+    const union = listingUnion(
+      user,
+      { involved: 'true' },
+      (
+        visibility,
+      ) => `SELECT ${UPDATE_COLUMNS}, coalesce(pu.first_submitted_at, pu.created_at) AS sort_at
          FROM plan_updates pu JOIN workflow_items wi ON wi.id = pu.id
-        WHERE pu.project_id = $1 AND pu.plan_key = $2 AND pu.lineage_id IS DISTINCT FROM $4::uuid
-          AND (wi.is_current_approved
-               OR (wi.owner_unit_id = $3 AND NOT EXISTS (
-                     SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)))
-        ORDER BY coalesce(pu.first_submitted_at, pu.created_at) DESC, pu.id`,
-      [projectId, planKey, user.unitId, exceptLineage ?? null],
+        WHERE ${visibility} AND pu.project_id = $2 AND pu.plan_key = $3 AND pu.lineage_id IS DISTINCT FROM $4::uuid`,
     );
-    return rows.map(labelled);
+    const rows: (Omit<PlanUpdateRow, 'statusLabel' | 'stateLabel'> & { sort_at: Date })[] =
+      await this.dataSource.query(`SELECT v.* FROM (${union}) v ORDER BY v.sort_at DESC, v.id`, [
+        user.unitId,
+        projectId,
+        planKey,
+        exceptLineage ?? null,
+      ]);
+    return rows.map(({ sort_at: _at, ...row }) => labelled(row));
   }
 
   async find(id: string): Promise<PlanUpdateRow | undefined> {
