@@ -10,7 +10,7 @@ import { PreparedStatements } from '../src/database/prepared-statements.js';
 import { CockpitController } from '../src/cockpit/cockpit.controller.js';
 import { DemandsController } from '../src/demands/demands.controller.js';
 import { buildNavigation } from '../src/home/navigation.js';
-import type { UnitCapability, UnitKind } from '../src/units/unit.entity.js';
+import type { UnitCapability, UnitKind } from '../src/units/unit-kinds.js';
 import { InboxController } from '../src/workflow/inbox.controller.js';
 import { NavigationBadges } from '../src/workflow/navigation-badges.js';
 import { WorkflowRegistry } from '../src/workflow/workflow-registry.js';

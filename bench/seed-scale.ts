@@ -9,7 +9,7 @@ import { chinaDate } from '../src/common/time/china-time.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { recentPeriods } from '../src/scoring/reports/report-periods.js';
 import { ReportsService } from '../src/scoring/reports/reports.service.js';
-import type { UnitCapability, UnitKind } from '../src/units/unit.entity.js';
+import type { UnitCapability, UnitKind } from '../src/units/unit-kinds.js';
 import {
   parseArgs,
   positiveIntOption,

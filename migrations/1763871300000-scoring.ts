@@ -1,9 +1,333 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_BAND_CONFIG } from '../src/scoring/calculation/bands.js';
-import {
-  DISTRICT_SYSTEM,
-  MAJOR_PROJECT_SYSTEM,
-} from '../src/scoring/calculation/default-systems.js';
+
+/*
+ * The initial indicator systems and band settings as they were when this migration was written,
+ * inlined: a migration must not import app code, which may change after it ran.
+ */
+const DISTRICT_SYSTEM = {
+  kind: 'district',
+  name: '区县改革综合指数',
+  firstLevels: [
+    {
+      code: 'implementation',
+      name: '改革落实力',
+    },
+    {
+      code: 'brand',
+      name: '品牌显示度',
+    },
+    {
+      code: 'satisfaction',
+      name: '改革满意度',
+    },
+    {
+      code: 'risk',
+      name: '风险管控力',
+    },
+  ],
+  indicators: [
+    {
+      code: 'pilot_count',
+      name: '承接国家级和市级试点项目数',
+      firstLevel: 'implementation',
+      points: '20',
+      method: {
+        kind: 'single_tier',
+        low: '0.8',
+        high: '1.0',
+      },
+      window: 'as_of',
+    },
+    {
+      code: 'pilot_acceptance_rate',
+      name: '试点按时通过验收率',
+      firstLevel: 'implementation',
+      points: '10',
+      method: {
+        kind: 'single_tier',
+        low: '0.8',
+        high: '1.0',
+      },
+      window: 'as_of',
+    },
+    {
+      code: 'national_affirmation',
+      name: '全国性肯定评价',
+      firstLevel: 'brand',
+      points: '25',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.9',
+        b: '0.8',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'citywide_promotion',
+      name: '全市推广',
+      firstLevel: 'brand',
+      points: '15',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.9',
+        b: '0.8',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'central_media',
+      name: '5家中央媒体深度报道',
+      firstLevel: 'brand',
+      points: '10',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.8',
+        b: '0.6',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'satisfaction',
+      name: '社情民意电话调查满意度',
+      firstLevel: 'satisfaction',
+      points: '20',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.8',
+        b: '0.6',
+      },
+      window: 'period',
+    },
+    {
+      code: 'negative_opinion',
+      name: '重大负面网络舆情',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '0.1',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'incident_larger',
+      name: '群体性事件（较大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '3',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+    {
+      code: 'incident_major',
+      name: '群体性事件（重大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '5',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+    {
+      code: 'incident_extreme',
+      name: '群体性事件（特别重大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '10',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+  ],
+};
+
+const MAJOR_PROJECT_SYSTEM = {
+  kind: 'major_project',
+  name: '市级重大改革项目综合指数',
+  firstLevels: [
+    {
+      code: 'target',
+      name: '目标达成度',
+    },
+    {
+      code: 'plan',
+      name: '计划推进度',
+    },
+    {
+      code: 'promotion',
+      name: '经验推广度',
+    },
+    {
+      code: 'brand',
+      name: '品牌显示度',
+    },
+    {
+      code: 'risk',
+      name: '风险管控力',
+    },
+  ],
+  indicators: [
+    {
+      code: 'monthly_target_rate',
+      name: '核心指标月度目标完成率',
+      firstLevel: 'target',
+      points: '20',
+      method: {
+        kind: 'single_tier',
+        low: '0.8',
+        high: '1.0',
+      },
+      window: 'period',
+    },
+    {
+      code: 'annual_target_rate',
+      name: '年度目标完成率',
+      firstLevel: 'target',
+      points: '10',
+      method: {
+        kind: 'single_tier',
+        low: '0.8',
+        high: '1.0',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'plan_on_time_rate',
+      name: '月度计划按期完成率',
+      firstLevel: 'plan',
+      points: '25',
+      method: {
+        kind: 'single_tier',
+        low: '0.8',
+        high: '1.0',
+      },
+      window: 'period',
+    },
+    {
+      code: 'promotion_count',
+      name: '复制推广次数',
+      firstLevel: 'promotion',
+      points: '15',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.9',
+        b: '0.8',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'national_affirmation',
+      name: '全国性肯定评价',
+      firstLevel: 'brand',
+      points: '20',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.9',
+        b: '0.8',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'central_media',
+      name: '中央媒体深度报道',
+      firstLevel: 'brand',
+      points: '10',
+      method: {
+        kind: 'three_tier',
+        s: '1.0',
+        a: '0.8',
+        b: '0.6',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'negative_opinion',
+      name: '重大负面网络舆情',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '0.1',
+      },
+      window: 'year_to_date',
+    },
+    {
+      code: 'incident_larger',
+      name: '群体性事件（较大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '3',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+    {
+      code: 'incident_major',
+      name: '群体性事件（重大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '5',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+    {
+      code: 'incident_extreme',
+      name: '群体性事件（特别重大）',
+      firstLevel: 'risk',
+      points: '0',
+      method: {
+        kind: 'deduction',
+        perEvent: '10',
+      },
+      window: 'year_to_date',
+      group: '群体性事件',
+    },
+  ],
+};
+
+const DEFAULT_BAND_CONFIG = {
+  mode: 'rank_quintile',
+  bands: [
+    {
+      name: '第一档',
+      color: '#d7191c',
+    },
+    {
+      name: '第二档',
+      color: '#fdae61',
+    },
+    {
+      name: '第三档',
+      color: '#ffd84d',
+    },
+    {
+      name: '第四档',
+      color: '#1a9641',
+    },
+    {
+      name: '第五档',
+      color: '#2c7bb6',
+    },
+  ],
+};
 
 /**
  * Indices (DESIGN §4): versioned indicator systems as data, the five-colour band settings, and

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { configureApp } from './configure-app.js';
 import { newRequestId } from './common/http/request-context.js';
+import { PasswordHasher } from './auth/password-hasher.js';
 import { DatabaseSeeder } from './database/database-seeder.js';
 import { migrateAsOwner } from './database/migrate.js';
 import { DemoRecordsSeeder } from './demo/demo-records.seeder.js';
@@ -29,7 +30,8 @@ export async function createApp(
   await configureApp(app);
   app.enableShutdownHooks();
   await app.init();
-  await app.get(DatabaseSeeder).seed();
+  const hasher = app.get(PasswordHasher);
+  await app.get(DatabaseSeeder).seed((password) => hasher.hash(password));
   if (config.seedDemo) {
     await app.get(DemoRecordsSeeder).seed();
   }

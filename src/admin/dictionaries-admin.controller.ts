@@ -14,7 +14,7 @@ import {
   DICTIONARY_KINDS,
   DICTIONARY_KIND_LABELS,
   type DictionaryKind,
-} from '../dictionaries/dictionary-item.entity.js';
+} from '../dictionaries/dictionary-kinds.js';
 import { DictionariesAdminService } from './dictionaries-admin.service.js';
 import { DictionaryItemFormDto } from './dto/user-form.dto.js';
 import { RecordIdPipe } from '../common/http/params.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
-import type { DictionaryKind } from '../dictionaries/dictionary-item.entity.js';
+import type { DictionaryKind } from '../dictionaries/dictionary-kinds.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import type { DictionaryItemFormDto } from './dto/user-form.dto.js';
 

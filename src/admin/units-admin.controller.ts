@@ -6,7 +6,7 @@ import { type FieldErrors, handleForm } from '../common/forms/form-validation.js
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
-import { UNIT_CAPABILITY_LABELS } from '../units/unit.entity.js';
+import { UNIT_CAPABILITY_LABELS } from '../units/unit-kinds.js';
 import { UnitFormDto } from './dto/user-form.dto.js';
 import { UnitsAdminService } from './units-admin.service.js';
 import { searchText } from '../common/http/search-text.js';

@@ -9,7 +9,7 @@ import {
   UNIT_KIND_LABELS,
   type UnitCapability,
   type UnitKind,
-} from '../units/unit.entity.js';
+} from '../units/unit-kinds.js';
 import { UnitOptions } from '../units/unit-options.js';
 import type { UnitFormDto } from './dto/user-form.dto.js';
 

@@ -7,12 +7,13 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import { SqlConditions } from '../database/sql.js';
+import { insertRow, SqlConditions, updateRow } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
 import {
@@ -122,6 +123,7 @@ function toTaskRow(row: TaskSqlRow): TaskRow {
 export class AssignmentsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly kit: RecordKit,
     private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
     private readonly dictionaries: DictionariesService,
@@ -532,23 +534,39 @@ export class AssignmentsService {
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
-    const profile = ASSIGNMENT_PROFILES[task.kind];
-    const title = `${task.title}（${task.unit_name}）`;
-    return this.dataSource.transaction(async (manager) => {
-      let id = progressId;
-      if (id) {
-        const item = await this.requireEditable(manager, id, taskId, user);
-        await manager.query(
-          `UPDATE task_progress SET status = $2, work_done = $3, problems = $4, updated_at = now() WHERE id = $1`,
-          [item.id, form.status, form.workDone ?? '', form.problems ?? ''],
-        );
-      } else {
-        if (!(hasRole(user, 'entry') && user.unitId === task.unit_id)) {
-          throw new NotFoundException();
-        }
+    const type = ASSIGNMENT_PROFILES[task.kind].progressType;
+    const save = {
+      title: `${task.title}（${task.unit_name}）`,
+      files: { evidence: form.evidence },
+      submit: form.submit,
+    };
+    const content = {
+      status: form.status,
+      work_done: form.workDone ?? '',
+      problems: form.problems ?? '',
+    };
+    if (progressId) {
+      const filed = await this.progressTaskId(progressId);
+      if (filed !== taskId) {
+        throw new NotFoundException();
+      }
+      await this.kit.updateDraft(progressId, { type, field: 'status' }, save, user, ip, (manager) =>
+        updateRow(manager, 'task_progress', progressId, content),
+      );
+      return progressId;
+    }
+    if (!(hasRole(user, 'entry') && user.unitId === task.unit_id)) {
+      throw new NotFoundException();
+    }
+    return this.kit.fileRecord(
+      { ...save, type, ownerUnitId: task.unit_id },
+      user,
+      ip,
+      async (manager, id) => {
         const open: { id: string }[] = await manager.query(
-          `SELECT p.id FROM task_progress p JOIN workflow_items wi ON wi.id = p.id WHERE p.task_id = $1 AND wi.state <> 'approved'`,
-          [taskId],
+          `SELECT p.id FROM task_progress p JOIN workflow_items wi ON wi.id = p.id
+            WHERE p.task_id = $1 AND wi.state <> 'approved' AND p.id <> $2`,
+          [taskId, id],
         );
         if (open.length > 0) {
           throw FormInvalidException.field(
@@ -556,45 +574,21 @@ export class AssignmentsService {
             '本任务已有一条未审核完成的反馈，请在原记录上修改',
           );
         }
-        id = randomUUID();
-        await this.workflow.createDraft(
-          manager,
-          { type: profile.progressType, id, title, ownerUnitId: task.unit_id },
-          user,
-        );
-        await manager.query(
-          `INSERT INTO task_progress (id, task_id, status, work_done, problems) VALUES ($1, $2, $3, $4, $5)`,
-          [id, taskId, form.status, form.workDone ?? '', form.problems ?? ''],
-        );
-      }
-      await this.attachments.linkToItem(manager, id, 'evidence', form.evidence, user);
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-      }
-      return id;
-    });
+        await insertRow(manager, 'task_progress', { id, task_id: taskId, ...content });
+      },
+    );
   }
 
-  private async requireEditable(
-    manager: EntityManager,
-    progressId: string,
-    taskId: string,
-    user: AuthUser,
-  ): Promise<WorkflowItemRow> {
-    const item = await this.workflow.findItem(progressId, manager);
-    const rows: { task_id: string }[] = item
-      ? await manager.query(`SELECT task_id FROM task_progress WHERE id = $1`, [progressId])
-      : [];
-    if (!item || rows[0]?.task_id !== taskId || !(await this.workflow.mayView(item, user))) {
-      throw new NotFoundException();
+  /** The task a progress filing belongs to, if the filing exists. */
+  private async progressTaskId(progressId: string): Promise<string | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(progressId)) {
+      return undefined;
     }
-    if (!this.workflow.isEditableBy(item, user)) {
-      throw FormInvalidException.field(
-        'status',
-        this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
-      );
-    }
-    return item;
+    const rows: { task_id: string }[] = await this.dataSource.query(
+      `SELECT task_id FROM task_progress WHERE id = $1`,
+      [progressId],
+    );
+    return rows[0]?.task_id;
   }
 
   /** A progress filing with its task, for its record page. */

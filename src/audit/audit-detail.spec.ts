@@ -1,7 +1,12 @@
+import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
+import { WORKFLOW_ACTION_LABELS } from '../workflow/workflow-rules.js';
 import { describeAuditDetail } from './audit-detail.js';
 
 describe('describeAuditDetail', () => {
-  const context = { unitNames: new Map([[7, '渝中区']]) };
+  const context = {
+    unitNames: new Map([[7, '渝中区']]),
+    codeLabels: { workflowState: WORKFLOW_STATE_LABELS, workflowAction: WORKFLOW_ACTION_LABELS },
+  };
 
   it.each([
     [

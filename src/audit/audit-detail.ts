@@ -1,13 +1,19 @@
 import { ROLE_LABELS } from '../auth/roles.js';
-import { UNIT_CAPABILITY_LABELS, UNIT_KIND_LABELS } from '../units/unit.entity.js';
-import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
-import { WORKFLOW_ACTION_LABELS } from '../workflow/workflow-rules.js';
+import { UNIT_CAPABILITY_LABELS, UNIT_KIND_LABELS } from '../units/unit-kinds.js';
 import { AUDIT_ACTION_LABELS } from './audit-actions.js';
 
 /** What the rendering looks up outside the row: the names of the units an id points at. */
 export interface AuditDetailContext {
   unitNames: ReadonlyMap<number, string>;
+  /**
+   * The labels of codes the layers above record (the workflow's states and actions): they hand
+   * them to the audit log (AuditCodeLabels) rather than the audit log importing them.
+   */
+  codeLabels?: Partial<Record<AuditCodeKind, Readonly<Record<string, string>>>>;
 }
+
+/** Codes whose labels the layers above register with the audit log. */
+export type AuditCodeKind = 'workflowState' | 'workflowAction';
 
 type Format = (value: unknown, context: AuditDetailContext) => string;
 
@@ -250,7 +256,7 @@ function describeEntries(
 
 /** 「从 草稿 到 审核中；角色：录入人员；操作：保存并上报」: states and roles are stored as labels. */
 function describeTransition(detail: Record<string, unknown>, context: AuditDetailContext): string {
-  const state = code(WORKFLOW_STATE_LABELS);
+  const state = code(context.codeLabels?.workflowState ?? {});
   const parts: string[] = [];
   if (detail.to !== undefined) {
     parts.push(
@@ -264,7 +270,7 @@ function describeTransition(detail: Record<string, unknown>, context: AuditDetai
   }
   const action = detail.actionLabel ?? detail.action;
   if (action !== undefined && action !== null) {
-    parts.push(`操作：${code(WORKFLOW_ACTION_LABELS)(action, context)}`);
+    parts.push(`操作：${code(context.codeLabels?.workflowAction ?? {})(action, context)}`);
   }
   if (detail.reason !== undefined && detail.reason !== null) {
     parts.push(`原因：${plain(detail.reason, context)}`);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ROLE_LABELS, type RoleCode } from '../auth/roles.js';
 import { SqlConditions } from '../database/sql.js';
 import { AUDIT_ACTION_LABELS, type AuditAction } from './audit-actions.js';
+import { AuditCodeLabels } from './audit-code-labels.js';
 import { describeAuditDetail, type AuditDetailContext } from './audit-detail.js';
 
 export interface AuditFilter {
@@ -32,7 +33,10 @@ export interface AuditRow {
 /** The auditor's reads of the append-only log: filtered, newest first, keyset-paged for exports. */
 @Injectable()
 export class AuditLogQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly codeLabels: AuditCodeLabels,
+  ) {}
 
   private where(filter: AuditFilter): SqlConditions {
     const conditions = new SqlConditions();
@@ -65,7 +69,10 @@ export class AuditLogQueries {
     const units: { id: number; name: string }[] = await this.dataSource.query(
       `SELECT id, name FROM units`,
     );
-    return { unitNames: new Map(units.map((unit) => [unit.id, unit.name])) };
+    return {
+      unitNames: new Map(units.map((unit) => [unit.id, unit.name])),
+      codeLabels: this.codeLabels.all(),
+    };
   }
 
   private map(

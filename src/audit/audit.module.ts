@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditCodeLabels } from './audit-code-labels.js';
 import { AuditLogController } from './audit-log.controller.js';
 import { AuditLogQueries } from './audit-log.queries.js';
 import { AccessRefusals } from './access-refusals.js';
@@ -8,7 +9,7 @@ import { AuditService } from './audit.service.js';
 @Global()
 @Module({
   controllers: [AuditLogController],
-  providers: [AuditService, AuditLogQueries, AccessRefusals],
-  exports: [AuditService, AccessRefusals],
+  providers: [AuditService, AuditLogQueries, AccessRefusals, AuditCodeLabels],
+  exports: [AuditService, AccessRefusals, AuditCodeLabels],
 })
 export class AuditModule {}

@@ -17,6 +17,7 @@ import {
 } from './auth.decorators.js';
 import { PENDING_STEP_PAGES } from './mfa-policy.js';
 import type { RoleCode } from './roles.js';
+import { GoToPageException } from '../common/http/go-to-page.exception.js';
 
 const STEP_MESSAGES: Record<PendingStep, string> = {
   second_factor: '请先完成两步验证',
@@ -34,12 +35,9 @@ const STEP_METADATA: Record<PendingStep, string> = {
  * Thrown while a session still owes a step (second factor, password change, authenticator
  * enrolment): every route but that step's page and logout is refused; pages redirect to it.
  */
-export class PendingStepException extends ForbiddenException {
-  readonly page: string;
-
+export class PendingStepException extends GoToPageException {
   constructor(readonly step: PendingStep) {
-    super(STEP_MESSAGES[step]);
-    this.page = PENDING_STEP_PAGES[step];
+    super(STEP_MESSAGES[step], PENDING_STEP_PAGES[step]);
   }
 }
 

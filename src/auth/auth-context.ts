@@ -1,4 +1,4 @@
-import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
+import type { UnitCapability, UnitKind } from '../units/unit-kinds.js';
 import type { RoleCode } from './roles.js';
 
 /** The signed-in user as every request sees it: loaded with the session in one query. */

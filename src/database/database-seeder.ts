@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PasswordHasher } from '../auth/password-hasher.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DEMO_PASSWORD, seedDemoData } from './seed/seed-demo-data.js';
 import { seedReferenceData } from './seed/seed-reference-data.js';
@@ -10,18 +9,18 @@ const SEED_LOCK = 720_301;
 
 /**
  * On the first start of an empty database: the reference data, then (unless disabled) the demo
- * users. Called by createApp after the migrations ran.
+ * users. Called by createApp after the migrations ran, with the app's password hashing (the
+ * database layer knows no auth code).
  */
 @Injectable()
 export class DatabaseSeeder {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async seed(): Promise<void> {
-    const demoHash = this.config.seedDemo ? await this.hasher.hash(DEMO_PASSWORD) : undefined;
+  async seed(hashPassword: (password: string) => Promise<string>): Promise<void> {
+    const demoHash = this.config.seedDemo ? await hashPassword(DEMO_PASSWORD) : undefined;
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
       const [{ units }] = await manager.query<{ units: number }[]>(

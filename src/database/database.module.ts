@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
 import { DatabaseSeeder } from './database-seeder.js';
 
-@Module({ imports: [AuthModule], providers: [DatabaseSeeder], exports: [DatabaseSeeder] })
+@Module({ providers: [DatabaseSeeder], exports: [DatabaseSeeder] })
 export class DatabaseModule {}

@@ -59,3 +59,34 @@ export class SqlConditions {
     return this.conditions.length === 0 ? 'true' : this.conditions.join(' AND ');
   }
 }
+
+/**
+ * INSERT of one row whose columns are the keys of `row` (names written in code, never taken from
+ * a request), every value bound.
+ */
+export async function insertRow(
+  runner: SqlRunner,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<void> {
+  const columns = Object.keys(row);
+  await runner.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+    Object.values(row),
+  );
+}
+
+/** UPDATE of the row `id` to the values of `row` (column names from code), stamping updated_at. */
+export async function updateRow(
+  runner: SqlRunner,
+  table: string,
+  id: string,
+  row: Record<string, unknown>,
+): Promise<void> {
+  const columns = Object.keys(row);
+  await runner.query(
+    `UPDATE ${table} SET ${columns.map((column, index) => `${column} = $${index + 2}`).join(', ')}, updated_at = now()
+      WHERE id = $1`,
+    [id, ...Object.values(row)],
+  );
+}

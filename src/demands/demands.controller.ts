@@ -1,20 +1,19 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { lenientId, optionalId } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import {
   WORKFLOW_STATES,
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { DEMAND_EXAMPLES } from './demand-examples.js';
 import {
@@ -42,6 +41,8 @@ export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approvedAt },
 ];
 
+const link = (id: string) => `/demands/${id}`;
+
 export function parseDemandFilter(query: Record<string, string>): DemandLedgerFilter {
   const state: unknown = query.state;
   return {
@@ -63,15 +64,22 @@ export function parseDemandFilter(query: Record<string, string>): DemandLedgerFi
   };
 }
 
+type DemandPage = Awaited<ReturnType<DemandsService['page']>>;
+
 @Controller('demands')
 @Roles(...BUSINESS_ROLES)
-export class DemandsController {
+export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined, DemandPage>(
+  DemandFormDto,
+  { newForm: 'new', create: '', record: ':id', revise: true, link },
+) {
   constructor(
     private readonly demands: DemandsService,
-    private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    protected readonly panels: WorkflowPanelBuilder,
+    private readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   /** 改革需求台账 with filters and paging. */
   @Get()
@@ -126,121 +134,67 @@ export class DemandsController {
     );
   }
 
-  @Get('new')
-  @Roles('entry')
-  async newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
+  protected filingContext() {
+    return Promise.resolve(undefined);
   }
 
-  @Post()
-  @Roles('entry')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      DemandFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.demands.create(data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/demands/${id}`);
-      },
-      (form, failed) => this.demands.formErrors(form, failed),
-    );
+  protected contextOf() {
+    return undefined;
   }
 
-  @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    const page = await this.demands.page(id, user);
-    if (page.editable) {
-      const { demand } = page;
-      const values = {
-        title: demand.title,
-        description: demand.description,
-        channelId: demand.channel_id,
-        domainId: demand.domain_id,
-        trackId: demand.track_id,
-      };
-      return this.renderForm(reply, 200, id, values, {}, user);
-    }
-    return reply.view('demands/show.hbs', {
-      title: page.demand.title,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected page(id: string, user: AuthUser) {
+    return this.demands.page(id, user);
   }
 
-  @Post(':id')
-  @Roles('entry')
-  async update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      DemandFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      async (data) => {
-        await this.demands.update(id, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/demands/${id}`);
-      },
-      (form, failed) => this.demands.formErrors(form, failed),
-    );
+  protected formValues({ demand }: DemandPage) {
+    return {
+      title: demand?.title,
+      description: demand?.description,
+      channelId: demand?.channel_id,
+      domainId: demand?.domain_id,
+      trackId: demand?.track_id,
+    };
   }
 
-  @Post(':id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id') id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const newId = await this.demands.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/demands/${newId}`);
+  protected showView(page: DemandPage) {
+    return { view: 'demands/show.hbs', title: page.demand?.title ?? page.item.title };
+  }
+
+  protected rules(form: DemandFormDto, failed: ReadonlySet<string>) {
+    return this.demands.formErrors(form, failed);
+  }
+
+  protected createRecord(_context: undefined, data: DemandFormDto, user: AuthUser, ip: string) {
+    return this.demands.create(data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: DemandFormDto, user: AuthUser, ip: string) {
+    return this.demands.update(id, data, user, ip);
+  }
+
+  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
+    return this.demands.revise(id, user, ip);
   }
 
   /** The form for a new demand (id undefined) or an editable one, keeping what was typed. */
-  private async renderForm(
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
+    _context: undefined,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const domainId = lenientId(values.domainId);
-    const existing = id && user ? await this.demands.page(id, user) : undefined;
-    const typedFiles = Array.isArray(values.attachments)
-      ? values.attachments
-      : values.attachments
-        ? [values.attachments]
-        : undefined;
+    const existing = id ? await this.demands.page(id, user) : undefined;
     return reply.code(status).view('demands/form.hbs', {
       title: id ? '修改改革需求' : '填报改革需求',
       id,
       values,
       errors,
       examples: DEMAND_EXAMPLES,
-      ...(await this.demands.formOptions(domainId)),
-      files: typedFiles
-        ? await this.attachments.describe(
-            typedFiles.filter((file): file is string => typeof file === 'string'),
-            user!,
-          )
-        : (existing?.files ?? []),
-      panel: existing
-        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
-        : undefined,
+      ...(await this.demands.formOptions(lenientId(values.domainId))),
+      ...(await this.views.extras(values, 'attachments', existing, user)),
     });
   }
 }

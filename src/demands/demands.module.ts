@@ -2,12 +2,13 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { DemandsController } from './demands.controller.js';
+import { DemandsQueries } from './demands.queries.js';
 import { DEMAND_TYPE, DemandsService } from './demands.service.js';
 
 /** 改革需求管理: demands filed by units (own reviewer → office); the demand list lives in assignments/. */
 @Module({
   controllers: [DemandsController],
-  providers: [DemandsService],
+  providers: [DemandsService, DemandsQueries],
   exports: [DemandsService],
 })
 export class DemandsModule implements OnModuleInit {

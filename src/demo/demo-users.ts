@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import type { RoleCode } from '../auth/roles.js';
-import type { UnitCapability, UnitKind } from '../units/unit.entity.js';
+import type { UnitCapability, UnitKind } from '../units/unit-kinds.js';
 
 /** A demo user (src/database/seed/demo-people.ts) as the services see a logged-in user. */
 export async function demoUser(dataSource: DataSource, mobile: string): Promise<AuthUser> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { DictionaryKind } from './dictionary-item.entity.js';
+import type { DictionaryKind } from './dictionary-kinds.js';
 
 export interface DictionaryOption {
   id: number;

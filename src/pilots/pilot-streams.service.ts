@@ -11,6 +11,9 @@ import { FormInvalidException } from '../common/forms/form-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import type { ListingScope } from '../workflow/workflow-visibility.js';
+import { SqlConditions } from '../database/sql.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import { isCountedPilot, onTimeAcceptance } from './pilot-counting.js';
@@ -69,6 +72,9 @@ export interface DistrictPilotCounts {
  * (own reviewer → competent department → office) and the acceptance the competent department
  * records. Also the per-district counts the index reads.
  */
+/** The pilot's competent department lists the approved filings of its pilots' streams. */
+const FILING_LISTING: ListingScope = { involved: 'p.competent_unit_id = $1' };
+
 @Injectable()
 export class PilotStreamsService {
   constructor(
@@ -321,45 +327,41 @@ export class PilotStreamsService {
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
     const table = kind === 'progress' ? 'pilot_progress' : 'pilot_achievements';
-    const params: unknown[] = [user.unitId];
-    const seesAll = hasRole(user, 'office', 'leader', 'admin');
-    const conditions = [
-      `((s.unit_id = $1 AND (wi.state <> 'draft' OR wi.owner_unit_id = $1)) OR (wi.state = 'approved' AND (${seesAll ? 'true' : 'p.competent_unit_id = $1'})))`,
-    ];
+    const conditions = new SqlConditions([user.unitId]);
     if (filter.unitId) {
-      params.push(filter.unitId);
-      conditions.push(`s.unit_id = $${params.length}`);
+      conditions.add('s.unit_id = ?', filter.unitId);
     }
     if (filter.q) {
-      params.push(`%${filter.q}%`);
-      conditions.push(
-        kind === 'progress'
-          ? `p.name ILIKE $${params.length}`
-          : `(p.name ILIKE $${params.length} OR f.name ILIKE $${params.length})`,
+      conditions.add(
+        kind === 'progress' ? 'p.name ILIKE ?' : '(p.name ILIKE ? OR f.name ILIKE ?)',
+        `%${filter.q}%`,
       );
     }
-    params.push(pageSize, (filter.page - 1) * pageSize);
     const detailColumns =
       kind === 'progress'
         ? `f.status AS label, f.work_done AS text1, f.problems AS text2`
         : `f.name AS label, f.problems_solved AS text1, f.effects AS text2`;
-    const rows: (Omit<FilingLedgerRow, 'stateLabel'> & { total: number })[] = await db.query(
-      `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at,
-              count(*) OVER ()::int AS total
-         FROM ${table} f
-         JOIN workflow_items wi ON wi.id = f.id
-         JOIN pilot_streams s ON s.id = f.stream_id
-         JOIN units u ON u.id = s.unit_id
-         JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
-         JOIN pilots p ON p.id = pw.id
-        WHERE ${conditions.join(' AND ')}
-        ORDER BY wi.updated_at DESC, f.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+    const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
+      db,
+      user,
+      FILING_LISTING,
+      conditions,
+      {
+        from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at
+                 FROM ${table} f
+                 JOIN workflow_items wi ON wi.id = f.id
+                 JOIN pilot_streams s ON s.id = f.stream_id
+                 JOIN units u ON u.id = s.unit_id
+                 JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
+                 JOIN pilots p ON p.id = pw.id`,
+        order: 'v.updated_at DESC, v.id',
+      },
+      pageSize,
+      filter.page,
     );
     return {
-      total: rows[0]?.total ?? 0,
-      rows: rows.map(({ total: _total, ...row }) => ({
+      total,
+      rows: rows.map((row) => ({
         ...row,
         label: kind === 'progress' ? TASK_STATUS_LABELS[row.label as TaskStatus] : row.label,
         stateLabel: WORKFLOW_STATE_LABELS[row.state],

@@ -13,6 +13,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import type { ListingScope } from '../workflow/workflow-visibility.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
 import type { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
@@ -68,6 +70,11 @@ const PILOT_JOINS = `
   JOIN units co ON co.id = p.competent_unit_id
   JOIN dictionary_items dm ON dm.id = p.domain_id
   LEFT JOIN dictionary_items tr ON tr.id = p.track_id`;
+
+/** Districts involved in a pilot and its competent department list its approved revision. */
+const PILOT_LISTING: ListingScope = {
+  involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
+};
 
 export interface PilotLedgerFilter {
   unitId?: number;
@@ -639,11 +646,7 @@ export class PilotsService {
     pageSize = DEFAULT_PAGE_SIZE,
     db: SqlRunner = this.dataSource,
   ) {
-    const seesAll = hasRole(user, 'office', 'leader', 'admin');
-    const conditions = new SqlConditions([user.unitId]).raw(
-      `((p.creator_unit_id = $1 AND NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision))
-        OR (wi.is_current_approved AND (${seesAll ? 'true' : '$1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1'})))`,
-    );
+    const conditions = new SqlConditions([user.unitId]);
     if (filter.unitId) {
       conditions.add('? = ANY(p.involved_unit_ids)', filter.unitId);
     }
@@ -667,19 +670,23 @@ export class PilotsService {
     if (filter.q) {
       conditions.add('(p.name ILIKE ? OR p.document_number ILIKE ?)', `%${filter.q}%`);
     }
-    const limit = conditions.bind(pageSize);
-    const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: (PilotRow & { state: WorkflowState; updated_at: Date; total: number })[] =
-      await db.query(
-        `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at, count(*) OVER ()::int AS total
-         FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id
-        WHERE ${String(conditions)}
-        ORDER BY p.deployed_on DESC, p.id
-        LIMIT ${limit} OFFSET ${offset}`,
-        conditions.params,
-      );
+    const { rows, total } = await pageOfListing<
+      PilotRow & { state: WorkflowState; updated_at: Date }
+    >(
+      db,
+      user,
+      PILOT_LISTING,
+      conditions,
+      {
+        from: `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at
+                 FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id`,
+        order: 'v.deployed_on DESC, v.id',
+      },
+      pageSize,
+      filter.page,
+    );
     return {
-      total: rows[0]?.total ?? 0,
+      total,
       rows: rows.map((row) => ({
         ...row,
         levelLabel: PILOT_LEVEL_LABELS[row.level],

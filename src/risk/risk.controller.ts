@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
 import { setFlash } from '../common/http/flash.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { optionalId, optionalUuid } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -17,6 +17,7 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import { createFromForm, refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   RiskEventDto,
@@ -157,16 +158,18 @@ export class RiskController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      RiskEventDto,
+    return createFromForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderForm(reply, user, 422, values, errors),
-      async (data) => {
-        const id = await this.risk.create(data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/risk/${id}`);
+      {
+        dto: RiskEventDto,
+        rules: (form, failed) => this.risk.formErrors(form, failed),
+        rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors),
+        link: (id) => `/risk/${id}`,
+        answer: (id, submitted) => this.panels.savedAnswer(id, submitted),
       },
-      (form, failed) => this.risk.formErrors(form, failed),
+      (data) => this.risk.create(data, user, request.ip),
     );
   }
 
@@ -186,7 +189,11 @@ export class RiskController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.risk.page(id, user);
     return reply.view('risk/show.hbs', {
       title: page.event.level_label,
@@ -203,11 +210,7 @@ export class RiskController {
     errors: FieldErrors,
   ) {
     if (!this.risk.isReporter(user)) {
-      return reply.code(403).view('errors/error.hbs', {
-        status: 403,
-        title: '无权填报',
-        message: '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。',
-      });
+      return refuseFiling(reply, '仅市委网信办、市信访办等风险事件填报单位可以录入改革风险事件。');
     }
     return reply.code(status).view('risk/form.hbs', {
       title: '录入改革风险事件',

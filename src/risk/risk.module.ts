@@ -2,10 +2,15 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { RiskController } from './risk.controller.js';
+import { RiskQueries } from './risk.queries.js';
 import { RISK_TYPE, RiskService } from './risk.service.js';
 
 /** 改革风险管理: own reviewer → office; the involved district reads approved events. */
-@Module({ controllers: [RiskController], providers: [RiskService], exports: [RiskService] })
+@Module({
+  controllers: [RiskController],
+  providers: [RiskService, RiskQueries],
+  exports: [RiskService],
+})
 export class RiskModule implements OnModuleInit {
   constructor(
     private readonly registry: WorkflowRegistry,

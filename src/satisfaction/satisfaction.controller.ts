@@ -5,20 +5,19 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
+import { optionalId, UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { quarterLabel } from '../scoring/reports/report-periods.js';
+import { refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
-import { optionalId } from '../common/http/params.js';
 
-const asStrings = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter(
-    (item): item is string => typeof item === 'string',
-  );
+const asStrings = uploadedFileIds;
 
 @Controller('satisfaction')
 @Roles(...BUSINESS_ROLES)
@@ -160,7 +159,11 @@ export class SatisfactionController {
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.satisfaction.page(id, user);
     return reply.view('satisfaction/show.hbs', {
       title: `${quarterLabel(page.record.quarter)}区县改革满意度`,
@@ -178,11 +181,7 @@ export class SatisfactionController {
     errors: FieldErrors,
   ) {
     if (!this.satisfaction.isSurveyCentre(user)) {
-      return reply.code(403).view('errors/error.hbs', {
-        status: 403,
-        title: '无权填报',
-        message: '区县改革满意度由市社情民意调查中心填报。',
-      });
+      return refuseFiling(reply, '区县改革满意度由市社情民意调查中心填报。');
     }
     // The year in China by the app's clock (not the server's zone or the wall clock in tests).
     const year = Number(chinaDate(this.clock.now()).slice(0, 4));

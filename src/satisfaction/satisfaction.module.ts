@@ -2,12 +2,13 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { SatisfactionController } from './satisfaction.controller.js';
+import { SatisfactionQueries } from './satisfaction.queries.js';
 import { SATISFACTION_TYPE, SatisfactionService } from './satisfaction.service.js';
 
 /** 改革满意度管理: the survey centre's quarterly return goes straight to the office. */
 @Module({
   controllers: [SatisfactionController],
-  providers: [SatisfactionService],
+  providers: [SatisfactionService, SatisfactionQueries],
   exports: [SatisfactionService],
 })
 export class SatisfactionModule implements OnModuleInit {

@@ -1,25 +1,26 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { hasRole, seesAllApproved } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
 import {
   CONTROL_CHARACTER_MESSAGE,
   FormInvalidException,
   hasControlCharacters,
 } from '../common/forms/form-validation.js';
 import { quarterLabel } from '../scoring/reports/report-periods.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
+import { insertRow } from '../database/sql.js';
+import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
+import { SATISFACTION_TYPE, SatisfactionQueries } from './satisfaction.queries.js';
 import { checkScoreTable, scoreTableErrors, type ScoreInput } from './score-table.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
 } from '../common/files/workbook-archive.js';
 
-export const SATISFACTION_TYPE = 'satisfaction_return';
+export { SATISFACTION_TYPE } from './satisfaction.queries.js';
 
 /** The template's sheet (extra sheets, such as instructions, are ignored). */
 const SCORE_SHEET = '满意度得分';
@@ -68,15 +69,14 @@ export interface SatisfactionForm {
 @Injectable()
 export class SatisfactionService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly kit: RecordKit,
+    private readonly queries: SatisfactionQueries,
     private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
   ) {}
 
   districts(): Promise<{ id: number; name: string }[]> {
-    return this.dataSource.query(
-      `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
-    );
+    return this.queries.districts();
   }
 
   isSurveyCentre(user: AuthUser): boolean {
@@ -105,13 +105,7 @@ export class SatisfactionService {
     const districts = await this.districts();
     const table = checkScoreTable(form.scores, districts);
     Object.assign(errors, scoreTableErrors(table, districts));
-    const taken: { count: number }[] = errors.quarter
-      ? []
-      : await this.dataSource.query(
-          `SELECT count(*)::int AS count FROM satisfaction_returns WHERE quarter = $1`,
-          [form.quarter],
-        );
-    if ((taken[0]?.count ?? 0) > 0) {
+    if (!errors.quarter && (await this.queries.quarterTaken(form.quarter))) {
       errors.quarter = [
         `${quarterLabel(form.quarter)}已有满意度报表，如需更正请在原报表上发起变更`,
       ];
@@ -119,34 +113,27 @@ export class SatisfactionService {
     if (Object.keys(errors).length > 0) {
       throw new FormInvalidException(errors);
     }
-    const id = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      await this.workflow.createDraft(
-        manager,
-        {
-          type: SATISFACTION_TYPE,
+    return this.kit.fileRecord(
+      {
+        type: SATISFACTION_TYPE,
+        title: `${quarterLabel(form.quarter)}区县改革满意度`,
+        ownerUnitId: user.unitId,
+        files: { report: form.report },
+        submit: form.submit,
+      },
+      user,
+      ip,
+      async (manager, id) => {
+        await insertRow(manager, 'satisfaction_returns', {
           id,
-          title: `${quarterLabel(form.quarter)}区县改革满意度`,
-          ownerUnitId: user.unitId,
-        },
-        user,
-      );
-      await manager.query(
-        `INSERT INTO satisfaction_returns (id, lineage_id, unit_id, quarter, conclusion) VALUES ($1, $1, $2, $3, $4)`,
-        [id, user.unitId, form.quarter, conclusion],
-      );
-      for (const [unitId, score] of table.scores) {
-        await manager.query(
-          `INSERT INTO satisfaction_scores (return_id, unit_id, score) VALUES ($1, $2, $3)`,
-          [id, unitId, score],
-        );
-      }
-      await this.attachments.linkToItem(manager, id, 'report', form.report, user);
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-      }
-    });
-    return id;
+          lineage_id: id,
+          unit_id: user.unitId,
+          quarter: form.quarter,
+          conclusion,
+        });
+        await this.queries.insertScores(manager, id, table.scores);
+      },
+    );
   }
 
   /**
@@ -217,30 +204,20 @@ export class SatisfactionService {
 
   async page(id: string, user: AuthUser) {
     const item = await this.workflow.findVisibleItem(id, user);
-    const returns: { quarter: string; conclusion: string }[] = await this.dataSource.query(
-      `SELECT quarter, conclusion FROM satisfaction_returns WHERE id = $1`,
-      [id],
-    );
-    if (!returns[0] || item.record_type !== SATISFACTION_TYPE) {
+    const record = await this.queries.find(id);
+    if (!record || item.record_type !== SATISFACTION_TYPE) {
       throw new NotFoundException();
     }
-    const scores: { unit_id: number; unit_name: string; score: string }[] =
-      await this.dataSource.query(
-        `SELECT s.unit_id, u.name AS unit_name, s.score::text FROM satisfaction_scores s JOIN units u ON u.id = s.unit_id WHERE s.return_id = $1 ORDER BY u.sort_order`,
-        [id],
-      );
-    return { item, record: returns[0], scores, files: await this.attachments.listForItem(id) };
+    return {
+      item,
+      record,
+      scores: await this.queries.scores(id),
+      files: await this.attachments.listForItem(id),
+    };
   }
 
   async list(user: AuthUser) {
-    const rows = await this.dataSource.query<
-      { id: string; quarter: string; state: WorkflowState; updated_at: Date }[]
-    >(
-      `SELECT r.id, r.quarter, wi.state, wi.updated_at FROM satisfaction_returns r JOIN workflow_items wi ON wi.id = r.id
-        WHERE r.unit_id = $1 OR (wi.is_current_approved AND ${seesAllApproved(user)}) ORDER BY r.quarter DESC`,
-      [user.unitId],
-    );
-    return rows.map((row) => ({
+    return (await this.queries.list(user)).map((row) => ({
       ...row,
       quarterLabel: quarterLabel(row.quarter),
       stateLabel: WORKFLOW_STATE_LABELS[row.state],
@@ -248,69 +225,22 @@ export class SatisfactionService {
   }
 
   /** Quarter by quarter, the approved score of a district (the cockpit's trend). */
-  historyByDistrict(unitId: number): Promise<{ quarter: string; score: number }[]> {
-    return this.dataSource
-      .query<{ quarter: string; score: string }[]>(
-        `SELECT r.quarter, s.score::text FROM satisfaction_scores s
-           JOIN satisfaction_returns r ON r.id = s.return_id
-           JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
-          WHERE s.unit_id = $1 ORDER BY r.quarter`,
-        [unitId],
-      )
-      .then((rows) => rows.map((row) => ({ quarter: row.quarter, score: Number(row.score) })));
+  historyByDistrict(unitId: number) {
+    return this.queries.historyByDistrict(unitId);
   }
 
-  /**
-   * The quarter's approved score of every district (exact decimal text); when several returns of
-   * the quarter were approved, the one approved last counts.
-   */
-  scoresForQuarter(
-    quarter: string,
-  ): Promise<{ unitId: number; score: string; returnId: string }[]> {
-    return this.dataSource
-      .query<{ unit_id: number; score: string; return_id: string }[]>(
-        `SELECT DISTINCT ON (s.unit_id) s.unit_id, s.score::text, r.id AS return_id
-           FROM satisfaction_scores s
-           JOIN satisfaction_returns r ON r.id = s.return_id AND r.quarter = $1
-           JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
-          ORDER BY s.unit_id, wi.approved_at DESC`,
-        [quarter],
-      )
-      .then((rows) =>
-        rows.map((row) => ({ unitId: row.unit_id, score: row.score, returnId: row.return_id })),
-      );
+  /** The quarter's approved score of every district (the one approved last counts). */
+  scoresForQuarter(quarter: string) {
+    return this.queries.scoresForQuarter(quarter);
   }
 
   /** The latest quarter up to `quarter` (included) with approved scores, if any. */
-  async latestApprovedQuarter(quarter: string): Promise<string | undefined> {
-    const rows = await this.dataSource.query<{ quarter: string | null }[]>(
-      `SELECT max(r.quarter) AS quarter FROM satisfaction_returns r
-         JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
-        WHERE r.quarter <= $1`,
-      [quarter],
-    );
-    return rows[0]?.quarter ?? undefined;
+  latestApprovedQuarter(quarter: string): Promise<string | undefined> {
+    return this.queries.latestApprovedQuarter(quarter);
   }
 
-  /** Quarter by quarter, the city's mean, lowest and highest approved district score (cockpit trend). */
-  cityTrend(): Promise<{ quarter: string; mean: number; min: number; max: number }[]> {
-    return this.dataSource
-      .query<{ quarter: string; mean: string; min: string; max: string }[]>(
-        `SELECT quarter, round(avg(score), 2)::text AS mean, min(score)::text AS min, max(score)::text AS max
-           FROM (SELECT DISTINCT ON (r.quarter, s.unit_id) r.quarter, s.score
-                   FROM satisfaction_scores s
-                   JOIN satisfaction_returns r ON r.id = s.return_id
-                   JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
-                  ORDER BY r.quarter, s.unit_id, wi.approved_at DESC) latest
-          GROUP BY quarter ORDER BY quarter`,
-      )
-      .then((rows) =>
-        rows.map((row) => ({
-          quarter: row.quarter,
-          mean: Number(row.mean),
-          min: Number(row.min),
-          max: Number(row.max),
-        })),
-      );
+  /** Quarter by quarter, the city's mean, lowest and highest approved district score. */
+  cityTrend() {
+    return this.queries.cityTrend();
   }
 }

@@ -1,14 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { optionalId } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -17,12 +14,14 @@ import {
   WORKFLOW_STATE_LABELS,
   type WorkflowState,
 } from '../workflow/workflow-chain.js';
+import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
   SHOWCASE_CATEGORIES,
   ShowcaseFormDto,
   type ShowcaseCategory,
-} from './showcase-form.dto.js';
+} from './dto/showcase-form.dto.js';
 import { CATEGORY_LABELS, ShowcaseService, type ShowcaseRow } from './showcase.service.js';
 
 const COLUMNS: ExcelColumn<ShowcaseRow>[] = [
@@ -59,15 +58,28 @@ function parseFilter(query: Record<string, string>) {
   };
 }
 
+type ShowcasePage = Awaited<ReturnType<ShowcaseService['page']>>;
+
 @Controller('showcase')
 @Roles(...BUSINESS_ROLES)
-export class ShowcaseController {
+export class ShowcaseController extends RecordFormRoutes<ShowcaseFormDto, undefined, ShowcasePage>(
+  ShowcaseFormDto,
+  {
+    newForm: 'new',
+    create: '',
+    record: ':id',
+    link: (id) => `/showcase/${id}`,
+    updateFlash: { submitted: '已保存并上报' },
+  },
+) {
   constructor(
     private readonly showcase: ShowcaseService,
     private readonly ledgerExports: LedgerExports,
-    private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
-  ) {}
+    protected readonly panels: WorkflowPanelBuilder,
+    private readonly views: RecordFormViews,
+  ) {
+    super();
+  }
 
   @Get()
   async index(
@@ -110,83 +122,45 @@ export class ShowcaseController {
     );
   }
 
-  @Get('new')
-  @Roles('entry')
-  newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
+  protected filingContext() {
+    return Promise.resolve(undefined);
   }
 
-  @Post()
-  @Roles('entry')
-  create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      ShowcaseFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.showcase.create(data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/showcase/${id}`);
-      },
-      (form, failed) => this.showcase.formErrors(form, failed),
-    );
+  protected contextOf() {
+    return undefined;
   }
 
-  @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    const page = await this.showcase.page(id, user);
-    if (page.editable) {
-      const { highlight } = page;
-      return this.renderForm(
-        reply,
-        200,
-        id,
-        {
-          matter: highlight.matter,
-          category: highlight.category,
-          subKindId: highlight.sub_kind_id,
-          happenedOn: highlight.happened_on,
-          problemsSolved: highlight.problems_solved,
-          results: highlight.results,
-          evidenceClassified: highlight.evidence_classified,
-          singleReport: highlight.category === 'central_media',
-        },
-        {},
-        user,
-      );
-    }
-    return reply.view('showcase/show.hbs', {
-      title: page.highlight.matter,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected page(id: string, user: AuthUser) {
+    return this.showcase.page(id, user);
   }
 
-  @Post(':id')
-  @Roles('entry')
-  update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      ShowcaseFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      async (data) => {
-        await this.showcase.update(id, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/showcase/${id}`);
-      },
-      (form, failed) => this.showcase.formErrors(form, failed),
-    );
+  protected formValues({ highlight }: ShowcasePage) {
+    return {
+      matter: highlight.matter,
+      category: highlight.category,
+      subKindId: highlight.sub_kind_id,
+      happenedOn: highlight.happened_on,
+      problemsSolved: highlight.problems_solved,
+      results: highlight.results,
+      evidenceClassified: highlight.evidence_classified,
+      singleReport: highlight.category === 'central_media',
+    };
+  }
+
+  protected showView(page: ShowcasePage) {
+    return { view: 'showcase/show.hbs', title: page.highlight.matter };
+  }
+
+  protected rules(form: ShowcaseFormDto, failed: ReadonlySet<string>) {
+    return this.showcase.formErrors(form, failed);
+  }
+
+  protected createRecord(_context: undefined, data: ShowcaseFormDto, user: AuthUser, ip: string) {
+    return this.showcase.create(data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: ShowcaseFormDto, user: AuthUser, ip: string) {
+    return this.showcase.update(id, data, user, ip);
   }
 
   private async categoryGroups() {
@@ -199,21 +173,16 @@ export class ShowcaseController {
     );
   }
 
-  private async renderForm(
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
+    _context: undefined,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const existing = id && user ? await this.showcase.page(id, user) : undefined;
-    const typedFiles =
-      values.evidence === undefined
-        ? undefined
-        : Array.isArray(values.evidence)
-          ? values.evidence
-          : [values.evidence];
+    const existing = id ? await this.showcase.page(id, user) : undefined;
     return reply.code(status).view('showcase/form.hbs', {
       title: id ? '修改成效亮点' : '填报成效亮点',
       id,
@@ -222,15 +191,7 @@ export class ShowcaseController {
       yearStart: this.showcase.yearStart(),
       categories: await this.categoryGroups(),
       definitions: await this.showcase.definitions(),
-      files: typedFiles
-        ? await this.attachments.describe(
-            typedFiles.filter((file): file is string => typeof file === 'string'),
-            user!,
-          )
-        : (existing?.files ?? []),
-      panel: existing
-        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
-        : undefined,
+      ...(await this.views.extras(values, 'evidence', existing, user)),
     });
   }
 }

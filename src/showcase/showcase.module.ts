@@ -2,12 +2,13 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { ShowcaseController } from './showcase.controller.js';
+import { ShowcaseQueries } from './showcase.queries.js';
 import { SHOWCASE_TYPE, ShowcaseService } from './showcase.service.js';
 
 /** 成效晾晒管理: highlights reviewed own reviewer → office. */
 @Module({
   controllers: [ShowcaseController],
-  providers: [ShowcaseService],
+  providers: [ShowcaseService, ShowcaseQueries],
   exports: [ShowcaseService],
 })
 export class ShowcaseModule implements OnModuleInit {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators.js';
 import { Clock } from '../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
-import { UNIT_KIND_LABELS } from '../units/unit.entity.js';
+import { UNIT_KIND_LABELS } from '../units/unit-kinds.js';
 import {
   USAGE_UNIT_KINDS,
   USAGE_UNIT_KIND_LABELS,

@@ -5,6 +5,7 @@ import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
+import { OWN_UNIT_NEWEST } from './workflow-visibility.js';
 import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
 import { STEP_ENTERED_BY_SQL } from './workflow-item.js';
 
@@ -156,7 +157,8 @@ export class WorkflowQueries {
     total: number;
   }> {
     const params: unknown[] = [user.unitId];
-    const conditions = [`wi.owner_unit_id = $1`];
+    // Only the newest revision of each record of the unit (the listing rule's own-unit branch).
+    const conditions = [OWN_UNIT_NEWEST];
     if (filter.state) {
       params.push(filter.state);
       conditions.push(`wi.state = $${params.length}`);
@@ -165,10 +167,6 @@ export class WorkflowQueries {
       params.push(filter.recordType);
       conditions.push(`wi.record_type = $${params.length}`);
     }
-    // Only the newest revision of each record.
-    conditions.push(
-      `NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`,
-    );
     params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
     const rows: {
       id: string;

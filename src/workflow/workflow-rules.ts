@@ -1,5 +1,5 @@
 import type { RoleCode } from '../auth/roles.js';
-import type { UnitKind } from '../units/unit.entity.js';
+import type { UnitKind } from '../units/unit-kinds.js';
 import {
   STEP_ACTOR_ROLE,
   type ChainStep,

@@ -1,5 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { AuditCodeLabels } from '../audit/audit-code-labels.js';
+import { WORKFLOW_STATE_LABELS } from './workflow-chain.js';
+import { WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
 import { InboxController } from './inbox.controller.js';
+import { RecordFormViews } from './record-kit/record-forms.js';
+import { RecordKit } from './record-kit/record-kit.js';
 import { NavigationBadges } from './navigation-badges.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
@@ -22,6 +27,8 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowPanelBuilder,
     NotificationsService,
     NavigationBadges,
+    RecordKit,
+    RecordFormViews,
   ],
   exports: [
     WorkflowRegistry,
@@ -29,6 +36,16 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowQueries,
     WorkflowPanelBuilder,
     NavigationBadges,
+    RecordKit,
+    RecordFormViews,
   ],
 })
-export class WorkflowModule {}
+export class WorkflowModule implements OnModuleInit {
+  constructor(private readonly auditLabels: AuditCodeLabels) {}
+
+  onModuleInit(): void {
+    // The audit log shows the transitions' states and actions by these labels.
+    this.auditLabels.register('workflowState', WORKFLOW_STATE_LABELS);
+    this.auditLabels.register('workflowAction', WORKFLOW_ACTION_LABELS);
+  }
+}

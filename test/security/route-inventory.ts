@@ -108,7 +108,16 @@ function declaredRoutes(app: INestApplication): Map<string, DeclaredRoute> {
       }
       const base = firstPath(Reflect.getMetadata(PATH_METADATA, controller));
       const prototype = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(prototype)) {
+      // Routes a controller inherits (the record kit's RecordFormRoutes) count as its own.
+      const names = new Set<string>();
+      for (
+        let level: object | null = prototype;
+        level !== null && level !== Object.prototype;
+        level = Object.getPrototypeOf(level) as object | null
+      ) {
+        Object.getOwnPropertyNames(level).forEach((name) => names.add(name));
+      }
+      for (const name of names) {
         const handler = prototype[name];
         if (name === 'constructor' || typeof handler !== 'function') {
           continue;

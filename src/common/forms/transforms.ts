@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { uploadedFileIds } from './uploaded-files.js';
 
 /**
  * The bidirectional formatting characters (embeddings, overrides, isolates, LRM/RLM, the Arabic
@@ -21,13 +22,7 @@ export const Trim = (): PropertyDecorator =>
 
 /** Checkbox groups post one string or several: always an array of strings. */
 export const ToStringArray = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) =>
-    value === undefined || value === null || value === ''
-      ? []
-      : (Array.isArray(value) ? value : [value]).filter(
-          (item): item is string => typeof item === 'string',
-        ),
-  );
+  Transform(({ value }: { value: unknown }) => uploadedFileIds(value));
 
 /** A single checkbox: present means true. */
 export const ToBoolean = (): PropertyDecorator =>

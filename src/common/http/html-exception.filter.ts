@@ -10,8 +10,8 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendView } from './render.js';
-import { PendingStepException } from '../../auth/access.guard.js';
 import { AccessRefusals } from '../../audit/access-refusals.js';
+import { GoToPageException } from './go-to-page.exception.js';
 import { isHtmx, isPartial } from '../htmx/htmx-request.js';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -78,7 +78,7 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     if (exception instanceof UnauthorizedException) {
       return this.redirect(request, reply, loginUrlFor(request));
     }
-    if (exception instanceof PendingStepException) {
+    if (exception instanceof GoToPageException) {
       if (request.method === 'GET' || isHtmx(request)) {
         return this.redirect(request, reply, exception.page);
       }

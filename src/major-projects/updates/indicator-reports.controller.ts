@@ -9,7 +9,9 @@ import {
   type FieldErrors,
 } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
+import { UuidPipe } from '../../common/http/params.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
+import { toRevision } from '../../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import {
@@ -45,7 +47,7 @@ export class IndicatorReportsController {
   @Get(':projectId/indicator-reports/new')
   @Roles('entry')
   async newForm(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Query('month') month: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
@@ -61,7 +63,7 @@ export class IndicatorReportsController {
   @Post(':projectId/indicator-reports/new')
   @Roles('entry')
   async create(
-    @Param('projectId') projectId: string,
+    @Param('projectId', new UuidPipe('projectId')) projectId: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
@@ -90,7 +92,11 @@ export class IndicatorReportsController {
   }
 
   @Get('indicator-reports/:id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
     const page = await this.reports.page(id, user);
     if (page.editable && page.project.current_content_id !== null) {
       const values: Record<string, unknown> = { month: page.report.report_month };
@@ -109,7 +115,7 @@ export class IndicatorReportsController {
   @Post('indicator-reports/:id')
   @Roles('entry')
   async update(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
@@ -135,14 +141,13 @@ export class IndicatorReportsController {
   @Post('indicator-reports/:id/revision')
   @Roles('entry')
   async revise(
-    @Param('id') id: string,
+    @Param('id', UuidPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const newId = await this.reports.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/major-projects/indicator-reports/${newId}`);
+    return toRevision(request, reply, `/major-projects/indicator-reports/${newId}`);
   }
 
   private async renderForm(

@@ -10,14 +10,18 @@ import {
   PROJECT_PROMOTION_TYPE,
 } from '../project-labels.js';
 import { BrandItemsController } from './brand-items.controller.js';
+import { BrandItemsQueries } from './brand-items.queries.js';
 import { BrandItemsService } from './brand-items.service.js';
 import { IndicatorReportsController } from './indicator-reports.controller.js';
+import { IndicatorReportsQueries } from './indicator-reports.queries.js';
 import { IndicatorReportsService } from './indicator-reports.service.js';
 import { PlanUpdatesController } from './plan-updates.controller.js';
+import { PlanUpdatesQueries } from './plan-updates.queries.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
 import { ProjectProgressService } from './project-progress.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
 import { PromotionsController } from './promotions.controller.js';
+import { PromotionsQueries } from './promotions.queries.js';
 import { PromotionsService } from './promotions.service.js';
 import { UpdateLedgersController } from './update-ledgers.controller.js';
 
@@ -41,9 +45,13 @@ const MODULE_LABEL = '市级重大改革项目';
   ],
   providers: [
     IndicatorReportsService,
+    IndicatorReportsQueries,
     PlanUpdatesService,
+    PlanUpdatesQueries,
     PromotionsService,
+    PromotionsQueries,
     BrandItemsService,
+    BrandItemsQueries,
     ProjectProgressService,
     ProjectStatsService,
   ],

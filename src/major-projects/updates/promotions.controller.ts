@@ -1,130 +1,86 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../../attachments/attachments.service.js';
+import { Controller } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { handleForm, type FieldErrors } from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
+import { RecordFormViews } from '../../workflow/record-kit/record-forms.js';
+import { RecordFormRoutes } from '../../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { PromotionsService } from './promotions.service.js';
-import { requireFilingProject } from './update-access.js';
-import { PromotionFormDto, typedFiles } from './update-forms.dto.js';
+import { projectIdOf, requireFilingProject, type IssuedProjectRow } from './update-access.js';
+import { PromotionFormDto } from './update-forms.dto.js';
+
+type PromotionPage = Awaited<ReturnType<PromotionsService['page']>>;
 
 /** 经验复制推广推进更新. */
 @Controller('major-projects')
 @Roles(...BUSINESS_ROLES)
-export class PromotionsController {
+export class PromotionsController extends RecordFormRoutes<
+  PromotionFormDto,
+  ProjectRow,
+  PromotionPage
+>(PromotionFormDto, {
+  newForm: ':projectId/promotions/new',
+  record: 'promotions/:id',
+  revise: true,
+  link: (id) => `/major-projects/promotions/${id}`,
+}) {
   constructor(
     private readonly promotions: PromotionsService,
     private readonly projects: ProjectsService,
-    private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    protected readonly panels: WorkflowPanelBuilder,
+    private readonly views: RecordFormViews,
     private readonly clock: Clock,
-  ) {}
-
-  @Get(':projectId/promotions/new')
-  @Roles('entry')
-  async newForm(
-    @Param('projectId') projectId: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
   ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    return this.renderForm(reply, 200, project, undefined, {}, {}, user);
+    super();
   }
 
-  @Post(':projectId/promotions/new')
-  @Roles('entry')
-  async create(
-    @Param('projectId') projectId: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    return handleForm(
-      PromotionFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, project, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.promotions.create(project, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/major-projects/promotions/${id}`);
-      },
-      (form, failed) => this.promotions.formErrors(form, failed),
-    );
+  protected filingContext(params: Record<string, string>, user: AuthUser) {
+    return requireFilingProject(this.projects, projectIdOf(params), user);
   }
 
-  @Get('promotions/:id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    const page = await this.promotions.page(id, user);
-    if (page.editable) {
-      const { promotion } = page;
-      return this.renderForm(
-        reply,
-        200,
-        page.project,
-        id,
-        {
-          methodId: promotion.method_id,
-          promotedOn: promotion.promoted_on,
-          description: promotion.description,
-          evidenceClassified: promotion.evidence_classified,
-        },
-        {},
-        user,
-      );
-    }
-    return reply.view('major-projects/updates/promotion-show.hbs', {
-      title: page.item.title,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+  protected contextOf(page: PromotionPage) {
+    return page.project;
   }
 
-  @Post('promotions/:id')
-  @Roles('entry')
-  async update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const { project } = await this.promotions.load(id, user);
-    return handleForm(
-      PromotionFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, project, id, values, errors, user),
-      async (data) => {
-        await this.promotions.update(id, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/major-projects/promotions/${id}`);
-      },
-      (form, failed) => this.promotions.formErrors(form, failed),
-    );
+  protected page(id: string, user: AuthUser) {
+    return this.promotions.page(id, user);
   }
 
-  @Post('promotions/:id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id') id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const newId = await this.promotions.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/major-projects/promotions/${newId}`);
+  protected formValues({ promotion }: PromotionPage) {
+    return {
+      methodId: promotion.method_id,
+      promotedOn: promotion.promoted_on,
+      description: promotion.description,
+      evidenceClassified: promotion.evidence_classified,
+    };
   }
 
-  private async renderForm(
+  protected showView(page: PromotionPage) {
+    return { view: 'major-projects/updates/promotion-show.hbs', title: page.item.title };
+  }
+
+  protected rules(form: PromotionFormDto, failed: ReadonlySet<string>) {
+    return this.promotions.formErrors(form, failed);
+  }
+
+  protected createRecord(project: ProjectRow, data: PromotionFormDto, user: AuthUser, ip: string) {
+    return this.promotions.create(project as IssuedProjectRow, data, user, ip);
+  }
+
+  protected updateRecord(id: string, data: PromotionFormDto, user: AuthUser, ip: string) {
+    return this.promotions.update(id, data, user, ip);
+  }
+
+  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
+    return this.promotions.revise(id, user, ip);
+  }
+
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
     project: ProjectRow,
@@ -134,7 +90,6 @@ export class PromotionsController {
     user: AuthUser,
   ) {
     const page = id ? await this.promotions.page(id, user) : undefined;
-    const typed = typedFiles(values, 'evidence');
     return reply.code(status).view('major-projects/updates/promotion-form.hbs', {
       title: id ? '修改经验复制推广推进更新' : '经验复制推广推进更新',
       id,
@@ -143,8 +98,7 @@ export class PromotionsController {
       errors,
       today: chinaDate(this.clock.now()),
       methods: await this.promotions.methods(),
-      files: typed ? await this.attachments.describe(typed, user) : (page?.files ?? []),
-      panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
+      ...(await this.views.extras(values, 'evidence', page, user)),
     });
   }
 }

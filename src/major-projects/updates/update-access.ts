@@ -1,11 +1,18 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { seesAllApproved } from '../../auth/auth-context.js';
+import { UuidPipe } from '../../common/http/params.js';
 import { SqlConditions } from '../../database/sql.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
+import { pageOfListing } from '../../workflow/record-kit/listing-page.js';
+import type { ListingScope } from '../../workflow/workflow-visibility.js';
 import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import type { WorkflowService } from '../../workflow/workflow.service.js';
 import type { ProjectRow, ProjectsService } from '../projects.service.js';
+
+/** The project id of a filing route's parameters (400 unless a UUID). */
+export function projectIdOf(params: Record<string, string>): string {
+  return new UuidPipe('projectId').transform(params.projectId);
+}
 
 export const NOT_ISSUED_MESSAGE = '作战图确认下发后才能更新推进情况';
 
@@ -39,12 +46,12 @@ export async function requireFilingProject(
 
 /**
  * One update record the user may read, of the given record type, with its workflow item and
- * project: 404 for anything else. `sql` selects the record's row by id ($1).
+ * project: 404 for anything else. `find` reads the record's row by id.
  */
 export async function loadVisibleUpdate<T extends { project_id: string }>(
-  deps: { workflow: WorkflowService; dataSource: DataSource; projects: ProjectsService },
+  deps: { workflow: WorkflowService; projects: ProjectsService },
   recordType: string,
-  sql: string,
+  find: (id: string) => Promise<T | undefined>,
   id: string,
   user: AuthUser,
 ): Promise<{ item: WorkflowItemRow; row: T; project: ProjectRow }> {
@@ -52,46 +59,24 @@ export async function loadVisibleUpdate<T extends { project_id: string }>(
   if (item.record_type !== recordType) {
     throw new NotFoundException();
   }
-  const rows = await deps.dataSource.query<T[]>(sql, [id]);
-  if (!rows[0]) {
+  const row = await find(id);
+  if (!row) {
     throw new NotFoundException();
   }
-  return { item, row: rows[0], project: await deps.projects.find(rows[0].project_id, user) };
-}
-
-/** The shared pattern (src/common/http/params.ts), re-exported for the services that import it here. */
-export { UUID_PATTERN } from '../../common/http/params.js';
-
-/**
- * Which revisions of the update records a user's ledger lists (the showcase ledger's rule, within
- * the projects the user may read): the responsible department sees its own records in any state
- * (the latest revision of each); office, leaders and admins see the current approved revisions,
- * and the office also what is submitted and not yet approved (as the workflow lets it read them).
- * `wi` is the record's workflow item.
- */
-export function ledgerVisibility(user: AuthUser): SqlConditions {
-  const latest = `NOT EXISTS (SELECT 1 FROM workflow_items n WHERE n.lineage_id = wi.lineage_id AND n.revision > wi.revision)`;
-  const clauses = [`(wi.owner_unit_id = $1 AND ${latest})`];
-  if (seesAllApproved(user)) {
-    clauses.push(`(wi.owner_unit_id <> $1 AND wi.is_current_approved)`);
-  }
-  if (user.roles.includes('office')) {
-    clauses.push(`(wi.owner_unit_id <> $1 AND wi.state IN ('pending', 'returned') AND ${latest})`);
-  }
-  return new SqlConditions([user.unitId]).raw(`(${clauses.join(' OR ')})`);
+  return { item, row, project: await deps.projects.find(row.project_id, user) };
 }
 
 /**
- * The visibility rule plus the filters every update ledger shares: `projectColumn` holds the
- * record's project, `periodColumn` the date or month the from/to range applies to (`p` is the
- * joined project, `wi` the workflow item).
+ * The filters every update ledger shares, after the user's unit ($1, for the visibility rule):
+ * `project` holds the record's project, `period` the date or month the from/to range applies to
+ * (`p` is the joined project, `wi` the workflow item).
  */
 export function ledgerConditions(
   user: AuthUser,
   filter: LedgerFilter,
   columns: { project: string; period: string; periodCast?: '::date' },
 ): SqlConditions {
-  const conditions = ledgerVisibility(user);
+  const conditions = new SqlConditions([user.unitId]);
   const cast = columns.periodCast ?? '';
   if (filter.projectId) {
     conditions.add(`${columns.project} = ?::uuid`, filter.projectId);
@@ -109,6 +94,26 @@ export function ledgerConditions(
     conditions.add('wi.state = ?', filter.state);
   }
   return conditions;
+}
+
+/**
+ * Which revisions of the update records a user's ledger lists (the shared listing rule within
+ * the projects the user may read): the responsible department its own records in their newest
+ * revision, office, leaders and admins the approved revisions in force, and the office also what
+ * is under review.
+ */
+export const UPDATE_LISTING: ListingScope = { officeQueue: true };
+
+/** One page of an update ledger (see pageOfListing) under the update records' listing rule. */
+export function pageOfUpdates<T>(
+  db: SqlRunner,
+  user: AuthUser,
+  conditions: SqlConditions,
+  sql: { from: string; order: string },
+  pageSize: number,
+  page: number,
+): Promise<{ rows: T[]; total: number }> {
+  return pageOfListing<T>(db, user, UPDATE_LISTING, conditions, sql, pageSize, page);
 }
 
 /** The filters every update ledger shares. */

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { parseChinaDate } from '../../common/time/china-time.js';
 import { applyDecorators } from '@nestjs/common';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import {
@@ -104,13 +105,16 @@ export function evidenceMissingMessage(lead = '请上传佐证材料'): string {
   return `${lead}；材料涉密的请勾选“材料涉密”，并发送至市委改革办指定的市委党政内网邮箱`;
 }
 
-/** Attachment ids typed into a form (re-rendered after an error), or undefined when none were posted. */
-export function typedFiles(values: Record<string, unknown>, field: string): string[] | undefined {
-  const value = values[field];
-  if (value === undefined) {
-    return undefined;
+/** The evidence files to link: none when the material is 涉密 (it goes by the 内网 mailbox). */
+export function evidenceFiles(form: EvidenceFields): Record<string, readonly string[]> {
+  return { evidence: form.evidenceClassified ? [] : form.evidence };
+}
+
+/** The errors of a date that must be a real day no later than `today` (YYYY-MM-DD), if any. */
+export function pastDateErrors(value: string, today: string, label: string): string[] | undefined {
+  const date = parseChinaDate(value);
+  if (!date) {
+    return [`请填写有效的${label}`];
   }
-  return (Array.isArray(value) ? value : [value]).filter(
-    (file): file is string => typeof file === 'string',
-  );
+  return date > today ? [`${label}不能晚于今天`] : undefined;
 }

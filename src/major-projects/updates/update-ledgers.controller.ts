@@ -19,14 +19,16 @@ import {
   type BrandKind,
 } from '../project-labels.js';
 import { ProjectsService } from '../projects.service.js';
-import { BrandItemsService, type BrandItemRow } from './brand-items.service.js';
+import { BrandItemsService } from './brand-items.service.js';
+import type { BrandItemRow } from './brand-items.queries.js';
 import {
   formatAmount,
   IndicatorReportsService,
   type IndicatorLedgerRow,
 } from './indicator-reports.service.js';
 import { PlanUpdatesService, type PlanUpdateLedgerRow } from './plan-updates.service.js';
-import { PromotionsService, type PromotionRow } from './promotions.service.js';
+import { PromotionsService } from './promotions.service.js';
+import type { PromotionRow } from './promotions.queries.js';
 import { type LedgerFilter } from './update-access.js';
 
 type Query = Record<string, string>;

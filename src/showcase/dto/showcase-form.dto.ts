@@ -5,7 +5,7 @@ import {
   ToInteger,
   ToStringArray,
   Trim,
-} from '../common/forms/transforms.js';
+} from '../../common/forms/transforms.js';
 
 export const SHOWCASE_CATEGORIES = ['national', 'citywide', 'central_media'] as const;
 export type ShowcaseCategory = (typeof SHOWCASE_CATEGORIES)[number];

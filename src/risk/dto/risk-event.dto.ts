@@ -1,0 +1,35 @@
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { RequiredText, ToBoolean, ToInteger, Trim } from '../../common/forms/transforms.js';
+
+/** 改革风险事件: date, type and level, the district or major project involved, details. */
+export class RiskEventDto {
+  @Trim()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写发生时间（年-月-日）' })
+  occurredOn: string;
+
+  @Trim()
+  @IsString({ message: '请选择类型与等级' })
+  @IsNotEmpty({ message: '请选择类型与等级' })
+  levelCode: string;
+
+  /** A risk event involves a district or a municipal major reform project. */
+  @IsIn(['district', 'project'], { message: '请选择涉及区县或重大改革项目' })
+  involvedKind: 'district' | 'project' = 'district';
+
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: '请选择涉及区县' })
+  involvedUnitId?: number;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  involvedProjectId?: string;
+
+  @RequiredText('详情', 5000)
+  details: string;
+
+  @IsOptional()
+  @ToBoolean()
+  submit?: boolean;
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AttachmentsService, type AttachmentView } from '../../attachments/attachments.service.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import {
+  handleForm,
+  type FieldErrors,
+  type FormRules,
+} from '../../common/forms/form-validation.js';
+import { typedFileIds } from '../../common/forms/uploaded-files.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { WorkflowItemRow } from '../workflow-item.js';
+import { WorkflowPanelBuilder } from '../workflow-panel.js';
+
+/** How a record's filing form is read and shown again (the form-route helper's part). */
+export interface RecordForm<T> {
+  dto: ClassConstructor<T>;
+  /** The service's rules, run with the DTO's checks so a refused form lists every problem. */
+  rules?: FormRules<T>;
+  /** Renders the form with what was typed and the errors (the helper answers 422). */
+  rerender: (values: Record<string, unknown>, errors: FieldErrors) => Promise<unknown>;
+  /** The record page of a saved revision. */
+  link: (id: string) => string;
+  /** The flash after a save: when submitted, and when only saved (create / update). */
+  flash?: { submitted?: string; created?: string; updated?: string };
+  /**
+   * The flash from the record's chain (WorkflowPanelBuilder.savedAnswer: 「已保存并上报，等待…」
+   * naming the next step); when given it is what every save of this form says.
+   */
+  answer?: (id: string, submitted: boolean) => Promise<string>;
+}
+
+export const REVISION_STARTED = '已发起变更：修改后保存并上报，审核通过前仍以原版本为准';
+
+const submittedFlash = '已保存并上报，等待本单位审核';
+
+/**
+ * POST of a record's form: validated (422 in place with everything typed, the token given back by
+ * the once-only hook), saved through the service, then 303 to the record with a flash. A form
+ * sent twice is saved once: the hook in configure-app claims the form's token before the handler
+ * and records where this redirect leads.
+ */
+async function saveFromForm<T extends { submit?: boolean }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  form: RecordForm<T>,
+  save: (data: T) => Promise<string>,
+  savedFlash: string,
+): Promise<unknown> {
+  const save303 = async (data: T) => {
+    const id = await save(data);
+    const submitted = Boolean(data.submit);
+    setFlash(
+      reply,
+      'success',
+      form.answer
+        ? await form.answer(id, submitted)
+        : submitted
+          ? (form.flash?.submitted ?? submittedFlash)
+          : savedFlash,
+    );
+    return seeOther(request, reply, form.link(id));
+  };
+  return handleForm(form.dto, body, form.rerender, save303, form.rules);
+}
+
+/** POST of a new record's form (see saveFromForm): `save` returns the new record's id. */
+export function createFromForm<T extends { submit?: boolean }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  form: RecordForm<T>,
+  save: (data: T) => Promise<string>,
+): Promise<unknown> {
+  return saveFromForm(request, reply, body, form, save, form.flash?.created ?? '已保存为草稿');
+}
+
+/** POST of an editable record's form (see saveFromForm), for the record `id`. */
+export function updateFromForm<T extends { submit?: boolean }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  id: string,
+  form: RecordForm<T>,
+  save: (data: T) => Promise<void>,
+): Promise<unknown> {
+  const saveRecord = async (data: T) => {
+    await save(data);
+    return id;
+  };
+  return saveFromForm(request, reply, body, form, saveRecord, form.flash?.updated ?? '已保存');
+}
+
+/**
+ * The page a user who may not file this record type gets instead of the form (403), saying who
+ * files it.
+ */
+export function refuseFiling(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(403).view('errors/error.hbs', { status: 403, title: '无权填报', message });
+}
+
+/** POST …/revision: the new draft revision's page, with the flash every module shows. */
+export function toRevision(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  link: string,
+): FastifyReply {
+  setFlash(reply, 'info', REVISION_STARTED);
+  return seeOther(request, reply, link);
+}
+
+/**
+ * What every record form shows beside its fields: the files (those typed into a refused form,
+ * else the record's stored ones) and, for an existing revision, the workflow panel without its
+ * submit button (the form's own 保存并上报 saves first).
+ */
+@Injectable()
+export class RecordFormViews {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly panels: WorkflowPanelBuilder,
+  ) {}
+
+  async extras(
+    values: Record<string, unknown>,
+    field: string,
+    existing: { item: WorkflowItemRow; files: AttachmentView[] } | undefined,
+    user: AuthUser | undefined,
+  ): Promise<{ files: AttachmentView[]; panel: unknown }> {
+    const typed = typedFileIds(values, field);
+    return {
+      files: typed
+        ? user
+          ? await this.attachments.describe(typed, user)
+          : []
+        : (existing?.files ?? []),
+      panel:
+        existing && user
+          ? await this.panels.build(existing.item, user, { omit: ['submit'] })
+          : undefined,
+    };
+  }
+}
