@@ -27,6 +27,7 @@ import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { MeetingsModule } from './meetings/meetings.module.js';
 
 @Module({})
 export class AppModule {
@@ -65,6 +66,7 @@ export class AppModule {
         ScoringModule,
         CockpitModule,
         UsageModule,
+        MeetingsModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

@@ -39,6 +39,9 @@ export const AUDIT_ACTION_LABELS = {
   indicator_system_activate: '启用指标体系',
   band_settings_update: '修改五色图设置',
   report_generated: '生成报表',
+  meeting_saved: '登记深改委会议',
+  meeting_topic_result: '录入议题审议结果',
+  meeting_decision_closed: '议定事项销号',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
