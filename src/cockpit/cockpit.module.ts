@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
+import { MeetingsModule } from '../meetings/meetings.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
@@ -20,6 +21,7 @@ import { ProjectCockpitService } from './project-cockpit.service.js';
     SatisfactionModule,
     RiskModule,
     ProjectUpdatesModule,
+    MeetingsModule,
   ],
   controllers: [CockpitController],
   providers: [DistrictCockpitService, ProjectCockpitService],

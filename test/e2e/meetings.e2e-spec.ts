@@ -36,6 +36,9 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
   const setToday = (iso: string | undefined) => {
     testApp.app.get(Clock).now = iso ? () => new Date(iso) : () => new Date();
   };
+  /** The China calendar day `days` after the real today: approvals are stamped with the database's now(). */
+  const day = (days: number) =>
+    new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
   const idOf = (location: unknown) => String(location).split('#')[0].split('/').pop()!;
   const upload = async (user: TestUser, name: string, content: Buffer) => {
     const session = await as(user);
@@ -309,8 +312,8 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
     expect(early.status).toBe(422);
     expect(fieldError(early.text, 'result')).toBe('议题上会且会议召开后方可录入审议结果');
 
-    setToday('2026-12-10T18:00:00+08:00');
-    await setStatus(meetingId, '六届市委第三次深改会', '2026-12-10', 'held');
+    setToday(undefined);
+    await setStatus(meetingId, '六届市委第三次深改会', day(0), 'held');
     expect(
       (
         await (
@@ -334,7 +337,7 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
     ).post(`/meetings/${meetingId}/decisions`, {
       title: '',
       leadUnitId: String(yuzhong),
-      deadline: '2026-12-09',
+      deadline: day(-1),
     });
     expect(past.status).toBe(422);
     expect(fieldError(past.text, 'title')).toBe('请填写议定事项');
@@ -355,7 +358,7 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
       requirement: '明确责任分工和时间节点',
       leadUnitId: String(yuzhong),
       assistUnitIds: [String(jiangbei)],
-      deadline: '2026-12-31',
+      deadline: day(20),
     });
     expect(created.status).toBe(303);
     const yuzhongTask = await taskOf('制定教育评价改革任务分工方案', yuzhong);
@@ -383,7 +386,7 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
       (await (await as(office)).post(`/meetings/decisions/tasks/${yuzhongTask}/close`)).status,
     ).toBe(303);
 
-    setToday('2027-01-01T09:00:00+08:00');
+    setToday(`${day(21)}T09:00:00+08:00`);
     ledger = await (await as(office)).agent.get(`/meetings/decisions?meeting=${meetingId}`);
     expect(ledger.text).toMatch(new RegExp(`id="task-${yuzhongTask}"[\\s\\S]*?已销号`));
     expect(ledger.text).toMatch(new RegExp(`id="task-${jiangbeiTask}"[\\s\\S]*?已逾期`));
@@ -411,5 +414,49 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
     expect(rows.slice(1).map((row) => row[5])).toEqual(
       expect.arrayContaining(['已销号', '已逾期']),
     );
+  });
+  it('should count 议定事项落实 per unit on the district cockpit from approved feedback only', async () => {
+    // The clock stands the day after the first decision's deadline (the test above): 渝中区's task
+    // was fed back (approved) on time and 销号, 江北区's feedback is still at its reviewer: overdue.
+    const meetingId = await createMeeting('六届市委第四次深改会', day(21), 'held');
+    const created = await (
+      await as(office)
+    ).post(`/meetings/${meetingId}/decisions`, {
+      title: '推进义务教育优质均衡发展',
+      leadUnitId: String(yuzhong),
+      assistUnitIds: [String(dept)],
+      deadline: day(400),
+    });
+    expect(created.status).toBe(303);
+    const yuzhongTask = await taskOf('推进义务教育优质均衡发展', yuzhong);
+    const deptTask = await taskOf('推进义务教育优质均衡发展', dept);
+    const approved = await feedBack(yuzhongClerk, yuzhongTask, 'in_progress');
+    expect((await act(yuzhongReviewer, approved, 'pass')).status).toBe(200);
+    expect((await act(office, approved, 'confirm')).status).toBe(200);
+    // 市教委's feedback waits for its reviewer: not counted as fed back.
+    await feedBack(deptClerk, deptTask, 'in_progress');
+
+    const cockpit = await (await as(leader)).agent.get('/cockpit');
+    expect(cockpit.status).toBe(200);
+    const panel =
+      /<section class="cockpit-panel" id="decision-implementation">([\s\S]*?)<\/section>/.exec(
+        cockpit.text,
+      )![1];
+    const rows = [
+      ...panel.matchAll(/<tr[^>]*><td>([^<]+)<\/td>((?:<td class="num">\d+<\/td>){4})<\/tr>/g),
+    ].map((match) => [match[1], ...[...match[2].matchAll(/\d+/g)].map((cell) => Number(cell[0]))]);
+    // 渝中区: two tasks, both fed back on time, one 销号. 江北区: one, overdue. 市教委: one, pending.
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['渝中区', 2, 2, 0, 1],
+        ['江北区', 1, 0, 1, 0],
+        ['市教委', 1, 0, 0, 0],
+      ]),
+    );
+    expect(rows).toHaveLength(3);
+    expect(panel).toMatch(/<dt>交办<\/dt><dd>4<\/dd>/);
+    expect(panel).toMatch(/<dt>按时反馈<\/dt><dd>2<\/dd>/);
+    expect(panel).toMatch(/<dt>逾期<\/dt><dd class="bad">1<\/dd>/);
+    expect(panel).toMatch(/<dt>已销号<\/dt><dd>1<\/dd>/);
   });
 });
