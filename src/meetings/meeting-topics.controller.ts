@@ -213,13 +213,15 @@ export class MeetingTopicsController {
 
   @Post(':id')
   @Roles('entry')
-  update(
+  async update(
     @Param('id', UuidPipe) id: string,
     @Body() body: unknown,
     @CurrentUser() user: AuthUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    // A topic the user may not read is a 404 before its form is read.
+    await this.meetings.topicForEdit(id, user);
     return updateFromForm(
       request,
       reply,
