@@ -25,6 +25,7 @@ export class Meetings1764900000000 implements MigrationInterface {
         status varchar(20) NOT NULL DEFAULT 'preparing' CHECK (status IN ('preparing', 'held')),
         minutes_classified boolean NOT NULL DEFAULT false,
         minutes_note text NOT NULL DEFAULT '',
+        minutes_attachment_id uuid REFERENCES attachments(id),
         created_by uuid NOT NULL REFERENCES users(id),
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()

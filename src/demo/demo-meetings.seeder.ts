@@ -142,7 +142,11 @@ export class DemoMeetingsSeeder {
     await this.meetings.setResult(officeTopic, { result: 'revise_resubmit' }, office);
     await this.meetings.saveMinutes(
       held,
-      { minutesClassified: true, minutesNote: '会议纪要已通过电子政务内网印发各出席单位' },
+      {
+        minutesClassified: true,
+        minutesNote: '会议纪要已通过电子政务内网印发各出席单位',
+        minutesFile: [],
+      },
       office,
     );
 

@@ -262,6 +262,9 @@ export class MeetingsController {
         minutesNote: page.meeting.minutes_note,
         minutesClassified: page.meeting.minutes_classified,
       },
+      minutesFiles: await this.meetings.minutesFiles(page.meeting, values.minutes),
+      // The file is the office's upload: its own unit reads it.
+      canReadMinutesFile: user.unitKind === 'office',
       decision,
       errors,
       taskUnits: taskUnits.map((unit) => ({ ...unit, checked: assist.includes(String(unit.id)) })),

@@ -37,6 +37,9 @@ export interface MeetingRow {
   statusLabel: string;
   minutes_classified: boolean;
   minutes_note: string;
+  /** The minutes file (meeting page only). */
+  minutes_attachment_id?: string | null;
+  minutes_file_name?: string | null;
   topics: number;
   decisions: number;
 }
@@ -302,10 +305,23 @@ export class MeetingsQueries {
     );
   }
 
-  async setMinutes(id: string, classified: boolean, note: string): Promise<void> {
+  async setMinutes(
+    id: string,
+    classified: boolean,
+    note: string,
+    attachmentId: string | null,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE meetings SET minutes_classified = $2, minutes_note = $3, updated_at = now() WHERE id = $1`,
-      [id, classified, note],
+      `UPDATE meetings SET minutes_classified = $2, minutes_note = $3, minutes_attachment_id = $4, updated_at = now() WHERE id = $1`,
+      [id, classified, note, attachmentId],
+    );
+  }
+
+  /** Uploaded files of the unit's (the office's own uploads), by id. */
+  ownUnitFiles(ids: readonly string[], unitId: number) {
+    return this.dataSource.query<{ id: string; name: string }[]>(
+      `SELECT id, original_name AS name FROM attachments WHERE id = ANY($1::uuid[]) AND unit_id = $2`,
+      [ids, unitId],
     );
   }
 
@@ -347,8 +363,9 @@ export class MeetingsQueries {
   async findMeeting(id: string, db: SqlRunner = this.dataSource): Promise<MeetingRow | undefined> {
     const rows = await db.query<MeetingSqlRow[]>(
       `SELECT m.id, m.name, m.kind, to_char(m.held_on, 'YYYY-MM-DD') AS held_on, m.place, m.host, m.status,
-              m.minutes_classified, m.minutes_note, 0 AS topics, 0 AS decisions
-         FROM meetings m WHERE m.id = $1`,
+              m.minutes_classified, m.minutes_note, 0 AS topics, 0 AS decisions,
+              m.minutes_attachment_id, a.original_name AS minutes_file_name
+         FROM meetings m LEFT JOIN attachments a ON a.id = m.minutes_attachment_id WHERE m.id = $1`,
       [id],
     );
     return rows[0] && labelMeeting(rows[0]);

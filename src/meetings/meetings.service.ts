@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { UUID_PATTERN } from '../common/http/params.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
@@ -132,19 +133,55 @@ export class MeetingsService {
     });
   }
 
+  /**
+   * 会议纪要 of a held meeting: a PDF or Word file the office uploaded, or, when 涉密, a note of how
+   * the minutes went out (no file is kept then).
+   */
   async saveMinutes(id: string, form: MinutesDto, user: AuthUser): Promise<void> {
     this.requireOffice(user);
     const meeting = await this.requireMeeting(id);
     if (meeting.status !== 'held') {
       throw FormInvalidException.field('minutesNote', '会议召开后方可登记会议纪要');
     }
-    if (!form.minutesClassified && !form.minutesNote) {
+    const fileId = form.minutesClassified ? undefined : form.minutesFile[0];
+    if (fileId) {
+      const files = await this.queries.ownUnitFiles([fileId], user.unitId);
+      if (files.length !== 1) {
+        throw FormInvalidException.field('minutesFile', '会议纪要文件有误，请重新上传');
+      }
+      if (!isPdfOrWord(files[0].name)) {
+        throw FormInvalidException.field(
+          'minutesFile',
+          `会议纪要仅支持 PDF 或 Word 文件：${files[0].name}`,
+        );
+      }
+    } else if (!form.minutesNote) {
       throw FormInvalidException.field(
-        'minutesNote',
-        '请填写会议纪要说明；纪要涉密的请勾选“纪要涉密”并注明报送方式',
+        form.minutesClassified ? 'minutesNote' : 'minutesFile',
+        form.minutesClassified
+          ? '纪要涉密的，请填写纪要说明（报送方式、密级）'
+          : '请上传会议纪要（PDF 或 Word）；纪要涉密的请勾选“纪要涉密”并填写说明',
       );
     }
-    await this.queries.setMinutes(id, form.minutesClassified, form.minutesNote ?? '');
+    await this.queries.setMinutes(
+      id,
+      form.minutesClassified,
+      form.minutesNote ?? '',
+      fileId ?? null,
+    );
+  }
+
+  /** The minutes file the form shows: the one typed into a refused form, else the stored one. */
+  async minutesFiles(
+    meeting: { minutes_attachment_id?: string | null },
+    typed: Record<string, unknown> | undefined,
+  ) {
+    const ids = typed
+      ? uploadedFileIds(typed.minutesFile)
+      : meeting.minutes_attachment_id
+        ? [meeting.minutes_attachment_id]
+        : [];
+    return this.attachments.describe(ids);
   }
 
   meetingLedger(filter: MeetingFilter, pageSize = DEFAULT_PAGE_SIZE, db?: SqlRunner) {

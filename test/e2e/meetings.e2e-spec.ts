@@ -40,15 +40,15 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
   const day = (days: number) =>
     new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
   const idOf = (location: unknown) => String(location).split('#')[0].split('/').pop()!;
-  const upload = async (user: TestUser, name: string, content: Buffer) => {
+  const upload = async (user: TestUser, name: string, content: Buffer, field = 'documents') => {
     const session = await as(user);
     const response = await session.agent
-      .post('/attachments?field=documents')
+      .post(`/attachments?field=${field}`)
       .set('HX-Request', 'true')
       .set('X-CSRF-Token', session.csrfToken)
-      .attach('upload_documents', content, name);
+      .attach(`upload_${field}`, content, name);
     expect(response.status).toBe(200);
-    return /name="documents" value="([^"]+)"/.exec(response.text)![1];
+    return new RegExp(`name="${field}" value="([^"]+)"`).exec(response.text)![1];
   };
   const createMeeting = async (name: string, heldOn: string, status = 'preparing') => {
     const response = await (
@@ -321,12 +321,31 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
         ).post(`/meetings/topics/${topicId}/result`, { result: 'passed_in_principle' })
       ).status,
     ).toBe(303);
+    // 会议纪要: a file that is not PDF/Word, or nothing, is refused next to the file field.
+    const photo = await upload(office, '纪要.png', PNG, 'minutesFile');
+    const wrongFile = await (
+      await as(office)
+    ).post(`/meetings/${meetingId}/minutes`, { minutesFile: photo });
+    expect(wrongFile.status).toBe(422);
+    expect(wrongFile.text).toContain('会议纪要仅支持 PDF 或 Word 文件：纪要.png');
+    const nothing = await (await as(office)).post(`/meetings/${meetingId}/minutes`, {});
+    expect(nothing.status).toBe(422);
+    expect(nothing.text).toContain('请上传会议纪要（PDF 或 Word）');
+    const minutesFile = await upload(office, '会议纪要.pdf', PDF, 'minutesFile');
+    expect(
+      (await (await as(office)).post(`/meetings/${meetingId}/minutes`, { minutesFile })).status,
+    ).toBe(303);
+    expect((await (await as(office)).agent.get(`/meetings/${meetingId}`)).text).toContain(
+      `href="/attachments/${minutesFile}">会议纪要.pdf</a>`,
+    );
+    // 涉密: a note instead, and no file kept.
     expect(
       (
         await (
           await as(office)
         ).post(`/meetings/${meetingId}/minutes`, {
           minutesClassified: 'on',
+          minutesFile,
           minutesNote: '纪要已通过内网报送',
         })
       ).status,

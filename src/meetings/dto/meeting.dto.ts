@@ -1,6 +1,12 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsString, Matches } from 'class-validator';
-import { OptionalText, RequiredText, ToBoolean, Trim } from '../../common/forms/transforms.js';
+import {
+  OptionalText,
+  RequiredText,
+  ToBoolean,
+  ToStringArray,
+  Trim,
+} from '../../common/forms/transforms.js';
 import {
   MEETING_KINDS,
   MEETING_STATUSES,
@@ -56,6 +62,12 @@ export class MinutesDto {
   @ToBoolean()
   @IsBoolean()
   minutesClassified: boolean = false;
+
+  /** The minutes as a PDF or Word file (not when 涉密). */
+  @ToStringArray()
+  @ArrayMaxSize(1, { message: '会议纪要只需上传一个文件' })
+  @IsString({ each: true })
+  minutesFile: string[] = [];
 }
 
 export { toIds };
