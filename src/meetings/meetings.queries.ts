@@ -76,6 +76,27 @@ export interface TopicRow {
   record_type: string;
 }
 
+/** The columns of a topic the form writes. */
+export interface TopicContent {
+  reporting_unit_id: number;
+  title: string;
+  topic_kind: TopicKind;
+  summary: string;
+  domain_id: number | null;
+  files_classified: boolean;
+  classified_note: string;
+}
+
+const topicValues = (content: TopicContent) => [
+  content.reporting_unit_id,
+  content.title,
+  content.topic_kind,
+  content.summary,
+  content.domain_id,
+  content.files_classified,
+  content.classified_note,
+];
+
 export interface TopicFilter {
   meetingId?: string;
   unitId?: number;
@@ -425,11 +446,41 @@ export class MeetingsQueries {
     );
   }
 
-  async setResult(topicId: string, result: TopicResult): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE meeting_topics SET result = $2, updated_at = now() WHERE id = $1`,
-      [topicId, result],
+  async setResult(manager: EntityManager, topicId: string, result: TopicResult): Promise<void> {
+    await manager.query(`UPDATE meeting_topics SET result = $2, updated_at = now() WHERE id = $1`, [
+      topicId,
+      result,
+    ]);
+  }
+
+  async insertTopic(
+    manager: EntityManager,
+    id: string,
+    unitId: number,
+    content: TopicContent,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO meeting_topics (id, lineage_id, unit_id, reporting_unit_id, title, topic_kind, summary, domain_id, files_classified, classified_note)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, unitId, ...topicValues(content)],
     );
+  }
+
+  async updateTopic(manager: EntityManager, id: string, content: TopicContent): Promise<void> {
+    await manager.query(
+      `UPDATE meeting_topics SET reporting_unit_id = $2, title = $3, topic_kind = $4, summary = $5, domain_id = $6,
+              files_classified = $7, classified_note = $8, updated_at = now() WHERE id = $1`,
+      [id, ...topicValues(content)],
+    );
+  }
+
+  /** The meeting a topic is placed on, if any. */
+  async topicMeetingId(manager: EntityManager, id: string): Promise<string | null> {
+    const rows = await manager.query<{ meeting_id: string | null }[]>(
+      `SELECT meeting_id FROM meeting_topics WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.meeting_id ?? null;
   }
 
   async topicLedger(

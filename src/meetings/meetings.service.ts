@@ -25,6 +25,7 @@ import {
   OFFICE_TOPIC_TYPE,
   TOPIC_TYPE,
   type DecisionFilter,
+  type TopicContent,
   type MeetingFilter,
   type TopicFilter,
 } from './meetings.queries.js';
@@ -283,7 +284,7 @@ export class MeetingsService {
     return errors;
   }
 
-  private topicContent(form: TopicDto) {
+  private topicContent(form: TopicDto): TopicContent {
     return {
       reporting_unit_id: form.reportingUnitId,
       title: form.title,
@@ -320,13 +321,8 @@ export class MeetingsService {
       },
       filer,
       ip,
-      async (manager, rowId) => {
-        await manager.query(
-          `INSERT INTO meeting_topics (id, lineage_id, unit_id, reporting_unit_id, title, topic_kind, summary, domain_id, files_classified, classified_note)
-           VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [rowId, user.unitId, ...Object.values(this.topicContent(form))],
-        );
-      },
+      (manager, rowId) =>
+        this.queries.insertTopic(manager, rowId, user.unitId, this.topicContent(form)),
     );
     if (office) {
       await this.adopt(id, form.meetingId!, user, ip);
@@ -354,14 +350,7 @@ export class MeetingsService {
       },
       user,
       ip,
-      async (manager) => {
-        const content = this.topicContent(form);
-        await manager.query(
-          `UPDATE meeting_topics SET reporting_unit_id = $2, title = $3, topic_kind = $4, summary = $5, domain_id = $6,
-                  files_classified = $7, classified_note = $8, updated_at = now() WHERE id = $1`,
-          [id, ...Object.values(content)],
-        );
-      },
+      (manager) => this.queries.updateTopic(manager, id, this.topicContent(form)),
     );
   }
 
@@ -387,11 +376,7 @@ export class MeetingsService {
 
   /** The approving transaction of a topic: only 采纳 onto a meeting approves one. */
   async onTopicApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
-    const rows: { meeting_id: string | null }[] = await manager.query(
-      `SELECT meeting_id FROM meeting_topics WHERE id = $1`,
-      [item.id],
-    );
-    if (!rows[0]?.meeting_id) {
+    if (!(await this.queries.topicMeetingId(manager, item.id))) {
       throw FormInvalidException.field('meetingId', '请在议题页选择会议后采纳');
     }
   }
@@ -410,10 +395,7 @@ export class MeetingsService {
       throw FormInvalidException.field('result', '议题上会且会议召开后方可录入审议结果');
     }
     await this.kit.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE meeting_topics SET result = $2, updated_at = now() WHERE id = $1`,
-        [id, form.result],
-      );
+      await this.queries.setResult(manager, id, form.result);
       await this.audit.record(
         {
           action: 'meeting_topic_result',
