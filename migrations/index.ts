@@ -19,6 +19,7 @@ import { ReportingCycle1764300000000 } from './1764300000000-reporting-cycle.js'
 import { ReportNothingDue1764400000000 } from './1764400000000-report-nothing-due.js';
 import { CumulativeMonthlyTargets1764400100000 } from './1764400100000-cumulative-monthly-targets.js';
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
+import { Meetings1764900000000 } from './1764900000000-meetings.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ReportNothingDue1764400000000,
   CumulativeMonthlyTargets1764400100000,
   BandPalette1764800000000,
+  Meetings1764900000000,
 ];

@@ -29,6 +29,7 @@ import { WorkflowModule } from './workflow/workflow.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { MeetingsModule } from './meetings/meetings.module.js';
 
 @Module({})
 export class AppModule {
@@ -69,6 +70,7 @@ export class AppModule {
         ScoringModule,
         CockpitModule,
         UsageModule,
+        MeetingsModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

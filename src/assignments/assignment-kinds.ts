@@ -1,6 +1,6 @@
 import type { TaskStatus } from './task-due-rules.js';
 
-export const ASSIGNMENT_KINDS = ['demand_list', 'blocker'] as const;
+export const ASSIGNMENT_KINDS = ['demand_list', 'blocker', 'meeting_decision'] as const;
 export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
 
 /** What differs between the demand list (需求清单) and blockers (堵点卡点): words and paths. */
@@ -31,6 +31,14 @@ export const ASSIGNMENT_PROFILES: Record<AssignmentKind, AssignmentKindProfile> 
     progressLabel: '堵点卡点反馈',
     moduleLabel: '堵点卡点管理',
     officePath: '/blockers',
+  },
+  meeting_decision: {
+    kind: 'meeting_decision',
+    progressType: 'meeting_decision_progress',
+    label: '议定事项',
+    progressLabel: '议定事项落实反馈',
+    moduleLabel: '深改委会议管理',
+    officePath: '/meetings/decisions',
   },
 };
 

@@ -49,6 +49,9 @@ export const AUDIT_ACTION_LABELS = {
   attachment_uploaded: '上传附件',
   attachment_downloaded: '下载附件',
   deduction_updated: '修改扣分项',
+  meeting_saved: '登记深改委会议',
+  meeting_topic_result: '录入议题审议结果',
+  meeting_decision_closed: '议定事项销号',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

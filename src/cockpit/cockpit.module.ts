@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { ProjectSatisfactionModule } from '../major-projects/satisfaction/project-satisfaction.module.js';
 import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
+import { MeetingsModule } from '../meetings/meetings.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
@@ -22,6 +23,7 @@ import { ProjectCockpitService } from './project-cockpit.service.js';
     RiskModule,
     ProjectUpdatesModule,
     ProjectSatisfactionModule,
+    MeetingsModule,
   ],
   controllers: [CockpitController],
   providers: [DistrictCockpitService, ProjectCockpitService],

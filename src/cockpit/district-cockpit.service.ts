@@ -5,6 +5,7 @@ import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { TtlCache } from '../common/time/ttl-cache.js';
 import { formatDateTime } from '../common/views/handlebars-engine.js';
+import { MeetingsService } from '../meetings/meetings.service.js';
 import { PilotStreamsService } from '../pilots/pilot-streams.service.js';
 import { RiskService } from '../risk/risk.service.js';
 import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
@@ -86,6 +87,7 @@ export class DistrictCockpitService {
     private readonly satisfaction: SatisfactionService,
     private readonly risk: RiskService,
     private readonly clock: Clock,
+    private readonly meetings: MeetingsService,
   ) {}
 
   /**
@@ -153,6 +155,19 @@ export class DistrictCockpitService {
           )
         : [],
       ...panels,
+      decisions: await this.decisionPanel(own),
+    };
+  }
+
+  /** 议定事项落实: per unit, the 议定事项 tasks assigned, fed back on time, overdue and 已销号. */
+  private async decisionPanel(own: number | undefined) {
+    const rows = await this.meetings.implementationByUnit();
+    return {
+      assigned: sum(rows, (row) => row.assigned),
+      onTime: sum(rows, (row) => row.onTime),
+      overdue: sum(rows, (row) => row.overdue),
+      closed: sum(rows, (row) => row.closed),
+      rows: rows.map((row) => ({ ...row, highlight: row.unitId === own })),
     };
   }
 

@@ -11,6 +11,7 @@ import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { DemoReportsSeeder } from './demo-reports.seeder.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
+import { DemoMeetingsSeeder } from './demo-meetings.seeder.js';
 import { demoUser } from './demo-users.js';
 
 /** An arbitrary constant: the advisory lock that keeps two starting instances from both seeding. */
@@ -35,6 +36,7 @@ export class DemoRecordsSeeder {
     private readonly risk: RiskService,
     private readonly satisfaction: SatisfactionService,
     private readonly majorProjects: DemoMajorProjectsSeeder,
+    private readonly meetings: DemoMeetingsSeeder,
   ) {}
 
   private user(mobile: string): Promise<AuthUser> {
@@ -232,6 +234,11 @@ export class DemoRecordsSeeder {
       if (await this.majorProjects.seed()) {
         console.log(
           "Demo major projects loaded: battle maps in every state, a version 2, the year's satisfaction.",
+        );
+      }
+      if (await this.meetings.seed()) {
+        console.log(
+          'Demo meetings loaded: a held meeting with decisions in every state, one in preparation.',
         );
       }
       if (await this.demoReports.seed()) {

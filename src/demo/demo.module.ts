@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AssignmentsModule } from '../assignments/assignments.module.js';
 import { DemandsModule } from '../demands/demands.module.js';
+import { MeetingsModule } from '../meetings/meetings.module.js';
 import { MajorProjectsModule } from '../major-projects/major-projects.module.js';
 import { ProjectSatisfactionModule } from '../major-projects/satisfaction/project-satisfaction.module.js';
 import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
+import { DemoMeetingsSeeder } from './demo-meetings.seeder.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
 import { DemoReportsSeeder } from './demo-reports.seeder.js';
@@ -25,8 +27,9 @@ import { ScoringModule } from '../scoring/scoring.module.js';
     ProjectSatisfactionModule,
     ProjectUpdatesModule,
     ScoringModule,
+    MeetingsModule,
   ],
-  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder],
+  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder, DemoMeetingsSeeder],
   exports: [DemoRecordsSeeder],
 })
 export class DemoModule {}

@@ -169,6 +169,29 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '深改委会议管理',
+    items: [
+      {
+        label: '深改委会议',
+        href: '/meetings',
+        description: '市委深改委会议的议程、审议结果和议定事项',
+        roles: BUSINESS,
+      },
+      {
+        label: '会议议题',
+        href: '/meetings/topics',
+        description: '申报会议议题，查看采纳和审议结果',
+        roles: BUSINESS,
+      },
+      {
+        label: '议定事项台账',
+        href: '/meetings/decisions',
+        description: '会议议定事项的交办、反馈和销号',
+        roles: BUSINESS,
+      },
+    ],
+  },
+  {
     label: '驾驶舱',
     items: [
       {

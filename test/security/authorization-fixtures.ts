@@ -5,6 +5,7 @@ import type { AuthUser } from '../../src/auth/auth-context.js';
 import { recentPeriods } from '../../src/scoring/reports/report-periods.js';
 import { DemandsService } from '../../src/demands/demands.service.js';
 import { demoUser } from '../../src/demo/demo-users.js';
+import { MeetingsService } from '../../src/meetings/meetings.service.js';
 import { PilotStreamsService } from '../../src/pilots/pilot-streams.service.js';
 import { PilotsService } from '../../src/pilots/pilots.service.js';
 import { RiskService } from '../../src/risk/risk.service.js';
@@ -403,6 +404,58 @@ export async function buildFixtures(
   fixtures['risk W approved (Y)'] = { id: riskApprovedY };
   fixtures['risk W approved (J)'] = { id: riskApprovedJ };
   fixtures['deduction negative_opinion'] = { code: 'negative_opinion' };
+
+  // 深改委会议: a meeting held with Y's adopted topic and a 议定事项 for Y; Y's topic at Y reviewer.
+  const meetings = app.get(MeetingsService);
+  const meetingForm = (status: 'preparing' | 'held') => ({
+    name: '六届市委第三次深改会',
+    kind: 'plenary' as const,
+    heldOn: '2026-11-10',
+    place: '',
+    host: '',
+    status,
+    attendUnitIds: [units.Y],
+    observeUnitIds: [],
+  });
+  const meetingId = await meetings.saveMeeting(meetingForm('preparing'), office);
+  const topic = (title: string) =>
+    meetings.createTopic(
+      {
+        title,
+        reportingUnitId: units.Y,
+        topicKind: 'hear_report',
+        summary: '',
+        documentsClassified: false,
+        documents: [],
+        submit: true,
+      },
+      clerk,
+    );
+  const topicPending = await topic('关于渝中区营商环境改革的汇报');
+  const topicApproved = await topic('关于渝中区基层治理改革的汇报');
+  await act(topicApproved, 'pass', reviewer);
+  await meetings.adopt(topicApproved, meetingId, office);
+  await meetings.saveMeeting(meetingForm('held'), office, undefined, meetingId);
+  await meetings.createDecision(
+    meetingId,
+    {
+      title: '深化基层治理改革',
+      requirement: '',
+      leadUnitId: units.Y,
+      assistUnitIds: [],
+      deadline: '2099-12-31',
+    },
+    office,
+  );
+  const decisionTask: { id: string }[] = await dataSource.query(
+    `SELECT t.id FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id
+      WHERE a.kind = 'meeting_decision' AND t.unit_id = $1`,
+    [units.Y],
+  );
+  fixtures['meeting held'] = { id: meetingId };
+  fixtures['topic Y pending'] = { id: topicPending };
+  fixtures['topic Y approved'] = { id: topicApproved };
+  fixtures['decision task Y'] = { taskId: decisionTask[0].id };
 
   // Satisfaction returns of S: the approved 2026-Q3 (reports need it) and a 2026-Q2 draft.
   const satisfaction = app.get(SatisfactionService);

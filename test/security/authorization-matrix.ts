@@ -180,6 +180,10 @@ export const TARGETS: Record<string, string> = {
   'unit beibei': '北碚区, which the admin deactivates and reactivates',
   'dictionary track': 'a 跑道 dictionary item, deactivated and reactivated',
   'indicator system district': 'the active district indicator system',
+  'meeting held': '深改委会议, held, with the adopted topic of Y',
+  'topic Y pending': '会议议题 of Y, submitted, at Y reviewer',
+  'topic Y approved': '会议议题 of Y, adopted onto the held meeting',
+  'decision task Y': "Y's task of a 议定事项 of the held meeting",
   'static app.css': 'css/app.css',
   'static htmx': 'htmx.min.js',
   'static chart.js': 'chart.umd.js',
@@ -237,6 +241,8 @@ export const READERS: Record<string, readonly Subject[]> = {
   'promotion D approved': ['deptClerk', ...ALL_APPROVED],
   'promotion K pending': ['office'],
   'promotion K approved': ALL_APPROVED,
+  'topic Y pending': [...Y, 'office'],
+  'topic Y approved': [...Y, ...ALL_APPROVED],
   'brand-item D draft': ['deptClerk'],
   'brand-item D approved': ['deptClerk', ...ALL_APPROVED],
   'brand-item K pending': ['office'],
@@ -349,6 +355,7 @@ const RISKS = [
   'risk W approved (J)',
 ];
 const SATISFACTION = ['satisfaction S approved', 'satisfaction S draft'];
+const TOPICS = ['topic Y pending', 'topic Y approved'];
 const updates = (kind: string) => [
   `${kind} D draft`,
   `${kind} D approved`,
@@ -661,6 +668,60 @@ export const MATRIX: Record<string, RouteSpec> = {
     note: 'probe without points',
   },
   'GET /risk/:id': { roles: BUSINESS, targets: readable(RISKS, 200) },
+
+  // 深改委会议管理 ------------------------------------------------------------------------------
+  'GET /meetings': { roles: BUSINESS },
+  'GET /meetings/export': { roles: BUSINESS },
+  'GET /meetings/new': { roles: OFFICE },
+  'POST /meetings': { roles: OFFICE },
+  'GET /meetings/:id': {
+    roles: BUSINESS,
+    targets: { 'meeting held': { others: 200 } },
+    note: 'every business user reads a meeting, its agenda and the state of its decisions',
+  },
+  'GET /meetings/:id/edit': { roles: OFFICE, targets: { 'meeting held': { office: 200 } } },
+  'POST /meetings/:id': { roles: OFFICE, targets: { 'meeting held': { office: 422 } } },
+  'POST /meetings/:id/minutes': {
+    roles: OFFICE,
+    targets: { 'meeting held': { office: 422 } },
+    note: 'probe without a note',
+  },
+  'POST /meetings/:id/decisions': { roles: OFFICE, targets: { 'meeting held': { office: 422 } } },
+  'GET /meetings/topics': { roles: BUSINESS },
+  'GET /meetings/topics/export': { roles: BUSINESS },
+  'GET /meetings/topics/new': {
+    roles: ['entry', 'office'],
+    note: 'units propose topics; the office adds its own',
+  },
+  'POST /meetings/topics': { roles: ['entry', 'office'] },
+  'GET /meetings/topics/:id': { roles: BUSINESS, targets: readable(TOPICS, 200) },
+  'GET /meetings/topics/:id/edit': {
+    roles: ENTRY,
+    targets: { 'topic Y pending': { clerk: 200 }, 'topic Y approved': { clerk: 200 } },
+  },
+  'POST /meetings/topics/:id': {
+    roles: ENTRY,
+    targets: { 'topic Y pending': { clerk: 422 }, 'topic Y approved': { clerk: 422 } },
+    note: 'not editable now: the reason next to the field',
+  },
+  'POST /meetings/topics/:id/adopt': {
+    roles: OFFICE,
+    targets: { 'topic Y pending': { office: 422 }, 'topic Y approved': { office: 422 } },
+    note: 'probe without a meeting',
+  },
+  'POST /meetings/topics/:id/result': {
+    roles: OFFICE,
+    targets: { 'topic Y pending': { office: 422 }, 'topic Y approved': { office: 422 } },
+    note: 'probe without a result',
+  },
+  'GET /meetings/decisions': { roles: BUSINESS, note: 'a unit lists its own tasks' },
+  'GET /meetings/decisions/export': { roles: BUSINESS },
+  'POST /meetings/decisions/tasks/:taskId/close': {
+    roles: OFFICE,
+    targets: { 'decision task Y': { office: 303 } },
+    mutates: 1,
+    note: '销号: the office only',
+  },
 
   // 改革满意度 ---------------------------------------------------------------------------------
   'GET /satisfaction': { roles: BUSINESS },

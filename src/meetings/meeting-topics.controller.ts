@@ -1,0 +1,326 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
+import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
+import {
+  createFromForm,
+  RecordFormViews,
+  updateFromForm,
+} from '../workflow/record-kit/record-forms.js';
+import {
+  WORKFLOW_STATES,
+  WORKFLOW_STATE_LABELS,
+  type WorkflowState,
+} from '../workflow/workflow-chain.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { AdoptTopicDto, TopicDto, TopicResultDto } from './dto/topic.dto.js';
+import type { TopicFilter, TopicRow } from './meetings.queries.js';
+import { isOffice, MeetingsService } from './meetings.service.js';
+import {
+  TOPIC_KINDS,
+  TOPIC_KIND_LABELS,
+  TOPIC_RESULTS,
+  TOPIC_RESULT_LABELS,
+  type TopicKind,
+  type TopicResult,
+} from './meetings.view-model.js';
+
+const COLUMNS: ExcelColumn<TopicRow>[] = [
+  { header: '议题', width: 40, value: (row) => row.title },
+  { header: '汇报单位', width: 16, value: (row) => row.reporting_unit_name },
+  { header: '议题类型', width: 10, value: (row) => row.topicKindLabel },
+  { header: '领域', width: 14, value: (row) => row.domain },
+  { header: '会议', width: 30, value: (row) => row.meeting_name },
+  { header: '议程序号', width: 8, kind: 'number', value: (row) => row.agenda_order },
+  { header: '审议结果', width: 14, value: (row) => row.resultLabel },
+  { header: '申报单位', width: 16, value: (row) => row.unit_name },
+  { header: '状态', width: 8, value: (row) => row.stateLabel },
+];
+
+function parseFilter(query: Record<string, string>): TopicFilter {
+  const kind: unknown = query.kind;
+  const result: unknown = query.result;
+  const state: unknown = query.state;
+  return {
+    meetingId: optionalUuid(query.meeting, 'meeting'),
+    unitId: optionalId(query.unit, 'unit'),
+    topicKind: (TOPIC_KINDS as readonly unknown[]).includes(kind) ? (kind as TopicKind) : undefined,
+    result:
+      result === 'none' || (TOPIC_RESULTS as readonly unknown[]).includes(result)
+        ? (result as TopicResult | 'none')
+        : undefined,
+    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
+      ? (state as WorkflowState)
+      : undefined,
+    page: parsePage(query.page),
+  };
+}
+
+const kindOptions = TOPIC_KINDS.map((value) => ({ value, label: TOPIC_KIND_LABELS[value] }));
+const resultOptions = TOPIC_RESULTS.map((value) => ({ value, label: TOPIC_RESULT_LABELS[value] }));
+
+/** 议题: the ledger, 议题申报 (and the office's own topics), the topic page, 采纳 and 审议结果. */
+@Controller('meetings/topics')
+@Roles(...BUSINESS_ROLES)
+export class MeetingTopicsController {
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly ledgerExports: LedgerExports,
+    private readonly panels: WorkflowPanelBuilder,
+    private readonly formViews: RecordFormViews,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const { rows, total } = await this.meetings.topicLedger(user, filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    const { units } = await this.meetings.options();
+    return reply.view('meetings/topics.hbs', {
+      title: '深改委会议议题',
+      rows,
+      total,
+      filters: {
+        ...filter,
+        meetingId: filter.meetingId ?? '',
+        topicKind: filter.topicKind ?? '',
+        result: filter.result ?? '',
+        state: filter.state ?? '',
+      },
+      filtered: Boolean(
+        filter.meetingId || filter.unitId || filter.topicKind || filter.result || filter.state,
+      ),
+      meetings: await this.meetings.allMeetings(),
+      units,
+      kindOptions,
+      resultOptions,
+      stateOptions: WORKFLOW_STATES.map((value) => ({
+        value,
+        label: value === 'approved' ? '已采纳' : WORKFLOW_STATE_LABELS[value],
+      })),
+      canCreate: user.roles.includes('entry') || isOffice(user),
+      exportHref: `/meetings/topics/export?${exportQuery}`,
+      pagination: buildPagination('/meetings/topics', query, filter.page, total),
+    });
+  }
+
+  @Get('export')
+  async export(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    await this.ledgerExports.stream(
+      reply,
+      { label: '深改委会议议题台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
+      (page, pageSize, db) => this.meetings.topicLedger(user, { ...filter, page }, pageSize, db),
+    );
+  }
+
+  @Get('new')
+  @Roles('entry', 'office')
+  async newForm(
+    @Query('meeting') meeting: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.renderForm(
+      reply,
+      user,
+      200,
+      { reportingUnitId: isOffice(user) ? undefined : user.unitId, meetingId: meeting },
+      {},
+    );
+  }
+
+  @Post()
+  @Roles('entry', 'office')
+  create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return createFromForm(
+      request,
+      reply,
+      body,
+      {
+        dto: TopicDto,
+        rules: (form, failed) => this.meetings.topicErrors(form, failed, user),
+        rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors),
+        link: (id) => `/meetings/topics/${id}`,
+        flash: isOffice(user)
+          ? { submitted: '议题已列入会议议程', created: '议题已列入会议议程' }
+          : undefined,
+      },
+      (data) => this.meetings.createTopic(data, user, request.ip),
+    );
+  }
+
+  @Get(':id')
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.renderPage(reply, user, id, 200, {}, {});
+  }
+
+  @Get(':id/edit')
+  @Roles('entry')
+  async editForm(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const { topic } = await this.meetings.topicForEdit(id, user);
+    return this.renderForm(
+      reply,
+      user,
+      200,
+      {
+        title: topic.title,
+        reportingUnitId: topic.reporting_unit_id,
+        topicKind: topic.topic_kind,
+        summary: topic.summary,
+        domainId: topic.domain_id,
+        documentsClassified: topic.files_classified,
+        classifiedNote: topic.classified_note,
+      },
+      {},
+      id,
+    );
+  }
+
+  @Post(':id')
+  @Roles('entry')
+  async update(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    // A topic the user may not read is a 404 before its form is read.
+    await this.meetings.topicForEdit(id, user);
+    return updateFromForm(
+      request,
+      reply,
+      body,
+      id,
+      {
+        dto: TopicDto,
+        rules: (form, failed) => this.meetings.topicErrors(form, failed, user),
+        rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors, id),
+        link: (topicId) => `/meetings/topics/${topicId}`,
+      },
+      (data) => this.meetings.updateTopic(id, data, user, request.ip),
+    );
+  }
+
+  @Post(':id/adopt')
+  @Roles('office')
+  adopt(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      AdoptTopicDto,
+      body,
+      (values, errors) => this.renderPage(reply, user, id, 422, values, errors),
+      async (data) => {
+        await this.meetings.adopt(id, data.meetingId, user, request.ip);
+        setFlash(reply, 'success', '议题已采纳并列入会议议程');
+        return seeOther(request, reply, `/meetings/topics/${id}`);
+      },
+    );
+  }
+
+  @Post(':id/result')
+  @Roles('office')
+  result(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      TopicResultDto,
+      body,
+      (values, errors) => this.renderPage(reply, user, id, 422, values, errors),
+      async (data) => {
+        await this.meetings.setResult(id, data, user, request.ip);
+        setFlash(reply, 'success', '审议结果已录入');
+        return seeOther(request, reply, `/meetings/topics/${id}`);
+      },
+    );
+  }
+
+  private async renderPage(
+    reply: FastifyReply,
+    user: AuthUser,
+    id: string,
+    status: number,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    const page = await this.meetings.topicPage(id, user);
+    return reply.code(status).view('meetings/topic.hbs', {
+      title: page.topic.title,
+      ...page,
+      values,
+      errors,
+      resultOptions,
+      // 采纳 is the form above the panel (it needs a meeting), not the panel's button.
+      panel: await this.panels.build(page.item, user, { omit: ['confirm'] }),
+    });
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    user: AuthUser,
+    status: number,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    id?: string,
+  ) {
+    const office = isOffice(user);
+    const existing = id ? await this.meetings.topicForEdit(id, user) : undefined;
+    const { units, domains } = await this.meetings.options();
+    return reply.code(status).view('meetings/topic-form.hbs', {
+      title: id ? '修改议题' : office ? '增加会议议题' : '议题申报',
+      id,
+      office,
+      values,
+      errors,
+      units,
+      domains,
+      kindOptions,
+      meetings: office ? await this.meetings.openMeetings() : [],
+      ...(await this.formViews.extras(values, 'documents', existing, user)),
+    });
+  }
+}

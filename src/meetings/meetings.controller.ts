@@ -1,0 +1,301 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-context.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { BUSINESS_ROLES } from '../auth/roles.js';
+import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { optionalInt, UuidPipe } from '../common/http/params.js';
+import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { searchText } from '../common/http/search-text.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { Clock } from '../common/time/clock.js';
+import { chinaDate } from '../common/time/china-time.js';
+import type { ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
+import { DecisionDto } from './dto/decision.dto.js';
+import { MeetingDto, MinutesDto } from './dto/meeting.dto.js';
+import type { MeetingFilter, MeetingRow } from './meetings.queries.js';
+import { isOffice, MeetingsService } from './meetings.service.js';
+import {
+  MEETING_KINDS,
+  MEETING_KIND_LABELS,
+  MEETING_STATUSES,
+  MEETING_STATUS_LABELS,
+  type MeetingKind,
+  type MeetingStatus,
+} from './meetings.view-model.js';
+
+const COLUMNS: ExcelColumn<MeetingRow>[] = [
+  { header: '会议名称', width: 36, value: (row) => row.name },
+  { header: '类型', width: 10, value: (row) => row.kindLabel },
+  {
+    header: '会议日期',
+    width: 12,
+    kind: 'date',
+    value: (row) => new Date(`${row.held_on}T00:00:00+08:00`),
+  },
+  { header: '地点', width: 20, value: (row) => row.place },
+  { header: '主持', width: 12, value: (row) => row.host },
+  { header: '状态', width: 8, value: (row) => row.statusLabel },
+  { header: '议题数', width: 8, kind: 'number', value: (row) => row.topics },
+  { header: '议定事项数', width: 10, kind: 'number', value: (row) => row.decisions },
+];
+
+function parseFilter(query: Record<string, string>): MeetingFilter {
+  const kind: unknown = query.kind;
+  const status: unknown = query.status;
+  return {
+    kind: (MEETING_KINDS as readonly unknown[]).includes(kind) ? (kind as MeetingKind) : undefined,
+    status: (MEETING_STATUSES as readonly unknown[]).includes(status)
+      ? (status as MeetingStatus)
+      : undefined,
+    year: optionalInt(query.year, 'year', 2000, 2100),
+    q: searchText(query.q),
+    page: parsePage(query.page),
+  };
+}
+
+const kindOptions = MEETING_KINDS.map((value) => ({ value, label: MEETING_KIND_LABELS[value] }));
+const statusOptions = MEETING_STATUSES.map((value) => ({
+  value,
+  label: MEETING_STATUS_LABELS[value],
+}));
+
+/** 深改委会议: the ledger, the office's meeting form, the meeting page and its 议定事项 form. */
+@Controller('meetings')
+@Roles(...BUSINESS_ROLES)
+export class MeetingsController {
+  constructor(
+    private readonly meetings: MeetingsService,
+    private readonly ledgerExports: LedgerExports,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async index(
+    @Query() query: Record<string, string>,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = parseFilter(query);
+    const { rows, total } = await this.meetings.meetingLedger(filter);
+    const exportQuery = new URLSearchParams(
+      Object.entries(query).filter(([key]) => key !== 'page'),
+    ).toString();
+    return reply.view('meetings/index.hbs', {
+      title: '深改委会议',
+      rows,
+      total,
+      filters: {
+        ...filter,
+        kind: filter.kind ?? '',
+        status: filter.status ?? '',
+        q: filter.q ?? '',
+      },
+      filtered: Boolean(filter.kind || filter.status || filter.year || filter.q),
+      kindOptions,
+      statusOptions,
+      canCreate: isOffice(user),
+      exportHref: `/meetings/export?${exportQuery}`,
+      pagination: buildPagination('/meetings', query, filter.page, total),
+    });
+  }
+
+  @Get('export')
+  async export(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
+    const filter = parseFilter(query);
+    await this.ledgerExports.stream(
+      reply,
+      { label: '深改委会议台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
+      (page, pageSize, db) => this.meetings.meetingLedger({ ...filter, page }, pageSize, db),
+    );
+  }
+
+  @Get('new')
+  @Roles('office')
+  newForm(@Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, { status: 'preparing' }, {});
+  }
+
+  @Post()
+  @Roles('office')
+  create(
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      MeetingDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
+      async (data) => {
+        const id = await this.meetings.saveMeeting(data, user, request.ip);
+        setFlash(reply, 'success', '会议已登记');
+        return seeOther(request, reply, `/meetings/${id}`);
+      },
+      (form, failed) => this.meetings.meetingErrors(form, failed),
+    );
+  }
+
+  @Get(':id')
+  async show(
+    @Param('id', UuidPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.renderPage(reply, user, id, 200, {}, {});
+  }
+
+  @Get(':id/edit')
+  @Roles('office')
+  async editForm(@Param('id', UuidPipe) id: string, @Res() reply: FastifyReply) {
+    const page = await this.meetings.meetingPage(id);
+    return this.renderForm(
+      reply,
+      200,
+      id,
+      {
+        name: page.meeting.name,
+        kind: page.meeting.kind,
+        heldOn: page.meeting.held_on,
+        place: page.meeting.place,
+        host: page.meeting.host,
+        status: page.meeting.status,
+        attendUnitIds: page.attendUnits.map((unit) => String(unit.unit_id)),
+        observeUnitIds: page.observeUnits.map((unit) => String(unit.unit_id)),
+      },
+      {},
+    );
+  }
+
+  @Post(':id')
+  @Roles('office')
+  async update(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.meetings.requireMeeting(id);
+    return handleForm(
+      MeetingDto,
+      body,
+      (values, errors) => this.renderForm(reply, 422, id, values, errors),
+      async (data) => {
+        await this.meetings.saveMeeting(data, user, request.ip, id);
+        setFlash(reply, 'success', '会议信息已保存');
+        return seeOther(request, reply, `/meetings/${id}`);
+      },
+      (form, failed) => this.meetings.meetingErrors(form, failed),
+    );
+  }
+
+  @Post(':id/minutes')
+  @Roles('office')
+  async minutes(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return handleForm(
+      MinutesDto,
+      body,
+      (values, errors) => this.renderPage(reply, user, id, 422, { minutes: values }, errors),
+      async (data) => {
+        await this.meetings.saveMinutes(id, data, user);
+        setFlash(reply, 'success', '会议纪要已登记');
+        return seeOther(request, reply, `/meetings/${id}`);
+      },
+    );
+  }
+
+  @Post(':id/decisions')
+  @Roles('office')
+  async createDecision(
+    @Param('id', UuidPipe) id: string,
+    @Body() body: unknown,
+    @CurrentUser() user: AuthUser,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.meetings.requireMeeting(id);
+    return handleForm(
+      DecisionDto,
+      body,
+      (values, errors) => this.renderPage(reply, user, id, 422, { decision: values }, errors),
+      async (data) => {
+        await this.meetings.createDecision(id, data, user, request.ip);
+        setFlash(reply, 'success', '议定事项已交办，承办单位将在待办中看到');
+        return seeOther(request, reply, `/meetings/${id}#decisions`);
+      },
+      (form, failed) => this.meetings.decisionErrors(id, form, failed),
+    );
+  }
+
+  private async renderPage(
+    reply: FastifyReply,
+    user: AuthUser,
+    id: string,
+    status: number,
+    values: { minutes?: Record<string, unknown>; decision?: Record<string, unknown> },
+    errors: FieldErrors,
+  ) {
+    const page = await this.meetings.meetingPage(id);
+    const office = isOffice(user);
+    const held = page.meeting.status === 'held';
+    const decision = values.decision ?? {};
+    const assist = (
+      Array.isArray(decision.assistUnitIds) ? decision.assistUnitIds : [decision.assistUnitIds]
+    ).map(String);
+    const { taskUnits } = await this.meetings.options();
+    return reply.code(status).view('meetings/show.hbs', {
+      title: page.meeting.name,
+      ...page,
+      canEdit: office,
+      canRecordAfter: office && held,
+      minutes: values.minutes ?? {
+        minutesNote: page.meeting.minutes_note,
+        minutesClassified: page.meeting.minutes_classified,
+      },
+      minutesFiles: await this.meetings.minutesFiles(page.meeting, values.minutes, user),
+      // The file is the office's upload: its own unit reads it.
+      canReadMinutesFile: user.unitKind === 'office',
+      decision,
+      errors,
+      taskUnits: taskUnits.map((unit) => ({ ...unit, checked: assist.includes(String(unit.id)) })),
+      today: this.meetings.today(),
+    });
+  }
+
+  private async renderForm(
+    reply: FastifyReply,
+    status: number,
+    id: string | undefined,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    const selected = (field: string) =>
+      (Array.isArray(values[field]) ? (values[field] as unknown[]) : [values[field]]).map(String);
+    const attend = selected('attendUnitIds');
+    const observe = selected('observeUnitIds');
+    const { units } = await this.meetings.options();
+    return reply.code(status).view('meetings/form.hbs', {
+      title: id ? '修改会议信息' : '登记深改委会议',
+      id,
+      values,
+      errors,
+      kindOptions,
+      statusOptions,
+      units: units.map((unit) => ({
+        ...unit,
+        attend: attend.includes(String(unit.id)),
+        observe: observe.includes(String(unit.id)),
+      })),
+    });
+  }
+}
