@@ -14,6 +14,7 @@ import { AuditChain1763871600000 } from './1763871600000-audit-chain.js';
 import { ReportEvidenceStorage1763871700000 } from './1763871700000-report-evidence-storage.js';
 import { InitialSystemNote1763871800000 } from './1763871800000-initial-system-note.js';
 import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.js';
+import { News1764900500000 } from './1764900500000-news.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ReportEvidenceStorage1763871700000,
   InitialSystemNote1763871800000,
   FormSubmissions1763871900000,
+  News1764900500000,
 ];

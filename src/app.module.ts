@@ -26,6 +26,7 @@ import { ProjectSatisfactionModule } from './major-projects/satisfaction/project
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
+import { NewsModule } from './news/news.module.js';
 import { UsageModule } from './usage/usage.module.js';
 
 @Module({})
@@ -64,6 +65,7 @@ export class AppModule {
         ProjectUpdatesModule,
         ScoringModule,
         CockpitModule,
+        NewsModule,
         UsageModule,
         DemoModule,
         ...(options.extraImports ?? []),

@@ -39,6 +39,9 @@ export const AUDIT_ACTION_LABELS = {
   indicator_system_activate: '启用指标体系',
   band_settings_update: '修改五色图设置',
   report_generated: '生成报表',
+  news_use_recorded: '登记工作动态采用',
+  news_request_created: '发起约稿',
+  news_bulletin_published: '印发改革简报',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
