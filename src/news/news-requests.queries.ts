@@ -102,4 +102,26 @@ export class NewsRequestsQueries {
     );
     return rows.map((row) => row.unit_id);
   }
+
+  /** The ids among `ids` of active filing units (districts and departments). */
+  async filingUnitIds(ids: readonly number[]): Promise<number[]> {
+    const rows: { id: number }[] = await this.dataSource.query(
+      `SELECT id FROM units WHERE id = ANY($1::int[]) AND active AND kind IN ('district', 'department')`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Requests sent to a unit, newest first, with whether it answered. */
+  forUnit(unitId: number) {
+    return this.dataSource.query<(NewsRequestRow & { answered_by_unit: boolean })[]>(
+      `SELECT r.id, r.topic, r.details, to_char(r.deadline, 'YYYY-MM-DD') AS deadline, r.created_at,
+              '' AS unit_names, 1 AS units, 0 AS answered,
+              EXISTS (SELECT 1 FROM news_items n JOIN workflow_items wi ON wi.id = n.id
+                       WHERE n.request_id = r.id AND n.unit_id = $1 AND wi.state <> 'draft') AS answered_by_unit
+         FROM news_requests r JOIN news_request_units ru ON ru.request_id = r.id AND ru.unit_id = $1
+        ORDER BY r.created_at DESC`,
+      [unitId],
+    );
+  }
 }

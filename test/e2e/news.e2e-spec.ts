@@ -372,4 +372,67 @@ describe('工作动态 (HTTP, real PostgreSQL)', () => {
     expect((await (await as(clerk)).agent.get('/news/stats')).status).toBe(403);
     expect((await (await as(leader)).agent.get('/news/stats')).status).toBe(200);
   });
+
+  it('should send a 约稿 to chosen units: in their 待办, answered by a linked item, flagged overdue', async () => {
+    const past = await (
+      await as(office)
+    ).post('/news/requests', { topic: '基层治理改革经验', deadline: '2026-11-19' });
+    expect(past.status).toBe(422);
+    expect(fieldError(past.text, 'deadline')).toBe('报送时限不能早于今天');
+    expect(fieldError(past.text, 'unitIds')).toBe('请选择约稿单位');
+    expect(past.text).toContain('value="基层治理改革经验"');
+    expect(
+      (await (await as(clerk)).post('/news/requests', { topic: 'x', deadline: '2026-11-25' }))
+        .status,
+    ).toBe(403);
+
+    const created = await (
+      await as(office)
+    ).post('/news/requests', {
+      topic: '基层治理改革经验',
+      details: '请报送一篇 1,500 字以内的稿件',
+      deadline: '2026-11-25',
+      unitIds: [String(tongnan), String(wulong)],
+    });
+    expect(created.status).toBe(303);
+    const requestId = String(created.headers.location).split('/').pop()!;
+    const inbox = await (await as(clerk)).agent.get('/inbox');
+    expect(inbox.text).toContain('待报送的约稿');
+    expect(inbox.text).toContain('基层治理改革经验');
+    // Another unit neither reads it nor answers it.
+    const outsider = await createUser(testApp.dataSource, { unitCode: '市教委', roles: ['entry'] });
+    expect((await (await as(outsider)).agent.get(`/news/requests/${requestId}`)).status).toBe(404);
+    const foreign = await (
+      await as(outsider)
+    ).post('/news', {
+      title: '教委动态',
+      body: '正文',
+      occurredOn: '2026-11-10',
+      domainId: String(domainId),
+      requestId,
+    });
+    expect(foreign.status).toBe(422);
+    expect(fieldError(foreign.text, 'requestId')).toBe('请选择发给本单位的约稿');
+
+    const form = await (await as(clerk)).agent.get(`/news/new?request=${requestId}`);
+    expect(form.text).toContain(`<option value="${requestId}" selected>基层治理改革经验`);
+    const answer = await file(clerk, { title: '潼南基层治理', requestId });
+    const page = await (await as(office)).agent.get(`/news/requests/${requestId}`);
+    expect(page.text).toMatch(
+      new RegExp(`news-request-unit-${tongnan}">.*href="/news/${answer}">潼南基层治理</a>.*已报送`),
+    );
+    expect((await (await as(clerk)).agent.get('/inbox')).text).not.toContain('基层治理改革经验');
+    const record = await (await as(clerk)).agent.get(`/news/${answer}`);
+    expect(record.text).toContain(`href="/news/requests/${requestId}">基层治理改革经验</a>`);
+
+    // After the deadline 武隆 is overdue, in its 待办 and on the request.
+    testApp.app.get(Clock).now = () => new Date('2026-11-26T09:00:00+08:00');
+    const late = await (await as(otherClerk)).agent.get('/inbox');
+    expect(late.text).toContain('基层治理改革经验');
+    expect(late.text).toContain('已逾期');
+    const overdue = await (await as(office)).agent.get(`/news/requests/${requestId}`);
+    expect(overdue.text).toMatch(new RegExp(`news-request-unit-${wulong}">.*已逾期`));
+    expect(overdue.text).not.toMatch(new RegExp(`news-request-unit-${tongnan}">.*已逾期`));
+    testApp.app.get(Clock).now = () => new Date('2026-11-20T10:00:00+08:00');
+  });
 });
