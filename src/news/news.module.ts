@@ -1,6 +1,9 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
+import { BulletinsController } from './bulletins.controller.js';
+import { BulletinsQueries } from './bulletins.queries.js';
+import { BulletinsService } from './bulletins.service.js';
 import { NewsRequestsController } from './news-requests.controller.js';
 import { NewsRequestsQueries } from './news-requests.queries.js';
 import { NewsRequestsService } from './news-requests.service.js';
@@ -10,8 +13,15 @@ import { NEWS_TYPE, NewsService } from './news.service.js';
 
 /** 工作动态: unit clerk → unit reviewer → office 审核; then 采用, 约稿, 《改革简报》 and the feed. */
 @Module({
-  controllers: [NewsRequestsController, NewsController],
-  providers: [NewsService, NewsQueries, NewsRequestsQueries, NewsRequestsService],
+  controllers: [NewsRequestsController, BulletinsController, NewsController],
+  providers: [
+    NewsService,
+    NewsQueries,
+    NewsRequestsQueries,
+    NewsRequestsService,
+    BulletinsService,
+    BulletinsQueries,
+  ],
   exports: [NewsService],
 })
 export class NewsModule implements OnModuleInit {

@@ -1,3 +1,5 @@
+import JSZip from 'jszip';
+import { detectFileKind } from '../../src/attachments/file-type.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { binaryParser, readSheet } from '../helpers/excel.js';
 import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
@@ -434,5 +436,105 @@ describe('工作动态 (HTTP, real PostgreSQL)', () => {
     expect(overdue.text).toMatch(new RegExp(`news-request-unit-${wulong}">.*已逾期`));
     expect(overdue.text).not.toMatch(new RegExp(`news-request-unit-${tongnan}">.*已逾期`));
     testApp.app.get(Clock).now = () => new Date('2026-11-20T10:00:00+08:00');
+  });
+
+  it('should compose a 《改革简报》 issue from approved items, preview it, publish it to everyone and download it as .docx', async () => {
+    const a = await file(clerk, { title: '潼南简报稿一', body: '第一段甲。\n第二段甲。' });
+    await approve(a);
+    const b = await file(otherClerk, { title: '武隆简报稿二', body: '武隆正文。' });
+    await approve(b, otherReviewer);
+    const pending = await file(clerk, { title: '潼南未审稿' });
+    const compose = await (await as(office)).agent.get('/news/bulletins/new');
+    expect(compose.status).toBe(200);
+    expect(compose.text).toContain('潼南简报稿一');
+    expect(compose.text).not.toContain('潼南未审稿');
+    expect((await (await as(clerk)).agent.get('/news/bulletins/new')).status).toBe(403);
+
+    const base = {
+      issueNo: '1',
+      issuedOn: '2026-11-20',
+      editorNote: '现将两地经验刊发，供学习借鉴。',
+      submittedTo: '市委主要领导',
+      copiedTo: '各区县委改革办',
+      candidate: [a, b, pending],
+      order: ['2', '1', ''],
+      itemTitle: ['潼南：一件事一次办（简报标题）', '武隆简报稿二', '潼南未审稿'],
+    };
+    const none = await (await as(office)).post('/news/bulletins', base);
+    expect(none.status).toBe(422);
+    expect(fieldError(none.text, 'items')).toBe('请至少选择一条已采用的工作动态');
+    expect(none.text).toContain('value="潼南：一件事一次办（简报标题）"');
+    const unapproved = await (
+      await as(office)
+    ).post('/news/bulletins', { ...base, items: [a, pending] });
+    expect(fieldError(unapproved.text, 'items')).toBe('只能选择审核通过的工作动态');
+
+    const created = await (await as(office)).post('/news/bulletins', { ...base, items: [a, b] });
+    expect(created.status).toBe(303);
+    const id = String(created.headers.location).split('/').pop()!;
+    const taken = await (await as(office)).post('/news/bulletins', { ...base, items: [a] });
+    expect(fieldError(taken.text, 'issueNo')).toBe('2026年第1期已存在，请换一个期号');
+
+    // A draft issue is the office's alone.
+    expect((await (await as(clerk)).agent.get(`/news/bulletins/${id}`)).status).toBe(404);
+    expect((await (await as(clerk)).agent.get('/news/bulletins')).text).toContain(
+      '暂无印发的改革简报',
+    );
+    const preview = await (await as(office)).agent.get(`/news/bulletins/${id}`);
+    expect(preview.text).toContain('<div class="bulletin-masthead">改革简报</div>');
+    expect(preview.text).toContain('<div class="bulletin-issue">2026年第1期</div>');
+    expect(preview.text).toContain('2026年11月20日');
+    expect(preview.text).toContain('现将两地经验刊发');
+    expect(preview.text).toContain('报送：市委主要领导');
+    expect(preview.text).toContain('抄送：各区县委改革办');
+    // In the chosen order, the title edited in the issue only.
+    expect(preview.text.indexOf('武隆简报稿二')).toBeLessThan(
+      preview.text.indexOf('潼南：一件事一次办（简报标题）'),
+    );
+    expect(preview.text).toContain('<p>第一段甲。</p><p>第二段甲。</p>');
+    expect((await (await as(clerk)).agent.get(`/news/${a}`)).text).toContain(
+      '<h1 id="news-title">潼南简报稿一</h1>',
+    );
+
+    expect((await (await as(clerk)).post(`/news/bulletins/${id}/publish`)).status).toBe(403);
+    expect((await (await as(office)).post(`/news/bulletins/${id}/publish`)).status).toBe(303);
+    expect((await (await as(office)).post(`/news/bulletins/${id}/publish`)).status).toBe(303);
+    const uses = await testApp.dataSource.query<{ news_item_id: string; issue_label: string }[]>(
+      `SELECT news_item_id, issue_label FROM news_uses WHERE bulletin_id = $1 ORDER BY issue_label`,
+      [id],
+    );
+    expect(uses).toHaveLength(2);
+    expect(new Set(uses.map((row) => row.issue_label))).toEqual(new Set(['2026年第1期']));
+    // Published: every user reads it; a published issue is no longer edited.
+    const read = await (await as(otherClerk)).agent.get(`/news/bulletins/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.text).not.toContain('bulletin-publish');
+    const edit = await (await as(office)).post(`/news/bulletins/${id}`, { ...base, items: [a] });
+    expect(edit.status).toBe(422);
+    expect(fieldError(edit.text, 'issueNo')).toBe('已印发的简报不能修改');
+
+    const download = await (
+      await as(otherClerk)
+    ).agent
+      .get(`/news/bulletins/${id}/docx`)
+      .buffer(true)
+      .parse(binaryParser);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(download.headers['content-disposition']).toContain(
+      encodeURIComponent('改革简报2026年第1期.docx'),
+    );
+    const content = download.body as Buffer;
+    expect(detectFileKind(content, 'x.docx')).toBe('docx');
+    const xml = await (await JSZip.loadAsync(content)).file('word/document.xml')!.async('string');
+    expect(xml).toContain('改革简报');
+    expect(xml).toContain('2026年第1期');
+    expect(xml).toContain('潼南：一件事一次办（简报标题）');
+    expect(xml).toContain('第二段甲。');
+    expect(xml).toContain('（武隆区供稿）');
+    expect(xml).toContain('报送：市委主要领导');
+    expect(xml).toContain('w:color w:val="E60012"');
   });
 });
