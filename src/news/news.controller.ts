@@ -181,6 +181,60 @@ export class NewsController {
     );
   }
 
+  /** 工作动态 feed: every user sees the published items, newest first, with their images. */
+  @Get('feed')
+  async feed(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
+    const filter = {
+      unitId: optionalId(query.unit, 'unit'),
+      domainId: optionalId(query.domain, 'domain'),
+      from: parseChinaDate(query.from),
+      to: parseChinaDate(query.to),
+      page: parsePage(query.page),
+    };
+    const { rows, total } = await this.news.feed(filter);
+    return reply.view('news/feed.hbs', {
+      title: '工作动态',
+      total,
+      rows: rows.map((row) => ({
+        ...row,
+        excerpt: [...row.body.replace(/\s+/g, ' ')].slice(0, 160).join(''),
+        images: row.image_ids.slice(0, 4),
+        moreImages: Math.max(0, row.image_ids.length - 4),
+      })),
+      filters: filter,
+      units: await this.unitOptions.filing(),
+      ...(await this.news.formOptions()),
+      pagination: buildPagination('/news/feed', query, filter.page, total, 10),
+    });
+  }
+
+  @Get('feed/:id')
+  async feedItem(@Param('id', UuidPipe) id: string, @Res() reply: FastifyReply) {
+    const page = await this.news.publishedItem(id);
+    return reply.view('news/feed-item.hbs', {
+      title: page.news.title,
+      ...page,
+      paragraphs: page.news.body.split(/\n+/).filter((line) => line.trim() !== ''),
+    });
+  }
+
+  /** An image of a published item, for every user (the record's own files keep the record's scope). */
+  @Get('feed/:id/images/:attachmentId')
+  async feedImage(
+    @Param('id', UuidPipe) id: string,
+    @Param('attachmentId', UuidPipe) attachmentId: string,
+    @Res() reply: FastifyReply,
+  ) {
+    const image = await this.news.publishedImage(id, attachmentId);
+    return reply
+      .header('Content-Type', image.media_type)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "sandbox; default-src 'none'")
+      .header('Cache-Control', 'private, max-age=3600')
+      .header('ETag', `"${image.sha256}"`)
+      .send(image.content);
+  }
+
   @Get('new')
   @Roles('entry')
   async newForm(

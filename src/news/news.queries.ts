@@ -105,6 +105,18 @@ const labelled = (row: NewsSqlRow): NewsRow => ({
     .join('、'),
 });
 
+/** One published item of the feed. */
+export interface NewsFeedRow {
+  id: string;
+  title: string;
+  body: string;
+  occurred_on: string;
+  unit_name: string;
+  domain: string;
+  published_on: string;
+  image_ids: string[];
+}
+
 /** Per-unit counts of the 通报 over a period. */
 export interface NewsStatsRow {
   unitId: number;
@@ -289,5 +301,69 @@ export class NewsQueries {
       adopted: row.adopted,
       instructions: row.instructions,
     }));
+  }
+
+  /**
+   * The feed: items the office published (系统发布), approved revision in force, newest
+   * publication first, with their image ids; `limit` + 1 rows are read to tell whether more follow.
+   */
+  async feed(
+    filter: { unitId?: number; domainId?: number; from?: string; to?: string; page: number },
+    pageSize: number,
+  ): Promise<{ rows: NewsFeedRow[]; total: number }> {
+    const conditions = new SqlConditions();
+    if (filter.unitId) {
+      conditions.add('n.unit_id = ?', filter.unitId);
+    }
+    if (filter.domainId) {
+      conditions.add('n.domain_id = ?', filter.domainId);
+    }
+    if (filter.from) {
+      conditions.add('n.occurred_on >= ?::date', filter.from);
+    }
+    if (filter.to) {
+      conditions.add('n.occurred_on <= ?::date', filter.to);
+    }
+    const limit = conditions.bind(pageSize);
+    const offset = conditions.bind((filter.page - 1) * pageSize);
+    const rows = await this.dataSource.query<(NewsFeedRow & { total: number })[]>(
+      `SELECT n.id, n.title, n.body, to_char(n.occurred_on, 'YYYY-MM-DD') AS occurred_on, u.name AS unit_name,
+              d.label AS domain, to_char(k.used_on, 'YYYY-MM-DD') AS published_on,
+              coalesce((SELECT array_agg(l.attachment_id::text ORDER BY l.position) FROM workflow_item_attachments l
+                         WHERE l.item_id = n.id AND l.field = 'images'), '{}') AS image_ids,
+              count(*) OVER ()::int AS total
+         FROM news_uses k
+         JOIN news_items n ON n.id = k.news_item_id
+         JOIN workflow_items wi ON wi.id = n.id AND wi.is_current_approved
+         JOIN units u ON u.id = n.unit_id
+         JOIN dictionary_items d ON d.id = n.domain_id
+        WHERE k.kind = 'published' AND ${String(conditions)}
+        ORDER BY k.used_on DESC, k.recorded_at DESC, n.id
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
+    );
+    return {
+      total: rows[0]?.total ?? 0,
+      rows: rows.map(({ total: _total, ...row }) => row),
+    };
+  }
+
+  /** An image of a published item, or undefined when the item is not published or has no such image. */
+  async publishedImage(
+    newsItemId: string,
+    attachmentId: string,
+  ): Promise<{ media_type: string; content: Buffer; sha256: string } | undefined> {
+    const rows = await this.dataSource.query<
+      { media_type: string; content: Buffer; sha256: string }[]
+    >(
+      `SELECT a.media_type, a.content, a.sha256
+         FROM workflow_item_attachments l
+         JOIN attachments a ON a.id = l.attachment_id
+         JOIN workflow_items wi ON wi.id = l.item_id AND wi.is_current_approved
+        WHERE l.item_id = $1 AND l.attachment_id = $2 AND l.field = 'images'
+          AND EXISTS (SELECT 1 FROM news_uses k WHERE k.news_item_id = l.item_id AND k.kind = 'published')`,
+      [newsItemId, attachmentId],
+    );
+    return rows[0];
   }
 }

@@ -272,4 +272,35 @@ export class NewsService {
       ]),
     );
   }
+
+  /** 工作动态 published by the office (系统发布), for every user. */
+  feed(
+    filter: { unitId?: number; domainId?: number; from?: string; to?: string; page: number },
+    pageSize = 10,
+  ) {
+    return this.queries.feed(filter, pageSize);
+  }
+
+  /** One published item as the feed shows it to any user; 404 unless it is published. */
+  async publishedItem(id: string) {
+    const [news, published] = await Promise.all([
+      this.queries.find(id),
+      this.queries.isPublished(id),
+    ]);
+    if (!news || !published || news.state !== 'approved') {
+      throw new NotFoundException();
+    }
+    const images = (await this.attachments.listForItem(id)).filter(
+      (file) => file.field === 'images',
+    );
+    return { news, images };
+  }
+
+  async publishedImage(id: string, attachmentId: string) {
+    const image = await this.queries.publishedImage(id, attachmentId);
+    if (!image) {
+      throw new NotFoundException();
+    }
+    return image;
+  }
 }

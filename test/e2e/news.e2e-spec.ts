@@ -537,4 +537,51 @@ describe('工作动态 (HTTP, real PostgreSQL)', () => {
     expect(xml).toContain('报送：市委主要领导');
     expect(xml).toContain('w:color w:val="E60012"');
   });
+
+  it('should show every user the published items newest first, filtered, with their images, and the latest five at home', async () => {
+    await testApp.dataSource.query(`DELETE FROM news_uses WHERE kind = 'published'`);
+    const image = await upload(otherClerk, 'images', '现场.png', PNG);
+    const ids: string[] = [];
+    for (let day = 1; day <= 6; day += 1) {
+      const id = await file(day % 2 ? clerk : otherClerk, {
+        title: `动态第${day}条`,
+        occurredOn: `2026-11-0${day}`,
+        ...(day === 6 ? { images: [image] } : {}),
+      });
+      await approve(id, day % 2 ? reviewer : otherReviewer);
+      expect((await use(id, { kind: 'published', usedOn: `2026-11-1${day}` })).status).toBe(303);
+      ids.push(id);
+    }
+    const unpublished = await file(clerk, { title: '未发布的动态' });
+    await approve(unpublished);
+
+    const feed = await (await as(otherClerk)).agent.get('/news/feed');
+    expect(feed.status).toBe(200);
+    const order = [
+      ...feed.text.matchAll(/<article class="news-feed-item" id="feed-([0-9a-f-]{36})"/g),
+    ].map((match) => match[1]);
+    expect(order).toEqual([...ids].reverse());
+    expect(feed.text).not.toContain('未发布的动态');
+    expect(feed.text).toContain(`<img src="/news/feed/${ids[5]}/images/${image}"`);
+    const picture = await (await as(otherClerk)).agent.get(`/news/feed/${ids[5]}/images/${image}`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers['content-type']).toBe('image/png');
+    // The other district reads the published item, not the unpublished one.
+    expect((await (await as(otherClerk)).agent.get(`/news/feed/${ids[4]}`)).status).toBe(200);
+    expect((await (await as(otherClerk)).agent.get(`/news/feed/${unpublished}`)).status).toBe(404);
+
+    const byUnit = await (await as(leader)).agent.get(`/news/feed?unit=${wulong}`);
+    expect(byUnit.text).toContain('动态第2条');
+    expect(byUnit.text).not.toContain('动态第1条');
+    const byDate = await (await as(leader)).agent.get('/news/feed?from=2026-11-05&to=2026-11-06');
+    expect([...byDate.text.matchAll(/class="news-feed-item"/g)]).toHaveLength(2);
+    const none = await (await as(leader)).agent.get('/news/feed?from=2027-01-01');
+    expect(none.text).toContain('没有符合条件的工作动态');
+
+    const home = await (await as(otherClerk)).agent.get('/');
+    const latest = [...home.text.matchAll(/<a href="\/news\/feed\/([0-9a-f-]{36})">/g)].map(
+      (match) => match[1],
+    );
+    expect(latest).toEqual([...ids].reverse().slice(0, 5));
+  });
 });
