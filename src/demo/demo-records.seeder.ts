@@ -11,6 +11,7 @@ import { SatisfactionService } from '../satisfaction/satisfaction.service.js';
 import { DemoReportsSeeder } from './demo-reports.seeder.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
+import { DemoNewsSeeder } from './demo-news.seeder.js';
 import { demoUser } from './demo-users.js';
 
 /** An arbitrary constant: the advisory lock that keeps two starting instances from both seeding. */
@@ -35,6 +36,7 @@ export class DemoRecordsSeeder {
     private readonly risk: RiskService,
     private readonly satisfaction: SatisfactionService,
     private readonly majorProjects: DemoMajorProjectsSeeder,
+    private readonly demoNews: DemoNewsSeeder,
   ) {}
 
   private user(mobile: string): Promise<AuthUser> {
@@ -232,6 +234,11 @@ export class DemoRecordsSeeder {
       if (await this.majorProjects.seed()) {
         console.log(
           "Demo major projects loaded: battle maps in every state, a version 2, the year's satisfaction.",
+        );
+      }
+      if (await this.demoNews.seed()) {
+        console.log(
+          'Demo 工作动态 loaded: items in every state, uses, a 约稿, two 《改革简报》 issues.',
         );
       }
       if (await this.demoReports.seed()) {

@@ -7,6 +7,8 @@ import { PilotsModule } from '../pilots/pilots.module.js';
 import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
+import { NewsModule } from '../news/news.module.js';
+import { DemoNewsSeeder } from './demo-news.seeder.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
 import { DemoReportsSeeder } from './demo-reports.seeder.js';
@@ -25,8 +27,9 @@ import { ScoringModule } from '../scoring/scoring.module.js';
     ProjectSatisfactionModule,
     ProjectUpdatesModule,
     ScoringModule,
+    NewsModule,
   ],
-  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder],
+  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder, DemoNewsSeeder],
   exports: [DemoRecordsSeeder],
 })
 export class DemoModule {}

@@ -22,7 +22,7 @@ import { NEWS_TYPE, NewsService } from './news.service.js';
     BulletinsService,
     BulletinsQueries,
   ],
-  exports: [NewsService],
+  exports: [NewsService, NewsRequestsService, BulletinsService],
 })
 export class NewsModule implements OnModuleInit {
   constructor(
