@@ -185,7 +185,10 @@ export class BulletinsController {
         itemTitle: index >= 0 ? titles[index] : row.title,
       };
     });
-    candidates.sort((a, b) => Number(b.chosen) - Number(a.chosen));
+    // The chosen items first, in their order; then the others, newest first.
+    const rank = (row: (typeof candidates)[number]) =>
+      row.chosen ? Number(row.order) || 999 : 1000;
+    candidates.sort((a, b) => rank(a) - rank(b));
     return reply.code(status).view('news/bulletin-form.hbs', {
       title: id ? '修改改革简报' : '编辑改革简报',
       id,
