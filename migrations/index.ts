@@ -20,6 +20,7 @@ import { ReportNothingDue1764400000000 } from './1764400000000-report-nothing-du
 import { CumulativeMonthlyTargets1764400100000 } from './1764400100000-cumulative-monthly-targets.js';
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
 import { Meetings1764900000000 } from './1764900000000-meetings.js';
+import { News1764900500000 } from './1764900500000-news.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   CumulativeMonthlyTargets1764400100000,
   BandPalette1764800000000,
   Meetings1764900000000,
+  News1764900500000,
 ];

@@ -34,6 +34,10 @@
     restoreOnceTokens();
   }
   // Remove an uploaded file from a form before saving: the hidden id input goes with its chip.
+  // A print button (the 改革简报 preview): the page's print CSS lays it out on A4.
+  document.addEventListener('click', function (event) {
+    if (event.target instanceof Element && event.target.closest('[data-print]')) { window.print(); }
+  });
   document.addEventListener('click', function (event) {
     var button = event.target instanceof Element ? event.target.closest('[data-remove-closest]') : null;
     if (button) {

@@ -52,6 +52,9 @@ export const AUDIT_ACTION_LABELS = {
   meeting_saved: '登记深改委会议',
   meeting_topic_result: '录入议题审议结果',
   meeting_decision_closed: '议定事项销号',
+  news_use_recorded: '登记工作动态采用',
+  news_request_created: '发起约稿',
+  news_bulletin_published: '印发改革简报',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

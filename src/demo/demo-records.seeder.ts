@@ -12,6 +12,7 @@ import { DemoReportsSeeder } from './demo-reports.seeder.js';
 import { ShowcaseService } from '../showcase/showcase.service.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoMeetingsSeeder } from './demo-meetings.seeder.js';
+import { DemoNewsSeeder } from './demo-news.seeder.js';
 import { demoUser } from './demo-users.js';
 
 /** An arbitrary constant: the advisory lock that keeps two starting instances from both seeding. */
@@ -37,6 +38,7 @@ export class DemoRecordsSeeder {
     private readonly satisfaction: SatisfactionService,
     private readonly majorProjects: DemoMajorProjectsSeeder,
     private readonly meetings: DemoMeetingsSeeder,
+    private readonly demoNews: DemoNewsSeeder,
   ) {}
 
   private user(mobile: string): Promise<AuthUser> {
@@ -239,6 +241,11 @@ export class DemoRecordsSeeder {
       if (await this.meetings.seed()) {
         console.log(
           'Demo meetings loaded: a held meeting with decisions in every state, one in preparation.',
+        );
+      }
+      if (await this.demoNews.seed()) {
+        console.log(
+          'Demo 工作动态 loaded: items in every state, uses, a 约稿, two 《改革简报》 issues.',
         );
       }
       if (await this.demoReports.seed()) {

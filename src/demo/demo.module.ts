@@ -9,6 +9,8 @@ import { RiskModule } from '../risk/risk.module.js';
 import { SatisfactionModule } from '../satisfaction/satisfaction.module.js';
 import { ShowcaseModule } from '../showcase/showcase.module.js';
 import { DemoMeetingsSeeder } from './demo-meetings.seeder.js';
+import { NewsModule } from '../news/news.module.js';
+import { DemoNewsSeeder } from './demo-news.seeder.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoRecordsSeeder } from './demo-records.seeder.js';
 import { DemoReportsSeeder } from './demo-reports.seeder.js';
@@ -28,8 +30,15 @@ import { ScoringModule } from '../scoring/scoring.module.js';
     ProjectUpdatesModule,
     ScoringModule,
     MeetingsModule,
+    NewsModule,
   ],
-  providers: [DemoRecordsSeeder, DemoMajorProjectsSeeder, DemoReportsSeeder, DemoMeetingsSeeder],
+  providers: [
+    DemoRecordsSeeder,
+    DemoMajorProjectsSeeder,
+    DemoReportsSeeder,
+    DemoMeetingsSeeder,
+    DemoNewsSeeder,
+  ],
   exports: [DemoRecordsSeeder],
 })
 export class DemoModule {}

@@ -192,6 +192,41 @@ export const NAVIGATION: readonly NavSection[] = [
     ],
   },
   {
+    label: '工作动态',
+    items: [
+      {
+        label: '工作动态',
+        href: '/news/feed',
+        description: '各单位已发布的工作动态',
+        roles: BUSINESS,
+      },
+      {
+        label: '工作动态台账',
+        href: '/news',
+        description: '报送、审核和登记采用工作动态',
+        roles: BUSINESS,
+      },
+      {
+        label: '约稿',
+        href: '/news/requests',
+        description: '市委改革办约稿及报送情况',
+        roles: BUSINESS,
+      },
+      {
+        label: '改革简报',
+        href: '/news/bulletins',
+        description: '编辑、印发和阅读《改革简报》',
+        roles: BUSINESS,
+      },
+      {
+        label: '工作动态通报',
+        href: '/news/stats',
+        description: '各单位报送、采用和批示情况',
+        roles: ['office', 'leader'],
+      },
+    ],
+  },
+  {
     label: '驾驶舱',
     items: [
       {

@@ -12,9 +12,13 @@ import {
 } from './usage-period.js';
 import { hasActivity, USAGE_SCORE_RULES, type UsageRow } from './usage-ranking.js';
 import { UsageService } from './usage.service.js';
+import { NewsService } from '../news/news.service.js';
+
+/** A ranked row with the 工作动态 counts beside it (shown, not part of the ranking). */
+type UsageRowWithNews = UsageRow & { newsSubmitted: number; newsAdopted: number };
 
 /** The Excel download: the page's table, the on-time rate as a number of percent. */
-const COLUMNS: ExcelColumn<UsageRow>[] = [
+const COLUMNS: ExcelColumn<UsageRowWithNews>[] = [
   { header: '排名', width: 6, kind: 'number', value: (row) => row.rank },
   { header: '单位', width: 20, value: (row) => row.unitName },
   { header: '类型', width: 10, value: (row) => UNIT_KIND_LABELS[row.unitKind] },
@@ -31,6 +35,8 @@ const COLUMNS: ExcelColumn<UsageRow>[] = [
     kind: 'number',
     value: (row) => row.meanReviewDays,
   },
+  { header: '工作动态报送', width: 12, kind: 'number', value: (row) => row.newsSubmitted },
+  { header: '工作动态采用', width: 12, kind: 'number', value: (row) => row.newsAdopted },
   { header: '考评得分', width: 10, kind: 'number', value: (row) => row.score },
 ];
 
@@ -45,7 +51,18 @@ export class UsageController {
   constructor(
     private readonly usage: UsageService,
     private readonly clock: Clock,
+    private readonly news: NewsService,
   ) {}
+
+  /** The 工作动态 报送数 and 采用数 of the period beside each ranked unit (see /news/stats). */
+  private async withNews(rows: UsageRow[], filter: UsageFilter): Promise<UsageRowWithNews[]> {
+    const counts = await this.news.countsByUnit(filter.from, filter.to);
+    return rows.map((row) => ({
+      ...row,
+      newsSubmitted: counts.get(row.unitId)?.submitted ?? 0,
+      newsAdopted: counts.get(row.unitId)?.adopted ?? 0,
+    }));
+  }
 
   @Get()
   async index(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
@@ -53,7 +70,7 @@ export class UsageController {
     const filter = parseUsageFilter(query, now);
     const ranked = await this.usage.evaluate(filter, now);
     // A period with nothing at all would rank every unit first on zeros: shown as empty instead.
-    const rows = hasActivity(ranked) ? ranked : [];
+    const rows = await this.withNews(hasActivity(ranked) ? ranked : [], filter);
     return reply.view('usage/index.hbs', {
       title: '系统使用情况考评',
       filter,
@@ -80,7 +97,7 @@ export class UsageController {
       `系统使用情况考评-${filter.from}至${filter.to}.xlsx`,
       '系统使用情况考评',
       COLUMNS,
-      [hasActivity(ranked) ? ranked : []],
+      [await this.withNews(hasActivity(ranked) ? ranked : [], filter)],
     );
   }
 }

@@ -289,17 +289,17 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
       'href="/usage/export?from&#x3D;2026-04-01&amp;to&#x3D;2026-06-30&amp;kind&#x3D;all"',
     );
     const rows = tableRows(page.text);
-    // 排名 单位 类型 上报 驳回 退回 应报送 按时 按时率 当前逾期 平均审核用时 考评得分
+    // 排名 单位 类型 上报 驳回 退回 应报送 按时 按时率 当前逾期 平均审核用时 工作动态报送 工作动态采用 考评得分
     // 考评得分 by hand: most submissions 7 (大足); rates 江北 1, 铜梁 1/2, 大足 1/2, 发改委 1/3 →
     // median 1/2, which units with nothing due get for 按时报送.
     //   大足 50 × 1/2 + 50 × 7/7 − 2 × 1 = 73; 江北 50 × 1 + 50 × 1/7 − 5 × 1 = 52.14;
     //   铜梁 25 + 50 × 2/7 − 5 = 34.29; 万州 25 + 50 × 1/7 = 32.14; idle units 25;
     //   发改委 50 × 1/3 + 50 × 2/7 − 5 × 3 = 15.95 (last: three items overdue).
     expect(rows.slice(0, 4)).toEqual([
-      ['1', '大足区', '区县', '7', '1', '1', '2', '1', '50.0%', '0', '4.5', '73.00'],
-      ['2', '江北区', '区县', '1', '0', '0', '1', '1', '100.0%', '1', '—', '52.14'],
-      ['3', '铜梁区', '区县', '2', '0', '0', '2', '1', '50.0%', '1', '1.5', '34.29'],
-      ['4', '万州区', '区县', '1', '0', '0', '0', '0', '—', '0', '—', '32.14'],
+      ['1', '大足区', '区县', '7', '1', '1', '2', '1', '50.0%', '0', '4.5', '0', '0', '73.00'],
+      ['2', '江北区', '区县', '1', '0', '0', '1', '1', '100.0%', '1', '—', '0', '0', '52.14'],
+      ['3', '铜梁区', '区县', '2', '0', '0', '2', '1', '50.0%', '1', '1.5', '0', '0', '34.29'],
+      ['4', '万州区', '区县', '1', '0', '0', '0', '0', '—', '0', '—', '0', '0', '32.14'],
     ]);
     expect(rows.at(-1)).toEqual([
       String(rows.length),
@@ -318,7 +318,7 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
     // Every other unit is tied on zeros at 25 points, ranked together between them.
     expect(rows.length).toBeGreaterThan(40);
     expect(new Set(rows.slice(4, -1).map((row) => row.slice(3).join(' ')))).toEqual(
-      new Set(['0 0 0 0 0 — 0 — 25.00']),
+      new Set(['0 0 0 0 0 — 0 — 0 0 25.00']),
     );
     expect(new Set(rows.slice(4, -1).map((row) => row[0]))).toEqual(new Set(['5']));
     expect(page.text).toContain('按考评得分从高到低排名');
@@ -359,11 +359,13 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
       '按时率（%）',
       '当前逾期',
       '平均审核用时（天）',
+      '工作动态报送',
+      '工作动态采用',
       '考评得分',
     ]);
     expect(sheet.rows.slice(1, 3)).toEqual([
-      [1, '大足区', '区县', 7, 1, 1, 2, 1, 50, 0, 4.5, 73],
-      [2, '江北区', '区县', 1, 0, 0, 1, 1, 100, 1, null, 52.14],
+      [1, '大足区', '区县', 7, 1, 1, 2, 1, 50, 0, 4.5, 0, 0, 73],
+      [2, '江北区', '区县', 1, 0, 0, 1, 1, 100, 1, null, 0, 0, 52.14],
     ]);
     // Every row, every cell: the sheet read as the page prints it (rates with %, one decimal).
     const printed = (cells: unknown[]) =>

@@ -6,6 +6,9 @@ import { recentPeriods } from '../../src/scoring/reports/report-periods.js';
 import { DemandsService } from '../../src/demands/demands.service.js';
 import { demoUser } from '../../src/demo/demo-users.js';
 import { MeetingsService } from '../../src/meetings/meetings.service.js';
+import { BulletinsService } from '../../src/news/bulletins.service.js';
+import { NewsRequestsService } from '../../src/news/news-requests.service.js';
+import { NewsService } from '../../src/news/news.service.js';
 import { PilotStreamsService } from '../../src/pilots/pilot-streams.service.js';
 import { PilotsService } from '../../src/pilots/pilots.service.js';
 import { RiskService } from '../../src/risk/risk.service.js';
@@ -673,6 +676,83 @@ export async function buildFixtures(
     )[0].public_id;
   fixtures['session of clerk (another)'] = { publicId: await newestSession(s.clerk.id) };
   fixtures['session of K clerk'] = { publicId: await newestSession(b.kejiClerk.id) };
+
+  // 工作动态 of Y (a draft, one at Y's reviewer, one approved and published with an image) and of
+  // J (approved, not published); 约稿 sent to Y and to J; a published and a draft 《改革简报》.
+  const news = app.get(NewsService);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+    Buffer.from('IHDR'),
+    Buffer.alloc(17, 1),
+  ]);
+  const newsImage = await attachments.store(
+    { fileName: '现场.png', content: png, truncated: false },
+    'images',
+    clerk,
+  );
+  const newsDomain = await dictionary('domain');
+  const newsItem = (user: AuthUser, images: string[] = []) =>
+    news.create(
+      {
+        title: '工作动态',
+        body: '正文',
+        occurredOn: '2026-11-01',
+        domainId: newsDomain,
+        images,
+        attachments: [],
+        submit: false,
+      },
+      user,
+    );
+  const newsDraft = await newsItem(clerk);
+  const newsPending = await newsItem(clerk);
+  await act(newsPending, 'submit', clerk);
+  const newsApprovedY = await newsItem(clerk, [newsImage.id]);
+  const newsApprovedJ = await newsItem(jbClerk);
+  for (const [id, filer, passer] of [
+    [newsApprovedY, clerk, reviewer],
+    [newsApprovedJ, jbClerk, jbReviewer],
+  ] as const) {
+    await act(id, 'submit', filer);
+    await act(id, 'pass', passer);
+    await act(id, 'confirm', office);
+  }
+  await news.recordUse(newsApprovedY, { kind: 'published', usedOn: '2026-11-02' }, office);
+  fixtures['news Y draft'] = { id: newsDraft };
+  fixtures['news Y pending'] = { id: newsPending };
+  fixtures['news Y approved'] = { id: newsApprovedY };
+  fixtures['news J approved'] = { id: newsApprovedJ };
+  fixtures['news image Y'] = { id: newsApprovedY, attachmentId: newsImage.id };
+  const requests = app.get(NewsRequestsService);
+  fixtures['news-request Y'] = {
+    id: await requests.create(
+      { topic: '约稿', details: '', deadline: '2026-12-31', unitIds: [units.Y] },
+      office,
+    ),
+  };
+  fixtures['news-request J'] = {
+    id: await requests.create(
+      { topic: '约稿', details: '', deadline: '2026-12-31', unitIds: [units.J] },
+      office,
+    ),
+  };
+  const bulletins = app.get(BulletinsService);
+  const bulletin = (issueNo: number) =>
+    bulletins.create(
+      {
+        issueNo,
+        issuedOn: '2026-11-10',
+        items: [newsApprovedY],
+        candidate: [newsApprovedY],
+        order: ['1'],
+        itemTitle: ['简报标题'],
+      },
+      office,
+    );
+  const publishedBulletin = await bulletin(1);
+  await bulletins.publish(publishedBulletin, office);
+  fixtures['bulletin published'] = { id: publishedBulletin };
+  fixtures['bulletin draft'] = { id: await bulletin(2) };
 
   // Administration: a user, a unit and a dictionary item nobody else uses; the indicator systems.
   fixtures['user victim'] = { id: cast.victim.id };

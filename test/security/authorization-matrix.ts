@@ -168,6 +168,15 @@ export const TARGETS: Record<string, string> = {
   'report project': 'major-project report of the last ended two months',
   'report project row D': "project D's row of the project report",
   'report project row K': "project K's row of the project report",
+  'news Y draft': '工作动态 of Y, draft',
+  'news Y pending': '工作动态 of Y, submitted, at Y reviewer',
+  'news Y approved': '工作动态 of Y, approved and published (系统发布), with an image',
+  'news J approved': '工作动态 of J, approved, not published',
+  'news image Y': "the image of Y's published 工作动态",
+  'news-request Y': '约稿 sent to Y',
+  'news-request J': '约稿 sent to J',
+  'bulletin published': '《改革简报》 issue, published',
+  'bulletin draft': '《改革简报》 issue, not yet published',
   'unit Y': '渝中区',
   'unit J': '江北区',
   'unit D': '市发展改革委',
@@ -198,6 +207,10 @@ const Y: Subject[] = ['clerk', 'reviewer'];
 const ALL_APPROVED: Subject[] = ['office', 'leader', 'admin'];
 
 export const READERS: Record<string, readonly Subject[]> = {
+  'news Y draft': Y,
+  'news Y pending': [...Y, 'office'],
+  'news Y approved': [...Y, ...ALL_APPROVED],
+  'news J approved': ALL_APPROVED,
   'demand Y draft': Y,
   'demand Y pending': [...Y, 'office'],
   'demand Y approved': [...Y, ...ALL_APPROVED],
@@ -323,6 +336,8 @@ const ADMIN: readonly RoleCode[] = ['admin'];
 const SYSTEM_EDITORS: readonly RoleCode[] = ['office', 'admin'];
 const COCKPIT: readonly RoleCode[] = ['office', 'leader'];
 const ASSIGNERS: readonly RoleCode[] = ['office', 'leader', 'admin'];
+
+const NEWS = ['news Y draft', 'news Y pending', 'news Y approved', 'news J approved'];
 
 const DEMANDS = [
   'demand Y draft',
@@ -721,6 +736,76 @@ export const MATRIX: Record<string, RouteSpec> = {
     targets: { 'decision task Y': { office: 303 } },
     mutates: 1,
     note: '销号: the office only',
+  },
+
+  // 工作动态 -----------------------------------------------------------------------------------
+  'GET /news': { roles: BUSINESS },
+  'GET /news/export': { roles: BUSINESS },
+  'GET /news/stats': { roles: COCKPIT },
+  'GET /news/stats/export': { roles: COCKPIT },
+  'GET /news/new': { roles: ENTRY },
+  'POST /news': { roles: ENTRY },
+  'GET /news/:id': { roles: BUSINESS, targets: readable(NEWS, 200) },
+  'POST /news/:id': {
+    roles: ENTRY,
+    targets: writableBy(NEWS, 422),
+    note: 'readers re-get the form with errors; saving a record not editable is refused in the service',
+  },
+  'POST /news/:id/uses': {
+    roles: OFFICE,
+    targets: {
+      'news Y draft': {},
+      'news Y pending': { office: 422 },
+      'news Y approved': { office: 422 },
+      'news J approved': { office: 422 },
+    },
+    note: 'probe without a use; the office records uses of approved items only',
+  },
+  'GET /news/feed': { roles: BUSINESS },
+  'GET /news/feed/:id': {
+    roles: BUSINESS,
+    targets: { 'news Y approved': { others: 200 }, 'news J approved': {}, 'news Y draft': {} },
+    note: 'every user reads published items; nobody reads others through the feed',
+  },
+  'GET /news/feed/:id/images/:attachmentId': {
+    roles: BUSINESS,
+    targets: { 'news image Y': { others: 200 } },
+  },
+  'GET /news/requests': { roles: BUSINESS },
+  'POST /news/requests': { roles: OFFICE },
+  'GET /news/requests/:id': {
+    roles: BUSINESS,
+    targets: {
+      'news-request Y': { clerk: 200, reviewer: 200, office: 200, leader: 200 },
+      'news-request J': { office: 200, leader: 200 },
+    },
+    note: 'the office and leaders, and the units a 约稿 was sent to',
+  },
+  'GET /news/bulletins': { roles: BUSINESS },
+  'GET /news/bulletins/new': { roles: OFFICE },
+  'POST /news/bulletins': { roles: OFFICE },
+  'GET /news/bulletins/:id': {
+    roles: BUSINESS,
+    targets: { 'bulletin published': { others: 200 }, 'bulletin draft': { office: 200 } },
+    note: 'published issues for every user; drafts for the office',
+  },
+  'GET /news/bulletins/:id/docx': {
+    roles: BUSINESS,
+    targets: { 'bulletin published': { others: 200 }, 'bulletin draft': { office: 200 } },
+  },
+  'GET /news/bulletins/:id/edit': {
+    roles: OFFICE,
+    targets: { 'bulletin published': { office: 200 }, 'bulletin draft': { office: 200 } },
+  },
+  'POST /news/bulletins/:id': {
+    roles: OFFICE,
+    targets: { 'bulletin published': { office: 422 }, 'bulletin draft': { office: 422 } },
+    note: 'probe without fields; a published issue is refused in the service',
+  },
+  'POST /news/bulletins/:id/publish': {
+    roles: OFFICE,
+    targets: { 'bulletin published': { office: 303 } },
+    note: 'publishing a published issue changes nothing',
   },
 
   // 改革满意度 ---------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { OptionalText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
+
+/**
+ * A 《改革简报》 issue as composed: 期号, date, 编者按, 报送/抄送 lines, and the adopted items
+ * chosen (`items`), each candidate row posting its id, order and title in the issue.
+ */
+export class BulletinDto {
+  @ToInteger()
+  @IsInt({ message: '请填写期号（正整数）' })
+  @Min(1, { message: '请填写期号（正整数）' })
+  @Max(999, { message: '期号不能超过 999' })
+  issueNo: number;
+
+  @Trim()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写印发日期（年-月-日）' })
+  issuedOn: string;
+
+  @OptionalText('编者按', 2000)
+  editorNote?: string;
+
+  @OptionalText('报送', 300)
+  submittedTo?: string;
+
+  @OptionalText('抄送', 300)
+  copiedTo?: string;
+
+  /** The chosen items' ids. */
+  @ToStringArray()
+  @IsString({ each: true })
+  items: string[] = [];
+
+  /** Every candidate row's id, order and title, in the same order. */
+  @ToStringArray()
+  @IsString({ each: true })
+  candidate: string[] = [];
+
+  @ToStringArray()
+  @IsString({ each: true })
+  order: string[] = [];
+
+  @ToStringArray()
+  @IsString({ each: true })
+  itemTitle: string[] = [];
+}
