@@ -177,13 +177,25 @@
     startIdleWatch();
   }
   document.addEventListener('htmx:after:swap', function () { initialise(document, false); });
+  // A form (or a button in it) sent by htmx: answered fine, it is no longer "changed" and its draft
+  // goes; led to the login page (the session ended), its draft stays for after the login.
   document.addEventListener('htmx:after:request', function (event) {
-    var form = event.target instanceof Element ? event.target.closest('form') : null;
-    if (form && event.target === form && snapshots.has(form)) {
+    var elt = event.target;
+    var ctx = event.detail && event.detail.ctx;
+    var redirect = ctx && ctx.hx ? ctx.hx.redirect : null;
+    var status = ctx && ctx.response ? ctx.response.status : 0;
+    if (redirect && redirect.indexOf('/login') === 0) {
+      dirtyForms().forEach(markSent);
+      leaving = true;
+      return;
+    }
+    var form = elt instanceof Element ? (elt.form || elt.closest('form')) : null;
+    if (form && snapshots.has(form) && status > 0 && status < 400) {
       snapshots.set(form, serialise(form));
       var store = storage();
       if (store && user) { store.removeItem(draftKey(form)); }
     }
+    if (redirect) { leaving = true; }
   });
   var draftTimer = null;
   document.addEventListener('input', function (event) {
@@ -302,7 +314,13 @@
     }
     xhr.onload = function () {
       var redirect = xhr.getResponseHeader('HX-Redirect');
-      if (redirect) { done(); saveAllDrafts(); leaving = true; location.href = redirect; return; }
+      if (redirect) {
+        done();
+        if (redirect.indexOf('/login') === 0) { dirtyForms().forEach(markSent); }
+        leaving = true;
+        location.href = redirect;
+        return;
+      }
       var retarget = xhr.getResponseHeader('HX-Retarget');
       if (retarget) {
         insert(document.querySelector(retarget), xhr.responseText, xhr.getResponseHeader('HX-Reswap') || 'innerHTML');
@@ -357,12 +375,14 @@
     }
     if (form.hasAttribute('hx-post') || form.hasAttribute('hx-put') || form.hasAttribute('hx-patch')) { return; }
     leaving = true;
-    if (snapshots.has(form) && user) {
-      saveDraft(form);
-      var store = storage();
-      try { if (store) { store.setItem('draft-sent:' + draftKey(form), JSON.stringify({ page: location.pathname + location.search })); } } catch (error) { /* full */ }
-    }
+    if (snapshots.has(form)) { markSent(form); }
   });
+  function markSent(form) {
+    var store = storage();
+    if (!store || !user) { return; }
+    saveDraft(form);
+    try { store.setItem('draft-sent:' + draftKey(form), JSON.stringify({ page: location.pathname + location.search })); } catch (error) { /* full */ }
+  }
 
   // ---- The idle timeout: a warning before it, 继续, and a keepalive while typing. ------------
   var idleMs = Number(body ? body.getAttribute('data-idle-minutes') : 0) * 60 * 1000;
