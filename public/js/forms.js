@@ -418,10 +418,11 @@
   }
   function hideBanner() { if (banner) { banner.hidden = true; } }
   function showExpired() {
+    if (banner && !banner.hidden && banner.querySelector('.idle-login')) { return; }
     saveAllDrafts();
     var link = document.createElement('a');
     link.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
-    link.className = 'button primary';
+    link.className = 'button primary idle-login';
     link.textContent = '重新登录';
     link.addEventListener('click', function () { leaving = true; });
     showBanner('登录已超时，请重新登录。您在本页填写的内容已保存在本浏览器中，重新登录后将自动恢复。', link);
@@ -452,7 +453,8 @@
       showExpired();
     } else if (left <= lead) {
       if (banner && !banner.hidden && banner.querySelector('.idle-continue')) {
-        banner.querySelector('#idle-warning-text').textContent = warningText(left);
+        var text = banner.querySelector('#idle-warning-text');
+        if (text.textContent !== warningText(left)) { text.textContent = warningText(left); }
         return;
       }
       var button = document.createElement('button');

@@ -197,6 +197,13 @@ describe('Browser: nothing typed or uploaded is lost (uploads, leaving, idle tim
     expect(typed.status()).toBe(200);
     await page.clock.fastForward('27:00');
     expect(await page.locator('.idle-warning:visible').count()).toBe(0);
+    // No 继续 this time: past the timeout the page says so and offers the login, back to this page.
+    await page.clock.fastForward('02:00');
+    await page.waitForSelector('.idle-warning:visible .idle-continue');
+    await page.clock.fastForward('01:30');
+    await page.waitForSelector('.idle-warning:visible a.idle-login');
+    expect(await page.textContent('.idle-warning')).toContain('登录已超时，请重新登录');
+    expect(await page.getAttribute('a.idle-login', 'href')).toBe('/login?next=%2Fsamples%2Fnew');
     await page.context().close();
   });
 });
