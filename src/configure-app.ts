@@ -27,6 +27,7 @@ import { NavigationBadges } from './workflow/navigation-badges.js';
 import { FormSubmissions, onceTokenOf } from './common/forms/form-submissions.js';
 import { setFlash } from './common/http/flash.js';
 import { seeOther } from './common/htmx/htmx-request.js';
+import { loginUrlFor } from './common/http/html-exception.filter.js';
 import { runWithRequestId } from './common/http/request-context.js';
 import { AccessRefusals } from './audit/access-refusals.js';
 import { AuditService } from './audit/audit.service.js';
@@ -176,6 +177,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       return;
     }
     if (csrfRejection(request)) {
+      // A form sent after its session ended (idle timeout, logout elsewhere) carries the old
+      // session's token: lead to the login page and back to the form's page, where the browser
+      // puts back what was typed (public/js/forms.js), instead of "页面已过期". Nothing is done.
+      if (
+        !request.auth &&
+        readSessionCookie(request, config) &&
+        request.headers['sec-fetch-site'] !== 'cross-site'
+      ) {
+        return seeOther(request, reply, loginUrlFor(request));
+      }
       await refusals.note('csrf_rejected', request, 403);
       reply.code(403).header('Cache-Control', 'no-store');
       return reply.view('errors/error.hbs', {
@@ -199,12 +210,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
       currentUser: auth
         ? {
+            id: auth.user.id,
             name: auth.user.name,
             unitName: auth.user.unitName,
             roleLabels: auth.user.roles.map((role) => ROLE_LABELS[role]).join('、'),
             pending: auth.pendingStep !== undefined,
           }
         : undefined,
+      idleMinutes: config.session.idleMinutes,
       nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
       flash:
         request.method === 'GET' && !isPartial(request) ? takeFlash(request, reply) : undefined,

@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AccountController } from './account.controller.js';
 import { AuthController } from './auth.controller.js';
+import { KeepaliveController } from './keepalive.controller.js';
 import { LocalStrategy } from './local.strategy.js';
 import { LoginService } from './login.service.js';
 import { MfaController } from './mfa.controller.js';
@@ -24,6 +25,7 @@ import { SessionsController } from './sessions.controller.js';
     AccountController,
     MfaController,
     SessionsController,
+    KeepaliveController,
   ],
   providers: [
     LocalStrategy,

@@ -42,10 +42,10 @@ describe('Browser: pages without JavaScript, and the skip link', () => {
 
     await page.goto(`${baseUrl}/showcase/new`);
     // The 涉密 box hides the uploader and shows the note: a CSS sibling rule, no script.
-    expect(await page.isVisible('#evidence-upload .uploader')).toBe(true);
+    expect(await page.isVisible('#showcase-form-evidence-upload .uploader')).toBe(true);
     await page.check('input[name=evidenceClassified]');
-    expect(await page.isVisible('#evidence-upload .uploader')).toBe(false);
-    expect(await page.isVisible('#evidence-upload .classified-note')).toBe(true);
+    expect(await page.isVisible('#showcase-form-evidence-upload .uploader')).toBe(false);
+    expect(await page.isVisible('#showcase-form-evidence-upload .classified-note')).toBe(true);
 
     await page.fill('#matter', '无脚本也能填报的改革经验');
     await page.check('input[name=category][value=citywide]');

@@ -462,6 +462,11 @@ export const MATRIX: Record<string, RouteSpec> = {
   'POST /account/mfa/recovery-codes': { roles: 'signed-in', body: { code: '000000' } },
   'POST /account/mfa/disable': { roles: 'signed-in', body: { code: '000000' } },
   'GET /account/sessions': { roles: 'signed-in' },
+  'POST /session/keepalive': {
+    roles: 'signed-in',
+    ok: 200,
+    note: '继续 on the idle warning and the ping while typing: the request itself keeps the session',
+  },
   'POST /account/sessions/others/end': { roles: 'signed-in', ok: 303, mutates: 2 },
   'POST /account/sessions/:publicId/end': {
     roles: 'signed-in',

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendView } from './render.js';
 import { AccessRefusals } from '../../audit/access-refusals.js';
 import { GoToPageException } from './go-to-page.exception.js';
+import { safeNextPath } from '../../auth/safe-next-path.js';
 import { isHtmx, isPartial } from '../htmx/htmx-request.js';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -134,11 +135,30 @@ export class HtmlExceptionFilter implements ExceptionFilter {
   }
 }
 
-function loginUrlFor(request: FastifyRequest): string {
-  if (request.method !== 'GET' || request.url === '/' || request.url.startsWith('/login')) {
+/**
+ * The login page, with the page to come back to: the requested page for a GET; for a form sent
+ * after the session ended, the page the form was on (its same-origin Referer, or htmx's
+ * HX-Current-URL), where public/js/forms.js puts back what the user typed.
+ */
+export function loginUrlFor(request: FastifyRequest): string {
+  const back = safeNextPath(request.method === 'GET' ? request.url : formPageOf(request));
+  if (back === '/' || back.startsWith('/login')) {
     return '/login';
   }
-  return `/login?next=${encodeURIComponent(request.url)}`;
+  return `/login?next=${encodeURIComponent(back)}`;
+}
+
+function formPageOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['hx-current-url'] ?? request.headers.referer;
+  if (typeof header !== 'string' || header.length > 2048) {
+    return undefined;
+  }
+  try {
+    const url = new URL(header);
+    return url.host === request.headers.host ? `${url.pathname}${url.search}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isBodyTooLarge(exception: unknown): boolean {
