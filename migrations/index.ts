@@ -17,6 +17,7 @@ import { FormSubmissions1763871900000 } from './1763871900000-form-submissions.j
 import { AuditIntegrity1764200000000 } from './1764200000000-audit-integrity.js';
 import { ReportingCycle1764300000000 } from './1764300000000-reporting-cycle.js';
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
+import { RecordSearch1765000500000 } from './1765000500000-record-search.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AuditIntegrity1764200000000,
   ReportingCycle1764300000000,
   BandPalette1764800000000,
+  RecordSearch1765000500000,
 ];

@@ -26,6 +26,7 @@ import { ProjectSatisfactionModule } from './major-projects/satisfaction/project
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
+import { SearchModule } from './search/search.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
         ScoringModule,
         CockpitModule,
         UsageModule,
+        SearchModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

@@ -455,6 +455,10 @@ export const MATRIX: Record<string, RouteSpec> = {
     note: 'ending every session answers 303 → /login too; it ends the subjects’ sessions, so it runs last',
   },
   'GET /notifications': { roles: 'signed-in' },
+  'GET /search': {
+    roles: 'signed-in',
+    note: 'hits only among the records the user may read (the shared visibility rule)',
+  },
   'POST /notifications/read-all': { roles: 'signed-in', ok: 303, mutates: 1 },
   'POST /notifications/:id/read': {
     roles: 'signed-in',
