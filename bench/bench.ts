@@ -366,14 +366,14 @@ async function main(): Promise<void> {
       log(
         `\nFigure 8: search (GET /search), ${SEARCH_CONNECTIONS} connections, ${options.rounds} rounds × ${options.durationSeconds} s`,
       );
-      const officeCookie = await login(appUrl, office.mobile, SCALE_PASSWORD);
       results.search = await measureSearch(
         appUrl,
         [
           { who: 'leader', cookie: leaderCookie, q: '一网通办' },
           { who: 'district reviewer', cookie: reviewerCookie, q: '政务数据' },
-          { who: 'office', cookie: officeCookie, q: '审批提速' },
-          { who: 'office', cookie: officeCookie, q: '网格' },
+          // The office signs in with a second factor: its searches are left to the HTTP tests.
+          { who: 'leader', cookie: leaderCookie, q: '审批提速' },
+          { who: 'district reviewer', cookie: reviewerCookie, q: '网格' },
         ],
         options,
         log,
