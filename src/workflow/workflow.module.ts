@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { BulkReviewService } from './bulk-review.service.js';
 import { InboxController } from './inbox.controller.js';
 import { NavigationBadges } from './navigation-badges.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -22,6 +23,7 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowPanelBuilder,
     NotificationsService,
     NavigationBadges,
+    BulkReviewService,
   ],
   exports: [
     WorkflowRegistry,

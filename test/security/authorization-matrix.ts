@@ -488,6 +488,11 @@ export const MATRIX: Record<string, RouteSpec> = {
 
   // Workflow: inbox, generic record links and transitions -------------------------------------
   'GET /inbox': { roles: ['reviewer', 'entry', 'office'] },
+  'POST /inbox/pass': {
+    roles: ['reviewer', 'entry', 'office'],
+    ok: 200,
+    note: 'the probe ticks nothing: 200 with 请先勾选; each ticked record goes through POST /records/:id/transitions rules',
+  },
   'GET /my-submissions': { roles: ['entry', 'reviewer'] },
   'GET /records/:id': {
     roles: BUSINESS,
