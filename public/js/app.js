@@ -234,4 +234,24 @@
   } else {
     enhanceLedger();
   }
+  // After a review action (htmx re-renders the record page in place), keyboard focus goes to
+  // 下一条待办 when there is one, else to the record's new state, not back to the top of the page.
+  var focusAfterAction = false;
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && /\/records\/[^/]+\/transitions$/.test(form.getAttribute('action') || '')) {
+      focusAfterAction = true;
+    }
+  });
+  document.addEventListener('htmx:after:settle', function () {
+    if (!focusAfterAction) { return; }
+    var next = document.querySelector('main .workflow-panel a[id$="-next"]');
+    var state = document.querySelector('main .workflow-panel [id$="-state"]');
+    var target = next || state;
+    if (target) {
+      focusAfterAction = false;
+      if (!next) { target.setAttribute('tabindex', '-1'); }
+      target.focus();
+    }
+  });
 })();
