@@ -138,6 +138,10 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     }
     const nul = await search(office, '营\u0000商');
     expect(nul.text).toContain(`id="hit-${approvedId}"`);
+    const pastEnd = await (await as(office)).agent.get('/search').query({ q: '营商', page: '2' });
+    expect(pastEnd.status).toBe(200);
+    expect(pastEnd.text).toContain('id="search-empty"');
+    expect(pastEnd.text).toContain('rel="prev"');
     const repeated = await (await as(office)).agent.get('/search?q=营商&q=x&page=abc');
     expect(repeated.status).toBe(200);
     expect(repeated.text).toContain(`id="hit-${approvedId}"`);
