@@ -118,7 +118,7 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     }
     const own = await search(otherClerk, '营商');
     expect(own.text).toContain(`id="hit-${otherDraftId}"`);
-    // The other district's clerk sees the approved record of Yuzhong? Not under the rule: no.
+    // Another district's clerk does not read Yuzhong's approved demand (canViewRecord), nor finds it.
     expect(own.text).not.toContain(`id="hit-${approvedId}"`);
   });
 
