@@ -27,6 +27,7 @@ import {
   type ThroughputFigure,
 } from './figures.js';
 import { getText, login } from './http.js';
+import { medianOf, runLoad, type LoadResult } from './load.js';
 import { ServerProcess, runScript } from './processes.js';
 import {
   databaseExists,
@@ -55,7 +56,7 @@ interface BenchOptions {
   browserLoads: number;
   databaseUrl: string | undefined;
   dataDir: string;
-  /** Which groups run: pages (1–3), reports (4), export (5–6), browser (7). */
+  /** Which groups run: pages (1–3), reports (4), export (5–6), browser (7), search (8). */
   figures: Set<string>;
 }
 
@@ -77,7 +78,7 @@ function readOptions(argv: string[]): BenchOptions {
     browserLoads: positiveIntOption(options, 'browser-loads', 30),
     databaseUrl: options.get('database-url') ?? process.env.DATABASE_URL,
     dataDir: options.get('data-dir') ?? './data-scale',
-    figures: new Set((options.get('figures') ?? 'pages,reports,export,browser').split(',')),
+    figures: new Set((options.get('figures') ?? 'pages,reports,export,browser,search').split(',')),
   };
 }
 
@@ -361,6 +362,24 @@ async function main(): Promise<void> {
       });
     }
 
+    if (options.figures.has('search')) {
+      log(
+        `\nFigure 8: search (GET /search), ${SEARCH_CONNECTIONS} connections, ${options.rounds} rounds × ${options.durationSeconds} s`,
+      );
+      results.search = await measureSearch(
+        appUrl,
+        [
+          { who: 'leader', cookie: leaderCookie, q: '一网通办' },
+          { who: 'district reviewer', cookie: reviewerCookie, q: '政务数据' },
+          // The office signs in with a second factor: its searches are left to the HTTP tests.
+          { who: 'leader', cookie: leaderCookie, q: '审批提速' },
+          { who: 'district reviewer', cookie: reviewerCookie, q: '网格' },
+        ],
+        options,
+        log,
+      );
+    }
+
     const summary = renderSummary({
       options,
       startedAt,
@@ -463,7 +482,48 @@ export async function baselineConfigFor(
   };
 }
 
+interface SearchFigure {
+  who: string;
+  q: string;
+  result: LoadResult;
+}
+
+/** The search page's goal is set at this concurrency (issue 21: p95 < 100 ms at 8 connections). */
+const SEARCH_CONNECTIONS = 8;
+
+/** Figure 8: the search page under load, one query per user (a warm-up run first, then medians). */
+async function measureSearch(
+  appUrl: string,
+  searches: { who: string; cookie: string; q: string }[],
+  options: BenchOptions,
+  log: (message: string) => void,
+): Promise<SearchFigure[]> {
+  const figures: SearchFigure[] = [];
+  for (const { who, cookie, q } of searches) {
+    const url = `${appUrl}/search?${new URLSearchParams({ q }).toString()}`;
+    const headers = { Cookie: cookie };
+    await runLoad(url, { connections: SEARCH_CONNECTIONS, durationSeconds: 1, headers });
+    const runs: LoadResult[] = [];
+    for (let round = 0; round < options.rounds; round += 1) {
+      runs.push(
+        await runLoad(url, {
+          connections: SEARCH_CONNECTIONS,
+          durationSeconds: options.durationSeconds,
+          headers,
+        }),
+      );
+    }
+    const result = medianOf(runs);
+    figures.push({ who, q, result });
+    log(
+      `  ${who} 「${q}」: ${fixed(result.rps, 0)} req/s, p50 ${fixed(result.p50Ms, 0)} ms, p97.5 ${fixed(result.p975Ms, 0)} ms, p99 ${fixed(result.p99Ms, 0)} ms, non-2xx ${result.non2xx}`,
+    );
+  }
+  return figures;
+}
+
 interface Results {
+  search?: SearchFigure[];
   throughput: ThroughputFigure[];
   reportFigures: ReportFigure[];
   exports?: { subset: ExportRun; full: ExportRun };
@@ -535,6 +595,19 @@ export function renderSummary(summary: Summary): string {
       '',
       `Inbox while the whole ledger exports (${fixed(summary.stall.exportMs / 1000, 1)} s): p99 ${fixed(summary.stall.inboxWithout.p99Ms, 0)} ms without, ${fixed(summary.stall.inboxWith.p99Ms, 0)} ms with (×${fixed(summary.stall.p99Ratio)}, goal ≤ 2: ${verdict(summary.stall.p99Ratio <= 2)}); worst event-loop stall ${fixed(summary.stall.eventLoop.maxMs, 1)} ms (goal ≤ 150: ${verdict(summary.stall.eventLoop.maxMs <= 150)}).`,
     );
+  }
+  if (summary.search?.length) {
+    lines.push(
+      '',
+      `| search (GET /search, ${SEARCH_CONNECTIONS} connections) | query | req/s | p50 ms | p97.5 ms (≥ p95) | p99 ms | goal p95 < 100 ms |`,
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const figure of summary.search) {
+      const { result } = figure;
+      lines.push(
+        `| ${figure.who} | ${figure.q} | ${fixed(result.rps, 0)} | ${fixed(result.p50Ms, 0)} | ${fixed(result.p975Ms, 0)} | ${fixed(result.p99Ms, 0)} | ${verdict(result.p975Ms < 100 && result.non2xx === 0)} |`,
+      );
+    }
   }
   if (summary.browser) {
     const browser = summary.browser;

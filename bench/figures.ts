@@ -233,6 +233,7 @@ export async function measureExportStall(options: {
   const inboxWith: LoadResult = {
     rps: ok / result.duration,
     p50Ms: result.latency.p50,
+    p975Ms: result.latency.p97_5,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
     bodyBytes: ok > 0 ? result.throughput.total / (ok + result.non2xx) : 0,

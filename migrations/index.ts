@@ -21,6 +21,7 @@ import { CumulativeMonthlyTargets1764400100000 } from './1764400100000-cumulativ
 import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
 import { Meetings1764900000000 } from './1764900000000-meetings.js';
 import { News1764900500000 } from './1764900500000-news.js';
+import { RecordSearch1765000500000 } from './1765000500000-record-search.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   BandPalette1764800000000,
   Meetings1764900000000,
   News1764900500000,
+  RecordSearch1765000500000,
 ];

@@ -27,6 +27,7 @@ import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 import { NewsModule } from './news/news.module.js';
+import { SearchModule } from './search/search.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
         NewsModule,
         UsageModule,
         MeetingsModule,
+        SearchModule,
         DemoModule,
         ...(options.extraImports ?? []),
       ],

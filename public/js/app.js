@@ -172,4 +172,105 @@
       toggle.focus();
     }
   });
+  // Ledgers (a page whose GET filter form, form.toolbar, posts to the page itself): the filtered
+  // list is remembered per tab, and a plain link to the ledger (the menu, 返回列表) opens it with
+  // those filters again; the table scrolls in its own box with sticky headers and first column;
+  // headers whose column the ledger can sort by (th[data-sort]) link to that order.
+  function ledgerKey(path) { return 'ledger:' + path; }
+  function readLedger(path) {
+    try { return sessionStorage.getItem(ledgerKey(path)); } catch (error) { return null; }
+  }
+  function ledgerForm() {
+    var form = document.querySelector('main form.toolbar[method="get"]');
+    if (!form) { return null; }
+    var action = new URL(form.getAttribute('action') || location.pathname, location.href).pathname;
+    return action === location.pathname ? form : null;
+  }
+  document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!link || link.closest('form.toolbar') || link.hasAttribute('download') || link.hasAttribute('data-no-remember')) { return; }
+    var url = new URL(link.getAttribute('href'), location.href);
+    if (url.origin !== location.origin || url.search || url.pathname === location.pathname) { return; }
+    var saved = readLedger(url.pathname);
+    if (saved) { link.setAttribute('href', url.pathname + saved + url.hash); }
+  }, true);
+  function enhanceLedger() {
+    var form = ledgerForm();
+    if (form) {
+      try { sessionStorage.setItem(ledgerKey(location.pathname), location.search); } catch (error) { /* storage off */ }
+      document.querySelectorAll('main form.toolbar ~ table.data').forEach(function (table) {
+        var box = document.createElement('div');
+        box.className = 'ledger-scroll';
+        box.tabIndex = 0;
+        box.setAttribute('role', 'region');
+        var heading = document.querySelector('main h1');
+        box.setAttribute('aria-label', (heading ? heading.textContent.trim() : '列表') + '（可滚动）');
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      });
+      var sort = form.querySelector('select[name="sort"]');
+      if (sort) {
+        var current = sort.value;
+        document.querySelectorAll('main table.data th[data-sort]').forEach(function (th) {
+          var value = th.getAttribute('data-sort');
+          if (!sort.querySelector('option[value="' + value + '"]')) { return; }
+          var params = new URLSearchParams(location.search);
+          params.set('sort', value);
+          params.delete('page');
+          var link = document.createElement('a');
+          link.href = location.pathname + '?' + params.toString();
+          link.className = 'sort-link';
+          link.setAttribute('data-no-remember', '');
+          link.textContent = th.textContent;
+          th.textContent = '';
+          th.appendChild(link);
+          if (value === current) {
+            th.setAttribute('aria-sort', th.getAttribute('data-sort-dir') || 'ascending');
+            link.className += ' sorted';
+          }
+        });
+      }
+      return;
+    }
+    // A record page (the shared review panel) under a remembered ledger: a way back to the list.
+    var panel = document.querySelector('main .workflow-panel');
+    var parent = location.pathname.replace(/\/[^/]+\/?$/, '');
+    var saved = parent ? readLedger(parent) : null;
+    var main = document.querySelector('main');
+    if (panel && saved !== null && main && !document.getElementById('back-to-ledger')) {
+      var back = document.createElement('p');
+      back.className = 'back-to-ledger';
+      var link = document.createElement('a');
+      link.id = 'back-to-ledger';
+      link.href = parent + saved;
+      link.textContent = '← 返回列表';
+      back.appendChild(link);
+      main.insertBefore(back, main.firstChild);
+    }
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', enhanceLedger);
+  } else {
+    enhanceLedger();
+  }
+  // After a review action (htmx re-renders the record page in place), keyboard focus goes to
+  // 下一条待办 when there is one, else to the record's new state, not back to the top of the page.
+  var focusAfterAction = false;
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && /\/records\/[^/]+\/transitions$/.test(form.getAttribute('action') || '')) {
+      focusAfterAction = true;
+    }
+  });
+  document.addEventListener('htmx:after:settle', function () {
+    if (!focusAfterAction) { return; }
+    var next = document.querySelector('main .workflow-panel a[id$="-next"]');
+    var state = document.querySelector('main .workflow-panel [id$="-state"]');
+    var target = next || state;
+    if (target) {
+      focusAfterAction = false;
+      if (!next) { target.setAttribute('tabindex', '-1'); }
+      target.focus();
+    }
+  });
 })();

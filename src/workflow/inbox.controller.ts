@@ -1,8 +1,12 @@
-import { Controller, Get, Query, Render } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Render, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { optionalId } from '../common/http/params.js';
+import { optionalId, UUID_PATTERN } from '../common/http/params.js';
+import { hasControlCharacters } from '../common/forms/form-validation.js';
+import { Clock } from '../common/time/clock.js';
+import { BULK_PASS_MAX, BulkReviewService, type BulkSelection } from './bulk-review.service.js';
 import { searchText } from '../common/http/search-text.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
@@ -23,6 +27,8 @@ export class InboxController {
     private readonly queries: WorkflowQueries,
     private readonly unitOptions: UnitOptions,
     private readonly registry: WorkflowRegistry,
+    private readonly bulk: BulkReviewService,
+    private readonly clock: Clock,
   ) {}
 
   /** 待办: what waits for me, grouped by functional area. */
@@ -38,7 +44,15 @@ export class InboxController {
       submittedSince: parseDate(query.since),
       page,
     };
-    const { rows, total } = await this.queries.inbox(user, filter);
+    const { rows: found, total } = await this.queries.inbox(user, filter);
+    const now = this.clock.now().getTime();
+    // 等待天数: whole days since the record reached the step that waits for this user.
+    const rows = found.map((row) => ({
+      ...row,
+      waitingDays: row.submittedAt
+        ? Math.max(0, Math.floor((now - row.submittedAt.getTime()) / 86_400_000))
+        : 0,
+    }));
     const groups: { moduleLabel: string; rows: typeof rows }[] = [];
     for (const row of rows) {
       const group = groups.find((candidate) => candidate.moduleLabel === row.moduleLabel);
@@ -59,6 +73,47 @@ export class InboxController {
       units,
       pagination: buildPagination('/inbox', query, page, total, INBOX_PAGE_SIZE),
     };
+  }
+
+  /**
+   * 批量通过: the records ticked in the inbox (`items` = id:version as the page showed them), each
+   * passed through the engine on its own; the answer lists what went through and what did not.
+   */
+  @Post('inbox/pass')
+  @HttpCode(200)
+  @Roles('reviewer', 'entry', 'office')
+  @Render('workflow/bulk-pass.hbs')
+  async passMany(
+    @CurrentUser() user: AuthUser,
+    @Body() body: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+  ) {
+    const raw = Array.isArray(body.items) ? (body.items as unknown[]) : [body.items];
+    const selections: BulkSelection[] = [];
+    for (const value of raw) {
+      const [id, version] = typeof value === 'string' ? value.split(':') : [];
+      if (id && UUID_PATTERN.test(id) && /^\d{1,9}$/.test(version ?? '')) {
+        if (!selections.some((selection) => selection.id === id)) {
+          selections.push({ id: id.toLowerCase(), version: Number(version) });
+        }
+      }
+    }
+    const comment = typeof body.detail === 'string' ? body.detail.trim() : '';
+    const problem =
+      selections.length === 0
+        ? '请先勾选要通过的记录'
+        : selections.length > BULK_PASS_MAX
+          ? `一次最多通过 ${BULK_PASS_MAX} 条`
+          : comment.length > 2000
+            ? '审核意见不能超过 2000 字'
+            : hasControlCharacters(comment)
+              ? '审核意见含有不可见的控制字符'
+              : undefined;
+    if (problem) {
+      return { title: '批量通过', problem };
+    }
+    const result = await this.bulk.passMany(selections, user, comment || undefined, request.ip);
+    return { title: '批量通过结果', ...result, comment };
   }
 
   /** 我的填报: my unit's records by state, the reason shown when one came back. */

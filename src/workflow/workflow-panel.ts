@@ -10,7 +10,10 @@ import {
   savedMessage,
   WORKFLOW_ACTION_LABELS,
 } from './workflow-rules.js';
-import { WorkflowService } from './workflow.service.js';
+import { COMMENTED_ACTIONS, WorkflowService } from './workflow.service.js';
+
+/** Roles that have a 待办 of records to review. */
+const REVIEWING_ROLES: ReadonlySet<string> = new Set(['reviewer', 'entry', 'office']);
 
 /** What the shared record panel partial (workflow/_panel.hbs) shows: state, buttons, timeline. */
 @Injectable()
@@ -81,7 +84,13 @@ export class WorkflowPanelBuilder {
           const value = open ? extras.typed?.[name] : undefined;
           return typeof value === 'string' ? value : '';
         };
-        return { ...option, open, typedReasonId: typed('reasonId'), typedDetail: typed('detail') };
+        return {
+          ...option,
+          open,
+          typedReasonId: typed('reasonId'),
+          typedDetail: typed('detail'),
+          comment: COMMENTED_ACTIONS.has(option.action),
+        };
       }),
       reasons: needsReasons ? await this.dictionaries.activeOptions('reject_reason') : [],
       errors: extras.errors ?? {},
@@ -90,6 +99,10 @@ export class WorkflowPanelBuilder {
       revisions: await this.queries.revisions(item.lineage_id),
       isCurrentApproved: item.is_current_approved,
       canRevise: available.some((option) => option.action === 'revise'),
+      // 下一条: the next record waiting for this user, so a reviewer goes on without the inbox.
+      nextLink: user.roles.some((role) => REVIEWING_ROLES.has(role))
+        ? await this.queries.nextInboxLink(user, item.id)
+        : undefined,
     };
   }
 }

@@ -29,6 +29,8 @@ export interface InboxRow {
   stepLabel: string;
   submittedAt: Date | null;
   revision: number;
+  /** The row's version (compare-and-set of 批量通过); set by the inbox. */
+  version?: number;
   link: string;
   /** The user acted on the step before: not theirs to act on (等待其他审核人员). */
   waitingForOther?: boolean;
@@ -87,10 +89,11 @@ export class WorkflowQueries {
       step: number;
       updated_at: Date;
       revision: number;
+      version: number;
       waiting: boolean;
       total: number;
     }[] = await this.statements.query(
-      `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision,
+      `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision, wi.version,
               coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting,
               count(*) OVER ()::int AS total
          FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
@@ -113,11 +116,29 @@ export class WorkflowQueries {
           stepLabel: definition.chain.steps[row.step]?.label ?? '',
           submittedAt: row.updated_at,
           revision: row.revision,
+          version: row.version,
           link: definition.link(row.id),
           waitingForOther: row.waiting,
         };
       }),
     };
+  }
+
+  /**
+   * 下一条: the record the inbox lists first besides `exceptId` that this user may act on now
+   * (the inbox's order), for the link on a record page; undefined when nothing else waits.
+   */
+  async nextInboxLink(user: AuthUser, exceptId: string): Promise<string | undefined> {
+    const rows: { id: string; record_type: string }[] = await this.dataSource.query(
+      `SELECT wi.id, wi.record_type FROM workflow_items wi
+        WHERE wi.state = 'pending' AND wi.pending_unit_id = $1 AND wi.pending_role = ANY($2::text[])
+          AND wi.id <> $4::uuid AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM $3::uuid
+        ORDER BY wi.updated_at DESC, wi.id
+        LIMIT 1`,
+      [user.unitId, user.roles, user.id, exceptId],
+    );
+    const row = rows[0];
+    return row ? this.registry.get(row.record_type).link(row.id) : undefined;
   }
 
   /** Per record type, how many items wait for this user (the navigation badge sums them). */

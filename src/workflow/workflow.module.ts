@@ -2,6 +2,7 @@ import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { AuditCodeLabels } from '../audit/audit-code-labels.js';
 import { WORKFLOW_STATE_LABELS } from './workflow-chain.js';
 import { WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
+import { BulkReviewService } from './bulk-review.service.js';
 import { InboxController } from './inbox.controller.js';
 import { RecordFormViews } from './record-kit/record-forms.js';
 import { RecordKit } from './record-kit/record-kit.js';
@@ -29,6 +30,7 @@ import { WorkflowService } from './workflow.service.js';
     NavigationBadges,
     RecordKit,
     RecordFormViews,
+    BulkReviewService,
   ],
   exports: [
     WorkflowRegistry,

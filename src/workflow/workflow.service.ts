@@ -52,6 +52,9 @@ export interface NewRecordInput {
 
 const DETAIL_MAX = 2000;
 
+/** Forward review actions that may carry an optional 审核意见, shown in the timeline. */
+export const COMMENTED_ACTIONS: ReadonlySet<string> = new Set(['pass', 'confirm', 'issue']);
+
 /**
  * The review engine. Modules create a workflow item with each record revision (in their own
  * transaction) and call `transition`; every move is checked against the pure rules, applied by a
@@ -274,7 +277,11 @@ export class WorkflowService {
         stepLabel: actingStep?.label ?? '上报',
         actorRole: actingStep ? STEP_ACTOR_ROLE[actingStep.actor] : 'entry',
         reason,
-        detail: sendsBack ? input.detail?.trim() : undefined,
+        // A send-back's detail, or the optional 审核意见 of a forward review (通过, 确认, 下发).
+        detail:
+          sendsBack || COMMENTED_ACTIONS.has(input.action)
+            ? input.detail?.trim() || undefined
+            : undefined,
         ip,
       });
       const after = (await this.findItem(item.id, manager))!;

@@ -482,6 +482,10 @@ export const MATRIX: Record<string, RouteSpec> = {
     note: 'ending every session answers 303 → /login too; it ends the subjects’ sessions, so it runs last',
   },
   'GET /notifications': { roles: 'signed-in' },
+  'GET /search': {
+    roles: 'signed-in',
+    note: 'hits only among the records the user may read (the shared visibility rule)',
+  },
   'POST /notifications/read-all': { roles: 'signed-in', ok: 303, mutates: 1 },
   'POST /notifications/:id/read': {
     roles: 'signed-in',
@@ -511,6 +515,11 @@ export const MATRIX: Record<string, RouteSpec> = {
 
   // Workflow: inbox, generic record links and transitions -------------------------------------
   'GET /inbox': { roles: ['reviewer', 'entry', 'office'] },
+  'POST /inbox/pass': {
+    roles: ['reviewer', 'entry', 'office'],
+    ok: 200,
+    note: 'the probe ticks nothing: 200 with 请先勾选; each ticked record goes through POST /records/:id/transitions rules',
+  },
   'GET /my-submissions': { roles: ['entry', 'reviewer'] },
   'GET /records/:id': {
     roles: BUSINESS,

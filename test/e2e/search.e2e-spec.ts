@@ -1,0 +1,149 @@
+import { login, type HttpSession } from '../helpers/http-session.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, type TestUser } from '../helpers/users.factory.js';
+
+describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
+  let testApp: TestApp;
+  let clerk: TestUser;
+  let reviewer: TestUser;
+  let office: TestUser;
+  let otherClerk: TestUser;
+  let leader: TestUser;
+  const sessions = new Map<string, HttpSession>();
+  let form: (overrides: Record<string, string>) => Record<string, string>;
+  let approvedId: string;
+  let otherDraftId: string;
+
+  const as = async (user: TestUser) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = await login(testApp.server, user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+  const file = async (by: TestUser, fields: Record<string, string>) => {
+    const response = await (await as(by)).post('/demands', form(fields));
+    expect(response.status).toBe(303);
+    return String(response.headers.location).split('/').pop()!;
+  };
+  const search = async (user: TestUser, q: string) => {
+    const response = await (await as(user)).agent.get('/search').query({ q });
+    return response;
+  };
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const ds = testApp.dataSource;
+    clerk = await createUser(ds, { unitCode: 'yuzhong', roles: ['entry'] });
+    reviewer = await createUser(ds, { unitCode: 'yuzhong', roles: ['reviewer'] });
+    office = await createUser(ds, { unitCode: '市委改革办', roles: ['office'] });
+    otherClerk = await createUser(ds, { unitCode: 'jiangbei', roles: ['entry'] });
+    leader = await createUser(ds, { unitCode: '市委改革办', roles: ['leader'] });
+    const dictionaryId = async (kind: string, code: string) =>
+      (
+        await ds.query<{ id: number }[]>(
+          `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
+          [kind, code],
+        )
+      )[0].id;
+    const ids = {
+      channel: String(await dictionaryId('demand_channel', 'public_expectation')),
+      domain: String(await dictionaryId('domain', 'economy')),
+      track: String(await dictionaryId('track', 'business_environment')),
+    };
+    form = (overrides) => ({
+      title: '建立跨区域政务服务协同机制',
+      description: '群众企业基层有期盼：跨区域办事需多地跑。',
+      channelId: ids.channel,
+      domainId: ids.domain,
+      trackId: ids.track,
+      ...overrides,
+    });
+
+    approvedId = await file(clerk, {
+      title: '优化营商环境改革需求',
+      description: '推行企业开办一网通办，压缩审批时限。',
+      submit: '1',
+    });
+    await (
+      await as(reviewer)
+    ).htmx('post', `/records/${approvedId}/transitions`, {
+      action: 'pass',
+    });
+    await (
+      await as(office)
+    ).htmx('post', `/records/${approvedId}/transitions`, {
+      action: 'confirm',
+    });
+    otherDraftId = await file(otherClerk, {
+      title: '江北区营商草稿',
+      description: '尚未提交的营商需求草稿，含100%_特殊字符。',
+    });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('should offer the box in the top bar of every signed-in page', async () => {
+    const home = await (await as(leader)).agent.get('/');
+    expect(home.text).toContain('id="topbar-search"');
+    expect(home.text).toContain('action="/search"');
+  });
+
+  it('should find a Chinese substring of a title, with module, unit and state', async () => {
+    const response = await search(office, '营商');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(`id="hit-${approvedId}"`);
+    expect(response.text).toContain('优化营商环境改革需求');
+    expect(response.text).toContain(`href="/demands/${approvedId}"`);
+    expect(response.text).toContain('改革需求');
+    expect(response.text).toContain('渝中区');
+    expect(response.text).toContain('已通过');
+  });
+
+  it('should find a substring of the main text, not only of the title', async () => {
+    const response = await search(leader, '一网通办');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(`id="hit-${approvedId}"`);
+  });
+
+  it("should never list another unit's draft, while its own unit finds it", async () => {
+    for (const user of [office, leader, clerk, reviewer]) {
+      const response = await search(user, '营商');
+      expect(response.status).toBe(200);
+      expect(response.text).not.toContain(otherDraftId);
+      expect(response.text).not.toContain('江北区营商草稿');
+    }
+    const own = await search(otherClerk, '营商');
+    expect(own.text).toContain(`id="hit-${otherDraftId}"`);
+    // Another district's clerk does not read Yuzhong's approved demand (canViewRecord), nor finds it.
+    expect(own.text).not.toContain(`id="hit-${approvedId}"`);
+  });
+
+  it('should treat %, _, control characters and very long input as plain text, never a 500', async () => {
+    const percent = await search(otherClerk, '100%_');
+    expect(percent.status).toBe(200);
+    expect(percent.text).toContain(`id="hit-${otherDraftId}"`);
+    const wildcard = await search(otherClerk, '%');
+    expect(wildcard.status).toBe(200);
+    expect(wildcard.text).toContain(`id="hit-${otherDraftId}"`);
+    const underscoreOnly = await search(office, '_');
+    expect(underscoreOnly.status).toBe(200);
+    expect(underscoreOnly.text).toContain('id="search-empty"');
+    for (const q of ['营\u0000商', 'a'.repeat(5000), '\u0001\u0002', "'; DROP TABLE demands; --"]) {
+      const response = await search(office, q);
+      expect(response.status).toBe(200);
+    }
+    const nul = await search(office, '营\u0000商');
+    expect(nul.text).toContain(`id="hit-${approvedId}"`);
+    const pastEnd = await (await as(office)).agent.get('/search').query({ q: '营商', page: '2' });
+    expect(pastEnd.status).toBe(200);
+    expect(pastEnd.text).toContain('id="search-empty"');
+    expect(pastEnd.text).toContain('rel="prev"');
+    const repeated = await (await as(office)).agent.get('/search?q=营商&q=x&page=abc');
+    expect(repeated.status).toBe(200);
+    expect(repeated.text).toContain(`id="hit-${approvedId}"`);
+  });
+});
