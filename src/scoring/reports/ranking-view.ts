@@ -97,8 +97,12 @@ export function rankingView(
             ? rawDisplay(indicator.code, subject.raw[indicator.code])
             : '—',
           score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
+          // For Excel: the raw value as a number (a rate as a fraction, 0.25 for 25%).
+          value: subject.raw[indicator.code]?.toNumber(),
+          rate: isRateCode(indicator.code),
         })),
         deductionCells: deductions.map((indicator) => ({
+          value: subject.raw[indicator.code]?.toNumber() ?? 0,
           count: subject.raw[indicator.code]
             ? trimZeros(subject.raw[indicator.code].toFixed(2))
             : '0',
