@@ -20,7 +20,7 @@ export interface ExcelColumn<T> {
   kind?: ExcelCellKind;
   /** A number column's format, e.g. '0.00' (none: General). */
   numFmt?: string;
-  /** Long text: wrapped within the column's width. */
+  /** Wrap the text within the column's width (default: text columns 30 or more wide). */
   wrap?: boolean;
   value: (row: T) => string | number | Date | null | undefined;
   /** A per-cell background colour (#rrggbb), e.g. a band's, and its text colour; or none. */
@@ -88,7 +88,8 @@ function cellValue<T>(column: ExcelColumn<T>, row: T): string | number | Date | 
 
 /** A column's cell style: its number format (dates, percentages, decimals) and wrapping. */
 function columnStyle<T>(column: ExcelColumn<T>): Partial<ExcelJS.Style> {
-  const style: Partial<ExcelJS.Style> = column.wrap
+  const wrap = column.wrap ?? ((column.kind ?? 'text') === 'text' && column.width >= 30);
+  const style: Partial<ExcelJS.Style> = wrap
     ? { alignment: { wrapText: true, vertical: 'top' } }
     : {};
   switch (column.kind) {

@@ -32,8 +32,8 @@ export interface SheetContent {
   headerRow: number;
   autoFilter: unknown;
   pageSetup: Partial<ExcelJS.PageSetup>;
-  /** Whether each header cell wraps its text. */
-  wrapped: boolean[];
+  /** The 0-based columns whose first data row wraps its text. */
+  wrappedColumns: number[];
 }
 
 /**
@@ -97,9 +97,9 @@ export async function readSheet(content: Buffer): Promise<SheetContent> {
     headerRow,
     autoFilter: sheet.autoFilter,
     pageSetup: sheet.pageSetup,
-    wrapped: (sheet.getRow(headerRow).values as unknown[])
-      .slice(1)
-      .map((_, index) => sheet.getRow(headerRow).getCell(index + 1).alignment?.wrapText === true),
+    wrappedColumns: Array.from({ length: sheet.columnCount }, (_, index) => index).filter(
+      (index) => sheet.getRow(headerRow + 1).getCell(index + 1).alignment?.wrapText === true,
+    ),
   };
 }
 
