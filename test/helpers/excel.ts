@@ -111,3 +111,15 @@ export function columnLetter(column: number): string {
   }
   return letters;
 }
+
+/** The data validation (dropdown, number range) on one cell of a sheet, as exceljs reads it. */
+export function validationAt(
+  sheet: ExcelJS.Worksheet,
+  address: string,
+): ExcelJS.DataValidation | undefined {
+  return (
+    sheet as unknown as {
+      dataValidations: { find(address: string): ExcelJS.DataValidation | undefined };
+    }
+  ).dataValidations.find(address);
+}
