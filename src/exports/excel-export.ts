@@ -138,10 +138,10 @@ function chinaDateTime(instant: Date): string {
   return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** A date filter as one value: 2026-01-01 至 2026-03-31, 2026-01-01 起, 至 2026-03-31. */
+/** A date filter as one value: 2026-01-01 至 2026-03-31, 2026-02 (one month), 2026-01-01 起, 至 2026-03-31. */
 export function dateRangeLabel(from?: string, to?: string): string | undefined {
   if (from && to) {
-    return `${from} 至 ${to}`;
+    return from === to ? from : `${from} 至 ${to}`;
   }
   return from ? `${from} 起` : to ? `至 ${to}` : undefined;
 }
