@@ -12,18 +12,6 @@ export async function unitNames(db: SqlRunner, ids: number[]): Promise<Map<numbe
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
-/** Names of major reform projects by id. */
-export async function projectNames(db: SqlRunner, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) {
-    return new Map();
-  }
-  const rows = await db.query<{ id: string; name: string }[]>(
-    `SELECT id, name FROM major_projects WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
-  return new Map(rows.map((row) => [row.id, row.name]));
-}
-
 /** Labels of dictionary items (channels, domains, tracks, levels …) by id. */
 export async function dictionaryLabels(db: SqlRunner, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) {

@@ -7,13 +7,12 @@ import {
   type ExcelLedger,
   type LedgerPageReader,
 } from './excel-export.js';
-import { dictionaryLabels, projectNames, unitNames } from './export-filters.queries.js';
+import { dictionaryLabels, unitNames } from './export-filters.queries.js';
 
 /** A filter as a controller has it: a unit id, a dictionary item id or a label already known. */
 export type LedgerFilterSpec =
   | { label: string; unitId: number | undefined }
   | { label: string; dictionaryId: number | undefined }
-  | { label: string; projectId: string | undefined }
   | { label: string; value: string | undefined | null };
 
 /** Ledger downloads for controllers: the ledger's pages from one database snapshot, as .xlsx. */
@@ -31,7 +30,7 @@ export class LedgerExports {
 
   /**
    * The filters for the file's title block with labels instead of ids (单位：万州区), in the order
-   * given; unset filters are left out. Two small reads at most (units, dictionary items, projects).
+   * given; unset filters are left out. Two small reads at most (units, dictionary items).
    */
   async filters(specs: LedgerFilterSpec[]): Promise<ExcelFilter[]> {
     const unitIds = specs.flatMap((spec) =>
@@ -40,13 +39,9 @@ export class LedgerExports {
     const itemIds = specs.flatMap((spec) =>
       'dictionaryId' in spec && spec.dictionaryId !== undefined ? [spec.dictionaryId] : [],
     );
-    const projectIds = specs.flatMap((spec) =>
-      'projectId' in spec && spec.projectId !== undefined ? [spec.projectId] : [],
-    );
-    const [units, items, projects] = await Promise.all([
+    const [units, items] = await Promise.all([
       unitNames(this.dataSource, unitIds),
       dictionaryLabels(this.dataSource, itemIds),
-      projectNames(this.dataSource, projectIds),
     ]);
     return specs.map((spec) => {
       if ('unitId' in spec) {
@@ -59,12 +54,6 @@ export class LedgerExports {
         return {
           label: spec.label,
           value: spec.dictionaryId === undefined ? undefined : items.get(spec.dictionaryId),
-        };
-      }
-      if ('projectId' in spec) {
-        return {
-          label: spec.label,
-          value: spec.projectId === undefined ? undefined : projects.get(spec.projectId),
         };
       }
       return { label: spec.label, value: spec.value };

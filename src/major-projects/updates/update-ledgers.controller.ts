@@ -187,7 +187,7 @@ export class UpdateLedgersController {
         label: '量化目标推进台账',
         today: chinaDate(new Date()),
         columns: INDICATOR_COLUMNS,
-        filters: await this.exportFilters(filter, true),
+        filters: await this.exportFilters(user, filter, true),
       },
       (page, pageSize, db) => this.indicatorReports.ledger(user, { ...filter, page }, pageSize, db),
     );
@@ -243,7 +243,7 @@ export class UpdateLedgersController {
         label: '月度计划推进台账',
         today: chinaDate(new Date()),
         columns: PLAN_UPDATE_COLUMNS,
-        filters: await this.exportFilters(filter, true, {
+        filters: await this.exportFilters(user, filter, true, {
           label: '推进状态',
           value: filter.status && PLAN_STATUS_LABELS[filter.status],
         }),
@@ -303,7 +303,7 @@ export class UpdateLedgersController {
         label: '经验复制推广台账',
         today: chinaDate(new Date()),
         columns: PROMOTION_COLUMNS,
-        filters: await this.exportFilters(filter, false, {
+        filters: await this.exportFilters(user, filter, false, {
           label: '推广方式',
           dictionaryId: filter.methodId,
         }),
@@ -366,7 +366,7 @@ export class UpdateLedgersController {
         label: '品牌显示度台账',
         today: chinaDate(new Date()),
         columns: BRAND_COLUMNS,
-        filters: await this.exportFilters(filter, false, {
+        filters: await this.exportFilters(user, filter, false, {
           label: '获肯定方式',
           value: filter.kind && BRAND_KIND_LABELS[filter.kind],
         }),
@@ -376,9 +376,18 @@ export class UpdateLedgersController {
   }
 
   /** The shared filters (and the ledger's own one) by label, for the file's title block. */
-  private exportFilters(filter: LedgerFilter, months: boolean, extra?: LedgerFilterSpec) {
+  private async exportFilters(
+    user: AuthUser,
+    filter: LedgerFilter,
+    months: boolean,
+    extra?: LedgerFilterSpec,
+  ) {
+    // The project's name only among the projects the user may see (as the page's dropdown).
+    const project = filter.projectId
+      ? ((await this.projects.choices(user)).find((p) => p.id === filter.projectId)?.name ?? '—')
+      : undefined;
     return this.ledgerExports.filters([
-      { label: '项目', projectId: filter.projectId },
+      { label: '项目', value: project },
       { label: '责任单位', unitId: filter.unitId },
       ...(extra ? [extra] : []),
       { label: months ? '月份' : '日期', value: dateRangeLabel(filter.from, filter.to) },
