@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { addChoices, addDropdown, columnCells } from '../exports/template-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
@@ -232,6 +233,23 @@ export async function buildImportTemplate(
   help.addRow(['可选领域', domainLabels.join('、')]);
   help.addRow(['可选单位', unitNames.join('、')]);
   help.getColumn(2).alignment = { wrapText: true, vertical: 'top' };
+  // Dropdowns (choices listed on 填写说明): 领域 one of the list; 承办单位 suggested (several may be
+  // joined with 、, so another value only warns).
+  const [domains, units] = addChoices(help, [
+    { header: '可选领域', values: domainLabels },
+    { header: '可选单位', values: unitNames },
+  ]);
+  const column = (key: string) => IMPORT_COLUMNS.findIndex((c) => c.key === key) + 1;
+  addDropdown(sheet, columnCells(sheet, column('domain')), domains, {
+    title: '领域',
+    text: '请从下拉列表中选择领域',
+    strict: true,
+  });
+  addDropdown(sheet, columnCells(sheet, column('units')), units, {
+    title: '承办单位',
+    text: '从下拉列表选择；多个单位用顿号“、”分隔（出现提示时选“是”）',
+    strict: false,
+  });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

@@ -39,7 +39,7 @@ import {
   type TaskRow,
   type TaskSort,
 } from './assignments.service.js';
-import type { ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
@@ -156,7 +156,26 @@ export class TasksController {
     const label = `${ASSIGNMENT_PROFILES[kind].label}台账`;
     await this.ledgerExports.stream(
       reply,
-      { label, today: chinaDate(new Date()), columns: TASK_COLUMNS },
+      {
+        label,
+        today: chinaDate(new Date()),
+        columns: TASK_COLUMNS,
+        filters: await this.ledgerExports.filters([
+          { label: '承办单位', unitId: filter.unitId },
+          { label: '领域', dictionaryId: filter.domainId },
+          {
+            label: '推进状态',
+            value:
+              filter.status === 'none'
+                ? '未反馈'
+                : filter.status && TASK_STATUS_LABELS[filter.status],
+          },
+          { label: '已逾期', value: filter.overdue ? '是' : undefined },
+          { label: '待季度更新', value: filter.quarterlyDue ? '是' : undefined },
+          { label: '反馈时限', value: dateRangeLabel(filter.deadlineFrom, filter.deadlineTo) },
+          { label: '标题', value: filter.q },
+        ]),
+      },
       (page, pageSize, db) =>
         this.assignments.taskLedger(kind, user, { ...filter, page }, pageSize, db),
     );

@@ -7,7 +7,8 @@ import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import { AUDIT_ACTION_LABELS, isAuditAction } from './audit-actions.js';
 import { AuditLogQueries, type AuditFilter, type AuditRow } from './audit-log.queries.js';
 import { AuditService } from './audit.service.js';
@@ -48,6 +49,7 @@ export class AuditLogController {
     private readonly queries: AuditLogQueries,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
+    private readonly ledgerExports: LedgerExports,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -99,6 +101,18 @@ export class AuditLogController {
       '审计日志',
       AUDIT_COLUMNS,
       this.queries.batches(filter),
+      {
+        filters: await this.ledgerExports.filters([
+          { label: '时间', value: dateRangeLabel(filter.from, filter.to) },
+          { label: '用户', value: filter.user },
+          { label: '单位', unitId: filter.unitId },
+          { label: '操作', value: filter.action && AUDIT_ACTION_LABELS[filter.action] },
+          {
+            label: '结果',
+            value: filter.result && (filter.result === 'success' ? '成功' : '失败'),
+          },
+        ]),
+      },
     );
   }
 }

@@ -23,7 +23,8 @@ import {
   type DemandRow,
   type DemandSort,
 } from './demands.service.js';
-import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { searchText } from '../common/http/search-text.js';
@@ -77,6 +78,7 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
     protected readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
+    private readonly ledgerExports: LedgerExports,
   ) {
     super();
   }
@@ -125,12 +127,23 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
+    const filter = parseDemandFilter(query);
+    const filters = await this.ledgerExports.filters([
+      { label: '填报单位', unitId: filter.unitId },
+      { label: '来源渠道', dictionaryId: filter.channelId },
+      { label: '领域', dictionaryId: filter.domainId },
+      { label: '跑道', dictionaryId: filter.trackId },
+      { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+      { label: '更新日期', value: dateRangeLabel(filter.from, filter.to) },
+      { label: '标题', value: filter.q },
+    ]);
     await streamExcel(
       reply,
       `改革需求台账-${chinaDate(new Date())}.xlsx`,
       '改革需求台账',
       DEMAND_COLUMNS,
-      this.demands.exportRows(user, parseDemandFilter(query)),
+      this.demands.exportRows(user, filter),
+      { filters },
     );
   }
 

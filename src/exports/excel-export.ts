@@ -11,13 +11,42 @@ declare module 'fastify' {
   }
 }
 
-export type ExcelCellKind = 'text' | 'number' | 'date' | 'datetime';
+/** `percent`: a fraction (0.25) shown as 25.0%. */
+export type ExcelCellKind = 'text' | 'number' | 'percent' | 'date' | 'datetime';
 
 export interface ExcelColumn<T> {
   header: string;
   width: number;
   kind?: ExcelCellKind;
+  /** A number column's format, e.g. '0.00' (none: General). */
+  numFmt?: string;
+  /** Wrap the text within the column's width (default: text columns 30 or more wide). */
+  wrap?: boolean;
   value: (row: T) => string | number | Date | null | undefined;
+  /** A per-cell background colour (#rrggbb), e.g. a band's, and its text colour; or none. */
+  fill?: (row: T) => ExcelFill | undefined;
+}
+
+/** A cell's background (#rrggbb) and whether its text is light (white) or dark. */
+export interface ExcelFill {
+  color: string;
+  ink?: 'dark' | 'light';
+}
+
+/** One filter of the exported list as the title block names it: 单位 → 万州区. */
+export interface ExcelFilter {
+  label: string;
+  value: string | undefined | null;
+}
+
+/** What the rows above the header say: the list's name, its filters and when it was exported. */
+export interface ExcelTitle {
+  /** The list's name (default: the sheet's name). */
+  title?: string;
+  /** Filters in use; entries without a value are left out. */
+  filters?: ExcelFilter[];
+  /** When the file was made (default: now), written in China time. */
+  exportedAt?: Date;
 }
 
 /** Characters that make a spreadsheet treat text as a formula (ASVS 1.2.10), full-width ones too. */
@@ -45,7 +74,10 @@ function cellValue<T>(column: ExcelColumn<T>, row: T): string | number | Date | 
   }
   switch (column.kind ?? 'text') {
     case 'number':
-      return typeof value === 'number' ? value : Number(value);
+    case 'percent': {
+      const number = typeof value === 'number' ? value : Number(value);
+      return Number.isFinite(number) ? number : safeCellText(String(value));
+    }
     case 'date':
     case 'datetime':
       return value instanceof Date ? excelDate(value) : safeCellText(String(value));
@@ -54,18 +86,82 @@ function cellValue<T>(column: ExcelColumn<T>, row: T): string | number | Date | 
   }
 }
 
-/** A column's cell style: a number format for dates, none otherwise. */
-function columnStyle(kind: ExcelCellKind | undefined): Partial<ExcelJS.Style> {
-  switch (kind) {
+/** A column's cell style: its number format (dates, percentages, decimals) and wrapping. */
+function columnStyle<T>(column: ExcelColumn<T>): Partial<ExcelJS.Style> {
+  const wrap = column.wrap ?? ((column.kind ?? 'text') === 'text' && column.width >= 30);
+  const style: Partial<ExcelJS.Style> = wrap
+    ? { alignment: { wrapText: true, vertical: 'top' } }
+    : {};
+  switch (column.kind) {
     case 'date':
-      return { numFmt: 'yyyy-mm-dd' };
+      return { ...style, numFmt: 'yyyy-mm-dd' };
     case 'datetime':
-      return { numFmt: 'yyyy-mm-dd hh:mm' };
+      return { ...style, numFmt: 'yyyy-mm-dd hh:mm' };
+    case 'percent':
+      return { ...style, numFmt: column.numFmt ?? '0.0%' };
     case 'number':
+      return column.numFmt ? { ...style, numFmt: column.numFmt } : style;
     case 'text':
     case undefined:
-      return {};
+      return style;
   }
+}
+
+/** The column's style with a solid background; one object per colour (exceljs reuses it). */
+function filledStyle(
+  base: Partial<ExcelJS.Style>,
+  fill: ExcelFill,
+  cache: Map<string, Partial<ExcelJS.Style>>,
+): Partial<ExcelJS.Style> {
+  const key = `${fill.color}/${fill.ink ?? 'dark'}`;
+  let style = cache.get(key);
+  if (!style) {
+    const valid = /^#[0-9a-fA-F]{6}$/.test(fill.color);
+    style = valid
+      ? {
+          ...base,
+          fill: {
+            type: 'pattern',
+            pattern: 'solid',
+            fgColor: { argb: `FF${fill.color.slice(1).toUpperCase()}` },
+          },
+          font: { color: { argb: fill.ink === 'light' ? 'FFFFFFFF' : 'FF111111' } },
+        }
+      : base;
+    cache.set(key, style);
+  }
+  return style;
+}
+
+/** 2026-12-07 12:30 in China time. */
+function chinaDateTime(instant: Date): string {
+  return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A date filter as one value: 2026-01-01 至 2026-03-31, 2026-02 (one month), 2026-01-01 起, 至 2026-03-31. */
+export function dateRangeLabel(from?: string, to?: string): string | undefined {
+  if (from && to) {
+    return from === to ? from : `${from} 至 ${to}`;
+  }
+  return from ? `${from} 起` : to ? `至 ${to}` : undefined;
+}
+
+/**
+ * The lines above the header: the name, 筛选条件 with the labels chosen (全部 when none; no line
+ * when the caller passes no filters), 导出时间 in China time.
+ */
+export function titleLines(sheetName: string, title: ExcelTitle = {}): string[] {
+  const lines = [title.title ?? sheetName];
+  if (title.filters) {
+    const chosen = title.filters.filter(
+      (filter) => filter.value !== undefined && filter.value !== null && filter.value !== '',
+    );
+    lines.push(
+      `筛选条件：${chosen.length ? chosen.map((f) => `${f.label}：${f.value}`).join('；') : '全部'}`,
+    );
+  }
+  lines.push(`导出时间：${chinaDateTime(title.exportedAt ?? new Date())}（北京时间）`);
+  return lines;
 }
 
 /** How many rows are written between two yields to the event loop (about 20 ms of work). */
@@ -120,6 +216,7 @@ export async function streamExcel<T>(
   sheetName: string,
   columns: ExcelColumn<T>[],
   batches: AsyncIterable<T[]> | Iterable<T[]>,
+  title: ExcelTitle = {},
 ): Promise<void> {
   const stream = new PassThrough();
   // What the audit log records once the answer is complete (configure-app.ts, onResponse).
@@ -138,19 +235,55 @@ export async function streamExcel<T>(
     useStyles: true,
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  const styles = columns.map((column) => columnStyle(column.kind));
+  // Title block (name, filters, time), then the header: frozen, filterable, printed on every page.
+  const lines = titleLines(sheetName, title);
+  const headerRow = lines.length + 1;
+  const lastColumn = columnLetter(Math.max(columns.length, 1));
+  const sheet = workbook.addWorksheet(sheetName, {
+    views: [{ state: 'frozen', ySplit: headerRow }],
+    pageSetup: {
+      orientation: 'landscape',
+      paperSize: 9, // A4
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${headerRow}:${headerRow}`,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
+  });
+  sheet.autoFilter = `A${headerRow}:${lastColumn}${headerRow}`;
+  const styles = columns.map((column) => columnStyle(column));
+  const fills = columns.map(() => new Map<string, Partial<ExcelJS.Style>>());
   sheet.columns = columns.map((column, index) => ({
     key: String(index),
     width: column.width,
     style: styles[index],
   }));
-  const header = sheet.getRow(1);
-  columns.forEach((column, index) => {
-    header.getCell(index + 1).value = column.header;
+  lines.forEach((line, index) => {
+    const row = sheet.getRow(index + 1);
+    const cell = row.getCell(1);
+    cell.value = safeCellText(line);
+    cell.style =
+      index === 0
+        ? { font: { bold: true, size: 14 }, alignment: { vertical: 'middle' } }
+        : { font: { color: { argb: 'FF555555' } }, alignment: { wrapText: true } };
+    if (index === 0) {
+      row.height = 24;
+    }
+    if (columns.length > 1) {
+      sheet.mergeCells(index + 1, 1, index + 1, columns.length);
+    }
+    row.commit();
   });
-  header.font = { bold: true };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  const header = sheet.getRow(headerRow);
+  columns.forEach((column, index) => {
+    const cell = header.getCell(index + 1);
+    cell.value = column.header;
+    cell.style = {
+      font: { bold: true },
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } },
+      alignment: { wrapText: true, vertical: 'middle' },
+    };
+  });
   header.commit();
   let written = 0;
   let backlog: WritableState | undefined;
@@ -171,7 +304,10 @@ export async function streamExcel<T>(
         // Every cell of a column shares one style object: exceljs recognises an object it has
         // seen and skips re-resolving the style (about a tenth of the export's CPU otherwise).
         for (let index = 0; index < styles.length; index += 1) {
-          sheetRow.getCell(index + 1).style = styles[index];
+          const fill = columns[index].fill?.(row);
+          sheetRow.getCell(index + 1).style = fill
+            ? filledStyle(styles[index], fill, fills[index])
+            : styles[index];
         }
         sheetRow.commit();
         written += 1;
@@ -192,6 +328,15 @@ export async function streamExcel<T>(
     throw error;
   }
   await sent;
+}
+
+/** A, B, …, Z, AA, … for a 1-based column number. */
+function columnLetter(column: number): string {
+  let letters = '';
+  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  }
+  return letters;
 }
 
 function asyncIterator<T>(batches: AsyncIterable<T> | Iterable<T>): AsyncIterator<T, unknown> {
@@ -215,6 +360,14 @@ export type LedgerPageReader<T> = (
   db: SqlRunner,
 ) => Promise<{ rows: T[] }>;
 
+/** A ledger's download: its name, the China date for the file name, columns and filters. */
+export interface ExcelLedger<T> {
+  label: string;
+  today: string;
+  columns: ExcelColumn<T>[];
+  filters?: ExcelFilter[];
+}
+
 /**
  * A ledger's Excel download (批量下载): `<label>-<today>.xlsx`, one sheet named `label`, read page
  * by page through the ledger's own query, so it holds what the page's filters and visibility hold,
@@ -223,7 +376,7 @@ export type LedgerPageReader<T> = (
 export function streamLedgerExcel<T>(
   reply: FastifyReply,
   dataSource: DataSource,
-  ledger: { label: string; today: string; columns: ExcelColumn<T>[] },
+  ledger: ExcelLedger<T>,
   readPage: LedgerPageReader<T>,
 ): Promise<void> {
   return streamExcel(
@@ -236,6 +389,7 @@ export function streamLedgerExcel<T>(
       (page, db) => readPage(page, LEDGER_EXPORT_PAGE_SIZE, db).then((result) => result.rows),
       LEDGER_EXPORT_PAGE_SIZE,
     ),
+    { filters: ledger.filters },
   );
 }
 

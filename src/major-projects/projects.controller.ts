@@ -100,7 +100,17 @@ export class ProjectsController {
     const filter = parseFilter(query);
     await this.ledgerExports.stream(
       reply,
-      { label: '市级重大改革项目台账', today: chinaDate(new Date()), columns: COLUMNS },
+      {
+        label: '市级重大改革项目台账',
+        today: chinaDate(new Date()),
+        columns: COLUMNS,
+        filters: await this.ledgerExports.filters([
+          { label: '领域', dictionaryId: filter.domainId },
+          { label: '责任单位', unitId: filter.unitId },
+          { label: '状态', value: filter.status && PROJECT_STATUS_LABELS[filter.status] },
+          { label: '关键词', value: filter.q },
+        ]),
+      },
       (page, pageSize, db) => this.projects.ledger(user, { ...filter, page }, pageSize, db),
     );
   }

@@ -186,7 +186,15 @@ export class PilotStreamsController {
     ];
     await this.ledgerExports.stream(
       reply,
-      { label, today: chinaDate(new Date()), columns },
+      {
+        label,
+        today: chinaDate(new Date()),
+        columns,
+        filters: await this.ledgerExports.filters([
+          { label: '区县', unitId: filter.unitId },
+          { label: '试点或成果名称', value: filter.q },
+        ]),
+      },
       (page, pageSize, db) =>
         this.streams.filingsLedger(kind, user, { ...filter, page }, pageSize, db),
     );

@@ -30,7 +30,7 @@ import {
 } from '../workflow/workflow.exception.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
-import { PilotsService, type PilotLedgerFilter } from './pilots.service.js';
+import { PILOT_LEVEL_LABELS, PilotsService, type PilotLedgerFilter } from './pilots.service.js';
 import { searchText } from '../common/http/search-text.js';
 
 function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
@@ -125,7 +125,20 @@ export class PilotsController {
     const filter = parsePilotFilter(query);
     await this.ledgerExports.stream(
       reply,
-      { label: '改革试点台账', today: chinaDate(new Date()), columns: PILOT_COLUMNS },
+      {
+        label: '改革试点台账',
+        today: chinaDate(new Date()),
+        columns: PILOT_COLUMNS,
+        filters: await this.ledgerExports.filters([
+          { label: '涉及区县', unitId: filter.unitId },
+          { label: '主管部门', unitId: filter.competentUnitId },
+          { label: '层级', value: filter.level && PILOT_LEVEL_LABELS[filter.level] },
+          { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+          { label: '已到应验收时间', value: filter.due ? '是' : undefined },
+          { label: '已有区县通过验收', value: filter.accepted ? '是' : undefined },
+          { label: '名称或文号', value: filter.q },
+        ]),
+      },
       (page, pageSize, db) => this.pilots.ledger(user, { ...filter, page }, pageSize, db),
     );
   }

@@ -10,7 +10,7 @@ import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import type { ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
   WORKFLOW_STATES,
@@ -137,9 +137,31 @@ export class RiskController {
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);
+    const options = await this.risk.options();
     await this.ledgerExports.stream(
       reply,
-      { label: '改革风险台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
+      {
+        label: '改革风险台账',
+        today: chinaDate(this.clock.now()),
+        columns: COLUMNS,
+        filters: await this.ledgerExports.filters([
+          { label: '涉及区县', unitId: filter.involvedUnitId },
+          {
+            label: '涉及项目',
+            value: filter.involvedProjectId
+              ? (options.projects.find((p) => p.id === filter.involvedProjectId)?.name ?? '—')
+              : undefined,
+          },
+          {
+            label: '类型与等级',
+            value: filter.levelCode
+              ? (options.levels.find((l) => l.code === filter.levelCode)?.label ?? filter.levelCode)
+              : undefined,
+          },
+          { label: '发生时间', value: dateRangeLabel(filter.from, filter.to) },
+          { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+        ]),
+      },
       (page, pageSize, db) => this.risk.ledger(user, { ...filter, page }, pageSize, db),
     );
   }

@@ -1,5 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import {
+  addChoices,
+  addDropdown,
+  addNumberRange,
+  columnCells,
+} from '../exports/template-validation.js';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
@@ -196,9 +202,34 @@ export class SatisfactionService {
       { header: '得分（0–100，最多两位小数）', key: 'score', width: 28 },
     ];
     sheet.getRow(1).font = { bold: true };
-    for (const district of await this.districts()) {
+    const districts = await this.districts();
+    for (const district of districts) {
       sheet.addRow({ district: district.name });
     }
+    const help = workbook.addWorksheet('填写说明');
+    help.columns = [{ width: 16 }, { width: 80 }];
+    help.addRows([
+      ['区县', `已列出全部 ${districts.length} 个区县，请勿改名、增删；也可从下拉列表中选择。`],
+      ['得分', '0–100 的数字，最多两位小数，如 92.35；每个区县都要填。'],
+      ['表头', '第 1 行表头不要改动；系统只读取“满意度得分”这张表。'],
+      ['注意', '不支持公式和合并单元格；任意一行有误则整份不导入，页面会列出出错的行。'],
+    ]);
+    help.getColumn(1).font = { bold: true };
+    help.getColumn(2).alignment = { wrapText: true, vertical: 'top' };
+    const [names] = addChoices(help, [
+      { header: '区县', values: districts.map((district) => district.name) },
+    ]);
+    addDropdown(sheet, columnCells(sheet, 1, districts.length), names, {
+      title: '区县',
+      text: '请从下拉列表中选择区县',
+      strict: true,
+    });
+    addNumberRange(sheet, columnCells(sheet, 2, districts.length), {
+      min: 0,
+      max: 100,
+      title: '得分',
+      text: '请填写 0–100 的数字，最多两位小数',
+    });
     return Buffer.from(await workbook.xlsx.writeBuffer());
   }
 

@@ -7,7 +7,7 @@ import type { FieldErrors } from '../common/forms/form-validation.js';
 import { optionalId } from '../common/http/params.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
-import type { ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
   WORKFLOW_STATES,
@@ -117,7 +117,18 @@ export class ShowcaseController extends RecordFormRoutes<ShowcaseFormDto, undefi
     const filter = parseFilter(query);
     await this.ledgerExports.stream(
       reply,
-      { label: '成效晾晒台账', today: chinaDate(new Date()), columns: COLUMNS },
+      {
+        label: '成效晾晒台账',
+        today: chinaDate(new Date()),
+        columns: COLUMNS,
+        filters: await this.ledgerExports.filters([
+          { label: '单位', unitId: filter.unitId },
+          { label: '类别', value: filter.category && CATEGORY_LABELS[filter.category] },
+          { label: '具体情形', dictionaryId: filter.subKindId },
+          { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+          { label: '日期', value: dateRangeLabel(filter.from, filter.to) },
+        ]),
+      },
       (page, pageSize, db) => this.showcase.ledger(user, { ...filter, page }, pageSize, db),
     );
   }

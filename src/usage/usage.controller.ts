@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators.js';
 import { Clock } from '../common/time/clock.js';
-import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { UNIT_KIND_LABELS } from '../units/unit-kinds.js';
 import {
   USAGE_UNIT_KINDS,
@@ -98,6 +98,12 @@ export class UsageController {
       '系统使用情况考评',
       COLUMNS,
       [await this.withNews(hasActivity(ranked) ? ranked : [], filter)],
+      {
+        filters: [
+          { label: '考评期间', value: dateRangeLabel(filter.from, filter.to) },
+          { label: '单位类型', value: USAGE_UNIT_KIND_LABELS[filter.kind] },
+        ],
+      },
     );
   }
 }

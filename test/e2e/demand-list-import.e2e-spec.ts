@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
+import { validationAt } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser } from '../helpers/users.factory.js';
@@ -60,6 +61,23 @@ describe('Demand list import from the Excel template (HTTP, real PostgreSQL)', (
       .getRows(1, help.rowCount)!
       .find((row) => row.getCell(1).value === '可选单位')!;
     expect(unitsRow.getCell(2).value as string).toContain('西部科学城重庆高新区');
+    // 领域 (column C) and 承办单位 (D) are dropdowns over the lists on 填写说明; 领域 refuses
+    // anything else, 承办单位 only warns (several units joined with 、).
+    const sheet = workbook.getWorksheet('需求清单')!;
+    const domain = validationAt(sheet, 'C2')!;
+    expect(domain).toMatchObject({ type: 'list', errorStyle: 'error' });
+    expect(validationAt(sheet, 'C1001')).toEqual(domain);
+    const units = validationAt(sheet, 'D500')!;
+    expect(units).toMatchObject({ type: 'list', errorStyle: 'warning' });
+    const [, column, first, last] = /^'填写说明'!\$([A-Z]+)\$(\d+):\$[A-Z]+\$(\d+)$/.exec(
+      units.formulae[0] as string,
+    )!;
+    const listed = [];
+    for (let row = Number(first); row <= Number(last); row += 1) {
+      listed.push(help.getCell(`${column}${row}`).value);
+    }
+    expect(listed).toContain('西部科学城重庆高新区');
+    expect(help.getCell(`${column}1`).value).toBe('下拉选项·可选单位');
   });
 
   it('should import every row of a good file, one task per unit', async () => {

@@ -308,6 +308,15 @@ describe('Reform demands (改革需求): filing, review, ledger (HTTP, real Post
     expect(sheet.name).toBe('改革需求台账');
     expect(sheet.frozenRows).toBe(1);
     expect(sheet.hasFormula).toBe(false);
+    // Above the header: the ledger, its filters by label (not id) and the export time.
+    expect(sheet.title[0]).toBe('改革需求台账');
+    expect(sheet.title[1]).toBe('筛选条件：来源渠道：群众企业基层有期盼；标题：HYPERLINK');
+    expect(sheet.title[2]).toMatch(/^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$/);
+    expect(sheet.autoFilter).toBe(`A${sheet.headerRow}:J${sheet.headerRow}`);
+    expect(sheet.pageSetup.printTitlesRow).toBe(`${sheet.headerRow}:${sheet.headerRow}`);
+    expect(sheet.pageSetup.orientation).toBe('landscape');
+    // Long text (title, description) wraps; short columns do not.
+    expect(sheet.wrappedColumns).toEqual([0, 5]);
     expect(sheet.rows[0]).toEqual([
       '需求标题',
       '填报单位',

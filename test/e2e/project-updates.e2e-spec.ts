@@ -671,6 +671,11 @@ describe('Major project monthly updates (HTTP, real PostgreSQL)', () => {
         .parse(binaryParser);
       expect(excel.status).toBe(200);
       const sheet = await readSheet(excel.body as Buffer);
+      // The title block names the project, not its id, and the chosen month and state.
+      expect(sheet.title.slice(0, 2)).toEqual([
+        '量化目标推进台账',
+        '筛选条件：项目：惠企政策直达改革；月份：2026-02；状态：已通过',
+      ]);
       expect(sheet.rows[0]).toEqual([
         '项目名称',
         '责任单位',

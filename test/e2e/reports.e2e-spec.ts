@@ -1,6 +1,6 @@
 import { Clock } from '../../src/common/time/clock.js';
 import { ShowcaseService } from '../../src/showcase/showcase.service.js';
-import { binaryParser, readSheet } from '../helpers/excel.js';
+import { binaryParser, columnLetter, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
@@ -280,6 +280,37 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     expect(sheet.rows[0].slice(0, 3)).toEqual(['名次', '区县', '五色图']);
     expect(sheet.rows[1].slice(0, 3)).toEqual([1, '大足区', '第一档（红）']);
     expect(sheet.rows).toHaveLength(42);
+    // Above the header: the report's name, its period and when it was exported (China time).
+    expect(sheet.title[0]).toMatch(/^区县改革综合指数·\d{4}年第.季度$/);
+    expect(sheet.title[1]).toMatch(/^筛选条件：考核周期：.+；生成时间：\d{4}-\d{2}-\d{2}$/);
+    expect(sheet.title[2]).toMatch(/^导出时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）$/);
+    expect(sheet.autoFilter).toBe(
+      `A${sheet.headerRow}:${columnLetter(sheet.rows[0].length)}${sheet.headerRow}`,
+    );
+    expect(sheet.frozenRows).toBe(1);
+    expect(sheet.pageSetup).toMatchObject({
+      orientation: 'landscape',
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${sheet.headerRow}:${sheet.headerRow}`,
+    });
+    // Numbers are numbers: raw values (rates as fractions with a % format), scores, totals.
+    const header = sheet.rows[0] as string[];
+    const first = sheet.rows[1];
+    header.forEach((name, index) => {
+      if (/（原始值）|（得分|（起数）|扣分合计|总分/.test(name)) {
+        expect([name, typeof first[index]]).toEqual([name, 'number']);
+      }
+    });
+    const rate = header.findIndex((name) => /率（原始值）/.test(name));
+    if (rate >= 0) {
+      expect(sheet.numberFormats[1][rate]).toBe('0.0%');
+      expect(first[rate] as number).toBeLessThanOrEqual(1);
+    }
+    expect(sheet.numberFormats[1][header.indexOf('总分')]).toBe('0.00');
+    // The 五色图 cell is filled with its band's colour (第一档: dark red).
+    expect(sheet.fills[1][2]).toBe('FF9C1C24');
+    expect(sheet.fills[1][1]).toBeNull();
   });
 
   it('should keep a generated snapshot as it was after later approvals, and refuse changes in the database', async () => {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { SatisfactionService } from '../../src/satisfaction/satisfaction.service.js';
-import { binaryParser } from '../helpers/excel.js';
+import { binaryParser, validationAt } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
@@ -38,6 +38,20 @@ describe('Satisfaction returns (改革满意度) (HTTP, real PostgreSQL)', () =>
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(template.body as ArrayBuffer);
     const sheet = workbook.worksheets[0];
+    // The template explains itself and guards its cells: 区县 from a dropdown, 得分 0–100.
+    const help = workbook.getWorksheet('填写说明')!;
+    expect(help.getCell('A2').value).toBe('得分');
+    expect(validationAt(sheet, 'A2')).toMatchObject({
+      type: 'list',
+      formulae: [`'填写说明'!$D$2:$D$42`],
+    });
+    expect(help.getCell('D2').value).toBe(districts[0].name);
+    expect(validationAt(sheet, 'B42')).toMatchObject({
+      type: 'decimal',
+      operator: 'between',
+      formulae: [0, 100],
+      errorStyle: 'error',
+    });
     // Rows 2..42 hold the 41 districts in order: fill all, then break three things.
     for (let row = 2; row <= 42; row += 1) {
       sheet.getRow(row).getCell(2).value = 90;

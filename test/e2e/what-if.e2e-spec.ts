@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Clock } from '../../src/common/time/clock.js';
 import type { IndicatorSystemDefinition } from '../../src/scoring/calculation/indicator-system.js';
-import { binaryParser } from '../helpers/excel.js';
+import { binaryParser, validationAt } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser } from '../helpers/users.factory.js';
@@ -91,6 +91,24 @@ describe('What-if (指标测算): 8.3%, the Excel template, the report export re
     expect(sheet.getRow(2).getCell(1).value).toBe(districts[0].name);
     expect(sheet.getRow(42).getCell(1).value).toBe(districts[40].name);
     expect(workbook.getWorksheet('填写说明')).toBeDefined();
+    // 区县 from a dropdown (the list on 填写说明), a rate 0–100, an event count a whole number ≥ 0.
+    expect(validationAt(sheet, 'A2')).toMatchObject({
+      type: 'list',
+      formulae: [`'填写说明'!$D$2:$D$42`],
+    });
+    const rate = sheet.getColumn(header.indexOf('试点按时通过验收率') + 1).letter;
+    expect(validationAt(sheet, `${rate}42`)).toMatchObject({
+      type: 'decimal',
+      formulae: [0, 100],
+    });
+    const deduction = system.definition.indicators.findIndex((i) => i.method.kind === 'deduction');
+    if (deduction >= 0) {
+      expect(validationAt(sheet, `${sheet.getColumn(deduction + 2).letter}2`)).toMatchObject({
+        type: 'whole',
+        operator: 'greaterThanOrEqual',
+        formulae: [0],
+      });
+    }
 
     // Filled in as Excel keeps it: a typed 91.2% is the number 0.912 shown with a % format.
     const rateColumn = header.indexOf('试点按时通过验收率') + 1;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { binaryParser } from '../helpers/excel.js';
+import { binaryParser, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode } from '../helpers/users.factory.js';
@@ -35,9 +35,13 @@ async function exportedCells(content: Buffer): Promise<ExportedCell[]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const cells: ExportedCell[] = [];
-  workbook.worksheets[0].eachRow((row, rowNumber) => {
+  const sheet = workbook.worksheets[0];
+  // Rows counted from the header (row 1); the title block above it has rows 0, -1, … and is
+  // checked like every other cell.
+  const headerRow = (await readSheet(content)).headerRow;
+  sheet.eachRow((row, rowNumber) => {
     row.eachCell((cell, column) => {
-      cells.push({ row: rowNumber, column, type: cell.type, value: cell.value });
+      cells.push({ row: rowNumber - headerRow + 1, column, type: cell.type, value: cell.value });
     });
   });
   return cells;

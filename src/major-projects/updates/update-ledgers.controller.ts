@@ -8,8 +8,8 @@ import { buildPagination, parsePage } from '../../common/http/pagination.js';
 import { optionalId, optionalUuid } from '../../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../../common/time/china-time.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
-import type { ExcelColumn } from '../../exports/excel-export.js';
-import { LedgerExports } from '../../exports/ledger-exports.js';
+import { dateRangeLabel, type ExcelColumn } from '../../exports/excel-export.js';
+import { LedgerExports, type LedgerFilterSpec } from '../../exports/ledger-exports.js';
 import { WORKFLOW_STATE_LABELS, WORKFLOW_STATES } from '../../workflow/workflow-chain.js';
 import {
   BRAND_KIND_LABELS,
@@ -185,7 +185,12 @@ export class UpdateLedgersController {
     const filter = parseFilter(query, true);
     await this.ledgerExports.stream(
       reply,
-      { label: '量化目标推进台账', today: chinaDate(new Date()), columns: INDICATOR_COLUMNS },
+      {
+        label: '量化目标推进台账',
+        today: chinaDate(new Date()),
+        columns: INDICATOR_COLUMNS,
+        filters: await this.exportFilters(user, filter, true),
+      },
       (page, pageSize, db) => this.indicatorReports.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
@@ -236,7 +241,15 @@ export class UpdateLedgersController {
     const filter = { ...parseFilter(query, true), status: oneOf(PLAN_STATUSES, query.status) };
     await this.ledgerExports.stream(
       reply,
-      { label: '月度计划推进台账', today: chinaDate(new Date()), columns: PLAN_UPDATE_COLUMNS },
+      {
+        label: '月度计划推进台账',
+        today: chinaDate(new Date()),
+        columns: PLAN_UPDATE_COLUMNS,
+        filters: await this.exportFilters(user, filter, true, {
+          label: '推进状态',
+          value: filter.status && PLAN_STATUS_LABELS[filter.status],
+        }),
+      },
       (page, pageSize, db) => this.planUpdates.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
@@ -288,7 +301,15 @@ export class UpdateLedgersController {
     const filter = { ...parseFilter(query, false), methodId: optionalId(query.method, 'method') };
     await this.ledgerExports.stream(
       reply,
-      { label: '经验复制推广台账', today: chinaDate(new Date()), columns: PROMOTION_COLUMNS },
+      {
+        label: '经验复制推广台账',
+        today: chinaDate(new Date()),
+        columns: PROMOTION_COLUMNS,
+        filters: await this.exportFilters(user, filter, false, {
+          label: '推广方式',
+          dictionaryId: filter.methodId,
+        }),
+      },
       (page, pageSize, db) => this.promotions.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
@@ -343,9 +364,37 @@ export class UpdateLedgersController {
     };
     await this.ledgerExports.stream(
       reply,
-      { label: '品牌显示度台账', today: chinaDate(new Date()), columns: BRAND_COLUMNS },
+      {
+        label: '品牌显示度台账',
+        today: chinaDate(new Date()),
+        columns: BRAND_COLUMNS,
+        filters: await this.exportFilters(user, filter, false, {
+          label: '获肯定方式',
+          value: filter.kind && BRAND_KIND_LABELS[filter.kind],
+        }),
+      },
       (page, pageSize, db) => this.brands.ledger(user, { ...filter, page }, pageSize, db),
     );
+  }
+
+  /** The shared filters (and the ledger's own one) by label, for the file's title block. */
+  private async exportFilters(
+    user: AuthUser,
+    filter: LedgerFilter,
+    months: boolean,
+    extra?: LedgerFilterSpec,
+  ) {
+    // The project's name only among the projects the user may see (as the page's dropdown).
+    const project = filter.projectId
+      ? ((await this.projects.choices(user)).find((p) => p.id === filter.projectId)?.name ?? '—')
+      : undefined;
+    return this.ledgerExports.filters([
+      { label: '项目', value: project },
+      { label: '责任单位', unitId: filter.unitId },
+      ...(extra ? [extra] : []),
+      { label: months ? '月份' : '日期', value: dateRangeLabel(filter.from, filter.to) },
+      { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+    ]);
   }
 
   private async render(

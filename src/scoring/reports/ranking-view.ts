@@ -165,8 +165,14 @@ export function rankingView(
               ? rawDisplay(indicator.code, subject.raw[indicator.code])
               : '—',
           score: subject.scores[indicator.code]?.toFixed(2) ?? '—',
+          // For Excel: the raw value as a number (a rate as a fraction, 0.25 for 25%); 0/0 as text.
+          value: subject.nothingDue?.includes(indicator.code)
+            ? NOTHING_DUE_RAW
+            : subject.raw[indicator.code]?.toNumber(),
+          rate: isRateCode(indicator.code),
         })),
         deductionCells: deductions.map((indicator) => ({
+          value: subject.raw[indicator.code]?.toNumber() ?? 0,
           count: subject.raw[indicator.code]
             ? trimZeros(subject.raw[indicator.code].toFixed(2))
             : '0',

@@ -211,6 +211,7 @@ export class ReportsController {
       rows.map((row) => scoredSubject(report, row)),
     );
     type Row = (typeof view.rows)[number];
+    // Numbers as numbers: raw values (rates as 0.xx with a % format), scores to 2 decimals.
     const columns: ExcelColumn<Row>[] = [
       { header: '名次', width: 6, kind: 'number', value: (row) => row.rank },
       { header: report.kind === 'district' ? '区县' : '项目', width: 30, value: (row) => row.name },
@@ -219,28 +220,40 @@ export class ReportsController {
         width: 12,
         value: (row) =>
           row.band.colorName ? `${row.band.name}（${row.band.colorName}）` : row.band.name,
+        fill: (row) => ({ color: row.band.color, ink: row.band.ink }),
       },
-      ...view.columns.flatMap((column, index) => [
-        {
-          header: `${column.name}（原始值）`,
-          width: 16,
-          value: (row: Row) => row.cells[index].raw,
-        },
-        {
-          header: `${column.name}（得分，满分${column.points}）`,
-          width: 16,
-          kind: 'number' as const,
-          value: (row: Row) => row.cells[index].score,
-        },
-      ]),
-      ...view.deductionColumns.map((column, index) => ({
+      ...view.columns.flatMap((column, index): ExcelColumn<Row>[] => {
+        const rate = view.rows[0]?.cells[index].rate ?? false;
+        return [
+          {
+            header: `${column.name}（原始值）`,
+            width: 16,
+            kind: rate ? 'percent' : 'number',
+            value: (row) => row.cells[index].value,
+          },
+          {
+            header: `${column.name}（得分，满分${column.points}）`,
+            width: 16,
+            kind: 'number',
+            numFmt: '0.00',
+            value: (row) => row.cells[index].score,
+          },
+        ];
+      }),
+      ...view.deductionColumns.map((column, index): ExcelColumn<Row> => ({
         header: `${column.name}（起数）`,
         width: 14,
-        kind: 'number' as const,
-        value: (row: Row) => row.deductionCells[index].count,
+        kind: 'number',
+        value: (row) => row.deductionCells[index].value,
       })),
-      { header: '扣分合计', width: 10, kind: 'number', value: (row) => row.deductions },
-      { header: '总分', width: 10, kind: 'number', value: (row) => row.total },
+      {
+        header: '扣分合计',
+        width: 10,
+        kind: 'number',
+        numFmt: '0.00',
+        value: (row) => row.deductions,
+      },
+      { header: '总分', width: 10, kind: 'number', numFmt: '0.00', value: (row) => row.total },
     ];
     const period = parsePeriod(report.kind, report.period);
     await streamExcel(
@@ -250,6 +263,13 @@ export class ReportsController {
       columns,
       // The whole ranking is already in memory (41 districts or ~100 projects): one batch.
       [view.rows],
+      {
+        title: `${SYSTEM_KIND_LABELS[report.kind]}·${period?.label ?? report.period}`,
+        filters: [
+          { label: '考核周期', value: period?.label ?? report.period },
+          { label: '生成时间', value: chinaDate(report.generated_at) },
+        ],
+      },
     );
   }
 

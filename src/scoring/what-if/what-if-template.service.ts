@@ -5,6 +5,12 @@ import { isRateCode } from '../calculation/indicator-system.js';
 import { RATE_RULE } from '../calculation/score-csv.js';
 import { IndicatorSystemsService } from '../systems/indicator-systems.service.js';
 import { whatIfSubjects } from './what-if.queries.js';
+import {
+  addChoices,
+  addDropdown,
+  addNumberRange,
+  columnCells,
+} from '../../exports/template-validation.js';
 
 /**
  * 指标测算 template: the first sheet has 区县 (or 项目) and one column per indicator of the chosen
@@ -48,7 +54,8 @@ export class WhatIfTemplateService {
       })),
     ];
     sheet.getRow(1).font = { bold: true };
-    for (const name of await whatIfSubjects(this.dataSource, system.kind)) {
+    const subjects = await whatIfSubjects(this.dataSource, system.kind);
+    for (const name of subjects) {
       sheet.addRow({ unit: name });
     }
     const help = workbook.addWorksheet('填写说明');
@@ -73,6 +80,33 @@ export class WhatIfTemplateService {
     help.addRow({
       name: '其他',
       rule: `第一张表的表头不要改动；不参与测算的指标可整列删除。只读取第一张表。`,
+    });
+    // The subject from a dropdown; rates 0–100 (a typed 91.2% is 0.912, also in range); event
+    // counts whole numbers from 0.
+    const [names] = addChoices(help, [{ header: subjectLabel, values: subjects }]);
+    const rows = Math.max(subjects.length, 1);
+    addDropdown(sheet, columnCells(sheet, 1, rows), names, {
+      title: subjectLabel,
+      text: `请从下拉列表中选择${subjectLabel}`,
+      strict: true,
+    });
+    indicators.forEach((indicator, index) => {
+      const cells = columnCells(sheet, index + 2, rows);
+      if (indicator.method.kind === 'deduction') {
+        addNumberRange(sheet, cells, {
+          min: 0,
+          whole: true,
+          title: indicator.name,
+          text: '事件起数：0 或正整数',
+        });
+      } else if (isRateCode(indicator.code)) {
+        addNumberRange(sheet, cells, {
+          min: 0,
+          max: 100,
+          title: indicator.name,
+          text: '百分数：0–100，如 91.2 或 91.2%',
+        });
+      }
     });
     return {
       fileName: `指标测算模板-${system.kind === 'district' ? '区县' : '重大改革项目'}-第${system.version}版.xlsx`,

@@ -58,8 +58,17 @@ export async function workbookToCsv(content: Buffer): Promise<string> {
   if (!sheet) {
     return '';
   }
+  // An app export (a report's ranking) has a title block above its header: the header is the
+  // row its autofilter is on, and the lines above it are not data.
+  const filter = sheet.autoFilter as string | { from?: string } | undefined;
+  const headerRow = Number(
+    /\d+/.exec(typeof filter === 'string' ? filter : (filter?.from ?? ''))?.[0] ?? 1,
+  );
   const lines: string[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rowNumber < headerRow) {
+      return;
+    }
     const cells: string[] = [];
     for (let column = 1; column <= sheet.columnCount; column += 1) {
       const cell = row.getCell(column);
