@@ -50,7 +50,7 @@ export class MeetingsModule implements OnModuleInit {
       ...common,
       type: OFFICE_TOPIC_TYPE,
       label: '深改委会议议题（市委改革办）',
-      chain: { steps: [OFFICE_ADOPT_STEP] },
+      chain: { steps: [OFFICE_ADOPT_STEP], filerDecides: true },
     });
   }
 }

@@ -108,7 +108,7 @@ export class RiskQueries {
     manager: EntityManager,
     levelCode: string,
     points: number,
-  ): Promise<string | undefined> {
+  ): Promise<number | undefined> {
     const rows: { points: string }[] = await manager.query(
       `SELECT points FROM risk_deductions WHERE level_code = $1`,
       [levelCode],
@@ -119,7 +119,7 @@ export class RiskQueries {
         [levelCode, points],
       );
     }
-    return rows[0]?.points;
+    return rows[0] ? Number(rows[0].points) : undefined;
   }
 
   /** Ledger: reporters see their own events in any state; others the approved events they may read. */

@@ -31,6 +31,12 @@ export interface ChainStep {
 
 export interface WorkflowChain {
   steps: readonly ChainStep[];
+  /**
+   * The record is the deciding step's own act, not a submission for review (the office adding a
+   * topic of its own to a meeting's agenda): its filer may take that step. Every other chain
+   * keeps the rule that nobody acts on two consecutive steps.
+   */
+  filerDecides?: boolean;
 }
 
 export const STEP_ACTOR_ROLE: Record<StepActor, RoleCode> = {

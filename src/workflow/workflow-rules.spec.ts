@@ -250,6 +250,16 @@ describe('workflow rules: nobody acts on two consecutive steps of one record', (
     expect(mayTake(submittedByBoth, chain, clerkAndReviewer, 'reject')).toBe(false);
   });
 
+  it('should let the filer decide a record whose chain says the filing is the decision itself', () => {
+    const ownDecision = { ...chain, filerDecides: true };
+    expect(actionsOf(submittedByBoth, ownDecision, clerkAndReviewer)).toEqual([
+      'pass',
+      'reject',
+      'withdraw',
+    ]);
+    expect(waitsForAnotherReviewer(submittedByBoth, ownDecision, clerkAndReviewer)).toBe(false);
+  });
+
   it('should let another reviewer of the unit pass it', () => {
     expect(actionsOf(submittedByBoth, chain, reviewer)).toEqual(['pass', 'reject']);
     expect(waitsForAnotherReviewer(submittedByBoth, chain, reviewer)).toBe(false);

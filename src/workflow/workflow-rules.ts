@@ -105,7 +105,12 @@ export function waitsForAnotherReviewer(
   actor: WorkflowActor,
 ): boolean {
   const step = currentStep(position, chain);
-  return Boolean(step && actsAtStep(step, position, actor) && actedOnPreviousStep(position, actor));
+  return Boolean(
+    step &&
+    !chain.filerDecides &&
+    actsAtStep(step, position, actor) &&
+    actedOnPreviousStep(position, actor),
+  );
 }
 
 /** True while the owner's clerk may change the content (draft, or returned for a fix). */
@@ -135,7 +140,11 @@ export function allowedActions(
     options.push({ action: 'submit', label: WORKFLOW_ACTION_LABELS.submit, needsReason: false });
   }
   const step = currentStep(position, chain);
-  if (step && actsAtStep(step, position, actor) && !actedOnPreviousStep(position, actor)) {
+  if (
+    step &&
+    actsAtStep(step, position, actor) &&
+    (chain.filerDecides || !actedOnPreviousStep(position, actor))
+  ) {
     options.push({ action: step.advance.action, label: step.advance.label, needsReason: false });
     for (const sendBack of step.sendBack) {
       options.push({

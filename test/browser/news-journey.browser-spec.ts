@@ -52,7 +52,7 @@ describe('Browser journey: a district files 工作动态, it is approved, adopte
   /** The 工作动态采用 cell (the last) of 潼南区 in 系统使用情况考评. */
   const adoptedOnUsage = async (page: Page) => {
     await page.goto(`${baseUrl}/usage?kind=district`);
-    return (await page.locator(`#usage-unit-${tongnan} td`).last().textContent())?.trim();
+    return (await page.locator(`#usage-unit-${tongnan} td.news-adopted`).textContent())?.trim();
   };
 
   it('should carry a 工作动态 from the district to a printed and downloaded 简报, counting the adoption', async () => {

@@ -362,12 +362,12 @@ describe('工作动态 (HTTP, real PostgreSQL)', () => {
     );
     expect(usage.text).toMatch(
       new RegExp(
-        `<tr id="usage-unit-${tongnan}">.*<td class="num">3</td><td class="num">2</td></tr>`,
+        `<tr id="usage-unit-${tongnan}">.*<td class="num news-submitted">3</td><td class="num news-adopted">2</td>`,
       ),
     );
     expect(usage.text).toMatch(
       new RegExp(
-        `<tr id="usage-unit-${wulong}">.*<td class="num">2</td><td class="num">0</td></tr>`,
+        `<tr id="usage-unit-${wulong}">.*<td class="num news-submitted">2</td><td class="num news-adopted">0</td>`,
       ),
     );
     // Clerks do not read the 通报; leaders do.

@@ -313,6 +313,8 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
       '33.3%',
       '3',
       '1.0',
+      '0',
+      '0',
       '15.95',
     ]);
     // Every other unit is tied on zeros at 25 points, ranked together between them.
@@ -378,7 +380,7 @@ describe('Usage evaluation 系统使用情况考评 (HTTP, real PostgreSQL)', ()
             ? `${cell.toFixed(1)}%`
             : index === 10
               ? cell.toFixed(1)
-              : index === 11
+              : index === 13
                 ? cell.toFixed(2)
                 : String(cell);
         }
