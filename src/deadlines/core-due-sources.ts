@@ -77,6 +77,8 @@ export class CoreDueSources implements OnModuleInit {
     for (const [module, label] of [
       ['demand_list', '需求清单任务'],
       ['blocker', '堵点卡点任务'],
+      // 深改委议定事项 are assignment tasks too (src/meetings): the same first-then-quarterly rule.
+      ['meeting_decision', '深改委议定事项'],
     ] as const) {
       this.registry.register({
         module,

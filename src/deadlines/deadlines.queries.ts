@@ -153,7 +153,7 @@ export class DeadlineQueries {
    * is not 已完成 — the rule of taskFlags (task-due-rules.ts) and of the usage evaluation.
    */
   async taskItems(
-    kind: 'demand_list' | 'blocker',
+    kind: 'demand_list' | 'blocker' | 'meeting_decision',
     from: string,
     to: string,
     quarters: string[],

@@ -412,6 +412,13 @@ describe('深改委会议管理: meetings, topics, 议定事项 (HTTP, real Post
     const overdue = await (await as(office)).agent.get('/meetings/decisions?state=overdue');
     expect(overdue.text).toContain(`id="task-${jiangbeiTask}"`);
     expect(overdue.text).not.toContain(`id="task-${yuzhongTask}"`);
+    // The reporting cycle knows 议定事项 too: the 填报进度 board lists them with the other tasks.
+    const board = await (
+      await as(office)
+    ).agent.get(`/reporting-progress?period=${day(20).slice(0, 7)}&module=meeting_decision`);
+    expect(board.status).toBe(200);
+    expect(board.text).toContain('深改委议定事项');
+    expect(board.text).toContain('江北区');
     // A unit lists only its own tasks.
     const own = await (await as(yuzhongClerk)).agent.get('/meetings/decisions');
     expect(own.text).toContain(`id="task-${yuzhongTask}"`);
