@@ -359,12 +359,7 @@ export class NewsController {
   ) {
     const existing = id ? await this.news.page(id, user) : undefined;
     const attachmentExtras = await this.views.extras(values, 'attachments', existing, user);
-    const imageExtras = await this.views.extras(
-      values,
-      'images',
-      existing && { item: existing.item, files: existing.images },
-      undefined,
-    );
+    const images = await this.views.files(values, 'images', existing?.images, user);
     return reply.code(status).view('news/form.hbs', {
       title: id ? '修改工作动态' : '报送工作动态',
       id,
@@ -374,7 +369,7 @@ export class NewsController {
       bodyLength: typeof values.body === 'string' ? [...values.body].length : 0,
       ...(await this.news.formOptions(user)),
       files: attachmentExtras.files,
-      images: imageExtras.files,
+      images,
       panel: attachmentExtras.panel,
     });
   }

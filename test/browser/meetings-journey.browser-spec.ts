@@ -65,12 +65,12 @@ describe('Browser journey: a department topic goes on a meeting, its 议定事�
     await deptClerk.fill('#title', '关于深化新时代教育评价改革的实施意见');
     await deptClerk.selectOption('#topicKind', 'review_document');
     await deptClerk.fill('#summary', '提请审议实施意见（送审稿）。');
-    await deptClerk.setInputFiles('#upload_documents', {
+    await deptClerk.setInputFiles('#topic-form-documents-input', {
       name: '实施意见.pdf',
       mimeType: 'application/pdf',
       buffer: PDF,
     });
-    await deptClerk.waitForSelector('#documents-files li');
+    await deptClerk.waitForSelector('#topic-form-documents-files li');
     await submitAndWait(
       deptClerk,
       /\/meetings\/topics\/[0-9a-f-]{36}$/,

@@ -66,17 +66,17 @@ describe('Browser journey: a district files 工作动态, it is approved, adopte
     expect(await page.textContent('[data-count-for="body"]')).toBe(
       String(Array.from('潼南区推行“一窗综办”。\n\n群众办事时间缩短一半。').length),
     );
-    await page.setInputFiles('#upload_images', {
+    await page.setInputFiles('#news-form-images-input', {
       name: '现场.png',
       mimeType: 'image/png',
       buffer: PNG,
     });
-    await page.waitForSelector('#images-files li');
+    await page.waitForSelector('#news-form-images-files li');
     // 标题 left out: the message sits next to the field, everything else is kept.
     await Promise.all([page.waitForLoadState(), page.click('#news-form button[value="1"]')]);
     expect(await page.textContent('#title-error')).toBe('请填写标题');
     expect(await page.inputValue('#body')).toContain('群众办事时间缩短一半。');
-    expect(await page.locator('#images-files li').count()).toBe(1);
+    expect(await page.locator('#news-form-images-files li').count()).toBe(1);
     await page.fill('#title', '潼南区“一窗综办”改革见成效');
     await Promise.all([
       page.waitForURL(/\/news\/[0-9a-f-]{36}$/),

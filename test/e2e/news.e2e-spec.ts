@@ -15,7 +15,7 @@ const PNG = Buffer.concat([
 const JPG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 7)]);
 
 const uploadError = (html: string, field: string) =>
-  new RegExp(`id="${field}-upload-error" role="alert">([^<]*)</p>`).exec(html)?.[1];
+  new RegExp(`id="news-form-${field}-upload-error" role="alert">([^<]*)</p>`).exec(html)?.[1];
 
 describe('工作动态 (HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;

@@ -128,19 +128,24 @@ export class RecordFormViews {
     values: Record<string, unknown>,
     field: string,
     existing: { item: WorkflowItemRow; files: AttachmentView[] } | undefined,
-    user: AuthUser | undefined,
+    user: AuthUser,
   ): Promise<{ files: AttachmentView[]; panel: unknown }> {
-    const typed = typedFileIds(values, field);
     return {
-      files: typed
-        ? user
-          ? await this.attachments.describe(typed, user)
-          : []
-        : (existing?.files ?? []),
-      panel:
-        existing && user
-          ? await this.panels.build(existing.item, user, { omit: ['submit'] })
-          : undefined,
+      files: await this.files(values, field, existing?.files, user),
+      panel: existing
+        ? await this.panels.build(existing.item, user, { omit: ['submit'] })
+        : undefined,
     };
+  }
+
+  /** One upload field's files: those typed into a refused form, else the record's stored ones. */
+  async files(
+    values: Record<string, unknown>,
+    field: string,
+    stored: AttachmentView[] | undefined,
+    user: AuthUser,
+  ): Promise<AttachmentView[]> {
+    const typed = typedFileIds(values, field);
+    return typed ? this.attachments.describe(typed, user) : (stored ?? []);
   }
 }
