@@ -256,13 +256,15 @@
       waitMessage(form).textContent = UPLOAD_WAIT;
     }
   }, true);
+  // The server's fragment (escaped by its templates, as every htmx answer) is parsed by the
+  // browser as a document and its nodes moved in: no HTML is built from strings here.
   function insert(target, html, swap) {
     if (!target) { return; }
-    if (swap === 'beforeend') {
-      target.insertAdjacentHTML('beforeend', html);
-    } else {
-      target.innerHTML = html;
+    var nodes = new DOMParser().parseFromString(html, 'text/html').body.childNodes;
+    if (swap !== 'beforeend') {
+      while (target.firstChild) { target.removeChild(target.firstChild); }
     }
+    while (nodes.length > 0) { target.appendChild(document.adoptNode(nodes[0])); }
     if (window.htmx && typeof window.htmx.process === 'function') { window.htmx.process(target); }
   }
   // The file input's own htmx upload (hx-post) is done here with XMLHttpRequest instead: fetch has
@@ -408,7 +410,7 @@
       banner.setAttribute('aria-labelledby', 'idle-warning-text');
       document.body.appendChild(banner);
     }
-    banner.innerHTML = '';
+    while (banner.firstChild) { banner.removeChild(banner.firstChild); }
     var message = document.createElement('p');
     message.id = 'idle-warning-text';
     message.textContent = text;
