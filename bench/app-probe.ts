@@ -150,11 +150,13 @@ export class AppProbe {
       htmxScript: '/static/vendor/htmx/htmx.min.js',
       csrfToken: 'bench-csrf-token-0000000000000000',
       currentUser: {
+        id: user.id,
         name: user.name,
         unitName: user.unitName,
         roleLabels: user.roles.map((role) => ROLE_LABELS[role]).join('、'),
-        mustChangePassword: false,
+        pending: false,
       },
+      idleMinutes: 30,
       nav: buildNavigation(user, path, counts),
     };
   }

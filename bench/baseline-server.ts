@@ -38,6 +38,8 @@ interface InboxSqlRow {
   step: number;
   updated_at: Date;
   revision: number;
+  version: number;
+  waiting: boolean;
   total?: number;
 }
 
@@ -94,6 +96,13 @@ export async function startBaselineServer(
           stepLabel: type.steps[row.step] ?? '',
           submittedAt: row.updated_at,
           revision: row.revision,
+          version: row.version,
+          waitingForOther: row.waiting,
+          // 等待天数, as the inbox controller computes it.
+          waitingDays: Math.max(
+            0,
+            Math.floor((Date.now() - row.updated_at.getTime()) / 86_400_000),
+          ),
           link: `${type.linkPrefix}${row.id}`,
         };
         const group = groups.find((candidate) => candidate.moduleLabel === type.moduleLabel);

