@@ -63,7 +63,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     encodings: ['br', 'gzip'],
     threshold: 1024,
     customTypes: /^text\/(?!event-stream)|^application\/(?:javascript|json)|^image\/svg\+xml/,
-    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6 } },
   });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, {

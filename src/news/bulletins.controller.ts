@@ -76,6 +76,8 @@ export class BulletinsController {
     const bulletin = await this.bulletins.view(id, user);
     return reply.view('news/bulletin.hbs', {
       title: `改革简报 ${bulletin.issueLabel}`,
+      // body.screen-bulletin: the print styles give the A4 page the whole sheet.
+      screenMode: 'bulletin',
       bulletin,
       mayEdit: !bulletin.published_at && user.roles.includes('office'),
     });
