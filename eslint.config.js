@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'public/**', 'coverage/**', 'test-results/**', '.test-build/**', 'data-scale/**', 'bench-results/**', 'backups/**', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'public/**', 'coverage/**', 'test-results/**', '.test-build/**', '.test-build-start/**', 'data-scale/**', 'bench-results/**', 'backups/**', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
