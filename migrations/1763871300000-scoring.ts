@@ -4,6 +4,57 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The initial indicator systems and band settings as they were when this migration was written,
  * inlined: a migration must not import app code, which may change after it ran.
  */
+/** 风险管控力 (有事法则): the same four deductions in both default systems. */
+const DEDUCTIONS = [
+  {
+    code: 'negative_opinion',
+    name: '重大负面网络舆情',
+    firstLevel: 'risk',
+    points: '0',
+    method: {
+      kind: 'deduction',
+      perEvent: '0.1',
+    },
+    window: 'year_to_date',
+  },
+  {
+    code: 'incident_larger',
+    name: '群体性事件（较大）',
+    firstLevel: 'risk',
+    points: '0',
+    method: {
+      kind: 'deduction',
+      perEvent: '3',
+    },
+    window: 'year_to_date',
+    group: '群体性事件',
+  },
+  {
+    code: 'incident_major',
+    name: '群体性事件（重大）',
+    firstLevel: 'risk',
+    points: '0',
+    method: {
+      kind: 'deduction',
+      perEvent: '5',
+    },
+    window: 'year_to_date',
+    group: '群体性事件',
+  },
+  {
+    code: 'incident_extreme',
+    name: '群体性事件（特别重大）',
+    firstLevel: 'risk',
+    points: '0',
+    method: {
+      kind: 'deduction',
+      perEvent: '10',
+    },
+    window: 'year_to_date',
+    group: '群体性事件',
+  },
+];
+
 const DISTRICT_SYSTEM = {
   kind: 'district',
   name: '区县改革综合指数',
@@ -102,53 +153,7 @@ const DISTRICT_SYSTEM = {
       },
       window: 'period',
     },
-    {
-      code: 'negative_opinion',
-      name: '重大负面网络舆情',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '0.1',
-      },
-      window: 'year_to_date',
-    },
-    {
-      code: 'incident_larger',
-      name: '群体性事件（较大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '3',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
-    {
-      code: 'incident_major',
-      name: '群体性事件（重大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '5',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
-    {
-      code: 'incident_extreme',
-      name: '群体性事件（特别重大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '10',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
+    ...DEDUCTIONS,
   ],
 };
 
@@ -253,53 +258,7 @@ const MAJOR_PROJECT_SYSTEM = {
       },
       window: 'year_to_date',
     },
-    {
-      code: 'negative_opinion',
-      name: '重大负面网络舆情',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '0.1',
-      },
-      window: 'year_to_date',
-    },
-    {
-      code: 'incident_larger',
-      name: '群体性事件（较大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '3',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
-    {
-      code: 'incident_major',
-      name: '群体性事件（重大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '5',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
-    {
-      code: 'incident_extreme',
-      name: '群体性事件（特别重大）',
-      firstLevel: 'risk',
-      points: '0',
-      method: {
-        kind: 'deduction',
-        perEvent: '10',
-      },
-      window: 'year_to_date',
-      group: '群体性事件',
-    },
+    ...DEDUCTIONS,
   ],
 };
 
