@@ -22,7 +22,7 @@ import {
   validateForm,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
@@ -125,9 +125,6 @@ export class TasksController {
     const filter = parseTaskFilter(query);
     const { rows, total } = await this.assignments.taskLedger(kind, user, filter);
     const seesAllUnits = hasRole(user, 'office', 'leader', 'admin');
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('assignments/tasks-index.hbs', {
       title: `${ASSIGNMENT_PROFILES[kind].label}台账`,
       profile: ASSIGNMENT_PROFILES[kind],
@@ -138,7 +135,7 @@ export class TasksController {
       sortOptions: SORT_OPTIONS,
       units: seesAllUnits ? await this.assignments.assignableUnitList() : [],
       domains: await this.dictionaries.activeOptions('domain'),
-      exportHref: `/tasks/export?${exportQuery}`,
+      exportHref: exportHref('/tasks', query),
       pagination: buildPagination('/tasks', query, filter.page, total),
     });
   }

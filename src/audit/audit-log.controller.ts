@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -61,9 +61,6 @@ export class AuditLogController {
     const units: { id: number; name: string }[] = await this.dataSource.query(
       `SELECT id, name FROM units ORDER BY sort_order`,
     );
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('audit/index.hbs', {
       title: '审计日志',
       rows,
@@ -75,7 +72,7 @@ export class AuditLogController {
         label,
       })),
       retentionDays: this.config.audit.retentionDays,
-      exportHref: `/audit/export?${exportQuery}`,
+      exportHref: exportHref('/audit', query),
       pagination: buildPagination('/audit', query, page, total, PAGE_SIZE),
     });
   }

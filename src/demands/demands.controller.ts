@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { lenientId, optionalId } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import {
   WORKFLOW_STATES,
@@ -93,9 +93,6 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
     const filter = parseDemandFilter(query);
     const { rows, total, more } = await this.demands.ledger(user, filter);
     const units = await this.unitOptions.filing();
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('demands/index.hbs', {
       title: '改革需求台账',
       rows,
@@ -115,7 +112,7 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
         label: WORKFLOW_STATE_LABELS[value],
       })),
       canFile: user.roles.includes('entry') && user.unitKind !== 'office',
-      exportHref: `/demands/export${exportQuery ? `?${exportQuery}` : ''}`,
+      exportHref: exportHref('/demands', query),
       pagination: buildPagination('/demands', query, filter.page, total, undefined, more),
     });
   }

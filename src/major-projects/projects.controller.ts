@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
@@ -71,9 +71,6 @@ export class ProjectsController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.projects.ledger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('major-projects/index.hbs', {
       title: '市级重大改革项目',
       rows: rows.map((row) => ({ ...row, mapLabel: mapStateLabel(row) })),
@@ -85,7 +82,7 @@ export class ProjectsController {
         label,
       })),
       canCreate: user.roles.includes('office'),
-      exportHref: `/major-projects/export?${exportQuery}`,
+      exportHref: exportHref('/major-projects', query),
       pagination: buildPagination('/major-projects', query, filter.page, total),
     });
   }

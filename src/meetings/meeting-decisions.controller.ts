@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { hasRole } from '../auth/auth-context.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -71,9 +71,6 @@ export class MeetingDecisionsController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.meetings.decisionLedger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
     return reply.view('meetings/decisions.hbs', {
       title: '议定事项台账',
@@ -88,7 +85,7 @@ export class MeetingDecisionsController {
         label: DECISION_STATE_LABELS[value],
       })),
       canClose: isOffice(user),
-      exportHref: `/meetings/decisions/export?${exportQuery}`,
+      exportHref: exportHref('/meetings/decisions', query),
       pagination: buildPagination('/meetings/decisions', query, filter.page, total),
     });
   }

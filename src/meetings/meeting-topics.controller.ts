@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -89,9 +89,6 @@ export class MeetingTopicsController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.meetings.topicLedger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     const { units } = await this.meetings.options();
     return reply.view('meetings/topics.hbs', {
       title: '深改委会议议题',
@@ -116,7 +113,7 @@ export class MeetingTopicsController {
         label: value === 'approved' ? '已采纳' : WORKFLOW_STATE_LABELS[value],
       })),
       canCreate: user.roles.includes('entry') || isOffice(user),
-      exportHref: `/meetings/topics/export?${exportQuery}`,
+      exportHref: exportHref('/meetings/topics', query),
       pagination: buildPagination('/meetings/topics', query, filter.page, total),
     });
   }

@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalInt, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { searchText } from '../common/http/search-text.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
@@ -80,9 +80,6 @@ export class MeetingsController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.meetings.meetingLedger(filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('meetings/index.hbs', {
       title: '深改委会议',
       rows,
@@ -97,7 +94,7 @@ export class MeetingsController {
       kindOptions,
       statusOptions,
       canCreate: isOffice(user),
-      exportHref: `/meetings/export?${exportQuery}`,
+      exportHref: exportHref('/meetings', query),
       pagination: buildPagination('/meetings', query, filter.page, total),
     });
   }

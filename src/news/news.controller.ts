@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { searchText } from '../common/http/search-text.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { parseChinaDate } from '../common/time/china-time.js';
@@ -103,9 +103,6 @@ export class NewsController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.news.ledger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('news/index.hbs', {
       title: '工作动态台账',
       rows,
@@ -122,7 +119,7 @@ export class NewsController {
         label: WORKFLOW_STATE_LABELS[value],
       })),
       canFile: this.news.mayFile(user),
-      exportHref: `/news/export${exportQuery ? `?${exportQuery}` : ''}`,
+      exportHref: exportHref('/news', query),
       pagination: buildPagination('/news', query, filter.page, total),
     });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -136,9 +136,6 @@ export class PilotStreamsController {
       page: parsePage(query.page),
     };
     const { rows, total } = await this.streams.filingsLedger(kind, user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('pilots/filings-index.hbs', {
       title: kind === 'progress' ? '试点推进状态台账' : '试点成果台账',
       kind,
@@ -146,7 +143,7 @@ export class PilotStreamsController {
       total,
       filters: filter,
       districts: await this.streams.districtOptions(),
-      exportHref: `/pilot-filings/export?${exportQuery}`,
+      exportHref: exportHref('/pilot-filings', query),
       pagination: buildPagination('/pilot-filings', query, filter.page, total),
     });
   }

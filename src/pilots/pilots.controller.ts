@@ -13,7 +13,7 @@ import {
   validateForm,
 } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { lenientId, optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
@@ -97,9 +97,6 @@ export class PilotsController {
     const filter = parsePilotFilter(query);
     const { rows, total } = await this.pilots.ledger(user, filter);
     const options = await this.pilots.formOptions();
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('pilots/index.hbs', {
       title: '改革试点台账',
       rows,
@@ -111,7 +108,7 @@ export class PilotsController {
         label: WORKFLOW_STATE_LABELS[value],
       })),
       canCreate: user.roles.includes('entry') && user.unitKind === 'district',
-      exportHref: `/pilots/export?${exportQuery}`,
+      exportHref: exportHref('/pilots', query),
       pagination: buildPagination('/pilots', query, filter.page, total),
     });
   }

@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -95,9 +95,6 @@ export class RiskController {
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.risk.ledger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     const isReporter = this.risk.isReporter(user);
     return reply.view('risk/index.hbs', {
       title: '改革风险事件',
@@ -124,7 +121,7 @@ export class RiskController {
         : undefined,
       canCreate: user.roles.includes('entry') && isReporter,
       canEditDeductions: user.roles.includes('office'),
-      exportHref: `/risk/export?${exportQuery}`,
+      exportHref: exportHref('/risk', query),
       pagination: buildPagination('/risk', query, filter.page, total),
     });
   }

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { optionalId } from '../common/http/params.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -89,9 +89,6 @@ export class ShowcaseController extends RecordFormRoutes<ShowcaseFormDto, undefi
   ) {
     const filter = parseFilter(query);
     const { rows, total } = await this.showcase.ledger(user, filter);
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     return reply.view('showcase/index.hbs', {
       title: '成效晾晒台账',
       rows,
@@ -103,7 +100,7 @@ export class ShowcaseController extends RecordFormRoutes<ShowcaseFormDto, undefi
         label: WORKFLOW_STATE_LABELS[value],
       })),
       canCreate: user.roles.includes('entry') && user.unitKind !== 'office',
-      exportHref: `/showcase/export?${exportQuery}`,
+      exportHref: exportHref('/showcase', query),
       pagination: buildPagination('/showcase', query, filter.page, total),
     });
   }

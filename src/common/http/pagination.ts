@@ -24,6 +24,20 @@ export function parsePage(raw: unknown): number {
   return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
 }
 
+/** A ledger's 批量下载 link: its export route with every filter of the list, without the page. */
+export function exportHref(basePath: string, query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (key !== 'page' && value !== undefined && value !== null) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        params.append(key, String(item));
+      }
+    }
+  }
+  const search = params.toString();
+  return `${basePath}/export${search ? `?${search}` : ''}`;
+}
+
 /** Links keep every filter of the current query and change only the page. */
 export function buildPagination(
   basePath: string,

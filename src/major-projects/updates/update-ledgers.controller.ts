@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { hasRole } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
-import { buildPagination, parsePage } from '../../common/http/pagination.js';
+import { buildPagination, parsePage, exportHref } from '../../common/http/pagination.js';
 import { optionalId, optionalUuid } from '../../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../../common/time/china-time.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
@@ -419,9 +419,6 @@ export class UpdateLedgersController {
     },
   ) {
     const path = `/major-projects/ledgers/${page.active}`;
-    const exportQuery = new URLSearchParams(
-      Object.entries(query).filter(([key]) => key !== 'page'),
-    ).toString();
     const seesAll = hasRole(user, 'office', 'leader', 'admin');
     return reply.view('major-projects/updates/ledger.hbs', {
       ...page,
@@ -439,7 +436,7 @@ export class UpdateLedgersController {
         value,
         label: WORKFLOW_STATE_LABELS[value],
       })),
-      exportHref: `${path}/export?${exportQuery}`,
+      exportHref: exportHref(path, query),
       pagination: buildPagination(path, query, page.filter.page, page.total),
     });
   }
