@@ -5,9 +5,8 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { optionalInt, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { searchText } from '../common/http/search-text.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import { chinaDate } from '../common/time/china-time.js';
@@ -15,15 +14,13 @@ import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { DecisionDto } from './dto/decision.dto.js';
 import { MeetingDto, MinutesDto } from './dto/meeting.dto.js';
-import type { MeetingFilter, MeetingRow } from './meetings.queries.js';
+import type { MeetingRow } from './meetings.queries.js';
 import { isOffice, MeetingsService } from './meetings.service.js';
 import {
   MEETING_KINDS,
   MEETING_KIND_LABELS,
   MEETING_STATUSES,
   MEETING_STATUS_LABELS,
-  type MeetingKind,
-  type MeetingStatus,
 } from './meetings.view-model.js';
 
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
@@ -42,25 +39,14 @@ const COLUMNS: ExcelColumn<MeetingRow>[] = [
   { header: '议定事项数', width: 10, kind: 'number', value: (row) => row.decisions },
 ];
 
-function parseFilter(query: Record<string, string>): MeetingFilter {
-  const kind: unknown = query.kind;
-  const status: unknown = query.status;
-  return {
-    kind: (MEETING_KINDS as readonly unknown[]).includes(kind) ? (kind as MeetingKind) : undefined,
-    status: (MEETING_STATUSES as readonly unknown[]).includes(status)
-      ? (status as MeetingStatus)
-      : undefined,
-    year: optionalInt(query.year, 'year', 2000, 2100),
-    q: searchText(query.q),
-    page: parsePage(query.page),
-  };
-}
-
-const kindOptions = MEETING_KINDS.map((value) => ({ value, label: MEETING_KIND_LABELS[value] }));
-const statusOptions = MEETING_STATUSES.map((value) => ({
-  value,
-  label: MEETING_STATUS_LABELS[value],
-}));
+const LEDGER = ledgerQuery({
+  kind: filterField.oneOf('kind', MEETING_KINDS),
+  status: filterField.oneOf('status', MEETING_STATUSES),
+  year: filterField.int('year', 2000, 2100),
+  q: filterField.text('q'),
+});
+const kindOptions = optionsOf(MEETING_KINDS, MEETING_KIND_LABELS);
+const statusOptions = optionsOf(MEETING_STATUSES, MEETING_STATUS_LABELS);
 
 /** 深改委会议: the ledger, the office's meeting form, the meeting page and its 议定事项 form. */
 @Controller('meetings')
@@ -78,30 +64,19 @@ export class MeetingsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = parseFilter(query);
-    const { rows, total } = await this.meetings.meetingLedger(filter);
+    const filter = LEDGER.parse(query);
     return reply.view('meetings/index.hbs', {
       title: '深改委会议',
-      rows,
-      total,
-      filters: {
-        ...filter,
-        kind: filter.kind ?? '',
-        status: filter.status ?? '',
-        q: filter.q ?? '',
-      },
-      filtered: Boolean(filter.kind || filter.status || filter.year || filter.q),
+      ...LEDGER.page('/meetings', query, filter, await this.meetings.meetingLedger(filter)),
       kindOptions,
       statusOptions,
       canCreate: isOffice(user),
-      exportHref: exportHref('/meetings', query),
-      pagination: buildPagination('/meetings', query, filter.page, total),
     });
   }
 
   @Get('export')
   async export(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
-    const filter = parseFilter(query);
+    const filter = LEDGER.parse(query);
     await this.ledgerExports.stream(
       reply,
       { label: '深改委会议台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
