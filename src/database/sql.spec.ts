@@ -18,4 +18,17 @@ describe('SqlConditions', () => {
   it('should read as true when there is no condition', () => {
     expect(String(new SqlConditions())).toBe('true');
   });
+
+  it('should add the condition of each set filter field in the order written, false included', () => {
+    const filter = { unitId: 4, state: '', from: '2026-01-01', adopted: false, q: undefined };
+    const conditions = new SqlConditions([9]).filters(filter, {
+      from: 'd.at >= ?::date',
+      unitId: 'd.unit_id = ?',
+      state: 'wi.state = ?',
+      adopted: 'd.adopted = ?',
+      q: 'd.title ILIKE ?',
+    });
+    expect(String(conditions)).toBe('d.at >= $2::date AND d.unit_id = $3 AND d.adopted = $4');
+    expect(conditions.params).toEqual([9, '2026-01-01', 4, false]);
+  });
 });

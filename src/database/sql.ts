@@ -43,6 +43,20 @@ export class SqlConditions {
     return this;
   }
 
+  /**
+   * Adds the condition of every filter field that is set (not undefined, null or ''): `conditions.filters(filter, { unitId: 'd.unit_id = ?', from: 'd.at >= ?::date' })`.
+   * The ledgers' optional filters written as data, in the order of `sqlByField`.
+   */
+  filters<F extends object>(filter: F, sqlByField: { [K in keyof F]?: string }): this {
+    for (const [field, sql] of Object.entries(sqlByField) as [keyof F, string][]) {
+      const value = filter[field] as unknown;
+      if (value !== undefined && value !== null && value !== '') {
+        this.add(sql, value);
+      }
+    }
+    return this;
+  }
+
   /** Adds a condition that binds nothing new (it may refer to parameters already bound). */
   raw(sql: string): this {
     this.conditions.push(sql);
