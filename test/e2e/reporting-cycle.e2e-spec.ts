@@ -151,12 +151,23 @@ describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, re
       .buffer(true)
       .parse(binaryParser);
     expect(excel.status).toBe(200);
-    const sheet = (await readSheet(excel.body as Buffer)).rows;
+    const file = await readSheet(excel.body as Buffer);
+    expect(file.title[1]).toBe('筛选条件：期间：2026年10月；报送事项：堵点卡点任务');
+    const sheet = file.rows;
     expect(sheet[0]).toEqual(['单位', '报送事项', '名称', '期次', '应报送日期', '状态']);
     expect(sheet.slice(1).map((line) => line.slice(0, 5))).toEqual([
       ['江北区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
       ['渝中区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
     ]);
+    const allModules = await (
+      await as(office)
+    ).agent
+      .get('/reporting-progress/export?period=2026-10&kind=district')
+      .buffer(true)
+      .parse(binaryParser);
+    expect((await readSheet(allModules.body as Buffer)).title[1]).toBe(
+      '筛选条件：期间：2026年10月；单位类型：区县',
+    );
   });
 
   it('should show a unit its own 本月/本季度待报送 on the home page and in 待办', async () => {
