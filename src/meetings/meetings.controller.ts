@@ -25,6 +25,7 @@ import {
   type MeetingKind,
   type MeetingStatus,
 } from './meetings.view-model.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
   { header: '会议名称', width: 36, value: (row) => row.name },
@@ -191,6 +192,7 @@ export class MeetingsController {
   }
 
   @Post(':id/minutes')
+  @FormWithFiles()
   @Roles('office')
   async minutes(
     @Param('id', UuidPipe) id: string,
