@@ -96,17 +96,16 @@ export async function validateForm<T extends object>(
     errors[field] = [...messages, ...(errors[field] ?? [])];
   }
   // A file the form posted with its fields and that was refused (form-uploads.ts): nothing is
-  // saved, and the rules run too so that every problem shows at once.
+  // saved, and the rules run too so that every problem shows at once. The refusal is what its
+  // field says (not also "请上传…": the user did choose a file).
   const refused = uploadRefusals(body) ?? {};
   if (Object.keys(errors).length === 0 && Object.keys(refused).length === 0) {
     return { ok: true, data: instance };
   }
-  if (!rules) {
-    return { ok: false, errors: mergeFieldErrors(refused, errors) };
-  }
   // A nested field's error (`items.0.name`) marks its top-level field as failed too.
   const failed = new Set(Object.keys(errors).flatMap((field) => [field, field.split('.')[0]]));
-  return { ok: false, errors: mergeFieldErrors(refused, errors, await rules(instance, failed)) };
+  const all = mergeFieldErrors(errors, rules ? await rules(instance, failed) : {});
+  return { ok: false, errors: { ...all, ...refused } };
 }
 
 /**
