@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, type TestUser } from '../helpers/users.factory.js';
+import { createUser, dictionaryIds, type TestUser } from '../helpers/users.factory.js';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
 /** A Windows program renamed to .pdf: refused by its bytes. */
@@ -23,12 +23,7 @@ describe('Record forms posted with their files (multipart, no JavaScript; HTTP, 
   let form: Record<string, string>;
 
   const dictionaryId = async (kind: string, code: string) =>
-    (
-      await testApp.dataSource.query<{ id: number }[]>(
-        `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
-        [kind, code],
-      )
-    )[0].id;
+    (await dictionaryIds(testApp.dataSource, kind, code))[0];
   /** The form as a browser without JavaScript posts it: fields in order, then the files. */
   const postMultipart = (
     url: string,

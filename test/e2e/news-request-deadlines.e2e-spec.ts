@@ -1,8 +1,13 @@
 import { Clock } from '../../src/common/time/clock.js';
 import { RemindersService } from '../../src/deadlines/reminders.service.js';
-import { login, type HttpSession } from '../helpers/http-session.js';
+import { sessionsByUser } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
+import {
+  createUser,
+  dictionaryIds,
+  unitIdByCode,
+  type TestUser,
+} from '../helpers/users.factory.js';
 
 /**
  * 约稿 deadlines are a due source like the others: the units asked that have not filed an answer
@@ -15,7 +20,6 @@ import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factor
  */
 describe('约稿 deadlines in the due-date registry (HTTP, injectable clock, real PostgreSQL)', () => {
   let testApp: TestApp;
-  const sessions = new Map<string, HttpSession>();
   let office: TestUser;
   let tongnanClerk: TestUser;
   let tongnanReviewer: TestUser;
@@ -25,14 +29,7 @@ describe('约稿 deadlines in the due-date registry (HTTP, injectable clock, rea
   let requestId: string;
   let draftId: string;
 
-  const as = async (user: TestUser) => {
-    let session = sessions.get(user.mobile);
-    if (!session) {
-      session = await login(testApp.server, user.mobile, user.password);
-      sessions.set(user.mobile, session);
-    }
-    return session;
-  };
+  const as = sessionsByUser(() => testApp.server);
   const setToday = (iso: string) => {
     testApp.app.get(Clock).now = () => new Date(iso);
   };
@@ -64,11 +61,7 @@ describe('约稿 deadlines in the due-date registry (HTTP, injectable clock, rea
     tongnanReviewer = await createUser(ds, { unitCode: 'tongnan', roles: ['reviewer'] });
     wulongClerk = await createUser(ds, { unitCode: 'wulong', roles: ['entry'] });
     jiangbeiClerk = await createUser(ds, { unitCode: 'jiangbei', roles: ['entry'] });
-    domainId = (
-      await ds.query<{ id: number }[]>(
-        `SELECT id FROM dictionary_items WHERE kind = 'domain' AND active ORDER BY sort_order LIMIT 1`,
-      )
-    )[0].id;
+    [domainId] = await dictionaryIds(ds, 'domain');
   });
 
   afterAll(async () => {
