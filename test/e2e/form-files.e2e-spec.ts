@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { PDF_ONLY_MESSAGE } from '../../src/attachments/attachments.service.js';
 import { fieldError, login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, dictionaryIds, type TestUser } from '../helpers/users.factory.js';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+  Buffer.from('IHDR'),
+  Buffer.alloc(17, 1),
+]);
 /** A Windows program renamed to .pdf: refused by its bytes. */
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
 
@@ -146,6 +152,19 @@ describe('Record forms posted with their files (multipart, no JavaScript; HTTP, 
     expect(refused.status).toBe(422);
     expect(fieldError(refused.text, 'title')).toBe('请填写需求标题');
     expect(uploadError(refused.text)).toBe('文件「空白.pdf」是空文件');
+  });
+
+  it('should take only PDF in a PDF-only field (the deploying document of a pilot), as the upload endpoint', async () => {
+    const refused = await postMultipart(
+      `/pilots?_csrf=${session.csrfToken}`,
+      { _once: randomUUID(), name: '无脚本试点' },
+      [{ field: 'upload_document', name: '部署文件.png', content: PNG }],
+    );
+    expect(refused.status).toBe(422);
+    expect(
+      /id="pilot-form-document-upload-error" role="alert">([^<]*)<\/p>/.exec(refused.text)?.[1],
+    ).toBe(PDF_ONLY_MESSAGE('部署文件.png'));
+    expect(refused.text).toContain('value="无脚本试点"');
   });
 
   it('should refuse a multipart form without the token in its URL, storing nothing', async () => {
