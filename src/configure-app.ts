@@ -31,6 +31,7 @@ import { loginUrlFor } from './common/http/html-exception.filter.js';
 import { runWithRequestId } from './common/http/request-context.js';
 import { AccessRefusals } from './audit/access-refusals.js';
 import { AuditService } from './audit/audit.service.js';
+import { filesFormOf, FormUploads, MAX_FILES_PER_REQUEST } from './attachments/form-uploads.js';
 
 export const HTMX_SCRIPT = '/static/vendor/htmx/htmx.min.js';
 
@@ -45,6 +46,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const formSubmissions = app.get(FormSubmissions);
   const refusals = app.get(AccessRefusals);
   const audit = app.get(AuditService);
+  const formUploads = app.get(FormUploads);
   const fastify = app.getHttpAdapter().getInstance();
 
   // First of all: the request's id (genReqId, bootstrap.ts) in the answer's header and, for code
@@ -71,7 +73,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     parser: (body: string) => parseFormBody(body),
   });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: config.upload.maxFileBytes, files: 20, fields: 200, parts: 220 },
+    limits: {
+      fileSize: config.upload.maxFileBytes,
+      files: MAX_FILES_PER_REQUEST,
+      fields: 200,
+      parts: 220,
+    },
   });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -222,6 +229,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       flash:
         request.method === 'GET' && !isPartial(request) ? takeFlash(request, reply) : undefined,
     };
+    // A form with files posted without JavaScript (multipart, its token checked above from the
+    // action URL): its files are stored as the upload endpoint stores them and the body becomes
+    // the fields with the files' ids, what the handler reads from the urlencoded form today.
+    const filesForm = auth && !auth.pendingStep ? filesFormOf(request) : undefined;
+    if (filesForm && auth) {
+      request.body = await formUploads.read(request, auth.user, filesForm);
+    }
     // A filing form is saved once: a second submission of the same form is led to the record.
     const onceToken =
       request.method === 'POST' && auth && !auth.pendingStep

@@ -2,7 +2,7 @@
 // with the submit buttons held until every upload has finished, a question before leaving a
 // changed form, the idle-timeout warning with 继续 and a keepalive while typing, and a draft of
 // each form in this tab's sessionStorage, put back after logging in again. Without this file the
-// forms still post their fields and files in one multipart request.
+// forms still post their fields and files in one multipart request (urlencodeUploadForms).
 (function () {
   'use strict';
   var UPLOAD_WAIT = '文件上传中，请稍候…';
@@ -60,9 +60,28 @@
     return Array.prototype.filter.call(document.querySelectorAll('form'), isDirty);
   }
 
+  // ---- Forms with files: uploaded first, posted urlencoded. -----------------------------------
+  // Without this script a form with an upload field posts its files in one multipart request (the
+  // CSRF token in its action URL, as the server reads it only there for multipart). Here each file
+  // is uploaded on its own first (progress, below) and only its id is posted: the form goes back to
+  // urlencoded, and the token to its hidden field alone.
+  function urlencodeUploadForms(root) {
+    root.querySelectorAll('form[enctype="multipart/form-data"]').forEach(function (form) {
+      if (!form.querySelector('.upload-field input[type=file][hx-post]')) { return; }
+      form.setAttribute('enctype', 'application/x-www-form-urlencoded');
+      form.setAttribute('action', withoutToken(form.getAttribute('action') || ''));
+    });
+  }
+  function withoutToken(action) {
+    var url = new URL(action, location.href);
+    if (!url.searchParams.has('_csrf')) { return action; }
+    url.searchParams.delete('_csrf');
+    return url.pathname + url.search;
+  }
+
   // ---- Drafts: sessionStorage of this tab, per user and form. --------------------------------
   function draftKey(form) {
-    var action = new URL(form.getAttribute('action') || location.href, location.href);
+    var action = new URL(withoutToken(form.getAttribute('action') || location.href), location.href);
     return 'draft:' + user + ':' + action.pathname + action.search + '#' + (form.id || '');
   }
   function saveDraft(form) {
@@ -172,11 +191,15 @@
     });
   }
   function start() {
+    urlencodeUploadForms(document);
     var settled = settleSentDrafts();
     initialise(document, true, settled);
     startIdleWatch();
   }
-  document.addEventListener('htmx:after:swap', function () { initialise(document, false); });
+  document.addEventListener('htmx:after:swap', function () {
+    urlencodeUploadForms(document);
+    initialise(document, false);
+  });
   // A form (or a button in it) sent by htmx: answered fine, it is no longer "changed" and its draft
   // goes; led to the login page (the session ended), its draft stays for after the login.
   document.addEventListener('htmx:after:request', function (event) {

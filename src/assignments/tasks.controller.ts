@@ -47,6 +47,7 @@ import { hasRole } from '../auth/auth-context.js';
 import { TaskProgressDto, taskProgressErrors } from './dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from './task-due-rules.js';
 import { searchText } from '../common/http/search-text.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
 const SORT_OPTIONS: { value: TaskSort; label: string }[] = [
@@ -184,6 +185,7 @@ export class TasksController {
   }
 
   @Post('tasks/:id/progress')
+  @FormWithFiles()
   @Roles('entry')
   async file(
     @Param('id') id: string,
@@ -215,6 +217,7 @@ export class TasksController {
   }
 
   @Post('task-progress/:id')
+  @FormWithFiles()
   @Roles('entry')
   async update(
     @Param('id') id: string,

@@ -8,13 +8,10 @@ import {
   AttachmentsService,
   type AttachmentView,
 } from './attachments.service.js';
+import { FIELD_NAME, PART_LIMIT_ERRORS, readFilePart, TOO_MANY_FILES } from './form-uploads.js';
 
-const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,59}$/;
 /** The DOM id stem of the field on its page (its form's id and the field, attachments/_field.hbs). */
 const FIELD_KEY = /^[a-zA-Z][a-zA-Z0-9_-]{0,119}$/;
-
-/** @fastify/multipart's errors for a request over the parts, files or fields limit (configure-app). */
-const PART_LIMIT_ERRORS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
 
 @Controller('attachments')
 @Roles(...BUSINESS_ROLES)
@@ -53,23 +50,8 @@ export class AttachmentsController {
           await part.toBuffer().catch(() => undefined);
           continue;
         }
-        const content = await part.toBuffer().catch((error: unknown) => {
-          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-            return undefined;
-          }
-          throw error;
-        });
         stored.push(
-          await this.attachments.store(
-            {
-              fileName: part.filename,
-              content: content ?? Buffer.alloc(0),
-              truncated: content === undefined || part.file.truncated,
-            },
-            field,
-            user,
-            only === 'pdf',
-          ),
+          await this.attachments.store(await readFilePart(part), field, user, only === 'pdf'),
         );
       }
     } catch (error) {
@@ -79,7 +61,7 @@ export class AttachmentsController {
       if (PART_LIMIT_ERRORS.has((error as { code?: string }).code ?? '')) {
         // Too many parts in one request: none of its files is kept.
         await this.attachments.discardUnlinked(stored.map((file) => file.id));
-        return this.refuse(reply, key, '一次上传的文件过多，请分批上传（一次最多上传 20 个文件）');
+        return this.refuse(reply, key, TOO_MANY_FILES);
       }
       throw error;
     }

@@ -7,7 +7,8 @@ import { quartersEndingBetween } from './work-calendar.js';
 
 const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 
-function toItem(
+/** A due source's row as a DueItem (modules' own sources use it too). */
+export function toItem(
   module: string,
   row: DueRow,
   link: string,

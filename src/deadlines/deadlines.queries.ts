@@ -72,8 +72,12 @@ export interface DueRow {
   status: DueStatus;
 }
 
-/** A filing's state from its workflow revisions: any approved → approved; any pending → reviewing. */
-const STATUS_OF = (filter: string) => `
+/**
+ * A filing's state from its workflow revisions: any approved → approved; any pending → reviewing.
+ * `filter` is the FROM … WHERE of the revisions (aliased `wi` for workflow_items); modules' due
+ * sources use it too (news 约稿).
+ */
+export const STATUS_OF = (filter: string) => `
   coalesce((SELECT CASE WHEN bool_or(wi.state = 'approved') THEN 'approved'
                         WHEN bool_or(wi.state = 'pending') THEN 'reviewing' END
               FROM ${filter}), 'not_filed')`;

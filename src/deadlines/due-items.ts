@@ -43,8 +43,8 @@ export interface DueSource {
   module: string;
   /** 量化目标推进更新, 堵点卡点任务, … */
   label: string;
-  /** How often it falls due, for the board's period picker and the help text. */
-  cadence: 'monthly' | 'quarterly';
+  /** How often it falls due, for the board's period picker and the help text (once: 约稿). */
+  cadence: 'monthly' | 'quarterly' | 'once';
   /** The rule in words, for the on-page help. */
   rule: string;
   items(window: DueWindow): Promise<DueItem[]>;

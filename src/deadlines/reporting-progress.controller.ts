@@ -84,9 +84,25 @@ export class ReportingProgressController {
       { header: '应报送日期', width: 12, value: (item) => item.dueOn },
       { header: '状态', width: 18, value: (item) => itemState(item, today).text },
     ];
-    await streamExcel(reply, `填报进度-${filter.period}-${today}.xlsx`, '填报进度', columns, [
-      items,
-    ]);
+    // The file holds the period, module and unit kind of the board (the status picks unit rows
+    // on the page, not items): the title block names those.
+    await streamExcel(
+      reply,
+      `填报进度-${filter.period}-${today}.xlsx`,
+      '填报进度',
+      columns,
+      [items],
+      {
+        filters: [
+          { label: '期间', value: filter.periodLabel },
+          { label: '报送事项', value: filter.module && this.progress.label(filter.module) },
+          {
+            label: '单位类型',
+            value: filter.unitKind === 'all' ? undefined : BOARD_UNIT_KIND_LABELS[filter.unitKind],
+          },
+        ],
+      },
+    );
   }
 
   @Post('urge')

@@ -17,6 +17,7 @@ import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
 import { ProjectPageService } from './project-page.service.js';
 import { ProjectsService, type ProjectRow } from './projects.service.js';
 import { searchText } from '../common/http/search-text.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 function mapStateLabel(row: ProjectRow): string {
   if (row.current_version !== null) {
@@ -119,6 +120,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @FormWithFiles()
   @Roles('office')
   create(
     @Body() body: unknown,
@@ -170,6 +172,7 @@ export class ProjectsController {
   }
 
   @Post(':id/edit')
+  @FormWithFiles()
   @Roles('office')
   async update(
     @Param('id') id: string,

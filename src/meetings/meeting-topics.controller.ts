@@ -34,6 +34,7 @@ import {
   type TopicKind,
   type TopicResult,
 } from './meetings.view-model.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<TopicRow>[] = [
   { header: '议题', width: 40, value: (row) => row.title },
@@ -149,6 +150,7 @@ export class MeetingTopicsController {
   }
 
   @Post()
+  @FormWithFiles()
   @Roles('entry', 'office')
   create(
     @Body() body: unknown,
@@ -209,6 +211,7 @@ export class MeetingTopicsController {
   }
 
   @Post(':id')
+  @FormWithFiles()
   @Roles('entry')
   async update(
     @Param('id', UuidPipe) id: string,

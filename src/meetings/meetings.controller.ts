@@ -22,6 +22,7 @@ import {
   MEETING_STATUSES,
   MEETING_STATUS_LABELS,
 } from './meetings.view-model.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
   { header: '会议名称', width: 36, value: (row) => row.name },
@@ -166,6 +167,7 @@ export class MeetingsController {
   }
 
   @Post(':id/minutes')
+  @FormWithFiles()
   @Roles('office')
   async minutes(
     @Param('id', UuidPipe) id: string,

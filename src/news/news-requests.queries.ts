@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { STATUS_OF, type DueRow } from '../deadlines/deadlines.queries.js';
 
 export interface NewsRequestRow {
   id: string;
@@ -29,6 +30,28 @@ export class NewsRequestsQueries {
                            WHERE n.request_id = r.id AND n.unit_id = $1 AND wi.state <> 'draft')
         ORDER BY r.deadline, r.created_at`,
       [unitId, today],
+    );
+  }
+
+  /**
+   * The 约稿 due from `from` to `to` (China dates), one row per unit asked: filed once the unit has
+   * an item answering the request in review (reviewing) or approved; a draft or an item sent back
+   * is not filed yet. The item is the request for one unit (`<request id>:<unit id>`), so each
+   * unit asked is reminded of it once.
+   */
+  dueItems(from: string, to: string, unitId: number | null): Promise<DueRow[]> {
+    return this.dataSource.query<DueRow[]>(
+      `SELECT r.id || ':' || ru.unit_id AS item_key, 'request' AS period, ru.unit_id, u.name AS unit_name, r.topic AS title,
+              to_char(r.deadline, 'YYYY-MM-DD') AS due_on,
+              ${STATUS_OF(
+                `news_items n JOIN workflow_items wi ON wi.id = n.id
+                 WHERE n.request_id = r.id AND n.unit_id = ru.unit_id`,
+              )} AS status
+         FROM news_requests r
+         JOIN news_request_units ru ON ru.request_id = r.id
+         JOIN units u ON u.id = ru.unit_id
+        WHERE r.deadline BETWEEN $1::date AND $2::date AND ($3::int IS NULL OR ru.unit_id = $3)`,
+      [from, to, unitId],
     );
   }
 

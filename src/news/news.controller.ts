@@ -35,6 +35,7 @@ import {
   type NewsRow,
 } from './news.service.js';
 import { parsePeriod, periodLabel, PERIOD_KIND_LABELS } from './news.view-model.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<NewsRow>[] = [
   { header: '标题', width: 36, value: (row) => row.title },
@@ -243,6 +244,7 @@ export class NewsController {
   }
 
   @Post()
+  @FormWithFiles()
   @Roles('entry')
   async create(
     @Body() body: unknown,
@@ -277,6 +279,7 @@ export class NewsController {
   }
 
   @Post(':id')
+  @FormWithFiles()
   @Roles('entry')
   async update(
     @Param('id', UuidPipe) id: string,

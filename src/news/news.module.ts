@@ -1,4 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { toItem } from '../deadlines/core-due-sources.js';
+import { DeadlineRegistry } from '../deadlines/deadline-registry.js';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { BulletinsController } from './bulletins.controller.js';
@@ -28,6 +30,8 @@ export class NewsModule implements OnModuleInit {
   constructor(
     private readonly registry: WorkflowRegistry,
     private readonly requests: NewsRequestsService,
+    private readonly deadlines: DeadlineRegistry,
+    private readonly requestQueries: NewsRequestsQueries,
   ) {}
 
   onModuleInit(): void {
@@ -56,6 +60,24 @@ export class NewsModule implements OnModuleInit {
       moduleLabel: '工作动态',
       chain: CHAINS.ownReviewerThenOffice,
       link: (id) => `/news/${id}`,
+    });
+    // 约稿 deadlines in the one list of due dates: reminders before, on and after the day to the
+    // units asked that have not filed an answer yet, and the 填报进度 board.
+    this.deadlines.register({
+      module: 'news_request',
+      label: '工作动态约稿',
+      cadence: 'once',
+      rule: '市委改革办约稿后，被约稿单位在报送时限前报送一篇回应该约稿的工作动态（提交审核即为已报送）。',
+      items: async (window) =>
+        (await this.requestQueries.dueItems(window.from, window.to, window.unitId ?? null)).map(
+          (row) =>
+            toItem(
+              'news_request',
+              row,
+              `/news/requests/${row.item_key.split(':')[0]}`,
+              () => '约稿',
+            ),
+        ),
     });
   }
 }

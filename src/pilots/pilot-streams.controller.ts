@@ -22,6 +22,7 @@ import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import { PilotStreamsService, type FilingLedgerRow } from './pilot-streams.service.js';
 import { searchText } from '../common/http/search-text.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
 type FormName = 'progress' | 'achievement' | 'acceptance';
@@ -42,6 +43,7 @@ export class PilotStreamsController {
   }
 
   @Post('pilot-streams/:id/progress')
+  @FormWithFiles()
   @Roles('entry')
   async fileProgress(
     @Param('id') id: string,
@@ -71,6 +73,7 @@ export class PilotStreamsController {
   }
 
   @Post('pilot-streams/:id/achievements')
+  @FormWithFiles()
   @Roles('entry')
   async fileAchievement(
     @Param('id') id: string,
@@ -203,6 +206,7 @@ export class PilotStreamsController {
   }
 
   @Post('pilot-filings/:id')
+  @FormWithFiles()
   @Roles('entry')
   async updateFiling(
     @Param('id') id: string,

@@ -32,6 +32,7 @@ import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
 import { PILOT_LEVEL_LABELS, PilotsService, type PilotLedgerFilter } from './pilots.service.js';
 import { searchText } from '../common/http/search-text.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
   const state: unknown = query.state;
@@ -147,6 +148,7 @@ export class PilotsController {
   }
 
   @Post()
+  @FormWithFiles({ pdfOnly: ['document'] })
   @Roles('entry')
   async create(
     @Body() body: unknown,
@@ -200,6 +202,7 @@ export class PilotsController {
   }
 
   @Post(':id')
+  @FormWithFiles({ pdfOnly: ['document'] })
   @Roles('entry')
   async update(
     @Param('id') id: string,

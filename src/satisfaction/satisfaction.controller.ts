@@ -4,7 +4,11 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import {
+  FormInvalidException,
+  refuseRejectedUploads,
+  type FieldErrors,
+} from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId, UuidPipe } from '../common/http/params.js';
@@ -16,6 +20,7 @@ import { refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { checkScoreTable, scoreField, scoreTableErrors, type ScoreInput } from './score-table.js';
 import { SatisfactionService, type SatisfactionForm } from './satisfaction.service.js';
+import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const asStrings = uploadedFileIds;
 
@@ -83,6 +88,7 @@ export class SatisfactionController {
 
   /** The typed table: one `score_<unitId>` field per district (empty ones too: "请填写得分"). */
   @Post()
+  @FormWithFiles()
   @Roles('entry')
   async create(
     @Body() body: Record<string, unknown>,
@@ -103,6 +109,7 @@ export class SatisfactionController {
       submit: body.submit === '1',
     };
     try {
+      refuseRejectedUploads(body);
       const id = await this.satisfaction.create(form, user, request.ip);
       setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
       return seeOther(request, reply, `/satisfaction/${id}`);

@@ -4,7 +4,7 @@ import { Clock } from '../../src/common/time/clock.js';
 import { REMINDER_JOB } from '../../src/deadlines/reminders.service.js';
 import { every } from '../../src/scheduler/schedule.js';
 import { SchedulerService } from '../../src/scheduler/scheduler.service.js';
-import { binaryParser, readSheet } from '../helpers/excel.js';
+import { binaryParser, downloadSheet, readSheet } from '../helpers/excel.js';
 import { HOSTILE_STRINGS } from '../security/hostile-strings.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createIssuedProject, type IssuedProject } from '../helpers/major-projects.fixture.js';
@@ -151,12 +151,19 @@ describe('Reporting cycle: deadlines, reminders, 催报 (two instances, HTTP, re
       .buffer(true)
       .parse(binaryParser);
     expect(excel.status).toBe(200);
-    const sheet = (await readSheet(excel.body as Buffer)).rows;
+    const file = await readSheet(excel.body as Buffer);
+    expect(file.title[1]).toBe('筛选条件：期间：2026年10月；报送事项：堵点卡点任务');
+    const sheet = file.rows;
     expect(sheet[0]).toEqual(['单位', '报送事项', '名称', '期次', '应报送日期', '状态']);
     expect(sheet.slice(1).map((line) => line.slice(0, 5))).toEqual([
       ['江北区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
       ['渝中区', '堵点卡点任务', '跨区通办堵点', '首次反馈', '2026-10-30'],
     ]);
+    const allModules = await downloadSheet(
+      (await as(office)).agent,
+      '/reporting-progress/export?period=2026-10&kind=district',
+    );
+    expect(allModules.title[1]).toBe('筛选条件：期间：2026年10月；单位类型：区县');
   });
 
   it('should show a unit its own 本月/本季度待报送 on the home page and in 待办', async () => {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
 
 /** supertest parser for binary bodies (xlsx, pdf): `.buffer(true).parse(binaryParser)`. */
 export function binaryParser(
@@ -122,4 +123,13 @@ export function validationAt(
       dataValidations: { find(address: string): ExcelJS.DataValidation | undefined };
     }
   ).dataValidations.find(address);
+}
+
+/** An Excel download of `url` read back (fails unless the answer is 200). */
+export async function downloadSheet(agent: TestAgent, url: string): Promise<SheetContent> {
+  const response = await agent.get(url).buffer(true).parse(binaryParser);
+  if (response.status !== 200) {
+    throw new Error(`GET ${url} answered ${response.status}`);
+  }
+  return readSheet(response.body as Buffer);
 }

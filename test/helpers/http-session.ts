@@ -68,6 +68,25 @@ export async function login(
   return session;
 }
 
+/**
+ * One logged-in session per user for a whole test file: the returned `as(user)` logs the user in
+ * on first use and gives the same session after. `server` is read at that first use (the app is
+ * started in beforeAll).
+ */
+export function sessionsByUser(
+  server: () => Server,
+): (user: { mobile: string; password: string }) => Promise<HttpSession> {
+  const sessions = new Map<string, Promise<HttpSession>>();
+  return (user) => {
+    let session = sessions.get(user.mobile);
+    if (!session) {
+      session = login(server(), user.mobile, user.password);
+      sessions.set(user.mobile, session);
+    }
+    return session;
+  };
+}
+
 /** The message a page shows next to a field (`partials/_field-error`), undefined when none. */
 export function fieldError(html: string, field: string): string | undefined {
   return new RegExp(`<p class="field-error" id="${field}-error">([^<]*)</p>`).exec(html)?.[1];

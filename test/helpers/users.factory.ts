@@ -43,6 +43,20 @@ export async function unitIdByCode(dataSource: DataSource, codeOrName: string): 
   return rows[0].id;
 }
 
+/** The seeded dictionary items of a kind in their order, or the one with `code`. */
+export async function dictionaryIds(
+  dataSource: DataSource,
+  kind: string,
+  code?: string,
+): Promise<number[]> {
+  const rows: { id: number }[] = await dataSource.query(
+    `SELECT id FROM dictionary_items WHERE kind = $1 AND active AND ($2::text IS NULL OR code = $2)
+      ORDER BY sort_order, id`,
+    [kind, code ?? null],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Inserts a user straight into the database (the admin pages have their own tests). */
 export async function createUser(
   dataSource: DataSource,

@@ -1,6 +1,7 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { UnprocessableEntityException } from '@nestjs/common';
 import { validate, type ValidationError } from 'class-validator';
+import { uploadRefusals } from './uploaded-files.js';
 
 /** Field name → Chinese messages, as templates show them next to each field. */
 export type FieldErrors = Record<string, string[]>;
@@ -94,15 +95,17 @@ export async function validateForm<T extends object>(
   )) {
     errors[field] = [...messages, ...(errors[field] ?? [])];
   }
-  if (Object.keys(errors).length === 0) {
+  // A file the form posted with its fields and that was refused (form-uploads.ts): nothing is
+  // saved, and the rules run too so that every problem shows at once. The refusal is what its
+  // field says (not also "请上传…": the user did choose a file).
+  const refused = uploadRefusals(body) ?? {};
+  if (Object.keys(errors).length === 0 && Object.keys(refused).length === 0) {
     return { ok: true, data: instance };
-  }
-  if (!rules) {
-    return { ok: false, errors };
   }
   // A nested field's error (`items.0.name`) marks its top-level field as failed too.
   const failed = new Set(Object.keys(errors).flatMap((field) => [field, field.split('.')[0]]));
-  return { ok: false, errors: mergeFieldErrors(errors, await rules(instance, failed)) };
+  const all = mergeFieldErrors(errors, rules ? await rules(instance, failed) : {});
+  return { ok: false, errors: { ...all, ...refused } };
 }
 
 /**
@@ -117,6 +120,17 @@ export class FormInvalidException extends UnprocessableEntityException {
 
   static field(field: string, message: string): FormInvalidException {
     return new FormInvalidException({ [field]: [message] });
+  }
+}
+
+/**
+ * For forms read by hand (not through validateForm): the files the form posted and that were
+ * refused, thrown as the form's errors before anything is saved.
+ */
+export function refuseRejectedUploads(body: unknown): void {
+  const refused = uploadRefusals(body);
+  if (refused) {
+    throw new FormInvalidException(refused);
   }
 }
 

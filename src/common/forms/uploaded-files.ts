@@ -18,3 +18,17 @@ export function uploadedFileIds(value: unknown): string[] {
 export function typedFileIds(values: Record<string, unknown>, field: string): string[] | undefined {
   return values[field] === undefined ? undefined : uploadedFileIds(values[field]);
 }
+
+/**
+ * Where a form posted with its files (multipart, JavaScript off) carries the files it refused:
+ * field → messages, a hidden property of the body (attachments/form-uploads.ts) that validateForm
+ * adds to the form's errors.
+ */
+export const UPLOAD_REFUSALS = Symbol('uploadRefusals');
+
+/** The refused files of a posted form, by field; undefined when none was refused. */
+export function uploadRefusals(body: unknown): Record<string, string[]> | undefined {
+  return typeof body === 'object' && body !== null
+    ? ((body as Record<symbol, Record<string, string[]> | undefined>)[UPLOAD_REFUSALS] ?? undefined)
+    : undefined;
+}

@@ -13,7 +13,7 @@ import { stripBidiControls } from '../forms/transforms.js';
 export const MAX_FORM_FIELDS = 1000;
 export const MAX_JSON_DEPTH = 32;
 
-const TOO_MANY_FIELDS = `提交的字段过多（最多 ${MAX_FORM_FIELDS} 项），请刷新页面后重试`;
+export const TOO_MANY_FIELDS = `提交的字段过多（最多 ${MAX_FORM_FIELDS} 项），请刷新页面后重试`;
 const TOO_DEEP = `提交的数据嵌套过深（最多 ${MAX_JSON_DEPTH} 层）`;
 
 /** How deep a JSON text nests (objects and arrays), stopping as soon as `limit` is passed. */

@@ -3,11 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
-import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import {
+  FormInvalidException,
+  refuseRejectedUploads,
+  type FieldErrors,
+} from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { ProjectSatisfactionService } from './project-satisfaction.service.js';
 import { CONCLUSION_MAX, REMARK_MAX, type SatisfactionInput } from './satisfaction-form.js';
+import { FormWithFiles } from '../../attachments/form-uploads.js';
 
 const asStrings = (value: unknown): string[] =>
   (Array.isArray(value) ? value : [value]).filter(
@@ -85,6 +90,7 @@ export class ProjectSatisfactionController {
   }
 
   @Post('edit')
+  @FormWithFiles()
   @Roles('office')
   async save(
     @Query('year') yearParam: unknown,
@@ -96,6 +102,7 @@ export class ProjectSatisfactionController {
     const year = this.yearOf(yearParam);
     const input = parseInput(body ?? {});
     try {
+      refuseRejectedUploads(body);
       await this.satisfaction.save(year, input, user, request.ip);
       setFlash(reply, 'success', `${year} 年重大改革项目满意度已保存`);
       return seeOther(request, reply, `/major-projects/satisfaction?year=${year}`);

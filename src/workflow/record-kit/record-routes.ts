@@ -9,6 +9,7 @@ import { UuidPipe } from '../../common/http/params.js';
 import type { WorkflowItemRow } from '../workflow-item.js';
 import type { WorkflowPanelBuilder } from '../workflow-panel.js';
 import { createFromForm, toRevision, updateFromForm, type RecordForm } from './record-forms.js';
+import { FormWithFiles } from '../../attachments/form-uploads.js';
 
 /** Where a record type's form routes live. */
 export interface RecordRoutePaths {
@@ -97,6 +98,7 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
     }
 
     @Post(paths.create ?? paths.newForm)
+    @FormWithFiles()
     @Roles('entry')
     async create(
       @Param() params: Record<string, string>,
@@ -128,6 +130,7 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
     }
 
     @Post(paths.record)
+    @FormWithFiles()
     @Roles('entry')
     async update(
       @Param('id', UuidPipe) id: string,
