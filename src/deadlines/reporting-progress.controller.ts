@@ -10,9 +10,7 @@ import { Clock } from '../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import {
   BOARD_STATUSES,
-  BOARD_STATUS_LABELS,
   BOARD_UNIT_KINDS,
-  BOARD_UNIT_KIND_LABELS,
   parseBoardFilter,
   periodChoices,
   type BoardFilter,
@@ -66,8 +64,8 @@ export class ReportingProgressController {
         ...choice,
         selected: choice.value === filter.period,
       })),
-      statuses: BOARD_STATUSES.map((value) => ({ value, label: BOARD_STATUS_LABELS[value] })),
-      unitKinds: BOARD_UNIT_KINDS.map((value) => ({ value, label: BOARD_UNIT_KIND_LABELS[value] })),
+      statuses: BOARD_STATUSES.options(),
+      unitKinds: BOARD_UNIT_KINDS.options(),
       anyOverdue: board.totals.overdue > 0,
     });
   }
