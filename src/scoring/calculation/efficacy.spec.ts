@@ -68,48 +68,58 @@ describe('scoreUnits: single tier', () => {
 });
 
 describe('scoreUnits: three tiers', () => {
-  it('should use the middle value as median for an odd count', () => {
+  it.each([
     // w = 25, (1.0, 0.9, 0.8); sorted 0 1 2 4 8: min 0, median 2, max 8
     // 8: S → 25 × 1.0 = 25
     // 4: A → 0.9 + (4 − 2)/(8 − 2) × 0.1 = 0.9 + 1/30 = 14/15 → 25 × 14/15 = 70/3
     // 2: A at the median → 0.9 → 22.5 = 45/2
     // 1: B → 0.8 + (1 − 0)/(2 − 0) × 0.1 = 0.85 → 21.25 = 85/4
     // 0: B at min → 0.8 → 20
-    const results = scoreUnits(systemOf(['x', '25', HIGH]), column('x', ['4', '0', '8', '2', '1']));
-    expect(scoresOf(results, 'x')).toEqual(['70/3', '20', '25', '45/2', '85/4']);
-  });
-
-  it('should take the mean of the two middle values as median for an even count', () => {
+    [
+      'use the middle value as median for an odd count',
+      '25',
+      HIGH,
+      ['4', '0', '8', '2', '1'],
+      ['70/3', '20', '25', '45/2', '85/4'],
+    ],
     // w = 10, (1.0, 0.8, 0.6); sorted 1 3 5 9: min 1, median (3 + 5)/2 = 4, max 9
     // 9: S → 10
     // 5: A → 0.8 + (5 − 4)/(9 − 4) × 0.2 = 0.84 → 8.4 = 42/5
     // 3: B → 0.6 + (3 − 1)/(4 − 1) × 0.2 = 0.6 + 2/15 = 11/15 → 22/3
     // 1: B at min → 0.6 → 6
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['1', '3', '5', '9']));
-    expect(scoresOf(results, 'x')).toEqual(['6', '22/3', '42/5', '10']);
-  });
-
-  it('should give everyone c_S when max = min', () => {
+    [
+      'take the mean of the two middle values as median for an even count',
+      '10',
+      WIDE,
+      ['1', '3', '5', '9'],
+      ['6', '22/3', '42/5', '10'],
+    ],
     // all 7: everyone is at max → 10 × 1.0
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['7', '7']));
-    expect(scoresOf(results, 'x')).toEqual(['10', '10']);
-  });
-
-  it('should not divide by zero when the median equals the minimum', () => {
+    ['give everyone c_S when max = min', '10', WIDE, ['7', '7'], ['10', '10']],
     // w = 10, (1.0, 0.9, 0.8); sorted 0 0 0 2 5: min 0 = median 0, max 5; nobody is below the median
     // 0: A → 0.9 + (0 − 0)/(5 − 0) × 0.1 = 0.9 → 9
     // 2: A → 0.9 + 2/5 × 0.1 = 0.94 → 9.4 = 47/5
     // 5: S → 10
-    const results = scoreUnits(systemOf(['x', '10', HIGH]), column('x', ['0', '0', '0', '2', '5']));
-    expect(scoresOf(results, 'x')).toEqual(['9', '9', '9', '47/5', '10']);
-  });
-
-  it('should not divide by zero when the median equals the maximum', () => {
+    [
+      'not divide by zero when the median equals the minimum',
+      '10',
+      HIGH,
+      ['0', '0', '0', '2', '5'],
+      ['9', '9', '9', '47/5', '10'],
+    ],
     // w = 10, (1.0, 0.8, 0.6); sorted 1 4 4 4: median (4 + 4)/2 = 4 = max; nobody is in [median, max)
     // 4: S → 10
     // 1: B → 0.6 + (1 − 1)/(4 − 1) × 0.2 = 0.6 → 6
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['1', '4', '4', '4']));
-    expect(scoresOf(results, 'x')).toEqual(['6', '10', '10', '10']);
+    [
+      'not divide by zero when the median equals the maximum',
+      '10',
+      WIDE,
+      ['1', '4', '4', '4'],
+      ['6', '10', '10', '10'],
+    ],
+  ] as const)('should %s', (_name, points, method, values, expected) => {
+    const results = scoreUnits(systemOf(['x', points, method]), column('x', [...values]));
+    expect(scoresOf(results, 'x')).toEqual(expected);
   });
 });
 
