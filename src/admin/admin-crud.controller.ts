@@ -1,15 +1,7 @@
-import {
-  Body,
-  createParamDecorator,
-  type ExecutionContext,
-  Get,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Get, Param, Post, Res } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
+import type { FastifyReply } from 'fastify';
+import { Call, type Caller } from '../auth/auth.decorators.js';
 import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -21,22 +13,7 @@ export interface AdminDone {
 }
 
 /** Who acts and from where (the audit log records both), and the page's query. */
-export interface AdminCall {
-  admin: AuthUser;
-  ip: string;
-  query: Record<string, string>;
-  request: FastifyRequest;
-}
-
-/** The signed-in administrator's call (admin routes are never public). */
-export const Call = createParamDecorator((_data: unknown, context: ExecutionContext): AdminCall => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  if (!request.auth) {
-    throw new Error('Call used on a public route');
-  }
-  const query = request.query as Record<string, string>;
-  return { admin: request.auth.user, ip: request.ip, query, request };
-});
+export type AdminCall = Caller;
 
 /**
  * The routes the administration pages (users, units, dictionary items) share, written once:

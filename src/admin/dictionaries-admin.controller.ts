@@ -66,14 +66,14 @@ export class DictionariesAdminController extends AdminCrudController<
   protected async save(id: number | undefined, data: DictionaryItemFormDto, call: AdminCall) {
     if (id === undefined) {
       const kind = parseKind(call.query.kind);
-      await this.dictionaries.create(kind, data, call.admin, call.ip);
+      await this.dictionaries.create(kind, data, call.user, call.ip);
       return { to: listOf(kind), flash: `已新增${DICTIONARY_KIND_LABELS[kind]}“${data.label}”` };
     }
-    await this.dictionaries.update(id, data, call.admin, call.ip);
+    await this.dictionaries.update(id, data, call.user, call.ip);
     return { to: listOf((await this.dictionaries.find(id)).kind), flash: '已保存' };
   }
 
-  protected async setActive(id: number, active: boolean, { admin, ip }: AdminCall) {
+  protected async setActive(id: number, active: boolean, { user: admin, ip }: AdminCall) {
     const kind = await this.dictionaries.setActive(id, active, admin, ip);
     return {
       to: listOf(kind),

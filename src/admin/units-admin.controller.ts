@@ -53,7 +53,7 @@ export class UnitsAdminController extends AdminCrudController<number, UnitFormDt
     return this.units.formErrors(form, failed);
   }
 
-  protected async save(id: number | undefined, data: UnitFormDto, { admin, ip }: AdminCall) {
+  protected async save(id: number | undefined, data: UnitFormDto, { user: admin, ip }: AdminCall) {
     if (id === undefined) {
       await this.units.create(data, admin, ip);
       return { to: '/admin/units', flash: `已新增单位${data.name}` };
@@ -62,7 +62,7 @@ export class UnitsAdminController extends AdminCrudController<number, UnitFormDt
     return { to: '/admin/units', flash: '已保存' };
   }
 
-  protected async setActive(id: number, active: boolean, { admin, ip }: AdminCall) {
+  protected async setActive(id: number, active: boolean, { user: admin, ip }: AdminCall) {
     await this.units.setActive(id, active, admin, ip);
     return { to: `/admin/units/${id}`, flash: active ? '已启用该单位' : '已停用该单位' };
   }

@@ -4,7 +4,8 @@ import { Roles } from '../auth/auth.decorators.js';
 import { ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
-import { AdminCrudController, Call, type AdminCall } from './admin-crud.controller.js';
+import { Call } from '../auth/auth.decorators.js';
+import { AdminCrudController, type AdminCall } from './admin-crud.controller.js';
 import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
 
@@ -25,17 +26,17 @@ const USER_FILTER = ledgerQuery({
 /** The account actions on a user's page besides activation: what each does and says. */
 const ACCOUNT_ACTIONS = {
   'password-reset': {
-    run: (users: UsersAdminService, id: string, { admin, ip }: AdminCall) =>
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
       users.resetPassword(id, admin, ip),
     flash: '密码已重置为初始密码，该用户的登录已失效，下次登录须修改密码',
   },
   'mfa-reset': {
-    run: (users: UsersAdminService, id: string, { admin, ip }: AdminCall) =>
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
       users.resetMfa(id, admin, ip),
     flash: '已重置两步验证，该用户的登录已失效，下次登录须重新绑定身份验证器',
   },
   unlock: {
-    run: (users: UsersAdminService, id: string, { admin, ip }: AdminCall) =>
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
       users.unlock(id, admin, ip),
     flash: '已解锁',
   },
@@ -105,12 +106,12 @@ export class UsersAdminController extends AdminCrudController<string, UserFormDt
     form: UserFormDto,
     id: string | undefined,
     failed: ReadonlySet<string>,
-    { admin }: AdminCall,
+    { user: admin }: AdminCall,
   ) {
     return this.users.formErrors(form, admin, id, failed);
   }
 
-  protected async save(id: string | undefined, data: UserFormDto, { admin, ip }: AdminCall) {
+  protected async save(id: string | undefined, data: UserFormDto, { user: admin, ip }: AdminCall) {
     const warning = combinesEntryAndReview(data.roles) ? ROLES_COMBINED_WARNING : undefined;
     if (id === undefined) {
       await this.users.create(data, admin, ip);
@@ -121,7 +122,7 @@ export class UsersAdminController extends AdminCrudController<string, UserFormDt
     return { to: '/admin/users', flash: warning ? `已保存。${warning}` : '已保存' };
   }
 
-  protected async setActive(id: string, active: boolean, { admin, ip }: AdminCall) {
+  protected async setActive(id: string, active: boolean, { user: admin, ip }: AdminCall) {
     await this.users.setActive(id, active, admin, ip);
     return { to: `/admin/users/${id}`, flash: active ? '已启用' : '已停用，该用户的登录已失效' };
   }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Controller, Get, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Call, type Caller, Roles } from '../auth/auth.decorators.js';
 import {
   FormInvalidException,
   formValues,
@@ -34,12 +33,7 @@ export class WorkCalendarController {
   }
 
   @Post('days')
-  async saveDay(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async saveDay(@Call() { body, user: admin, request }: Caller, @Res() reply: FastifyReply) {
     const form = { day: text(body?.day), kind: text(body?.kind), note: text(body?.note) };
     try {
       await this.calendars.saveDay(form, admin);
@@ -54,12 +48,7 @@ export class WorkCalendarController {
   }
 
   @Post('settings')
-  async saveSettings(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async saveSettings(@Call() { body, user: admin, request }: Caller, @Res() reply: FastifyReply) {
     const form = {
       daysBefore: text(body?.daysBefore),
       officeGraceDays: text(body?.officeGraceDays),

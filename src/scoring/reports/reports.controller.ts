@@ -1,17 +1,7 @@
-import {
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Call, type Caller, CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
 import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
@@ -102,17 +92,12 @@ export class ReportsController {
 
   @Post()
   @Roles('office')
-  async generate(
-    @Body() body: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async generate(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const kind = kindOf(body?.kind);
     try {
       const id = await this.reports.generateClosed(
         kind,
-        String(body?.period ?? ''),
+        String((body?.period as string | undefined) ?? ''),
         user,
         chinaDate(this.clock.now()),
       );
@@ -120,7 +105,14 @@ export class ReportsController {
       return seeOther(request, reply, `/reports/${id}`);
     } catch (error) {
       if (error instanceof FormInvalidException) {
-        return this.renderIndex(reply, kind, user, 422, error.errors, body?.period);
+        return this.renderIndex(
+          reply,
+          kind,
+          user,
+          422,
+          error.errors,
+          body?.period as string | undefined,
+        );
       }
       throw error;
     }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Call, type Caller, Roles } from '../../auth/auth.decorators.js';
 import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
@@ -73,12 +72,7 @@ export class IndicatorSystemsController {
   }
 
   @Post('drafts')
-  async createDraft(
-    @Body() body: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async createDraft(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const id = await this.systems.createDraft(kindOf(body?.kind), user);
     return seeOther(request, reply, `/indicator-systems/${id}`);
   }
@@ -90,12 +84,7 @@ export class IndicatorSystemsController {
   }
 
   @Post('bands')
-  async updateBands(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async updateBands(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const kind = kindOf(body?.kind);
     const config: BandConfig = {
       mode: body?.mode === 'score_threshold' ? 'score_threshold' : 'rank_quintile',
@@ -126,9 +115,7 @@ export class IndicatorSystemsController {
   @Post(':id')
   async update(
     @Param('id', RecordIdPipe) id: number,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { body, user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const system = await this.systems.find(id);
@@ -156,8 +143,7 @@ export class IndicatorSystemsController {
   @Post(':id/activate')
   async activate(
     @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const system = await this.systems.find(id);
