@@ -15,6 +15,15 @@ export interface AdminDone {
 /** Who acts and from where (the audit log records both), and the page's query. */
 export type AdminCall = Caller;
 
+/** A form page to render: status 200 or 422, the item (none: the new item's form), its values. */
+export interface AdminFormPage<Id> {
+  status: number;
+  id?: Id;
+  values: Record<string, unknown>;
+  errors: FieldErrors;
+  call?: AdminCall;
+}
+
 /**
  * The routes the administration pages (users, units, dictionary items) share, written once:
  * edit (GET :id), create (POST), update (POST :id) with the form re-shown in place on 422, and
@@ -27,15 +36,8 @@ export abstract class AdminCrudController<Id extends string | number, Form exten
   /** The path id (a malformed one answers 404). */
   protected abstract parseId(raw: string): Id;
 
-  /** The form page, status 200 or 422 (id undefined: the new item's form). */
-  protected abstract renderForm(
-    reply: FastifyReply,
-    status: number,
-    id: Id | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    call: AdminCall,
-  ): Promise<unknown>;
+  /** The form page. */
+  protected abstract renderForm(reply: FastifyReply, page: AdminFormPage<Id>): Promise<unknown>;
 
   /** The stored item as form values, for the edit page. */
   protected abstract storedValues(id: Id): Promise<Record<string, unknown>>;
@@ -56,7 +58,8 @@ export abstract class AdminCrudController<Id extends string | number, Form exten
   @Get(':id')
   async edit(@Param('id') raw: string, @Call() call: AdminCall, @Res() reply: FastifyReply) {
     const id = this.parseId(raw);
-    return this.renderForm(reply, 200, id, await this.storedValues(id), {}, call);
+    const values = await this.storedValues(id);
+    return this.renderForm(reply, { status: 200, id, values, errors: {}, call });
   }
 
   @Post()
@@ -97,7 +100,7 @@ export abstract class AdminCrudController<Id extends string | number, Form exten
     return handleForm(
       this.form,
       body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, call),
+      (values, errors) => this.renderForm(reply, { status: 422, id, values, errors, call }),
       (data) => this.finish(call, reply, this.save(id, data, call)),
       (form, failed) => this.formErrors(form, id, failed, call),
     );

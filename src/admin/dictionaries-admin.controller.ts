@@ -9,7 +9,11 @@ import {
   DICTIONARY_KIND_LABELS,
   type DictionaryKind,
 } from '../dictionaries/dictionary-kinds.js';
-import { AdminCrudController, type AdminCall } from './admin-crud.controller.js';
+import {
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { DictionariesAdminService } from './dictionaries-admin.service.js';
 import { DictionaryItemFormDto } from './dto/user-form.dto.js';
 
@@ -82,14 +86,9 @@ export class DictionariesAdminController extends AdminCrudController<
   }
 
   /** A new item's form is on its kind's list page; an item's own page is its edit form. */
-  protected async renderForm(
-    reply: FastifyReply,
-    status: number,
-    id: number | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    { query }: AdminCall,
-  ) {
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<number>) {
+    const { status, id, values, errors } = page;
+    const query = page.call?.query ?? {};
     if (id === undefined) {
       const kind = parseKind(query.kind);
       return this.renderList(reply, status, pageOf(kind), values, errors, kind);

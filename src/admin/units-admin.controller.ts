@@ -1,11 +1,14 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { RecordIdPipe } from '../common/http/params.js';
 import { UNIT_CAPABILITY_LABELS } from '../units/unit-kinds.js';
-import { AdminCrudController, type AdminCall } from './admin-crud.controller.js';
+import {
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { UnitFormDto } from './dto/user-form.dto.js';
 import { UnitsAdminService } from './units-admin.service.js';
 
@@ -37,7 +40,7 @@ export class UnitsAdminController extends AdminCrudController<number, UnitFormDt
 
   @Get('new')
   newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, { kind: 'department' }, {});
+    return this.renderForm(reply, { status: 200, values: { kind: 'department' }, errors: {} });
   }
 
   protected parseId(raw: string): number {
@@ -67,13 +70,8 @@ export class UnitsAdminController extends AdminCrudController<number, UnitFormDt
     return { to: `/admin/units/${id}`, flash: active ? '已启用该单位' : '已停用该单位' };
   }
 
-  protected async renderForm(
-    reply: FastifyReply,
-    status: number,
-    id: number | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-  ) {
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<number>) {
+    const { status, id, values, errors } = page;
     const capabilities = (
       Array.isArray(values.capabilities) ? values.capabilities : [values.capabilities]
     ).map(String);

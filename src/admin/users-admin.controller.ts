@@ -2,10 +2,13 @@ import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators.js';
 import { ROLES } from '../auth/roles.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { Call } from '../auth/auth.decorators.js';
-import { AdminCrudController, type AdminCall } from './admin-crud.controller.js';
+import {
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
 
@@ -64,7 +67,7 @@ export class UsersAdminController extends AdminCrudController<string, UserFormDt
 
   @Get('new')
   newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
+    return this.renderForm(reply, { status: 200, values: {}, errors: {} });
   }
 
   @Post(':id/password-reset')
@@ -128,13 +131,8 @@ export class UsersAdminController extends AdminCrudController<string, UserFormDt
   }
 
   /** The form; on edit the mobile number is shown as stored (it cannot be changed). */
-  protected async renderForm(
-    reply: FastifyReply,
-    status: number,
-    id: string | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-  ) {
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<string>) {
+    const { status, id, values, errors } = page;
     const user = id ? await this.users.find(id) : undefined;
     const roles = (Array.isArray(values.roles) ? values.roles : [values.roles]).map(String);
     return reply.code(status).view('admin/users/form.hbs', {
