@@ -1,135 +1,106 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/auth.decorators.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { RecordIdPipe } from '../common/http/params.js';
 import {
-  type FieldErrors,
-  formValues,
-  handleForm,
-  validateForm,
-} from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
-import {
+  DICTIONARY_KIND_CODES,
   DICTIONARY_KINDS,
   DICTIONARY_KIND_LABELS,
   type DictionaryKind,
 } from '../dictionaries/dictionary-kinds.js';
+import {
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { DictionariesAdminService } from './dictionaries-admin.service.js';
 import { DictionaryItemFormDto } from './dto/user-form.dto.js';
-import { RecordIdPipe } from '../common/http/params.js';
 
 /** Kinds managed on their own page; tracks live under their domain. */
 const PAGE_KINDS = DICTIONARY_KINDS.filter((kind) => kind !== 'track');
 
 function parseKind(value: unknown): DictionaryKind {
-  return (DICTIONARY_KINDS as readonly unknown[]).includes(value)
-    ? (value as DictionaryKind)
-    : 'domain';
+  return DICTIONARY_KIND_CODES.is(value) ? value : 'domain';
 }
 
+/** The page a kind's items are listed on (tracks: their domain's). */
+const pageOf = (kind: DictionaryKind): DictionaryKind => (kind === 'track' ? 'domain' : kind);
+const listOf = (kind: DictionaryKind) => `/admin/dictionaries?kind=${pageOf(kind)}`;
+
+/** Dictionary items: the list page of a kind holds the new item's form; an item has its edit page. */
 @Controller('admin/dictionaries')
 @Roles('admin')
-export class DictionariesAdminController {
-  constructor(private readonly dictionaries: DictionariesAdminService) {}
+export class DictionariesAdminController extends AdminCrudController<
+  number,
+  DictionaryItemFormDto
+> {
+  protected readonly form = DictionaryItemFormDto;
+
+  constructor(private readonly dictionaries: DictionariesAdminService) {
+    super();
+  }
 
   @Get()
   index(@Query('kind') kind: string, @Res() reply: FastifyReply) {
-    return this.renderList(
-      reply,
-      200,
-      parseKind(kind) === 'track' ? 'domain' : parseKind(kind),
-      {},
-      {},
-    );
+    return this.renderList(reply, 200, pageOf(parseKind(kind)), {}, {});
   }
 
-  @Post()
-  async create(
-    @Query('kind') rawKind: string,
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const kind = parseKind(rawKind);
-    const page = kind === 'track' ? 'domain' : kind;
-    return handleForm(
-      DictionaryItemFormDto,
-      body,
-      (values, errors) => this.renderList(reply, 422, page, values, errors, kind),
-      async (data) => {
-        await this.dictionaries.create(kind, data, admin, request.ip);
-        setFlash(reply, 'success', `已新增${DICTIONARY_KIND_LABELS[kind]}“${data.label}”`);
-        return seeOther(request, reply, `/admin/dictionaries?kind=${page}`);
-      },
-      (form, failed) => this.dictionaries.formErrors(kind, form, failed),
-    );
+  protected parseId(raw: string): number {
+    return new RecordIdPipe().transform(raw);
   }
 
-  @Get(':id')
-  async edit(@Param('id', RecordIdPipe) id: number, @Res() reply: FastifyReply) {
+  protected async storedValues(id: number) {
     const item = await this.dictionaries.find(id);
-    return this.renderEdit(
-      reply,
-      200,
-      id,
-      { label: item.label, description: item.description, sortOrder: item.sort_order },
-      {},
-    );
+    return { label: item.label, description: item.description, sortOrder: item.sort_order };
   }
 
-  @Post(':id')
-  async update(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+  /** A new item's kind comes from the page's query; an edited item keeps its own. */
+  protected formErrors(
+    form: DictionaryItemFormDto,
+    id: number | undefined,
+    failed: ReadonlySet<string>,
+    { query }: AdminCall,
   ) {
-    const form = await validateForm(DictionaryItemFormDto, body);
-    if (!form.ok) {
-      return this.renderEdit(reply, 422, id, formValues(body), form.errors);
+    return id === undefined
+      ? this.dictionaries.formErrors(parseKind(query.kind), form, failed)
+      : {};
+  }
+
+  protected async save(id: number | undefined, data: DictionaryItemFormDto, call: AdminCall) {
+    if (id === undefined) {
+      const kind = parseKind(call.query.kind);
+      await this.dictionaries.create(kind, data, call.user, call.ip);
+      return { to: listOf(kind), flash: `已新增${DICTIONARY_KIND_LABELS[kind]}“${data.label}”` };
     }
-    await this.dictionaries.update(id, form.data, admin, request.ip);
+    await this.dictionaries.update(id, data, call.user, call.ip);
+    return { to: listOf((await this.dictionaries.find(id)).kind), flash: '已保存' };
+  }
+
+  protected async setActive(id: number, active: boolean, { user: admin, ip }: AdminCall) {
+    const kind = await this.dictionaries.setActive(id, active, admin, ip);
+    return {
+      to: listOf(kind),
+      flash: active ? undefined : '已停用：新填报不再可选，已有记录不受影响',
+    };
+  }
+
+  /** A new item's form is on its kind's list page; an item's own page is its edit form. */
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<number>) {
+    const { status, id, values, errors } = page;
+    const query = page.call?.query ?? {};
+    if (id === undefined) {
+      const kind = parseKind(query.kind);
+      return this.renderList(reply, status, pageOf(kind), values, errors, kind);
+    }
     const item = await this.dictionaries.find(id);
-    setFlash(reply, 'success', '已保存');
-    return seeOther(
-      request,
-      reply,
-      `/admin/dictionaries?kind=${item.kind === 'track' ? 'domain' : item.kind}`,
-    );
-  }
-
-  @Post(':id/activation')
-  async activate(
-    @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const kind = await this.dictionaries.setActive(id, true, admin, request.ip);
-    return seeOther(
-      request,
-      reply,
-      `/admin/dictionaries?kind=${kind === 'track' ? 'domain' : kind}`,
-    );
-  }
-
-  @Post(':id/deactivation')
-  async deactivate(
-    @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const kind = await this.dictionaries.setActive(id, false, admin, request.ip);
-    setFlash(reply, 'success', '已停用：新填报不再可选，已有记录不受影响');
-    return seeOther(
-      request,
-      reply,
-      `/admin/dictionaries?kind=${kind === 'track' ? 'domain' : kind}`,
-    );
+    return reply.code(status).view('admin/dictionaries/form.hbs', {
+      title: `修改${DICTIONARY_KIND_LABELS[item.kind]}`,
+      item,
+      listKind: pageOf(item.kind),
+      values,
+      errors,
+    });
   }
 
   private async renderList(
@@ -153,23 +124,6 @@ export class DictionariesAdminController {
       values,
       errors,
       formKind: formKind ?? kind,
-    });
-  }
-
-  private async renderEdit(
-    reply: FastifyReply,
-    status: number,
-    id: number,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-  ) {
-    const item = await this.dictionaries.find(id);
-    return reply.code(status).view('admin/dictionaries/form.hbs', {
-      title: `修改${DICTIONARY_KIND_LABELS[item.kind]}`,
-      item,
-      listKind: item.kind === 'track' ? 'domain' : item.kind,
-      values,
-      errors,
     });
   }
 }

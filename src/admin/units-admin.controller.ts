@@ -1,16 +1,21 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/auth.decorators.js';
+import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
+import { RecordIdPipe } from '../common/http/params.js';
 import { UNIT_CAPABILITY_LABELS } from '../units/unit-kinds.js';
+import {
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { UnitFormDto } from './dto/user-form.dto.js';
 import { UnitsAdminService } from './units-admin.service.js';
-import { searchText } from '../common/http/search-text.js';
-import { RecordIdPipe } from '../common/http/params.js';
+
+const UNIT_FILTER = ledgerQuery({
+  q: filterField.text('q', 50),
+  kind: filterField.oneOf('kind', ['district', 'department', 'office'] as const),
+});
 
 const CAPABILITY_OPTIONS = Object.entries(UNIT_CAPABILITY_LABELS).map(([value, label]) => ({
   value,
@@ -19,119 +24,54 @@ const CAPABILITY_OPTIONS = Object.entries(UNIT_CAPABILITY_LABELS).map(([value, l
 
 @Controller('admin/units')
 @Roles('admin')
-export class UnitsAdminController {
-  constructor(private readonly units: UnitsAdminService) {}
+export class UnitsAdminController extends AdminCrudController<number, UnitFormDto> {
+  protected readonly form = UnitFormDto;
+
+  constructor(private readonly units: UnitsAdminService) {
+    super();
+  }
 
   @Get()
   async index(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
-    const page = parsePage(query.page);
-    const kind =
-      query.kind === 'district' || query.kind === 'department' || query.kind === 'office'
-        ? query.kind
-        : undefined;
-    const { rows, total } = await this.units.list({
-      q: searchText(query.q, 50),
-      kind,
-      page,
-    });
-    return reply.view('admin/units/index.hbs', {
-      title: '单位管理',
-      rows,
-      total,
-      filters: { q: query.q ?? '', kind: kind ?? '' },
-      pagination: buildPagination('/admin/units', query, page, total),
-    });
+    const filter = UNIT_FILTER.parse(query);
+    const ledger = UNIT_FILTER.page('/admin/units', query, filter, await this.units.list(filter));
+    return reply.view('admin/units/index.hbs', { title: '单位管理', ...ledger });
   }
 
   @Get('new')
   newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, { kind: 'department' }, {});
+    return this.renderForm(reply, { status: 200, values: { kind: 'department' }, errors: {} });
   }
 
-  @Post()
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      UnitFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        await this.units.create(data, admin, request.ip);
-        setFlash(reply, 'success', `已新增单位${data.name}`);
-        return seeOther(request, reply, '/admin/units');
-      },
-      (form, failed) => this.units.formErrors(form, failed),
-    );
+  protected parseId(raw: string): number {
+    return new RecordIdPipe().transform(raw);
   }
 
-  @Get(':id')
-  async edit(@Param('id', RecordIdPipe) id: number, @Res() reply: FastifyReply) {
+  protected async storedValues(id: number) {
     const unit = await this.units.find(id);
-    return this.renderForm(
-      reply,
-      200,
-      id,
-      { ...unit, districtType: unit.district_type, sortOrder: unit.sort_order },
-      {},
-    );
+    return { ...unit, districtType: unit.district_type, sortOrder: unit.sort_order };
   }
 
-  @Post(':id')
-  async update(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      UnitFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors),
-      async (data) => {
-        await this.units.update(id, data, admin, request.ip);
-        setFlash(reply, 'success', '已保存');
-        return seeOther(request, reply, '/admin/units');
-      },
-      (form, failed) => this.units.formErrors(form, failed),
-    );
+  protected formErrors(form: UnitFormDto, _id: number | undefined, failed: ReadonlySet<string>) {
+    return this.units.formErrors(form, failed);
   }
 
-  @Post(':id/deactivation')
-  async deactivate(
-    @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.units.setActive(id, false, admin, request.ip);
-    setFlash(reply, 'success', '已停用该单位');
-    return seeOther(request, reply, `/admin/units/${id}`);
+  protected async save(id: number | undefined, data: UnitFormDto, { user: admin, ip }: AdminCall) {
+    if (id === undefined) {
+      await this.units.create(data, admin, ip);
+      return { to: '/admin/units', flash: `已新增单位${data.name}` };
+    }
+    await this.units.update(id, data, admin, ip);
+    return { to: '/admin/units', flash: '已保存' };
   }
 
-  @Post(':id/activation')
-  async activate(
-    @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.units.setActive(id, true, admin, request.ip);
-    setFlash(reply, 'success', '已启用该单位');
-    return seeOther(request, reply, `/admin/units/${id}`);
+  protected async setActive(id: number, active: boolean, { user: admin, ip }: AdminCall) {
+    await this.units.setActive(id, active, admin, ip);
+    return { to: `/admin/units/${id}`, flash: active ? '已启用该单位' : '已停用该单位' };
   }
 
-  private async renderForm(
-    reply: FastifyReply,
-    status: number,
-    id: number | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-  ) {
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<number>) {
+    const { status, id, values, errors } = page;
     const capabilities = (
       Array.isArray(values.capabilities) ? values.capabilities : [values.capabilities]
     ).map(String);

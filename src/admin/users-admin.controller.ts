@@ -1,22 +1,16 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { ROLE_CODES, ROLE_LABELS, isRoleCode } from '../auth/roles.js';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/auth.decorators.js';
+import { ROLES } from '../auth/roles.js';
+import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
+import { Call } from '../auth/auth.decorators.js';
 import {
-  type FieldErrors,
-  FormInvalidException,
-  formValues,
-  handleForm,
-  validateForm,
-} from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { optionalId } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+  AdminCrudController,
+  type AdminCall,
+  type AdminFormPage,
+} from './admin-crud.controller.js';
 import { UserFormDto } from './dto/user-form.dto.js';
 import { UsersAdminService } from './users-admin.service.js';
-import { searchText } from '../common/http/search-text.js';
 
 /** 录入 and 审核 held by one person: allowed, but they may not review what they submitted. */
 export const ROLES_COMBINED_WARNING =
@@ -26,184 +20,129 @@ export function combinesEntryAndReview(roles: readonly string[]): boolean {
   return roles.includes('entry') && roles.includes('reviewer');
 }
 
-const ROLE_OPTIONS = ROLE_CODES.map((value) => ({ value, label: ROLE_LABELS[value] }));
+const USER_FILTER = ledgerQuery({
+  q: filterField.text('q', 50),
+  unitId: filterField.id('unit'),
+  role: filterField.oneOf('role', ROLES.codes),
+});
+
+/** The account actions on a user's page besides activation: what each does and says. */
+const ACCOUNT_ACTIONS = {
+  'password-reset': {
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
+      users.resetPassword(id, admin, ip),
+    flash: '密码已重置为初始密码，该用户的登录已失效，下次登录须修改密码',
+  },
+  'mfa-reset': {
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
+      users.resetMfa(id, admin, ip),
+    flash: '已重置两步验证，该用户的登录已失效，下次登录须重新绑定身份验证器',
+  },
+  unlock: {
+    run: (users: UsersAdminService, id: string, { user: admin, ip }: AdminCall) =>
+      users.unlock(id, admin, ip),
+    flash: '已解锁',
+  },
+};
 
 @Controller('admin/users')
 @Roles('admin')
-export class UsersAdminController {
-  constructor(private readonly users: UsersAdminService) {}
+export class UsersAdminController extends AdminCrudController<string, UserFormDto> {
+  protected readonly form = UserFormDto;
+
+  constructor(private readonly users: UsersAdminService) {
+    super();
+  }
 
   @Get()
   async index(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
-    const page = parsePage(query.page);
-    const role: unknown = query.role;
-    const filter = {
-      q: searchText(query.q, 50),
-      unitId: optionalId(query.unit, 'unit'),
-      role: typeof role === 'string' && isRoleCode(role) ? role : undefined,
-      page,
-    };
-    const { rows, total } = await this.users.list(filter);
+    const filter = USER_FILTER.parse(query);
     return reply.view('admin/users/index.hbs', {
       title: '用户管理',
-      rows,
-      total,
-      filters: { ...filter, role: filter.role ?? '' },
+      ...USER_FILTER.page('/admin/users', query, filter, await this.users.list(filter)),
       units: await this.users.unitOptions(),
-      roleOptions: ROLE_OPTIONS,
-      pagination: buildPagination('/admin/users', query, page, total),
+      roleOptions: ROLES.options(),
     });
   }
 
   @Get('new')
   newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, {}, {});
-  }
-
-  @Post()
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      UserFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        await this.users.create(data, admin, request.ip);
-        setFlash(
-          reply,
-          'success',
-          `已新增用户${data.name}，初始密码登录后须修改` +
-            (combinesEntryAndReview(data.roles) ? `。${ROLES_COMBINED_WARNING}` : ''),
-        );
-        return seeOther(request, reply, '/admin/users');
-      },
-      (form, failed) => this.users.formErrors(form, admin, undefined, failed),
-    );
-  }
-
-  @Get(':id')
-  async edit(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const user = await this.users.find(id);
-    return this.renderForm(
-      reply,
-      200,
-      id,
-      { mobile: user.mobile, name: user.name, unitId: user.unit_id, roles: user.roles },
-      {},
-    );
-  }
-
-  @Post(':id')
-  async update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const values = { ...formValues(body), mobile: (await this.users.find(id)).mobile };
-    const form = await validateForm(UserFormDto, body, (data, failed) =>
-      this.users.formErrors(data, admin, id, failed),
-    );
-    if (!form.ok) {
-      return this.renderForm(reply, 422, id, values, form.errors);
-    }
-    try {
-      await this.users.update(id, form.data, admin, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, id, values, error.errors);
-      }
-      throw error;
-    }
-    setFlash(
-      reply,
-      'success',
-      combinesEntryAndReview(form.data.roles) ? `已保存。${ROLES_COMBINED_WARNING}` : '已保存',
-    );
-    return seeOther(request, reply, '/admin/users');
+    return this.renderForm(reply, { status: 200, values: {}, errors: {} });
   }
 
   @Post(':id/password-reset')
-  async resetPassword(
-    @Param('id') id: string,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.users.resetPassword(id, admin, request.ip);
-    setFlash(reply, 'success', '密码已重置为初始密码，该用户的登录已失效，下次登录须修改密码');
-    return seeOther(request, reply, `/admin/users/${id}`);
+  resetPassword(@Param('id') id: string, @Call() call: AdminCall, @Res() reply: FastifyReply) {
+    return this.account('password-reset', id, call, reply);
   }
 
   @Post(':id/mfa-reset')
-  async resetMfa(
-    @Param('id') id: string,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.users.resetMfa(id, admin, request.ip);
-    setFlash(reply, 'success', '已重置两步验证，该用户的登录已失效，下次登录须重新绑定身份验证器');
-    return seeOther(request, reply, `/admin/users/${id}`);
-  }
-
-  @Post(':id/deactivation')
-  async deactivate(
-    @Param('id') id: string,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.users.setActive(id, false, admin, request.ip);
-    setFlash(reply, 'success', '已停用，该用户的登录已失效');
-    return seeOther(request, reply, `/admin/users/${id}`);
-  }
-
-  @Post(':id/activation')
-  async activate(
-    @Param('id') id: string,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.users.setActive(id, true, admin, request.ip);
-    setFlash(reply, 'success', '已启用');
-    return seeOther(request, reply, `/admin/users/${id}`);
+  resetMfa(@Param('id') id: string, @Call() call: AdminCall, @Res() reply: FastifyReply) {
+    return this.account('mfa-reset', id, call, reply);
   }
 
   @Post(':id/unlock')
-  async unlock(
-    @Param('id') id: string,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.users.unlock(id, admin, request.ip);
-    setFlash(reply, 'success', '已解锁');
-    return seeOther(request, reply, `/admin/users/${id}`);
+  unlock(@Param('id') id: string, @Call() call: AdminCall, @Res() reply: FastifyReply) {
+    return this.account('unlock', id, call, reply);
   }
 
-  private async renderForm(
+  private account(
+    name: keyof typeof ACCOUNT_ACTIONS,
+    id: string,
+    call: AdminCall,
     reply: FastifyReply,
-    status: number,
-    id: string | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
   ) {
+    const { run, flash } = ACCOUNT_ACTIONS[name];
+    const done = run(this.users, id, call).then(() => ({ to: `/admin/users/${id}`, flash }));
+    return this.finish(call, reply, done);
+  }
+
+  protected parseId(raw: string): string {
+    return raw;
+  }
+
+  protected async storedValues(id: string) {
+    const user = await this.users.find(id);
+    return { mobile: user.mobile, name: user.name, unitId: user.unit_id, roles: user.roles };
+  }
+
+  protected formErrors(
+    form: UserFormDto,
+    id: string | undefined,
+    failed: ReadonlySet<string>,
+    { user: admin }: AdminCall,
+  ) {
+    return this.users.formErrors(form, admin, id, failed);
+  }
+
+  protected async save(id: string | undefined, data: UserFormDto, { user: admin, ip }: AdminCall) {
+    const warning = combinesEntryAndReview(data.roles) ? ROLES_COMBINED_WARNING : undefined;
+    if (id === undefined) {
+      await this.users.create(data, admin, ip);
+      const flash = `已新增用户${data.name}，初始密码登录后须修改${warning ? `。${warning}` : ''}`;
+      return { to: '/admin/users', flash };
+    }
+    await this.users.update(id, data, admin, ip);
+    return { to: '/admin/users', flash: warning ? `已保存。${warning}` : '已保存' };
+  }
+
+  protected async setActive(id: string, active: boolean, { user: admin, ip }: AdminCall) {
+    await this.users.setActive(id, active, admin, ip);
+    return { to: `/admin/users/${id}`, flash: active ? '已启用' : '已停用，该用户的登录已失效' };
+  }
+
+  /** The form; on edit the mobile number is shown as stored (it cannot be changed). */
+  protected async renderForm(reply: FastifyReply, page: AdminFormPage<string>) {
+    const { status, id, values, errors } = page;
+    const user = id ? await this.users.find(id) : undefined;
     const roles = (Array.isArray(values.roles) ? values.roles : [values.roles]).map(String);
     return reply.code(status).view('admin/users/form.hbs', {
       title: id ? '修改用户' : '新增用户',
       id,
-      user: id ? await this.users.find(id) : undefined,
-      values,
+      user,
+      values: user ? { ...values, mobile: user.mobile } : values,
       errors,
       units: await this.users.unitOptions(),
-      roleOptions: ROLE_OPTIONS.map((option) => ({
+      roleOptions: ROLES.options().map((option) => ({
         ...option,
         checked: roles.includes(option.value),
       })),

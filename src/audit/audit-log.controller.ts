@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, type Caller, Roles } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { optionalId } from '../common/http/params.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
@@ -81,8 +80,7 @@ export class AuditLogController {
   @Get('export')
   async export(
     @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const filter = parseFilter(query);

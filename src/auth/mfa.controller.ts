@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
+import { type FieldErrors, unlessRefused } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { AllowedBeforeMfaEnrolment } from './auth.decorators.js';
@@ -33,15 +33,13 @@ export class MfaController {
     @Res() reply: FastifyReply,
   ) {
     const auth = request.auth!;
-    try {
-      const codes = await this.mfa.confirmEnrolment(auth.user, codeFrom(body), request.ip);
-      return this.renderCodes(reply, codes, true);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderPage(request, reply, 422, error.errors);
-      }
-      throw error;
-    }
+    return unlessRefused(
+      async () => {
+        const codes = await this.mfa.confirmEnrolment(auth.user, codeFrom(body), request.ip);
+        return this.renderCodes(reply, codes, true);
+      },
+      (errors) => this.renderPage(request, reply, 422, errors),
+    );
   }
 
   @Post('recovery-codes')
@@ -50,19 +48,14 @@ export class MfaController {
     @Body() body: Record<string, unknown> | undefined,
     @Res() reply: FastifyReply,
   ) {
-    try {
-      const codes = await this.mfa.regenerateRecoveryCodes(
-        request.auth!.user,
-        codeFrom(body),
-        request.ip,
-      );
-      return this.renderCodes(reply, codes, false);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderPage(request, reply, 422, { regenerateCode: error.errors.code ?? [] });
-      }
-      throw error;
-    }
+    return unlessRefused(
+      async () => {
+        const user = request.auth!.user;
+        const codes = await this.mfa.regenerateRecoveryCodes(user, codeFrom(body), request.ip);
+        return this.renderCodes(reply, codes, false);
+      },
+      (errors) => this.renderPage(request, reply, 422, { regenerateCode: errors.code ?? [] }),
+    );
   }
 
   @Post('disable')
@@ -71,16 +64,14 @@ export class MfaController {
     @Body() body: Record<string, unknown> | undefined,
     @Res() reply: FastifyReply,
   ) {
-    try {
-      await this.mfa.disable(request.auth!.user, codeFrom(body), request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderPage(request, reply, 422, { disableCode: error.errors.code ?? [] });
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', '已关闭两步验证');
-    return seeOther(request, reply, '/account/mfa');
+    return unlessRefused(
+      async () => {
+        await this.mfa.disable(request.auth!.user, codeFrom(body), request.ip);
+        setFlash(reply, 'success', '已关闭两步验证');
+        return seeOther(request, reply, '/account/mfa');
+      },
+      (errors) => this.renderPage(request, reply, 422, { disableCode: errors.code ?? [] }),
+    );
   }
 
   private async renderPage(

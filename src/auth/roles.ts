@@ -1,14 +1,16 @@
-export const ROLE_CODES = ['entry', 'reviewer', 'office', 'leader', 'admin', 'auditor'] as const;
-export type RoleCode = (typeof ROLE_CODES)[number];
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 
-export const ROLE_LABELS: Record<RoleCode, string> = {
+export const ROLES = labelledCodes({
   entry: '录入人员',
   reviewer: '审核人员',
   office: '市委改革办审核人员',
   leader: '领导人员',
   admin: '系统管理员',
   auditor: '审计管理员',
-};
+});
+export const ROLE_CODES = ROLES.codes;
+export type RoleCode = (typeof ROLE_CODES)[number];
+export const ROLE_LABELS = ROLES.labels;
 
 /**
  * The roles that work with business data (records, ledgers, files, reports). The auditor is not
@@ -22,9 +24,7 @@ export const BUSINESS_ROLES: readonly RoleCode[] = [
   'admin',
 ];
 
-export function isRoleCode(value: string): value is RoleCode {
-  return (ROLE_CODES as readonly string[]).includes(value);
-}
+export const isRoleCode = ROLES.is;
 
 /**
  * 三员分立: the system administrator and the security auditor are separate people and hold no

@@ -1,22 +1,21 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 import { quarterBounds, quarterOf, lastDayOfMonth } from './work-calendar.js';
 
-export const BOARD_STATUSES = ['all', 'overdue', 'pending', 'reviewing', 'approved'] as const;
-export type BoardStatus = (typeof BOARD_STATUSES)[number];
-export const BOARD_STATUS_LABELS: Record<BoardStatus, string> = {
+export const BOARD_STATUSES = labelledCodes({
   all: '全部',
   overdue: '有逾期',
   pending: '有未到期未报送',
   reviewing: '有审核中',
   approved: '全部已通过',
-};
+});
+export type BoardStatus = (typeof BOARD_STATUSES.codes)[number];
 
-export const BOARD_UNIT_KINDS = ['all', 'district', 'department'] as const;
-export type BoardUnitKind = (typeof BOARD_UNIT_KINDS)[number];
-export const BOARD_UNIT_KIND_LABELS: Record<BoardUnitKind, string> = {
+export const BOARD_UNIT_KINDS = labelledCodes({
   all: '全部单位',
   district: '区县',
   department: '市级部门',
-};
+});
+export type BoardUnitKind = (typeof BOARD_UNIT_KINDS.codes)[number];
 
 /** The board's selection: a month (2026-10) or a quarter (2026-Q4) of due days, module, units. */
 export interface BoardFilter {
@@ -59,8 +58,6 @@ export function parseBoardFilter(
   const requested = typeof query.period === 'string' ? query.period : '';
   const period = periodRange(requested) ? requested : quarterOf(today);
   const range = periodRange(period)!;
-  const pick = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
-    (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;
   const unit =
     typeof query.unit === 'string' && /^\d{1,9}$/.test(query.unit) ? Number(query.unit) : undefined;
   return {
@@ -68,9 +65,9 @@ export function parseBoardFilter(
     periodLabel: range.label,
     from: range.from,
     to: range.to,
-    module: pick(query.module, modules, ''),
-    unitKind: pick(query.kind, BOARD_UNIT_KINDS, 'all'),
-    status: pick(query.status, BOARD_STATUSES, 'all'),
+    module: typeof query.module === 'string' && modules.includes(query.module) ? query.module : '',
+    unitKind: BOARD_UNIT_KINDS.is(query.kind) ? query.kind : 'all',
+    status: BOARD_STATUSES.is(query.status) ? query.status : 'all',
     unitId: unit,
   };
 }

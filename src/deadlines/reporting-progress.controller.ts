@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Controller, Get, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Call, type Caller, Roles } from '../auth/auth.decorators.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -10,9 +9,7 @@ import { Clock } from '../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import {
   BOARD_STATUSES,
-  BOARD_STATUS_LABELS,
   BOARD_UNIT_KINDS,
-  BOARD_UNIT_KIND_LABELS,
   parseBoardFilter,
   periodChoices,
   type BoardFilter,
@@ -66,8 +63,8 @@ export class ReportingProgressController {
         ...choice,
         selected: choice.value === filter.period,
       })),
-      statuses: BOARD_STATUSES.map((value) => ({ value, label: BOARD_STATUS_LABELS[value] })),
-      unitKinds: BOARD_UNIT_KINDS.map((value) => ({ value, label: BOARD_UNIT_KIND_LABELS[value] })),
+      statuses: BOARD_STATUSES.options(),
+      unitKinds: BOARD_UNIT_KINDS.options(),
       anyOverdue: board.totals.overdue > 0,
     });
   }
@@ -106,12 +103,7 @@ export class ReportingProgressController {
   }
 
   @Post('urge')
-  async urge(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async urge(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const { filter } = this.filter(body ?? {});
     const unitId = body?.all === '1' ? undefined : optionalId(body?.unitId, 'unitId');
     if (unitId === undefined && body?.all !== '1') {

@@ -1,12 +1,7 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import {
-  FormInvalidException,
-  formValues,
-  type FieldErrors,
-} from '../common/forms/form-validation.js';
+import { Controller, Get, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Call, type Caller, Roles } from '../auth/auth.decorators.js';
+import { unlessRefused, formValues, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalInt } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
@@ -34,46 +29,32 @@ export class WorkCalendarController {
   }
 
   @Post('days')
-  async saveDay(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async saveDay(@Call() { body, user: admin, request }: Caller, @Res() reply: FastifyReply) {
     const form = { day: text(body?.day), kind: text(body?.kind), note: text(body?.note) };
-    try {
-      await this.calendars.saveDay(form, admin);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.render(reply, 422, undefined, { day: formValues(body) }, error.errors);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', `已保存 ${form.day} 的安排；该月的报送截止日已按新安排重新计算`);
-    return seeOther(request, reply, `/admin/work-calendar?year=${form.day.slice(0, 4)}`);
+    return unlessRefused(
+      async () => {
+        await this.calendars.saveDay(form, admin);
+        setFlash(reply, 'success', `已保存 ${form.day} 的安排；该月的报送截止日已按新安排重新计算`);
+        return seeOther(request, reply, `/admin/work-calendar?year=${form.day.slice(0, 4)}`);
+      },
+      (errors) => this.render(reply, 422, undefined, { day: formValues(body) }, errors),
+    );
   }
 
   @Post('settings')
-  async saveSettings(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() admin: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async saveSettings(@Call() { body, user: admin, request }: Caller, @Res() reply: FastifyReply) {
     const form = {
       daysBefore: text(body?.daysBefore),
       officeGraceDays: text(body?.officeGraceDays),
     };
-    try {
-      await this.calendars.saveSettings(form, admin);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.render(reply, 422, undefined, { settings: formValues(body) }, error.errors);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', '报送提醒设置已保存');
-    return seeOther(request, reply, '/admin/work-calendar');
+    return unlessRefused(
+      async () => {
+        await this.calendars.saveSettings(form, admin);
+        setFlash(reply, 'success', '报送提醒设置已保存');
+        return seeOther(request, reply, '/admin/work-calendar');
+      },
+      (errors) => this.render(reply, 422, undefined, { settings: formValues(body) }, errors),
+    );
   }
 
   private async render(

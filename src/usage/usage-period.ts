@@ -1,3 +1,4 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 import {
   chinaDate,
   parseChinaDate,
@@ -5,14 +6,12 @@ import {
   startOfChinaQuarter,
 } from '../common/time/china-time.js';
 
-export const USAGE_UNIT_KINDS = ['all', 'district', 'department'] as const;
-export type UsageUnitKind = (typeof USAGE_UNIT_KINDS)[number];
-
-export const USAGE_UNIT_KIND_LABELS: Record<UsageUnitKind, string> = {
+export const USAGE_UNIT_KINDS = labelledCodes({
   all: '区县和市级部门',
   district: '区县',
   department: '市级部门',
-};
+});
+export type UsageUnitKind = (typeof USAGE_UNIT_KINDS.codes)[number];
 
 /** The evaluation period (China calendar dates, both ends included) and the units compared. */
 export interface UsageFilter {
@@ -52,9 +51,7 @@ export function addDays(date: string, days: number): string {
  */
 export function parseUsageFilter(query: Record<string, unknown>, now: Date): UsageFilter {
   const today = chinaDate(now);
-  const kind = (USAGE_UNIT_KINDS as readonly unknown[]).includes(query.kind)
-    ? (query.kind as UsageUnitKind)
-    : 'all';
+  const kind = USAGE_UNIT_KINDS.is(query.kind) ? query.kind : 'all';
   const typedFrom = parseChinaDate(query.from);
   const typedTo = parseChinaDate(query.to);
   let from = typedFrom ?? chinaDate(startOfChinaQuarter(now));

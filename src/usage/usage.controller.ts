@@ -4,12 +4,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { Clock } from '../common/time/clock.js';
 import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { UNIT_KIND_LABELS } from '../units/unit-kinds.js';
-import {
-  USAGE_UNIT_KINDS,
-  USAGE_UNIT_KIND_LABELS,
-  parseUsageFilter,
-  type UsageFilter,
-} from './usage-period.js';
+import { USAGE_UNIT_KINDS, parseUsageFilter, type UsageFilter } from './usage-period.js';
 import { hasActivity, USAGE_SCORE_RULES, type UsageRow } from './usage-ranking.js';
 import { UsageService } from './usage.service.js';
 import { NewsService } from '../news/news.service.js';
@@ -74,7 +69,7 @@ export class UsageController {
     return reply.view('usage/index.hbs', {
       title: '系统使用情况考评',
       filter,
-      kinds: USAGE_UNIT_KINDS.map((value) => ({ value, label: USAGE_UNIT_KIND_LABELS[value] })),
+      kinds: USAGE_UNIT_KINDS.options(),
       rows: rows.map((row) => ({
         ...row,
         unitKindLabel: UNIT_KIND_LABELS[row.unitKind],
@@ -101,7 +96,7 @@ export class UsageController {
       {
         filters: [
           { label: '考评期间', value: dateRangeLabel(filter.from, filter.to) },
-          { label: '单位类型', value: USAGE_UNIT_KIND_LABELS[filter.kind] },
+          { label: '单位类型', value: USAGE_UNIT_KINDS.labels[filter.kind] },
         ],
       },
     );

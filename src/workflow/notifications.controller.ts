@@ -6,12 +6,11 @@ import {
   Post,
   Query,
   Render,
-  Req,
   Res,
 } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser } from '../auth/auth.decorators.js';
+import { Call, type Caller, CurrentUser } from '../auth/auth.decorators.js';
 import { buildPagination, parsePage } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { NotificationsService } from './notifications.service.js';
@@ -39,8 +38,7 @@ export class NotificationsController {
   @Post(':id/read')
   async read(
     @Param('id') id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const link = await this.notifications.markRead(user.id, id);
@@ -51,11 +49,7 @@ export class NotificationsController {
   }
 
   @Post('read-all')
-  async readAll(
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async readAll(@Call() { user, request }: Caller, @Res() reply: FastifyReply) {
     await this.notifications.markAllRead(user.id);
     return seeOther(request, reply, '/notifications');
   }

@@ -1,14 +1,15 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 import type { RoleCode } from '../auth/roles.js';
 
-export const WORKFLOW_STATES = ['draft', 'pending', 'approved', 'returned'] as const;
-export type WorkflowState = (typeof WORKFLOW_STATES)[number];
-
-export const WORKFLOW_STATE_LABELS: Record<WorkflowState, string> = {
+const STATES = labelledCodes({
   draft: '草稿',
   pending: '审核中',
   approved: '已通过',
   returned: '已退回',
-};
+});
+export const WORKFLOW_STATES = STATES.codes;
+export type WorkflowState = (typeof WORKFLOW_STATES)[number];
+export const WORKFLOW_STATE_LABELS = STATES.labels;
 
 /**
  * Who acts at a step: the record's own unit's reviewer, the competent department's entry clerk

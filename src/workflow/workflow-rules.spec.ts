@@ -14,56 +14,24 @@ const OTHER = 11;
 const COMPETENT = 20;
 const OFFICE = 1;
 
-const clerk: WorkflowActor = { id: 'clerk', unitId: OWNER, unitKind: 'district', roles: ['entry'] };
-const otherClerk: WorkflowActor = {
-  id: 'clerk2',
-  unitId: OWNER,
-  unitKind: 'district',
-  roles: ['entry'],
-};
-const reviewer: WorkflowActor = {
-  id: 'reviewer',
-  unitId: OWNER,
-  unitKind: 'district',
-  roles: ['reviewer'],
-};
-const foreignReviewer: WorkflowActor = {
-  id: 'foreign',
-  unitId: OTHER,
-  unitKind: 'district',
-  roles: ['reviewer'],
-};
-const foreignClerk: WorkflowActor = {
-  id: 'foreign-clerk',
-  unitId: OTHER,
-  unitKind: 'district',
-  roles: ['entry'],
-};
-const competentClerk: WorkflowActor = {
-  id: 'dept',
-  unitId: COMPETENT,
-  unitKind: 'department',
-  roles: ['entry'],
-};
-const competentReviewer: WorkflowActor = {
-  id: 'dept-rev',
-  unitId: COMPETENT,
-  unitKind: 'department',
-  roles: ['reviewer'],
-};
-const office: WorkflowActor = {
-  id: 'office',
-  unitId: OFFICE,
-  unitKind: 'office',
-  roles: ['office'],
-};
-const leader: WorkflowActor = {
-  id: 'leader',
-  unitId: OFFICE,
-  unitKind: 'office',
-  roles: ['leader'],
-};
-const admin: WorkflowActor = { id: 'admin', unitId: OFFICE, unitKind: 'office', roles: ['admin'] };
+/** A user of the review chain: id, unit, unit kind and roles. */
+const person = (
+  id: string,
+  unitId: number,
+  unitKind: WorkflowActor['unitKind'],
+  ...roles: WorkflowActor['roles']
+): WorkflowActor => ({ id, unitId, unitKind, roles });
+
+const clerk = person('clerk', OWNER, 'district', 'entry');
+const otherClerk = person('clerk2', OWNER, 'district', 'entry');
+const reviewer = person('reviewer', OWNER, 'district', 'reviewer');
+const foreignReviewer = person('foreign', OTHER, 'district', 'reviewer');
+const foreignClerk = person('foreign-clerk', OTHER, 'district', 'entry');
+const competentClerk = person('dept', COMPETENT, 'department', 'entry');
+const competentReviewer = person('dept-rev', COMPETENT, 'department', 'reviewer');
+const office = person('office', OFFICE, 'office', 'office');
+const leader = person('leader', OFFICE, 'office', 'leader');
+const admin = person('admin', OFFICE, 'office', 'admin');
 
 function at(overrides: Partial<WorkflowPosition>): WorkflowPosition {
   return {
@@ -78,6 +46,14 @@ function at(overrides: Partial<WorkflowPosition>): WorkflowPosition {
   };
 }
 
+/** Waiting at chain step `step`, reached by `lastActorId`'s `lastAction`. */
+const pending = (
+  step: number,
+  lastActorId: string,
+  lastAction: WorkflowPosition['lastAction'],
+  more: Partial<WorkflowPosition> = {},
+) => at({ state: 'pending', step, lastActorId, lastAction, ...more });
+
 const actionsOf = (
   position: WorkflowPosition,
   chain: (typeof CHAINS)[keyof typeof CHAINS],
@@ -87,8 +63,8 @@ const actionsOf = (
 describe('workflow rules: own reviewer → office (demands, showcase, risk, …)', () => {
   const chain = CHAINS.ownReviewerThenOffice;
   const draft = at({ state: 'draft' });
-  const atReviewer = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
-  const atOffice = at({ state: 'pending', step: 1, lastActorId: 'reviewer', lastAction: 'pass' });
+  const atReviewer = pending(0, 'clerk', 'submit');
+  const atOffice = pending(1, 'reviewer', 'pass');
   const returned = at({ state: 'returned', lastActorId: 'office', lastAction: 'reject' });
   const approved = at({ state: 'approved', lastActorId: 'office', lastAction: 'confirm' });
 
@@ -148,12 +124,7 @@ describe('workflow rules: own reviewer → office (demands, showcase, risk, …)
 
 describe('workflow rules: pilot creation, own reviewer → competent department confirms', () => {
   const chain = CHAINS.ownReviewerThenCompetentConfirm;
-  const atCompetent = at({
-    state: 'pending',
-    step: 1,
-    lastActorId: 'reviewer',
-    lastAction: 'pass',
-  });
+  const atCompetent = pending(1, 'reviewer', 'pass');
 
   it.each([
     [competentClerk, ['confirm', 'reject']],
@@ -178,15 +149,10 @@ describe('workflow rules: pilot progress, own reviewer → competent department 
   const chain = CHAINS.ownReviewerThenCompetentThenOffice;
 
   it('should pass through three steps', () => {
-    const atCompetent = at({
-      state: 'pending',
-      step: 1,
-      lastActorId: 'reviewer',
-      lastAction: 'pass',
-    });
+    const atCompetent = pending(1, 'reviewer', 'pass');
     expect(actionsOf(atCompetent, chain, competentClerk)).toEqual(['pass', 'reject']);
     expect(nextPosition(atCompetent, chain, 'pass')).toEqual({ state: 'pending', step: 2 });
-    const atOffice = at({ state: 'pending', step: 2, lastActorId: 'dept', lastAction: 'pass' });
+    const atOffice = pending(2, 'dept', 'pass');
     expect(actionsOf(atOffice, chain, competentClerk)).toEqual(['withdraw']);
     expect(actionsOf(atOffice, chain, office)).toEqual(['confirm', 'return', 'reject']);
     expect(nextPosition(atOffice, chain, 'withdraw')).toEqual({ state: 'pending', step: 1 });
@@ -198,7 +164,7 @@ describe('workflow rules: battle map, own reviewer → office issues (确认下�
   const chain = CHAINS.ownReviewerThenOfficeIssue;
 
   it('should offer issue, return and reject to the office', () => {
-    const atOffice = at({ state: 'pending', step: 1, lastActorId: 'reviewer', lastAction: 'pass' });
+    const atOffice = pending(1, 'reviewer', 'pass');
     expect(
       allowedActions(atOffice, chain, office).map((option) => [
         option.action,
@@ -218,7 +184,7 @@ describe('workflow rules: office only (satisfaction returns)', () => {
   const chain = CHAINS.officeOnly;
 
   it('should go from the filing unit straight to the office', () => {
-    const submitted = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
+    const submitted = pending(0, 'clerk', 'submit');
     expect(actionsOf(submitted, chain, reviewer)).toEqual([]);
     expect(actionsOf(submitted, chain, office)).toEqual(['confirm', 'return', 'reject']);
     expect(actionsOf(submitted, chain, clerk)).toEqual(['withdraw']);
@@ -229,19 +195,8 @@ describe('workflow rules: office only (satisfaction returns)', () => {
 describe('workflow rules: nobody acts on two consecutive steps of one record', () => {
   const chain = CHAINS.ownReviewerThenCompetentThenOffice;
   /** 录入 and 审核 in one unit (the review's finding), and the same at the competent department. */
-  const clerkAndReviewer: WorkflowActor = {
-    id: 'both',
-    unitId: OWNER,
-    unitKind: 'district',
-    roles: ['entry', 'reviewer'],
-  };
-  const submittedByBoth = at({
-    state: 'pending',
-    step: 0,
-    lastActorId: 'both',
-    lastAction: 'submit',
-    stepEnteredBy: 'both',
-  });
+  const clerkAndReviewer = person('both', OWNER, 'district', 'entry', 'reviewer');
+  const submittedByBoth = pending(0, 'both', 'submit', { stepEnteredBy: 'both' });
 
   it('should not let the submitter pass (or send back) what they submitted, only withdraw it', () => {
     expect(actionsOf(submittedByBoth, chain, clerkAndReviewer)).toEqual(['withdraw']);
@@ -268,12 +223,8 @@ describe('workflow rules: nobody acts on two consecutive steps of one record', (
   it('should not let a reviewer who passed a record act at the next step (review then review)', () => {
     // A department's own record where it is also the competent department: its reviewer, who is
     // also a clerk there, passed step 0 and would be the competent clerk of step 1.
-    const passedByBoth = at({
-      state: 'pending',
-      step: 1,
+    const passedByBoth = pending(1, 'both', 'pass', {
       competentUnitId: OWNER,
-      lastActorId: 'both',
-      lastAction: 'pass',
       stepEnteredBy: 'both',
     });
     expect(actionsOf(passedByBoth, chain, clerkAndReviewer)).toEqual(['withdraw']);
@@ -285,19 +236,13 @@ describe('workflow rules: nobody acts on two consecutive steps of one record', (
   it('should still block the submitter after a reviewer withdrew back to the first step', () => {
     // The reviewer passed, then withdrew: the last actor is the reviewer, but the step was entered
     // by the submitter.
-    const withdrawn = at({
-      state: 'pending',
-      step: 0,
-      lastActorId: 'reviewer',
-      lastAction: 'withdraw',
-      stepEnteredBy: 'both',
-    });
+    const withdrawn = pending(0, 'reviewer', 'withdraw', { stepEnteredBy: 'both' });
     expect(actionsOf(withdrawn, chain, clerkAndReviewer)).toEqual([]);
     expect(actionsOf(withdrawn, chain, reviewer)).toEqual(['pass', 'reject']);
   });
 
   it('should leave positions without a known entering actor as before', () => {
-    const unknown = at({ state: 'pending', step: 0, lastActorId: 'clerk', lastAction: 'submit' });
+    const unknown = pending(0, 'clerk', 'submit');
     expect(actionsOf(unknown, chain, clerkAndReviewer)).toEqual(['pass', 'reject']);
   });
 });

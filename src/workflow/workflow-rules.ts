@@ -1,3 +1,4 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 import type { RoleCode } from '../auth/roles.js';
 import type { UnitKind } from '../units/unit-kinds.js';
 import {
@@ -11,19 +12,7 @@ import {
  * The review workflow as pure rules: which actions a user may take on a record in a given
  * position of its chain, and where each action leads. No database, no HTTP.
  */
-export const WORKFLOW_ACTIONS = [
-  'submit',
-  'withdraw',
-  'pass',
-  'confirm',
-  'issue',
-  'reject',
-  'return',
-  'revise',
-] as const;
-export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
-
-export const WORKFLOW_ACTION_LABELS: Record<WorkflowAction, string> = {
+const ACTIONS = labelledCodes({
   submit: '保存并上报',
   withdraw: '撤回',
   pass: '通过',
@@ -32,7 +21,10 @@ export const WORKFLOW_ACTION_LABELS: Record<WorkflowAction, string> = {
   reject: '驳回',
   return: '退回完善',
   revise: '发起变更',
-};
+});
+export const WORKFLOW_ACTIONS = ACTIONS.codes;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+export const WORKFLOW_ACTION_LABELS = ACTIONS.labels;
 
 /** Where a record stands. `step` is the index of the chain step that must act (pending only). */
 export interface WorkflowPosition {

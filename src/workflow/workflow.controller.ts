@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, type Caller, CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { formValues, validateForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
@@ -42,8 +42,7 @@ export class WorkflowController {
   @Get(':id')
   async show(
     @Param('id') id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const item = await this.workflow.findVisibleItem(id, user);

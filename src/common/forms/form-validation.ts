@@ -163,11 +163,26 @@ export async function handleForm<T extends object, R>(
   if (!form.ok) {
     return rerender(formValues(body), form.errors);
   }
+  const data = form.data;
+  return unlessRefused(
+    () => save(data),
+    (errors) => rerender(formValues(body), errors),
+  );
+}
+
+/**
+ * Runs a save; when the service refuses it with field errors (`FormInvalidException`) the form is
+ * shown again with them (`refused`, status 422 in place). Anything else propagates.
+ */
+export async function unlessRefused<R, S = R>(
+  act: () => Promise<R>,
+  refused: (errors: FieldErrors) => Promise<S> | S,
+): Promise<R | S> {
   try {
-    return await save(form.data);
+    return await act();
   } catch (error) {
     if (error instanceof FormInvalidException) {
-      return rerender(formValues(body), error.errors);
+      return refused(error.errors);
     }
     throw error;
   }

@@ -68,48 +68,58 @@ describe('scoreUnits: single tier', () => {
 });
 
 describe('scoreUnits: three tiers', () => {
-  it('should use the middle value as median for an odd count', () => {
+  it.each([
     // w = 25, (1.0, 0.9, 0.8); sorted 0 1 2 4 8: min 0, median 2, max 8
     // 8: S → 25 × 1.0 = 25
     // 4: A → 0.9 + (4 − 2)/(8 − 2) × 0.1 = 0.9 + 1/30 = 14/15 → 25 × 14/15 = 70/3
     // 2: A at the median → 0.9 → 22.5 = 45/2
     // 1: B → 0.8 + (1 − 0)/(2 − 0) × 0.1 = 0.85 → 21.25 = 85/4
     // 0: B at min → 0.8 → 20
-    const results = scoreUnits(systemOf(['x', '25', HIGH]), column('x', ['4', '0', '8', '2', '1']));
-    expect(scoresOf(results, 'x')).toEqual(['70/3', '20', '25', '45/2', '85/4']);
-  });
-
-  it('should take the mean of the two middle values as median for an even count', () => {
+    [
+      'use the middle value as median for an odd count',
+      '25',
+      HIGH,
+      ['4', '0', '8', '2', '1'],
+      ['70/3', '20', '25', '45/2', '85/4'],
+    ],
     // w = 10, (1.0, 0.8, 0.6); sorted 1 3 5 9: min 1, median (3 + 5)/2 = 4, max 9
     // 9: S → 10
     // 5: A → 0.8 + (5 − 4)/(9 − 4) × 0.2 = 0.84 → 8.4 = 42/5
     // 3: B → 0.6 + (3 − 1)/(4 − 1) × 0.2 = 0.6 + 2/15 = 11/15 → 22/3
     // 1: B at min → 0.6 → 6
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['1', '3', '5', '9']));
-    expect(scoresOf(results, 'x')).toEqual(['6', '22/3', '42/5', '10']);
-  });
-
-  it('should give everyone c_S when max = min', () => {
+    [
+      'take the mean of the two middle values as median for an even count',
+      '10',
+      WIDE,
+      ['1', '3', '5', '9'],
+      ['6', '22/3', '42/5', '10'],
+    ],
     // all 7: everyone is at max → 10 × 1.0
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['7', '7']));
-    expect(scoresOf(results, 'x')).toEqual(['10', '10']);
-  });
-
-  it('should not divide by zero when the median equals the minimum', () => {
+    ['give everyone c_S when max = min', '10', WIDE, ['7', '7'], ['10', '10']],
     // w = 10, (1.0, 0.9, 0.8); sorted 0 0 0 2 5: min 0 = median 0, max 5; nobody is below the median
     // 0: A → 0.9 + (0 − 0)/(5 − 0) × 0.1 = 0.9 → 9
     // 2: A → 0.9 + 2/5 × 0.1 = 0.94 → 9.4 = 47/5
     // 5: S → 10
-    const results = scoreUnits(systemOf(['x', '10', HIGH]), column('x', ['0', '0', '0', '2', '5']));
-    expect(scoresOf(results, 'x')).toEqual(['9', '9', '9', '47/5', '10']);
-  });
-
-  it('should not divide by zero when the median equals the maximum', () => {
+    [
+      'not divide by zero when the median equals the minimum',
+      '10',
+      HIGH,
+      ['0', '0', '0', '2', '5'],
+      ['9', '9', '9', '47/5', '10'],
+    ],
     // w = 10, (1.0, 0.8, 0.6); sorted 1 4 4 4: median (4 + 4)/2 = 4 = max; nobody is in [median, max)
     // 4: S → 10
     // 1: B → 0.6 + (1 − 1)/(4 − 1) × 0.2 = 0.6 → 6
-    const results = scoreUnits(systemOf(['x', '10', WIDE]), column('x', ['1', '4', '4', '4']));
-    expect(scoresOf(results, 'x')).toEqual(['6', '10', '10', '10']);
+    [
+      'not divide by zero when the median equals the maximum',
+      '10',
+      WIDE,
+      ['1', '4', '4', '4'],
+      ['6', '10', '10', '10'],
+    ],
+  ] as const)('should %s', (_name, points, method, values, expected) => {
+    const results = scoreUnits(systemOf(['x', points, method]), column('x', [...values]));
+    expect(scoresOf(results, 'x')).toEqual(expected);
   });
 });
 
@@ -355,63 +365,65 @@ describe('scoreUnits: a rate with nothing due (0/0 rule)', () => {
   const scoresOf = (results: UnitResult[]) =>
     Object.fromEntries(results.map((result) => [result.unit, result.indicators.rate]));
 
-  it('按满分计: D and E count as 100% and take part (min 0.25, max 1)', () => {
+  const withF = (): UnitInput[] => [
+    ...districts().slice(0, 4),
+    { unit: 'F', values: { rate: f('0') } },
+  ];
+  const noneDue = (): UnitInput[] =>
+    ['A', 'B'].map((unit) => ({ unit, values: { rate: f('1') }, nothingDue: ['rate'] }));
+
+  it.each([
     // span 0.75: A 8 + 2 × 0.25/0.75 = 26/3 (8.67); B 8 + 2 × 0.5/0.75 = 28/3 (9.33); C 8; D, E 10.
-    const expected = {
-      A: Fraction.of(26, 3),
-      B: Fraction.of(28, 3),
-      C: f('8'),
-      D: f('10'),
-      E: f('10'),
-    };
-    expect(scoresOf(scoreUnits(rateSystem('full'), districts()))).toEqual(expected);
+    [
+      '按满分计: D and E count as 100% and take part (min 0.25, max 1)',
+      'full',
+      districts,
+      { A: Fraction.of(26, 3), B: Fraction.of(28, 3), C: f('8'), D: f('10'), E: f('10') },
+    ],
     // A system stored before the rule existed scores the same way.
-    expect(scoresOf(scoreUnits(rateSystem(), districts()))).toEqual(expected);
-  });
-
-  it('按0计: D and E count as 0% and take part (min 0, max 0.75)', () => {
+    [
+      'no rule stored: as 按满分计',
+      undefined,
+      districts,
+      { A: Fraction.of(26, 3), B: Fraction.of(28, 3), C: f('8'), D: f('10'), E: f('10') },
+    ],
     // span 0.75: A 8 + 2 × 0.5/0.75 = 28/3 (9.33); B 10; C 8 + 2 × 0.25/0.75 = 26/3 (8.67); D, E 8.
-    expect(scoresOf(scoreUnits(rateSystem('zero'), districts()))).toEqual({
-      A: Fraction.of(28, 3),
-      B: f('10'),
-      C: Fraction.of(26, 3),
-      D: f('8'),
-      E: f('8'),
-    });
-  });
-
-  it('不参与该项、按中位数计: D and E are left out of the standards and get the median score of A, B, C', () => {
+    [
+      '按0计: D and E count as 0% and take part (min 0, max 0.75)',
+      'zero',
+      districts,
+      { A: Fraction.of(28, 3), B: f('10'), C: Fraction.of(26, 3), D: f('8'), E: f('8') },
+    ],
     // Standards from A, B, C only: min 0.25, max 0.75, span 0.5:
     // A 8 + 2 × 0.25/0.5 = 9; B 10; C 8. Median of (8, 9, 10) = 9 → D 9, E 9.
-    const results = scoreUnits(rateSystem('median'), districts());
-    expect(scoresOf(results)).toEqual({ A: f('9'), B: f('10'), C: f('8'), D: f('9'), E: f('9') });
-    // Totals 9 10 8 9 9 → ranks B 1, A D E 2, C 5.
-    expect(results.map((result) => result.rank)).toEqual([2, 1, 5, 2, 2]);
-  });
-
-  it('不参与该项、按中位数计: with an even number taking part, the mean of the two middle scores', () => {
+    [
+      '不参与该项、按中位数计: D and E are left out of the standards and get the median score of A, B, C',
+      'median',
+      districts,
+      { A: f('9'), B: f('10'), C: f('8'), D: f('9'), E: f('9') },
+    ],
     // A 0.5, B 0.75, C 0.25, F 0 take part: min 0, max 0.75 → A 28/3, B 10, C 26/3, F 8.
     // Sorted 8, 26/3, 28/3, 10: median (26/3 + 28/3) / 2 = 9 → D 9.
-    const units: UnitInput[] = [
-      ...districts().slice(0, 4),
-      { unit: 'F', values: { rate: f('0') } },
-    ];
-    expect(scoresOf(scoreUnits(rateSystem('median'), units))).toEqual({
-      A: Fraction.of(28, 3),
-      B: f('10'),
-      C: Fraction.of(26, 3),
-      D: f('9'),
-      F: f('8'),
-    });
+    [
+      '不参与该项、按中位数计: with an even number taking part, the mean of the two middle scores',
+      'median',
+      withF,
+      { A: Fraction.of(28, 3), B: f('10'), C: Fraction.of(26, 3), D: f('9'), F: f('8') },
+    ],
+    [
+      '不参与该项、按中位数计: when no unit has anything due, everyone gets the top coefficient',
+      'median',
+      noneDue,
+      { A: f('10'), B: f('10') },
+    ],
+  ] as const)('%s', (_name, rule, units, expected) => {
+    expect(scoresOf(scoreUnits(rateSystem(rule), units()))).toEqual(expected);
   });
 
-  it('不参与该项、按中位数计: when no unit has anything due, everyone gets the top coefficient', () => {
-    const none: UnitInput[] = ['A', 'B'].map((unit) => ({
-      unit,
-      values: { rate: f('1') },
-      nothingDue: ['rate'],
-    }));
-    expect(scoresOf(scoreUnits(rateSystem('median'), none))).toEqual({ A: f('10'), B: f('10') });
+  it('不参与该项、按中位数计: the units left out share the median rank', () => {
+    // Totals 9 10 8 9 9 → ranks B 1, A D E 2, C 5.
+    const results = scoreUnits(rateSystem('median'), districts());
+    expect(results.map((result) => result.rank)).toEqual([2, 1, 5, 2, 2]);
   });
 
   it('should refuse a rule it does not know', () => {

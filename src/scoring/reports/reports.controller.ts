@@ -1,19 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Call, type Caller, CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import {
+  FormInvalidException,
+  unlessRefused,
+  type FieldErrors,
+} from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { chinaDate } from '../../common/time/china-time.js';
@@ -102,28 +96,18 @@ export class ReportsController {
 
   @Post()
   @Roles('office')
-  async generate(
-    @Body() body: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async generate(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const kind = kindOf(body?.kind);
-    try {
-      const id = await this.reports.generateClosed(
-        kind,
-        String(body?.period ?? ''),
-        user,
-        chinaDate(this.clock.now()),
-      );
-      setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
-      return seeOther(request, reply, `/reports/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderIndex(reply, kind, user, 422, error.errors, body?.period);
-      }
-      throw error;
-    }
+    const period = body?.period as string | undefined;
+    return unlessRefused(
+      async () => {
+        const today = chinaDate(this.clock.now());
+        const id = await this.reports.generateClosed(kind, String(period ?? ''), user, today);
+        setFlash(reply, 'success', '报表已生成并冻结；之后的数据变化不影响本报表');
+        return seeOther(request, reply, `/reports/${id}`);
+      },
+      (errors) => this.renderIndex(reply, kind, user, 422, errors, period),
+    );
   }
 
   /**

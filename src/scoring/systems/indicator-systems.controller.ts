@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
-import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import { Call, type Caller, Roles } from '../../auth/auth.decorators.js';
+import { unlessRefused, type FieldErrors } from '../../common/forms/form-validation.js';
 import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 import { BAND_COUNT, colorName, type BandConfig } from '../calculation/bands.js';
@@ -73,12 +72,7 @@ export class IndicatorSystemsController {
   }
 
   @Post('drafts')
-  async createDraft(
-    @Body() body: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async createDraft(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const id = await this.systems.createDraft(kindOf(body?.kind), user);
     return seeOther(request, reply, `/indicator-systems/${id}`);
   }
@@ -90,12 +84,7 @@ export class IndicatorSystemsController {
   }
 
   @Post('bands')
-  async updateBands(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async updateBands(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
     const kind = kindOf(body?.kind);
     const config: BandConfig = {
       mode: body?.mode === 'score_threshold' ? 'score_threshold' : 'rank_quintile',
@@ -105,16 +94,14 @@ export class IndicatorSystemsController {
         ...(body?.mode === 'score_threshold' ? { minScore: text(body, `band-${index}-min`) } : {}),
       })),
     };
-    try {
-      await this.systems.updateBandConfig(kind, config, user);
-      setFlash(reply, 'success', '五色图设置已保存，之后生成的报表按新设置分档');
-      return seeOther(request, reply, `/indicator-systems?kind=${kind}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderIndex(reply, kind, 422, error.errors, config);
-      }
-      throw error;
-    }
+    return unlessRefused(
+      async () => {
+        await this.systems.updateBandConfig(kind, config, user);
+        setFlash(reply, 'success', '五色图设置已保存，之后生成的报表按新设置分档');
+        return seeOther(request, reply, `/indicator-systems?kind=${kind}`);
+      },
+      (errors) => this.renderIndex(reply, kind, 422, errors, config),
+    );
   }
 
   @Get(':id')
@@ -126,51 +113,44 @@ export class IndicatorSystemsController {
   @Post(':id')
   async update(
     @Param('id', RecordIdPipe) id: number,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { body, user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const system = await this.systems.find(id);
     const { definition, startedFromDefaults } = applyDraftForm(system.definition, body ?? {});
     const note = text(body ?? {}, 'note');
-    try {
-      await this.systems.updateDraft(system.id, definition, note, user);
-      setFlash(
-        reply,
-        'success',
-        startedFromDefaults.length === 0
-          ? '草稿已保存'
-          : `草稿已保存；${startedFromDefaults.map((name) => `“${name}”`).join('、')}使用默认系数，请核对后再保存`,
-      );
-      return seeOther(request, reply, `/indicator-systems/${system.id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        // The typed note comes back with the typed definition.
-        return this.renderSystem(reply, { ...system, note }, definition, 422, error.errors);
-      }
-      throw error;
-    }
+    return unlessRefused(
+      async () => {
+        await this.systems.updateDraft(system.id, definition, note, user);
+        setFlash(
+          reply,
+          'success',
+          startedFromDefaults.length === 0
+            ? '草稿已保存'
+            : `草稿已保存；${startedFromDefaults.map((name) => `“${name}”`).join('、')}使用默认系数，请核对后再保存`,
+        );
+        return seeOther(request, reply, `/indicator-systems/${system.id}`);
+      },
+      // The typed note comes back with the typed definition.
+      (errors) => this.renderSystem(reply, { ...system, note }, definition, 422, errors),
+    );
   }
 
   @Post(':id/activate')
   async activate(
     @Param('id', RecordIdPipe) id: number,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() { user, request }: Caller,
     @Res() reply: FastifyReply,
   ) {
     const system = await this.systems.find(id);
-    try {
-      await this.systems.activate(system.id, user);
-      setFlash(reply, 'success', `第 ${system.version} 版已启用；已生成的报表仍保留原版本`);
-      return seeOther(request, reply, `/indicator-systems?kind=${system.kind}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderSystem(reply, system, system.definition, 422, error.errors);
-      }
-      throw error;
-    }
+    return unlessRefused(
+      async () => {
+        await this.systems.activate(system.id, user);
+        setFlash(reply, 'success', `第 ${system.version} 版已启用；已生成的报表仍保留原版本`);
+        return seeOther(request, reply, `/indicator-systems?kind=${system.kind}`);
+      },
+      (errors) => this.renderSystem(reply, system, system.definition, 422, errors),
+    );
   }
 
   private async renderIndex(
