@@ -1,4 +1,5 @@
 import type { AuthUser } from '../../auth/auth-context.js';
+import type { FilterField } from '../../common/http/ledger-query.js';
 import type { SqlConditions } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { listingUnion, type ListingScope } from '../workflow-visibility.js';
@@ -34,4 +35,9 @@ export async function pageOfListing<T>(
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _total, ...row }) => row as T),
   };
+}
+
+/** A ledger filter's checkbox (`name=1` when ticked): true when ticked, else no filter. */
+export function checkboxField(param: string): FilterField<boolean> {
+  return { param, read: (raw) => (raw === '1' ? true : undefined) };
 }
