@@ -1,16 +1,17 @@
-import { Controller, Get, Param, Post, Query, Res, type Type } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, type Type } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { Ledger, type LedgerRequest } from '../workflow/record-kit/listing-page.js';
 import { createFromForm, Posted, type PostedForm } from '../workflow/record-kit/record-forms.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
 import { AssignmentsService } from './assignments.service.js';
 import { CreateAssignmentDto } from './dto/create-assignment.dto.js';
 
 const LEDGER = ledgerQuery({ q: filterField.text('q') });
+type OfficeLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
 
 /**
  * The office's pages for one kind of assigned item (需求清单 at /demand-list, 堵点卡点 at
@@ -28,12 +29,7 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
     ) {}
 
     @Get()
-    async index(
-      @Query() query: Record<string, string>,
-      @CurrentUser() user: AuthUser,
-      @Res() reply: FastifyReply,
-    ) {
-      const filter = LEDGER.parse(query);
+    async index(@Ledger(LEDGER) { query, filter, user }: OfficeLedger, @Res() reply: FastifyReply) {
       const result = await this.assignments.listAssignments(kind, filter);
       return reply.view('assignments/office-index.hbs', {
         title: `${profile.label}交办`,

@@ -1,6 +1,11 @@
 import type { SqlRunner } from '../database/sql-runner.js';
 import { SqlConditions } from '../database/sql.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
+import {
+  addFilterConditions,
+  containing,
+  type FilterSql,
+} from '../workflow/record-kit/listing-page.js';
 import type { AssignmentKind } from './assignment-kinds.js';
 import type { TaskStatus } from './task-due-rules.js';
 import { toTaskRow, type TaskRow, type TaskSqlRow } from './assignments.view-model.js';
@@ -41,6 +46,18 @@ export interface TaskFilter {
   sort?: TaskSort;
   page: number;
 }
+
+/** The task ledger's filter in SQL. */
+const TASK_FILTER_SQL: FilterSql<TaskFilter> = {
+  status: (status) => (status === 'none' ? 't.latest_status IS NULL' : 't.latest_status = ?'),
+  overdue: OVERDUE_SQL,
+  quarterlyDue: QUARTERLY_DUE_SQL,
+  unitId: 't.unit_id = ?',
+  domainId: 'a.domain_id = ?',
+  deadlineFrom: 'a.deadline >= ?::date',
+  deadlineTo: 'a.deadline <= ?::date',
+  q: (q) => ['a.title ILIKE ?', containing(q)],
+};
 
 export interface TaskRecord {
   id: string;
@@ -134,9 +151,7 @@ export async function assignmentList(
   pageSize: number,
 ): Promise<{ rows: AssignmentListRow[]; total: number }> {
   const conditions = new SqlConditions([kind, today]).raw('a.kind = $1');
-  if (filter.q) {
-    conditions.add('a.title ILIKE ?', `%${filter.q}%`);
-  }
+  addFilterConditions(conditions, filter, { q: TASK_FILTER_SQL.q });
   const limit = conditions.bind(pageSize);
   const offset = conditions.bind((filter.page - 1) * pageSize);
   const rows = await db.query<(AssignmentListRow & { total: number })[]>(
@@ -206,33 +221,7 @@ export async function taskPage(
   pageSize: number,
 ): Promise<{ rows: TaskRow[]; total: number }> {
   const conditions = new SqlConditions([cutoffs.today, cutoffs.quarterStart, ...conditionParams]);
-  conditions.raw(condition);
-  if (filter.status === 'none') {
-    conditions.raw('t.latest_status IS NULL');
-  } else if (filter.status) {
-    conditions.add('t.latest_status = ?', filter.status);
-  }
-  if (filter.overdue) {
-    conditions.raw(OVERDUE_SQL);
-  }
-  if (filter.quarterlyDue) {
-    conditions.raw(QUARTERLY_DUE_SQL);
-  }
-  if (filter.unitId) {
-    conditions.add('t.unit_id = ?', filter.unitId);
-  }
-  if (filter.domainId) {
-    conditions.add('a.domain_id = ?', filter.domainId);
-  }
-  if (filter.deadlineFrom) {
-    conditions.add('a.deadline >= ?::date', filter.deadlineFrom);
-  }
-  if (filter.deadlineTo) {
-    conditions.add('a.deadline <= ?::date', filter.deadlineTo);
-  }
-  if (filter.q) {
-    conditions.add('a.title ILIKE ?', `%${filter.q}%`);
-  }
+  addFilterConditions(conditions.raw(condition), filter, TASK_FILTER_SQL);
   const limit = conditions.bind(pageSize);
   const offset = conditions.bind((filter.page - 1) * pageSize);
   const rows = await db.query<TaskSqlRow[]>(

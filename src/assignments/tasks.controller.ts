@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
@@ -10,7 +10,12 @@ import { chinaDate } from '../common/time/china-time.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import { checkboxField } from '../workflow/record-kit/listing-page.js';
+import {
+  checkboxField,
+  chinaDateColumn,
+  Ledger,
+  type LedgerRequest,
+} from '../workflow/record-kit/listing-page.js';
 import {
   createFromForm,
   Posted,
@@ -38,12 +43,7 @@ export const TASK_COLUMNS: ExcelColumn<TaskRow>[] = [
   { header: '任务', width: 40, value: (row) => row.title },
   { header: '承办单位', width: 16, value: (row) => row.unitName },
   { header: '领域', width: 16, value: (row) => row.domain },
-  {
-    header: '反馈时限',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.deadline}T00:00:00+08:00`),
-  },
+  chinaDateColumn('反馈时限', 12, (row) => row.deadline),
   { header: '推进状态', width: 10, value: (row) => row.statusLabel },
   { header: '最近审核通过', width: 18, kind: 'datetime', value: (row) => row.latestApprovedAt },
   { header: '已逾期', width: 8, value: (row) => (row.overdue ? '是' : '否') },
@@ -64,10 +64,11 @@ const LEDGER = ledgerQuery({
 });
 const kindOf = filterField.oneOf('kind', ASSIGNMENT_KINDS);
 
-function parseQuery(query: Record<string, string>) {
+type TaskLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
+const kindAndProfile = (query: Record<string, string>) => {
   const kind = kindOf.read(query.kind) ?? 'demand_list';
-  return { kind, profile: ASSIGNMENT_PROFILES[kind], filter: LEDGER.parse(query) };
-}
+  return { kind, profile: ASSIGNMENT_PROFILES[kind] };
+};
 
 const taskProgressLink = (id: string) => `/task-progress/${id}`;
 
@@ -89,12 +90,8 @@ export class TasksController {
    */
   @Get('tasks')
   @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const { kind, profile, filter } = parseQuery(query);
+  async index(@Ledger(LEDGER) { query, filter, user }: TaskLedger, @Res() reply: FastifyReply) {
+    const { kind, profile } = kindAndProfile(query);
     const page = LEDGER.page(
       '/tasks',
       query,
@@ -117,12 +114,8 @@ export class TasksController {
   /** 批量下载 of the ledger: the same filters and scope, streamed. */
   @Get('tasks/export')
   @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const { kind, profile, filter } = parseQuery(query);
+  async export(@Ledger(LEDGER) { query, filter, user }: TaskLedger, @Res() reply: FastifyReply) {
+    const { kind, profile } = kindAndProfile(query);
     await this.ledgerExports.stream(
       reply,
       {

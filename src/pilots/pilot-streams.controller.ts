@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { TaskProgressDto, taskProgressErrors } from '../assignments/dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
@@ -17,6 +17,7 @@ import {
   type PostedForm,
   type RecordForm,
 } from '../workflow/record-kit/record-forms.js';
+import { Ledger, type LedgerRequest } from '../workflow/record-kit/listing-page.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import {
@@ -29,6 +30,7 @@ const STATUS_OPTIONS = optionsOf(TASK_STATUSES, TASK_STATUS_LABELS);
 type FormName = FilingKind | 'acceptance';
 
 const LEDGER = ledgerQuery({ unitId: filterField.id('unit'), q: filterField.text('q') });
+type FilingLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
 const filingKindOf = (query: Record<string, string>): FilingKind =>
   query.kind === 'progress' ? 'progress' : 'achievement';
 
@@ -103,13 +105,8 @@ export class PilotStreamsController {
 
   /** 试点成果台账 (kind=achievement, what the cockpit shows) and 推进状态台账 (kind=progress). */
   @Get('pilot-filings')
-  async ledger(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async ledger(@Ledger(LEDGER) { query, filter, user }: FilingLedger, @Res() reply: FastifyReply) {
     const kind = filingKindOf(query);
-    const filter = LEDGER.parse(query);
     const result = await this.streams.filingsLedger(kind, user, filter);
     return reply.view('pilots/filings-index.hbs', {
       title: FILING_LEDGERS[kind].title,
@@ -120,13 +117,8 @@ export class PilotStreamsController {
   }
 
   @Get('pilot-filings/export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async export(@Ledger(LEDGER) { query, filter, user }: FilingLedger, @Res() reply: FastifyReply) {
     const kind = filingKindOf(query);
-    const filter = LEDGER.parse(query);
     await this.ledgerExports.stream(
       reply,
       {

@@ -11,7 +11,11 @@ import { parseChinaDate } from '../common/time/china-time.js';
 import { insertRow, SqlConditions, updateRow } from '../database/sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import {
+  addFilterConditions,
+  containing,
+  pageOfListing,
+} from '../workflow/record-kit/listing-page.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
@@ -115,10 +119,14 @@ export class PilotStreamsService {
     return findStream(this.dataSource, streamId);
   }
 
-  /** The stream and its pilot, if the user may read them (the district, the competent department, office, leaders). */
+  /**
+   * The stream and its pilot, if the user may read them (the district, the competent department,
+   * office, leaders) — or, with `clerkOf`, if the user is an entry clerk of that unit.
+   */
   private async requireStream(
     streamId: string,
     user: AuthUser,
+    clerkOf?: 'district' | 'competent',
   ): Promise<{ stream: StreamRecord; pilot: PilotRow }> {
     const stream = await this.findStream(streamId);
     const pilot = stream ? await this.pilots.currentPilot(stream.pilot_lineage_id) : undefined;
@@ -129,7 +137,8 @@ export class PilotStreamsService {
       stream.unit_id === user.unitId ||
       pilot.competent_unit_id === user.unitId ||
       hasRole(user, 'office', 'leader', 'admin');
-    if (!allowed) {
+    const clerkUnit = clerkOf === 'district' ? stream.unit_id : pilot.competent_unit_id;
+    if (!allowed || (clerkOf && !(hasRole(user, 'entry') && user.unitId === clerkUnit))) {
       throw new NotFoundException();
     }
     return { stream, pilot };
@@ -189,10 +198,7 @@ export class PilotStreamsService {
     user: AuthUser,
     ip?: string,
   ): Promise<string> {
-    const { stream, pilot } = await this.requireStream(streamId, user);
-    if (!(hasRole(user, 'entry') && user.unitId === stream.unit_id)) {
-      throw new NotFoundException();
-    }
+    const { stream, pilot } = await this.requireStream(streamId, user, 'district');
     const filing = {
       type: FILING_KINDS[kind].type,
       title: 'name' in form ? form.name : `${pilot.name}（${stream.unit_name}）`,
@@ -223,10 +229,7 @@ export class PilotStreamsService {
     user: AuthUser,
     ip?: string,
   ): Promise<void> {
-    const { stream, pilot } = await this.requireStream(streamId, user);
-    if (!(hasRole(user, 'entry') && user.unitId === pilot.competent_unit_id)) {
-      throw new NotFoundException();
-    }
+    const { stream, pilot } = await this.requireStream(streamId, user, 'competent');
     const acceptedOn = parseChinaDate(form.acceptedOn);
     if (!acceptedOn || acceptedOn < pilot.deployed_on) {
       throw FormInvalidException.field('acceptedOn', '请填写有效的通过验收日期（不早于部署时间）');
@@ -286,13 +289,10 @@ export class PilotStreamsService {
     pageSize = 20,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('s.unit_id = ?', filter.unitId);
-    }
-    if (filter.q) {
-      conditions.add(FILING_KINDS[kind].search, `%${filter.q}%`);
-    }
+    const conditions = addFilterConditions(new SqlConditions([user.unitId]), filter, {
+      unitId: 's.unit_id = ?',
+      q: (q) => [FILING_KINDS[kind].search, containing(q)],
+    });
     const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
       db,
       user,

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
@@ -12,9 +12,14 @@ import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import { checkboxField } from '../workflow/record-kit/listing-page.js';
+import {
+  checkboxField,
+  chinaDateColumn,
+  Ledger,
+  type LedgerRequest,
+} from '../workflow/record-kit/listing-page.js';
 import { Posted, RecordFormViews, type PostedForm } from '../workflow/record-kit/record-forms.js';
-import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
+import { ServiceRecordRoutes } from '../workflow/record-kit/record-routes.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import {
   WorkflowConflictException,
@@ -22,6 +27,7 @@ import {
 } from '../workflow/workflow.exception.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
+import { PILOT_FORM } from './pilots.queries.js';
 import { PILOT_LEVEL_LABELS, PilotsService } from './pilots.service.js';
 
 const LEDGER = ledgerQuery({
@@ -33,6 +39,7 @@ const LEDGER = ledgerQuery({
   accepted: checkboxField('accepted'),
   q: filterField.text('q'),
 });
+type PilotLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
 const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
 
 const link = (id: string) => `/pilots/${id}`;
@@ -54,20 +61,10 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
   { header: '部署文件名称', width: 36, value: (row) => row.document_title },
   { header: '文号', width: 22, value: (row) => row.document_number },
   { header: '部署单位', width: 18, value: (row) => row.issuer },
-  {
-    header: '部署时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.deployed_on}T00:00:00+08:00`),
-  },
+  chinaDateColumn('部署时间', 12, (row) => row.deployed_on),
   { header: '试点主管部门', width: 16, value: (row) => row.competent_unit_name },
   { header: '涉及区县', width: 30, value: (row) => row.involved_unit_names.join('、') },
-  {
-    header: '应验收时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.acceptance_due}T00:00:00+08:00`),
-  },
+  chinaDateColumn('应验收时间', 12, (row) => row.acceptance_due),
   { header: '领域', width: 14, value: (row) => row.domain },
   { header: '跑道', width: 14, value: (row) => row.track },
   { header: '全市所有区县开展', width: 10, value: (row) => (row.citywide ? '是' : '否') },
@@ -83,12 +80,15 @@ type PilotPage = Awaited<ReturnType<PilotsService['page']>>;
  */
 @Controller('pilots')
 @Roles(...BUSINESS_ROLES)
-export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, PilotPage>(
-  PilotFormDto,
-  { newForm: 'new', create: '', record: ':id', revise: true, link },
-) {
+export class PilotsController extends ServiceRecordRoutes<PilotFormDto, PilotPage>(PilotFormDto, {
+  newForm: 'new',
+  create: '',
+  record: ':id',
+  revise: true,
+  link,
+}) {
   constructor(
-    private readonly pilots: PilotsService,
+    protected readonly records: PilotsService,
     private readonly ledgerExports: LedgerExports,
     protected readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
@@ -97,28 +97,18 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
   }
 
   @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = LEDGER.parse(query);
+  async index(@Ledger(LEDGER) { query, filter, user }: PilotLedger, @Res() reply: FastifyReply) {
     return reply.view('pilots/index.hbs', {
       title: '改革试点台账',
-      ...LEDGER.page('/pilots', query, filter, await this.pilots.ledger(user, filter)),
-      ...(await this.pilots.formOptions()),
+      ...LEDGER.page('/pilots', query, filter, await this.records.ledger(user, filter)),
+      ...(await this.records.formOptions()),
       stateOptions,
       canCreate: user.roles.includes('entry') && user.unitKind === 'district',
     });
   }
 
   @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = LEDGER.parse(query);
+  async export(@Ledger(LEDGER) { filter, user }: PilotLedger, @Res() reply: FastifyReply) {
     await this.ledgerExports.stream(
       reply,
       {
@@ -135,7 +125,7 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
           { label: '名称或文号', value: filter.q },
         ]),
       },
-      (page, pageSize, db) => this.pilots.ledger(user, { ...filter, page }, pageSize, db),
+      (page, pageSize, db) => this.records.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
@@ -154,14 +144,14 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
         this.renderPage(
           reply,
           422,
-          await this.pilots.page(id, post.user),
+          await this.records.page(id, post.user),
           post.user,
           errors,
           values,
         ),
       async (data) => {
         try {
-          await this.pilots.confirm(id, data, post.user, post.ip);
+          await this.records.confirm(id, data, post.user, post.ip);
         } catch (error) {
           if (
             error instanceof WorkflowConflictException ||
@@ -176,39 +166,12 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
     );
   }
 
-  protected filingContext() {
-    return Promise.resolve(undefined);
-  }
-
-  protected contextOf() {
-    return undefined;
-  }
-
-  protected page(id: string, user: AuthUser) {
-    return this.pilots.page(id, user);
-  }
-
   protected override newValues() {
     return { level: 'municipal' };
   }
 
   protected formValues({ pilot }: PilotPage) {
-    return {
-      name: pilot.name,
-      level: pilot.level,
-      documentTitle: pilot.document_title,
-      documentNumber: pilot.document_number,
-      issuer: pilot.issuer,
-      deployedOn: pilot.deployed_on,
-      competentUnitId: pilot.competent_unit_id,
-      involvedUnitIds: pilot.involved_unit_ids,
-      acceptanceDue: pilot.acceptance_due,
-      domainId: pilot.domain_id,
-      trackId: pilot.track_id,
-      citywide: pilot.citywide,
-      documentClassified: pilot.document_classified,
-      finished: pilot.finished,
-    };
+    return PILOT_FORM.values(pilot);
   }
 
   protected showView(page: PilotPage) {
@@ -225,20 +188,8 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
     { id, user }: { id: string | undefined; user: AuthUser },
   ) {
     return id
-      ? this.pilots.editFormErrors(id, form, user, failed)
-      : this.pilots.formErrors(form, user.unitId, undefined, failed);
-  }
-
-  protected createRecord(_context: undefined, data: PilotFormDto, user: AuthUser, ip: string) {
-    return this.pilots.create(data, user, ip);
-  }
-
-  protected updateRecord(id: string, data: PilotFormDto, user: AuthUser, ip: string) {
-    return this.pilots.update(id, data, user, ip);
-  }
-
-  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
-    return this.pilots.revise(id, user, ip);
+      ? this.records.editFormErrors(id, form, user, failed)
+      : this.records.formErrors(form, user.unitId, undefined, failed);
   }
 
   /** The pilot's page; for the competent department at 确认分发, its correction form too. */
@@ -251,7 +202,7 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
     typed?: Record<string, unknown>,
   ) {
     const { pilot, confirming } = page;
-    const options = confirming ? await this.pilots.formOptions() : undefined;
+    const options = confirming ? await this.records.formOptions() : undefined;
     return reply.code(status).view('pilots/show.hbs', {
       title: pilot.name,
       ...page,
@@ -279,8 +230,8 @@ export class PilotsController extends RecordFormRoutes<PilotFormDto, undefined, 
     errors: FieldErrors,
     user: AuthUser,
   ) {
-    const options = await this.pilots.formOptions(lenientId(values.domainId));
-    const existing = id ? await this.pilots.page(id, user) : undefined;
+    const options = await this.records.formOptions(lenientId(values.domainId));
+    const existing = id ? await this.records.page(id, user) : undefined;
     return reply.code(status).view('pilots/form.hbs', {
       title: id ? '修改试点项目' : '试点项目录入',
       id,

@@ -1,6 +1,9 @@
 import type { SqlRunner } from '../database/sql-runner.js';
 import { insertRow } from '../database/sql.js';
+import { containing, type FilterSql } from '../workflow/record-kit/listing-page.js';
+import { formColumns } from '../workflow/record-kit/record-dto.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
+import type { WorkflowState } from '../workflow/workflow-chain.js';
 import type { ListingScope } from '../workflow/workflow-visibility.js';
 import { normalizeDocumentNumber } from './document-number.js';
 
@@ -8,29 +11,16 @@ import { normalizeDocumentNumber } from './document-number.js';
 
 export const PILOT_TYPE = 'pilot';
 
-export interface PilotRow {
+/** A pilot revision as its pages and the ledger read it. */
+export interface PilotRow extends PilotContent {
   id: string;
   lineage_id: string;
   creator_unit_id: number;
   creator_unit_name: string;
-  name: string;
-  level: 'national' | 'municipal';
-  document_title: string;
-  document_number: string;
-  issuer: string;
-  deployed_on: string;
-  competent_unit_id: number;
   competent_unit_name: string;
-  involved_unit_ids: number[];
   involved_unit_names: string[];
-  acceptance_due: string;
-  domain_id: number;
   domain: string;
-  track_id: number | null;
   track: string | null;
-  citywide: boolean;
-  document_classified: boolean;
-  finished: boolean;
 }
 
 /** The content columns of a pilot revision (what a revision copies). */
@@ -73,6 +63,28 @@ const PILOT_JOINS = `
 /** Districts involved in a pilot and its competent department list its approved revision. */
 export const PILOT_LISTING: ListingScope = {
   involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
+};
+
+export interface PilotLedgerFilter {
+  unitId?: number;
+  level?: 'national' | 'municipal';
+  competentUnitId?: number;
+  state?: WorkflowState;
+  due?: boolean;
+  accepted?: boolean;
+  q?: string;
+  page: number;
+}
+
+/** The 试点台账's filter in SQL. */
+export const PILOT_FILTER_SQL: FilterSql<PilotLedgerFilter> = {
+  unitId: '? = ANY(p.involved_unit_ids)',
+  level: 'p.level = ?',
+  competentUnitId: 'p.competent_unit_id = ?',
+  state: 'wi.state = ?',
+  due: `p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`,
+  accepted: `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
+  q: (q) => ['(p.name ILIKE ? OR p.document_number ILIKE ?)', containing(q)],
 };
 
 /** The 试点台账's rows before the visibility branches (see pageOfListing). */
@@ -122,10 +134,28 @@ export interface PilotContent {
   finished: boolean;
 }
 
+/** The pilot form's fields and their columns. */
+export const PILOT_FORM = formColumns({
+  name: 'name',
+  level: 'level',
+  documentTitle: 'document_title',
+  documentNumber: 'document_number',
+  issuer: 'issuer',
+  deployedOn: 'deployed_on',
+  competentUnitId: 'competent_unit_id',
+  involvedUnitIds: 'involved_unit_ids',
+  acceptanceDue: 'acceptance_due',
+  domainId: 'domain_id',
+  trackId: 'track_id',
+  citywide: 'citywide',
+  documentClassified: 'document_classified',
+  finished: 'finished',
+});
+
 /** Writes the revision `id` of a pilot (replacing what an edited draft held). */
 export async function writePilot(
   db: SqlRunner,
-  row: { id: string; lineage_id: string; creator_unit_id: number } & PilotContent,
+  row: { id: string; lineage_id: string; creator_unit_id: number } & Record<string, unknown>,
 ): Promise<void> {
   await db.query(`DELETE FROM pilots WHERE id = $1`, [row.id]);
   await insertRow(db, 'pilots', { ...row });

@@ -6,14 +6,15 @@ import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
-import { parseChinaDate, startOfChinaQuarter } from '../common/time/china-time.js';
+import { startOfChinaQuarter } from '../common/time/china-time.js';
+import { pilotDateErrors } from './pilot-dates.js';
 import { Clock } from '../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { districtsAndDepartments } from '../assignments/assignments.queries.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import { addFilterConditions, pageOfListing } from '../workflow/record-kit/listing-page.js';
 import { RecordKit, type RecordSave } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
@@ -29,6 +30,8 @@ import {
   involvedUnitIds,
   isActiveDepartment,
   nonPdfNames,
+  PILOT_FILTER_SQL,
+  PILOT_FORM,
   PILOT_LEDGER_SQL,
   PILOT_LISTING,
   PILOT_TABLE,
@@ -38,24 +41,14 @@ import {
   streamsToUpdate,
   writePilot,
   type PilotCorrection,
+  type PilotLedgerFilter,
   type PilotRow,
   type StreamToUpdate,
 } from './pilots.queries.js';
 
-export { PILOT_TYPE, type PilotRow } from './pilots.queries.js';
+export { PILOT_TYPE, type PilotLedgerFilter, type PilotRow } from './pilots.queries.js';
 
 export const PILOT_LEVEL_LABELS = { national: '国家级', municipal: '市级' } as const;
-
-export interface PilotLedgerFilter {
-  unitId?: number;
-  level?: 'national' | 'municipal';
-  competentUnitId?: number;
-  state?: WorkflowState;
-  due?: boolean;
-  accepted?: boolean;
-  q?: string;
-  page: number;
-}
 
 /** What every save of a pilot form gives the kit besides the row (the deploying document). */
 function pilotSave(form: PilotFormDto): RecordSave {
@@ -131,21 +124,7 @@ export class PilotsService {
     lineageId?: string,
     failed: ReadonlySet<string> = new Set(),
   ): Promise<FieldErrors> {
-    const errors: FieldErrors = {};
-    if (!failed.has('deployedOn') && !parseChinaDate(form.deployedOn)) {
-      errors.deployedOn = ['请填写有效的部署时间'];
-    }
-    if (!failed.has('acceptanceDue')) {
-      if (!parseChinaDate(form.acceptanceDue)) {
-        errors.acceptanceDue = ['请填写有效的应验收时间'];
-      } else if (
-        !failed.has('deployedOn') &&
-        parseChinaDate(form.deployedOn) &&
-        form.acceptanceDue < form.deployedOn
-      ) {
-        errors.acceptanceDue = ['应验收时间不能早于部署时间'];
-      }
-    }
+    const errors = pilotDateErrors(form, failed);
     if (!failed.has('competentUnitId')) {
       if (!(await isActiveDepartment(this.dataSource, form.competentUnitId))) {
         errors.competentUnitId = ['请选择试点主管部门（市级部门）'];
@@ -187,17 +166,10 @@ export class PilotsService {
         ];
       }
     }
-    if (!failed.has('documentNumber')) {
-      const problem = await this.documentNumberProblem(
-        this.dataSource,
-        form.documentNumber,
-        lineageId,
-      );
-      if (problem) {
-        errors.documentNumber = [problem];
-      }
+    if (failed.has('documentNumber')) {
+      return errors;
     }
-    return errors;
+    return { ...errors, ...(await this.documentNumberErrors(form.documentNumber, lineageId)) };
   }
 
   /** The rules of the form (see formErrors) as one FormInvalidException. */
@@ -215,34 +187,35 @@ export class PilotsService {
       new Set(['documentNumber']),
     );
     if (Object.keys(errors).length > 0) {
-      const problem = await this.documentNumberProblem(
-        this.dataSource,
-        form.documentNumber,
-        lineageId,
-      );
-      throw new FormInvalidException(problem ? { ...errors, documentNumber: [problem] } : errors);
+      const taken = await this.documentNumberErrors(form.documentNumber, lineageId);
+      throw new FormInvalidException({ ...errors, ...taken });
     }
   }
 
   /**
-   * Why the 文号 cannot be this pilot's: another record already owns its normalised form (the
-   * existing pilot and the district that created it named), or it does not fit once normalised.
+   * The 文号's error when it cannot be this pilot's: another record already owns its normalised
+   * form (the existing pilot and the district that created it named), or it does not fit once
+   * normalised. No error: {}.
    */
-  private async documentNumberProblem(
-    db: SqlRunner,
+  private async documentNumberErrors(
     documentNumber: string,
     lineageId: string | undefined,
-  ): Promise<string | undefined> {
+    db: SqlRunner = this.dataSource,
+  ): Promise<FieldErrors> {
     const normalized = normalizeDocumentNumber(documentNumber);
     // NFKC may lengthen a number (U+FDFA becomes 18 characters): the column holds 100.
     if ([...normalized].length > 100) {
-      return '文号含有无法识别的字符，请按部署文件原样填写';
+      return { documentNumber: ['文号含有无法识别的字符，请按部署文件原样填写'] };
     }
     const owner = await documentNumberOwner(db, normalized);
     if (owner && owner.lineage_id !== lineageId) {
-      return `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`;
+      return {
+        documentNumber: [
+          `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`,
+        ],
+      };
     }
-    return undefined;
+    return {};
   }
 
   /**
@@ -254,9 +227,9 @@ export class PilotsService {
     documentNumber: string,
     lineageId: string,
   ): Promise<void> {
-    const problem = await this.documentNumberProblem(manager, documentNumber, lineageId);
-    if (problem) {
-      throw FormInvalidException.field('documentNumber', problem);
+    const taken = await this.documentNumberErrors(documentNumber, lineageId, manager);
+    if (taken.documentNumber) {
+      throw new FormInvalidException(taken);
     }
     await registerDocumentNumber(manager, documentNumber, lineageId);
   }
@@ -309,20 +282,9 @@ export class PilotsService {
       id,
       lineage_id: lineageId,
       creator_unit_id: creatorUnitId,
-      name: form.name,
-      level: form.level,
-      document_title: form.documentTitle,
-      document_number: form.documentNumber,
-      issuer: form.issuer,
-      deployed_on: form.deployedOn,
-      competent_unit_id: form.competentUnitId,
+      ...PILOT_FORM.row(form),
       involved_unit_ids: [...new Set([creatorUnitId, ...form.involvedUnitIds])],
-      acceptance_due: form.acceptanceDue,
-      domain_id: form.domainId,
       track_id: form.trackId ?? null,
-      citywide: form.citywide,
-      document_classified: form.documentClassified,
-      finished: form.finished,
     });
   }
 
@@ -415,31 +377,15 @@ export class PilotsService {
     correction: PilotCorrection,
     lineageId: string,
   ): Promise<FieldErrors> {
-    const errors: FieldErrors = {};
-    if (!parseChinaDate(correction.deployedOn)) {
-      errors.deployedOn = ['请填写有效的部署时间'];
-    }
-    if (!parseChinaDate(correction.acceptanceDue)) {
-      errors.acceptanceDue = ['请填写有效的应验收时间'];
-    } else if (
-      parseChinaDate(correction.deployedOn) &&
-      correction.acceptanceDue < correction.deployedOn
-    ) {
-      errors.acceptanceDue = ['应验收时间不能早于部署时间'];
-    }
+    const errors = pilotDateErrors(correction);
     const districts = await activeDistricts(this.dataSource, correction.involvedUnitIds);
     if (districts.length !== correction.involvedUnitIds.length) {
       errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
     }
-    const problem = await this.documentNumberProblem(
-      this.dataSource,
-      correction.documentNumber,
-      lineageId,
-    );
-    if (problem) {
-      errors.documentNumber = [problem];
-    }
-    return errors;
+    return {
+      ...errors,
+      ...(await this.documentNumberErrors(correction.documentNumber, lineageId)),
+    };
   }
 
   revise(id: string, user: AuthUser, ip?: string): Promise<string> {
@@ -520,30 +466,11 @@ export class PilotsService {
     pageSize = DEFAULT_PAGE_SIZE,
     db: SqlRunner = this.dataSource,
   ) {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('? = ANY(p.involved_unit_ids)', filter.unitId);
-    }
-    if (filter.level) {
-      conditions.add('p.level = ?', filter.level);
-    }
-    if (filter.competentUnitId) {
-      conditions.add('p.competent_unit_id = ?', filter.competentUnitId);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    if (filter.due) {
-      conditions.raw(`p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`);
-    }
-    if (filter.accepted) {
-      conditions.raw(
-        `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
-      );
-    }
-    if (filter.q) {
-      conditions.add('(p.name ILIKE ? OR p.document_number ILIKE ?)', `%${filter.q}%`);
-    }
+    const conditions = addFilterConditions(
+      new SqlConditions([user.unitId]),
+      filter,
+      PILOT_FILTER_SQL,
+    );
     const { rows, total } = await pageOfListing<
       PilotRow & { state: WorkflowState; updated_at: Date }
     >(db, user, PILOT_LISTING, conditions, PILOT_LEDGER_SQL, pageSize, filter.page);

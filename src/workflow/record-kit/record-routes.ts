@@ -192,3 +192,53 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
   }
   return Routes;
 }
+
+/** The service calls behind the form routes of a record type filed under nothing in particular. */
+export interface RecordService<T, P> {
+  page(id: string, user: AuthUser): Promise<P>;
+  create(data: T, user: AuthUser, ip?: string): Promise<string>;
+  update(id: string, data: T, user: AuthUser, ip?: string): Promise<void>;
+  revise?(id: string, user: AuthUser, ip?: string): Promise<string>;
+}
+
+/**
+ * RecordFormRoutes for a record type filed under nothing (no project, no meeting): its page and
+ * saves go straight to the controller's `records` service, so a controller writes only its form's
+ * values, rules, templates and what else it serves.
+ */
+export function ServiceRecordRoutes<T extends { submit?: boolean }, P extends RecordPage>(
+  dto: ClassConstructor<T>,
+  paths: RecordRoutePaths,
+) {
+  abstract class Routes extends RecordFormRoutes<T, undefined, P>(dto, paths) {
+    protected abstract readonly records: RecordService<T, P>;
+
+    protected filingContext(): Promise<undefined> {
+      return Promise.resolve(undefined);
+    }
+
+    protected contextOf(): undefined {
+      return undefined;
+    }
+
+    protected page(id: string, user: AuthUser): Promise<P> {
+      return this.records.page(id, user);
+    }
+
+    protected createRecord(_context: undefined, data: T, user: AuthUser, ip: string) {
+      return this.records.create(data, user, ip);
+    }
+
+    protected updateRecord(id: string, data: T, user: AuthUser, ip: string) {
+      return this.records.update(id, data, user, ip);
+    }
+
+    protected override reviseRecord(id: string, user: AuthUser, ip: string): Promise<string> {
+      if (!this.records.revise) {
+        return super.reviseRecord(id, user, ip);
+      }
+      return this.records.revise(id, user, ip);
+    }
+  }
+  return Routes;
+}
