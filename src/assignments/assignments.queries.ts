@@ -1,4 +1,5 @@
 import type { SqlRunner } from '../database/sql-runner.js';
+import { firstRow } from '../workflow/record-kit/first-row.js';
 import { SqlConditions } from '../database/sql.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
 import {
@@ -172,40 +173,30 @@ export async function assignmentList(
   return { rows, total: rows[0]?.total ?? 0 };
 }
 
+export interface AssignmentRecord {
+  id: string;
+  title: string;
+  description: string;
+  deadline: string;
+  domain: string | null;
+  created_at: Date;
+}
+
 export async function findAssignment(
   db: SqlRunner,
   kind: AssignmentKind,
   id: string,
-): Promise<
-  | {
-      id: string;
-      title: string;
-      description: string;
-      deadline: string;
-      domain: string | null;
-      created_at: Date;
-    }
-  | undefined
-> {
+): Promise<AssignmentRecord | undefined> {
   if (!UUID.test(id)) {
     return undefined;
   }
-  const rows = await db.query<
-    {
-      id: string;
-      title: string;
-      description: string;
-      deadline: string;
-      domain: string | null;
-      created_at: Date;
-    }[]
-  >(
+  return firstRow<AssignmentRecord>(
+    db,
     `SELECT a.id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain, a.created_at
        FROM assignments a LEFT JOIN dictionary_items d ON d.id = a.domain_id
       WHERE a.id = $1 AND a.kind = $2`,
     [id, kind],
   );
-  return rows[0];
 }
 
 /**
@@ -264,14 +255,14 @@ export async function findTask(db: SqlRunner, taskId: string): Promise<TaskRecor
   if (!UUID.test(taskId)) {
     return undefined;
   }
-  const rows = await db.query<TaskRecord[]>(
+  return firstRow<TaskRecord>(
+    db,
     `SELECT t.id, a.kind, t.assignment_id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline,
             t.unit_id, u.name AS unit_name, t.latest_status
        ${TASK_JOINS}
       WHERE t.id = $1`,
     [taskId],
   );
-  return rows[0];
 }
 
 /** A task's progress filings the unit may see (others' drafts left out), newest first. */
@@ -316,10 +307,11 @@ export async function findProgress(
   if (!UUID.test(progressId)) {
     return undefined;
   }
-  const rows = await db.query<
-    { task_id: string; status: TaskStatus; work_done: string; problems: string }[]
-  >(`SELECT task_id, status, work_done, problems FROM task_progress WHERE id = $1`, [progressId]);
-  return rows[0];
+  return firstRow<{ task_id: string; status: TaskStatus; work_done: string; problems: string }>(
+    db,
+    `SELECT task_id, status, work_done, problems FROM task_progress WHERE id = $1`,
+    [progressId],
+  );
 }
 
 /** Keeps the task's summary (latest approved status and dates) when a filing is approved. */

@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../assignments/task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { firstRow } from '../workflow/record-kit/first-row.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
 import type { ListingScope } from '../workflow/workflow-visibility.js';
 
@@ -69,12 +70,12 @@ export async function findStream(
   if (!/^[0-9a-f-]{36}$/i.test(streamId)) {
     return undefined;
   }
-  const rows = await db.query<StreamRecord[]>(
+  return firstRow<StreamRecord>(
+    db,
     `SELECT s.id, s.pilot_lineage_id, s.unit_id, u.name AS unit_name, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on, s.latest_status
        FROM pilot_streams s JOIN units u ON u.id = s.unit_id WHERE s.id = $1`,
     [streamId],
   );
-  return rows[0];
 }
 
 /** A stream's filings of one kind the unit may see (others' drafts left out), newest first. */
@@ -122,11 +123,11 @@ export async function findFiling(
   kind: FilingKind,
   id: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const rows = await db.query<Record<string, unknown>[]>(
+  return firstRow<Record<string, unknown>>(
+    db,
     `SELECT * FROM ${FILING_KINDS[kind].table} WHERE id = $1`,
     [id],
   );
-  return rows[0];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SqlRunner } from '../database/sql-runner.js';
+import { firstRow } from '../workflow/record-kit/first-row.js';
 import { insertRow } from '../database/sql.js';
 import { containing, type FilterSql } from '../workflow/record-kit/listing-page.js';
 import { formColumns } from '../workflow/record-kit/record-dto.js';
@@ -95,11 +96,11 @@ export const PILOT_LEDGER_SQL = {
 };
 
 export async function findPilot(db: SqlRunner, id: string): Promise<PilotRow | undefined> {
-  const rows = await db.query<PilotRow[]>(
+  return firstRow<PilotRow>(
+    db,
     `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS} WHERE p.id = $1`,
     [id],
   );
-  return rows[0];
 }
 
 /** The current approved revision of a pilot lineage (what its streams refer to). */
@@ -107,13 +108,13 @@ export async function currentPilot(
   db: SqlRunner,
   lineageId: string,
 ): Promise<PilotRow | undefined> {
-  const rows = await db.query<PilotRow[]>(
+  return firstRow<PilotRow>(
+    db,
     `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS}
        JOIN workflow_items wi ON wi.id = p.id AND wi.is_current_approved
       WHERE p.lineage_id = $1`,
     [lineageId],
   );
-  return rows[0];
 }
 
 /** The pilot form's columns as one revision's row. */
@@ -166,7 +167,8 @@ export async function documentNumberOwner(
   db: SqlRunner,
   normalized: string,
 ): Promise<{ lineage_id: string; name: string; unit_name: string } | undefined> {
-  const owners = await db.query<{ lineage_id: string; name: string; unit_name: string }[]>(
+  return firstRow<{ lineage_id: string; name: string; unit_name: string }>(
+    db,
     `SELECT n.lineage_id, p.name, u.name AS unit_name
        FROM pilot_document_numbers n
        JOIN LATERAL (SELECT * FROM pilots WHERE lineage_id = n.lineage_id ORDER BY created_at DESC LIMIT 1) p ON true
@@ -174,7 +176,6 @@ export async function documentNumberOwner(
       WHERE n.normalized = $1`,
     [normalized],
   );
-  return owners[0];
 }
 
 /** Registers the 文号 as the lineage's (its former number released). */
