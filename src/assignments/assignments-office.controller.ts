@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, type Type } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage } from '../common/http/pagination.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import { Controller, Get, Param, Post, Res, type Type } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Roles } from '../auth/auth.decorators.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { Ledger, type LedgerRequest } from '../workflow/record-kit/listing-page.js';
+import { createFromForm, Posted, type PostedForm } from '../workflow/record-kit/record-forms.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
 import { AssignmentsService } from './assignments.service.js';
 import { CreateAssignmentDto } from './dto/create-assignment.dto.js';
-import { searchText } from '../common/http/search-text.js';
+
+const LEDGER = ledgerQuery({ q: filterField.text('q') });
+type OfficeLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
 
 /**
  * The office's pages for one kind of assigned item (需求清单 at /demand-list, 堵点卡点 at
@@ -28,24 +29,14 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
     ) {}
 
     @Get()
-    async index(
-      @Query() query: Record<string, string>,
-      @CurrentUser() user: AuthUser,
-      @Res() reply: FastifyReply,
-    ) {
-      const page = parsePage(query.page);
-      const { rows, total } = await this.assignments.listAssignments(kind, {
-        q: searchText(query.q),
-        page,
-      });
+    async index(@Ledger(LEDGER) { query, filter, user }: OfficeLedger, @Res() reply: FastifyReply) {
+      const result = await this.assignments.listAssignments(kind, filter);
       return reply.view('assignments/office-index.hbs', {
         title: `${profile.label}交办`,
         profile,
-        rows,
-        total,
+        ...LEDGER.page(profile.officePath, query, filter, result),
         q: query.q ?? '',
         canCreate: user.roles.includes('office'),
-        pagination: buildPagination(profile.officePath, query, page, total),
       });
     }
 
@@ -57,22 +48,19 @@ export function assignmentsOfficeController(kind: AssignmentKind): Type<unknown>
 
     @Post()
     @Roles('office')
-    async create(
-      @Body() body: unknown,
-      @CurrentUser() user: AuthUser,
-      @Req() request: FastifyRequest,
-      @Res() reply: FastifyReply,
-    ) {
-      return handleForm(
-        CreateAssignmentDto,
-        body,
-        (values, errors) => this.renderForm(reply, 422, values, errors),
-        async (data) => {
-          const id = await this.assignments.create(kind, data, user, request.ip);
-          setFlash(reply, 'success', `已交办，承办单位 ${data.unitIds.length} 个`);
-          return seeOther(request, reply, `${profile.officePath}/${id}`);
-        },
-        (form, failed) => this.assignments.formErrors(form, failed),
+    create(@Posted() post: PostedForm, @Res() reply: FastifyReply) {
+      const form = {
+        dto: CreateAssignmentDto,
+        rules: (data: CreateAssignmentDto, failed: ReadonlySet<string>) =>
+          this.assignments.formErrors(data, failed),
+        rerender: (values: Record<string, unknown>, errors: FieldErrors) =>
+          this.renderForm(reply, 422, values, errors),
+        link: (id: string) => `${profile.officePath}/${id}`,
+        answer: (_id: string, _submitted: boolean, data: CreateAssignmentDto) =>
+          `已交办，承办单位 ${data.unitIds.length} 个`,
+      };
+      return createFromForm(post.request, reply, post.body, form, (data) =>
+        this.assignments.create(kind, data, post.user, post.ip),
       );
     }
 

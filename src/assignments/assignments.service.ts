@@ -7,15 +7,32 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import { insertRow, SqlConditions, updateRow } from '../database/sql.js';
+import { insertRow, updateRow } from '../database/sql.js';
 import { parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
+import {
+  assignableUnitNames,
+  assignmentList,
+  districtsAndDepartments,
+  filingsOfTask,
+  findAssignment,
+  findProgress,
+  findTask,
+  hasOpenProgress,
+  insertAssignment,
+  markProgressApproved,
+  taskPage,
+  tasksNeedingFeedback,
+  type TaskFilter,
+  type TaskRecord,
+} from './assignments.queries.js';
+import { toTaskRow, type TaskRow } from './assignments.view-model.js';
 import {
   annotateErrors,
   buildImportTemplate,
@@ -24,95 +41,16 @@ import {
 } from './demand-list-import.js';
 import type { CreateAssignmentDto } from './dto/create-assignment.dto.js';
 import { taskProgressErrors, type TaskProgressDto } from './dto/task-progress.dto.js';
-import { dueCutoffs, TASK_STATUS_LABELS, type TaskStatus } from './task-due-rules.js';
+import { dueCutoffs, TASK_STATUS_LABELS } from './task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 
-export interface TaskFilter {
-  status?: TaskStatus | 'none';
-  overdue?: boolean;
-  quarterlyDue?: boolean;
-  unitId?: number;
-  domainId?: number;
-  deadlineFrom?: string;
-  deadlineTo?: string;
-  q?: string;
-  sort?: TaskSort;
-  page: number;
-}
-
-/**
- * The due rules of task-due-rules.ts in SQL, over `t` (assignment_tasks) and `a` (assignments),
- * with $1 = today (China date) and $2 = the start of the current quarter.
- */
-const OVERDUE_SQL = `(t.latest_status IS DISTINCT FROM 'completed' AND t.first_approved_at IS NULL AND a.deadline < $1::date)`;
-const QUARTERLY_DUE_SQL = `(t.latest_status IS DISTINCT FROM 'completed' AND t.latest_approved_at < $2::timestamptz)`;
-
-export const TASK_SORTS = {
-  deadline: 'a.deadline, u.sort_order, t.id',
-  unit: 'u.sort_order, a.deadline, t.id',
-  status: `coalesce(t.latest_status, 'awaiting') DESC, a.deadline, t.id`,
-  approved: 't.latest_approved_at DESC NULLS LAST, t.id',
-} as const;
-export type TaskSort = keyof typeof TASK_SORTS;
-
-export interface TaskRecord {
-  id: string;
-  kind: AssignmentKind;
-  assignment_id: string;
-  title: string;
-  description: string;
-  deadline: string;
-  unit_id: number;
-  unit_name: string;
-  latest_status: TaskStatus | null;
-}
-
-export interface TaskRow {
-  id: string;
-  assignmentId: string;
-  title: string;
-  deadline: string;
-  unitId: number;
-  unitName: string;
-  domain: string | null;
-  statusLabel: string;
-  latestStatus: TaskStatus | null;
-  latestApprovedAt: Date | null;
-  overdue: boolean;
-  quarterlyDue: boolean;
-}
-
-interface TaskSqlRow {
-  id: string;
-  assignment_id: string;
-  title: string;
-  deadline: string;
-  unit_id: number;
-  unit_name: string;
-  domain?: string | null;
-  latest_status: TaskStatus | null;
-  latest_approved_at: Date | null;
-  overdue: boolean;
-  quarterly_due: boolean;
-  total?: number;
-}
-
-function toTaskRow(row: TaskSqlRow): TaskRow {
-  return {
-    id: row.id,
-    assignmentId: row.assignment_id,
-    title: row.title,
-    deadline: row.deadline,
-    unitId: row.unit_id,
-    unitName: row.unit_name,
-    domain: row.domain ?? null,
-    latestStatus: row.latest_status,
-    statusLabel: row.latest_status ? TASK_STATUS_LABELS[row.latest_status] : '未反馈',
-    latestApprovedAt: row.latest_approved_at,
-    overdue: row.overdue,
-    quarterlyDue: row.quarterly_due,
-  };
-}
+export {
+  TASK_SORTS,
+  type TaskFilter,
+  type TaskRecord,
+  type TaskSort,
+} from './assignments.queries.js';
+export type { TaskRow } from './assignments.view-model.js';
 
 /**
  * The assigned-task mechanism shared by the demand list (需求清单) and blockers (堵点卡点): the
@@ -131,22 +69,9 @@ export class AssignmentsService {
     private readonly clock: Clock,
   ) {}
 
-  async assignableUnits(): Promise<{
-    districts: { id: number; name: string }[];
-    departments: { id: number; name: string }[];
-  }> {
-    const rows: { id: number; name: string; kind: string }[] = await this.dataSource.query(
-      `SELECT id, name, kind FROM units WHERE active AND kind IN ('district', 'department') ORDER BY sort_order`,
-    );
-    return {
-      districts: rows.filter((row) => row.kind === 'district'),
-      departments: rows.filter((row) => row.kind === 'department'),
-    };
-  }
-
-  async assignableUnitList(): Promise<{ id: number; name: string }[]> {
-    const { districts, departments } = await this.assignableUnits();
-    return [...districts, ...departments];
+  /** The units tasks may go to: active districts and departments, in display order. */
+  assignableUnits() {
+    return districtsAndDepartments(this.dataSource);
   }
 
   /** The office assigns an item to units: one task per unit, their clerks are notified. */
@@ -182,11 +107,7 @@ export class AssignmentsService {
     }
     if (!failed.has('unitIds')) {
       const unitIds = [...new Set(form.unitIds)];
-      const units: { id: number }[] = await db.query(
-        `SELECT id FROM units WHERE id = ANY($1::int[]) AND active AND kind IN ('district', 'department')`,
-        [unitIds],
-      );
-      if (units.length !== unitIds.length) {
+      if ((await assignableUnitNames(db, unitIds)).length !== unitIds.length) {
         errors.unitIds = ['承办单位有误，请重新选择'];
       }
     }
@@ -205,26 +126,21 @@ export class AssignmentsService {
       throw new FormInvalidException(errors);
     }
     const unitIds = [...new Set(form.unitIds)];
-    const units: { name: string }[] = await manager.query(
-      `SELECT name FROM units WHERE id = ANY($1::int[]) ORDER BY sort_order`,
-      [unitIds],
-    );
+    const units = await assignableUnitNames(manager, unitIds);
     const id = randomUUID();
-    await manager.query(
-      `INSERT INTO assignments (id, kind, title, description, domain_id, deadline, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, kind, form.title, form.description ?? '', form.domainId ?? null, form.deadline, user.id],
-    );
-    await manager.query(
-      `INSERT INTO assignment_tasks (assignment_id, unit_id) SELECT $1, unnest($2::int[])`,
-      [id, unitIds],
-    );
-    const profile = ASSIGNMENT_PROFILES[kind];
-    await manager.query(
-      `INSERT INTO notifications (user_id, kind, message, link)
-       SELECT u.id, 'assigned', $1, '/tasks/' || t.id
-         FROM assignment_tasks t JOIN users u ON u.unit_id = t.unit_id AND 'entry' = ANY(u.roles) AND u.active
-        WHERE t.assignment_id = $2`,
-      [`市委改革办交办${profile.label}《${form.title}》，请于 ${form.deadline} 前反馈`, id],
+    await insertAssignment(
+      manager,
+      {
+        id,
+        kind,
+        title: form.title,
+        description: form.description ?? '',
+        domainId: form.domainId ?? null,
+        deadline: form.deadline,
+        createdBy: user.id,
+      },
+      unitIds,
+      `市委改革办交办${ASSIGNMENT_PROFILES[kind].label}《${form.title}》，请于 ${form.deadline} 前反馈`,
     );
     await this.audit.record(
       {
@@ -232,7 +148,7 @@ export class AssignmentsService {
         actor: user,
         ip,
         target: { type: kind, id, label: form.title },
-        detail: { deadline: form.deadline, units: units.map((unit) => unit.name) },
+        detail: { deadline: form.deadline, units },
       },
       manager,
     );
@@ -248,9 +164,7 @@ export class AssignmentsService {
     user: AuthUser,
     ip?: string,
   ): Promise<{ created: number } | { errors: ImportError[]; errorFileId?: string }> {
-    const units: { id: number; name: string }[] = await this.dataSource.query(
-      `SELECT id, name FROM units WHERE active AND kind IN ('district', 'department')`,
-    );
+    const { units } = await this.assignableUnits();
     const domains = await this.dictionaries.activeOptions('domain');
     const { items, errors } = await parseDemandListWorkbook(content, {
       unitIdsByName: new Map(units.map((unit) => [unit.name, unit.id])),
@@ -292,9 +206,7 @@ export class AssignmentsService {
   }
 
   async importTemplate(): Promise<Buffer> {
-    const units: { name: string }[] = await this.dataSource.query(
-      `SELECT name FROM units WHERE active AND kind IN ('district', 'department') ORDER BY sort_order`,
-    );
+    const { units } = await this.assignableUnits();
     const domains = await this.dictionaries.activeOptions('domain');
     return buildImportTemplate(
       units.map((unit) => unit.name),
@@ -303,63 +215,18 @@ export class AssignmentsService {
   }
 
   /** The office's list of assigned items with per-item counts of tasks done and overdue. */
-  async listAssignments(kind: AssignmentKind, filter: { q?: string; page: number }) {
+  listAssignments(kind: AssignmentKind, filter: { q?: string; page: number }) {
     const { today } = dueCutoffs(this.clock.now());
-    const conditions = new SqlConditions([kind, today]).raw('a.kind = $1');
-    if (filter.q) {
-      conditions.add('a.title ILIKE ?', `%${filter.q}%`);
-    }
-    const limit = conditions.bind(DEFAULT_PAGE_SIZE);
-    const offset = conditions.bind((filter.page - 1) * DEFAULT_PAGE_SIZE);
-    const rows: {
-      id: string;
-      title: string;
-      deadline: string;
-      domain: string | null;
-      tasks: number;
-      completed: number;
-      overdue: number;
-      total: number;
-    }[] = await this.dataSource.query(
-      `SELECT a.id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain,
-              count(t.id)::int AS tasks,
-              count(t.id) FILTER (WHERE t.latest_status = 'completed')::int AS completed,
-              count(t.id) FILTER (WHERE ${OVERDUE_SQL.replace('$1', '$2')})::int AS overdue,
-              count(*) OVER ()::int AS total
-         FROM assignments a
-         LEFT JOIN dictionary_items d ON d.id = a.domain_id
-         LEFT JOIN assignment_tasks t ON t.assignment_id = a.id
-        WHERE ${String(conditions)}
-        GROUP BY a.id, d.label
-        ORDER BY a.created_at DESC, a.id
-        LIMIT ${limit} OFFSET ${offset}`,
-      conditions.params,
-    );
-    return { rows, total: rows[0]?.total ?? 0 };
+    return assignmentList(this.dataSource, kind, today, filter, DEFAULT_PAGE_SIZE);
   }
 
   async assignmentDetail(kind: AssignmentKind, id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) {
-      throw new NotFoundException();
-    }
-    const rows: {
-      id: string;
-      title: string;
-      description: string;
-      deadline: string;
-      domain: string | null;
-      created_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT a.id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, d.label AS domain, a.created_at
-           FROM assignments a LEFT JOIN dictionary_items d ON d.id = a.domain_id
-          WHERE a.id = $1 AND a.kind = $2`,
-      [id, kind],
-    );
-    if (!rows[0]) {
+    const assignment = await findAssignment(this.dataSource, kind, id);
+    if (!assignment) {
       throw new NotFoundException();
     }
     const tasks = await this.queryTasks('t.assignment_id = $3', [id], { page: 1 }, 500);
-    return { assignment: rows[0], tasks: tasks.rows };
+    return { assignment, tasks: tasks.rows };
   }
 
   /**
@@ -384,58 +251,15 @@ export class AssignmentsService {
         );
   }
 
-  private async queryTasks(
+  private queryTasks(
     condition: string,
     conditionParams: unknown[],
     filter: TaskFilter,
     pageSize = DEFAULT_PAGE_SIZE,
     db: SqlRunner = this.dataSource,
   ) {
-    const { today, quarterStart } = dueCutoffs(this.clock.now());
-    const conditions = new SqlConditions([today, quarterStart, ...conditionParams]).raw(condition);
-    if (filter.status === 'none') {
-      conditions.raw('t.latest_status IS NULL');
-    } else if (filter.status) {
-      conditions.add('t.latest_status = ?', filter.status);
-    }
-    if (filter.overdue) {
-      conditions.raw(OVERDUE_SQL);
-    }
-    if (filter.quarterlyDue) {
-      conditions.raw(QUARTERLY_DUE_SQL);
-    }
-    if (filter.unitId) {
-      conditions.add('t.unit_id = ?', filter.unitId);
-    }
-    if (filter.domainId) {
-      conditions.add('a.domain_id = ?', filter.domainId);
-    }
-    if (filter.deadlineFrom) {
-      conditions.add('a.deadline >= ?::date', filter.deadlineFrom);
-    }
-    if (filter.deadlineTo) {
-      conditions.add('a.deadline <= ?::date', filter.deadlineTo);
-    }
-    if (filter.q) {
-      conditions.add('a.title ILIKE ?', `%${filter.q}%`);
-    }
-    const limit = conditions.bind(pageSize);
-    const offset = conditions.bind((filter.page - 1) * pageSize);
-    const rows: TaskSqlRow[] = await db.query(
-      `SELECT t.id, t.assignment_id, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
-              d.label AS domain, t.latest_status, t.latest_approved_at,
-              ${OVERDUE_SQL} AS overdue, ${QUARTERLY_DUE_SQL} AS quarterly_due,
-              count(*) OVER ()::int AS total
-         FROM assignment_tasks t
-         JOIN assignments a ON a.id = t.assignment_id
-         JOIN units u ON u.id = t.unit_id
-         LEFT JOIN dictionary_items d ON d.id = a.domain_id
-        WHERE ${String(conditions)}
-        ORDER BY ${TASK_SORTS[filter.sort ?? 'deadline']}
-        LIMIT ${limit} OFFSET ${offset}`,
-      conditions.params,
-    );
-    return { rows: rows.map(toTaskRow), total: rows[0]?.total ?? 0 };
+    const cutoffs = dueCutoffs(this.clock.now());
+    return taskPage(db, cutoffs, condition, conditionParams, filter, pageSize);
   }
 
   /**
@@ -443,17 +267,8 @@ export class AssignmentsService {
    * update, or still waiting for a first filing.
    */
   async tasksNeedingFeedback(user: AuthUser): Promise<TaskRow[]> {
-    const { today, quarterStart } = dueCutoffs(this.clock.now());
-    const rows: (TaskSqlRow & { kind: AssignmentKind })[] = await this.dataSource.query(
-      `SELECT t.id, t.assignment_id, a.kind, a.title, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, t.unit_id, u.name AS unit_name,
-              NULL AS domain, t.latest_status, t.latest_approved_at, ${OVERDUE_SQL} AS overdue, ${QUARTERLY_DUE_SQL} AS quarterly_due
-         FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
-        WHERE t.unit_id = $3 AND t.latest_status IS DISTINCT FROM 'completed'
-          AND (t.first_approved_at IS NULL OR ${QUARTERLY_DUE_SQL})
-        ORDER BY a.deadline, t.id
-        LIMIT 50`,
-      [today, quarterStart, user.unitId],
-    );
+    const cutoffs = dueCutoffs(this.clock.now());
+    const rows = await tasksNeedingFeedback(this.dataSource, cutoffs, user.unitId);
     return rows.map((row) => ({
       ...toTaskRow(row),
       title: `${ASSIGNMENT_PROFILES[row.kind].label}：${row.title}`,
@@ -467,19 +282,7 @@ export class AssignmentsService {
       throw new NotFoundException();
     }
     const profile = ASSIGNMENT_PROFILES[task.kind];
-    const filings: {
-      id: string;
-      status: TaskStatus;
-      state: WorkflowState;
-      created_at: Date;
-      updated_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT p.id, p.status, wi.state, p.created_at, wi.updated_at
-           FROM task_progress p JOIN workflow_items wi ON wi.id = p.id
-          WHERE p.task_id = $1 AND (wi.state <> 'draft' OR wi.owner_unit_id = $2)
-          ORDER BY p.created_at DESC`,
-      [taskId, user.unitId],
-    );
+    const filings = await filingsOfTask(this.dataSource, taskId, user.unitId);
     const open = filings.find((filing) => filing.state !== 'approved');
     const isClerk = hasRole(user, 'entry') && user.unitId === task.unit_id;
     return {
@@ -497,18 +300,8 @@ export class AssignmentsService {
     };
   }
 
-  async findTask(taskId: string): Promise<TaskRecord | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(taskId)) {
-      return undefined;
-    }
-    const rows = await this.dataSource.query<TaskRecord[]>(
-      `SELECT t.id, a.kind, t.assignment_id, a.title, a.description, to_char(a.deadline, 'YYYY-MM-DD') AS deadline,
-              t.unit_id, u.name AS unit_name, t.latest_status
-         FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
-        WHERE t.id = $1`,
-      [taskId],
-    );
-    return rows[0];
+  findTask(taskId: string): Promise<TaskRecord | undefined> {
+    return findTask(this.dataSource, taskId);
   }
 
   canSeeTask(task: { unit_id: number }, user: AuthUser): boolean {
@@ -546,8 +339,8 @@ export class AssignmentsService {
       problems: form.problems ?? '',
     };
     if (progressId) {
-      const filed = await this.progressTaskId(progressId);
-      if (filed !== taskId) {
+      const filed = await findProgress(this.dataSource, progressId);
+      if (filed?.task_id !== taskId) {
         throw new NotFoundException();
       }
       await this.kit.updateDraft(progressId, { type, field: 'status' }, save, user, ip, (manager) =>
@@ -563,12 +356,7 @@ export class AssignmentsService {
       user,
       ip,
       async (manager, id) => {
-        const open: { id: string }[] = await manager.query(
-          `SELECT p.id FROM task_progress p JOIN workflow_items wi ON wi.id = p.id
-            WHERE p.task_id = $1 AND wi.state <> 'approved' AND p.id <> $2`,
-          [taskId, id],
-        );
-        if (open.length > 0) {
+        if (await hasOpenProgress(manager, taskId, id)) {
           throw FormInvalidException.field(
             'status',
             '本任务已有一条未审核完成的反馈，请在原记录上修改',
@@ -579,27 +367,10 @@ export class AssignmentsService {
     );
   }
 
-  /** The task a progress filing belongs to, if the filing exists. */
-  private async progressTaskId(progressId: string): Promise<string | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(progressId)) {
-      return undefined;
-    }
-    const rows: { task_id: string }[] = await this.dataSource.query(
-      `SELECT task_id FROM task_progress WHERE id = $1`,
-      [progressId],
-    );
-    return rows[0]?.task_id;
-  }
-
   /** A progress filing with its task, for its record page. */
   async progressPage(progressId: string, user: AuthUser) {
     const item = await this.workflow.findVisibleItem(progressId, user);
-    const rows: { task_id: string; status: TaskStatus; work_done: string; problems: string }[] =
-      await this.dataSource.query(
-        `SELECT task_id, status, work_done, problems FROM task_progress WHERE id = $1`,
-        [progressId],
-      );
-    const progress = rows[0];
+    const progress = await findProgress(this.dataSource, progressId);
     if (!progress) {
       throw new NotFoundException();
     }
@@ -616,12 +387,6 @@ export class AssignmentsService {
 
   /** Keeps the task's summary (latest approved status and dates) when a filing is approved. */
   async onProgressApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
-    await manager.query(
-      `UPDATE assignment_tasks t
-          SET latest_status = p.status, latest_approved_at = $2, first_approved_at = coalesce(t.first_approved_at, $2)
-         FROM task_progress p
-        WHERE p.id = $1 AND t.id = p.task_id`,
-      [item.id, item.approved_at ?? new Date()],
-    );
+    await markProgressApproved(manager, item.id, item.approved_at ?? new Date());
   }
 }

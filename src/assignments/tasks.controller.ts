@@ -1,55 +1,38 @@
-import {
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
+import { hasRole } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import {
-  type FieldErrors,
-  FormInvalidException,
-  formValues,
-  handleForm,
-  validateForm,
-} from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { optionalId } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
-import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
-import {
-  ASSIGNMENT_KINDS,
-  ASSIGNMENT_PROFILES,
-  isTaskStatus,
-  type AssignmentKind,
-} from './assignment-kinds.js';
-import {
-  AssignmentsService,
-  TASK_SORTS,
-  type TaskFilter,
-  type TaskRow,
-  type TaskSort,
-} from './assignments.service.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import { DictionariesService } from '../dictionaries/dictionaries.service.js';
-import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
-import { hasRole } from '../auth/auth-context.js';
+import {
+  checkboxField,
+  chinaDateColumn,
+  Ledger,
+  type LedgerRequest,
+} from '../workflow/record-kit/listing-page.js';
+import {
+  createFromForm,
+  Posted,
+  RecordFormViews,
+  updateFromForm,
+  type PostedForm,
+  type RecordForm,
+} from '../workflow/record-kit/record-forms.js';
+import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
+import { ASSIGNMENT_KINDS, ASSIGNMENT_PROFILES } from './assignment-kinds.js';
+import { AssignmentsService, TASK_SORTS, type TaskSort } from './assignments.service.js';
+import type { TaskRow } from './assignments.view-model.js';
 import { TaskProgressDto, taskProgressErrors } from './dto/task-progress.dto.js';
 import { TASK_STATUSES, TASK_STATUS_LABELS } from './task-due-rules.js';
-import { searchText } from '../common/http/search-text.js';
 import { FormWithFiles } from '../attachments/form-uploads.js';
 
-const STATUS_OPTIONS = TASK_STATUSES.map((value) => ({ value, label: TASK_STATUS_LABELS[value] }));
+const STATUS_OPTIONS = optionsOf(TASK_STATUSES, TASK_STATUS_LABELS);
 const SORT_OPTIONS: { value: TaskSort; label: string }[] = [
   { value: 'deadline', label: '按反馈时限' },
   { value: 'unit', label: '按承办单位' },
@@ -61,43 +44,34 @@ export const TASK_COLUMNS: ExcelColumn<TaskRow>[] = [
   { header: '任务', width: 40, value: (row) => row.title },
   { header: '承办单位', width: 16, value: (row) => row.unitName },
   { header: '领域', width: 16, value: (row) => row.domain },
-  {
-    header: '反馈时限',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.deadline}T00:00:00+08:00`),
-  },
+  chinaDateColumn('反馈时限', 12, (row) => row.deadline),
   { header: '推进状态', width: 10, value: (row) => row.statusLabel },
   { header: '最近审核通过', width: 18, kind: 'datetime', value: (row) => row.latestApprovedAt },
   { header: '已逾期', width: 8, value: (row) => (row.overdue ? '是' : '否') },
   { header: '待季度更新', width: 10, value: (row) => (row.quarterlyDue ? '是' : '否') },
 ];
 
-export function parseKind(value: unknown): AssignmentKind {
-  return (ASSIGNMENT_KINDS as readonly unknown[]).includes(value)
-    ? (value as AssignmentKind)
-    : 'demand_list';
-}
+/** The task ledger's filter; `kind` (需求清单 or 堵点卡点) is which ledger, not a filter. */
+const LEDGER = ledgerQuery({
+  status: filterField.oneOf('status', [...TASK_STATUSES, 'none'] as const),
+  overdue: checkboxField('overdue'),
+  quarterlyDue: checkboxField('quarterlyDue'),
+  unitId: filterField.id('unit'),
+  domainId: filterField.id('domain'),
+  deadlineFrom: filterField.date('from'),
+  deadlineTo: filterField.date('to'),
+  q: filterField.text('q'),
+  sort: filterField.oneOf('sort', Object.keys(TASK_SORTS) as TaskSort[]),
+});
+const kindOf = filterField.oneOf('kind', ASSIGNMENT_KINDS);
 
-export function parseTaskFilter(query: Record<string, string>): TaskFilter {
-  const rawStatus: unknown = query.status;
-  const rawSort: unknown = query.sort;
-  return {
-    status: isTaskStatus(rawStatus) ? rawStatus : rawStatus === 'none' ? 'none' : undefined,
-    overdue: query.overdue === '1',
-    quarterlyDue: query.quarterlyDue === '1',
-    unitId: optionalId(query.unit, 'unit'),
-    domainId: optionalId(query.domain, 'domain'),
-    deadlineFrom: parseChinaDate(query.from),
-    deadlineTo: parseChinaDate(query.to),
-    q: searchText(query.q),
-    sort:
-      typeof rawSort === 'string' && Object.hasOwn(TASK_SORTS, rawSort)
-        ? (rawSort as TaskSort)
-        : undefined,
-    page: parsePage(query.page),
-  };
-}
+type TaskLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
+const kindAndProfile = (query: Record<string, string>) => {
+  const kind = kindOf.read(query.kind) ?? 'demand_list';
+  return { kind, profile: ASSIGNMENT_PROFILES[kind] };
+};
+
+const taskProgressLink = (id: string) => `/task-progress/${id}`;
 
 /** A unit's assigned tasks (需求清单任务, 堵点卡点) and their progress filings. */
 @Controller()
@@ -107,7 +81,7 @@ export class TasksController {
     private readonly assignments: AssignmentsService,
     private readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
     private readonly dictionaries: DictionariesService,
   ) {}
 
@@ -117,45 +91,36 @@ export class TasksController {
    */
   @Get('tasks')
   @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const kind = parseKind(query.kind);
-    const filter = parseTaskFilter(query);
-    const { rows, total } = await this.assignments.taskLedger(kind, user, filter);
+  async index(@Ledger(LEDGER) { query, filter, user }: TaskLedger, @Res() reply: FastifyReply) {
+    const { kind, profile } = kindAndProfile(query);
+    const page = LEDGER.page(
+      '/tasks',
+      query,
+      filter,
+      await this.assignments.taskLedger(kind, user, filter),
+    );
     const seesAllUnits = hasRole(user, 'office', 'leader', 'admin');
     return reply.view('assignments/tasks-index.hbs', {
-      title: `${ASSIGNMENT_PROFILES[kind].label}台账`,
-      profile: ASSIGNMENT_PROFILES[kind],
-      rows,
-      total,
-      filters: { ...filter, kind, status: filter.status ?? '', sort: filter.sort ?? 'deadline' },
+      title: `${profile.label}台账`,
+      profile,
+      ...page,
+      filters: { ...page.filters, kind, sort: filter.sort ?? 'deadline' },
       statusOptions: STATUS_OPTIONS,
       sortOptions: SORT_OPTIONS,
-      units: seesAllUnits ? await this.assignments.assignableUnitList() : [],
+      units: seesAllUnits ? (await this.assignments.assignableUnits()).units : [],
       domains: await this.dictionaries.activeOptions('domain'),
-      exportHref: exportHref('/tasks', query),
-      pagination: buildPagination('/tasks', query, filter.page, total),
     });
   }
 
   /** 批量下载 of the ledger: the same filters and scope, streamed. */
   @Get('tasks/export')
   @Roles('entry', 'reviewer', 'office', 'leader', 'admin')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const kind = parseKind(query.kind);
-    const filter = parseTaskFilter(query);
-    const label = `${ASSIGNMENT_PROFILES[kind].label}台账`;
+  async export(@Ledger(LEDGER) { query, filter, user }: TaskLedger, @Res() reply: FastifyReply) {
+    const { kind, profile } = kindAndProfile(query);
     await this.ledgerExports.stream(
       reply,
       {
-        label,
+        label: `${profile.label}台账`,
         today: chinaDate(new Date()),
         columns: TASK_COLUMNS,
         filters: await this.ledgerExports.filters([
@@ -187,23 +152,12 @@ export class TasksController {
   @Post('tasks/:id/progress')
   @FormWithFiles()
   @Roles('entry')
-  async file(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      TaskProgressDto,
-      body,
-      (values, errors) => this.renderTask(reply, 422, id, user, values, errors),
-      async (data) => {
-        const progressId = await this.assignments.saveProgress(id, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(progressId, Boolean(data.submit)));
-        return seeOther(request, reply, `/task-progress/${progressId}`);
-      },
-      taskProgressErrors,
+  file(@Param('id') id: string, @Posted() post: PostedForm, @Res() reply: FastifyReply) {
+    const form = this.progressForm((values, errors) =>
+      this.renderTask(reply, 422, id, post.user, values, errors),
+    );
+    return createFromForm(post.request, reply, post.body, form, (data) =>
+      this.assignments.saveProgress(id, data, post.user, post.ip),
     );
   }
 
@@ -219,28 +173,25 @@ export class TasksController {
   @Post('task-progress/:id')
   @FormWithFiles()
   @Roles('entry')
-  async update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const form = await validateForm(TaskProgressDto, body, taskProgressErrors);
-    const page = await this.assignments.progressPage(id, user);
-    if (!form.ok) {
-      return this.renderProgress(reply, 422, id, user, formValues(body), form.errors);
-    }
-    try {
-      await this.assignments.saveProgress(page.task.id, form.data, user, request.ip, id);
-      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.data.submit)));
-      return seeOther(request, reply, `/task-progress/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderProgress(reply, 422, id, user, formValues(body), error.errors);
-      }
-      throw error;
-    }
+  async update(@Param('id') id: string, @Posted() post: PostedForm, @Res() reply: FastifyReply) {
+    const { task } = await this.assignments.progressPage(id, post.user);
+    const form = this.progressForm((values, errors) =>
+      this.renderProgress(reply, 422, id, post.user, values, errors),
+    );
+    return updateFromForm(post.request, reply, post.body, id, form, async (data) => {
+      await this.assignments.saveProgress(task.id, data, post.user, post.ip, id);
+    });
+  }
+
+  /** The progress form of a task (new) or of a filing (edit): 422 in place, then its page. */
+  private progressForm(rerender: RecordForm<TaskProgressDto>['rerender']) {
+    return {
+      dto: TaskProgressDto,
+      rules: taskProgressErrors,
+      rerender,
+      link: taskProgressLink,
+      answer: (id: string, submitted: boolean) => this.panels.savedAnswer(id, submitted),
+    };
   }
 
   private async renderTask(
@@ -252,13 +203,12 @@ export class TasksController {
     errors: FieldErrors,
   ) {
     const page = await this.assignments.taskPage(id, user);
-    const files = await this.attachments.describe(asIds(values.evidence), user);
     return reply.code(status).view('assignments/task-show.hbs', {
       title: page.task.title,
       ...page,
       values: { status: 'in_progress', ...values },
       errors,
-      files,
+      files: await this.views.files(values, 'evidence', [], user),
       statusOptions: STATUS_OPTIONS,
     });
   }
@@ -272,30 +222,18 @@ export class TasksController {
     errors: FieldErrors,
   ) {
     const page = await this.assignments.progressPage(id, user);
-    if (!page) {
-      throw new NotFoundException();
-    }
-    const typed = values !== undefined;
     return reply.code(status).view('assignments/progress-show.hbs', {
       title: `${page.profile.progressLabel} · ${page.task.title}`,
       ...page,
-      values: typed
-        ? values
-        : {
-            status: page.progress.status,
-            workDone: page.progress.work_done,
-            problems: page.progress.problems,
-          },
-      files: typed ? await this.attachments.describe(asIds(values.evidence), user) : page.files,
+      values: values ?? {
+        status: page.progress.status,
+        workDone: page.progress.work_done,
+        problems: page.progress.problems,
+      },
+      files: await this.views.files(values ?? {}, 'evidence', page.files, user),
       errors,
       statusOptions: STATUS_OPTIONS,
       panel: await this.panels.build(page.item, user, page.editable ? { omit: ['submit'] } : {}),
     });
   }
-}
-
-function asIds(value: unknown): string[] {
-  return (Array.isArray(value) ? value : [value]).filter(
-    (item): item is string => typeof item === 'string',
-  );
 }

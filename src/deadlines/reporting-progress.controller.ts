@@ -95,7 +95,7 @@ export class ReportingProgressController {
           { label: '报送事项', value: filter.module && this.progress.label(filter.module) },
           {
             label: '单位类型',
-            value: filter.unitKind === 'all' ? undefined : BOARD_UNIT_KIND_LABELS[filter.unitKind],
+            value: filter.unitKind === 'all' ? undefined : BOARD_UNIT_KINDS.labels[filter.unitKind],
           },
         ],
       },

@@ -1,5 +1,4 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -7,30 +6,45 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { TASK_STATUS_LABELS, type TaskStatus } from '../assignments/task-due-rules.js';
 import { taskProgressErrors, type TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
-import { FormInvalidException } from '../common/forms/form-validation.js';
+import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
+import { insertRow, SqlConditions, updateRow } from '../database/sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
-import { SqlConditions } from '../database/sql.js';
+import {
+  addFilterConditions,
+  containing,
+  pageOfListing,
+} from '../workflow/record-kit/listing-page.js';
+import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
 import { isCountedPilot, onTimeAcceptance } from './pilot-counting.js';
+import {
+  activeDistrictOptions,
+  districtPilots,
+  FILING_KINDS,
+  FILING_LISTING,
+  filingLedgerSql,
+  filingsOfStream,
+  filingViewerUnitIds,
+  findFiling,
+  findStream,
+  hasOpenProgress,
+  markProgressApproved,
+  recordAcceptance,
+  type FilingKind,
+  type StreamRecord,
+} from './pilot-streams.queries.js';
 import { PilotsService, type PilotRow } from './pilots.service.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 
-export const PILOT_PROGRESS_TYPE = 'pilot_progress';
-export const PILOT_ACHIEVEMENT_TYPE = 'pilot_achievement';
-
-export interface StreamRecord {
-  id: string;
-  pilot_lineage_id: string;
-  unit_id: number;
-  unit_name: string;
-  accepted_on: string | null;
-  latest_status: TaskStatus | null;
-}
+export {
+  PILOT_ACHIEVEMENT_TYPE,
+  PILOT_PROGRESS_TYPE,
+  type FilingKind,
+  type StreamRecord,
+} from './pilot-streams.queries.js';
 
 export interface FilingLedgerRow {
   id: string;
@@ -67,49 +81,52 @@ export interface DistrictPilotCounts {
   }[];
 }
 
+/** A filing form's rules beyond its DTO, thrown all at once. */
+function refuseIfInvalid(errors: FieldErrors): void {
+  if (Object.keys(errors).length > 0) {
+    throw new FormInvalidException(errors);
+  }
+}
+
+/** A filing form's columns. */
+function filingContent(form: TaskProgressDto | PilotAchievementDto): Record<string, unknown> {
+  return 'status' in form
+    ? { status: form.status, work_done: form.workDone ?? '', problems: form.problems ?? '' }
+    : { name: form.name, problems_solved: form.problemsSolved, effects: form.effects };
+}
+
 /**
  * Each involved district's stream of a confirmed pilot: progress filings and achievements
  * (own reviewer → competent department → office) and the acceptance the competent department
  * records. Also the per-district counts the index reads.
  */
-/** The pilot's competent department lists the approved filings of its pilots' streams. */
-const FILING_LISTING: ListingScope = { involved: 'p.competent_unit_id = $1' };
-
 @Injectable()
 export class PilotStreamsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly kit: RecordKit,
     private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
     private readonly pilots: PilotsService,
     private readonly audit: AuditService,
   ) {}
 
-  async districtOptions(): Promise<{ id: number; name: string }[]> {
-    return this.dataSource.query(
-      `SELECT id, name FROM units WHERE kind = 'district' AND active ORDER BY sort_order`,
-    );
+  districtOptions(): Promise<{ id: number; name: string }[]> {
+    return activeDistrictOptions(this.dataSource);
   }
 
-  async findStream(
-    streamId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<StreamRecord | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(streamId)) {
-      return undefined;
-    }
-    const rows: StreamRecord[] = await manager.query(
-      `SELECT s.id, s.pilot_lineage_id, s.unit_id, u.name AS unit_name, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on, s.latest_status
-         FROM pilot_streams s JOIN units u ON u.id = s.unit_id WHERE s.id = $1`,
-      [streamId],
-    );
-    return rows[0];
+  findStream(streamId: string): Promise<StreamRecord | undefined> {
+    return findStream(this.dataSource, streamId);
   }
 
-  /** The stream and its pilot, if the user may read them (the district, the competent department, office, leaders). */
+  /**
+   * The stream and its pilot, if the user may read them (the district, the competent department,
+   * office, leaders) — or, with `clerkOf`, if the user is an entry clerk of that unit.
+   */
   private async requireStream(
     streamId: string,
     user: AuthUser,
+    clerkOf?: 'district' | 'competent',
   ): Promise<{ stream: StreamRecord; pilot: PilotRow }> {
     const stream = await this.findStream(streamId);
     const pilot = stream ? await this.pilots.currentPilot(stream.pilot_lineage_id) : undefined;
@@ -120,7 +137,8 @@ export class PilotStreamsService {
       stream.unit_id === user.unitId ||
       pilot.competent_unit_id === user.unitId ||
       hasRole(user, 'office', 'leader', 'admin');
-    if (!allowed) {
+    const clerkUnit = clerkOf === 'district' ? stream.unit_id : pilot.competent_unit_id;
+    if (!allowed || (clerkOf && !(hasRole(user, 'entry') && user.unitId === clerkUnit))) {
       throw new NotFoundException();
     }
     return { stream, pilot };
@@ -128,18 +146,12 @@ export class PilotStreamsService {
 
   async streamPage(streamId: string, user: AuthUser) {
     const { stream, pilot } = await this.requireStream(streamId, user);
-    const filings = async (table: 'pilot_progress' | 'pilot_achievements', label: string) => {
-      const rows: { id: string; label: string; state: WorkflowState; updated_at: Date }[] =
-        await this.dataSource.query(
-          `SELECT f.id, ${label} AS label, wi.state, wi.updated_at
-           FROM ${table} f JOIN workflow_items wi ON wi.id = f.id
-          WHERE f.stream_id = $1 AND (wi.state <> 'draft' OR wi.owner_unit_id = $2)
-          ORDER BY f.created_at DESC`,
-          [streamId, user.unitId],
-        );
-      return rows.map((row) => ({ ...row, stateLabel: WORKFLOW_STATE_LABELS[row.state] }));
-    };
-    const progress = (await filings('pilot_progress', 'f.status')).map((row) => ({
+    const filings = async (kind: FilingKind) =>
+      (await filingsOfStream(this.dataSource, kind, streamId, user.unitId)).map((row) => ({
+        ...row,
+        stateLabel: WORKFLOW_STATE_LABELS[row.state],
+      }));
+    const progress = (await filings('progress')).map((row) => ({
       ...row,
       label: TASK_STATUS_LABELS[row.label as TaskStatus],
     }));
@@ -151,7 +163,7 @@ export class PilotStreamsService {
       },
       pilot,
       progress,
-      achievements: await filings('pilot_achievements', 'f.name'),
+      achievements: await filings('achievement'),
       canFileProgress: isDistrictClerk && !progress.some((row) => row.state !== 'approved'),
       canFileAchievement: isDistrictClerk,
       canRecordAcceptance: hasRole(user, 'entry') && user.unitId === pilot.competent_unit_id,
@@ -159,88 +171,55 @@ export class PilotStreamsService {
   }
 
   /** A new progress filing on the district's stream (draft or submitted); one open filing at a time. */
-  async fileProgress(
+  fileProgress(
     streamId: string,
     form: TaskProgressDto,
     user: AuthUser,
     ip?: string,
   ): Promise<string> {
-    const { stream, pilot } = await this.requireStream(streamId, user);
-    if (!(hasRole(user, 'entry') && user.unitId === stream.unit_id)) {
-      throw new NotFoundException();
-    }
-    const errors = taskProgressErrors(form);
-    if (Object.keys(errors).length > 0) {
-      throw new FormInvalidException(errors);
-    }
-    const id = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      const open: { id: string }[] = await manager.query(
-        `SELECT f.id FROM pilot_progress f JOIN workflow_items wi ON wi.id = f.id WHERE f.stream_id = $1 AND wi.state <> 'approved'`,
-        [streamId],
-      );
-      if (open.length > 0) {
-        throw FormInvalidException.field(
-          'status',
-          '已有一条推进状态更新正在办理，请在原记录上修改',
-        );
-      }
-      await this.workflow.createDraft(
-        manager,
-        {
-          type: PILOT_PROGRESS_TYPE,
-          id,
-          title: `${pilot.name}（${stream.unit_name}）`,
-          ownerUnitId: stream.unit_id,
-          competentUnitId: pilot.competent_unit_id,
-        },
-        user,
-      );
-      await manager.query(
-        `INSERT INTO pilot_progress (id, stream_id, status, work_done, problems) VALUES ($1, $2, $3, $4, $5)`,
-        [id, streamId, form.status, form.workDone ?? '', form.problems ?? ''],
-      );
-      await this.attachments.linkToItem(manager, id, 'evidence', form.evidence, user);
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-      }
-    });
-    return id;
+    refuseIfInvalid(taskProgressErrors(form));
+    return this.fileOnStream('progress', streamId, form, user, ip);
   }
 
-  async fileAchievement(
+  fileAchievement(
     streamId: string,
     form: PilotAchievementDto,
     user: AuthUser,
     ip?: string,
   ): Promise<string> {
-    const { stream, pilot } = await this.requireStream(streamId, user);
-    if (!(hasRole(user, 'entry') && user.unitId === stream.unit_id)) {
-      throw new NotFoundException();
-    }
-    const id = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      await this.workflow.createDraft(
-        manager,
-        {
-          type: PILOT_ACHIEVEMENT_TYPE,
-          id,
-          title: form.name,
-          ownerUnitId: stream.unit_id,
-          competentUnitId: pilot.competent_unit_id,
-        },
-        user,
-      );
-      await manager.query(
-        `INSERT INTO pilot_achievements (id, stream_id, name, problems_solved, effects) VALUES ($1, $2, $3, $4, $5)`,
-        [id, streamId, form.name, form.problemsSolved, form.effects],
-      );
-      await this.attachments.linkToItem(manager, id, 'evidence', form.evidence, user);
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
+    return this.fileOnStream('achievement', streamId, form, user, ip);
+  }
+
+  /** Files a progress or an achievement on the stream: only the district's own clerks may. */
+  private async fileOnStream(
+    kind: FilingKind,
+    streamId: string,
+    form: TaskProgressDto | PilotAchievementDto,
+    user: AuthUser,
+    ip?: string,
+  ): Promise<string> {
+    const { stream, pilot } = await this.requireStream(streamId, user, 'district');
+    const filing = {
+      type: FILING_KINDS[kind].type,
+      title: 'name' in form ? form.name : `${pilot.name}（${stream.unit_name}）`,
+      ownerUnitId: stream.unit_id,
+      competentUnitId: pilot.competent_unit_id,
+      files: { evidence: form.evidence },
+      submit: form.submit,
+    };
+    return this.kit.fileRecord(filing, user, ip, async (manager, id) => {
+      if (kind === 'progress' && (await hasOpenProgress(manager, streamId))) {
+        throw FormInvalidException.field(
+          'status',
+          '已有一条推进状态更新正在办理，请在原记录上修改',
+        );
       }
+      await insertRow(manager, FILING_KINDS[kind].table, {
+        id,
+        stream_id: streamId,
+        ...filingContent(form),
+      });
     });
-    return id;
   }
 
   /** 验收: the competent department's clerk records the date the district passed acceptance. */
@@ -250,19 +229,13 @@ export class PilotStreamsService {
     user: AuthUser,
     ip?: string,
   ): Promise<void> {
-    const { stream, pilot } = await this.requireStream(streamId, user);
-    if (!(hasRole(user, 'entry') && user.unitId === pilot.competent_unit_id)) {
-      throw new NotFoundException();
-    }
+    const { stream, pilot } = await this.requireStream(streamId, user, 'competent');
     const acceptedOn = parseChinaDate(form.acceptedOn);
     if (!acceptedOn || acceptedOn < pilot.deployed_on) {
       throw FormInvalidException.field('acceptedOn', '请填写有效的通过验收日期（不早于部署时间）');
     }
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE pilot_streams SET accepted_on = $2, accepted_by = $3 WHERE id = $1`,
-        [streamId, acceptedOn, user.id],
-      );
+    await this.kit.transaction(async (manager) => {
+      await recordAcceptance(manager, streamId, acceptedOn, user.id);
       await this.audit.record(
         {
           action: 'pilot_acceptance_recorded',
@@ -283,28 +256,18 @@ export class PilotStreamsService {
   /** A filing (progress or achievement) with its stream and pilot, for its record page. */
   async filingPage(id: string, user: AuthUser) {
     const item = await this.workflow.findVisibleItem(id, user);
-    const table =
-      item.record_type === PILOT_PROGRESS_TYPE
-        ? 'pilot_progress'
-        : item.record_type === PILOT_ACHIEVEMENT_TYPE
-          ? 'pilot_achievements'
-          : undefined;
-    if (!table) {
-      throw new NotFoundException();
-    }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM ${table} WHERE id = $1`,
-      [id],
+    const kind = (Object.keys(FILING_KINDS) as FilingKind[]).find(
+      (key) => FILING_KINDS[key].type === item.record_type,
     );
-    const filing = rows[0];
+    const filing = kind ? await findFiling(this.dataSource, kind, id) : undefined;
     const stream = filing ? await this.findStream(String(filing.stream_id)) : undefined;
     const pilot = stream ? await this.pilots.currentPilot(stream.pilot_lineage_id) : undefined;
-    if (!filing || !stream || !pilot) {
+    if (!kind || !filing || !stream || !pilot) {
       throw new NotFoundException();
     }
     return {
       item,
-      kind: table === 'pilot_progress' ? 'progress' : 'achievement',
+      kind,
       filing: {
         ...filing,
         statusLabel: filing.status ? TASK_STATUS_LABELS[filing.status as TaskStatus] : undefined,
@@ -326,36 +289,16 @@ export class PilotStreamsService {
     pageSize = 20,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
-    const table = kind === 'progress' ? 'pilot_progress' : 'pilot_achievements';
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('s.unit_id = ?', filter.unitId);
-    }
-    if (filter.q) {
-      conditions.add(
-        kind === 'progress' ? 'p.name ILIKE ?' : '(p.name ILIKE ? OR f.name ILIKE ?)',
-        `%${filter.q}%`,
-      );
-    }
-    const detailColumns =
-      kind === 'progress'
-        ? `f.status AS label, f.work_done AS text1, f.problems AS text2`
-        : `f.name AS label, f.problems_solved AS text1, f.effects AS text2`;
+    const conditions = addFilterConditions(new SqlConditions([user.unitId]), filter, {
+      unitId: 's.unit_id = ?',
+      q: (q) => [FILING_KINDS[kind].search, containing(q)],
+    });
     const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
       db,
       user,
       FILING_LISTING,
       conditions,
-      {
-        from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at
-                 FROM ${table} f
-                 JOIN workflow_items wi ON wi.id = f.id
-                 JOIN pilot_streams s ON s.id = f.stream_id
-                 JOIN units u ON u.id = s.unit_id
-                 JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
-                 JOIN pilots p ON p.id = pw.id`,
-        order: 'v.updated_at DESC, v.id',
-      },
+      filingLedgerSql(kind),
       pageSize,
       filter.page,
     );
@@ -376,66 +319,33 @@ export class PilotStreamsService {
     user: AuthUser,
     ip?: string,
   ): Promise<void> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (!this.workflow.isEditableBy(item, user)) {
-      throw FormInvalidException.field(
-        'status' in form ? 'status' : 'name',
-        this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
-      );
-    }
-    const errors = 'status' in form ? taskProgressErrors(form) : {};
-    if (Object.keys(errors).length > 0) {
-      throw new FormInvalidException(errors);
-    }
-    await this.dataSource.transaction(async (manager) => {
-      if (item.record_type === PILOT_PROGRESS_TYPE && 'status' in form) {
-        await manager.query(
-          `UPDATE pilot_progress SET status = $2, work_done = $3, problems = $4, updated_at = now() WHERE id = $1`,
-          [id, form.status, form.workDone ?? '', form.problems ?? ''],
-        );
-      } else if (item.record_type === PILOT_ACHIEVEMENT_TYPE && 'name' in form) {
-        await manager.query(
-          `UPDATE pilot_achievements SET name = $2, problems_solved = $3, effects = $4, updated_at = now() WHERE id = $1`,
-          [id, form.name, form.problemsSolved, form.effects],
-        );
-        await this.workflow.updateDraft(manager, id, { title: form.name });
-      } else {
-        throw new NotFoundException();
-      }
-      await this.attachments.linkToItem(manager, id, 'evidence', form.evidence, user);
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-      }
-    });
+    const kind: FilingKind = 'status' in form ? 'progress' : 'achievement';
+    await this.kit.updateDraft(
+      id,
+      {
+        type: FILING_KINDS[kind].type,
+        field: 'status' in form ? 'status' : 'name',
+        validate: () => refuseIfInvalid('status' in form ? taskProgressErrors(form) : {}),
+      },
+      {
+        title: 'name' in form ? form.name : undefined,
+        files: { evidence: form.evidence },
+        submit: form.submit,
+      },
+      user,
+      ip,
+      (manager) => updateRow(manager, FILING_KINDS[kind].table, id, filingContent(form)),
+    );
   }
 
   /** Streams live as long as their pilot; the district's latest approved status is kept on the stream. */
   async onProgressApproved(manager: EntityManager, item: WorkflowItemRow): Promise<void> {
-    await manager.query(
-      `UPDATE pilot_streams s SET latest_status = f.status, latest_approved_at = $2
-         FROM pilot_progress f WHERE f.id = $1 AND s.id = f.stream_id`,
-      [item.id, item.approved_at ?? new Date()],
-    );
-    // Every involved district reports 已完成: the pilot is no longer in progress.
-    await manager.query(
-      `UPDATE pilots p SET finished = true
-        WHERE p.lineage_id = (SELECT s.pilot_lineage_id FROM pilot_streams s JOIN pilot_progress f ON f.stream_id = s.id WHERE f.id = $1)
-          AND NOT EXISTS (SELECT 1 FROM pilot_streams s2 WHERE s2.pilot_lineage_id = p.lineage_id AND s2.latest_status IS DISTINCT FROM 'completed')`,
-      [item.id],
-    );
+    await markProgressApproved(manager, item.id, item.approved_at ?? new Date());
   }
 
   /** Involved districts of the stream's pilot may read filings too (and the competent department, via the engine). */
-  async viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
-    const rows: { involved_unit_ids: number[] }[] = await this.dataSource.query(
-      `SELECT p.involved_unit_ids FROM workflow_items wi
-         JOIN pilot_streams s ON s.id = (SELECT stream_id FROM pilot_progress WHERE id = wi.id UNION ALL SELECT stream_id FROM pilot_achievements WHERE id = wi.id LIMIT 1)
-         JOIN pilots p ON p.lineage_id = s.pilot_lineage_id
-         JOIN workflow_items pw ON pw.id = p.id AND pw.is_current_approved
-        WHERE wi.id = $1`,
-      [item.id],
-    );
-    return rows[0]?.involved_unit_ids ?? [];
+  viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
+    return filingViewerUnitIds(this.dataSource, item.id);
   }
 
   /**
@@ -443,28 +353,7 @@ export class PilotStreamsService {
    * national and municipal pilots, pilots due for acceptance and those accepted on time.
    */
   async countsByDistrict(reportDate: string): Promise<DistrictPilotCounts[]> {
-    const rows: {
-      unit_id: number;
-      unit_name: string;
-      pilot_id: string | null;
-      pilot_name: string | null;
-      level: 'national' | 'municipal' | null;
-      citywide: boolean | null;
-      deployed_on: string | null;
-      finished: boolean | null;
-      acceptance_due: string | null;
-      accepted_on: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT u.id AS unit_id, u.name AS unit_name, p.id AS pilot_id, p.name AS pilot_name, p.level, p.citywide, to_char(p.deployed_on, 'YYYY-MM-DD') AS deployed_on,
-              p.finished, to_char(p.acceptance_due, 'YYYY-MM-DD') AS acceptance_due, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on
-         FROM units u
-         LEFT JOIN pilot_streams s ON s.unit_id = u.id
-         LEFT JOIN workflow_items wi ON wi.lineage_id = s.pilot_lineage_id AND wi.is_current_approved AND wi.record_type = 'pilot'
-         LEFT JOIN pilots p ON p.id = wi.id AND p.deployed_on <= $1::date
-        WHERE u.kind = 'district' AND u.active
-        ORDER BY u.sort_order, p.deployed_on, p.id`,
-      [reportDate],
-    );
+    const rows = await districtPilots(this.dataSource, reportDate);
     const byUnit = new Map<number, DistrictPilotCounts>();
     for (const row of rows) {
       const entry = byUnit.get(row.unit_id) ?? {

@@ -1,53 +1,56 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AttachmentsService } from '../attachments/attachments.service.js';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import {
-  type FieldErrors,
-  FormInvalidException,
-  formValues,
-  handleForm,
-  validateForm,
-} from '../common/forms/form-validation.js';
+import { type FieldErrors, handleForm } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { lenientId, optionalId } from '../common/http/params.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { lenientId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
-  WORKFLOW_STATES,
-  WORKFLOW_STATE_LABELS,
-  type WorkflowState,
-} from '../workflow/workflow-chain.js';
+  checkboxField,
+  chinaDateColumn,
+  Ledger,
+  type LedgerRequest,
+} from '../workflow/record-kit/listing-page.js';
+import { Posted, RecordFormViews, type PostedForm } from '../workflow/record-kit/record-forms.js';
+import { ServiceRecordRoutes } from '../workflow/record-kit/record-routes.js';
+import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import {
   WorkflowConflictException,
   WorkflowActionRefusedException,
 } from '../workflow/workflow.exception.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
-import { PILOT_LEVEL_LABELS, PilotsService, type PilotLedgerFilter } from './pilots.service.js';
-import { searchText } from '../common/http/search-text.js';
-import { FormWithFiles } from '../attachments/form-uploads.js';
+import { PILOT_FORM } from './pilots.queries.js';
+import { PILOT_LEVEL_LABELS, PilotsService } from './pilots.service.js';
 
-function parsePilotFilter(query: Record<string, string>): PilotLedgerFilter {
-  const state: unknown = query.state;
-  return {
-    unitId: optionalId(query.unit, 'unit'),
-    competentUnitId: optionalId(query.competent, 'competent'),
-    level: query.level === 'national' || query.level === 'municipal' ? query.level : undefined,
-    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
-      ? (state as WorkflowState)
-      : undefined,
-    due: query.due === '1',
-    accepted: query.accepted === '1',
-    q: searchText(query.q),
-    page: parsePage(query.page),
-  };
+const LEDGER = ledgerQuery({
+  unitId: filterField.id('unit'),
+  competentUnitId: filterField.id('competent'),
+  level: filterField.oneOf('level', ['national', 'municipal'] as const),
+  state: filterField.oneOf('state', WORKFLOW_STATES),
+  due: checkboxField('due'),
+  accepted: checkboxField('accepted'),
+  q: filterField.text('q'),
+});
+type PilotLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
+const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
+
+const link = (id: string) => `/pilots/${id}`;
+
+/** The districts as checkboxes, those among `values` ticked. */
+function districtChoices(districts: { id: number; name: string }[], values: unknown) {
+  const ticked = (Array.isArray(values) ? values : [values]).map(String);
+  return districts.map((district) => ({
+    ...district,
+    checked: ticked.includes(String(district.id)),
+  }));
 }
 
 type PilotLedgerRow = Awaited<ReturnType<PilotsService['ledger']>>['rows'][number];
@@ -58,20 +61,10 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
   { header: '部署文件名称', width: 36, value: (row) => row.document_title },
   { header: '文号', width: 22, value: (row) => row.document_number },
   { header: '部署单位', width: 18, value: (row) => row.issuer },
-  {
-    header: '部署时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.deployed_on}T00:00:00+08:00`),
-  },
+  chinaDateColumn('部署时间', 12, (row) => row.deployed_on),
   { header: '试点主管部门', width: 16, value: (row) => row.competent_unit_name },
   { header: '涉及区县', width: 30, value: (row) => row.involved_unit_names.join('、') },
-  {
-    header: '应验收时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.acceptance_due}T00:00:00+08:00`),
-  },
+  chinaDateColumn('应验收时间', 12, (row) => row.acceptance_due),
   { header: '领域', width: 14, value: (row) => row.domain },
   { header: '跑道', width: 14, value: (row) => row.track },
   { header: '全市所有区县开展', width: 10, value: (row) => (row.citywide ? '是' : '否') },
@@ -79,48 +72,44 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
   { header: '状态', width: 10, value: (row) => row.stateLabel },
 ];
 
+type PilotPage = Awaited<ReturnType<PilotsService['page']>>;
+
+/**
+ * 改革试点: the ledger and its export, the pilot form (new / create / show / edit / update /
+ * revise from the record kit) and the competent department's 确认分发.
+ */
 @Controller('pilots')
 @Roles(...BUSINESS_ROLES)
-export class PilotsController {
+export class PilotsController extends ServiceRecordRoutes<PilotFormDto, PilotPage>(PilotFormDto, {
+  newForm: 'new',
+  create: '',
+  record: ':id',
+  revise: true,
+  link,
+  files: { pdfOnly: ['document'] },
+}) {
   constructor(
-    private readonly pilots: PilotsService,
+    protected readonly records: PilotsService,
     private readonly ledgerExports: LedgerExports,
-    private readonly panels: WorkflowPanelBuilder,
-    private readonly attachments: AttachmentsService,
-  ) {}
+    protected readonly panels: WorkflowPanelBuilder,
+    private readonly views: RecordFormViews,
+  ) {
+    super();
+  }
 
   @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parsePilotFilter(query);
-    const { rows, total } = await this.pilots.ledger(user, filter);
-    const options = await this.pilots.formOptions();
+  async index(@Ledger(LEDGER) { query, filter, user }: PilotLedger, @Res() reply: FastifyReply) {
     return reply.view('pilots/index.hbs', {
       title: '改革试点台账',
-      rows,
-      total,
-      filters: { ...filter, state: filter.state ?? '', level: filter.level ?? '' },
-      ...options,
-      stateOptions: WORKFLOW_STATES.map((value) => ({
-        value,
-        label: WORKFLOW_STATE_LABELS[value],
-      })),
+      ...LEDGER.page('/pilots', query, filter, await this.records.ledger(user, filter)),
+      ...(await this.records.formOptions()),
+      stateOptions,
       canCreate: user.roles.includes('entry') && user.unitKind === 'district',
-      exportHref: exportHref('/pilots', query),
-      pagination: buildPagination('/pilots', query, filter.page, total),
     });
   }
 
   @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parsePilotFilter(query);
+  async export(@Ledger(LEDGER) { filter, user }: PilotLedger, @Res() reply: FastifyReply) {
     await this.ledgerExports.stream(
       reply,
       {
@@ -137,212 +126,121 @@ export class PilotsController {
           { label: '名称或文号', value: filter.q },
         ]),
       },
-      (page, pageSize, db) => this.pilots.ledger(user, { ...filter, page }, pageSize, db),
-    );
-  }
-
-  @Get('new')
-  @Roles('entry')
-  newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, { level: 'municipal' }, {});
-  }
-
-  @Post()
-  @FormWithFiles({ pdfOnly: ['document'] })
-  @Roles('entry')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      PilotFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.pilots.create(data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/pilots/${id}`);
-      },
-      (form, failed) => this.pilots.formErrors(form, user.unitId, undefined, failed),
-    );
-  }
-
-  @Get(':id')
-  async show(@Param('id') id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
-    const page = await this.pilots.page(id, user);
-    if (page.editable) {
-      const { pilot } = page;
-      return this.renderForm(
-        reply,
-        200,
-        id,
-        {
-          name: pilot.name,
-          level: pilot.level,
-          documentTitle: pilot.document_title,
-          documentNumber: pilot.document_number,
-          issuer: pilot.issuer,
-          deployedOn: pilot.deployed_on,
-          competentUnitId: pilot.competent_unit_id,
-          involvedUnitIds: pilot.involved_unit_ids,
-          acceptanceDue: pilot.acceptance_due,
-          domainId: pilot.domain_id,
-          trackId: pilot.track_id,
-          citywide: pilot.citywide,
-          documentClassified: pilot.document_classified,
-          finished: pilot.finished,
-        },
-        {},
-        user,
-      );
-    }
-    return this.renderPage(reply, 200, id, user, {});
-  }
-
-  @Post(':id')
-  @FormWithFiles({ pdfOnly: ['document'] })
-  @Roles('entry')
-  async update(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return handleForm(
-      PilotFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors, user),
-      async (data) => {
-        await this.pilots.update(id, data, user, request.ip);
-        setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(data.submit)));
-        return seeOther(request, reply, `/pilots/${id}`);
-      },
-      (form, failed) => this.pilots.editFormErrors(id, form, user, failed),
+      (page, pageSize, db) => this.records.ledger(user, { ...filter, page }, pageSize, db),
     );
   }
 
   /** 确认分发: the competent department's clerk completes 涉及区县 and confirms. */
   @Post(':id/confirmation')
   @Roles('entry')
-  async confirm(
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const form = await validateForm(PilotConfirmationDto, body);
-    if (!form.ok) {
-      return this.renderPage(reply, 422, id, user, form.errors, formValues(body));
-    }
-    try {
-      await this.pilots.confirm(id, form.data, user, request.ip);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderPage(reply, 422, id, user, error.errors, formValues(body));
-      }
-      if (
-        error instanceof WorkflowConflictException ||
-        error instanceof WorkflowActionRefusedException
-      ) {
-        setFlash(reply, 'error', error.message);
-        return seeOther(request, reply, `/pilots/${id}`);
-      }
-      throw error;
-    }
-    setFlash(reply, 'success', '已确认分发，涉及区县可更新推进状态');
-    return seeOther(request, reply, `/pilots/${id}`);
+  async confirm(@Param('id') id: string, @Posted() post: PostedForm, @Res() reply: FastifyReply) {
+    const back = (kind: 'success' | 'error', message: string) => {
+      setFlash(reply, kind, message);
+      return seeOther(post.request, reply, link(id));
+    };
+    return handleForm(
+      PilotConfirmationDto,
+      post.body,
+      async (values, errors) =>
+        this.renderPage(
+          reply,
+          422,
+          await this.records.page(id, post.user),
+          post.user,
+          errors,
+          values,
+        ),
+      async (data) => {
+        try {
+          await this.records.confirm(id, data, post.user, post.ip);
+        } catch (error) {
+          if (
+            error instanceof WorkflowConflictException ||
+            error instanceof WorkflowActionRefusedException
+          ) {
+            return back('error', error.message);
+          }
+          throw error;
+        }
+        return back('success', '已确认分发，涉及区县可更新推进状态');
+      },
+    );
   }
 
-  @Post(':id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id') id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const newId = await this.pilots.revise(id, user, request.ip);
-    setFlash(reply, 'info', '已发起变更：修改后保存并上报，审核通过前仍以原版本为准');
-    return seeOther(request, reply, `/pilots/${newId}`);
+  protected override newValues() {
+    return { level: 'municipal' };
   }
 
+  protected formValues({ pilot }: PilotPage) {
+    return PILOT_FORM.values(pilot);
+  }
+
+  protected showView(page: PilotPage) {
+    return { view: 'pilots/show.hbs', title: page.pilot.name };
+  }
+
+  protected override renderShow(reply: FastifyReply, page: PilotPage, user: AuthUser) {
+    return this.renderPage(reply, 200, page, user, {});
+  }
+
+  protected rules(
+    form: PilotFormDto,
+    failed: ReadonlySet<string>,
+    { id, user }: { id: string | undefined; user: AuthUser },
+  ) {
+    return id
+      ? this.records.editFormErrors(id, form, user, failed)
+      : this.records.formErrors(form, user.unitId, undefined, failed);
+  }
+
+  /** The pilot's page; for the competent department at 确认分发, its correction form too. */
   private async renderPage(
     reply: FastifyReply,
     status: number,
-    id: string,
+    page: PilotPage,
     user: AuthUser,
     errors: FieldErrors,
     typed?: Record<string, unknown>,
   ) {
-    const page = await this.pilots.page(id, user);
-    const options = page.confirming ? await this.pilots.formOptions() : undefined;
-    const involved = typed
-      ? (Array.isArray(typed.involvedUnitIds)
-          ? typed.involvedUnitIds
-          : [typed.involvedUnitIds]
-        ).map(String)
-      : page.pilot.involved_unit_ids.map(String);
+    const { pilot, confirming } = page;
+    const options = confirming ? await this.records.formOptions() : undefined;
     return reply.code(status).view('pilots/show.hbs', {
-      title: page.pilot.name,
+      title: pilot.name,
       ...page,
       errors,
       statusLabels: TASK_STATUS_LABELS,
       correction: {
-        level: typed?.level ?? page.pilot.level,
-        documentNumber: typed?.documentNumber ?? page.pilot.document_number,
-        deployedOn: typed?.deployedOn ?? page.pilot.deployed_on,
-        acceptanceDue: typed?.acceptanceDue ?? page.pilot.acceptance_due,
+        level: typed?.level ?? pilot.level,
+        documentNumber: typed?.documentNumber ?? pilot.document_number,
+        deployedOn: typed?.deployedOn ?? pilot.deployed_on,
+        acceptanceDue: typed?.acceptanceDue ?? pilot.acceptance_due,
       },
-      districts: options?.districts.map((district) => ({
-        ...district,
-        checked: involved.includes(String(district.id)),
-      })),
-      panel: await this.panels.build(page.item, user, page.confirming ? { omit: ['confirm'] } : {}),
+      districts:
+        options &&
+        districtChoices(options.districts, typed ? typed.involvedUnitIds : pilot.involved_unit_ids),
+      panel: await this.panels.build(page.item, user, confirming ? { omit: ['confirm'] } : {}),
     });
   }
 
-  private async renderForm(
+  protected async renderForm(
     reply: FastifyReply,
     status: number,
+    _context: undefined,
     id: string | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const options = await this.pilots.formOptions(lenientId(values.domainId));
-    const involved = (
-      Array.isArray(values.involvedUnitIds) ? values.involvedUnitIds : [values.involvedUnitIds]
-    ).map(String);
-    const existing = id && user ? await this.pilots.page(id, user) : undefined;
-    const typedFiles =
-      values.document === undefined
-        ? undefined
-        : Array.isArray(values.document)
-          ? values.document
-          : [values.document];
+    const options = await this.records.formOptions(lenientId(values.domainId));
+    const existing = id ? await this.records.page(id, user) : undefined;
     return reply.code(status).view('pilots/form.hbs', {
       title: id ? '修改试点项目' : '试点项目录入',
       id,
       values,
       errors,
       ...options,
-      districts: options.districts.map((district) => ({
-        ...district,
-        checked: involved.includes(String(district.id)),
-      })),
-      files: typedFiles
-        ? await this.attachments.describe(
-            typedFiles.filter((file): file is string => typeof file === 'string'),
-            user!,
-          )
-        : (existing?.files ?? []),
-      panel: existing
-        ? await this.panels.build(existing.item, user!, { omit: ['submit'] })
-        : undefined,
+      districts: districtChoices(options.districts, values.involvedUnitIds),
+      ...(await this.views.extras(values, 'document', existing, user)),
     });
   }
 }

@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CHAINS } from '../workflow/workflow-chain.js';
+import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { PilotStreamsController } from './pilot-streams.controller.js';
 import {
@@ -52,22 +54,23 @@ export class PilotsModule implements OnModuleInit {
       viewerUnitIds: (item) => this.pilots.viewerUnitIds(item),
       onApproved: (manager, item) => this.pilots.onPilotApproved(manager, item),
     });
-    this.registry.register({
-      type: PILOT_PROGRESS_TYPE,
-      label: '试点推进状态',
-      moduleLabel: '改革试点管理',
-      chain: CHAINS.ownReviewerThenCompetentThenOffice,
-      link: (id) => `/pilot-filings/${id}`,
-      viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
-      onApproved: (manager, item) => this.streams.onProgressApproved(manager, item),
-    });
-    this.registry.register({
-      type: PILOT_ACHIEVEMENT_TYPE,
-      label: '试点成果',
-      moduleLabel: '改革试点管理',
-      chain: CHAINS.ownReviewerThenCompetentThenOffice,
-      link: (id) => `/pilot-filings/${id}`,
-      viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
-    });
+    const filings = [
+      {
+        type: PILOT_PROGRESS_TYPE,
+        label: '试点推进状态',
+        onApproved: (manager: EntityManager, item: WorkflowItemRow) =>
+          this.streams.onProgressApproved(manager, item),
+      },
+      { type: PILOT_ACHIEVEMENT_TYPE, label: '试点成果' },
+    ];
+    for (const filing of filings) {
+      this.registry.register({
+        ...filing,
+        moduleLabel: '改革试点管理',
+        chain: CHAINS.ownReviewerThenCompetentThenOffice,
+        link: (id) => `/pilot-filings/${id}`,
+        viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
+      });
+    }
   }
 }

@@ -1,10 +1,241 @@
 import type { SqlRunner } from '../database/sql-runner.js';
+import { firstRow } from '../workflow/record-kit/first-row.js';
+import { insertRow } from '../database/sql.js';
+import { containing, type FilterSql } from '../workflow/record-kit/listing-page.js';
+import { formColumns } from '../workflow/record-kit/record-dto.js';
+import type { RecordTable } from '../workflow/record-kit/record-kit.js';
+import type { WorkflowState } from '../workflow/workflow-chain.js';
+import type { ListingScope } from '../workflow/workflow-visibility.js';
+import { normalizeDocumentNumber } from './document-number.js';
 
-/**
- * SQL of the pilot flows added after the module was written (distribution to the involved
- * districts, their 待办, the competent department's corrections). Older queries still live in
- * pilots.service.ts.
- */
+/** The SQL of 改革试点 (the pilot records, their 文号 register, distribution and 待办). */
+
+export const PILOT_TYPE = 'pilot';
+
+/** A pilot revision as its pages and the ledger read it. */
+export interface PilotRow extends PilotContent {
+  id: string;
+  lineage_id: string;
+  creator_unit_id: number;
+  creator_unit_name: string;
+  competent_unit_name: string;
+  involved_unit_names: string[];
+  domain: string;
+  track: string | null;
+}
+
+/** The content columns of a pilot revision (what a revision copies). */
+export const PILOT_TABLE: RecordTable = {
+  type: PILOT_TYPE,
+  table: 'pilots',
+  columns: [
+    'lineage_id',
+    'creator_unit_id',
+    'name',
+    'level',
+    'document_title',
+    'document_number',
+    'issuer',
+    'deployed_on',
+    'competent_unit_id',
+    'involved_unit_ids',
+    'acceptance_due',
+    'domain_id',
+    'track_id',
+    'citywide',
+    'document_classified',
+    'finished',
+  ],
+};
+
+const PILOT_COLUMNS = `
+  p.id, p.lineage_id, p.creator_unit_id, cu.name AS creator_unit_name, p.name, p.level, p.document_title,
+  p.document_number, p.issuer, to_char(p.deployed_on, 'YYYY-MM-DD') AS deployed_on, p.competent_unit_id,
+  co.name AS competent_unit_name, p.involved_unit_ids,
+  ARRAY(SELECT u.name FROM units u WHERE u.id = ANY(p.involved_unit_ids) ORDER BY u.sort_order) AS involved_unit_names,
+  to_char(p.acceptance_due, 'YYYY-MM-DD') AS acceptance_due, p.domain_id, dm.label AS domain, p.track_id,
+  tr.label AS track, p.citywide, p.document_classified, p.finished`;
+const PILOT_JOINS = `
+  JOIN units cu ON cu.id = p.creator_unit_id
+  JOIN units co ON co.id = p.competent_unit_id
+  JOIN dictionary_items dm ON dm.id = p.domain_id
+  LEFT JOIN dictionary_items tr ON tr.id = p.track_id`;
+
+/** Districts involved in a pilot and its competent department list its approved revision. */
+export const PILOT_LISTING: ListingScope = {
+  involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
+};
+
+export interface PilotLedgerFilter {
+  unitId?: number;
+  level?: 'national' | 'municipal';
+  competentUnitId?: number;
+  state?: WorkflowState;
+  due?: boolean;
+  accepted?: boolean;
+  q?: string;
+  page: number;
+}
+
+/** The 试点台账's filter in SQL. */
+export const PILOT_FILTER_SQL: FilterSql<PilotLedgerFilter> = {
+  unitId: '? = ANY(p.involved_unit_ids)',
+  level: 'p.level = ?',
+  competentUnitId: 'p.competent_unit_id = ?',
+  state: 'wi.state = ?',
+  due: `p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`,
+  accepted: `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
+  q: (q) => ['(p.name ILIKE ? OR p.document_number ILIKE ?)', containing(q)],
+};
+
+/** The 试点台账's rows before the visibility branches (see pageOfListing). */
+export const PILOT_LEDGER_SQL = {
+  from: `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at
+           FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id`,
+  order: 'v.deployed_on DESC, v.id',
+};
+
+export async function findPilot(db: SqlRunner, id: string): Promise<PilotRow | undefined> {
+  return firstRow<PilotRow>(
+    db,
+    `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS} WHERE p.id = $1`,
+    [id],
+  );
+}
+
+/** The current approved revision of a pilot lineage (what its streams refer to). */
+export async function currentPilot(
+  db: SqlRunner,
+  lineageId: string,
+): Promise<PilotRow | undefined> {
+  return firstRow<PilotRow>(
+    db,
+    `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS}
+       JOIN workflow_items wi ON wi.id = p.id AND wi.is_current_approved
+      WHERE p.lineage_id = $1`,
+    [lineageId],
+  );
+}
+
+/** The pilot form's columns as one revision's row. */
+export interface PilotContent {
+  name: string;
+  level: 'national' | 'municipal';
+  document_title: string;
+  document_number: string;
+  issuer: string;
+  deployed_on: string;
+  competent_unit_id: number;
+  involved_unit_ids: number[];
+  acceptance_due: string;
+  domain_id: number;
+  track_id: number | null;
+  citywide: boolean;
+  document_classified: boolean;
+  finished: boolean;
+}
+
+/** The pilot form's fields and their columns. */
+export const PILOT_FORM = formColumns({
+  name: 'name',
+  level: 'level',
+  documentTitle: 'document_title',
+  documentNumber: 'document_number',
+  issuer: 'issuer',
+  deployedOn: 'deployed_on',
+  competentUnitId: 'competent_unit_id',
+  involvedUnitIds: 'involved_unit_ids',
+  acceptanceDue: 'acceptance_due',
+  domainId: 'domain_id',
+  trackId: 'track_id',
+  citywide: 'citywide',
+  documentClassified: 'document_classified',
+  finished: 'finished',
+});
+
+/** Writes the revision `id` of a pilot (replacing what an edited draft held). */
+export async function writePilot(
+  db: SqlRunner,
+  row: { id: string; lineage_id: string; creator_unit_id: number } & Record<string, unknown>,
+): Promise<void> {
+  await db.query(`DELETE FROM pilots WHERE id = $1`, [row.id]);
+  await insertRow(db, 'pilots', { ...row });
+}
+
+/** The pilot that owns a normalised 文号 (its newest revision and the district that created it). */
+export async function documentNumberOwner(
+  db: SqlRunner,
+  normalized: string,
+): Promise<{ lineage_id: string; name: string; unit_name: string } | undefined> {
+  return firstRow<{ lineage_id: string; name: string; unit_name: string }>(
+    db,
+    `SELECT n.lineage_id, p.name, u.name AS unit_name
+       FROM pilot_document_numbers n
+       JOIN LATERAL (SELECT * FROM pilots WHERE lineage_id = n.lineage_id ORDER BY created_at DESC LIMIT 1) p ON true
+       JOIN units u ON u.id = p.creator_unit_id
+      WHERE n.normalized = $1`,
+    [normalized],
+  );
+}
+
+/** Registers the 文号 as the lineage's (its former number released). */
+export async function registerDocumentNumber(
+  db: SqlRunner,
+  documentNumber: string,
+  lineageId: string,
+): Promise<void> {
+  await db.query(`DELETE FROM pilot_document_numbers WHERE lineage_id = $1`, [lineageId]);
+  await db.query(`INSERT INTO pilot_document_numbers (normalized, lineage_id) VALUES ($1, $2)`, [
+    normalizeDocumentNumber(documentNumber),
+    lineageId,
+  ]);
+}
+
+/** Whether the unit is an active city department (a pilot's competent department must be one). */
+export async function isActiveDepartment(db: SqlRunner, unitId: number): Promise<boolean> {
+  const rows = await db.query<unknown[]>(
+    `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
+    [unitId],
+  );
+  return rows.length > 0;
+}
+
+/** The involved districts' streams of a pilot lineage, for the pilot's page. */
+export async function streamsOfPilot(
+  db: SqlRunner,
+  lineageId: string,
+): Promise<
+  {
+    id: string;
+    unit_id: number;
+    unit_name: string;
+    accepted_on: string | null;
+    latest_status: string | null;
+  }[]
+> {
+  return await db.query<
+    {
+      id: string;
+      unit_id: number;
+      unit_name: string;
+      accepted_on: string | null;
+      latest_status: string | null;
+    }[]
+  >(
+    `SELECT s.id, s.unit_id, u.name AS unit_name, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on, s.latest_status
+       FROM pilot_streams s JOIN units u ON u.id = s.unit_id WHERE s.pilot_lineage_id = $1 ORDER BY u.sort_order`,
+    [lineageId],
+  );
+}
+
+/** The districts a pilot revision involves (they read it once it left draft). */
+export async function involvedUnitIds(db: SqlRunner, pilotId: string): Promise<number[]> {
+  const rows = await db.query<{ involved_unit_ids: number[] }[]>(
+    `SELECT involved_unit_ids FROM pilots WHERE id = $1`,
+    [pilotId],
+  );
+  return rows[0]?.involved_unit_ids ?? [];
+}
 
 /**
  * Opens a stream for every involved district that has none yet and tells that district's clerks

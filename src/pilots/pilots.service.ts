@@ -1,5 +1,4 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
@@ -7,14 +6,16 @@ import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { SqlConditions } from '../database/sql.js';
-import { parseChinaDate, startOfChinaQuarter } from '../common/time/china-time.js';
+import { startOfChinaQuarter } from '../common/time/china-time.js';
+import { pilotDateErrors } from './pilot-dates.js';
 import { Clock } from '../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { districtsAndDepartments } from '../assignments/assignments.queries.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import { addFilterConditions, pageOfListing } from '../workflow/record-kit/listing-page.js';
+import { RecordKit, type RecordSave } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
 import type { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
@@ -22,69 +23,41 @@ import type { SqlRunner } from '../database/sql-runner.js';
 import {
   activeDistricts,
   correctPilot,
+  currentPilot,
   distributePilot,
+  documentNumberOwner,
+  findPilot,
+  involvedUnitIds,
+  isActiveDepartment,
   nonPdfNames,
+  PILOT_FILTER_SQL,
+  PILOT_FORM,
+  PILOT_LEDGER_SQL,
+  PILOT_LISTING,
+  PILOT_TABLE,
+  PILOT_TYPE,
+  registerDocumentNumber,
+  streamsOfPilot,
   streamsToUpdate,
+  writePilot,
   type PilotCorrection,
+  type PilotLedgerFilter,
+  type PilotRow,
   type StreamToUpdate,
 } from './pilots.queries.js';
 
-export const PILOT_TYPE = 'pilot';
+export { PILOT_TYPE, type PilotLedgerFilter, type PilotRow } from './pilots.queries.js';
 
 export const PILOT_LEVEL_LABELS = { national: '国家级', municipal: '市级' } as const;
 
-export interface PilotRow {
-  id: string;
-  lineage_id: string;
-  creator_unit_id: number;
-  creator_unit_name: string;
-  name: string;
-  level: 'national' | 'municipal';
-  document_title: string;
-  document_number: string;
-  issuer: string;
-  deployed_on: string;
-  competent_unit_id: number;
-  competent_unit_name: string;
-  involved_unit_ids: number[];
-  involved_unit_names: string[];
-  acceptance_due: string;
-  domain_id: number;
-  domain: string;
-  track_id: number | null;
-  track: string | null;
-  citywide: boolean;
-  document_classified: boolean;
-  finished: boolean;
-}
-
-const PILOT_COLUMNS = `
-  p.id, p.lineage_id, p.creator_unit_id, cu.name AS creator_unit_name, p.name, p.level, p.document_title,
-  p.document_number, p.issuer, to_char(p.deployed_on, 'YYYY-MM-DD') AS deployed_on, p.competent_unit_id,
-  co.name AS competent_unit_name, p.involved_unit_ids,
-  ARRAY(SELECT u.name FROM units u WHERE u.id = ANY(p.involved_unit_ids) ORDER BY u.sort_order) AS involved_unit_names,
-  to_char(p.acceptance_due, 'YYYY-MM-DD') AS acceptance_due, p.domain_id, dm.label AS domain, p.track_id,
-  tr.label AS track, p.citywide, p.document_classified, p.finished`;
-const PILOT_JOINS = `
-  JOIN units cu ON cu.id = p.creator_unit_id
-  JOIN units co ON co.id = p.competent_unit_id
-  JOIN dictionary_items dm ON dm.id = p.domain_id
-  LEFT JOIN dictionary_items tr ON tr.id = p.track_id`;
-
-/** Districts involved in a pilot and its competent department list its approved revision. */
-const PILOT_LISTING: ListingScope = {
-  involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
-};
-
-export interface PilotLedgerFilter {
-  unitId?: number;
-  level?: 'national' | 'municipal';
-  competentUnitId?: number;
-  state?: WorkflowState;
-  due?: boolean;
-  accepted?: boolean;
-  q?: string;
-  page: number;
+/** What every save of a pilot form gives the kit besides the row (the deploying document). */
+function pilotSave(form: PilotFormDto): RecordSave {
+  return {
+    title: form.name,
+    competentUnitId: form.competentUnitId,
+    files: { document: form.documentClassified ? [] : form.document },
+    submit: form.submit,
+  };
 }
 
 /** The corrected fields as [before, after] pairs, only those the competent department changed. */
@@ -122,6 +95,7 @@ function pilotChanges(
 export class PilotsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly kit: RecordKit,
     private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
     private readonly dictionaries: DictionariesService,
@@ -130,12 +104,10 @@ export class PilotsService {
   ) {}
 
   async formOptions(domainId?: number) {
-    const units: { id: number; name: string; kind: string }[] = await this.dataSource.query(
-      `SELECT id, name, kind FROM units WHERE active AND kind IN ('district', 'department') ORDER BY sort_order`,
-    );
+    const { districts, departments } = await districtsAndDepartments(this.dataSource);
     return {
-      districts: units.filter((unit) => unit.kind === 'district'),
-      departments: units.filter((unit) => unit.kind === 'department'),
+      districts,
+      departments,
       domains: await this.dictionaries.activeOptions('domain'),
       tracks: domainId ? await this.dictionaries.activeOptions('track', domainId) : [],
     };
@@ -152,37 +124,15 @@ export class PilotsService {
     lineageId?: string,
     failed: ReadonlySet<string> = new Set(),
   ): Promise<FieldErrors> {
-    const errors: FieldErrors = {};
-    if (!failed.has('deployedOn') && !parseChinaDate(form.deployedOn)) {
-      errors.deployedOn = ['请填写有效的部署时间'];
-    }
-    if (!failed.has('acceptanceDue')) {
-      if (!parseChinaDate(form.acceptanceDue)) {
-        errors.acceptanceDue = ['请填写有效的应验收时间'];
-      } else if (
-        !failed.has('deployedOn') &&
-        parseChinaDate(form.deployedOn) &&
-        form.acceptanceDue < form.deployedOn
-      ) {
-        errors.acceptanceDue = ['应验收时间不能早于部署时间'];
-      }
-    }
+    const errors = pilotDateErrors(form, failed);
     if (!failed.has('competentUnitId')) {
-      const competent: { id: number }[] = await this.dataSource.query(
-        `SELECT id FROM units WHERE id = $1 AND kind = 'department' AND active`,
-        [form.competentUnitId],
-      );
-      if (competent.length === 0) {
+      if (!(await isActiveDepartment(this.dataSource, form.competentUnitId))) {
         errors.competentUnitId = ['请选择试点主管部门（市级部门）'];
       }
     }
     if (!failed.has('involvedUnitIds')) {
       const involved = [...new Set([creatorUnitId, ...form.involvedUnitIds])];
-      const districts: { id: number }[] = await this.dataSource.query(
-        `SELECT id FROM units WHERE id = ANY($1::int[]) AND kind = 'district' AND active`,
-        [involved],
-      );
-      if (districts.length !== involved.length) {
+      if ((await activeDistricts(this.dataSource, involved)).length !== involved.length) {
         errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
       }
     }
@@ -216,25 +166,18 @@ export class PilotsService {
         ];
       }
     }
-    if (!failed.has('documentNumber')) {
-      const problem = await this.documentNumberProblem(
-        this.dataSource,
-        form.documentNumber,
-        lineageId,
-      );
-      if (problem) {
-        errors.documentNumber = [problem];
-      }
+    if (failed.has('documentNumber')) {
+      return errors;
     }
-    return errors;
+    return { ...errors, ...(await this.documentNumberErrors(form.documentNumber, lineageId)) };
   }
 
-  /** The rules of the form (see formErrors) as one FormInvalidException; the involved districts. */
+  /** The rules of the form (see formErrors) as one FormInvalidException. */
   private async checkForm(
     form: PilotFormDto,
     creatorUnitId: number,
     lineageId?: string,
-  ): Promise<number[]> {
+  ): Promise<void> {
     // A form that passes goes on to the saving transaction, which claims the 文号 and refuses a
     // taken one itself; a refused form names a taken 文号 along with its other problems.
     const errors = await this.formErrors(
@@ -244,43 +187,35 @@ export class PilotsService {
       new Set(['documentNumber']),
     );
     if (Object.keys(errors).length > 0) {
-      const problem = await this.documentNumberProblem(
-        this.dataSource,
-        form.documentNumber,
-        lineageId,
-      );
-      throw new FormInvalidException(problem ? { ...errors, documentNumber: [problem] } : errors);
+      const taken = await this.documentNumberErrors(form.documentNumber, lineageId);
+      throw new FormInvalidException({ ...errors, ...taken });
     }
-    return [...new Set([creatorUnitId, ...form.involvedUnitIds])];
   }
 
   /**
-   * Why the 文号 cannot be this pilot's: another record already owns its normalised form (the
-   * existing pilot and the district that created it named), or it does not fit once normalised.
+   * The 文号's error when it cannot be this pilot's: another record already owns its normalised
+   * form (the existing pilot and the district that created it named), or it does not fit once
+   * normalised. No error: {}.
    */
-  private async documentNumberProblem(
-    db: SqlRunner,
+  private async documentNumberErrors(
     documentNumber: string,
     lineageId: string | undefined,
-  ): Promise<string | undefined> {
+    db: SqlRunner = this.dataSource,
+  ): Promise<FieldErrors> {
     const normalized = normalizeDocumentNumber(documentNumber);
     // NFKC may lengthen a number (U+FDFA becomes 18 characters): the column holds 100.
     if ([...normalized].length > 100) {
-      return '文号含有无法识别的字符，请按部署文件原样填写';
+      return { documentNumber: ['文号含有无法识别的字符，请按部署文件原样填写'] };
     }
-    const owners: { lineage_id: string; name: string; unit_name: string }[] = await db.query(
-      `SELECT n.lineage_id, p.name, u.name AS unit_name
-         FROM pilot_document_numbers n
-         JOIN LATERAL (SELECT * FROM pilots WHERE lineage_id = n.lineage_id ORDER BY created_at DESC LIMIT 1) p ON true
-         JOIN units u ON u.id = p.creator_unit_id
-        WHERE n.normalized = $1`,
-      [normalized],
-    );
-    const owner = owners[0];
+    const owner = await documentNumberOwner(db, normalized);
     if (owner && owner.lineage_id !== lineageId) {
-      return `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`;
+      return {
+        documentNumber: [
+          `文号为“${documentNumber}”的试点已由${owner.unit_name}创建（《${owner.name}》），不能重复创建。如本区县承接了该试点但未列入涉及区县，请联系试点主管部门修改。`,
+        ],
+      };
     }
-    return undefined;
+    return {};
   }
 
   /**
@@ -292,15 +227,11 @@ export class PilotsService {
     documentNumber: string,
     lineageId: string,
   ): Promise<void> {
-    const problem = await this.documentNumberProblem(manager, documentNumber, lineageId);
-    if (problem) {
-      throw FormInvalidException.field('documentNumber', problem);
+    const taken = await this.documentNumberErrors(documentNumber, lineageId, manager);
+    if (taken.documentNumber) {
+      throw new FormInvalidException(taken);
     }
-    await manager.query(`DELETE FROM pilot_document_numbers WHERE lineage_id = $1`, [lineageId]);
-    await manager.query(
-      `INSERT INTO pilot_document_numbers (normalized, lineage_id) VALUES ($1, $2)`,
-      [normalizeDocumentNumber(documentNumber), lineageId],
-    );
+    await registerDocumentNumber(manager, documentNumber, lineageId);
   }
 
   /** The rules of the edit form of a pilot (see formErrors): its creator and lineage are the item's. */
@@ -318,34 +249,14 @@ export class PilotsService {
     if (!hasRole(user, 'entry') || user.unitKind !== 'district') {
       throw new NotFoundException();
     }
-    const involved = await this.checkForm(form, user.unitId);
-    const id = randomUUID();
+    await this.checkForm(form, user.unitId);
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.claimDocumentNumber(manager, form.documentNumber, id);
-        await this.workflow.createDraft(
-          manager,
-          {
-            type: PILOT_TYPE,
-            id,
-            title: form.name,
-            ownerUnitId: user.unitId,
-            competentUnitId: form.competentUnitId,
-          },
-          user,
-        );
-        await this.insertPilot(manager, id, id, user.unitId, form, involved);
-        await this.attachments.linkToItem(
-          manager,
-          id,
-          'document',
-          form.documentClassified ? [] : form.document,
-          user,
-        );
-        if (form.submit) {
-          await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-        }
-      });
+      return await this.kit.fileRecord(
+        { ...pilotSave(form), type: PILOT_TYPE, ownerUnitId: user.unitId },
+        user,
+        ip,
+        (manager, id) => this.writePilot(manager, id, id, user.unitId, form),
+      );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         // Two districts claimed the same number at the same moment: the other one won.
@@ -356,75 +267,40 @@ export class PilotsService {
       }
       throw error;
     }
-    return id;
   }
 
-  private async insertPilot(
+  /** Claims the 文号 and writes the revision (the creating district always among the involved). */
+  private async writePilot(
     manager: EntityManager,
     id: string,
     lineageId: string,
     creatorUnitId: number,
     form: PilotFormDto,
-    involved: number[],
   ) {
-    await manager.query(
-      `INSERT INTO pilots (id, lineage_id, creator_unit_id, name, level, document_title, document_number, issuer, deployed_on,
-                           competent_unit_id, involved_unit_ids, acceptance_due, domain_id, track_id, citywide,
-                           document_classified, finished)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-      [
-        id,
-        lineageId,
-        creatorUnitId,
-        form.name,
-        form.level,
-        form.documentTitle,
-        form.documentNumber,
-        form.issuer,
-        form.deployedOn,
-        form.competentUnitId,
-        involved,
-        form.acceptanceDue,
-        form.domainId,
-        form.trackId ?? null,
-        form.citywide,
-        form.documentClassified,
-        form.finished,
-      ],
-    );
+    await this.claimDocumentNumber(manager, form.documentNumber, lineageId);
+    await writePilot(manager, {
+      id,
+      lineage_id: lineageId,
+      creator_unit_id: creatorUnitId,
+      ...PILOT_FORM.row(form),
+      involved_unit_ids: [...new Set([creatorUnitId, ...form.involvedUnitIds])],
+      track_id: form.trackId ?? null,
+    });
   }
 
   async update(id: string, form: PilotFormDto, user: AuthUser, ip?: string): Promise<void> {
-    const item = await this.workflow.findVisibleItem(id, user);
-    if (item.record_type !== PILOT_TYPE) {
-      throw new NotFoundException();
-    }
-    if (!this.workflow.isEditableBy(item, user)) {
-      throw FormInvalidException.field(
-        'name',
-        this.workflow.readOnlyReason(item, user) ?? '当前不能修改',
-      );
-    }
-    const involved = await this.checkForm(form, item.owner_unit_id, item.lineage_id);
-    await this.dataSource.transaction(async (manager) => {
-      await this.claimDocumentNumber(manager, form.documentNumber, item.lineage_id);
-      await manager.query(`DELETE FROM pilots WHERE id = $1`, [id]);
-      await this.insertPilot(manager, id, item.lineage_id, item.owner_unit_id, form, involved);
-      await this.workflow.updateDraft(manager, id, {
-        title: form.name,
-        competentUnitId: form.competentUnitId,
-      });
-      await this.attachments.linkToItem(
-        manager,
-        id,
-        'document',
-        form.documentClassified ? [] : form.document,
-        user,
-      );
-      if (form.submit) {
-        await this.workflow.transition(id, { action: 'submit' }, user, ip, manager);
-      }
-    });
+    await this.kit.updateDraft(
+      id,
+      {
+        type: PILOT_TYPE,
+        field: 'name',
+        validate: (item) => this.checkForm(form, item.owner_unit_id, item.lineage_id),
+      },
+      pilotSave(form),
+      user,
+      ip,
+      (manager, item) => this.writePilot(manager, id, item.lineage_id, item.owner_unit_id, form),
+    );
   }
 
   /**
@@ -501,70 +377,28 @@ export class PilotsService {
     correction: PilotCorrection,
     lineageId: string,
   ): Promise<FieldErrors> {
-    const errors: FieldErrors = {};
-    if (!parseChinaDate(correction.deployedOn)) {
-      errors.deployedOn = ['请填写有效的部署时间'];
-    }
-    if (!parseChinaDate(correction.acceptanceDue)) {
-      errors.acceptanceDue = ['请填写有效的应验收时间'];
-    } else if (
-      parseChinaDate(correction.deployedOn) &&
-      correction.acceptanceDue < correction.deployedOn
-    ) {
-      errors.acceptanceDue = ['应验收时间不能早于部署时间'];
-    }
+    const errors = pilotDateErrors(correction);
     const districts = await activeDistricts(this.dataSource, correction.involvedUnitIds);
     if (districts.length !== correction.involvedUnitIds.length) {
       errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
     }
-    const problem = await this.documentNumberProblem(
-      this.dataSource,
-      correction.documentNumber,
-      lineageId,
-    );
-    if (problem) {
-      errors.documentNumber = [problem];
-    }
-    return errors;
+    return {
+      ...errors,
+      ...(await this.documentNumberErrors(correction.documentNumber, lineageId)),
+    };
   }
 
-  async revise(id: string, user: AuthUser, ip?: string): Promise<string> {
-    const newId = randomUUID();
-    await this.dataSource.transaction(async (manager) => {
-      await this.workflow.openRevision(manager, id, newId, user, ip);
-      await manager.query(
-        `INSERT INTO pilots (id, lineage_id, creator_unit_id, name, level, document_title, document_number, issuer, deployed_on,
-                             competent_unit_id, involved_unit_ids, acceptance_due, domain_id, track_id, citywide,
-                             document_classified, finished)
-         SELECT $2, lineage_id, creator_unit_id, name, level, document_title, document_number, issuer, deployed_on,
-                competent_unit_id, involved_unit_ids, acceptance_due, domain_id, track_id, citywide, document_classified, finished
-           FROM pilots WHERE id = $1`,
-        [id, newId],
-      );
-    });
-    return newId;
+  revise(id: string, user: AuthUser, ip?: string): Promise<string> {
+    return this.kit.reviseRecord(id, PILOT_TABLE, user, ip);
   }
 
-  async findPilot(
-    id: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<PilotRow | undefined> {
-    const rows: PilotRow[] = await manager.query(
-      `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS} WHERE p.id = $1`,
-      [id],
-    );
-    return rows[0];
+  findPilot(id: string, manager: EntityManager = this.dataSource.manager) {
+    return findPilot(manager, id);
   }
 
   /** The current approved revision of a pilot lineage (what its streams refer to). */
-  async currentPilot(lineageId: string): Promise<PilotRow | undefined> {
-    const rows: PilotRow[] = await this.dataSource.query(
-      `SELECT ${PILOT_COLUMNS} FROM pilots p ${PILOT_JOINS}
-         JOIN workflow_items wi ON wi.id = p.id AND wi.is_current_approved
-        WHERE p.lineage_id = $1`,
-      [lineageId],
-    );
-    return rows[0];
+  currentPilot(lineageId: string): Promise<PilotRow | undefined> {
+    return currentPilot(this.dataSource, lineageId);
   }
 
   async page(id: string, user: AuthUser) {
@@ -573,18 +407,8 @@ export class PilotsService {
     if (!pilot) {
       throw new NotFoundException();
     }
-    const streams: {
-      id: string;
-      unit_id: number;
-      unit_name: string;
-      accepted_on: string | null;
-      latest_status: string | null;
-    }[] = item.is_current_approved
-      ? await this.dataSource.query(
-          `SELECT s.id, s.unit_id, u.name AS unit_name, to_char(s.accepted_on, 'YYYY-MM-DD') AS accepted_on, s.latest_status
-               FROM pilot_streams s JOIN units u ON u.id = s.unit_id WHERE s.pilot_lineage_id = $1 ORDER BY u.sort_order`,
-          [item.lineage_id],
-        )
+    const streams = item.is_current_approved
+      ? await streamsOfPilot(this.dataSource, item.lineage_id)
       : [];
     const step =
       item.state === 'pending'
@@ -611,12 +435,8 @@ export class PilotsService {
   }
 
   /** Involved districts read the pilot once it left draft. */
-  async viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
-    const rows: { involved_unit_ids: number[] }[] = await this.dataSource.query(
-      `SELECT involved_unit_ids FROM pilots WHERE id = $1`,
-      [item.id],
-    );
-    return rows[0]?.involved_unit_ids ?? [];
+  viewerUnitIds(item: WorkflowItemRow): Promise<number[]> {
+    return involvedUnitIds(this.dataSource, item.id);
   }
 
   /**
@@ -646,45 +466,14 @@ export class PilotsService {
     pageSize = DEFAULT_PAGE_SIZE,
     db: SqlRunner = this.dataSource,
   ) {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('? = ANY(p.involved_unit_ids)', filter.unitId);
-    }
-    if (filter.level) {
-      conditions.add('p.level = ?', filter.level);
-    }
-    if (filter.competentUnitId) {
-      conditions.add('p.competent_unit_id = ?', filter.competentUnitId);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    if (filter.due) {
-      conditions.raw(`p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`);
-    }
-    if (filter.accepted) {
-      conditions.raw(
-        `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
-      );
-    }
-    if (filter.q) {
-      conditions.add('(p.name ILIKE ? OR p.document_number ILIKE ?)', `%${filter.q}%`);
-    }
+    const conditions = addFilterConditions(
+      new SqlConditions([user.unitId]),
+      filter,
+      PILOT_FILTER_SQL,
+    );
     const { rows, total } = await pageOfListing<
       PilotRow & { state: WorkflowState; updated_at: Date }
-    >(
-      db,
-      user,
-      PILOT_LISTING,
-      conditions,
-      {
-        from: `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at
-                 FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id`,
-        order: 'v.deployed_on DESC, v.id',
-      },
-      pageSize,
-      filter.page,
-    );
+    >(db, user, PILOT_LISTING, conditions, PILOT_LEDGER_SQL, pageSize, filter.page);
     return {
       total,
       rows: rows.map((row) => ({

@@ -1,10 +1,11 @@
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
-import { OptionalText, ToBoolean, ToStringArray } from '../../common/forms/transforms.js';
+import { OptionalText } from '../../common/forms/transforms.js';
+import { FileIds, SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-due-rules.js';
 
 /** A progress filing (推进状态, 已开展工作, 存在问题). Required fields are checked on submit only. */
-export class TaskProgressDto {
+export class TaskProgressDto extends SubmittableForm {
   @IsIn(TASK_STATUSES, { message: '请选择推进状态' })
   status: TaskStatus;
 
@@ -14,13 +15,8 @@ export class TaskProgressDto {
   @OptionalText('存在问题', 5000)
   problems?: string;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   evidence: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }
 
 /**

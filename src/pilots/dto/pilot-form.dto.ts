@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -8,23 +9,42 @@ import {
   Matches,
 } from 'class-validator';
 import {
-  OptionalText,
   RequiredText,
   ToBoolean,
   ToInteger,
   ToIntegerArray,
-  ToStringArray,
   Trim,
 } from '../../common/forms/transforms.js';
+import { FileIds, SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
-const toIntArray = ToIntegerArray;
+// applyDecorators applies in the order given: the innermost (lowest) decorator first.
+
+/** A calendar date typed as 年-月-日 (the rules check that it is a real date). */
+const DateText = (label: string): PropertyDecorator =>
+  applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `请填写${label}（年-月-日）` }),
+    IsString({ message: `请填写${label}` }),
+    Trim(),
+  );
+
+/** 涉及区县: at most every district. */
+const InvolvedDistricts = (): PropertyDecorator =>
+  applyDecorators(
+    IsInt({ each: true, message: '涉及区县有误' }),
+    ArrayMaxSize(41),
+    ToIntegerArray(),
+  );
+
+/** 试点层级. */
+const PilotLevel = (): PropertyDecorator =>
+  IsIn(['national', 'municipal'], { message: '请选择试点层级' });
 
 /** 试点项目录入 (seed 000 四(二)3.1). */
-export class PilotFormDto {
+export class PilotFormDto extends SubmittableForm {
   @RequiredText('试点名称', 200)
   name: string;
 
-  @IsIn(['national', 'municipal'], { message: '请选择试点层级' })
+  @PilotLevel()
   level: 'national' | 'municipal';
 
   @RequiredText('部署文件名称', 300)
@@ -36,23 +56,17 @@ export class PilotFormDto {
   @RequiredText('部署单位', 100)
   issuer: string;
 
-  @Trim()
-  @IsString({ message: '请填写部署时间' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写部署时间（年-月-日）' })
+  @DateText('部署时间')
   deployedOn: string;
 
   @ToInteger()
   @IsInt({ message: '请选择试点主管部门' })
   competentUnitId: number;
 
-  @toIntArray()
-  @ArrayMaxSize(41)
-  @IsInt({ each: true, message: '涉及区县有误' })
+  @InvolvedDistricts()
   involvedUnitIds: number[] = [];
 
-  @Trim()
-  @IsString({ message: '请填写应验收时间' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写应验收时间（年-月-日）' })
+  @DateText('应验收时间')
   acceptanceDue: string;
 
   @ToInteger()
@@ -76,13 +90,8 @@ export class PilotFormDto {
   @IsBoolean()
   finished: boolean = false;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   document: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }
 
 /**
@@ -90,13 +99,11 @@ export class PilotFormDto {
  * correct (予以修正) the 文号, the dates and the 层级; a field left out keeps the district's value.
  */
 export class PilotConfirmationDto {
-  @toIntArray()
-  @ArrayMaxSize(41)
-  @IsInt({ each: true, message: '涉及区县有误' })
+  @InvolvedDistricts()
   involvedUnitIds: number[] = [];
 
   @IsOptional()
-  @IsIn(['national', 'municipal'], { message: '请选择试点层级' })
+  @PilotLevel()
   level?: 'national' | 'municipal';
 
   @IsOptional()
@@ -104,15 +111,11 @@ export class PilotConfirmationDto {
   documentNumber?: string;
 
   @IsOptional()
-  @Trim()
-  @IsString({ message: '请填写部署时间' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写部署时间（年-月-日）' })
+  @DateText('部署时间')
   deployedOn?: string;
 
   @IsOptional()
-  @Trim()
-  @IsString({ message: '请填写应验收时间' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写应验收时间（年-月-日）' })
+  @DateText('应验收时间')
   acceptanceDue?: string;
 
   @IsOptional()
@@ -121,28 +124,8 @@ export class PilotConfirmationDto {
   version?: number;
 }
 
-/** A progress filing of one district's stream (推进状态, 已开展工作, 存在问题). */
-export class PilotProgressDto {
-  @IsIn(['not_started', 'in_progress', 'completed'], { message: '请选择推进状态' })
-  status: 'not_started' | 'in_progress' | 'completed';
-
-  @RequiredText('已开展工作', 10000)
-  workDone: string;
-
-  @OptionalText('存在问题', 5000)
-  problems?: string;
-
-  @ToStringArray()
-  @IsString({ each: true })
-  evidence: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
-}
-
 /** 试点成果 (seed 000 四(二)3.3). */
-export class PilotAchievementDto {
+export class PilotAchievementDto extends SubmittableForm {
   @RequiredText('成果名称', 200)
   name: string;
 
@@ -152,19 +135,12 @@ export class PilotAchievementDto {
   @RequiredText('具体成效', 10000)
   effects: string;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   evidence: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }
 
 /** The competent department records a district's acceptance. */
 export class PilotAcceptanceDto {
-  @Trim()
-  @IsString({ message: '请填写通过验收日期' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写通过验收日期（年-月-日）' })
+  @DateText('通过验收日期')
   acceptedOn: string;
 }

@@ -1,4 +1,7 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
+import type { FilterField } from '../../common/http/ledger-query.js';
 import type { SqlConditions } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { listingUnion, type ListingScope } from '../workflow-visibility.js';
@@ -34,4 +37,78 @@ export async function pageOfListing<T>(
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _total, ...row }) => row as T),
   };
+}
+
+/** A ledger filter's checkbox (`name=1` when ticked): true when ticked, else no filter. */
+export function checkboxField(param: string): FilterField<boolean> {
+  return { param, read: (raw) => (raw === '1' ? true : undefined) };
+}
+
+/**
+ * A ledger filter's SQL written as data, one entry per filter field: a condition whose `?` takes
+ * the field's value (a condition without `?` is a flag's, added when the field is set), or a
+ * function of the value giving the condition or [condition, bound value].
+ */
+export type FilterSql<F> = {
+  [K in keyof F]?: string | ((value: Exclude<F[K], undefined>) => string | [string, unknown]);
+};
+
+/** Adds the conditions of the filter's set fields (see FilterSql) to `conditions`. */
+export function addFilterConditions<F extends object>(
+  conditions: SqlConditions,
+  filter: F,
+  sql: FilterSql<F>,
+): SqlConditions {
+  for (const key of Object.keys(sql) as (keyof F)[]) {
+    const value = filter[key];
+    const entry = sql[key];
+    if (value === undefined || value === null || value === false || value === '' || !entry) {
+      continue;
+    }
+    const made = typeof entry === 'string' ? entry : entry(value as Exclude<F[keyof F], undefined>);
+    const [condition, bound] = Array.isArray(made) ? made : [made, value];
+    if (condition.includes('?')) {
+      conditions.add(condition, bound);
+    } else {
+      conditions.raw(condition);
+    }
+  }
+  return conditions;
+}
+
+/** The ILIKE pattern of a search text. */
+export const containing = (text: string): string => `%${text}%`;
+
+/** What a ledger route (its page or its export) reads: the query, its filter and the user. */
+export interface LedgerRequest<F> {
+  query: Record<string, string>;
+  filter: F;
+  user: AuthUser;
+}
+
+/**
+ * `@Ledger(LEDGER) ledger: LedgerRequest<…>`: a ledger route's query string parsed by its
+ * ledgerQuery spec (a malformed id is a 400), with the signed-in user.
+ */
+export const Ledger = createParamDecorator(
+  (
+    spec: { parse(query: Record<string, unknown>): unknown },
+    context: ExecutionContext,
+  ): LedgerRequest<unknown> => {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!request.auth) {
+      throw new Error('Ledger used on a public route');
+    }
+    const query = (request.query ?? {}) as Record<string, string>;
+    return { query, filter: spec.parse(query), user: request.auth.user };
+  },
+);
+
+/** A date column of a ledger's Excel export, from the row's China date `YYYY-MM-DD`. */
+export function chinaDateColumn<R>(
+  header: string,
+  width: number,
+  date: (row: R) => string,
+): { header: string; width: number; kind: 'date'; value: (row: R) => Date } {
+  return { header, width, kind: 'date', value: (row) => new Date(`${date(row)}T00:00:00+08:00`) };
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService, type AttachmentView } from '../../attachments/attachments.service.js';
@@ -14,6 +14,29 @@ import { seeOther } from '../../common/htmx/htmx-request.js';
 import type { WorkflowItemRow } from '../workflow-item.js';
 import { WorkflowPanelBuilder } from '../workflow-panel.js';
 
+/** What a form's POST handler needs besides its route parameters and the reply. */
+export interface PostedForm {
+  body: unknown;
+  user: AuthUser;
+  request: FastifyRequest;
+  /** The client's address, for the audit trail. */
+  ip: string;
+}
+
+/**
+ * `@Posted() post: PostedForm`: the posted body, the signed-in user and the request in one
+ * parameter, for the form routes (they still take `@Res()`, which hands the reply to the handler).
+ */
+export const Posted = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): PostedForm => {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!request.auth) {
+      throw new Error('Posted used on a public route');
+    }
+    return { body: request.body, user: request.auth.user, request, ip: request.ip };
+  },
+);
+
 /** How a record's filing form is read and shown again (the form-route helper's part). */
 export interface RecordForm<T> {
   dto: ClassConstructor<T>;
@@ -27,9 +50,10 @@ export interface RecordForm<T> {
   flash?: { submitted?: string; created?: string; updated?: string };
   /**
    * The flash from the record's chain (WorkflowPanelBuilder.savedAnswer: 「已保存并上报，等待…」
-   * naming the next step); when given it is what every save of this form says.
+   * naming the next step), or any flash made from the saved form; when given it is what every save
+   * of this form says.
    */
-  answer?: (id: string, submitted: boolean) => Promise<string>;
+  answer?: (id: string, submitted: boolean, data: T) => Promise<string> | string;
 }
 
 export const REVISION_STARTED = '已发起变更：修改后保存并上报，审核通过前仍以原版本为准';
@@ -42,7 +66,7 @@ const submittedFlash = '已保存并上报，等待本单位审核';
  * sent twice is saved once: the hook in configure-app claims the form's token before the handler
  * and records where this redirect leads.
  */
-async function saveFromForm<T extends { submit?: boolean }>(
+async function saveFromForm<T extends object>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
@@ -52,12 +76,12 @@ async function saveFromForm<T extends { submit?: boolean }>(
 ): Promise<unknown> {
   const save303 = async (data: T) => {
     const id = await save(data);
-    const submitted = Boolean(data.submit);
+    const submitted = Boolean((data as { submit?: boolean }).submit);
     setFlash(
       reply,
       'success',
       form.answer
-        ? await form.answer(id, submitted)
+        ? await form.answer(id, submitted, data)
         : submitted
           ? (form.flash?.submitted ?? submittedFlash)
           : savedFlash,
@@ -68,7 +92,7 @@ async function saveFromForm<T extends { submit?: boolean }>(
 }
 
 /** POST of a new record's form (see saveFromForm): `save` returns the new record's id. */
-export function createFromForm<T extends { submit?: boolean }>(
+export function createFromForm<T extends object>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
@@ -79,7 +103,7 @@ export function createFromForm<T extends { submit?: boolean }>(
 }
 
 /** POST of an editable record's form (see saveFromForm), for the record `id`. */
-export function updateFromForm<T extends { submit?: boolean }>(
+export function updateFromForm<T extends object>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,

@@ -74,23 +74,27 @@ export class RecordKit {
   /**
    * Saves an editable revision: 404 unless the user may read a record of `type` with this id, the
    * read-only reason as an error of `field` unless the user may edit it now; then `validate` (the
-   * module's rules), `update` (the module's row), the item's title, the files and the submit.
+   * module's rules, given the revision's item), `update` (the module's row), the item's title (kept
+   * when `save` has none), the files and the submit.
    */
   async updateDraft(
     id: string,
-    record: { type: string; field: string; validate?: () => Promise<void> | void },
-    save: RecordSave,
+    record: {
+      type: string;
+      field: string;
+      validate?: (item: WorkflowItemRow) => Promise<void> | void;
+    },
+    save: Omit<RecordSave, 'title'> & { title?: string },
     user: AuthUser,
     ip: string | undefined,
     update: (manager: EntityManager, item: WorkflowItemRow) => Promise<void>,
   ): Promise<void> {
-    await this.requireEditable(id, record.type, record.field, user);
-    await record.validate?.();
+    await record.validate?.(await this.requireEditable(id, record.type, record.field, user));
     await this.dataSource.transaction(async (manager) => {
       const item = await this.requireEditable(id, record.type, record.field, user, manager);
       await update(manager, item);
       await this.workflow.updateDraft(manager, id, {
-        title: save.title,
+        title: save.title ?? item.title,
         competentUnitId: save.competentUnitId,
       });
       await this.finish(manager, id, save, user, ip);
@@ -158,7 +162,7 @@ export class RecordKit {
   private async finish(
     manager: EntityManager,
     id: string,
-    save: RecordSave,
+    save: Omit<RecordSave, 'title'>,
     user: AuthUser,
     ip: string | undefined,
   ): Promise<void> {

@@ -1,6 +1,6 @@
-import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Get, Param, Post, Res } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AttachmentView } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
@@ -8,8 +8,15 @@ import type { FieldErrors } from '../../common/forms/form-validation.js';
 import { UuidPipe } from '../../common/http/params.js';
 import type { WorkflowItemRow } from '../workflow-item.js';
 import type { WorkflowPanelBuilder } from '../workflow-panel.js';
-import { createFromForm, toRevision, updateFromForm, type RecordForm } from './record-forms.js';
-import { FormWithFiles } from '../../attachments/form-uploads.js';
+import {
+  createFromForm,
+  Posted,
+  toRevision,
+  updateFromForm,
+  type PostedForm,
+  type RecordForm,
+} from './record-forms.js';
+import { FormWithFiles, type FilesForm } from '../../attachments/form-uploads.js';
 
 /** Where a record type's form routes live. */
 export interface RecordRoutePaths {
@@ -27,6 +34,8 @@ export interface RecordRoutePaths {
   flash?: RecordForm<object>['flash'];
   /** The flashes after saving an existing revision. */
   updateFlash?: RecordForm<object>['flash'];
+  /** What the form's upload fields accept when posted without JavaScript (FormWithFiles). */
+  files?: FilesForm;
 }
 
 /** What the record page of any record type carries. */
@@ -62,6 +71,15 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
     protected abstract formValues(page: P): Record<string, unknown>;
     /** The read-only page: its template and title. */
     protected abstract showView(page: P): { view: string; title: string };
+    /** What the empty form of a new record shows (nothing by default). */
+    protected newValues(_context: C): Record<string, unknown> {
+      return {};
+    }
+    /** Renders the read-only page (showView's template with the page and its workflow panel). */
+    protected async renderShow(reply: FastifyReply, page: P, user: AuthUser): Promise<unknown> {
+      const { view, title } = this.showView(page);
+      return reply.view(view, { title, ...page, panel: await this.panels.build(page.item, user) });
+    }
     protected abstract renderForm(
       reply: FastifyReply,
       status: number,
@@ -71,9 +89,11 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
       errors: FieldErrors,
       user: AuthUser,
     ): Promise<unknown>;
+    /** The form's rules; `target` says whose form it is (`id` undefined for a new record). */
     protected abstract rules(
       form: T,
       failed: ReadonlySet<string>,
+      target: { id: string | undefined; user: AuthUser; context: C },
     ): Promise<FieldErrors> | FieldErrors;
     protected abstract createRecord(
       context: C,
@@ -94,23 +114,21 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
       @Res() reply: FastifyReply,
     ) {
       const context = await this.filingContext(params, user);
-      return this.renderForm(reply, 200, context, undefined, {}, {}, user);
+      return this.renderForm(reply, 200, context, undefined, this.newValues(context), {}, user);
     }
 
     @Post(paths.create ?? paths.newForm)
-    @FormWithFiles()
+    @FormWithFiles(paths.files)
     @Roles('entry')
     async create(
       @Param() params: Record<string, string>,
-      @Body() body: unknown,
-      @CurrentUser() user: AuthUser,
-      @Req() request: FastifyRequest,
+      @Posted() post: PostedForm,
       @Res() reply: FastifyReply,
     ) {
-      const context = await this.filingContext(params, user);
-      const form = this.form(reply, context, undefined, user, paths.flash);
-      return createFromForm(request, reply, body, form, (data) =>
-        this.createRecord(context, data, user, request.ip),
+      const context = await this.filingContext(params, post.user);
+      const form = this.form(reply, context, undefined, post.user, paths.flash);
+      return createFromForm(post.request, reply, post.body, form, (data) =>
+        this.createRecord(context, data, post.user, post.ip),
       );
     }
 
@@ -125,30 +143,27 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
         const values = this.formValues(page);
         return this.renderForm(reply, 200, this.contextOf(page), id, values, {}, user);
       }
-      const { view, title } = this.showView(page);
-      return reply.view(view, { title, ...page, panel: await this.panels.build(page.item, user) });
+      return this.renderShow(reply, page, user);
     }
 
     @Post(paths.record)
-    @FormWithFiles()
+    @FormWithFiles(paths.files)
     @Roles('entry')
     async update(
       @Param('id', UuidPipe) id: string,
-      @Body() body: unknown,
-      @CurrentUser() user: AuthUser,
-      @Req() request: FastifyRequest,
+      @Posted() post: PostedForm,
       @Res() reply: FastifyReply,
     ) {
-      const context = this.contextOf(await this.page(id, user));
-      const form = this.form(reply, context, id, user, paths.updateFlash ?? paths.flash);
-      return updateFromForm(request, reply, body, id, form, (data) =>
-        this.updateRecord(id, data, user, request.ip),
+      const context = this.contextOf(await this.page(id, post.user));
+      const form = this.form(reply, context, id, post.user, paths.updateFlash ?? paths.flash);
+      return updateFromForm(post.request, reply, post.body, id, form, (data) =>
+        this.updateRecord(id, data, post.user, post.ip),
       );
     }
 
-    async revise(id: string, user: AuthUser, request: FastifyRequest, reply: FastifyReply) {
-      const newId = await this.reviseRecord(id, user, request.ip);
-      return toRevision(request, reply, paths.link(newId));
+    async revise(id: string, post: PostedForm, reply: FastifyReply) {
+      const newId = await this.reviseRecord(id, post.user, post.ip);
+      return toRevision(post.request, reply, paths.link(newId));
     }
 
     private form(
@@ -160,7 +175,7 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
     ): RecordForm<T> {
       return {
         dto,
-        rules: (form, failed) => this.rules(form, failed),
+        rules: (form, failed) => this.rules(form, failed, { id, user, context }),
         rerender: (values, errors) =>
           this.renderForm(reply, 422, context, id, values, errors, user),
         link: paths.link,
@@ -177,9 +192,58 @@ export function RecordFormRoutes<T extends { submit?: boolean }, C, P extends Re
     Post(`${paths.record}/revision`)(prototype, 'revise', descriptor);
     Roles('entry')(prototype, 'revise', descriptor);
     Param('id', UuidPipe)(prototype, 'revise', 0);
-    CurrentUser()(prototype, 'revise', 1);
-    Req()(prototype, 'revise', 2);
-    Res()(prototype, 'revise', 3);
+    Posted()(prototype, 'revise', 1);
+    Res()(prototype, 'revise', 2);
+  }
+  return Routes;
+}
+
+/** The service calls behind the form routes of a record type filed under nothing in particular. */
+export interface RecordService<T, P> {
+  page(id: string, user: AuthUser): Promise<P>;
+  create(data: T, user: AuthUser, ip?: string): Promise<string>;
+  update(id: string, data: T, user: AuthUser, ip?: string): Promise<void>;
+  revise?(id: string, user: AuthUser, ip?: string): Promise<string>;
+}
+
+/**
+ * RecordFormRoutes for a record type filed under nothing (no project, no meeting): its page and
+ * saves go straight to the controller's `records` service, so a controller writes only its form's
+ * values, rules, templates and what else it serves.
+ */
+export function ServiceRecordRoutes<T extends { submit?: boolean }, P extends RecordPage>(
+  dto: ClassConstructor<T>,
+  paths: RecordRoutePaths,
+) {
+  abstract class Routes extends RecordFormRoutes<T, undefined, P>(dto, paths) {
+    protected abstract readonly records: RecordService<T, P>;
+
+    protected filingContext(): Promise<undefined> {
+      return Promise.resolve(undefined);
+    }
+
+    protected contextOf(): undefined {
+      return undefined;
+    }
+
+    protected page(id: string, user: AuthUser): Promise<P> {
+      return this.records.page(id, user);
+    }
+
+    protected createRecord(_context: undefined, data: T, user: AuthUser, ip: string) {
+      return this.records.create(data, user, ip);
+    }
+
+    protected updateRecord(id: string, data: T, user: AuthUser, ip: string) {
+      return this.records.update(id, data, user, ip);
+    }
+
+    protected override reviseRecord(id: string, user: AuthUser, ip: string): Promise<string> {
+      if (!this.records.revise) {
+        return super.reviseRecord(id, user, ip);
+      }
+      return this.records.revise(id, user, ip);
+    }
   }
   return Routes;
 }
