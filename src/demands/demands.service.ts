@@ -4,8 +4,8 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { fileUnitRecord, updateUnitRecord } from './unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
@@ -88,36 +88,36 @@ export class DemandsService {
       throw new NotFoundException();
     }
     await this.checkReferences(form);
-    return this.kit.fileRecord(
+    return fileUnitRecord(
+      this.kit,
+      DEMAND_TABLE,
       {
-        type: DEMAND_TYPE,
         title: form.title,
-        ownerUnitId: user.unitId,
         files: { attachments: form.attachments },
         submit: form.submit,
+        content: demandContent(form),
       },
       user,
       ip,
-      (manager, id) =>
-        insertRow(manager, DEMAND_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...demandContent(form),
-        }),
     );
   }
 
   /** Edits a draft or returned demand (and optionally submits it). */
   async update(id: string, form: DemandFormDto, user: AuthUser, ip?: string): Promise<void> {
     await this.checkReferences(form);
-    await this.kit.updateDraft(
+    await updateUnitRecord(
+      this.kit,
+      DEMAND_TABLE,
       id,
-      { type: DEMAND_TYPE, field: 'title' },
-      { title: form.title, files: { attachments: form.attachments }, submit: form.submit },
+      { field: 'title' },
+      {
+        title: form.title,
+        files: { attachments: form.attachments },
+        submit: form.submit,
+        content: demandContent(form),
+      },
       user,
       ip,
-      (manager) => updateRow(manager, DEMAND_TABLE.table, id, demandContent(form)),
     );
   }
 

@@ -6,9 +6,9 @@ import { FormInvalidException, type FieldErrors } from '../common/forms/form-val
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { fileUnitRecord, updateUnitRecord } from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { NEWS_IMAGES_MAX, type NewsFormDto } from './dto/news-form.dto.js';
@@ -121,38 +121,34 @@ export class NewsService {
       throw new NotFoundException();
     }
     await this.check(form, user);
-    return this.kit.fileRecord(
+    return fileUnitRecord(
+      this.kit,
+      NEWS_TABLE,
       {
-        type: NEWS_TYPE,
         title: form.title,
-        ownerUnitId: user.unitId,
         files: { images: form.images, attachments: form.attachments },
         submit: form.submit,
+        content: newsContent(form),
       },
       user,
       ip,
-      (manager, id) =>
-        insertRow(manager, NEWS_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...newsContent(form),
-        }),
     );
   }
 
   async update(id: string, form: NewsFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await this.kit.updateDraft(
+    await updateUnitRecord(
+      this.kit,
+      NEWS_TABLE,
       id,
-      { type: NEWS_TYPE, field: 'title', validate: () => this.check(form, user) },
+      { field: 'title', validate: () => this.check(form, user) },
       {
         title: form.title,
         files: { images: form.images, attachments: form.attachments },
         submit: form.submit,
+        content: newsContent(form),
       },
       user,
       ip,
-      (manager) => updateRow(manager, NEWS_TABLE.table, id, newsContent(form)),
     );
   }
 

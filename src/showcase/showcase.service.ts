@@ -8,8 +8,8 @@ import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { fileUnitRecord, updateUnitRecord } from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
@@ -116,34 +116,34 @@ export class ShowcaseService {
       throw new NotFoundException();
     }
     await this.check(form);
-    return this.kit.fileRecord(
+    return fileUnitRecord(
+      this.kit,
+      SHOWCASE_TABLE,
       {
-        type: SHOWCASE_TYPE,
         title: form.matter,
-        ownerUnitId: user.unitId,
         files: evidenceFiles(form),
         submit: form.submit,
+        content: highlightContent(form),
       },
       user,
       ip,
-      (manager, id) =>
-        insertRow(manager, SHOWCASE_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...highlightContent(form),
-        }),
     );
   }
 
   async update(id: string, form: ShowcaseFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await this.kit.updateDraft(
+    await updateUnitRecord(
+      this.kit,
+      SHOWCASE_TABLE,
       id,
-      { type: SHOWCASE_TYPE, field: 'matter', validate: () => this.check(form) },
-      { title: form.matter, files: evidenceFiles(form), submit: form.submit },
+      { field: 'matter', validate: () => this.check(form) },
+      {
+        title: form.matter,
+        files: evidenceFiles(form),
+        submit: form.submit,
+        content: highlightContent(form),
+      },
       user,
       ip,
-      (manager) => updateRow(manager, SHOWCASE_TABLE.table, id, highlightContent(form)),
     );
   }
 
