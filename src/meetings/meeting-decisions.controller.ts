@@ -10,6 +10,7 @@ import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { dateColumn } from '../demands/excel-columns.js';
 import { LedgerRoutes } from '../demands/ledger-routes.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -22,12 +23,7 @@ const COLUMNS: ExcelColumn<DecisionTaskRow>[] = [
   { header: '会议', width: 30, value: (row) => row.meetingName },
   { header: '承办单位', width: 16, value: (row) => row.unitName },
   { header: '分工', width: 6, value: (row) => row.role },
-  {
-    header: '完成时限',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.deadline}T00:00:00+08:00`),
-  },
+  dateColumn('完成时限', 12, (row) => row.deadline),
   { header: '状态', width: 12, value: (row) => row.stateLabel },
   {
     header: '最近反馈（审核通过）',

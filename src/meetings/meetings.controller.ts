@@ -8,6 +8,7 @@ import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query
 import { UuidPipe } from '../common/http/params.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { dateColumn } from '../demands/excel-columns.js';
 import { LedgerRoutes } from '../demands/ledger-routes.js';
 import { saveForm, type PostedForm } from '../demands/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -26,12 +27,7 @@ import {
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
   { header: '会议名称', width: 36, value: (row) => row.name },
   { header: '类型', width: 10, value: (row) => row.kindLabel },
-  {
-    header: '会议日期',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.held_on}T00:00:00+08:00`),
-  },
+  dateColumn('会议日期', 12, (row) => row.held_on),
   { header: '地点', width: 20, value: (row) => row.place },
   { header: '主持', width: 12, value: (row) => row.host },
   { header: '状态', width: 8, value: (row) => row.statusLabel },

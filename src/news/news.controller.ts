@@ -10,6 +10,7 @@ import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { dateColumn } from '../demands/excel-columns.js';
 import { LedgerRoutes } from '../demands/ledger-routes.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -36,12 +37,7 @@ import { parsePeriod, periodLabel, PERIOD_KIND_LABELS } from './news.view-model.
 const COLUMNS: ExcelColumn<NewsRow>[] = [
   { header: '标题', width: 36, value: (row) => row.title },
   { header: '报送单位', width: 16, value: (row) => row.unit_name },
-  {
-    header: '发生日期',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.occurred_on}T00:00:00+08:00`),
-  },
+  dateColumn('发生日期', 12, (row) => row.occurred_on),
   { header: '领域', width: 16, value: (row) => row.domain },
   { header: '约稿', width: 24, value: (row) => row.request_topic ?? '' },
   { header: '正文', width: 60, value: (row) => row.body },

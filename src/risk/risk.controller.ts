@@ -10,6 +10,7 @@ import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { dateColumn } from '../demands/excel-columns.js';
 import { LedgerRoutes } from '../demands/ledger-routes.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -33,12 +34,7 @@ export function splitLevelLabel(label: string): { type: string; level: string } 
 }
 
 const COLUMNS: ExcelColumn<RiskEventRow>[] = [
-  {
-    header: '发生时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.occurred_on}T00:00:00+08:00`),
-  },
+  dateColumn('发生时间', 12, (row) => row.occurred_on),
   { header: '类型', width: 20, value: (row) => splitLevelLabel(row.level_label).type },
   { header: '等级', width: 10, value: (row) => splitLevelLabel(row.level_label).level },
   { header: '涉及区县/项目', width: 20, value: (row) => row.involved_unit_name },

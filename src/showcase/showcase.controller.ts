@@ -5,6 +5,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { dateColumn } from '../demands/excel-columns.js';
 import { LedgerRoutes } from '../demands/ledger-routes.js';
 import { UnitRecordRoutes } from '../demands/unit-record-routes.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
@@ -21,12 +22,7 @@ const COLUMNS: ExcelColumn<ShowcaseRow>[] = [
   { header: '填报单位', width: 14, value: (row) => row.unit_name },
   { header: '类别', width: 28, value: (row) => row.categoryLabel },
   { header: '具体情形', width: 40, value: (row) => row.sub_kind },
-  {
-    header: '日期',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.happened_on}T00:00:00+08:00`),
-  },
+  dateColumn('日期', 12, (row) => row.happened_on),
   { header: '解决问题', width: 40, value: (row) => row.problems_solved },
   { header: '主要成果', width: 50, value: (row) => row.results },
   { header: '状态', width: 10, value: (row) => row.stateLabel },
