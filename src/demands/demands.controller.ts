@@ -22,7 +22,7 @@ import {
   type DemandSort,
 } from './demands.service.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
-import { LedgerRoutes } from './ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from './ledger-routes.js';
 import { UnitRecordRoutes } from './unit-record-routes.js';
 
 const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
@@ -80,6 +80,9 @@ export class DemandsController extends LedgerRoutes(
     },
   ),
 ) {
+  protected readonly ledgerRows: LedgerReader<DemandLedgerFilter, DemandRow> = (user, filter) =>
+    this.records.ledger(user, filter);
+
   constructor(
     protected readonly records: DemandsService,
     protected readonly panels: WorkflowPanelBuilder,
@@ -92,10 +95,6 @@ export class DemandsController extends LedgerRoutes(
   }
 
   /** 改革需求台账: the city-scale ledger counts a few pages ahead (`more`). */
-  protected ledgerRows(user: AuthUser, filter: DemandLedgerFilter) {
-    return this.records.ledger(user, filter);
-  }
-
   protected async ledgerExtras(user: AuthUser, filter: DemandLedgerFilter) {
     return {
       filters: { ...LEDGER.formValues(filter), sort: filter.sort ?? 'updated' },

@@ -18,6 +18,14 @@ export interface LedgerRows<R> {
   more?: boolean;
 }
 
+/** Reads one page of a ledger as `user` may see it (the export reads it page by page on `db`). */
+export type LedgerReader<F, R> = (
+  user: AuthUser,
+  filter: F,
+  pageSize?: number,
+  db?: SqlRunner,
+) => Promise<LedgerRows<R>>;
+
 /** A ledger's page and its 批量下载, as data. */
 export interface LedgerRoutesSpec<S extends Spec, R> {
   /** The list's path, e.g. `/news` (the export is `<path>/export`). */
@@ -51,12 +59,7 @@ export function LedgerRoutes<S extends Spec, R, B extends AbstractClass = typeof
     protected abstract readonly clock: Clock;
 
     /** One page of the ledger as `user` may see it (the export reads it page by page on `db`). */
-    protected abstract ledgerRows(
-      user: AuthUser,
-      filter: FilterOf<S>,
-      pageSize?: number,
-      db?: SqlRunner,
-    ): Promise<LedgerRows<R>>;
+    protected abstract readonly ledgerRows: LedgerReader<FilterOf<S>, R>;
 
     /** What the page shows besides the ledger: options, what the user may do. */
     protected abstract ledgerExtras(

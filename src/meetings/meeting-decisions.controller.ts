@@ -9,9 +9,8 @@ import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query
 import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import type { DecisionFilter, DecisionTaskRow } from './meetings.queries.js';
@@ -52,16 +51,15 @@ export class MeetingDecisionsController extends LedgerRoutes({
   query: LEDGER,
   columns: COLUMNS,
 }) {
+  protected readonly ledgerRows: LedgerReader<DecisionFilter, DecisionTaskRow> = (...args) =>
+    this.meetings.decisionLedger(...args);
+
   constructor(
     private readonly meetings: MeetingsService,
     protected readonly ledgerExports: LedgerExports,
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(user: AuthUser, filter: DecisionFilter, pageSize?: number, db?: SqlRunner) {
-    return this.meetings.decisionLedger(user, filter, pageSize, db);
   }
 
   protected async ledgerExtras(user: AuthUser) {

@@ -8,8 +8,7 @@ import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { saveForm, type PostedForm } from '../demands/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -66,6 +65,9 @@ export class MeetingTopicsController extends LedgerRoutes({
   query: LEDGER,
   columns: COLUMNS,
 }) {
+  protected readonly ledgerRows: LedgerReader<TopicFilter, TopicRow> = (...args) =>
+    this.meetings.topicLedger(...args);
+
   constructor(
     private readonly meetings: MeetingsService,
     protected readonly ledgerExports: LedgerExports,
@@ -74,10 +76,6 @@ export class MeetingTopicsController extends LedgerRoutes({
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(user: AuthUser, filter: TopicFilter, pageSize?: number, db?: SqlRunner) {
-    return this.meetings.topicLedger(user, filter, pageSize, db);
   }
 
   protected async ledgerExtras(user: AuthUser) {

@@ -7,9 +7,8 @@ import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { saveForm, type PostedForm } from '../demands/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -56,16 +55,15 @@ export class MeetingsController extends LedgerRoutes({
   query: LEDGER,
   columns: COLUMNS,
 }) {
+  protected readonly ledgerRows: LedgerReader<MeetingFilter, MeetingRow> = (_user, ...page) =>
+    this.meetings.meetingLedger(...page);
+
   constructor(
     private readonly meetings: MeetingsService,
     protected readonly ledgerExports: LedgerExports,
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(_user: AuthUser, filter: MeetingFilter, pageSize?: number, db?: SqlRunner) {
-    return this.meetings.meetingLedger(filter, pageSize, db);
   }
 
   protected ledgerExtras(user: AuthUser) {

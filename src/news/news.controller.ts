@@ -9,9 +9,8 @@ import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query
 import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { UnitOptions } from '../units/unit-options.js';
@@ -88,6 +87,9 @@ export class NewsController extends LedgerRoutes({
   query: LEDGER,
   columns: COLUMNS,
 }) {
+  protected readonly ledgerRows: LedgerReader<NewsLedgerFilter, NewsRow> = (...args) =>
+    this.news.ledger(...args);
+
   constructor(
     private readonly news: NewsService,
     private readonly panels: WorkflowPanelBuilder,
@@ -97,15 +99,6 @@ export class NewsController extends LedgerRoutes({
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(
-    user: AuthUser,
-    filter: NewsLedgerFilter,
-    pageSize?: number,
-    db?: SqlRunner,
-  ) {
-    return this.news.ledger(user, filter, pageSize, db);
   }
 
   protected async ledgerExtras(user: AuthUser) {

@@ -8,7 +8,11 @@ import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
-import { fileUnitRecord, updateUnitRecord } from '../demands/unit-record-saves.js';
+import {
+  fileUnitRecord,
+  updateUnitRecord,
+  type UnitRecordType,
+} from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { NEWS_IMAGES_MAX, type NewsFormDto } from './dto/news-form.dto.js';
@@ -35,6 +39,17 @@ export {
 } from './news.queries.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
+
+const NEWS_RECORD: UnitRecordType<NewsFormDto> = {
+  table: NEWS_TABLE,
+  titleField: 'title',
+  save: (form) => ({
+    title: form.title,
+    files: { images: form.images, attachments: form.attachments },
+    submit: form.submit,
+    content: newsContent(form),
+  }),
+};
 
 /**
  * 工作动态: a unit's clerk files, its reviewer and the office review (own reviewer → office); the
@@ -121,35 +136,11 @@ export class NewsService {
       throw new NotFoundException();
     }
     await this.check(form, user);
-    return fileUnitRecord(
-      this.kit,
-      NEWS_TABLE,
-      {
-        title: form.title,
-        files: { images: form.images, attachments: form.attachments },
-        submit: form.submit,
-        content: newsContent(form),
-      },
-      user,
-      ip,
-    );
+    return fileUnitRecord(this.kit, NEWS_RECORD, form, user, ip);
   }
 
   async update(id: string, form: NewsFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await updateUnitRecord(
-      this.kit,
-      NEWS_TABLE,
-      id,
-      { field: 'title', validate: () => this.check(form, user) },
-      {
-        title: form.title,
-        files: { images: form.images, attachments: form.attachments },
-        submit: form.submit,
-        content: newsContent(form),
-      },
-      user,
-      ip,
-    );
+    await updateUnitRecord(this.kit, NEWS_RECORD, id, form, user, ip, () => this.check(form, user));
   }
 
   async page(id: string, user: AuthUser) {

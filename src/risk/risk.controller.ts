@@ -9,9 +9,8 @@ import { UuidPipe } from '../common/http/params.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
@@ -73,6 +72,9 @@ export class RiskController extends LedgerRoutes({
   query: LEDGER,
   columns: COLUMNS,
 }) {
+  protected readonly ledgerRows: LedgerReader<RiskLedgerFilter, RiskEventRow> = (...args) =>
+    this.risk.ledger(...args);
+
   constructor(
     private readonly risk: RiskService,
     protected readonly ledgerExports: LedgerExports,
@@ -80,15 +82,6 @@ export class RiskController extends LedgerRoutes({
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(
-    user: AuthUser,
-    filter: RiskLedgerFilter,
-    pageSize?: number,
-    db?: SqlRunner,
-  ) {
-    return this.risk.ledger(user, filter, pageSize, db);
   }
 
   protected async ledgerExtras(user: AuthUser) {

@@ -4,9 +4,8 @@ import { Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes } from '../demands/ledger-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { UnitRecordRoutes } from '../demands/unit-record-routes.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
@@ -67,6 +66,9 @@ export class ShowcaseController extends LedgerRoutes(
     },
   ),
 ) {
+  protected readonly ledgerRows: LedgerReader<ShowcaseLedgerFilter, ShowcaseRow> = (...args) =>
+    this.records.ledger(...args);
+
   constructor(
     protected readonly records: ShowcaseService,
     protected readonly ledgerExports: LedgerExports,
@@ -75,15 +77,6 @@ export class ShowcaseController extends LedgerRoutes(
     protected readonly clock: Clock,
   ) {
     super();
-  }
-
-  protected ledgerRows(
-    user: AuthUser,
-    filter: ShowcaseLedgerFilter,
-    pageSize?: number,
-    db?: SqlRunner,
-  ) {
-    return this.records.ledger(user, filter, pageSize, db);
   }
 
   protected async ledgerExtras(user: AuthUser) {

@@ -9,7 +9,11 @@ import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { fileUnitRecord, updateUnitRecord } from '../demands/unit-record-saves.js';
+import {
+  fileUnitRecord,
+  updateUnitRecord,
+  type UnitRecordType,
+} from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
@@ -34,6 +38,17 @@ export {
 const evidenceFiles = (form: ShowcaseFormDto) => ({
   evidence: form.evidenceClassified ? [] : form.evidence,
 });
+
+const SHOWCASE_RECORD: UnitRecordType<ShowcaseFormDto> = {
+  table: SHOWCASE_TABLE,
+  titleField: 'matter',
+  save: (form) => ({
+    title: form.matter,
+    files: evidenceFiles(form),
+    submit: form.submit,
+    content: highlightContent(form),
+  }),
+};
 
 /**
  * 成效晾晒: units file highlights (own reviewer → office); only dates inside the evaluation year
@@ -116,35 +131,11 @@ export class ShowcaseService {
       throw new NotFoundException();
     }
     await this.check(form);
-    return fileUnitRecord(
-      this.kit,
-      SHOWCASE_TABLE,
-      {
-        title: form.matter,
-        files: evidenceFiles(form),
-        submit: form.submit,
-        content: highlightContent(form),
-      },
-      user,
-      ip,
-    );
+    return fileUnitRecord(this.kit, SHOWCASE_RECORD, form, user, ip);
   }
 
   async update(id: string, form: ShowcaseFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await updateUnitRecord(
-      this.kit,
-      SHOWCASE_TABLE,
-      id,
-      { field: 'matter', validate: () => this.check(form) },
-      {
-        title: form.matter,
-        files: evidenceFiles(form),
-        submit: form.submit,
-        content: highlightContent(form),
-      },
-      user,
-      ip,
-    );
+    await updateUnitRecord(this.kit, SHOWCASE_RECORD, id, form, user, ip, () => this.check(form));
   }
 
   async page(id: string, user: AuthUser) {
