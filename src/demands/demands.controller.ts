@@ -1,19 +1,17 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
-import { lenientId, optionalId } from '../common/http/params.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
-import {
-  WORKFLOW_STATES,
-  WORKFLOW_STATE_LABELS,
-  type WorkflowState,
-} from '../workflow/workflow-chain.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { lenientId } from '../common/http/params.js';
+import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
+import { LedgerExports } from '../exports/ledger-exports.js';
+import { UnitOptions } from '../units/unit-options.js';
+import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
-import { RecordFormRoutes } from '../workflow/record-kit/record-routes.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { DEMAND_EXAMPLES } from './demand-examples.js';
 import {
@@ -23,13 +21,11 @@ import {
   type DemandRow,
   type DemandSort,
 } from './demands.service.js';
-import { dateRangeLabel, streamExcel, type ExcelColumn } from '../exports/excel-export.js';
-import { LedgerExports } from '../exports/ledger-exports.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
-import { UnitOptions } from '../units/unit-options.js';
-import { searchText } from '../common/http/search-text.js';
+import { LedgerRoutes, type LedgerReader } from './ledger-routes.js';
+import { UnitRecordRoutes } from './unit-record-routes.js';
 
-export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
+const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '需求标题', width: 36, value: (row) => row.title },
   { header: '填报单位', width: 16, value: (row) => row.unitName },
   { header: '来源渠道', width: 18, value: (row) => row.channel },
@@ -42,89 +38,80 @@ export const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '审核通过时间', width: 18, kind: 'datetime', value: (row) => row.approvedAt },
 ];
 
-const link = (id: string) => `/demands/${id}`;
-
-export function parseDemandFilter(query: Record<string, string>): DemandLedgerFilter {
-  const state: unknown = query.state;
-  return {
-    unitId: optionalId(query.unit, 'unit'),
-    channelId: optionalId(query.channel, 'channel'),
-    domainId: optionalId(query.domain, 'domain'),
-    trackId: optionalId(query.track, 'track'),
-    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
-      ? (state as WorkflowState)
-      : undefined,
-    from: parseChinaDate(query.from),
-    to: parseChinaDate(query.to),
-    q: searchText(query.q),
-    sort:
-      typeof query.sort === 'string' && Object.hasOwn(DEMAND_SORTS, query.sort)
-        ? (query.sort as DemandSort)
-        : undefined,
-    page: parsePage(query.page),
-  };
-}
+const LEDGER = ledgerQuery({
+  unitId: filterField.id('unit'),
+  channelId: filterField.id('channel'),
+  domainId: filterField.id('domain'),
+  trackId: filterField.id('track'),
+  state: filterField.oneOf('state', WORKFLOW_STATES),
+  from: filterField.date('from'),
+  to: filterField.date('to'),
+  q: filterField.text('q'),
+  sort: filterField.oneOf('sort', Object.keys(DEMAND_SORTS) as DemandSort[]),
+});
+const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
+const sortOptions = [
+  { value: 'updated', label: '按更新时间' },
+  { value: 'unit', label: '按填报单位' },
+  { value: 'channel', label: '按来源渠道' },
+  { value: 'title', label: '按标题' },
+];
 
 type DemandPage = Awaited<ReturnType<DemandsService['page']>>;
 
 @Controller('demands')
 @Roles(...BUSINESS_ROLES)
-export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined, DemandPage>(
-  DemandFormDto,
-  { newForm: 'new', create: '', record: ':id', revise: true, link },
+export class DemandsController extends LedgerRoutes(
+  {
+    path: '/demands',
+    view: 'demands/index.hbs',
+    title: '改革需求台账',
+    exportLabel: '改革需求台账',
+    query: LEDGER,
+    columns: DEMAND_COLUMNS,
+  },
+  UnitRecordRoutes<DemandFormDto, DemandPage>(
+    DemandFormDto,
+    { newForm: 'new', create: '', record: ':id', revise: true, link: (id) => `/demands/${id}` },
+    {
+      view: 'demands/form.hbs',
+      title: { create: '填报改革需求', edit: '修改改革需求' },
+      filesField: 'attachments',
+    },
+  ),
 ) {
+  protected readonly ledgerRows: LedgerReader<DemandLedgerFilter, DemandRow> = (user, filter) =>
+    this.records.ledger(user, filter);
+
   constructor(
-    private readonly demands: DemandsService,
+    protected readonly records: DemandsService,
     protected readonly panels: WorkflowPanelBuilder,
-    private readonly views: RecordFormViews,
+    protected readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
-    private readonly ledgerExports: LedgerExports,
+    protected readonly ledgerExports: LedgerExports,
+    protected readonly clock: Clock,
   ) {
     super();
   }
 
-  /** 改革需求台账 with filters and paging. */
-  @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parseDemandFilter(query);
-    const { rows, total, more } = await this.demands.ledger(user, filter);
-    const units = await this.unitOptions.filing();
-    return reply.view('demands/index.hbs', {
-      title: '改革需求台账',
-      rows,
-      total,
-      more,
-      filters: { ...filter, state: filter.state ?? '', sort: filter.sort ?? 'updated' },
-      sortOptions: [
-        { value: 'updated', label: '按更新时间' },
-        { value: 'unit', label: '按填报单位' },
-        { value: 'channel', label: '按来源渠道' },
-        { value: 'title', label: '按标题' },
-      ],
-      units,
-      ...(await this.demands.formOptions(filter.domainId)),
-      stateOptions: WORKFLOW_STATES.map((value) => ({
-        value,
-        label: WORKFLOW_STATE_LABELS[value],
-      })),
+  /** 改革需求台账: the city-scale ledger counts a few pages ahead (`more`). */
+  protected async ledgerExtras(user: AuthUser, filter: DemandLedgerFilter) {
+    return {
+      filters: { ...LEDGER.formValues(filter), sort: filter.sort ?? 'updated' },
+      sortOptions,
+      units: await this.unitOptions.filing(),
+      ...(await this.records.formOptions(filter.domainId)),
+      stateOptions,
       canFile: user.roles.includes('entry') && user.unitKind !== 'office',
-      exportHref: exportHref('/demands', query),
-      pagination: buildPagination('/demands', query, filter.page, total, undefined, more),
-    });
+    };
   }
 
-  /** 批量下载: exactly what the ledger's filters select, streamed. */
-  @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
+  /** 批量下载: exactly what the ledger's filters select, streamed through one cursor. */
+  protected override async exportLedger(
+    reply: FastifyReply,
+    user: AuthUser,
+    filter: DemandLedgerFilter,
   ) {
-    const filter = parseDemandFilter(query);
     const filters = await this.ledgerExports.filters([
       { label: '填报单位', unitId: filter.unitId },
       { label: '来源渠道', dictionaryId: filter.channelId },
@@ -136,24 +123,12 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
     ]);
     await streamExcel(
       reply,
-      `改革需求台账-${chinaDate(new Date())}.xlsx`,
+      `改革需求台账-${chinaDate(this.clock.now())}.xlsx`,
       '改革需求台账',
       DEMAND_COLUMNS,
-      this.demands.exportRows(user, filter),
+      this.records.exportRows(user, filter),
       { filters },
     );
-  }
-
-  protected filingContext() {
-    return Promise.resolve(undefined);
-  }
-
-  protected contextOf() {
-    return undefined;
-  }
-
-  protected page(id: string, user: AuthUser) {
-    return this.demands.page(id, user);
   }
 
   protected formValues({ demand }: DemandPage) {
@@ -170,41 +145,10 @@ export class DemandsController extends RecordFormRoutes<DemandFormDto, undefined
     return { view: 'demands/show.hbs', title: page.demand?.title ?? page.item.title };
   }
 
-  protected rules(form: DemandFormDto, failed: ReadonlySet<string>) {
-    return this.demands.formErrors(form, failed);
-  }
-
-  protected createRecord(_context: undefined, data: DemandFormDto, user: AuthUser, ip: string) {
-    return this.demands.create(data, user, ip);
-  }
-
-  protected updateRecord(id: string, data: DemandFormDto, user: AuthUser, ip: string) {
-    return this.demands.update(id, data, user, ip);
-  }
-
-  protected override reviseRecord(id: string, user: AuthUser, ip: string) {
-    return this.demands.revise(id, user, ip);
-  }
-
-  /** The form for a new demand (id undefined) or an editable one, keeping what was typed. */
-  protected async renderForm(
-    reply: FastifyReply,
-    status: number,
-    _context: undefined,
-    id: string | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    user: AuthUser,
-  ) {
-    const existing = id ? await this.demands.page(id, user) : undefined;
-    return reply.code(status).view('demands/form.hbs', {
-      title: id ? '修改改革需求' : '填报改革需求',
-      id,
-      values,
-      errors,
+  protected async formOptions(values: Record<string, unknown>) {
+    return {
       examples: DEMAND_EXAMPLES,
-      ...(await this.demands.formOptions(lenientId(values.domainId))),
-      ...(await this.views.extras(values, 'attachments', existing, user)),
-    });
+      ...(await this.records.formOptions(lenientId(values.domainId))),
+    };
   }
 }

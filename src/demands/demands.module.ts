@@ -1,9 +1,9 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
-import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { DemandsController } from './demands.controller.js';
 import { DemandsQueries } from './demands.queries.js';
 import { DEMAND_TYPE, DemandsService } from './demands.service.js';
+import { RegistersRecordType } from './record-type-module.js';
 
 /** 改革需求管理: demands filed by units (own reviewer → office); the demand list lives in assignments/. */
 @Module({
@@ -11,16 +11,10 @@ import { DEMAND_TYPE, DemandsService } from './demands.service.js';
   providers: [DemandsService, DemandsQueries],
   exports: [DemandsService],
 })
-export class DemandsModule implements OnModuleInit {
-  constructor(private readonly registry: WorkflowRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register({
-      type: DEMAND_TYPE,
-      label: '改革需求',
-      moduleLabel: '改革需求管理',
-      chain: CHAINS.ownReviewerThenOffice,
-      link: (id) => `/demands/${id}`,
-    });
-  }
-}
+export class DemandsModule extends RegistersRecordType({
+  type: DEMAND_TYPE,
+  label: '改革需求',
+  moduleLabel: '改革需求管理',
+  chain: CHAINS.ownReviewerThenOffice,
+  link: (id) => `/demands/${id}`,
+}) {}

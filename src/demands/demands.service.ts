@@ -4,8 +4,8 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { fileUnitRecord, updateUnitRecord, type UnitRecordType } from './unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
@@ -26,6 +26,17 @@ export {
   type DemandRow,
   type DemandSort,
 } from './demands.queries.js';
+
+const DEMAND_RECORD: UnitRecordType<DemandFormDto> = {
+  table: DEMAND_TABLE,
+  titleField: 'title',
+  save: (form) => ({
+    title: form.title,
+    files: { attachments: form.attachments },
+    submit: form.submit,
+    content: demandContent(form),
+  }),
+};
 
 /** 改革需求: a unit's clerk files, its reviewer and the office review (own reviewer → office). */
 @Injectable()
@@ -88,37 +99,13 @@ export class DemandsService {
       throw new NotFoundException();
     }
     await this.checkReferences(form);
-    return this.kit.fileRecord(
-      {
-        type: DEMAND_TYPE,
-        title: form.title,
-        ownerUnitId: user.unitId,
-        files: { attachments: form.attachments },
-        submit: form.submit,
-      },
-      user,
-      ip,
-      (manager, id) =>
-        insertRow(manager, DEMAND_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...demandContent(form),
-        }),
-    );
+    return fileUnitRecord(this.kit, DEMAND_RECORD, form, user, ip);
   }
 
   /** Edits a draft or returned demand (and optionally submits it). */
   async update(id: string, form: DemandFormDto, user: AuthUser, ip?: string): Promise<void> {
     await this.checkReferences(form);
-    await this.kit.updateDraft(
-      id,
-      { type: DEMAND_TYPE, field: 'title' },
-      { title: form.title, files: { attachments: form.attachments }, submit: form.submit },
-      user,
-      ip,
-      (manager) => updateRow(manager, DEMAND_TABLE.table, id, demandContent(form)),
-    );
+    await updateUnitRecord(this.kit, DEMAND_RECORD, id, form, user, ip);
   }
 
   /** Starts a change of an approved demand: a new revision copying the content. */

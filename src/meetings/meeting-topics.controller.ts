@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
-import { chinaDate } from '../common/time/china-time.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { UuidPipe } from '../common/http/params.js';
 import { Clock } from '../common/time/clock.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
+import { saveForm, type PostedForm } from '../demands/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
@@ -17,11 +17,7 @@ import {
   RecordFormViews,
   updateFromForm,
 } from '../workflow/record-kit/record-forms.js';
-import {
-  WORKFLOW_STATES,
-  WORKFLOW_STATE_LABELS,
-  type WorkflowState,
-} from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { AdoptTopicDto, TopicDto, TopicResultDto } from './dto/topic.dto.js';
 import type { TopicFilter, TopicRow } from './meetings.queries.js';
@@ -31,8 +27,6 @@ import {
   TOPIC_KIND_LABELS,
   TOPIC_RESULTS,
   TOPIC_RESULT_LABELS,
-  type TopicKind,
-  type TopicResult,
 } from './meetings.view-model.js';
 import { FormWithFiles } from '../attachments/form-uploads.js';
 
@@ -48,89 +42,52 @@ const COLUMNS: ExcelColumn<TopicRow>[] = [
   { header: '状态', width: 8, value: (row) => row.stateLabel },
 ];
 
-function parseFilter(query: Record<string, string>): TopicFilter {
-  const kind: unknown = query.kind;
-  const result: unknown = query.result;
-  const state: unknown = query.state;
-  return {
-    meetingId: optionalUuid(query.meeting, 'meeting'),
-    unitId: optionalId(query.unit, 'unit'),
-    topicKind: (TOPIC_KINDS as readonly unknown[]).includes(kind) ? (kind as TopicKind) : undefined,
-    result:
-      result === 'none' || (TOPIC_RESULTS as readonly unknown[]).includes(result)
-        ? (result as TopicResult | 'none')
-        : undefined,
-    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
-      ? (state as WorkflowState)
-      : undefined,
-    page: parsePage(query.page),
-  };
-}
-
-const kindOptions = TOPIC_KINDS.map((value) => ({ value, label: TOPIC_KIND_LABELS[value] }));
-const resultOptions = TOPIC_RESULTS.map((value) => ({ value, label: TOPIC_RESULT_LABELS[value] }));
+const LEDGER = ledgerQuery({
+  meetingId: filterField.uuid('meeting'),
+  unitId: filterField.id('unit'),
+  topicKind: filterField.oneOf('kind', TOPIC_KINDS),
+  result: filterField.oneOf('result', [...TOPIC_RESULTS, 'none'] as const),
+  state: filterField.oneOf('state', WORKFLOW_STATES),
+});
+const link = (id: string) => `/meetings/topics/${id}`;
+const kindOptions = optionsOf(TOPIC_KINDS, TOPIC_KIND_LABELS);
+const resultOptions = optionsOf(TOPIC_RESULTS, TOPIC_RESULT_LABELS);
+// A topic the office has adopted is 已采纳 here, not 审核通过.
+const stateOptions = optionsOf(WORKFLOW_STATES, { ...WORKFLOW_STATE_LABELS, approved: '已采纳' });
 
 /** 议题: the ledger, 议题申报 (and the office's own topics), the topic page, 采纳 and 审议结果. */
 @Controller('meetings/topics')
 @Roles(...BUSINESS_ROLES)
-export class MeetingTopicsController {
+export class MeetingTopicsController extends LedgerRoutes({
+  path: '/meetings/topics',
+  view: 'meetings/topics.hbs',
+  title: '深改委会议议题',
+  exportLabel: '深改委会议议题台账',
+  query: LEDGER,
+  columns: COLUMNS,
+}) {
+  protected readonly ledgerRows: LedgerReader<TopicFilter, TopicRow> = (...args) =>
+    this.meetings.topicLedger(...args);
+
   constructor(
     private readonly meetings: MeetingsService,
-    private readonly ledgerExports: LedgerExports,
+    protected readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
     private readonly formViews: RecordFormViews,
-    private readonly clock: Clock,
-  ) {}
-
-  @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
+    protected readonly clock: Clock,
   ) {
-    const filter = parseFilter(query);
-    const { rows, total } = await this.meetings.topicLedger(user, filter);
-    const { units } = await this.meetings.options();
-    return reply.view('meetings/topics.hbs', {
-      title: '深改委会议议题',
-      rows,
-      total,
-      filters: {
-        ...filter,
-        meetingId: filter.meetingId ?? '',
-        topicKind: filter.topicKind ?? '',
-        result: filter.result ?? '',
-        state: filter.state ?? '',
-      },
-      filtered: Boolean(
-        filter.meetingId || filter.unitId || filter.topicKind || filter.result || filter.state,
-      ),
-      meetings: await this.meetings.allMeetings(),
-      units,
-      kindOptions,
-      resultOptions,
-      stateOptions: WORKFLOW_STATES.map((value) => ({
-        value,
-        label: value === 'approved' ? '已采纳' : WORKFLOW_STATE_LABELS[value],
-      })),
-      canCreate: user.roles.includes('entry') || isOffice(user),
-      exportHref: exportHref('/meetings/topics', query),
-      pagination: buildPagination('/meetings/topics', query, filter.page, total),
-    });
+    super();
   }
 
-  @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parseFilter(query);
-    await this.ledgerExports.stream(
-      reply,
-      { label: '深改委会议议题台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
-      (page, pageSize, db) => this.meetings.topicLedger(user, { ...filter, page }, pageSize, db),
-    );
+  protected async ledgerExtras(user: AuthUser) {
+    return {
+      meetings: await this.meetings.allMeetings(),
+      units: (await this.meetings.options()).units,
+      kindOptions,
+      resultOptions,
+      stateOptions,
+      canCreate: user.roles.includes('entry') || isOffice(user),
+    };
   }
 
   @Get('new')
@@ -166,7 +123,7 @@ export class MeetingTopicsController {
         dto: TopicDto,
         rules: (form, failed) => this.meetings.topicErrors(form, failed, user),
         rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors),
-        link: (id) => `/meetings/topics/${id}`,
+        link,
         flash: isOffice(user)
           ? { submitted: '议题已列入会议议程', created: '议题已列入会议议程' }
           : undefined,
@@ -231,7 +188,7 @@ export class MeetingTopicsController {
         dto: TopicDto,
         rules: (form, failed) => this.meetings.topicErrors(form, failed, user),
         rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors, id),
-        link: (topicId) => `/meetings/topics/${topicId}`,
+        link,
       },
       (data) => this.meetings.updateTopic(id, data, user, request.ip),
     );
@@ -246,14 +203,14 @@ export class MeetingTopicsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      AdoptTopicDto,
+    return saveForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderPage(reply, user, id, 422, values, errors),
+      this.pageForm(reply, user, id, AdoptTopicDto, '议题已采纳并列入会议议程'),
       async (data) => {
         await this.meetings.adopt(id, data.meetingId, user, request.ip);
-        setFlash(reply, 'success', '议题已采纳并列入会议议程');
-        return seeOther(request, reply, `/meetings/topics/${id}`);
+        return id;
       },
     );
   }
@@ -267,16 +224,32 @@ export class MeetingTopicsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      TopicResultDto,
+    return saveForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.renderPage(reply, user, id, 422, values, errors),
+      this.pageForm(reply, user, id, TopicResultDto, '审议结果已录入'),
       async (data) => {
         await this.meetings.setResult(id, data, user, request.ip);
-        setFlash(reply, 'success', '审议结果已录入');
-        return seeOther(request, reply, `/meetings/topics/${id}`);
+        return id;
       },
     );
+  }
+
+  /** A form on the topic's page (采纳, 审议结果): refused, the page again with the errors. */
+  private pageForm<T>(
+    reply: FastifyReply,
+    user: AuthUser,
+    id: string,
+    dto: ClassConstructor<T>,
+    flash: string,
+  ): PostedForm<T> {
+    return {
+      dto,
+      rerender: (values, errors) => this.renderPage(reply, user, id, 422, values, errors),
+      link,
+      flash,
+    };
   }
 
   private async renderPage(

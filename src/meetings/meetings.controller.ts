@@ -1,20 +1,20 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
-import { chinaDate } from '../common/time/china-time.js';
+import { dateColumn } from '../demands/excel-columns.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
+import { saveForm, type PostedForm } from '../demands/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { DecisionDto } from './dto/decision.dto.js';
 import { MeetingDto, MinutesDto } from './dto/meeting.dto.js';
-import type { MeetingRow } from './meetings.queries.js';
+import type { MeetingFilter, MeetingRow } from './meetings.queries.js';
 import { isOffice, MeetingsService } from './meetings.service.js';
 import {
   MEETING_KINDS,
@@ -27,12 +27,7 @@ import { FormWithFiles } from '../attachments/form-uploads.js';
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
   { header: '会议名称', width: 36, value: (row) => row.name },
   { header: '类型', width: 10, value: (row) => row.kindLabel },
-  {
-    header: '会议日期',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.held_on}T00:00:00+08:00`),
-  },
+  dateColumn('会议日期', 12, (row) => row.held_on),
   { header: '地点', width: 20, value: (row) => row.place },
   { header: '主持', width: 12, value: (row) => row.host },
   { header: '状态', width: 8, value: (row) => row.statusLabel },
@@ -46,43 +41,34 @@ const LEDGER = ledgerQuery({
   year: filterField.int('year', 2000, 2100),
   q: filterField.text('q'),
 });
+const link = (id: string) => `/meetings/${id}`;
 const kindOptions = optionsOf(MEETING_KINDS, MEETING_KIND_LABELS);
 const statusOptions = optionsOf(MEETING_STATUSES, MEETING_STATUS_LABELS);
 
 /** 深改委会议: the ledger, the office's meeting form, the meeting page and its 议定事项 form. */
 @Controller('meetings')
 @Roles(...BUSINESS_ROLES)
-export class MeetingsController {
+export class MeetingsController extends LedgerRoutes({
+  path: '/meetings',
+  view: 'meetings/index.hbs',
+  title: '深改委会议',
+  exportLabel: '深改委会议台账',
+  query: LEDGER,
+  columns: COLUMNS,
+}) {
+  protected readonly ledgerRows: LedgerReader<MeetingFilter, MeetingRow> = (_user, ...page) =>
+    this.meetings.meetingLedger(...page);
+
   constructor(
     private readonly meetings: MeetingsService,
-    private readonly ledgerExports: LedgerExports,
-    private readonly clock: Clock,
-  ) {}
-
-  @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
+    protected readonly ledgerExports: LedgerExports,
+    protected readonly clock: Clock,
   ) {
-    const filter = LEDGER.parse(query);
-    return reply.view('meetings/index.hbs', {
-      title: '深改委会议',
-      ...LEDGER.page('/meetings', query, filter, await this.meetings.meetingLedger(filter)),
-      kindOptions,
-      statusOptions,
-      canCreate: isOffice(user),
-    });
+    super();
   }
 
-  @Get('export')
-  async export(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
-    const filter = LEDGER.parse(query);
-    await this.ledgerExports.stream(
-      reply,
-      { label: '深改委会议台账', today: chinaDate(this.clock.now()), columns: COLUMNS },
-      (page, pageSize, db) => this.meetings.meetingLedger({ ...filter, page }, pageSize, db),
-    );
+  protected ledgerExtras(user: AuthUser) {
+    return { kindOptions, statusOptions, canCreate: isOffice(user) };
   }
 
   @Get('new')
@@ -99,16 +85,8 @@ export class MeetingsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      MeetingDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        const id = await this.meetings.saveMeeting(data, user, request.ip);
-        setFlash(reply, 'success', '会议已登记');
-        return seeOther(request, reply, `/meetings/${id}`);
-      },
-      (form, failed) => this.meetings.meetingErrors(form, failed),
+    return saveForm(request, reply, body, this.meetingForm(reply, undefined), (data) =>
+      this.meetings.saveMeeting(data, user, request.ip),
     );
   }
 
@@ -153,16 +131,8 @@ export class MeetingsController {
     @Res() reply: FastifyReply,
   ) {
     await this.meetings.requireMeeting(id);
-    return handleForm(
-      MeetingDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors),
-      async (data) => {
-        await this.meetings.saveMeeting(data, user, request.ip, id);
-        setFlash(reply, 'success', '会议信息已保存');
-        return seeOther(request, reply, `/meetings/${id}`);
-      },
-      (form, failed) => this.meetings.meetingErrors(form, failed),
+    return saveForm(request, reply, body, this.meetingForm(reply, id), (data) =>
+      this.meetings.saveMeeting(data, user, request.ip, id),
     );
   }
 
@@ -176,16 +146,17 @@ export class MeetingsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      MinutesDto,
-      body,
-      (values, errors) => this.renderPage(reply, user, id, 422, { minutes: values }, errors),
-      async (data) => {
-        await this.meetings.saveMinutes(id, data, user);
-        setFlash(reply, 'success', '会议纪要已登记');
-        return seeOther(request, reply, `/meetings/${id}`);
-      },
-    );
+    const form: PostedForm<MinutesDto> = {
+      dto: MinutesDto,
+      rerender: (values, errors) =>
+        this.renderPage(reply, user, id, 422, { minutes: values }, errors),
+      link,
+      flash: '会议纪要已登记',
+    };
+    return saveForm(request, reply, body, form, async (data) => {
+      await this.meetings.saveMinutes(id, data, user);
+      return id;
+    });
   }
 
   @Post(':id/decisions')
@@ -198,17 +169,28 @@ export class MeetingsController {
     @Res() reply: FastifyReply,
   ) {
     await this.meetings.requireMeeting(id);
-    return handleForm(
-      DecisionDto,
-      body,
-      (values, errors) => this.renderPage(reply, user, id, 422, { decision: values }, errors),
-      async (data) => {
-        await this.meetings.createDecision(id, data, user, request.ip);
-        setFlash(reply, 'success', '议定事项已交办，承办单位将在待办中看到');
-        return seeOther(request, reply, `/meetings/${id}#decisions`);
-      },
-      (form, failed) => this.meetings.decisionErrors(id, form, failed),
-    );
+    const form: PostedForm<DecisionDto> = {
+      dto: DecisionDto,
+      rules: (data, failed) => this.meetings.decisionErrors(id, data, failed),
+      rerender: (values, errors) =>
+        this.renderPage(reply, user, id, 422, { decision: values }, errors),
+      link: (meetingId) => `${link(meetingId)}#decisions`,
+      flash: '议定事项已交办，承办单位将在待办中看到',
+    };
+    return saveForm(request, reply, body, form, async (data) => {
+      await this.meetings.createDecision(id, data, user, request.ip);
+      return id;
+    });
+  }
+
+  private meetingForm(reply: FastifyReply, id: string | undefined): PostedForm<MeetingDto> {
+    return {
+      dto: MeetingDto,
+      rules: (form, failed) => this.meetings.meetingErrors(form, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors),
+      link,
+      flash: id ? '会议信息已保存' : '会议已登记',
+    };
   }
 
   private async renderPage(

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { ListingScope } from '../workflow/workflow-visibility.js';
 import {
@@ -245,6 +245,23 @@ const DECISION_SELECT = `SELECT t.id AS task_id, md.id AS decision_id, a.id AS a
     LEFT JOIN meeting_topics tp ON tp.id = md.topic_id
     LEFT JOIN meeting_decision_closures c ON c.task_id = t.id`;
 
+const TOPIC_LEDGER: LedgerSql<TopicFilter, TopicSqlRow, TopicRow> = {
+  scope: TOPIC_LISTING,
+  from: TOPIC_SELECT,
+  order: 'v.meeting_held_on DESC NULLS FIRST, v.agenda_order NULLS LAST, v.created_at DESC, v.id',
+  where: {
+    meetingId: 't.meeting_id = ?::uuid',
+    unitId: 't.reporting_unit_id = ?',
+    topicKind: 't.topic_kind = ?',
+    result: (conditions, result) =>
+      result === 'none'
+        ? conditions.raw('t.result IS NULL')
+        : conditions.add('t.result = ?', result),
+    state: 'wi.state = ?',
+  },
+  view: labelTopic,
+};
+
 /** The SQL of 深改委会议管理. */
 @Injectable()
 export class MeetingsQueries {
@@ -483,44 +500,13 @@ export class MeetingsQueries {
     return rows[0]?.meeting_id ?? null;
   }
 
-  async topicLedger(
+  topicLedger(
     user: AuthUser,
     filter: TopicFilter,
     pageSize: number,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: TopicRow[]; total: number }> {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.meetingId) {
-      conditions.add('t.meeting_id = ?::uuid', filter.meetingId);
-    }
-    if (filter.unitId) {
-      conditions.add('t.reporting_unit_id = ?', filter.unitId);
-    }
-    if (filter.topicKind) {
-      conditions.add('t.topic_kind = ?', filter.topicKind);
-    }
-    if (filter.result === 'none') {
-      conditions.raw('t.result IS NULL');
-    } else if (filter.result) {
-      conditions.add('t.result = ?', filter.result);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    const page = await pageOfListing<TopicSqlRow>(
-      db,
-      user,
-      TOPIC_LISTING,
-      conditions,
-      {
-        from: TOPIC_SELECT,
-        order:
-          'v.meeting_held_on DESC NULLS FIRST, v.agenda_order NULLS LAST, v.created_at DESC, v.id',
-      },
-      pageSize,
-      filter.page,
-    );
-    return { total: page.total, rows: page.rows.map(labelTopic) };
+    return ledgerPage(db, user, filter, TOPIC_LEDGER, pageSize);
   }
 
   async insertDecision(

@@ -3,16 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
 import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
+import { saveForm, type PostedForm } from '../demands/save-form.js';
 import { BulletinsService, issueLabel } from './bulletins.service.js';
 import { BulletinDto } from './dto/bulletin.dto.js';
 import { NEWS_USE_LABELS, type NewsUseKind } from './news.queries.js';
+
+const link = (id: string) => `/news/bulletins/${id}`;
 
 /** 《改革简报》: composed, previewed, printed and published by the office; read by everyone. */
 @Controller('news/bulletins')
@@ -54,16 +57,8 @@ export class BulletinsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      BulletinDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors),
-      async (data) => {
-        const id = await this.bulletins.create(data, user);
-        setFlash(reply, 'success', '简报已保存，请预览后印发');
-        return seeOther(request, reply, `/news/bulletins/${id}`);
-      },
-      (form, failed) => this.bulletins.formErrors(form, undefined, failed),
+    return saveForm(request, reply, body, this.form(reply, undefined), (data) =>
+      this.bulletins.create(data, user),
     );
   }
 
@@ -114,17 +109,10 @@ export class BulletinsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      BulletinDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, id, values, errors),
-      async (data) => {
-        await this.bulletins.update(id, data, user);
-        setFlash(reply, 'success', '简报已保存');
-        return seeOther(request, reply, `/news/bulletins/${id}`);
-      },
-      (form, failed) => this.bulletins.formErrors(form, id, failed),
-    );
+    return saveForm(request, reply, body, this.form(reply, id), async (data) => {
+      await this.bulletins.update(id, data, user);
+      return id;
+    });
   }
 
   /** 印发: readable by every user from now on; each item gains a 《改革简报》采用. */
@@ -138,7 +126,7 @@ export class BulletinsController {
   ) {
     await this.bulletins.publish(id, user, request.ip);
     setFlash(reply, 'success', '简报已印发，所有用户均可阅读');
-    return seeOther(request, reply, `/news/bulletins/${id}`);
+    return seeOther(request, reply, link(id));
   }
 
   @Get(':id/docx')
@@ -159,6 +147,17 @@ export class BulletinsController {
       )
       .header('Cache-Control', 'private, no-store')
       .send(file.content);
+  }
+
+  /** The compose form as the record kit's form helpers read and show it again. */
+  private form(reply: FastifyReply, id: string | undefined): PostedForm<BulletinDto> {
+    return {
+      dto: BulletinDto,
+      rules: (form, failed) => this.bulletins.formErrors(form, id, failed),
+      rerender: (values, errors) => this.renderForm(reply, 422, id, values, errors),
+      link,
+      flash: id ? '简报已保存' : '简报已保存，请预览后印发',
+    };
   }
 
   /** The compose form: every approved item as a row (chosen, order, title in the issue). */

@@ -3,11 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { UuidPipe } from '../common/http/params.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
 import { UnitOptions } from '../units/unit-options.js';
+import { saveForm } from '../demands/save-form.js';
 import { NewsRequestDto } from './dto/news-request.dto.js';
 import { NewsRequestsService } from './news-requests.service.js';
 
@@ -33,16 +32,18 @@ export class NewsRequestsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      NewsRequestDto,
+    return saveForm(
+      request,
+      reply,
       body,
-      (values, errors) => this.render(reply, user, 422, values, errors),
-      async (data) => {
-        const id = await this.requests.create(data, user, request.ip);
-        setFlash(reply, 'success', '约稿已发出，将出现在所选单位的待办中');
-        return seeOther(request, reply, `/news/requests/${id}`);
+      {
+        dto: NewsRequestDto,
+        rules: (form, failed) => this.requests.formErrors(form, failed),
+        rerender: (values, errors) => this.render(reply, user, 422, values, errors),
+        link: (id) => `/news/requests/${id}`,
+        flash: '约稿已发出，将出现在所选单位的待办中',
       },
-      (form, failed) => this.requests.formErrors(form, failed),
+      (data) => this.requests.create(data, user, request.ip),
     );
   }
 

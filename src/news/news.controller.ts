@@ -5,11 +5,12 @@ import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { optionalId, UuidPipe } from '../common/http/params.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { searchText } from '../common/http/search-text.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
-import { parseChinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
+import { dateColumn } from '../demands/excel-columns.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { streamExcel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { UnitOptions } from '../units/unit-options.js';
@@ -19,11 +20,7 @@ import {
   updateFromForm,
   type RecordForm,
 } from '../workflow/record-kit/record-forms.js';
-import {
-  WORKFLOW_STATES,
-  WORKFLOW_STATE_LABELS,
-  type WorkflowState,
-} from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { NEWS_BODY_MAX, NewsFormDto } from './dto/news-form.dto.js';
 import { NewsUseDto } from './dto/news-use.dto.js';
@@ -40,12 +37,7 @@ import { FormWithFiles } from '../attachments/form-uploads.js';
 const COLUMNS: ExcelColumn<NewsRow>[] = [
   { header: '标题', width: 36, value: (row) => row.title },
   { header: '报送单位', width: 16, value: (row) => row.unit_name },
-  {
-    header: '发生日期',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.occurred_on}T00:00:00+08:00`),
-  },
+  dateColumn('发生日期', 12, (row) => row.occurred_on),
   { header: '领域', width: 16, value: (row) => row.domain },
   { header: '约稿', width: 24, value: (row) => row.request_topic ?? '' },
   { header: '正文', width: 60, value: (row) => row.body },
@@ -67,76 +59,56 @@ const STATS_COLUMNS: ExcelColumn<StatsRow>[] = [
 
 const link = (id: string) => `/news/${id}`;
 
-function parseFilter(query: Record<string, string>): NewsLedgerFilter {
-  const state: unknown = query.state;
-  return {
-    unitId: optionalId(query.unit, 'unit'),
-    domainId: optionalId(query.domain, 'domain'),
-    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
-      ? (state as WorkflowState)
-      : undefined,
-    from: parseChinaDate(query.from),
-    to: parseChinaDate(query.to),
-    q: searchText(query.q),
-    adopted: query.adopted === 'yes' ? true : query.adopted === 'no' ? false : undefined,
-    page: parsePage(query.page),
-  };
-}
+const LEDGER = ledgerQuery({
+  unitId: filterField.id('unit'),
+  domainId: filterField.id('domain'),
+  state: filterField.oneOf('state', WORKFLOW_STATES),
+  from: filterField.date('from'),
+  to: filterField.date('to'),
+  q: filterField.text('q'),
+  adopted: filterField.yesNo('adopted'),
+});
+const FEED = ledgerQuery({
+  unitId: filterField.id('unit'),
+  domainId: filterField.id('domain'),
+  from: filterField.date('from'),
+  to: filterField.date('to'),
+});
+const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
+const useKinds = optionsOf(NEWS_USE_KINDS, NEWS_USE_LABELS);
 
 /** 工作动态: 报送 (ledger, form, record page), 采用 and the 通报. */
 @Controller('news')
 @Roles(...BUSINESS_ROLES)
-export class NewsController {
+export class NewsController extends LedgerRoutes({
+  path: '/news',
+  view: 'news/index.hbs',
+  title: '工作动态台账',
+  exportLabel: '工作动态台账',
+  query: LEDGER,
+  columns: COLUMNS,
+}) {
+  protected readonly ledgerRows: LedgerReader<NewsLedgerFilter, NewsRow> = (...args) =>
+    this.news.ledger(...args);
+
   constructor(
     private readonly news: NewsService,
     private readonly panels: WorkflowPanelBuilder,
     private readonly views: RecordFormViews,
     private readonly unitOptions: UnitOptions,
-    private readonly ledgerExports: LedgerExports,
-  ) {}
-
-  /** 工作动态台账 with filters and paging. */
-  @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
+    protected readonly ledgerExports: LedgerExports,
+    protected readonly clock: Clock,
   ) {
-    const filter = parseFilter(query);
-    const { rows, total } = await this.news.ledger(user, filter);
-    return reply.view('news/index.hbs', {
-      title: '工作动态台账',
-      rows,
-      total,
-      filters: {
-        ...filter,
-        state: filter.state ?? '',
-        adopted: filter.adopted === undefined ? '' : filter.adopted ? 'yes' : 'no',
-      },
-      units: await this.unitOptions.filing(),
-      ...(await this.news.formOptions()),
-      stateOptions: WORKFLOW_STATES.map((value) => ({
-        value,
-        label: WORKFLOW_STATE_LABELS[value],
-      })),
-      canFile: this.news.mayFile(user),
-      exportHref: exportHref('/news', query),
-      pagination: buildPagination('/news', query, filter.page, total),
-    });
+    super();
   }
 
-  @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parseFilter(query);
-    await this.ledgerExports.stream(
-      reply,
-      { label: '工作动态台账', today: this.news.today(), columns: COLUMNS },
-      (page, pageSize, db) => this.news.ledger(user, { ...filter, page }, pageSize, db),
-    );
+  protected async ledgerExtras(user: AuthUser) {
+    return {
+      units: await this.unitOptions.filing(),
+      ...(await this.news.formOptions()),
+      stateOptions,
+      canFile: this.news.mayFile(user),
+    };
   }
 
   /** 工作动态通报: per unit over a month, quarter or year. */
@@ -182,27 +154,19 @@ export class NewsController {
   /** 工作动态 feed: every user sees the published items, newest first, with their images. */
   @Get('feed')
   async feed(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
-    const filter = {
-      unitId: optionalId(query.unit, 'unit'),
-      domainId: optionalId(query.domain, 'domain'),
-      from: parseChinaDate(query.from),
-      to: parseChinaDate(query.to),
-      page: parsePage(query.page),
-    };
+    const filter = FEED.parse(query);
     const { rows, total } = await this.news.feed(filter);
     return reply.view('news/feed.hbs', {
       title: '工作动态',
-      total,
+      ...FEED.page('/news/feed', query, filter, { rows, total }, 10),
       rows: rows.map((row) => ({
         ...row,
         excerpt: [...row.body.replace(/\s+/g, ' ')].slice(0, 160).join(''),
         images: row.image_ids.slice(0, 4),
         moreImages: Math.max(0, row.image_ids.length - 4),
       })),
-      filters: filter,
       units: await this.unitOptions.filing(),
       ...(await this.news.formOptions()),
-      pagination: buildPagination('/news/feed', query, filter.page, total, 10),
     });
   }
 
@@ -329,7 +293,7 @@ export class NewsController {
       title: page.news.title,
       ...page,
       paragraphs: page.news.body.split(/\n+/).filter((line) => line.trim() !== ''),
-      useKinds: NEWS_USE_KINDS.map((value) => ({ value, label: NEWS_USE_LABELS[value] })),
+      useKinds,
       useValues: { kind: 'published', usedOn: this.news.today(), ...useValues },
       errors: useErrors,
       panel: await this.panels.build(page.item, user),

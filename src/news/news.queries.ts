@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
+import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { ListingScope } from '../workflow/workflow-visibility.js';
@@ -131,6 +131,25 @@ export interface NewsStatsRow {
   instructions: number;
 }
 
+const NEWS_LEDGER: LedgerSql<NewsLedgerFilter, NewsSqlRow, NewsRow> = {
+  scope: NEWS_LISTING,
+  from: SELECT,
+  order: 'v.occurred_on DESC, v.updated_at DESC, v.id',
+  where: {
+    unitId: 'n.unit_id = ?',
+    domainId: 'n.domain_id = ?',
+    state: 'wi.state = ?',
+    from: 'n.occurred_on >= ?::date',
+    to: 'n.occurred_on <= ?::date',
+    q: `n.title ILIKE '%' || ? || '%'`,
+    adopted: (conditions, adopted) =>
+      conditions.raw(
+        `${adopted ? '' : 'NOT '}EXISTS (SELECT 1 FROM news_uses k WHERE k.news_item_id = n.id)`,
+      ),
+  },
+  view: labelled,
+};
+
 /** The SQL of 工作动态. */
 @Injectable()
 export class NewsQueries {
@@ -149,46 +168,13 @@ export class NewsQueries {
     );
   }
 
-  async ledger(
+  ledger(
     user: AuthUser,
     filter: NewsLedgerFilter,
     pageSize: number,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: NewsRow[]; total: number }> {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('n.unit_id = ?', filter.unitId);
-    }
-    if (filter.domainId) {
-      conditions.add('n.domain_id = ?', filter.domainId);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    if (filter.from) {
-      conditions.add('n.occurred_on >= ?::date', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('n.occurred_on <= ?::date', filter.to);
-    }
-    if (filter.q) {
-      conditions.add(`n.title ILIKE '%' || ? || '%'`, filter.q);
-    }
-    if (filter.adopted !== undefined) {
-      conditions.raw(
-        `${filter.adopted ? '' : 'NOT '}EXISTS (SELECT 1 FROM news_uses k WHERE k.news_item_id = n.id)`,
-      );
-    }
-    const page = await pageOfListing<NewsSqlRow>(
-      db,
-      user,
-      NEWS_LISTING,
-      conditions,
-      { from: SELECT, order: 'v.occurred_on DESC, v.updated_at DESC, v.id' },
-      pageSize,
-      filter.page,
-    );
-    return { total: page.total, rows: page.rows.map(labelled) };
+    return ledgerPage(db, user, filter, NEWS_LEDGER, pageSize);
   }
 
   async uses(newsItemId: string): Promise<NewsUseRow[]> {

@@ -6,9 +6,13 @@ import { FormInvalidException, type FieldErrors } from '../common/forms/form-val
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import {
+  fileUnitRecord,
+  updateUnitRecord,
+  type UnitRecordType,
+} from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { NEWS_IMAGES_MAX, type NewsFormDto } from './dto/news-form.dto.js';
@@ -35,6 +39,17 @@ export {
 } from './news.queries.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
+
+const NEWS_RECORD: UnitRecordType<NewsFormDto> = {
+  table: NEWS_TABLE,
+  titleField: 'title',
+  save: (form) => ({
+    title: form.title,
+    files: { images: form.images, attachments: form.attachments },
+    submit: form.submit,
+    content: newsContent(form),
+  }),
+};
 
 /**
  * 工作动态: a unit's clerk files, its reviewer and the office review (own reviewer → office); the
@@ -121,39 +136,11 @@ export class NewsService {
       throw new NotFoundException();
     }
     await this.check(form, user);
-    return this.kit.fileRecord(
-      {
-        type: NEWS_TYPE,
-        title: form.title,
-        ownerUnitId: user.unitId,
-        files: { images: form.images, attachments: form.attachments },
-        submit: form.submit,
-      },
-      user,
-      ip,
-      (manager, id) =>
-        insertRow(manager, NEWS_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...newsContent(form),
-        }),
-    );
+    return fileUnitRecord(this.kit, NEWS_RECORD, form, user, ip);
   }
 
   async update(id: string, form: NewsFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await this.kit.updateDraft(
-      id,
-      { type: NEWS_TYPE, field: 'title', validate: () => this.check(form, user) },
-      {
-        title: form.title,
-        files: { images: form.images, attachments: form.attachments },
-        submit: form.submit,
-      },
-      user,
-      ip,
-      (manager) => updateRow(manager, NEWS_TABLE.table, id, newsContent(form)),
-    );
+    await updateUnitRecord(this.kit, NEWS_RECORD, id, form, user, ip, () => this.check(form, user));
   }
 
   async page(id: string, user: AuthUser) {

@@ -1,22 +1,19 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { optionalId, optionalUuid, UuidPipe } from '../common/http/params.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { UuidPipe } from '../common/http/params.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
-import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
+import { dateColumn } from '../demands/excel-columns.js';
+import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import {
-  WORKFLOW_STATES,
-  WORKFLOW_STATE_LABELS,
-  type WorkflowState,
-} from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import { createFromForm, refuseFiling } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import {
@@ -25,7 +22,6 @@ import {
   type RiskEventRow,
   type RiskLedgerFilter,
 } from './risk.service.js';
-import { searchText } from '../common/http/search-text.js';
 
 /**
  * The dictionary label holds type and level together, e.g. 群体性事件（重大）; the export shows them
@@ -37,12 +33,7 @@ export function splitLevelLabel(label: string): { type: string; level: string } 
 }
 
 const COLUMNS: ExcelColumn<RiskEventRow>[] = [
-  {
-    header: '发生时间',
-    width: 12,
-    kind: 'date',
-    value: (row) => new Date(`${row.occurred_on}T00:00:00+08:00`),
-  },
+  dateColumn('发生时间', 12, (row) => row.occurred_on),
   { header: '类型', width: 20, value: (row) => splitLevelLabel(row.level_label).type },
   { header: '等级', width: 10, value: (row) => splitLevelLabel(row.level_label).level },
   { header: '涉及区县/项目', width: 20, value: (row) => row.involved_unit_name },
@@ -61,106 +52,68 @@ const COLUMNS: ExcelColumn<RiskEventRow>[] = [
   { header: '状态', width: 10, value: (row) => row.stateLabel },
 ];
 
-function parseFilter(query: Record<string, string>): RiskLedgerFilter {
-  const state: unknown = query.state;
-  const level: unknown = query.level;
-  return {
-    involvedUnitId: optionalId(query.unit, 'unit'),
-    involvedProjectId: optionalUuid(query.project, 'project'),
-    levelCode: searchText(level, 60),
-    from: parseChinaDate(query.from),
-    to: parseChinaDate(query.to),
-    state: (WORKFLOW_STATES as readonly unknown[]).includes(state)
-      ? (state as WorkflowState)
-      : undefined,
-    page: parsePage(query.page),
-  };
-}
+const LEDGER = ledgerQuery({
+  involvedUnitId: filterField.id('unit'),
+  involvedProjectId: filterField.uuid('project'),
+  levelCode: filterField.text('level', 60),
+  from: filterField.date('from'),
+  to: filterField.date('to'),
+  state: filterField.oneOf('state', WORKFLOW_STATES),
+});
+const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
 
 @Controller('risk')
 @Roles(...BUSINESS_ROLES)
-export class RiskController {
+export class RiskController extends LedgerRoutes({
+  path: '/risk',
+  view: 'risk/index.hbs',
+  title: '改革风险事件',
+  exportLabel: '改革风险台账',
+  query: LEDGER,
+  columns: COLUMNS,
+}) {
+  protected readonly ledgerRows: LedgerReader<RiskLedgerFilter, RiskEventRow> = (...args) =>
+    this.risk.ledger(...args);
+
   constructor(
     private readonly risk: RiskService,
-    private readonly ledgerExports: LedgerExports,
+    protected readonly ledgerExports: LedgerExports,
     private readonly panels: WorkflowPanelBuilder,
-    private readonly clock: Clock,
-  ) {}
-
-  @Get()
-  async index(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
+    protected readonly clock: Clock,
   ) {
-    const filter = parseFilter(query);
-    const { rows, total } = await this.risk.ledger(user, filter);
-    const isReporter = this.risk.isReporter(user);
-    return reply.view('risk/index.hbs', {
-      title: '改革风险事件',
-      rows,
-      total,
-      filters: {
-        ...filter,
-        involvedProjectId: filter.involvedProjectId ?? '',
-        levelCode: filter.levelCode ?? '',
-        state: filter.state ?? '',
-      },
-      filtered: Boolean(
-        filter.involvedUnitId ||
-        filter.involvedProjectId ||
-        filter.levelCode ||
-        filter.from ||
-        filter.to ||
-        filter.state,
-      ),
-      ...(await this.risk.options()),
-      // Only a reporter unit sees events that are not approved, so only it filters by state.
-      stateOptions: isReporter
-        ? WORKFLOW_STATES.map((value) => ({ value, label: WORKFLOW_STATE_LABELS[value] }))
-        : undefined,
-      canCreate: user.roles.includes('entry') && isReporter,
-      canEditDeductions: user.roles.includes('office'),
-      exportHref: exportHref('/risk', query),
-      pagination: buildPagination('/risk', query, filter.page, total),
-    });
+    super();
   }
 
-  /** The filtered ledger as .xlsx, with the same visibility as the page (it runs the same query). */
-  @Get('export')
-  async export(
-    @Query() query: Record<string, string>,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const filter = parseFilter(query);
+  protected async ledgerExtras(user: AuthUser) {
+    const isReporter = this.risk.isReporter(user);
+    return {
+      ...(await this.risk.options()),
+      // Only a reporter unit sees events that are not approved, so only it filters by state.
+      stateOptions: isReporter ? stateOptions : undefined,
+      canCreate: user.roles.includes('entry') && isReporter,
+      canEditDeductions: user.roles.includes('office'),
+    };
+  }
+
+  protected override async exportFilters(filter: RiskLedgerFilter) {
     const options = await this.risk.options();
-    await this.ledgerExports.stream(
-      reply,
+    return this.ledgerExports.filters([
+      { label: '涉及区县', unitId: filter.involvedUnitId },
       {
-        label: '改革风险台账',
-        today: chinaDate(this.clock.now()),
-        columns: COLUMNS,
-        filters: await this.ledgerExports.filters([
-          { label: '涉及区县', unitId: filter.involvedUnitId },
-          {
-            label: '涉及项目',
-            value: filter.involvedProjectId
-              ? (options.projects.find((p) => p.id === filter.involvedProjectId)?.name ?? '—')
-              : undefined,
-          },
-          {
-            label: '类型与等级',
-            value: filter.levelCode
-              ? (options.levels.find((l) => l.code === filter.levelCode)?.label ?? filter.levelCode)
-              : undefined,
-          },
-          { label: '发生时间', value: dateRangeLabel(filter.from, filter.to) },
-          { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
-        ]),
+        label: '涉及项目',
+        value: filter.involvedProjectId
+          ? (options.projects.find((p) => p.id === filter.involvedProjectId)?.name ?? '—')
+          : undefined,
       },
-      (page, pageSize, db) => this.risk.ledger(user, { ...filter, page }, pageSize, db),
-    );
+      {
+        label: '类型与等级',
+        value: filter.levelCode
+          ? (options.levels.find((l) => l.code === filter.levelCode)?.label ?? filter.levelCode)
+          : undefined,
+      },
+      { label: '发生时间', value: dateRangeLabel(filter.from, filter.to) },
+      { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+    ]);
   }
 
   @Get('new')

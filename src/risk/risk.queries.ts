@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
-import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
 import type { ListingScope } from '../workflow/workflow-visibility.js';
 
 export const RISK_TYPE = 'risk_event';
@@ -55,6 +54,21 @@ const labelled = (row: RiskSqlRow): RiskEventRow => ({
   ...row,
   stateLabel: WORKFLOW_STATE_LABELS[row.state],
 });
+
+const RISK_LEDGER: LedgerSql<RiskLedgerFilter, RiskSqlRow, RiskEventRow> = {
+  scope: RISK_LISTING,
+  from: SELECT,
+  order: 'v.occurred_on DESC, v.id',
+  where: {
+    involvedUnitId: 'e.involved_unit_id = ?',
+    involvedProjectId: 'e.involved_project_id = ?::uuid',
+    levelCode: 'e.level_code = ?',
+    from: 'e.occurred_on >= ?::date',
+    to: 'e.occurred_on <= ?::date',
+    state: 'wi.state = ?',
+  },
+  view: labelled,
+};
 
 /** The SQL of 改革风险. */
 @Injectable()
@@ -123,41 +137,13 @@ export class RiskQueries {
   }
 
   /** Ledger: reporters see their own events in any state; others the approved events they may read. */
-  async ledger(
+  ledger(
     user: AuthUser,
     filter: RiskLedgerFilter,
     pageSize: number,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: RiskEventRow[]; total: number }> {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.involvedUnitId) {
-      conditions.add('e.involved_unit_id = ?', filter.involvedUnitId);
-    }
-    if (filter.involvedProjectId) {
-      conditions.add('e.involved_project_id = ?::uuid', filter.involvedProjectId);
-    }
-    if (filter.levelCode) {
-      conditions.add('e.level_code = ?', filter.levelCode);
-    }
-    if (filter.from) {
-      conditions.add('e.occurred_on >= ?::date', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('e.occurred_on <= ?::date', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    const page = await pageOfListing<RiskSqlRow>(
-      db,
-      user,
-      RISK_LISTING,
-      conditions,
-      { from: SELECT, order: 'v.occurred_on DESC, v.id' },
-      pageSize,
-      filter.page,
-    );
-    return { total: page.total, rows: page.rows.map(labelled) };
+    return ledgerPage(db, user, filter, RISK_LEDGER, pageSize);
   }
 
   /** 风险管控力: per district, approved events and the deductions stored with them, from `from` to `to`. */

@@ -1,6 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RegistersRecordType } from '../demands/record-type-module.js';
 import { CHAINS } from '../workflow/workflow-chain.js';
-import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { SatisfactionController } from './satisfaction.controller.js';
 import { SatisfactionQueries } from './satisfaction.queries.js';
 import { SATISFACTION_TYPE, SatisfactionService } from './satisfaction.service.js';
@@ -11,16 +11,10 @@ import { SATISFACTION_TYPE, SatisfactionService } from './satisfaction.service.j
   providers: [SatisfactionService, SatisfactionQueries],
   exports: [SatisfactionService],
 })
-export class SatisfactionModule implements OnModuleInit {
-  constructor(private readonly registry: WorkflowRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register({
-      type: SATISFACTION_TYPE,
-      label: '区县改革满意度',
-      moduleLabel: '改革满意度管理',
-      chain: CHAINS.officeOnly,
-      link: (id) => `/satisfaction/${id}`,
-    });
-  }
-}
+export class SatisfactionModule extends RegistersRecordType({
+  type: SATISFACTION_TYPE,
+  label: '区县改革满意度',
+  moduleLabel: '改革满意度管理',
+  chain: CHAINS.officeOnly,
+  link: (id) => `/satisfaction/${id}`,
+}) {}

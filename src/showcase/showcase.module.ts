@@ -1,6 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RegistersRecordType } from '../demands/record-type-module.js';
 import { CHAINS } from '../workflow/workflow-chain.js';
-import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { ShowcaseController } from './showcase.controller.js';
 import { ShowcaseQueries } from './showcase.queries.js';
 import { SHOWCASE_TYPE, ShowcaseService } from './showcase.service.js';
@@ -11,16 +11,10 @@ import { SHOWCASE_TYPE, ShowcaseService } from './showcase.service.js';
   providers: [ShowcaseService, ShowcaseQueries],
   exports: [ShowcaseService],
 })
-export class ShowcaseModule implements OnModuleInit {
-  constructor(private readonly registry: WorkflowRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register({
-      type: SHOWCASE_TYPE,
-      label: '成效亮点',
-      moduleLabel: '成效晾晒管理',
-      chain: CHAINS.ownReviewerThenOffice,
-      link: (id) => `/showcase/${id}`,
-    });
-  }
-}
+export class ShowcaseModule extends RegistersRecordType({
+  type: SHOWCASE_TYPE,
+  label: '成效亮点',
+  moduleLabel: '成效晾晒管理',
+  chain: CHAINS.ownReviewerThenOffice,
+  link: (id) => `/showcase/${id}`,
+}) {}

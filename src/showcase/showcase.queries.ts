@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
-import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
 
@@ -87,6 +86,34 @@ export type HighlightPageRow = Omit<
   sub_kind_id: number;
 };
 
+const SHOWCASE_LEDGER: LedgerSql<
+  ShowcaseLedgerFilter,
+  Omit<ShowcaseRow, 'categoryLabel' | 'stateLabel'>,
+  ShowcaseRow
+> = {
+  scope: {},
+  from: `SELECT h.id, h.matter, u.name AS unit_name, h.category, k.label AS sub_kind,
+                to_char(h.happened_on, 'YYYY-MM-DD') AS happened_on, h.problems_solved, h.results, wi.state, wi.updated_at
+           FROM showcase_highlights h
+           JOIN workflow_items wi ON wi.id = h.id
+           JOIN units u ON u.id = h.unit_id
+           JOIN dictionary_items k ON k.id = h.sub_kind_id`,
+  order: 'v.happened_on DESC, v.id',
+  where: {
+    unitId: 'h.unit_id = ?',
+    category: 'h.category = ?',
+    subKindId: 'h.sub_kind_id = ?',
+    from: 'h.happened_on >= ?::date',
+    to: 'h.happened_on <= ?::date',
+    state: 'wi.state = ?',
+  },
+  view: (row) => ({
+    ...row,
+    categoryLabel: CATEGORY_LABELS[row.category],
+    stateLabel: WORKFLOW_STATE_LABELS[row.state],
+  }),
+};
+
 /** The SQL of 成效晾晒. */
 @Injectable()
 export class ShowcaseQueries {
@@ -119,56 +146,13 @@ export class ShowcaseQueries {
   }
 
   /** Ledger: outside the unit the current approved revision only; the unit sees its own in any state. */
-  async ledger(
+  ledger(
     user: AuthUser,
     filter: ShowcaseLedgerFilter,
     pageSize: number,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: ShowcaseRow[]; total: number }> {
-    const conditions = new SqlConditions([user.unitId]);
-    if (filter.unitId) {
-      conditions.add('h.unit_id = ?', filter.unitId);
-    }
-    if (filter.category) {
-      conditions.add('h.category = ?', filter.category);
-    }
-    if (filter.subKindId) {
-      conditions.add('h.sub_kind_id = ?', filter.subKindId);
-    }
-    if (filter.from) {
-      conditions.add('h.happened_on >= ?::date', filter.from);
-    }
-    if (filter.to) {
-      conditions.add('h.happened_on <= ?::date', filter.to);
-    }
-    if (filter.state) {
-      conditions.add('wi.state = ?', filter.state);
-    }
-    const page = await pageOfListing<Omit<ShowcaseRow, 'categoryLabel' | 'stateLabel'>>(
-      db,
-      user,
-      {},
-      conditions,
-      {
-        from: `SELECT h.id, h.matter, u.name AS unit_name, h.category, k.label AS sub_kind,
-                      to_char(h.happened_on, 'YYYY-MM-DD') AS happened_on, h.problems_solved, h.results, wi.state, wi.updated_at
-                 FROM showcase_highlights h
-                 JOIN workflow_items wi ON wi.id = h.id
-                 JOIN units u ON u.id = h.unit_id
-                 JOIN dictionary_items k ON k.id = h.sub_kind_id`,
-        order: 'v.happened_on DESC, v.id',
-      },
-      pageSize,
-      filter.page,
-    );
-    return {
-      total: page.total,
-      rows: page.rows.map((row) => ({
-        ...row,
-        categoryLabel: CATEGORY_LABELS[row.category],
-        stateLabel: WORKFLOW_STATE_LABELS[row.state],
-      })),
-    };
+    return ledgerPage(db, user, filter, SHOWCASE_LEDGER, pageSize);
   }
 
   /**

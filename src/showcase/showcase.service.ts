@@ -8,8 +8,12 @@ import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { insertRow, updateRow } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
+import {
+  fileUnitRecord,
+  updateUnitRecord,
+  type UnitRecordType,
+} from '../demands/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
@@ -34,6 +38,17 @@ export {
 const evidenceFiles = (form: ShowcaseFormDto) => ({
   evidence: form.evidenceClassified ? [] : form.evidence,
 });
+
+const SHOWCASE_RECORD: UnitRecordType<ShowcaseFormDto> = {
+  table: SHOWCASE_TABLE,
+  titleField: 'matter',
+  save: (form) => ({
+    title: form.matter,
+    files: evidenceFiles(form),
+    submit: form.submit,
+    content: highlightContent(form),
+  }),
+};
 
 /**
  * 成效晾晒: units file highlights (own reviewer → office); only dates inside the evaluation year
@@ -116,35 +131,11 @@ export class ShowcaseService {
       throw new NotFoundException();
     }
     await this.check(form);
-    return this.kit.fileRecord(
-      {
-        type: SHOWCASE_TYPE,
-        title: form.matter,
-        ownerUnitId: user.unitId,
-        files: evidenceFiles(form),
-        submit: form.submit,
-      },
-      user,
-      ip,
-      (manager, id) =>
-        insertRow(manager, SHOWCASE_TABLE.table, {
-          id,
-          lineage_id: id,
-          unit_id: user.unitId,
-          ...highlightContent(form),
-        }),
-    );
+    return fileUnitRecord(this.kit, SHOWCASE_RECORD, form, user, ip);
   }
 
   async update(id: string, form: ShowcaseFormDto, user: AuthUser, ip?: string): Promise<void> {
-    await this.kit.updateDraft(
-      id,
-      { type: SHOWCASE_TYPE, field: 'matter', validate: () => this.check(form) },
-      { title: form.matter, files: evidenceFiles(form), submit: form.submit },
-      user,
-      ip,
-      (manager) => updateRow(manager, SHOWCASE_TABLE.table, id, highlightContent(form)),
-    );
+    await updateUnitRecord(this.kit, SHOWCASE_RECORD, id, form, user, ip, () => this.check(form));
   }
 
   async page(id: string, user: AuthUser) {

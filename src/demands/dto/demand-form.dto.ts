@@ -1,13 +1,9 @@
 import { IsInt, IsOptional, IsString } from 'class-validator';
-import {
-  RequiredText,
-  ToBoolean,
-  ToInteger,
-  ToStringArray,
-} from '../../common/forms/transforms.js';
+import { RequiredText, ToInteger, ToStringArray } from '../../common/forms/transforms.js';
+import { SubmittableForm } from './submittable-form.dto.js';
 
 /** 改革需求: 需求标题, 需求描述, 来源渠道, 领域, 跑道, attachments. */
-export class DemandFormDto {
+export class DemandFormDto extends SubmittableForm {
   @RequiredText('需求标题', 200)
   title: string;
 
@@ -30,8 +26,4 @@ export class DemandFormDto {
   @ToStringArray()
   @IsString({ each: true })
   attachments: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }

@@ -12,9 +12,10 @@ import {
   type TopicKind,
   type TopicResult,
 } from '../meetings.view-model.js';
+import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
 
 /** 议题申报: title, 汇报单位, 议题类型, summary, 拟审议文件 (PDF/Word) or a 涉密 note, 领域. */
-export class TopicDto {
+export class TopicDto extends SubmittableForm {
   @RequiredText('议题名称', 200)
   title: string;
 
@@ -48,10 +49,6 @@ export class TopicDto {
   @IsOptional()
   @IsString()
   meetingId?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }
 
 /** 采纳: the meeting whose agenda takes the topic. */

@@ -1,11 +1,6 @@
 import { IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import {
-  RequiredText,
-  ToBoolean,
-  ToInteger,
-  ToStringArray,
-  Trim,
-} from '../../common/forms/transforms.js';
+import { RequiredText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
 
 /** The longest 正文 a 工作动态 may have (the form shows a live counter). */
 export const NEWS_BODY_MAX = 5000;
@@ -13,7 +8,7 @@ export const NEWS_BODY_MAX = 5000;
 export const NEWS_IMAGES_MAX = 9;
 
 /** 工作动态: 标题, 正文, 发生日期, 领域, images, attachments, and the 约稿 it answers. */
-export class NewsFormDto {
+export class NewsFormDto extends SubmittableForm {
   @RequiredText('标题', 200)
   title: string;
 
@@ -42,8 +37,4 @@ export class NewsFormDto {
   @ToStringArray()
   @IsString({ each: true })
   attachments: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }

@@ -1,8 +1,9 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { RequiredText, ToBoolean, ToInteger, Trim } from '../../common/forms/transforms.js';
+import { RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
 
 /** 改革风险事件: date, type and level, the district or major project involved, details. */
-export class RiskEventDto {
+export class RiskEventDto extends SubmittableForm {
   @Trim()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写发生时间（年-月-日）' })
   occurredOn: string;
@@ -28,8 +29,4 @@ export class RiskEventDto {
 
   @RequiredText('详情', 5000)
   details: string;
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }

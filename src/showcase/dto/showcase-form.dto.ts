@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches } from 'class-validator';
 import {
   RequiredText,
   ToBoolean,
@@ -6,12 +6,13 @@ import {
   ToStringArray,
   Trim,
 } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
 
 export const SHOWCASE_CATEGORIES = ['national', 'citywide', 'central_media'] as const;
 export type ShowcaseCategory = (typeof SHOWCASE_CATEGORIES)[number];
 
 /** 成效亮点 (表三 of seed 000). */
-export class ShowcaseFormDto {
+export class ShowcaseFormDto extends SubmittableForm {
   @RequiredText('改革事项', 200)
   matter: string;
 
@@ -45,8 +46,4 @@ export class ShowcaseFormDto {
   @ToStringArray()
   @IsString({ each: true })
   evidence: string[] = [];
-
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
 }
