@@ -10,8 +10,6 @@ import {
   BRAND_KINDS,
   PLAN_STATUS_LABELS,
   PLAN_STATUSES,
-  type BrandKind,
-  type PlanStatus,
 } from '../project-labels.js';
 import type { BrandItemsService } from './brand-items.service.js';
 import type { BrandItemRow } from './brand-items.queries.js';
@@ -106,6 +104,22 @@ export function ledgerFilterSpec(ledger: UpdateLedger<unknown>) {
   } as Record<string, FilterField<unknown>>;
 }
 
+/** A ledger's own filter over a fixed list of codes (the query parameter is the filter's key). */
+function codeFilter<T extends string>(
+  key: string,
+  label: string,
+  values: readonly T[],
+  labels: Readonly<Record<T, string>>,
+): UpdateLedger<unknown>['extra'] {
+  return {
+    key,
+    field: filterField.oneOf(key, values),
+    label,
+    options: () => Promise.resolve(optionsOf(values, labels)),
+    exportFilter: (value) => ({ label, value: value ? labels[value as T] : undefined }),
+  };
+}
+
 const ledger = <R>(definition: UpdateLedger<R>) => definition as unknown as UpdateLedger<unknown>;
 
 const INDICATORS = ledger<IndicatorLedgerRow>({
@@ -160,16 +174,7 @@ const PLAN_UPDATES = ledger<PlanUpdateLedgerRow>({
   title: '月度计划推进台账',
   empty: '没有符合条件的月度计划推进更新',
   months: true,
-  extra: {
-    key: 'status',
-    field: filterField.oneOf('status', PLAN_STATUSES),
-    label: '推进状态',
-    options: () => Promise.resolve(optionsOf(PLAN_STATUSES, PLAN_STATUS_LABELS)),
-    exportFilter: (value) => ({
-      label: '推进状态',
-      value: value ? PLAN_STATUS_LABELS[value as PlanStatus] : undefined,
-    }),
-  },
+  extra: codeFilter('status', '推进状态', PLAN_STATUSES, PLAN_STATUS_LABELS),
   headers: ['项目', '计划月度', '计划类型', '计划内容', '推进状态', '首次上报', '状态'],
   row: (row) => ({
     id: row.id,
@@ -241,16 +246,7 @@ const BRAND_ITEMS = ledger<BrandItemRow>({
   title: '品牌显示度台账',
   empty: '没有符合条件的品牌显示度记录',
   months: false,
-  extra: {
-    key: 'kind',
-    field: filterField.oneOf('kind', BRAND_KINDS),
-    label: '获肯定方式',
-    options: () => Promise.resolve(optionsOf(BRAND_KINDS, BRAND_KIND_LABELS)),
-    exportFilter: (value) => ({
-      label: '获肯定方式',
-      value: value ? BRAND_KIND_LABELS[value as BrandKind] : undefined,
-    }),
-  },
+  extra: codeFilter('kind', '获肯定方式', BRAND_KINDS, BRAND_KIND_LABELS),
   headers: ['项目', '品牌创建日期', '获肯定方式', '具体情形', '状态'],
   row: (row) => ({
     id: row.id,
