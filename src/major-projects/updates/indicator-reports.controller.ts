@@ -122,10 +122,7 @@ export class IndicatorReportsController {
     @Res() reply: FastifyReply,
   ) {
     const { project } = await this.reports.load(id, user);
-    const indicators = project.current_content_id
-      ? await this.reports.indicators(project as IssuedProjectRow)
-      : [];
-    const form = readForm(body, indicators);
+    const form = readForm(body, await this.reports.indicators(project));
     try {
       await this.reports.update(id, form, user, request.ip);
       setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
@@ -160,9 +157,7 @@ export class IndicatorReportsController {
     user: AuthUser,
   ) {
     const page = id ? await this.reports.page(id, user) : undefined;
-    const indicators = project.current_content_id
-      ? await this.reports.indicators(project as IssuedProjectRow)
-      : [];
+    const indicators = await this.reports.indicators(project);
     const monthFixed = page !== undefined && page.report.id !== page.report.lineage_id;
     return reply.code(status).view('major-projects/updates/indicator-form.hbs', {
       title: id ? '修改量化目标推进更新' : '量化目标推进更新',
