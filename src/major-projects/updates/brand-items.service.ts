@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
-import { chinaDate } from '../../common/time/china-time.js';
 import { BRAND_KIND_LABELS, type BrandKind } from '../project-labels.js';
 import {
   BRAND_TABLE,
@@ -14,11 +12,7 @@ import {
   ProjectUpdateService,
   type UpdateContext,
 } from './project-update.service.js';
-import {
-  evidenceMissingMessage,
-  pastDateErrors,
-  type BrandItemFormDto,
-} from './update-forms.dto.js';
+import type { BrandItemFormDto } from './update-forms.dto.js';
 
 /**
  * 品牌显示度推进更新 (seed 001 4.5): national affirmation or deep reports by the five central media,
@@ -45,18 +39,7 @@ export class BrandItemsService extends ProjectUpdateService<
   }
 
   formErrors(form: BrandItemFormDto, failed: ReadonlySet<string> = new Set()): FieldErrors {
-    const errors: FieldErrors = {};
-    if (!failed.has('happenedOn')) {
-      const today = chinaDate(this.deps.clock.now());
-      const dateErrors = pastDateErrors(form.happenedOn, today, '品牌创建日期');
-      if (dateErrors) {
-        errors.happenedOn = dateErrors;
-      }
-    }
-    if (evidenceMissing(form, failed)) {
-      errors.evidence = [evidenceMissingMessage()];
-    }
-    return errors;
+    return this.datedUpdateErrors(form, failed, 'happenedOn', '品牌创建日期');
   }
 
   /** The project's current approved brand items, newest first (project page). */

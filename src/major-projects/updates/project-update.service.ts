@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
+import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/http/pagination.js';
+import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { insertRow, updateRow } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
@@ -17,7 +19,12 @@ import {
   requireFilingProject,
   type LedgerFilter,
 } from './update-access.js';
-import { evidenceFiles, type UpdateFormFields } from './update-forms.dto.js';
+import {
+  evidenceFiles,
+  evidenceMissingMessage,
+  pastDateErrors,
+  type UpdateFormFields,
+} from './update-forms.dto.js';
 
 /** What every update type's service needs from the app (one provider, one constructor argument). */
 @Injectable()
@@ -104,6 +111,30 @@ export abstract class ProjectUpdateService<
     _loaded: { record: R },
   ): Promise<void> {
     return updateRow(manager, this.kind.table.table, id, this.kind.content(form));
+  }
+
+  /**
+   * The rules every dated update shares: its date (`field`) a real day no later than today, and
+   * evidence unless classified. Fields in `failed` are not checked.
+   */
+  protected datedUpdateErrors(
+    form: D,
+    failed: ReadonlySet<string>,
+    field: keyof D & string,
+    label: string,
+  ): FieldErrors {
+    const errors: FieldErrors = {};
+    if (!failed.has(field)) {
+      const today = chinaDate(this.deps.clock.now());
+      const dateErrors = pastDateErrors(form[field] as string, today, label);
+      if (dateErrors) {
+        errors[field] = dateErrors;
+      }
+    }
+    if (evidenceMissing(form, failed)) {
+      errors.evidence = [evidenceMissingMessage()];
+    }
+    return errors;
   }
 
   private async check(form: D): Promise<void> {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { evidenceMissing } from '../../common/forms/evidence-rule.js';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
-import { chinaDate } from '../../common/time/china-time.js';
 import { DictionariesService } from '../../dictionaries/dictionaries.service.js';
 import {
   ProjectUpdateDeps,
@@ -14,11 +12,7 @@ import {
   PromotionsQueries,
   type PromotionRow,
 } from './promotions.queries.js';
-import {
-  evidenceMissingMessage,
-  pastDateErrors,
-  type PromotionFormDto,
-} from './update-forms.dto.js';
+import type { PromotionFormDto } from './update-forms.dto.js';
 
 /**
  * 经验复制推广推进更新 (seed 001 4.4): how the project's reform experience was promoted (media,
@@ -64,17 +58,7 @@ export class PromotionsService extends ProjectUpdateService<
     ) {
       errors.methodId = ['请选择推广方式'];
     }
-    if (!failed.has('promotedOn')) {
-      const today = chinaDate(this.deps.clock.now());
-      const dateErrors = pastDateErrors(form.promotedOn, today, '推广日期');
-      if (dateErrors) {
-        errors.promotedOn = dateErrors;
-      }
-    }
-    if (evidenceMissing(form, failed)) {
-      errors.evidence = [evidenceMissingMessage()];
-    }
-    return errors;
+    return { ...errors, ...this.datedUpdateErrors(form, failed, 'promotedOn', '推广日期') };
   }
 
   /** The project's current approved promotions, newest first (project page). */

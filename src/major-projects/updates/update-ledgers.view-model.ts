@@ -67,6 +67,11 @@ interface UpdateLedger<R> {
 
 const metLabel = (met: boolean | null) => (met === null ? '当月无目标' : met ? '已完成' : '未完成');
 const chinaDay = (date: string | null) => (date ? new Date(`${date}T00:00:00+08:00`) : null);
+/** The first cell of every ledger row: the project's name, linking to the record. */
+const projectCell = (name: string, slug: string, id: string) => ({
+  text: name,
+  href: `/major-projects/${slug}/${id}`,
+});
 const stateCell = (row: { stateLabel: string; state: string }) => ({
   text: row.stateLabel,
   tag: `state state-${row.state}`,
@@ -140,7 +145,7 @@ const INDICATORS = ledger<IndicatorLedgerRow>({
   row: (row) => ({
     id: `${row.report_id}-${row.indicator_key}`,
     cells: [
-      { text: row.project_name, href: `/major-projects/indicator-reports/${row.report_id}` },
+      projectCell(row.project_name, 'indicator-reports', row.report_id),
       { text: `${row.indicator_name}（${row.cumulative ? '累计值' : '当月值'}）` },
       { text: row.report_month },
       { text: `${formatAmount(row.monthly_target)} ${row.unit_of_measure}` },
@@ -179,7 +184,7 @@ const PLAN_UPDATES = ledger<PlanUpdateLedgerRow>({
   row: (row) => ({
     id: row.id,
     cells: [
-      { text: row.project_name, href: `/major-projects/plan-updates/${row.id}` },
+      projectCell(row.project_name, 'plan-updates', row.id),
       { text: row.plan_month ?? '' },
       { text: row.plan_type ?? '' },
       { text: row.plan_content ?? '', className: 'prewrap' },
@@ -224,7 +229,7 @@ const PROMOTIONS = ledger<PromotionRow>({
   row: (row) => ({
     id: row.id,
     cells: [
-      { text: row.project_name, href: `/major-projects/promotions/${row.id}` },
+      projectCell(row.project_name, 'promotions', row.id),
       { text: row.method },
       { text: row.promoted_on },
       { text: row.description, className: 'prewrap' },
@@ -251,7 +256,7 @@ const BRAND_ITEMS = ledger<BrandItemRow>({
   row: (row) => ({
     id: row.id,
     cells: [
-      { text: row.project_name, href: `/major-projects/brand-items/${row.id}` },
+      projectCell(row.project_name, 'brand-items', row.id),
       { text: row.happened_on },
       { text: row.kindLabel },
       { text: row.situation, className: 'prewrap' },
