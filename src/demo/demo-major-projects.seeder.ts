@@ -13,19 +13,16 @@ interface DemoIndicator {
   name: string;
   unit: string;
   annual: string;
-  /** Twelve monthly increments adding up to the annual target. */
-  months: string[];
+  /** Twelve monthly increments adding up to the annual target, space-separated (missing: blank). */
+  months: string;
   cumulative?: boolean;
 }
 
-interface DemoPlan {
-  /** Index into the measures. */
-  measure: number;
-  month: number;
-  /** A plan_type dictionary code. */
-  type: string;
-  content: string;
-}
+/**
+ * A monthly plan as one line: `<measure index> <month> <plan_type code> <content>`, e.g.
+ * `'0 3 reform_plan 印发……方案'`.
+ */
+type DemoPlan = string;
 
 interface DemoMap {
   indicators: DemoIndicator[];
@@ -41,7 +38,7 @@ interface DemoProject {
   map?: DemoMap;
 }
 
-const twelve = (value: string) => Array<string>(12).fill(value);
+const twelve = (value: string) => Array<string>(12).fill(value).join(' ');
 
 const DIGITAL_CHONGQING: DemoProject = {
   name: '数字重庆建设',
@@ -54,20 +51,20 @@ const DIGITAL_CHONGQING: DemoProject = {
         name: '一体化智能化公共数据平台接入系统数',
         unit: '个',
         annual: '120',
-        months: ['5', '5', '8', '8', '10', '10', '12', '12', '12', '12', '13', '13'],
+        months: '5 5 8 8 10 10 12 12 12 12 13 13',
       },
       {
         name: '三级数字化城市运行和治理中心建成区县数',
         unit: '个',
         annual: '41',
-        months: ['0', '0', '3', '6', '10', '14', '18', '22', '27', '32', '37', '41'],
+        months: '0 0 3 6 10 14 18 22 27 32 37 41',
         cumulative: true,
       },
       {
         name: '重大应用上线数',
         unit: '个',
         annual: '24',
-        months: ['1', '1', '2', '2', '2', '2', '2', '2', '2', '3', '3', '2'],
+        months: '1 1 2 2 2 2 2 2 2 3 3 2',
       },
     ],
     measures: [
@@ -76,27 +73,12 @@ const DIGITAL_CHONGQING: DemoProject = {
       '聚焦党建统领、数字政府、数字经济、数字社会、数字文化、数字法治六大系统，谋划上线一批跨部门多业务协同的重大应用。',
     ],
     plans: [
-      {
-        measure: 0,
-        month: 1,
-        type: 'task_force',
-        content: '组建数字重庆建设工作专班，明确专班成员和职责分工',
-      },
-      {
-        measure: 0,
-        month: 3,
-        type: 'reform_plan',
-        content: '印发一体化智能化公共数据平台迭代升级方案',
-      },
-      {
-        measure: 1,
-        month: 4,
-        type: 'pilot_demo',
-        content: '在渝中区、两江新区开展三级治理中心建设试点',
-      },
-      { measure: 1, month: 9, type: 'platform', content: '市级数字化城市运行和治理中心上线运行' },
-      { measure: 2, month: 6, type: 'application', content: '首批12个重大应用上线试运行' },
-      { measure: 2, month: 11, type: 'evaluation', content: '开展重大应用实战实效评估' },
+      '0 1 task_force 组建数字重庆建设工作专班，明确专班成员和职责分工',
+      '0 3 reform_plan 印发一体化智能化公共数据平台迭代升级方案',
+      '1 4 pilot_demo 在渝中区、两江新区开展三级治理中心建设试点',
+      '1 9 platform 市级数字化城市运行和治理中心上线运行',
+      '2 6 application 首批12个重大应用上线试运行',
+      '2 11 evaluation 开展重大应用实战实效评估',
     ],
   },
 };
@@ -117,26 +99,11 @@ const CHENGYU: DemoProject = {
       '建立川渝两省市改革协同推进机制，定期会商重大改革事项，联合争取国家支持。',
     ],
     plans: [
-      {
-        measure: 0,
-        month: 2,
-        type: 'research',
-        content: '赴川渝高竹新区开展经济区与行政区适度分离专题调研',
-      },
-      {
-        measure: 0,
-        month: 5,
-        type: 'supporting_policy',
-        content: '出台跨省域共建园区税收分享办法',
-      },
-      { measure: 1, month: 3, type: 'application', content: '新增第五批“川渝通办”事项60项' },
-      {
-        measure: 2,
-        month: 6,
-        type: 'seek_support',
-        content: '向国家发展改革委汇报争取经济区与行政区适度分离政策支持',
-      },
-      { measure: 2, month: 10, type: 'evaluation', content: '开展改革成效中期评估' },
+      '0 2 research 赴川渝高竹新区开展经济区与行政区适度分离专题调研',
+      '0 5 supporting_policy 出台跨省域共建园区税收分享办法',
+      '1 3 application 新增第五批“川渝通办”事项60项',
+      '2 6 seek_support 向国家发展改革委汇报争取经济区与行政区适度分离政策支持',
+      '2 10 evaluation 开展改革成效中期评估',
     ],
   },
 };
@@ -152,14 +119,14 @@ const BUSINESS_ENVIRONMENT: DemoProject = {
         name: '涉企经营许可事项“证照分离”改革覆盖率',
         unit: '%',
         annual: '100',
-        months: ['10', '20', '30', '40', '50', '60', '70', '80', '85', '90', '95', '100'],
+        months: '10 20 30 40 50 60 70 80 85 90 95 100',
         cumulative: true,
       },
       {
         name: '惠企政策“免申即享”兑现资金',
         unit: '亿元',
         annual: '36.5',
-        months: ['3', '3', '3', '3', '3', '3', '3', '3', '3', '3', '3', '3.5'],
+        months: '3 3 3 3 3 3 3 3 3 3 3 3.5',
       },
     ],
     measures: [
@@ -168,16 +135,11 @@ const BUSINESS_ENVIRONMENT: DemoProject = {
       '深化“证照分离”改革，推进涉企经营许可事项全覆盖清单管理。',
     ],
     plans: [
-      { measure: 0, month: 1, type: 'reform_plan', content: '印发营商环境创新试点年度工作要点' },
-      { measure: 0, month: 7, type: 'supervision', content: '开展试点任务落实情况督导' },
-      { measure: 1, month: 4, type: 'application', content: '惠企政策兑现平台上线“免申即享”专区' },
-      {
-        measure: 2,
-        month: 5,
-        type: 'supporting_policy',
-        content: '出台涉企经营许可事项清单管理办法',
-      },
-      { measure: 2, month: 12, type: 'promotion', content: '总结推广试点典型经验' },
+      '0 1 reform_plan 印发营商环境创新试点年度工作要点',
+      '0 7 supervision 开展试点任务落实情况督导',
+      '1 4 application 惠企政策兑现平台上线“免申即享”专区',
+      '2 5 supporting_policy 出台涉企经营许可事项清单管理办法',
+      '2 12 promotion 总结推广试点典型经验',
     ],
   },
 };
@@ -193,13 +155,13 @@ const TECH_TRANSFER: DemoProject = {
         name: '技术合同成交额',
         unit: '亿元',
         annual: '900',
-        months: ['60', '60', '70', '70', '75', '75', '75', '75', '80', '80', '90', '90'],
+        months: '60 60 70 70 75 75 75 75 80 80 90 90',
       },
       {
         name: '职务科技成果赋权改革试点单位数',
         unit: '家',
         annual: '30',
-        months: ['0', '2', '5', '8', '11', '14', '17', '20', '23', '26', '28', '30'],
+        months: '0 2 5 8 11 14 17 20 23 26 28 30',
         cumulative: true,
       },
     ],
@@ -209,10 +171,10 @@ const TECH_TRANSFER: DemoProject = {
       '完善科技成果转化收益分配和尽职免责机制。',
     ],
     plans: [
-      { measure: 0, month: 3, type: 'pilot_demo', content: '新增10家高校院所纳入赋权改革试点' },
-      { measure: 1, month: 6, type: 'platform', content: '技术转移转化服务平台上线运行' },
-      { measure: 1, month: 9, type: 'research', content: '开展技术经理人队伍建设专题调研' },
-      { measure: 2, month: 5, type: 'supporting_policy', content: '出台科技成果转化尽职免责办法' },
+      '0 3 pilot_demo 新增10家高校院所纳入赋权改革试点',
+      '1 6 platform 技术转移转化服务平台上线运行',
+      '1 9 research 开展技术经理人队伍建设专题调研',
+      '2 5 supporting_policy 出台科技成果转化尽职免责办法',
     ],
   },
 };
@@ -235,7 +197,7 @@ const PUBLIC_DATA: DemoProject = {
         name: '公共数据开放数据集数',
         unit: '个',
         annual: '500',
-        months: ['40', '40', '40', '40', ...twelve('').slice(4)],
+        months: '40 40 40 40',
       },
       { name: '公共数据授权运营场景数', unit: '个', annual: '12', months: twelve('1') },
     ],
@@ -256,20 +218,7 @@ const LAND_SEA_CORRIDOR: DemoProject = {
         name: '“一单制”多式联运提单签发量',
         unit: '票',
         annual: '6000',
-        months: [
-          '400',
-          '400',
-          '450',
-          '450',
-          '500',
-          '500',
-          '500',
-          '500',
-          '550',
-          '550',
-          '600',
-          '600',
-        ],
+        months: '400 400 450 450 500 500 500 500 550 550 600 600',
       },
     ],
     measures: [
@@ -278,14 +227,9 @@ const LAND_SEA_CORRIDOR: DemoProject = {
       '健全通道沿线口岸协作和通关便利化机制。',
     ],
     plans: [
-      { measure: 0, month: 2, type: 'task_force', content: '调整充实通道运营组织中心专班' },
-      { measure: 1, month: 4, type: 'pilot_demo', content: '在果园港开展铁路运单物权化试点' },
-      {
-        measure: 2,
-        month: 8,
-        type: 'seek_support',
-        content: '联合沿线省区市向海关总署争取通关便利化支持',
-      },
+      '0 2 task_force 调整充实通道运营组织中心专班',
+      '1 4 pilot_demo 在果园港开展铁路运单物权化试点',
+      '2 8 seek_support 联合沿线省区市向海关总署争取通关便利化支持',
     ],
   },
 };
@@ -302,7 +246,7 @@ const CYBERSPACE: DemoProject = {
         name: '重点网站平台属地管理覆盖率',
         unit: '%',
         annual: '100',
-        months: ['50', '50', ...twelve('0').slice(2)],
+        months: '50 50 0 0 0 0 0 0 0 0 0 0',
       },
     ],
     measures: [
@@ -310,10 +254,7 @@ const CYBERSPACE: DemoProject = {
       '完善网络辟谣联动机制。',
       '压实网站平台信息内容管理主体责任。',
     ],
-    plans: [
-      { measure: 0, month: 3, type: 'reform_plan', content: '印发网络综合治理体系建设实施方案' },
-      { measure: 1, month: 5, type: 'platform', content: '网络辟谣平台升级' },
-    ],
+    plans: ['0 3 reform_plan 印发网络综合治理体系建设实施方案', '1 5 platform 网络辟谣平台升级'],
   },
 };
 
@@ -330,18 +271,20 @@ function mapBody(
     body[`ind-i${index}-unit`] = indicator.unit;
     body[`ind-i${index}-annual`] = indicator.annual;
     body[`ind-i${index}-cumulative`] = indicator.cumulative ? '1' : '0';
-    indicator.months.forEach((value, month) => {
-      body[`ind-i${index}-m${month + 1}`] = value;
-    });
+    const months = indicator.months.split(' ');
+    for (let month = 1; month <= 12; month++) {
+      body[`ind-i${index}-m${month}`] = months[month - 1] ?? '';
+    }
   });
   map.measures.forEach((text, index) => {
     body[`mea-m${index}-text`] = text;
   });
   map.plans.forEach((plan, index) => {
-    body[`plan-p${index}-measure`] = `m${plan.measure}`;
-    body[`plan-p${index}-month`] = `${year}-${String(plan.month).padStart(2, '0')}`;
-    body[`plan-p${index}-type`] = String(planTypeIds.get(plan.type));
-    body[`plan-p${index}-content`] = plan.content;
+    const [measure, month, type, ...content] = plan.split(' ');
+    body[`plan-p${index}-measure`] = `m${measure}`;
+    body[`plan-p${index}-month`] = `${year}-${month.padStart(2, '0')}`;
+    body[`plan-p${index}-type`] = String(planTypeIds.get(type));
+    body[`plan-p${index}-content`] = content.join(' ');
   });
   if (submit) {
     body.submit = '1';
@@ -366,20 +309,18 @@ export class DemoMajorProjectsSeeder {
     private readonly satisfaction: ProjectSatisfactionService,
   ) {}
 
-  private async dictionaryId(kind: string, code: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
-      [kind, code],
-    );
+  /** The id of the one row a lookup finds. */
+  private async idOf(sql: string, params: string[]): Promise<number> {
+    const rows: { id: number }[] = await this.dataSource.query(sql, params);
     return rows[0].id;
   }
 
-  private async unitId(code: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE code = $1`,
-      [code],
-    );
-    return rows[0].id;
+  private dictionaryId(kind: string, code: string): Promise<number> {
+    return this.idOf(`SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`, [kind, code]);
+  }
+
+  private unitId(code: string): Promise<number> {
+    return this.idOf(`SELECT id FROM units WHERE code = $1`, [code]);
   }
 
   private async mapItemId(projectId: string, office: AuthUser): Promise<string> {

@@ -10,14 +10,11 @@ import {
   Res,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
@@ -27,7 +24,7 @@ import {
   type BattleMapRows,
 } from './battle-map-form.js';
 import { BattleMapService, contentToRows, keyToToken, newRowToken } from './battle-map.service.js';
-import { readMapContent } from './map-content.js';
+import { savePostedForm } from './form-post.js';
 import { measuresWithPlans } from './project-page.service.js';
 import { ProjectsService } from './projects.service.js';
 
@@ -71,7 +68,6 @@ function emptyMap(): BattleMapRows {
 @Roles(...BUSINESS_ROLES)
 export class BattleMapController {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly maps: BattleMapService,
     private readonly projects: ProjectsService,
     private readonly workflow: WorkflowService,
@@ -87,14 +83,11 @@ export class BattleMapController {
     @Res() reply: FastifyReply,
   ) {
     await this.workflow.findVisibleItem(itemId, user);
-    const rows: { project_id: string }[] = await this.dataSource.query(
-      `SELECT project_id FROM battle_maps WHERE id = $1`,
-      [itemId],
-    );
-    if (!rows[0]) {
+    const projectId = await this.maps.projectOfMap(itemId);
+    if (!projectId) {
       throw new NotFoundException();
     }
-    return reply.redirect(`/major-projects/${rows[0].project_id}/map`, 303);
+    return reply.redirect(`/major-projects/${projectId}/map`, 303);
   }
 
   /** A new empty row for the map or iteration form (htmx appends it to its section). */
@@ -180,16 +173,14 @@ export class BattleMapController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    try {
+    const save = async () => {
       const { submitted } = await this.maps.save(id, body ?? {}, user, request.ip);
-      setFlash(reply, 'success', submitted ? '作战图已上报，等待本单位审核' : '作战图已保存为草稿');
-      return seeOther(request, reply, `/major-projects/${id}/map`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, id, parseBattleMapRows(body ?? {}), error.errors, user);
-      }
-      throw error;
-    }
+      const flash = submitted ? '作战图已上报，等待本单位审核' : '作战图已保存为草稿';
+      return { flash, link: `/major-projects/${id}/map` };
+    };
+    return savePostedForm(request, reply, save, (errors) =>
+      this.renderForm(reply, 422, id, parseBattleMapRows(body ?? {}), errors, user),
+    );
   }
 
   @Get(':id/versions/:version')
@@ -205,7 +196,7 @@ export class BattleMapController {
     if (!chosen) {
       throw new NotFoundException();
     }
-    const content = await readMapContent(this.dataSource.manager, chosen.id);
+    const content = await this.maps.content(chosen.id);
     return reply.view('major-projects/map-show.hbs', {
       title: `${project.name}·项目作战图（第 ${chosen.version} 版）`,
       project,

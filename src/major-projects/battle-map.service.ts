@@ -82,6 +82,25 @@ export class BattleMapService {
     return this.dictionaries.activeOptions('plan_type');
   }
 
+  /** A map version's content (the version in force: `project.current_content_id`). */
+  content(contentId: string): Promise<MapContent> {
+    return readMapContent(this.dataSource.manager, contentId);
+  }
+
+  /** The content of the version in force; undefined until the map is issued. */
+  async currentContent(project: ProjectRow): Promise<MapContent | undefined> {
+    return project.current_content_id ? this.content(project.current_content_id) : undefined;
+  }
+
+  /** The project a map revision belongs to (the workflow's link of a map item). */
+  async projectOfMap(itemId: string): Promise<string | undefined> {
+    const rows: { project_id: string }[] = await this.dataSource.query(
+      `SELECT project_id FROM battle_maps WHERE id = $1`,
+      [itemId],
+    );
+    return rows[0]?.project_id;
+  }
+
   /** The latest revision of the project's map. */
   async latestMapItem(project: ProjectRow): Promise<WorkflowItemRow> {
     const rows: { id: string }[] = await this.dataSource.query(

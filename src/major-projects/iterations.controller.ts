@@ -1,11 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
+import type { FieldErrors } from '../common/forms/form-validation.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { MEASURE_MAX_CHARS } from './battle-map-form.js';
@@ -16,7 +14,7 @@ import {
   parseIterationForm,
   type IterationForm,
 } from './iterations.service.js';
-import { readMapContent } from './map-content.js';
+import { savePostedForm } from './form-post.js';
 import { ProjectsService, type ProjectRow } from './projects.service.js';
 
 /** 措施迭代申请 pages: the form while draft or returned, otherwise the record with its panel. */
@@ -24,7 +22,6 @@ import { ProjectsService, type ProjectRow } from './projects.service.js';
 @Roles(...BUSINESS_ROLES)
 export class IterationsController {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly iterations: IterationsService,
     private readonly projects: ProjectsService,
     private readonly maps: BattleMapService,
@@ -45,8 +42,8 @@ export class IterationsController {
     // 编辑举措 starts from the chosen measure's text in the version in force (a link on the map
     // page, or the picker's button without JavaScript).
     const chosen =
-      typeof targetMeasure === 'string' && project.current_content_id
-        ? (await readMapContent(this.dataSource.manager, project.current_content_id)).measures.find(
+      typeof targetMeasure === 'string'
+        ? (await this.maps.currentContent(project))?.measures.find(
             (measure) => keyToToken(measure.measure_key) === targetMeasure,
           )
         : undefined;
@@ -84,19 +81,15 @@ export class IterationsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const form = parseIterationForm(body ?? {});
-    const submit = body?.submit === '1';
-    try {
-      const id = await this.iterations.create(projectId, form, submit, user, request.ip);
-      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
-      return seeOther(request, reply, `/major-projects/iterations/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        const project = await this.projects.find(projectId, user);
-        return this.renderForm(reply, 422, project, undefined, form, error.errors, user);
-      }
-      throw error;
-    }
+    return this.saveForm(
+      request,
+      reply,
+      body,
+      user,
+      undefined,
+      async (form, submit) => this.iterations.create(projectId, form, submit, user, request.ip),
+      async () => this.projects.find(projectId, user),
+    );
   }
 
   @Get('iterations/:id')
@@ -140,27 +133,43 @@ export class IterationsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const save = async (form: IterationForm, submit: boolean) => {
+      await this.iterations.update(id, form, submit, user, request.ip);
+      return id;
+    };
+    return this.saveForm(request, reply, body, user, id, save, async () => {
+      return (await this.iterations.find(id, user)).project;
+    });
+  }
+
+  /** POST of the iteration form (new or existing): saved → its page; refused → the form, 422. */
+  private saveForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: Record<string, unknown> | undefined,
+    user: AuthUser,
+    id: string | undefined,
+    save: (form: IterationForm, submit: boolean) => Promise<string>,
+    project: () => Promise<ProjectRow>,
+  ) {
     const form = parseIterationForm(body ?? {});
     const submit = body?.submit === '1';
-    try {
-      await this.iterations.update(id, form, submit, user, request.ip);
-      setFlash(reply, 'success', await this.panels.savedAnswer(id, submit));
-      return seeOther(request, reply, `/major-projects/iterations/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        const { project } = await this.iterations.find(id, user);
-        return this.renderForm(reply, 422, project, id, form, error.errors, user);
-      }
-      throw error;
-    }
+    const saveAndAnswer = async () => {
+      const savedId = await save(form, submit);
+      const flash = await this.panels.savedAnswer(savedId, submit);
+      return { flash, link: `/major-projects/iterations/${savedId}` };
+    };
+    return savePostedForm(request, reply, saveAndAnswer, async (errors) =>
+      this.renderForm(reply, 422, await project(), id, form, errors, user),
+    );
   }
 
   /** The measure's text in the version in force (the one being edited). */
   private async measureText(project: ProjectRow, measureKey: string) {
-    if (!project.current_content_id) {
+    const content = await this.maps.currentContent(project);
+    if (!content) {
       return undefined;
     }
-    const content = await readMapContent(this.dataSource.manager, project.current_content_id);
     const index = content.measures.findIndex((measure) => measure.measure_key === measureKey);
     return index < 0 ? undefined : { number: index + 1, text: content.measures[index].text };
   }
@@ -174,9 +183,7 @@ export class IterationsController {
     errors: FieldErrors,
     user: AuthUser,
   ) {
-    const content = project.current_content_id
-      ? await readMapContent(this.dataSource.manager, project.current_content_id)
-      : undefined;
+    const content = await this.maps.currentContent(project);
     const panelItem = id ? (await this.iterations.find(id, user)).item : undefined;
     return reply.code(status).view('major-projects/iteration-form.hbs', {
       title: '措施迭代申请',

@@ -5,8 +5,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
-import { buildPagination, parsePage, exportHref } from '../common/http/pagination.js';
-import { optionalId } from '../common/http/params.js';
+import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
@@ -16,7 +15,8 @@ import { ProjectFormDto } from './project-form.dto.js';
 import { PROJECT_STATUS_LABELS, type ProjectStatus } from './project-labels.js';
 import { ProjectPageService } from './project-page.service.js';
 import { ProjectsService, type ProjectRow } from './projects.service.js';
-import { searchText } from '../common/http/search-text.js';
+import { Clock } from '../common/time/clock.js';
+import { RecordFormViews } from '../workflow/record-kit/record-forms.js';
 import { FormWithFiles } from '../attachments/form-uploads.js';
 
 function mapStateLabel(row: ProjectRow): string {
@@ -38,20 +38,14 @@ const COLUMNS: ExcelColumn<ProjectRow>[] = [
   { header: '作战图', width: 18, value: (row) => mapStateLabel(row) },
 ];
 
-function isProjectStatus(value: unknown): value is ProjectStatus {
-  return typeof value === 'string' && Object.hasOwn(PROJECT_STATUS_LABELS, value);
-}
-
-function parseFilter(query: Record<string, string>) {
-  const status = query.status;
-  return {
-    q: searchText(query.q),
-    domainId: optionalId(query.domain, 'domain'),
-    unitId: optionalId(query.unit, 'unit'),
-    status: isProjectStatus(status) ? status : undefined,
-    page: parsePage(query.page),
-  };
-}
+const PROJECT_STATUSES = Object.keys(PROJECT_STATUS_LABELS) as ProjectStatus[];
+const LEDGER = ledgerQuery({
+  q: filterField.text('q'),
+  domainId: filterField.id('domain'),
+  unitId: filterField.id('unit'),
+  status: filterField.oneOf('status', PROJECT_STATUSES),
+});
+const statusOptions = optionsOf(PROJECT_STATUSES, PROJECT_STATUS_LABELS);
 
 @Controller('major-projects')
 export class ProjectsController {
@@ -60,6 +54,8 @@ export class ProjectsController {
     private readonly ledgerExports: LedgerExports,
     private readonly pages: ProjectPageService,
     private readonly attachments: AttachmentsService,
+    private readonly views: RecordFormViews,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -70,21 +66,20 @@ export class ProjectsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = parseFilter(query);
-    const { rows, total } = await this.projects.ledger(user, filter);
+    const filter = LEDGER.parse(query);
+    const page = LEDGER.page(
+      '/major-projects',
+      query,
+      filter,
+      await this.projects.ledger(user, filter),
+    );
     return reply.view('major-projects/index.hbs', {
       title: '市级重大改革项目',
-      rows: rows.map((row) => ({ ...row, mapLabel: mapStateLabel(row) })),
-      total,
-      filters: { ...filter, q: filter.q ?? '', status: filter.status ?? '' },
+      ...page,
+      rows: page.rows.map((row) => ({ ...row, mapLabel: mapStateLabel(row) })),
       ...(await this.projects.formOptions()),
-      statusOptions: Object.entries(PROJECT_STATUS_LABELS).map(([value, label]) => ({
-        value,
-        label,
-      })),
+      statusOptions,
       canCreate: user.roles.includes('office'),
-      exportHref: exportHref('/major-projects', query),
-      pagination: buildPagination('/major-projects', query, filter.page, total),
     });
   }
 
@@ -95,12 +90,12 @@ export class ProjectsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const filter = parseFilter(query);
+    const filter = LEDGER.parse(query);
     await this.ledgerExports.stream(
       reply,
       {
         label: '市级重大改革项目台账',
-        today: chinaDate(new Date()),
+        today: chinaDate(this.clock.now()),
         columns: COLUMNS,
         filters: await this.ledgerExports.filters([
           { label: '领域', dictionaryId: filter.domainId },
@@ -115,8 +110,9 @@ export class ProjectsController {
 
   @Get('new')
   @Roles('office')
-  newForm(@Res() reply: FastifyReply) {
-    return this.renderForm(reply, 200, undefined, { planYear: new Date().getFullYear() }, {});
+  newForm(@CurrentUser() user: AuthUser, @Res() reply: FastifyReply) {
+    const values = { planYear: new Date().getFullYear() };
+    return this.renderForm(reply, 200, undefined, values, {}, user);
   }
 
   @Post()
@@ -128,17 +124,8 @@ export class ProjectsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return handleForm(
-      ProjectFormDto,
-      body,
-      (values, errors) => this.renderForm(reply, 422, undefined, values, errors, user),
-      async (data) => {
-        const id = await this.projects.create(data, user);
-        setFlash(reply, 'success', '项目已录入，已交责任单位绘制项目作战图');
-        return seeOther(request, reply, `/major-projects/${id}`);
-      },
-      (form, failed) => this.projects.formErrors(form, undefined, failed),
-    );
+    const save = async (data: ProjectFormDto) => this.projects.create(data, user);
+    return this.saveForm(request, reply, body, undefined, user, save);
   }
 
   @Get(':id')
@@ -168,6 +155,7 @@ export class ProjectsController {
         closed: project.status === 'closed',
       },
       {},
+      user,
     );
   }
 
@@ -182,13 +170,33 @@ export class ProjectsController {
     @Res() reply: FastifyReply,
   ) {
     const project = await this.projects.find(id, user);
+    const save = async (data: ProjectFormDto) => {
+      await this.projects.update(id, data, user);
+      return id;
+    };
+    return this.saveForm(request, reply, body, project, user, save);
+  }
+
+  /** POST of the base-info form (new or edit): 422 in place, else saved and back to the project. */
+  private saveForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: unknown,
+    project: ProjectRow | undefined,
+    user: AuthUser,
+    save: (data: ProjectFormDto) => Promise<string>,
+  ) {
     return handleForm(
       ProjectFormDto,
       body,
       (values, errors) => this.renderForm(reply, 422, project, values, errors, user),
       async (data) => {
-        await this.projects.update(id, data, user);
-        setFlash(reply, 'success', '项目基础信息已保存');
+        const id = await save(data);
+        setFlash(
+          reply,
+          'success',
+          project ? '项目基础信息已保存' : '项目已录入，已交责任单位绘制项目作战图',
+        );
         return seeOther(request, reply, `/major-projects/${id}`);
       },
       (form, failed) => this.projects.formErrors(form, project, failed),
@@ -201,23 +209,14 @@ export class ProjectsController {
     project: ProjectRow | undefined,
     values: Record<string, unknown>,
     errors: FieldErrors,
-    user?: AuthUser,
+    user: AuthUser,
   ) {
-    const typed =
-      values.reformPlan === undefined
-        ? undefined
-        : (Array.isArray(values.reformPlan) ? values.reformPlan : [values.reformPlan]).filter(
-            (file): file is string => typeof file === 'string',
-          );
-    const files = typed
-      ? user
-        ? await this.attachments.describe(typed, user)
-        : []
-      : project
-        ? (await this.attachments.listForItem(project.map_lineage_id)).filter(
-            (file) => file.field === 'reform_plan',
-          )
-        : [];
+    const stored = project
+      ? (await this.attachments.listForItem(project.map_lineage_id)).filter(
+          (file) => file.field === 'reform_plan',
+        )
+      : [];
+    const files = await this.views.files(values, 'reformPlan', stored, user);
     return reply.code(status).view('major-projects/form.hbs', {
       title: project ? '修改项目基础信息' : '录入市级重大改革项目',
       project,

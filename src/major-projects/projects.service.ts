@@ -242,6 +242,15 @@ export class ProjectsService {
     );
   }
 
+  /** The units that are responsible for a project (the ledgers' 责任单位 filter). */
+  responsibleUnits(): Promise<{ id: number; name: string }[]> {
+    return this.dataSource.query(
+      `SELECT u.id, u.name FROM units u
+        WHERE EXISTS (SELECT 1 FROM major_projects p WHERE p.responsible_unit_id = u.id)
+        ORDER BY u.sort_order, u.id`,
+    );
+  }
+
   async versions(
     projectId: string,
   ): Promise<{ id: string; version: number; note: string; created_at: Date }[]> {

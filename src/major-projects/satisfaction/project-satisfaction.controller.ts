@@ -3,22 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
-import {
-  FormInvalidException,
-  refuseRejectedUploads,
-  type FieldErrors,
-} from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import { uploadedFileIds } from '../../common/forms/uploaded-files.js';
+import { savePostedForm } from '../form-post.js';
+import { FormWithFiles } from '../../attachments/form-uploads.js';
 import { ProjectSatisfactionService } from './project-satisfaction.service.js';
 import { CONCLUSION_MAX, REMARK_MAX, type SatisfactionInput } from './satisfaction-form.js';
-import { FormWithFiles } from '../../attachments/form-uploads.js';
 
-const asStrings = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : [value]).filter(
-    (item): item is string => typeof item === 'string',
-  );
-const first = (value: unknown): string => asStrings(value)[0] ?? '';
+const first = (value: unknown): string => uploadedFileIds(value)[0] ?? '';
 
 /** The posted form: `score_<projectId>` / `remark_<projectId>` per project, conclusion, report. */
 function parseInput(body: Record<string, unknown>): SatisfactionInput {
@@ -34,7 +26,7 @@ function parseInput(body: Record<string, unknown>): SatisfactionInput {
     scores,
     remarks,
     conclusion: first(body.conclusion),
-    report: asStrings(body.report).filter((id) => id !== ''),
+    report: uploadedFileIds(body.report).filter((id) => id !== ''),
   };
 }
 
@@ -101,18 +93,15 @@ export class ProjectSatisfactionController {
   ) {
     const year = this.yearOf(yearParam);
     const input = parseInput(body ?? {});
-    try {
-      refuseRejectedUploads(body);
+    const save = async () => {
       await this.satisfaction.save(year, input, user, request.ip);
-      setFlash(reply, 'success', `${year} 年重大改革项目满意度已保存`);
-      return seeOther(request, reply, `/major-projects/satisfaction?year=${year}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        const saved = (await this.satisfaction.survey(year)) !== undefined;
-        return this.renderForm(reply, 422, year, input, error.errors, saved, user);
-      }
-      throw error;
-    }
+      const link = `/major-projects/satisfaction?year=${year}`;
+      return { flash: `${year} 年重大改革项目满意度已保存`, link };
+    };
+    return savePostedForm(request, reply, save, async (errors) => {
+      const saved = (await this.satisfaction.survey(year)) !== undefined;
+      return this.renderForm(reply, 422, year, input, errors, saved, user);
+    });
   }
 
   /** The edit pages' year: the current year when none is given; a year outside 2017…now is 404. */

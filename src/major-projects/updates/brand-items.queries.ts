@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AuthUser } from '../../auth/auth-context.js';
-import type { SqlRunner } from '../../database/sql-runner.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
+import type { WorkflowState } from '../../workflow/workflow-chain.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
 import { BRAND_KIND_LABELS, PROJECT_BRAND_TYPE, type BrandKind } from '../project-labels.js';
-import { ledgerConditions, pageOfUpdates, type LedgerFilter } from './update-access.js';
+import { DatedUpdateQueries, stateLabelled } from './dated-update.queries.js';
 import type { BrandItemFormDto } from './update-forms.dto.js';
 
 export interface BrandItemRow {
@@ -61,56 +58,20 @@ const SELECT = `SELECT x.id, x.project_id, p.name AS project_name, u.name AS uni
   JOIN major_projects p ON p.id = x.project_id
   JOIN units u ON u.id = p.responsible_unit_id`;
 
-function labelled(row: BrandSqlRow): BrandItemRow {
-  return {
-    ...row,
-    kindLabel: BRAND_KIND_LABELS[row.kind],
-    stateLabel: WORKFLOW_STATE_LABELS[row.state],
-  };
-}
-
 /** The SQL of 品牌显示度推进更新. */
 @Injectable()
-export class BrandItemsQueries {
-  constructor(private readonly dataSource: DataSource) {}
+export class BrandItemsQueries extends DatedUpdateQueries<
+  BrandSqlRow,
+  BrandItemRow,
+  { kind?: BrandKind }
+> {
+  protected readonly sql = {
+    select: SELECT,
+    date: 'happened_on',
+    filter: { key: 'kind' as const, column: 'x.kind' },
+  };
 
-  async find(id: string): Promise<BrandItemRow | undefined> {
-    const rows: BrandSqlRow[] = await this.dataSource.query(`${SELECT} WHERE x.id = $1`, [id]);
-    return rows[0] && labelled(rows[0]);
-  }
-
-  /** The brand ledger; `from`/`to` filter the 品牌创建日期. */
-  async ledger(
-    user: AuthUser,
-    filter: LedgerFilter & { kind?: BrandKind },
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: BrandItemRow[]; total: number }> {
-    const conditions = ledgerConditions(user, filter, {
-      project: 'x.project_id',
-      period: 'x.happened_on',
-      periodCast: '::date',
-    });
-    if (filter.kind) {
-      conditions.add('x.kind = ?', filter.kind);
-    }
-    const page = await pageOfUpdates<BrandSqlRow>(
-      db,
-      user,
-      conditions,
-      { from: SELECT, order: 'v.happened_on DESC, v.project_name, v.id' },
-      pageSize,
-      filter.page,
-    );
-    return { total: page.total, rows: page.rows.map(labelled) };
-  }
-
-  /** The project's current approved brand items, newest first (project page). */
-  async approvedForProject(projectId: string): Promise<BrandItemRow[]> {
-    const rows: BrandSqlRow[] = await this.dataSource.query(
-      `${SELECT} WHERE x.project_id = $1 AND wi.is_current_approved ORDER BY x.happened_on DESC, x.id`,
-      [projectId],
-    );
-    return rows.map(labelled);
+  protected labelled(row: BrandSqlRow): BrandItemRow {
+    return { ...stateLabelled(row), kindLabel: BRAND_KIND_LABELS[row.kind] };
   }
 }

@@ -3,16 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import {
-  FormInvalidException,
-  formValues,
-  type FieldErrors,
-} from '../../common/forms/form-validation.js';
-import { setFlash } from '../../common/http/flash.js';
+import { formValues, type FieldErrors } from '../../common/forms/form-validation.js';
 import { UuidPipe } from '../../common/http/params.js';
-import { seeOther } from '../../common/htmx/htmx-request.js';
 import { toRevision } from '../../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
+import { savePostedForm } from '../form-post.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import {
   actualField,
@@ -70,25 +65,9 @@ export class IndicatorReportsController {
     @Res() reply: FastifyReply,
   ) {
     const project = await requireFilingProject(this.projects, projectId, user);
-    const form = readForm(body, await this.reports.indicators(project));
-    try {
-      const id = await this.reports.create(project, form, user, request.ip);
-      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
-      return seeOther(request, reply, `/major-projects/indicator-reports/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(
-          reply,
-          422,
-          project,
-          undefined,
-          formValues(body),
-          error.errors,
-          user,
-        );
-      }
-      throw error;
-    }
+    return this.saveForm(request, reply, body, project, undefined, user, (form) =>
+      this.reports.create(project, form, user, request.ip),
+    );
   }
 
   @Get('indicator-reports/:id')
@@ -122,20 +101,31 @@ export class IndicatorReportsController {
     @Res() reply: FastifyReply,
   ) {
     const { project } = await this.reports.load(id, user);
-    const indicators = project.current_content_id
-      ? await this.reports.indicators(project as IssuedProjectRow)
-      : [];
-    const form = readForm(body, indicators);
-    try {
+    return this.saveForm(request, reply, body, project, id, user, async (form) => {
       await this.reports.update(id, form, user, request.ip);
-      setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
-      return seeOther(request, reply, `/major-projects/indicator-reports/${id}`);
-    } catch (error) {
-      if (error instanceof FormInvalidException) {
-        return this.renderForm(reply, 422, project, id, formValues(body), error.errors, user);
-      }
-      throw error;
-    }
+      return id;
+    });
+  }
+
+  /** POST of the report form (new or existing): saved → its page; refused → the form, 422. */
+  private async saveForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: unknown,
+    project: ProjectRow,
+    id: string | undefined,
+    user: AuthUser,
+    save: (form: IndicatorReportForm) => Promise<string>,
+  ) {
+    const form = readForm(body, await this.reports.indicators(project));
+    const saveAndAnswer = async () => {
+      const savedId = await save(form);
+      const flash = await this.panels.savedAnswer(savedId, form.submit);
+      return { flash, link: `/major-projects/indicator-reports/${savedId}` };
+    };
+    return savePostedForm(request, reply, saveAndAnswer, (errors) =>
+      this.renderForm(reply, 422, project, id, formValues(body), errors, user),
+    );
   }
 
   @Post('indicator-reports/:id/revision')
@@ -160,9 +150,7 @@ export class IndicatorReportsController {
     user: AuthUser,
   ) {
     const page = id ? await this.reports.page(id, user) : undefined;
-    const indicators = project.current_content_id
-      ? await this.reports.indicators(project as IssuedProjectRow)
-      : [];
+    const indicators = await this.reports.indicators(project);
     const monthFixed = page !== undefined && page.report.id !== page.report.lineage_id;
     return reply.code(status).view('major-projects/updates/indicator-form.hbs', {
       title: id ? '修改量化目标推进更新' : '量化目标推进更新',

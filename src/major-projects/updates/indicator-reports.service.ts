@@ -7,13 +7,12 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { insertRow, updateRow } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
-import { DataSource } from 'typeorm';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
 import { RecordKit } from '../../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
-import { keyToToken } from '../battle-map.service.js';
+import { BattleMapService, keyToToken } from '../battle-map.service.js';
 import { parseCents } from '../decimal-cents.js';
-import { readMapContent, type MapIndicator } from '../map-content.js';
+import type { MapIndicator } from '../map-content.js';
 import { INDICATOR_REPORT_TYPE } from '../project-labels.js';
 import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import { WorkCalendarService } from '../../deadlines/work-calendar.service.js';
@@ -82,7 +81,7 @@ function isDuplicateMonth(error: unknown): boolean {
 @Injectable()
 export class IndicatorReportsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly maps: BattleMapService,
     private readonly kit: RecordKit,
     private readonly queries: IndicatorReportsQueries,
     private readonly workflow: WorkflowService,
@@ -91,8 +90,9 @@ export class IndicatorReportsService {
     private readonly calendars: WorkCalendarService,
   ) {}
 
-  async indicators(project: IssuedProjectRow): Promise<MapIndicator[]> {
-    return (await readMapContent(this.dataSource.manager, project.current_content_id)).indicators;
+  /** The core indicators of the version in force (none until the map is issued). */
+  async indicators(project: ProjectRow): Promise<MapIndicator[]> {
+    return (await this.maps.currentContent(project))?.indicators ?? [];
   }
 
   /** The month a new report starts with: this month, kept inside the plan year. */
@@ -246,9 +246,7 @@ export class IndicatorReportsService {
   async page(id: string, user: AuthUser) {
     const { item, report, project } = await this.load(id, user);
     const byKey = await this.queries.values(id);
-    const indicators = project.current_content_id
-      ? (await readMapContent(this.dataSource.manager, project.current_content_id)).indicators
-      : [];
+    const indicators = await this.indicators(project);
     const month = Number(report.report_month.slice(5));
     return {
       item,

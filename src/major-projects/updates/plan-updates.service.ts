@@ -1,20 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { evidenceMissing } from '../../common/forms/evidence-rule.js';
-import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
 import { UUID_PATTERN } from '../../common/http/params.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/http/pagination.js';
 import { parseChinaDate } from '../../common/time/china-time.js';
-import { Clock } from '../../common/time/clock.js';
-import { insertRow, updateRow } from '../../database/sql.js';
-import type { SqlRunner } from '../../database/sql-runner.js';
-import { RecordKit } from '../../workflow/record-kit/record-kit.js';
-import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
-import { WorkflowService } from '../../workflow/workflow.service.js';
-import { PLAN_UPDATE_TYPE, type PlanStatus } from '../project-labels.js';
-import { ProjectsService, type ProjectRow } from '../projects.service.js';
+import { updateRow } from '../../database/sql.js';
+import type { PlanStatus } from '../project-labels.js';
+import type { ProjectRow } from '../projects.service.js';
 import {
   PLAN_UPDATE_TABLE,
   planUpdateContent,
@@ -23,12 +16,12 @@ import {
   type PlanUpdateLedgerRow,
   type PlanUpdateRow,
 } from './plan-updates.queries.js';
-import { loadVisibleUpdate, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
 import {
-  evidenceFiles,
-  evidenceMissingMessage,
-  type PlanUpdateFormDto,
-} from './update-forms.dto.js';
+  ProjectUpdateDeps,
+  ProjectUpdateService,
+  type UpdateContext,
+} from './project-update.service.js';
+import { evidenceMissingMessage, type PlanUpdateFormDto } from './update-forms.dto.js';
 
 export type {
   LatestPlanUpdate,
@@ -38,21 +31,36 @@ export type {
 } from './plan-updates.queries.js';
 import type { LatestPlanUpdate } from './plan-updates.queries.js';
 
+/** A plan update is filed under its project and the plan it reports on. */
+export interface PlanContext extends UpdateContext {
+  plan: PlanInfo;
+}
+
 /**
  * 月度计划推进更新 (seed 001 4.3): the responsible department reports the status of one monthly
  * plan of the version in force, what was done, the problems and the next steps (own reviewer →
  * office). A plan collects a history of such updates; 已完成 needs evidence (or the 涉密 flag).
  */
 @Injectable()
-export class PlanUpdatesService {
+export class PlanUpdatesService extends ProjectUpdateService<
+  PlanUpdateFormDto,
+  PlanUpdateRow,
+  PlanUpdateLedgerRow,
+  { status?: PlanStatus },
+  PlanContext
+> {
+  protected readonly kind = {
+    table: PLAN_UPDATE_TABLE,
+    field: 'status',
+    content: planUpdateContent,
+  };
+
   constructor(
-    private readonly kit: RecordKit,
-    private readonly queries: PlanUpdatesQueries,
-    private readonly workflow: WorkflowService,
-    private readonly projects: ProjectsService,
-    private readonly attachments: AttachmentsService,
-    private readonly clock: Clock,
-  ) {}
+    deps: ProjectUpdateDeps,
+    protected override readonly queries: PlanUpdatesQueries,
+  ) {
+    super(deps, queries);
+  }
 
   /**
    * A plan of the project by its key, from the newest version that has it (the version in force
@@ -62,13 +70,31 @@ export class PlanUpdatesService {
     return UUID_PATTERN.test(planKey) ? this.queries.findPlan(project, planKey) : undefined;
   }
 
-  /** A plan of the version in force, for filing an update; 404 otherwise. */
-  async requireCurrentPlan(project: IssuedProjectRow, planKey: string): Promise<PlanInfo> {
-    const plan = await this.findPlan(project, planKey);
+  /** The project and a plan of the version in force, for filing an update; 404 otherwise. */
+  override async filingContext(params: Record<string, string>, user: AuthUser) {
+    const { project } = await super.filingContext(params, user);
+    const plan = await this.findPlan(project, params.planKey);
     if (!plan?.in_current_version) {
       throw new NotFoundException();
     }
-    return plan;
+    return { project, plan };
+  }
+
+  /** The plan an update reports on (404 when the project never had it). */
+  protected override async contextOfRecord(row: PlanUpdateRow, project: ProjectRow) {
+    const plan = await this.findPlan(project, row.plan_key);
+    if (!plan) {
+      throw new NotFoundException();
+    }
+    return { project, plan };
+  }
+
+  protected override filedColumns(context: PlanContext) {
+    return { ...super.filedColumns(context), plan_key: context.plan.plan_key };
+  }
+
+  protected title({ project, plan }: PlanContext): string {
+    return updateTitle(project.name, plan);
   }
 
   /**
@@ -124,125 +150,36 @@ export class PlanUpdatesService {
     return errors;
   }
 
-  private check(form: PlanUpdateFormDto): void {
-    const errors = this.formErrors(form);
-    if (Object.keys(errors).length > 0) {
-      throw new FormInvalidException(errors);
-    }
-  }
-
   /** Stamps the first submission in the submit's transaction (kept across revisions). */
-  private readonly stamp = (manager: EntityManager, id: string) =>
-    this.queries.stampFirstSubmission(manager, id, this.clock.now());
+  protected override readonly beforeSubmit = (manager: EntityManager, id: string) =>
+    this.queries.stampFirstSubmission(manager, id, this.deps.clock.now());
 
-  async create(
-    project: IssuedProjectRow,
-    plan: PlanInfo,
-    form: PlanUpdateFormDto,
-    user: AuthUser,
-    ip?: string,
-  ): Promise<string> {
-    this.check(form);
-    return this.kit.fileRecord(
-      {
-        type: PLAN_UPDATE_TYPE,
-        title: updateTitle(project.name, plan),
-        ownerUnitId: project.responsible_unit_id,
-        files: evidenceFiles(form),
-        submit: form.submit,
-        beforeSubmit: this.stamp,
-      },
-      user,
-      ip,
-      (manager, id) =>
-        insertRow(manager, PLAN_UPDATE_TABLE.table, {
-          id,
-          lineage_id: id,
-          project_id: project.id,
-          plan_key: plan.plan_key,
-          ...planUpdateContent(form),
-        }),
-    );
-  }
-
-  async update(id: string, form: PlanUpdateFormDto, user: AuthUser, ip?: string): Promise<void> {
-    const { update, project, plan } = await this.load(id, user);
-    await this.kit.updateDraft(
-      id,
-      { type: PLAN_UPDATE_TYPE, field: 'status', validate: () => this.check(form) },
-      {
-        title: updateTitle(project.name, plan),
-        files: evidenceFiles(form),
-        submit: form.submit,
-        beforeSubmit: this.stamp,
-      },
-      user,
-      ip,
-      async (manager) => {
-        // A revision keeps the first submission of the approved update it corrects while the
-        // status stays the same; a changed status is a new report, stamped when first submitted.
-        const approved = await this.queries.approvedOfLineage(manager, update.lineage_id, id);
-        const row = planUpdateContent(form);
-        if (approved !== undefined) {
-          row.first_submitted_at =
-            approved.status === form.status ? approved.first_submitted_at : null;
-        }
-        await updateRow(manager, PLAN_UPDATE_TABLE.table, id, row);
-      },
-    );
-  }
-
-  /** 发起变更 of an approved update: a new revision copying it (files come with the workflow). */
-  async revise(id: string, user: AuthUser, ip?: string): Promise<string> {
-    await this.load(id, user);
-    return this.kit.reviseRecord(id, PLAN_UPDATE_TABLE, user, ip);
-  }
-
-  async load(
+  /**
+   * A revision keeps the first submission of the approved update it corrects while the status
+   * stays the same; a changed status is a new report, stamped when first submitted.
+   */
+  protected override async writeUpdate(
+    manager: EntityManager,
     id: string,
-    user: AuthUser,
-  ): Promise<{
-    item: WorkflowItemRow;
-    update: PlanUpdateRow;
-    project: ProjectRow;
-    plan: PlanInfo;
-  }> {
-    const { item, row, project } = await loadVisibleUpdate(
-      { workflow: this.workflow, projects: this.projects },
-      PLAN_UPDATE_TYPE,
-      (rowId) => this.queries.find(rowId),
-      id,
-      user,
-    );
-    const plan = await this.findPlan(project, row.plan_key);
-    if (!plan) {
-      throw new NotFoundException();
+    form: PlanUpdateFormDto,
+    { record }: { record: PlanUpdateRow },
+  ): Promise<void> {
+    const approved = await this.queries.approvedOfLineage(manager, record.lineage_id, id);
+    const row = planUpdateContent(form);
+    if (approved !== undefined) {
+      row.first_submitted_at = approved.status === form.status ? approved.first_submitted_at : null;
     }
-    return { item, update: row, project, plan };
+    await updateRow(manager, PLAN_UPDATE_TABLE.table, id, row);
   }
 
-  async page(id: string, user: AuthUser) {
-    const loaded = await this.load(id, user);
+  /** The record page, with the plan's other updates. */
+  override async page(id: string, user: AuthUser) {
+    const page = await super.page(id, user);
+    const { project, plan, record } = page;
     return {
-      ...loaded,
-      files: await this.attachments.listForItem(id),
-      history: await this.history(
-        loaded.project,
-        loaded.plan.plan_key,
-        user,
-        loaded.update.lineage_id,
-      ),
-      editable: this.workflow.isEditableBy(loaded.item, user),
+      ...page,
+      history: await this.history(project, plan.plan_key, user, record.lineage_id),
     };
-  }
-
-  ledger(
-    user: AuthUser,
-    filter: LedgerFilter & { status?: PlanStatus },
-    pageSize = DEFAULT_PAGE_SIZE,
-    db?: SqlRunner,
-  ): Promise<{ rows: PlanUpdateLedgerRow[]; total: number }> {
-    return this.queries.ledger(user, filter, pageSize, db);
   }
 
   latestApprovedStatuses(projectId: string) {

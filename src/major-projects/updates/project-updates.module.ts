@@ -20,6 +20,7 @@ import { PlanUpdatesQueries } from './plan-updates.queries.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
 import { ProjectProgressService } from './project-progress.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
+import { ProjectUpdateDeps } from './project-update.service.js';
 import { PromotionsController } from './promotions.controller.js';
 import { PromotionsQueries } from './promotions.queries.js';
 import { PromotionsService } from './promotions.service.js';
@@ -44,6 +45,7 @@ const MODULE_LABEL = '市级重大改革项目';
     BrandItemsController,
   ],
   providers: [
+    ProjectUpdateDeps,
     IndicatorReportsService,
     IndicatorReportsQueries,
     PlanUpdatesService,

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AuthUser } from '../../auth/auth-context.js';
-import type { SqlRunner } from '../../database/sql-runner.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
+import type { WorkflowState } from '../../workflow/workflow-chain.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
 import { PROJECT_PROMOTION_TYPE } from '../project-labels.js';
-import { ledgerConditions, pageOfUpdates, type LedgerFilter } from './update-access.js';
+import { DatedUpdateQueries, stateLabelled } from './dated-update.queries.js';
 import type { PromotionFormDto } from './update-forms.dto.js';
 
 export interface PromotionRow {
@@ -55,52 +52,20 @@ const SELECT = `SELECT x.id, x.project_id, p.name AS project_name, u.name AS uni
   JOIN units u ON u.id = p.responsible_unit_id
   JOIN dictionary_items m ON m.id = x.method_id`;
 
-const labelled = (row: PromotionSqlRow): PromotionRow => ({
-  ...row,
-  stateLabel: WORKFLOW_STATE_LABELS[row.state],
-});
-
 /** The SQL of 经验复制推广推进更新. */
 @Injectable()
-export class PromotionsQueries {
-  constructor(private readonly dataSource: DataSource) {}
+export class PromotionsQueries extends DatedUpdateQueries<
+  PromotionSqlRow,
+  PromotionRow,
+  { methodId?: number }
+> {
+  protected readonly sql = {
+    select: SELECT,
+    date: 'promoted_on',
+    filter: { key: 'methodId' as const, column: 'x.method_id' },
+  };
 
-  async find(id: string): Promise<PromotionRow | undefined> {
-    const rows: PromotionSqlRow[] = await this.dataSource.query(`${SELECT} WHERE x.id = $1`, [id]);
-    return rows[0] && labelled(rows[0]);
-  }
-
-  /** The promotion ledger; `from`/`to` filter the promotion date. */
-  async ledger(
-    user: AuthUser,
-    filter: LedgerFilter & { methodId?: number },
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: PromotionRow[]; total: number }> {
-    const conditions = ledgerConditions(user, filter, {
-      project: 'x.project_id',
-      period: 'x.promoted_on',
-      periodCast: '::date',
-    });
-    if (filter.methodId) {
-      conditions.add('x.method_id = ?', filter.methodId);
-    }
-    const page = await pageOfUpdates<PromotionSqlRow>(
-      db,
-      user,
-      conditions,
-      { from: SELECT, order: 'v.promoted_on DESC, v.project_name, v.id' },
-      pageSize,
-      filter.page,
-    );
-    return { total: page.total, rows: page.rows.map(labelled) };
-  }
-
-  /** The project's current approved promotions, newest first (project page). */
-  approvedForProject(projectId: string): Promise<PromotionSqlRow[]> {
-    return this.dataSource.query(
-      `${SELECT} WHERE x.project_id = $1 AND wi.is_current_approved ORDER BY x.promoted_on DESC, x.id`,
-      [projectId],
-    );
+  protected labelled(row: PromotionSqlRow): PromotionRow {
+    return stateLabelled(row);
   }
 }

@@ -34,7 +34,7 @@ const OptionalDate = (label: string): PropertyDecorator =>
   );
 
 /** Evidence files, or the 涉密 flag instead (the files go by the 内网 mailbox). */
-class EvidenceFields {
+export class UpdateFormFields {
   @ToBoolean()
   @IsBoolean()
   evidenceClassified: boolean = false;
@@ -49,7 +49,7 @@ class EvidenceFields {
 }
 
 /** 月度计划推进更新 (seed 001 4.3). */
-export class PlanUpdateFormDto extends EvidenceFields {
+export class PlanUpdateFormDto extends UpdateFormFields {
   @IsIn(PLAN_STATUSES, { message: '请选择本次推进状态' })
   status: PlanStatus;
 
@@ -70,7 +70,7 @@ export class PlanUpdateFormDto extends EvidenceFields {
 }
 
 /** 经验复制推广推进更新 (seed 001 4.4). */
-export class PromotionFormDto extends EvidenceFields {
+export class PromotionFormDto extends UpdateFormFields {
   @ToInteger()
   @IsInt({ message: '请选择推广方式' })
   methodId: number;
@@ -83,7 +83,7 @@ export class PromotionFormDto extends EvidenceFields {
 }
 
 /** 品牌显示度推进更新 (seed 001 4.5). */
-export class BrandItemFormDto extends EvidenceFields {
+export class BrandItemFormDto extends UpdateFormFields {
   @RequiredDate('品牌创建日期')
   happenedOn: string;
 
@@ -106,7 +106,7 @@ export function evidenceMissingMessage(lead = '请上传佐证材料'): string {
 }
 
 /** The evidence files to link: none when the material is 涉密 (it goes by the 内网 mailbox). */
-export function evidenceFiles(form: EvidenceFields): Record<string, readonly string[]> {
+export function evidenceFiles(form: UpdateFormFields): Record<string, readonly string[]> {
   return { evidence: form.evidenceClassified ? [] : form.evidence };
 }
 
