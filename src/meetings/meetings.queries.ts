@@ -5,7 +5,7 @@ import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { pageOfListing } from '../workflow/record-kit/listing-page.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import {
   decisionState,
   DECISION_STATE_LABELS,
@@ -145,7 +145,10 @@ const TOPIC_SELECT = `SELECT t.id, t.title, t.unit_id, u.name AS unit_name, t.re
     LEFT JOIN meetings m ON m.id = t.meeting_id`;
 
 /** The 汇报单位 lists the adopted topic it reports on besides the proposing unit. */
-const TOPIC_LISTING: ListingScope = { involved: 't.reporting_unit_id = $1', officeQueue: true };
+export const TOPIC_LISTING: RecordListing = {
+  scope: { involved: 't.reporting_unit_id = $1', officeQueue: true },
+  joins: 'JOIN meeting_topics t ON t.id = wi.id',
+};
 
 type TopicSqlRow = Omit<TopicRow, 'topicKindLabel' | 'resultLabel' | 'stateLabel'>;
 const labelTopic = (row: TopicSqlRow): TopicRow => ({
@@ -510,7 +513,7 @@ export class MeetingsQueries {
     const page = await pageOfListing<TopicSqlRow>(
       db,
       user,
-      TOPIC_LISTING,
+      TOPIC_LISTING.scope,
       conditions,
       {
         from: TOPIC_SELECT,

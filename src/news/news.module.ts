@@ -8,7 +8,7 @@ import { NewsRequestsController } from './news-requests.controller.js';
 import { NewsRequestsQueries } from './news-requests.queries.js';
 import { NewsRequestsService } from './news-requests.service.js';
 import { NewsController } from './news.controller.js';
-import { NewsQueries } from './news.queries.js';
+import { NEWS_LISTING, NewsQueries } from './news.queries.js';
 import { NEWS_TYPE, NewsService } from './news.service.js';
 
 /** 工作动态: unit clerk → unit reviewer → office 审核; then 采用, 约稿, 《改革简报》 and the feed. */
@@ -56,6 +56,7 @@ export class NewsModule implements OnModuleInit {
       moduleLabel: '工作动态',
       chain: CHAINS.ownReviewerThenOffice,
       link: (id) => `/news/${id}`,
+      listing: NEWS_LISTING,
     });
   }
 }

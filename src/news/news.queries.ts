@@ -6,7 +6,7 @@ import type { SqlRunner } from '../database/sql-runner.js';
 import { pageOfListing } from '../workflow/record-kit/listing-page.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import type { NewsFormDto } from './dto/news-form.dto.js';
 
 export const NEWS_TYPE = 'news_item';
@@ -39,7 +39,7 @@ export const NEWS_TABLE: RecordTable = {
 };
 
 /** The office lists items under review beside the approved ones. */
-const NEWS_LISTING: ListingScope = { officeQueue: true };
+export const NEWS_LISTING: RecordListing = { scope: { officeQueue: true } };
 
 export interface NewsRow {
   id: string;
@@ -182,7 +182,7 @@ export class NewsQueries {
     const page = await pageOfListing<NewsSqlRow>(
       db,
       user,
-      NEWS_LISTING,
+      NEWS_LISTING.scope,
       conditions,
       { from: SELECT, order: 'v.occurred_on DESC, v.updated_at DESC, v.id' },
       pageSize,

@@ -12,7 +12,7 @@ import { parseChinaDate } from '../common/time/china-time.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import { SqlConditions } from '../database/sql.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
@@ -72,8 +72,19 @@ export interface DistrictPilotCounts {
  * (own reviewer → competent department → office) and the acceptance the competent department
  * records. Also the per-district counts the index reads.
  */
-/** The pilot's competent department lists the approved filings of its pilots' streams. */
-const FILING_LISTING: ListingScope = { involved: 'p.competent_unit_id = $1' };
+/**
+ * The pilot's competent department lists the approved filings of its pilots' streams; the joins
+ * reach the stream (s) and the pilot's approved revision in force (p) from a filing of `table` (f).
+ */
+export function filingListing(table: 'pilot_progress' | 'pilot_achievements'): RecordListing {
+  return {
+    scope: { involved: 'p.competent_unit_id = $1' },
+    joins: `JOIN ${table} f ON f.id = wi.id
+      JOIN pilot_streams s ON s.id = f.stream_id
+      JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
+      JOIN pilots p ON p.id = pw.id`,
+  };
+}
 
 @Injectable()
 export class PilotStreamsService {
@@ -341,19 +352,16 @@ export class PilotStreamsService {
       kind === 'progress'
         ? `f.status AS label, f.work_done AS text1, f.problems AS text2`
         : `f.name AS label, f.problems_solved AS text1, f.effects AS text2`;
+    const listing = filingListing(table);
     const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
       db,
       user,
-      FILING_LISTING,
+      listing.scope,
       conditions,
       {
         from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${detailColumns}, wi.state, wi.approved_at, wi.updated_at
-                 FROM ${table} f
-                 JOIN workflow_items wi ON wi.id = f.id
-                 JOIN pilot_streams s ON s.id = f.stream_id
-                 JOIN units u ON u.id = s.unit_id
-                 JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
-                 JOIN pilots p ON p.id = pw.id`,
+                 FROM workflow_items wi ${listing.joins}
+                 JOIN units u ON u.id = s.unit_id`,
         order: 'v.updated_at DESC, v.id',
       },
       pageSize,

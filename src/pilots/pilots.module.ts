@@ -3,12 +3,13 @@ import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { PilotStreamsController } from './pilot-streams.controller.js';
 import {
+  filingListing,
   PILOT_ACHIEVEMENT_TYPE,
   PILOT_PROGRESS_TYPE,
   PilotStreamsService,
 } from './pilot-streams.service.js';
 import { PilotsController } from './pilots.controller.js';
-import { PILOT_TYPE, PilotsService } from './pilots.service.js';
+import { PILOT_LISTING, PILOT_TYPE, PilotsService } from './pilots.service.js';
 
 /**
  * 改革试点管理. Creation: own reviewer → competent department confirms and distributes.
@@ -50,6 +51,7 @@ export class PilotsModule implements OnModuleInit {
       chain: CHAINS.ownReviewerThenCompetentConfirm,
       link: (id) => `/pilots/${id}`,
       viewerUnitIds: (item) => this.pilots.viewerUnitIds(item),
+      listing: PILOT_LISTING,
       onApproved: (manager, item) => this.pilots.onPilotApproved(manager, item),
     });
     this.registry.register({
@@ -59,6 +61,7 @@ export class PilotsModule implements OnModuleInit {
       chain: CHAINS.ownReviewerThenCompetentThenOffice,
       link: (id) => `/pilot-filings/${id}`,
       viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
+      listing: filingListing('pilot_progress'),
       onApproved: (manager, item) => this.streams.onProgressApproved(manager, item),
     });
     this.registry.register({
@@ -68,6 +71,7 @@ export class PilotsModule implements OnModuleInit {
       chain: CHAINS.ownReviewerThenCompetentThenOffice,
       link: (id) => `/pilot-filings/${id}`,
       viewerUnitIds: (item) => this.streams.viewerUnitIds(item),
+      listing: filingListing('pilot_achievements'),
     });
   }
 }

@@ -14,7 +14,7 @@ import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
 import type { PilotConfirmationDto, PilotFormDto } from './dto/pilot-form.dto.js';
@@ -72,8 +72,9 @@ const PILOT_JOINS = `
   LEFT JOIN dictionary_items tr ON tr.id = p.track_id`;
 
 /** Districts involved in a pilot and its competent department list its approved revision. */
-const PILOT_LISTING: ListingScope = {
-  involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
+export const PILOT_LISTING: RecordListing = {
+  scope: { involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)' },
+  joins: 'JOIN pilots p ON p.id = wi.id',
 };
 
 export interface PilotLedgerFilter {
@@ -675,7 +676,7 @@ export class PilotsService {
     >(
       db,
       user,
-      PILOT_LISTING,
+      PILOT_LISTING.scope,
       conditions,
       {
         from: `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at

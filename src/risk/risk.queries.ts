@@ -5,7 +5,7 @@ import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 
 export const RISK_TYPE = 'risk_event';
 
@@ -36,8 +36,10 @@ export interface RiskLedgerFilter {
 }
 
 /** The district involved, or the involved project's responsible unit, lists approved events. */
-const RISK_LISTING: ListingScope = {
-  involved: '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)',
+export const RISK_LISTING: RecordListing = {
+  scope: { involved: '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)' },
+  joins: `JOIN risk_events e ON e.id = wi.id
+    LEFT JOIN major_projects ip ON ip.id = e.involved_project_id`,
 };
 
 const SELECT = `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label,
@@ -151,7 +153,7 @@ export class RiskQueries {
     const page = await pageOfListing<RiskSqlRow>(
       db,
       user,
-      RISK_LISTING,
+      RISK_LISTING.scope,
       conditions,
       { from: SELECT, order: 'v.occurred_on DESC, v.id' },
       pageSize,

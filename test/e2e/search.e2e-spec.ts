@@ -1,6 +1,6 @@
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, type TestUser } from '../helpers/users.factory.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
 describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;
@@ -120,6 +120,72 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     expect(own.text).toContain(`id="hit-${otherDraftId}"`);
     // Another district's clerk does not read Yuzhong's approved demand (canViewRecord), nor finds it.
     expect(own.text).not.toContain(`id="hit-${approvedId}"`);
+  });
+
+  it('should find a pilot for the districts it involves and its competent department, as their ledgers list it, not for a stranger unit', async () => {
+    const ds = testApp.dataSource;
+    const pilotClerk = await createUser(ds, { unitCode: 'shapingba', roles: ['entry'] });
+    const pilotReviewer = await createUser(ds, { unitCode: 'shapingba', roles: ['reviewer'] });
+    const deptClerk = await createUser(ds, { unitCode: '市科技局', roles: ['entry'] });
+    const involvedClerk = await createUser(ds, { unitCode: 'jiulongpo', roles: ['entry'] });
+    const strangerClerk = await createUser(ds, { unitCode: 'beibei', roles: ['entry'] });
+    const domainId = (
+      await ds.query<{ id: number }[]>(
+        `SELECT id FROM dictionary_items WHERE kind = 'domain' AND code = 'economy'`,
+      )
+    )[0].id;
+    const created = await (
+      await as(pilotClerk)
+    ).post('/pilots', {
+      name: '数字乡村治理改革试点',
+      level: 'municipal',
+      documentTitle: '关于开展数字乡村治理改革试点的工作方案',
+      documentNumber: '渝委办发〔2025〕9号',
+      issuer: '市委深改委',
+      deployedOn: '2025-03-01',
+      competentUnitId: String(await unitIdByCode(ds, '市科技局')),
+      involvedUnitIds: [],
+      acceptanceDue: '2026-12-31',
+      domainId: String(domainId),
+      documentClassified: 'on',
+      submit: '1',
+    });
+    expect(created.status).toBe(303);
+    const pilotId = String(created.headers.location).split('/').pop()!;
+    const hit = `id="hit-${pilotId}"`;
+    expect(
+      (
+        await (
+          await as(pilotReviewer)
+        ).htmx('post', `/records/${pilotId}/transitions`, { action: 'pass' })
+      ).status,
+    ).toBe(200);
+    // Before the competent department confirms it, the district to be involved does not find it.
+    expect((await search(involvedClerk, '乡村治理')).text).not.toContain(hit);
+    const confirmed = await (
+      await as(deptClerk)
+    ).post(`/pilots/${pilotId}/confirmation`, {
+      involvedUnitIds: [String(await unitIdByCode(ds, 'jiulongpo'))],
+    });
+    expect(confirmed.status).toBe(303);
+
+    for (const reader of [involvedClerk, deptClerk, pilotClerk, leader]) {
+      const found = await search(reader, '乡村治理');
+      expect(found.status).toBe(200);
+      expect(found.text).toContain(hit);
+      expect(found.text).toContain('改革试点');
+      // The search lists what the reader's pilot ledger lists.
+      expect((await (await as(reader)).agent.get('/pilots')).text).toContain(
+        '数字乡村治理改革试点',
+      );
+    }
+    const stranger = await search(strangerClerk, '乡村治理');
+    expect(stranger.status).toBe(200);
+    expect(stranger.text).not.toContain(hit);
+    expect(stranger.text).toContain('id="search-empty"');
+    expect((await (await as(strangerClerk)).agent.get('/pilots')).text).not.toContain(
+      '数字乡村治理改革试点',
+    );
   });
 
   it('should treat %, _, control characters and very long input as plain text, never a 500', async () => {
