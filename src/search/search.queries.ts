@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry, type RecordTypeDefinition } from '../workflow/workflow-registry.js';
-import { listingBranches } from '../workflow/workflow-visibility.js';
+import { listingBranches, OWN_UNIT_NEWEST } from '../workflow/workflow-visibility.js';
 
 /** Hits a search page lists. */
 export const SEARCH_PAGE_SIZE = 20;
@@ -49,17 +49,49 @@ function searchBranches(user: AuthUser, definitions: RecordTypeDefinition[]): Se
   return [...branches.values()];
 }
 
+/** How many of the newest records (overall, and of the own unit) the first probe reads. */
+export const RECENT_WINDOW = 2000;
+
+/** The updated_at bounds of the first probe, as PostgreSQL text (exact to the microsecond). */
+interface RecentBounds {
+  /** The RECENT_WINDOW-th newest record's; null when there are fewer. */
+  recent: string | null;
+  /** The same among the own unit's records. */
+  own: string | null;
+}
+
+interface MatchRow {
+  id: string;
+  title: string;
+  record_type: string;
+  unit_name: string;
+  state: WorkflowState;
+  step: number | null;
+  revision: number;
+  updated_at: Date;
+  /** Newer than every bound the probe applied: no record left out can come before it. */
+  settled: boolean;
+}
+
 /**
  * Records whose title or main text contains the query, among those the user's ledgers list. Each
  * branch of the listing rule finds its candidates on the narrow table record_search (alias wi,
  * the columns the rule reads): the GIN index on the bigram array narrows to records holding every
  * two-character sequence of the query. The candidates are sorted newest first, and strpos on the
- * workflow item confirms the substring one candidate at a time until the page is full, so a
- * common word costs a sort of narrow rows, not a read of every wide one. No LIKE pattern: % and _
- * are plain characters.
+ * workflow item confirms the substring one candidate at a time until the page is full. No LIKE
+ * pattern: % and _ are plain characters.
+ *
+ * A common word matches thousands of records, and reading each to sort them is what costs. So a
+ * first probe reads only the newest RECENT_WINDOW records (of the own unit for its branch, overall
+ * for the others; a branch of involved units is small and read whole): when it fills the page with
+ * hits newer than its bounds, nothing older can come before them and the page is exact; otherwise
+ * (a rare word, a deep page) the search runs again without bounds.
  */
 @Injectable()
 export class SearchQueries {
+  /** RECENT_WINDOW; a test lowers it to run the probe on a small database. */
+  recentWindow = RECENT_WINDOW;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
@@ -71,41 +103,25 @@ export class SearchQueries {
     page: number,
   ): Promise<{ hits: SearchHit[]; hasNext: boolean }> {
     const definitions = this.registry.all();
-    const params: unknown[] = [user.unitId, text];
-    const union = searchBranches(user, definitions)
-      .map(({ visibility, types, joins }) => {
-        let ofTypes = '';
-        if (types.length < definitions.length) {
-          params.push(types);
-          ofTypes = `AND wi.record_type = ANY($${params.length})`;
-        }
-        return `SELECT wi.id, wi.updated_at FROM record_search wi ${joins}
-                 WHERE wi.search_grams @> search_bigrams($2) AND ${visibility} ${ofTypes}`;
-      })
-      .join('\n UNION ALL ');
-    params.push(SEARCH_PAGE_SIZE + 1, (page - 1) * SEARCH_PAGE_SIZE);
-    const rows: {
-      id: string;
-      title: string;
-      record_type: string;
-      unit_name: string;
-      state: WorkflowState;
-      step: number | null;
-      revision: number;
-      updated_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT w.id, w.title, w.record_type, u.name AS unit_name, w.state, w.step, w.revision, w.updated_at
-         FROM (SELECT c.id, c.updated_at FROM (${union}) c ORDER BY c.updated_at DESC, c.id OFFSET 0) hit
-         JOIN workflow_items w ON w.id = hit.id
-         JOIN units u ON u.id = w.owner_unit_id
-        WHERE strpos(lower(w.title || ' ' || w.search_body), lower($2)) > 0
-        ORDER BY hit.updated_at DESC, hit.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+    const wanted = page * SEARCH_PAGE_SIZE + 1;
+    const [bounds] = await this.dataSource.query<RecentBounds[]>(
+      `SELECT (SELECT updated_at::text FROM record_search
+                ORDER BY updated_at DESC OFFSET $2 LIMIT 1) AS recent,
+              (SELECT updated_at::text FROM record_search WHERE owner_unit_id = $1
+                ORDER BY updated_at DESC OFFSET $2 LIMIT 1) AS own`,
+      [user.unitId, this.recentWindow - 1],
     );
+    let rows: MatchRow[] | undefined;
+    if (bounds.recent !== null || bounds.own !== null) {
+      rows = await this.matches(user, definitions, text, wanted, bounds);
+    }
+    if (!rows || rows.length < wanted || !rows[wanted - 1].settled) {
+      rows = await this.matches(user, definitions, text, wanted, { recent: null, own: null });
+    }
     const known = new Map(definitions.map((definition) => [definition.type, definition]));
     const hits: SearchHit[] = [];
-    for (const row of rows.slice(0, SEARCH_PAGE_SIZE)) {
+    const pageRows = rows.slice((page - 1) * SEARCH_PAGE_SIZE);
+    for (const row of pageRows.slice(0, SEARCH_PAGE_SIZE)) {
       const definition = known.get(row.record_type);
       if (!definition) {
         continue;
@@ -127,6 +143,47 @@ export class SearchQueries {
         link: definition.link(row.id),
       });
     }
-    return { hits, hasNext: rows.length > SEARCH_PAGE_SIZE };
+    return { hits, hasNext: pageRows.length > SEARCH_PAGE_SIZE };
+  }
+
+  /** The first `wanted` hits, newest first; each branch without joins bounded as `bounds` says. */
+  private matches(
+    user: AuthUser,
+    definitions: RecordTypeDefinition[],
+    text: string,
+    wanted: number,
+    bounds: RecentBounds,
+  ): Promise<MatchRow[]> {
+    const params: unknown[] = [user.unitId, text, wanted];
+    const applied: string[] = [];
+    const union = searchBranches(user, definitions)
+      .map(({ visibility, types, joins }) => {
+        const conditions = ['wi.search_grams @> search_bigrams($2)', visibility];
+        if (types.length < definitions.length) {
+          params.push(types);
+          conditions.push(`wi.record_type = ANY($${params.length})`);
+        }
+        const bound = joins ? null : visibility === OWN_UNIT_NEWEST ? bounds.own : bounds.recent;
+        if (bound !== null) {
+          params.push(bound);
+          applied.push(`$${params.length}::timestamptz`);
+          conditions.push(`wi.updated_at >= $${params.length}::timestamptz`);
+        }
+        return `SELECT wi.id, wi.updated_at FROM record_search wi ${joins} WHERE ${conditions.join(' AND ')}`;
+      })
+      .join('\n UNION ALL ');
+    const settled =
+      applied.length > 0 ? `hit.updated_at >= greatest(${applied.join(', ')})` : 'true';
+    return this.dataSource.query<MatchRow[]>(
+      `SELECT w.id, w.title, w.record_type, u.name AS unit_name, w.state, w.step, w.revision, w.updated_at,
+              ${settled} AS settled
+         FROM (SELECT c.id, c.updated_at FROM (${union}) c ORDER BY c.updated_at DESC, c.id OFFSET 0) hit
+         JOIN workflow_items w ON w.id = hit.id
+         JOIN units u ON u.id = w.owner_unit_id
+        WHERE strpos(lower(w.title || ' ' || w.search_body), lower($2)) > 0
+        ORDER BY hit.updated_at DESC, hit.id
+        LIMIT $3`,
+      params,
+    );
   }
 }

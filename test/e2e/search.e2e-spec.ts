@@ -1,4 +1,5 @@
 import { login, type HttpSession } from '../helpers/http-session.js';
+import { RECENT_WINDOW, SearchQueries } from '../../src/search/search.queries.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
@@ -211,5 +212,46 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     const repeated = await (await as(office)).agent.get('/search?q=营商&q=x&page=abc');
     expect(repeated.status).toBe(200);
     expect(repeated.text).toContain(`id="hit-${approvedId}"`);
+  });
+
+  it('should list the same hits, pages and order when the first probe reads only the newest records', async () => {
+    const filed: string[] = [];
+    for (let index = 1; index <= 23; index += 1) {
+      filed.push(
+        await file(clerk, {
+          title: `窗口探针第${index}条需求`,
+          description: '探针测试：较早的记录也要找到。',
+        }),
+      );
+    }
+    const newestFirst = [...filed].reverse();
+    const queries = testApp.app.get(SearchQueries);
+    const listing = async (page: number) => {
+      const response = await (
+        await as(clerk)
+      ).agent
+        .get('/search')
+        .query({ q: '窗口探针', page: String(page) });
+      expect(response.status).toBe(200);
+      return {
+        ids: [...response.text.matchAll(/id="hit-([0-9a-f-]+)"/g)].map((match) => match[1]),
+        next: response.text.includes('rel="next"'),
+      };
+    };
+    // A small database: no bounds, every match is read.
+    expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+    expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
+    try {
+      // The unit's 22 newest records bound the probe: page 1 (21 hits wanted) comes from the
+      // probe alone; page 2 wants 41, so the search runs again without bounds.
+      queries.recentWindow = 22;
+      expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+      expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
+      // A window of 2 finds too few: the search runs again and still lists the older ones.
+      queries.recentWindow = 2;
+      expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+    } finally {
+      queries.recentWindow = RECENT_WINDOW;
+    }
   });
 });
