@@ -370,6 +370,9 @@ async function main(): Promise<void> {
       results.search = await measureSearch(
         appUrl,
         [
+          // The page without a query (session, layout, navigation counts): what the search adds
+          // is the difference, whatever else the machine runs.
+          { who: 'leader (page alone)', cookie: leaderCookie, q: '' },
           { who: 'leader', cookie: leaderCookie, q: '一网通办' },
           { who: 'district reviewer', cookie: reviewerCookie, q: '政务数据' },
           // The office signs in with a second factor: its searches are left to the HTTP tests.

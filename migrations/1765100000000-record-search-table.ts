@@ -62,7 +62,7 @@ export class RecordSearchTable1765100000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX record_search_grams ON record_search USING gin (search_grams, updated_at)`,
     );
-    // The bounds of that probe: the newest records overall, and the own unit's.
+    // The probe's bound (the newest records), and the own unit's records.
     await db.query(`CREATE INDEX record_search_recent ON record_search (updated_at DESC)`);
     await db.query(
       `CREATE INDEX record_search_owner ON record_search (owner_unit_id, updated_at DESC)`,

@@ -49,15 +49,16 @@ function searchBranches(user: AuthUser, definitions: RecordTypeDefinition[]): Se
   return [...branches.values()];
 }
 
-/** How many of the newest records (overall, and of the own unit) the first probe reads. */
-export const RECENT_WINDOW = 2000;
+/** How many of the newest records the first probe reads. */
+export const RECENT_WINDOW = 1000;
 
-/** The updated_at bounds of the first probe, as PostgreSQL text (exact to the microsecond). */
-interface RecentBounds {
-  /** The RECENT_WINDOW-th newest record's; null when there are fewer. */
-  recent: string | null;
-  /** The same among the own unit's records. */
-  own: string | null;
+/**
+ * The branches the first probe bounds: other units' records read straight from record_search
+ * (the approved ones in force, the office's queue), which match by the thousand. The own unit's
+ * branch is narrowed by its owner index, a branch of involved units by its joins.
+ */
+function probed(branch: SearchBranch): boolean {
+  return !branch.joins && branch.visibility !== OWN_UNIT_NEWEST;
 }
 
 interface MatchRow {
@@ -69,7 +70,7 @@ interface MatchRow {
   step: number | null;
   revision: number;
   updated_at: Date;
-  /** Newer than every bound the probe applied: no record left out can come before it. */
+  /** Not older than the probe's bound: no record the probe left out can come before it. */
   settled: boolean;
 }
 
@@ -81,11 +82,11 @@ interface MatchRow {
  * workflow item confirms the substring one candidate at a time until the page is full. No LIKE
  * pattern: % and _ are plain characters.
  *
- * A common word matches thousands of records, and reading each to sort them is what costs. So a
- * first probe reads only the newest RECENT_WINDOW records (of the own unit for its branch, overall
- * for the others; a branch of involved units is small and read whole): when it fills the page with
- * hits newer than its bounds, nothing older can come before them and the page is exact; otherwise
- * (a rare word, a deep page) the search runs again without bounds.
+ * A common word matches thousands of other units' approved records, and reading each to sort them
+ * is what costs. So a first probe bounds those branches (`probed`) to the newest RECENT_WINDOW
+ * records (updated_at at or after the bound, beside the bigrams in one GIN index): when it fills
+ * the page with hits not older than the bound, no record left out can come before them and the
+ * page is exact; otherwise (a rare word, a deep page) the search runs again without the bound.
  */
 @Injectable()
 export class SearchQueries {
@@ -103,21 +104,24 @@ export class SearchQueries {
     page: number,
   ): Promise<{ hits: SearchHit[]; hasNext: boolean }> {
     const definitions = this.registry.all();
+    const branches = searchBranches(user, definitions);
     const wanted = page * SEARCH_PAGE_SIZE + 1;
-    const [bounds] = await this.dataSource.query<RecentBounds[]>(
-      `SELECT (SELECT updated_at::text FROM record_search
-                ORDER BY updated_at DESC OFFSET $2 LIMIT 1) AS recent,
-              (SELECT updated_at::text FROM record_search WHERE owner_unit_id = $1
-                ORDER BY updated_at DESC OFFSET $2 LIMIT 1) AS own`,
-      [user.unitId, this.recentWindow - 1],
-    );
+    const match = (bound: string | null) =>
+      this.matches(branches, definitions.length, user, text, wanted, bound);
     let rows: MatchRow[] | undefined;
-    if (bounds.recent !== null || bounds.own !== null) {
-      rows = await this.matches(user, definitions, text, wanted, bounds);
+    if (branches.some(probed)) {
+      const [{ recent }] = await this.dataSource.query<{ recent: string | null }[]>(
+        // As text: exact to the microsecond.
+        `SELECT (SELECT updated_at FROM record_search
+                  ORDER BY updated_at DESC OFFSET $1 LIMIT 1)::text AS recent`,
+        [this.recentWindow - 1],
+      );
+      rows = recent === null ? undefined : await match(recent);
+      if (rows && (rows.length < wanted || !rows[wanted - 1].settled)) {
+        rows = undefined;
+      }
     }
-    if (!rows || rows.length < wanted || !rows[wanted - 1].settled) {
-      rows = await this.matches(user, definitions, text, wanted, { recent: null, own: null });
-    }
+    rows ??= await match(null);
     const known = new Map(definitions.map((definition) => [definition.type, definition]));
     const hits: SearchHit[] = [];
     const pageRows = rows.slice((page - 1) * SEARCH_PAGE_SIZE);
@@ -146,37 +150,32 @@ export class SearchQueries {
     return { hits, hasNext: pageRows.length > SEARCH_PAGE_SIZE };
   }
 
-  /** The first `wanted` hits, newest first; each branch without joins bounded as `bounds` says. */
+  /** The first `wanted` hits, newest first; the probed branches from `bound` on, if given. */
   private matches(
+    branches: SearchBranch[],
+    typeCount: number,
     user: AuthUser,
-    definitions: RecordTypeDefinition[],
     text: string,
     wanted: number,
-    bounds: RecentBounds,
+    bound: string | null,
   ): Promise<MatchRow[]> {
-    const params: unknown[] = [user.unitId, text, wanted];
-    const applied: string[] = [];
-    const union = searchBranches(user, definitions)
-      .map(({ visibility, types, joins }) => {
-        const conditions = ['wi.search_grams @> search_bigrams($2)', visibility];
-        if (types.length < definitions.length) {
-          params.push(types);
+    const params: unknown[] = [user.unitId, text, wanted, bound];
+    const union = branches
+      .map((branch) => {
+        const conditions = ['wi.search_grams @> search_bigrams($2)', branch.visibility];
+        if (branch.types.length < typeCount) {
+          params.push(branch.types);
           conditions.push(`wi.record_type = ANY($${params.length})`);
         }
-        const bound = joins ? null : visibility === OWN_UNIT_NEWEST ? bounds.own : bounds.recent;
-        if (bound !== null) {
-          params.push(bound);
-          applied.push(`$${params.length}::timestamptz`);
-          conditions.push(`wi.updated_at >= $${params.length}::timestamptz`);
+        if (bound !== null && probed(branch)) {
+          conditions.push('wi.updated_at >= $4::timestamptz');
         }
-        return `SELECT wi.id, wi.updated_at FROM record_search wi ${joins} WHERE ${conditions.join(' AND ')}`;
+        return `SELECT wi.id, wi.updated_at FROM record_search wi ${branch.joins} WHERE ${conditions.join(' AND ')}`;
       })
       .join('\n UNION ALL ');
-    const settled =
-      applied.length > 0 ? `hit.updated_at >= greatest(${applied.join(', ')})` : 'true';
     return this.dataSource.query<MatchRow[]>(
       `SELECT w.id, w.title, w.record_type, u.name AS unit_name, w.state, w.step, w.revision, w.updated_at,
-              ${settled} AS settled
+              hit.updated_at >= coalesce($4::timestamptz, '-infinity') AS settled
          FROM (SELECT c.id, c.updated_at FROM (${union}) c ORDER BY c.updated_at DESC, c.id OFFSET 0) hit
          JOIN workflow_items w ON w.id = hit.id
          JOIN units u ON u.id = w.owner_unit_id

@@ -215,20 +215,23 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
   });
 
   it('should list the same hits, pages and order when the first probe reads only the newest records', async () => {
-    const filed: string[] = [];
+    const approved: string[] = [];
     for (let index = 1; index <= 23; index += 1) {
-      filed.push(
-        await file(clerk, {
-          title: `窗口探针第${index}条需求`,
-          description: '探针测试：较早的记录也要找到。',
-        }),
-      );
+      const id = await file(clerk, {
+        title: `窗口探针第${index}条需求`,
+        description: '探针测试：较早的记录也要找到。',
+        submit: '1',
+      });
+      await (await as(reviewer)).htmx('post', `/records/${id}/transitions`, { action: 'pass' });
+      await (await as(office)).htmx('post', `/records/${id}/transitions`, { action: 'confirm' });
+      approved.push(id);
     }
-    const newestFirst = [...filed].reverse();
+    const newestFirst = [...approved].reverse();
     const queries = testApp.app.get(SearchQueries);
+    // The leader reads other units' approved records: the branch the probe bounds.
     const listing = async (page: number) => {
       const response = await (
-        await as(clerk)
+        await as(leader)
       ).agent
         .get('/search')
         .query({ q: '窗口探针', page: String(page) });
@@ -238,12 +241,12 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
         next: response.text.includes('rel="next"'),
       };
     };
-    // A small database: no bounds, every match is read.
+    // A small database: no bound, every match is read.
     expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
     expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
     try {
-      // The unit's 22 newest records bound the probe: page 1 (21 hits wanted) comes from the
-      // probe alone; page 2 wants 41, so the search runs again without bounds.
+      // The 22 newest records bound the probe: page 1 (21 hits wanted) comes from the probe
+      // alone; page 2 wants 41, so the search runs again without the bound.
       queries.recentWindow = 22;
       expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
       expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
