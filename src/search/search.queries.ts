@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import type { RecordSummaryRow } from '../workflow/workflow-queries.js';
 import { WorkflowRegistry, type RecordTypeDefinition } from '../workflow/workflow-registry.js';
 import { listingBranches, OWN_UNIT_NEWEST } from '../workflow/workflow-visibility.js';
 
@@ -61,15 +62,7 @@ function probed(branch: SearchBranch): boolean {
   return !branch.joins && branch.visibility !== OWN_UNIT_NEWEST;
 }
 
-interface MatchRow {
-  id: string;
-  title: string;
-  record_type: string;
-  unit_name: string;
-  state: WorkflowState;
-  step: number | null;
-  revision: number;
-  updated_at: Date;
+interface MatchRow extends RecordSummaryRow {
   /** Not older than the probe's bound: no record the probe left out can come before it. */
   settled: boolean;
 }

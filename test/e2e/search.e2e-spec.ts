@@ -28,6 +28,8 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     expect(response.status).toBe(303);
     return String(response.headers.location).split('/').pop()!;
   };
+  const act = async (user: TestUser, id: string, action: string) =>
+    (await as(user)).htmx('post', `/records/${id}/transitions`, { action });
   const search = async (user: TestUser, q: string) => {
     const response = await (await as(user)).agent.get('/search').query({ q });
     return response;
@@ -67,16 +69,8 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
       description: '推行企业开办一网通办，压缩审批时限。',
       submit: '1',
     });
-    await (
-      await as(reviewer)
-    ).htmx('post', `/records/${approvedId}/transitions`, {
-      action: 'pass',
-    });
-    await (
-      await as(office)
-    ).htmx('post', `/records/${approvedId}/transitions`, {
-      action: 'confirm',
-    });
+    await act(reviewer, approvedId, 'pass');
+    await act(office, approvedId, 'confirm');
     otherDraftId = await file(otherClerk, {
       title: '江北区营商草稿',
       description: '尚未提交的营商需求草稿，含100%_特殊字符。',
@@ -154,13 +148,7 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     expect(created.status).toBe(303);
     const pilotId = String(created.headers.location).split('/').pop()!;
     const hit = `id="hit-${pilotId}"`;
-    expect(
-      (
-        await (
-          await as(pilotReviewer)
-        ).htmx('post', `/records/${pilotId}/transitions`, { action: 'pass' })
-      ).status,
-    ).toBe(200);
+    expect((await act(pilotReviewer, pilotId, 'pass')).status).toBe(200);
     // Before the competent department confirms it, the district to be involved does not find it.
     expect((await search(involvedClerk, '乡村治理')).text).not.toContain(hit);
     const confirmed = await (
@@ -222,8 +210,8 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
         description: '探针测试：较早的记录也要找到。',
         submit: '1',
       });
-      await (await as(reviewer)).htmx('post', `/records/${id}/transitions`, { action: 'pass' });
-      await (await as(office)).htmx('post', `/records/${id}/transitions`, { action: 'confirm' });
+      await act(reviewer, id, 'pass');
+      await act(office, id, 'confirm');
       approved.push(id);
     }
     const newestFirst = [...approved].reverse();
