@@ -41,9 +41,10 @@ import {
 import { SCALE_PASSWORD } from './scale-seeder.js';
 import { reportQuarters, seedScaleDatabase } from './seed-scale.js';
 
-const APP_PORT = 3901;
-const BASELINE_PORT = 3902;
-const EXPORT_APP_PORT = 3903;
+/** BENCH_PORT in the environment moves the three ports (two benches on one machine). */
+const APP_PORT = Number(process.env.BENCH_PORT ?? 3901);
+const BASELINE_PORT = APP_PORT + 1;
+const EXPORT_APP_PORT = APP_PORT + 2;
 
 interface BenchOptions {
   records: number;
@@ -369,6 +370,9 @@ async function main(): Promise<void> {
       results.search = await measureSearch(
         appUrl,
         [
+          // The page without a query (session, layout, navigation counts): what the search adds
+          // is the difference, whatever else the machine runs.
+          { who: 'leader (page alone)', cookie: leaderCookie, q: '' },
           { who: 'leader', cookie: leaderCookie, q: '一网通办' },
           { who: 'district reviewer', cookie: reviewerCookie, q: '政务数据' },
           // The office signs in with a second factor: its searches are left to the HTTP tests.

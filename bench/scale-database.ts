@@ -3,7 +3,8 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/database/em
 
 /** Where the scale databases live unless --database-url / DATABASE_URL names a server. */
 export const SCALE_DATA_DIR = './data-scale';
-export const SCALE_DB_PORT = 54339;
+/** SCALE_DB_PORT in the environment moves it (two benches on one machine). */
+export const SCALE_DB_PORT = Number(process.env.SCALE_DB_PORT ?? 54339);
 
 /**
  * The embedded cluster of the benchmarks: its own data directory and port, so it never touches the

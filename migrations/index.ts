@@ -22,6 +22,7 @@ import { BandPalette1764800000000 } from './1764800000000-band-palette.js';
 import { Meetings1764900000000 } from './1764900000000-meetings.js';
 import { News1764900500000 } from './1764900500000-news.js';
 import { RecordSearch1765000500000 } from './1765000500000-record-search.js';
+import { RecordSearchTable1765100000000 } from './1765100000000-record-search-table.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   Meetings1764900000000,
   News1764900500000,
   RecordSearch1765000500000,
+  RecordSearchTable1765100000000,
 ];

@@ -5,7 +5,12 @@ import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { MeetingDecisionsController } from './meeting-decisions.controller.js';
 import { MeetingTopicsController } from './meeting-topics.controller.js';
 import { MeetingsController } from './meetings.controller.js';
-import { MeetingsQueries, OFFICE_TOPIC_TYPE, TOPIC_TYPE } from './meetings.queries.js';
+import {
+  MeetingsQueries,
+  OFFICE_TOPIC_TYPE,
+  TOPIC_LISTING,
+  TOPIC_TYPE,
+} from './meetings.queries.js';
 import { MeetingsService } from './meetings.service.js';
 
 /** The office's decision on a topic: 采纳 (onto a meeting's agenda), 退回完善, 驳回. */
@@ -35,6 +40,7 @@ export class MeetingsModule implements OnModuleInit {
       link: (id: string) => `/meetings/topics/${id}`,
       viewerUnitIds: (item: Parameters<MeetingsService['topicViewerUnitIds']>[0]) =>
         this.meetings.topicViewerUnitIds(item),
+      listing: TOPIC_LISTING,
       onApproved: (
         manager: Parameters<MeetingsService['onTopicApproved']>[0],
         item: Parameters<MeetingsService['onTopicApproved']>[1],

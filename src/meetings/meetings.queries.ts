@@ -5,7 +5,7 @@ import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import {
   decisionState,
   DECISION_STATE_LABELS,
@@ -145,7 +145,10 @@ const TOPIC_SELECT = `SELECT t.id, t.title, t.unit_id, u.name AS unit_name, t.re
     LEFT JOIN meetings m ON m.id = t.meeting_id`;
 
 /** The 汇报单位 lists the adopted topic it reports on besides the proposing unit. */
-const TOPIC_LISTING: ListingScope = { involved: 't.reporting_unit_id = $1', officeQueue: true };
+export const TOPIC_LISTING: RecordListing = {
+  scope: { involved: 't.reporting_unit_id = $1', officeQueue: true },
+  joins: 'JOIN meeting_topics t ON t.id = wi.id',
+};
 
 type TopicSqlRow = Omit<TopicRow, 'topicKindLabel' | 'resultLabel' | 'stateLabel'>;
 const labelTopic = (row: TopicSqlRow): TopicRow => ({
@@ -246,7 +249,7 @@ const DECISION_SELECT = `SELECT t.id AS task_id, md.id AS decision_id, a.id AS a
     LEFT JOIN meeting_decision_closures c ON c.task_id = t.id`;
 
 const TOPIC_LEDGER: LedgerSql<TopicFilter, TopicSqlRow, TopicRow> = {
-  scope: TOPIC_LISTING,
+  scope: TOPIC_LISTING.scope,
   from: TOPIC_SELECT,
   order: 'v.meeting_held_on DESC NULLS FIRST, v.agenda_order NULLS LAST, v.created_at DESC, v.id',
   where: {

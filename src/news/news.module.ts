@@ -10,7 +10,7 @@ import { NewsRequestsController } from './news-requests.controller.js';
 import { NewsRequestsQueries } from './news-requests.queries.js';
 import { NewsRequestsService } from './news-requests.service.js';
 import { NewsController } from './news.controller.js';
-import { NewsQueries } from './news.queries.js';
+import { NEWS_LISTING, NewsQueries } from './news.queries.js';
 import { NEWS_TYPE, NewsService } from './news.service.js';
 
 /** 工作动态: unit clerk → unit reviewer → office 审核; then 采用, 约稿, 《改革简报》 and the feed. */
@@ -60,6 +60,7 @@ export class NewsModule implements OnModuleInit {
       moduleLabel: '工作动态',
       chain: CHAINS.ownReviewerThenOffice,
       link: (id) => `/news/${id}`,
+      listing: NEWS_LISTING,
     });
     // 约稿 deadlines in the one list of due dates: reminders before, on and after the day to the
     // units asked that have not filed an answer yet, and the 填报进度 board.

@@ -6,7 +6,7 @@ import type { SqlRunner } from '../database/sql-runner.js';
 import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import type { NewsFormDto } from './dto/news-form.dto.js';
 
 export const NEWS_TYPE = 'news_item';
@@ -39,7 +39,7 @@ export const NEWS_TABLE: RecordTable = {
 };
 
 /** The office lists items under review beside the approved ones. */
-const NEWS_LISTING: ListingScope = { officeQueue: true };
+export const NEWS_LISTING: RecordListing = { scope: { officeQueue: true } };
 
 export interface NewsRow {
   id: string;
@@ -132,7 +132,7 @@ export interface NewsStatsRow {
 }
 
 const NEWS_LEDGER: LedgerSql<NewsLedgerFilter, NewsSqlRow, NewsRow> = {
-  scope: NEWS_LISTING,
+  scope: NEWS_LISTING.scope,
   from: SELECT,
   order: 'v.occurred_on DESC, v.updated_at DESC, v.id',
   where: {

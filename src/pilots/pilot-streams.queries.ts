@@ -2,7 +2,7 @@ import type { TaskStatus } from '../assignments/task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { firstRow } from '../workflow/record-kit/first-row.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 
 /** The SQL of the involved districts' streams of a pilot and their filings. */
 
@@ -37,20 +37,26 @@ export interface StreamRecord {
   latest_status: TaskStatus | null;
 }
 
-/** The pilot's competent department lists the approved filings of its pilots' streams. */
-export const FILING_LISTING: ListingScope = { involved: 'p.competent_unit_id = $1' };
+/**
+ * The pilot's competent department lists the approved filings of its pilots' streams; the joins
+ * reach the stream (s) and the pilot's approved revision in force (p) from a filing of `kind` (f).
+ */
+export function filingListing(kind: FilingKind): RecordListing {
+  return {
+    scope: { involved: 'p.competent_unit_id = $1' },
+    joins: `JOIN ${FILING_KINDS[kind].table} f ON f.id = wi.id
+      JOIN pilot_streams s ON s.id = f.stream_id
+      JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
+      JOIN pilots p ON p.id = pw.id`,
+  };
+}
 
 /** The 试点成果 / 推进状态 ledger's rows before the visibility branches (see pageOfListing). */
 export function filingLedgerSql(kind: FilingKind): { from: string; order: string } {
-  const { table, details } = FILING_KINDS[kind];
   return {
-    from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${details}, wi.state, wi.approved_at, wi.updated_at
-             FROM ${table} f
-             JOIN workflow_items wi ON wi.id = f.id
-             JOIN pilot_streams s ON s.id = f.stream_id
-             JOIN units u ON u.id = s.unit_id
-             JOIN workflow_items pw ON pw.lineage_id = s.pilot_lineage_id AND pw.is_current_approved AND pw.record_type = 'pilot'
-             JOIN pilots p ON p.id = pw.id`,
+    from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${FILING_KINDS[kind].details}, wi.state, wi.approved_at, wi.updated_at
+             FROM workflow_items wi ${filingListing(kind).joins}
+             JOIN units u ON u.id = s.unit_id`,
     order: 'v.updated_at DESC, v.id',
   };
 }

@@ -24,7 +24,7 @@ import {
   activeDistrictOptions,
   districtPilots,
   FILING_KINDS,
-  FILING_LISTING,
+  filingListing,
   filingLedgerSql,
   filingsOfStream,
   filingViewerUnitIds,
@@ -296,7 +296,7 @@ export class PilotStreamsService {
     const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
       db,
       user,
-      FILING_LISTING,
+      filingListing(kind).scope,
       conditions,
       filingLedgerSql(kind),
       pageSize,

@@ -4,12 +4,14 @@ import { CHAINS } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { PilotStreamsController } from './pilot-streams.controller.js';
+import { filingListing } from './pilot-streams.queries.js';
 import {
   PILOT_ACHIEVEMENT_TYPE,
   PILOT_PROGRESS_TYPE,
   PilotStreamsService,
 } from './pilot-streams.service.js';
 import { PilotsController } from './pilots.controller.js';
+import { PILOT_LISTING } from './pilots.queries.js';
 import { PILOT_TYPE, PilotsService } from './pilots.service.js';
 
 /**
@@ -52,16 +54,18 @@ export class PilotsModule implements OnModuleInit {
       chain: CHAINS.ownReviewerThenCompetentConfirm,
       link: (id) => `/pilots/${id}`,
       viewerUnitIds: (item) => this.pilots.viewerUnitIds(item),
+      listing: PILOT_LISTING,
       onApproved: (manager, item) => this.pilots.onPilotApproved(manager, item),
     });
     const filings = [
       {
         type: PILOT_PROGRESS_TYPE,
         label: '试点推进状态',
+        listing: filingListing('progress'),
         onApproved: (manager: EntityManager, item: WorkflowItemRow) =>
           this.streams.onProgressApproved(manager, item),
       },
-      { type: PILOT_ACHIEVEMENT_TYPE, label: '试点成果' },
+      { type: PILOT_ACHIEVEMENT_TYPE, label: '试点成果', listing: filingListing('achievement') },
     ];
     for (const filing of filings) {
       this.registry.register({

@@ -5,7 +5,7 @@ import { containing, type FilterSql } from '../workflow/record-kit/listing-page.
 import { formColumns } from '../workflow/record-kit/record-dto.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 import { normalizeDocumentNumber } from './document-number.js';
 
 /** The SQL of 改革试点 (the pilot records, their 文号 register, distribution and 待办). */
@@ -62,8 +62,9 @@ const PILOT_JOINS = `
   LEFT JOIN dictionary_items tr ON tr.id = p.track_id`;
 
 /** Districts involved in a pilot and its competent department list its approved revision. */
-export const PILOT_LISTING: ListingScope = {
-  involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)',
+export const PILOT_LISTING: RecordListing = {
+  scope: { involved: '($1 = ANY(p.involved_unit_ids) OR p.competent_unit_id = $1)' },
+  joins: 'JOIN pilots p ON p.id = wi.id',
 };
 
 export interface PilotLedgerFilter {

@@ -473,7 +473,7 @@ export class PilotsService {
     );
     const { rows, total } = await pageOfListing<
       PilotRow & { state: WorkflowState; updated_at: Date }
-    >(db, user, PILOT_LISTING, conditions, PILOT_LEDGER_SQL, pageSize, filter.page);
+    >(db, user, PILOT_LISTING.scope, conditions, PILOT_LEDGER_SQL, pageSize, filter.page);
     return {
       total,
       rows: rows.map((row) => ({

@@ -2,7 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { WorkflowRegistry } from '../workflow/workflow-registry.js';
 import { RiskController } from './risk.controller.js';
-import { RiskQueries } from './risk.queries.js';
+import { RISK_LISTING, RiskQueries } from './risk.queries.js';
 import { RISK_TYPE, RiskService } from './risk.service.js';
 
 /** 改革风险管理: own reviewer → office; the involved district reads approved events. */
@@ -25,6 +25,7 @@ export class RiskModule implements OnModuleInit {
       chain: CHAINS.ownReviewerThenOffice,
       link: (id) => `/risk/${id}`,
       viewerUnitIds: (item) => this.risk.viewerUnitIds(item),
+      listing: RISK_LISTING,
       onApproved: (manager, item) => this.risk.onApproved(manager, item),
     });
   }

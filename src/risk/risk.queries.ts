@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { RecordListing } from '../workflow/workflow-visibility.js';
 
 export const RISK_TYPE = 'risk_event';
 
@@ -35,8 +35,10 @@ export interface RiskLedgerFilter {
 }
 
 /** The district involved, or the involved project's responsible unit, lists approved events. */
-const RISK_LISTING: ListingScope = {
-  involved: '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)',
+export const RISK_LISTING: RecordListing = {
+  scope: { involved: '(e.involved_unit_id = $1 OR ip.responsible_unit_id = $1)' },
+  joins: `JOIN risk_events e ON e.id = wi.id
+    LEFT JOIN major_projects ip ON ip.id = e.involved_project_id`,
 };
 
 const SELECT = `SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD') AS occurred_on, e.level_code, d.label AS level_label,
@@ -56,7 +58,7 @@ const labelled = (row: RiskSqlRow): RiskEventRow => ({
 });
 
 const RISK_LEDGER: LedgerSql<RiskLedgerFilter, RiskSqlRow, RiskEventRow> = {
-  scope: RISK_LISTING,
+  scope: RISK_LISTING.scope,
   from: SELECT,
   order: 'v.occurred_on DESC, v.id',
   where: {

@@ -50,6 +50,18 @@ export interface TimelineEntry {
   sendsBack: boolean;
 }
 
+/** A record revision as lists show it: title, type, owner unit, state and step. */
+export interface RecordSummaryRow {
+  id: string;
+  title: string;
+  record_type: string;
+  unit_name: string;
+  state: WorkflowState;
+  step: number | null;
+  updated_at: Date;
+  revision: number;
+}
+
 /** Read paths of the workflow: lean SQL returning exactly what the pages show. */
 @Injectable()
 export class WorkflowQueries {
@@ -189,20 +201,12 @@ export class WorkflowQueries {
       conditions.push(`wi.record_type = $${params.length}`);
     }
     params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
-    const rows: {
-      id: string;
-      title: string;
-      record_type: string;
-      unit_name: string;
-      state: WorkflowState;
-      step: number | null;
-      updated_at: Date;
-      revision: number;
+    const rows: (RecordSummaryRow & {
       last_reason_label: string | null;
       last_detail: string | null;
       sent_back_by: string | null;
       total: number;
-    }[] = await this.dataSource.query(
+    })[] = await this.dataSource.query(
       `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.state, wi.step, wi.updated_at, wi.revision,
               wi.last_reason_label, wi.last_detail,
               CASE WHEN wi.state = 'returned' THEN la.name END AS sent_back_by,

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import type { WorkflowChain } from './workflow-chain.js';
 import type { WorkflowItemRow } from './workflow-item.js';
+import type { RecordListing } from './workflow-visibility.js';
 
 /** What a module tells the engine about one of its record types. */
 export interface RecordTypeDefinition {
@@ -20,6 +21,11 @@ export interface RecordTypeDefinition {
    * (a pilot's involved districts); the engine checks them wherever a record or its files are read.
    */
   viewerUnitIds?: (item: WorkflowItemRow) => Promise<number[]>;
+  /**
+   * What the type's ledgers add to the shared listing rule (`listingBranches`); the search lists
+   * exactly what the ledgers list. Omitted: the rule alone (no involved units, no office queue).
+   */
+  listing?: RecordListing;
   /** Runs inside the approving transaction, e.g. to update a summary the module keeps. */
   onApproved?: (manager: EntityManager, item: WorkflowItemRow) => Promise<void>;
 }

@@ -71,6 +71,15 @@ export interface ListingScope {
 }
 
 /**
+ * A record type's listing rule as its ledgers and the search apply it: the scope, and the joins
+ * from the workflow item `wi` to the tables the scope's `involved` condition reads.
+ */
+export interface RecordListing {
+  scope: ListingScope;
+  joins?: string;
+}
+
+/**
  * Which revisions of which records a user's ledgers, exports and counts list (DESIGN §1): the own
  * unit's records in their newest revision, any state; other units' records in their approved
  * revision in force, for those who see all approved data and for the units involved in them; and,

@@ -1,6 +1,7 @@
 import { login, type HttpSession } from '../helpers/http-session.js';
+import { RECENT_WINDOW, SearchQueries } from '../../src/search/search.queries.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, type TestUser } from '../helpers/users.factory.js';
+import { createUser, unitIdByCode, type TestUser } from '../helpers/users.factory.js';
 
 describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;
@@ -27,6 +28,8 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     expect(response.status).toBe(303);
     return String(response.headers.location).split('/').pop()!;
   };
+  const act = async (user: TestUser, id: string, action: string) =>
+    (await as(user)).htmx('post', `/records/${id}/transitions`, { action });
   const search = async (user: TestUser, q: string) => {
     const response = await (await as(user)).agent.get('/search').query({ q });
     return response;
@@ -66,16 +69,8 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
       description: '推行企业开办一网通办，压缩审批时限。',
       submit: '1',
     });
-    await (
-      await as(reviewer)
-    ).htmx('post', `/records/${approvedId}/transitions`, {
-      action: 'pass',
-    });
-    await (
-      await as(office)
-    ).htmx('post', `/records/${approvedId}/transitions`, {
-      action: 'confirm',
-    });
+    await act(reviewer, approvedId, 'pass');
+    await act(office, approvedId, 'confirm');
     otherDraftId = await file(otherClerk, {
       title: '江北区营商草稿',
       description: '尚未提交的营商需求草稿，含100%_特殊字符。',
@@ -122,6 +117,66 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     expect(own.text).not.toContain(`id="hit-${approvedId}"`);
   });
 
+  it('should find a pilot for the districts it involves and its competent department, as their ledgers list it, not for a stranger unit', async () => {
+    const ds = testApp.dataSource;
+    const pilotClerk = await createUser(ds, { unitCode: 'shapingba', roles: ['entry'] });
+    const pilotReviewer = await createUser(ds, { unitCode: 'shapingba', roles: ['reviewer'] });
+    const deptClerk = await createUser(ds, { unitCode: '市科技局', roles: ['entry'] });
+    const involvedClerk = await createUser(ds, { unitCode: 'jiulongpo', roles: ['entry'] });
+    const strangerClerk = await createUser(ds, { unitCode: 'beibei', roles: ['entry'] });
+    const domainId = (
+      await ds.query<{ id: number }[]>(
+        `SELECT id FROM dictionary_items WHERE kind = 'domain' AND code = 'economy'`,
+      )
+    )[0].id;
+    const created = await (
+      await as(pilotClerk)
+    ).post('/pilots', {
+      name: '数字乡村治理改革试点',
+      level: 'municipal',
+      documentTitle: '关于开展数字乡村治理改革试点的工作方案',
+      documentNumber: '渝委办发〔2025〕9号',
+      issuer: '市委深改委',
+      deployedOn: '2025-03-01',
+      competentUnitId: String(await unitIdByCode(ds, '市科技局')),
+      involvedUnitIds: [],
+      acceptanceDue: '2026-12-31',
+      domainId: String(domainId),
+      documentClassified: 'on',
+      submit: '1',
+    });
+    expect(created.status).toBe(303);
+    const pilotId = String(created.headers.location).split('/').pop()!;
+    const hit = `id="hit-${pilotId}"`;
+    expect((await act(pilotReviewer, pilotId, 'pass')).status).toBe(200);
+    // Before the competent department confirms it, the district to be involved does not find it.
+    expect((await search(involvedClerk, '乡村治理')).text).not.toContain(hit);
+    const confirmed = await (
+      await as(deptClerk)
+    ).post(`/pilots/${pilotId}/confirmation`, {
+      involvedUnitIds: [String(await unitIdByCode(ds, 'jiulongpo'))],
+    });
+    expect(confirmed.status).toBe(303);
+
+    for (const reader of [involvedClerk, deptClerk, pilotClerk, leader]) {
+      const found = await search(reader, '乡村治理');
+      expect(found.status).toBe(200);
+      expect(found.text).toContain(hit);
+      expect(found.text).toContain('改革试点');
+      // The search lists what the reader's pilot ledger lists.
+      expect((await (await as(reader)).agent.get('/pilots')).text).toContain(
+        '数字乡村治理改革试点',
+      );
+    }
+    const stranger = await search(strangerClerk, '乡村治理');
+    expect(stranger.status).toBe(200);
+    expect(stranger.text).not.toContain(hit);
+    expect(stranger.text).toContain('id="search-empty"');
+    expect((await (await as(strangerClerk)).agent.get('/pilots')).text).not.toContain(
+      '数字乡村治理改革试点',
+    );
+  });
+
   it('should treat %, _, control characters and very long input as plain text, never a 500', async () => {
     const percent = await search(otherClerk, '100%_');
     expect(percent.status).toBe(200);
@@ -145,5 +200,49 @@ describe('Search across modules (GET /search, HTTP, real PostgreSQL)', () => {
     const repeated = await (await as(office)).agent.get('/search?q=营商&q=x&page=abc');
     expect(repeated.status).toBe(200);
     expect(repeated.text).toContain(`id="hit-${approvedId}"`);
+  });
+
+  it('should list the same hits, pages and order when the first probe reads only the newest records', async () => {
+    const approved: string[] = [];
+    for (let index = 1; index <= 23; index += 1) {
+      const id = await file(clerk, {
+        title: `窗口探针第${index}条需求`,
+        description: '探针测试：较早的记录也要找到。',
+        submit: '1',
+      });
+      await act(reviewer, id, 'pass');
+      await act(office, id, 'confirm');
+      approved.push(id);
+    }
+    const newestFirst = [...approved].reverse();
+    const queries = testApp.app.get(SearchQueries);
+    // The leader reads other units' approved records: the branch the probe bounds.
+    const listing = async (page: number) => {
+      const response = await (
+        await as(leader)
+      ).agent
+        .get('/search')
+        .query({ q: '窗口探针', page: String(page) });
+      expect(response.status).toBe(200);
+      return {
+        ids: [...response.text.matchAll(/id="hit-([0-9a-f-]+)"/g)].map((match) => match[1]),
+        next: response.text.includes('rel="next"'),
+      };
+    };
+    // A small database: no bound, every match is read.
+    expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+    expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
+    try {
+      // The 22 newest records bound the probe: page 1 (21 hits wanted) comes from the probe
+      // alone; page 2 wants 41, so the search runs again without the bound.
+      queries.recentWindow = 22;
+      expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+      expect(await listing(2)).toEqual({ ids: newestFirst.slice(20), next: false });
+      // A window of 2 finds too few: the search runs again and still lists the older ones.
+      queries.recentWindow = 2;
+      expect(await listing(1)).toEqual({ ids: newestFirst.slice(0, 20), next: true });
+    } finally {
+      queries.recentWindow = RECENT_WINDOW;
+    }
   });
 });

@@ -18,6 +18,7 @@ import { IndicatorReportsService } from './indicator-reports.service.js';
 import { PlanUpdatesController } from './plan-updates.controller.js';
 import { PlanUpdatesQueries } from './plan-updates.queries.js';
 import { PlanUpdatesService } from './plan-updates.service.js';
+import { UPDATE_LISTING } from './update-access.js';
 import { ProjectProgressService } from './project-progress.service.js';
 import { ProjectStatsService } from './project-stats.service.js';
 import { ProjectUpdateDeps } from './project-update.service.js';
@@ -80,6 +81,7 @@ export class ProjectUpdatesModule implements OnModuleInit {
       label: '量化目标推进更新',
       moduleLabel: MODULE_LABEL,
       chain,
+      listing: UPDATE_LISTING,
       link: (id) => `/major-projects/indicator-reports/${id}`,
     });
     this.registry.register({
@@ -87,6 +89,7 @@ export class ProjectUpdatesModule implements OnModuleInit {
       label: '月度计划推进更新',
       moduleLabel: MODULE_LABEL,
       chain,
+      listing: UPDATE_LISTING,
       link: (id) => `/major-projects/plan-updates/${id}`,
     });
     this.registry.register({
@@ -94,6 +97,7 @@ export class ProjectUpdatesModule implements OnModuleInit {
       label: '经验复制推广推进更新',
       moduleLabel: MODULE_LABEL,
       chain,
+      listing: UPDATE_LISTING,
       link: (id) => `/major-projects/promotions/${id}`,
     });
     this.registry.register({
@@ -101,6 +105,7 @@ export class ProjectUpdatesModule implements OnModuleInit {
       label: '品牌显示度推进更新',
       moduleLabel: MODULE_LABEL,
       chain,
+      listing: UPDATE_LISTING,
       link: (id) => `/major-projects/brand-items/${id}`,
     });
   }

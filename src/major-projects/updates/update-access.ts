@@ -4,7 +4,7 @@ import { UuidPipe } from '../../common/http/params.js';
 import { SqlConditions } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { pageOfListing } from '../../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../../workflow/workflow-visibility.js';
+import type { RecordListing } from '../../workflow/workflow-visibility.js';
 import type { WorkflowItemRow } from '../../workflow/workflow-item.js';
 import type { WorkflowService } from '../../workflow/workflow.service.js';
 import type { ProjectRow, ProjectsService } from '../projects.service.js';
@@ -102,7 +102,7 @@ export function ledgerConditions(
  * revision, office, leaders and admins the approved revisions in force, and the office also what
  * is under review.
  */
-export const UPDATE_LISTING: ListingScope = { officeQueue: true };
+export const UPDATE_LISTING: RecordListing = { scope: { officeQueue: true } };
 
 /** One page of an update ledger (see pageOfListing) under the update records' listing rule. */
 export function pageOfUpdates<T>(
@@ -113,7 +113,7 @@ export function pageOfUpdates<T>(
   pageSize: number,
   page: number,
 ): Promise<{ rows: T[]; total: number }> {
-  return pageOfListing<T>(db, user, UPDATE_LISTING, conditions, sql, pageSize, page);
+  return pageOfListing<T>(db, user, UPDATE_LISTING.scope, conditions, sql, pageSize, page);
 }
 
 /** The filters every update ledger shares. */
