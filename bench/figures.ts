@@ -12,6 +12,8 @@ import { compareWithReport, districtRawValuesBySql } from './report-baseline.js'
 export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
+  /** CPU ms the serving process has used so far: with it, each run reports CPU ms per response. */
+  cpuMs?: () => number;
 }
 
 export interface PageTargets {
@@ -42,20 +44,31 @@ export interface ThroughputOptions {
 }
 
 /**
- * Figures 1–3: per page, rounds of (bare, raw, app) one after the other, each a short autocannon
- * run at the same concurrency; the figure is the median of the rounds and of the per-round ratios.
+ * Figures 1–3: per page, rounds of (bare, raw, app), each a short autocannon run at the same
+ * concurrency; the figure is the median of the rounds and of the per-round ratios. On a shared
+ * machine the load of the others drifts from second to second: the raw stack and the app run back
+ * to back and swap places every round (raw–app, app–raw, …), so a drift in either direction
+ * weighs on both sides alike and the median ratio is a fair one.
  */
 export async function compareThroughput(
   pages: PageTargets[],
   options: ThroughputOptions,
 ): Promise<ThroughputFigure[]> {
   const log = options.log ?? (() => undefined);
-  const run = (target: LoadTarget, durationSeconds: number) =>
-    runLoad(target.url, {
+  const run = async (target: LoadTarget, durationSeconds: number): Promise<LoadResult> => {
+    const cpuBefore = target.cpuMs?.();
+    const result = await runLoad(target.url, {
       connections: options.connections,
       durationSeconds,
       headers: target.headers,
     });
+    return cpuBefore === undefined
+      ? result
+      : {
+          ...result,
+          cpuMsPerResponse: (target.cpuMs!() - cpuBefore) / (result.rps * durationSeconds),
+        };
+  };
   for (const page of pages) {
     if (options.warmupSeconds > 0) {
       for (const target of [page.bare, page.raw, page.app]) {
@@ -69,11 +82,13 @@ export async function compareThroughput(
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const page of pages) {
       const bare = await run(page.bare, options.durationSeconds);
-      const raw = await run(page.raw, options.durationSeconds);
-      const app = await run(page.app, options.durationSeconds);
+      const rawFirst = round % 2 === 1;
+      const first = await run(rawFirst ? page.raw : page.app, options.durationSeconds);
+      const second = await run(rawFirst ? page.app : page.raw, options.durationSeconds);
+      const [raw, app] = rawFirst ? [first, second] : [second, first];
       rounds.get(page.page)!.push({ bare, raw, app });
       log(
-        `  round ${round} ${page.page}: bare ${bare.rps.toFixed(0)}/s, raw ${raw.rps.toFixed(0)}/s, app ${app.rps.toFixed(0)}/s (p99 ${app.p99Ms} ms)`,
+        `  round ${round} ${page.page}: bare ${bare.rps.toFixed(0)}/s, raw ${raw.rps.toFixed(0)}/s, app ${app.rps.toFixed(0)}/s (${rawFirst ? 'raw first' : 'app first'}; app/raw ${(app.rps / raw.rps).toFixed(2)}, app p99 ${app.p99Ms} ms${app.cpuMsPerResponse !== undefined && raw.cpuMsPerResponse !== undefined ? `; Node CPU per response: raw ${raw.cpuMsPerResponse.toFixed(2)} ms, app ${app.cpuMsPerResponse.toFixed(2)} ms` : ''})`,
       );
     }
   }
