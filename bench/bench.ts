@@ -589,7 +589,8 @@ export function renderSummary(summary: Summary): string {
   for (const figure of summary.throughput) {
     lines.push(
       '',
-      `${figure.page}: app/(b) by round (raw and app in turns) ${figure.rounds.map((round) => fixed(round.app.rps / round.raw.rps)).join(', ')}; lowest ${fixed(Math.min(...figure.rounds.map((round) => round.app.rps / round.raw.rps)))}.`,
+      `${figure.page}: app/(b) by round (raw and app in turns) ${figure.rounds.map((round) => fixed(round.app.rps / round.raw.rps)).join(', ')}; lowest ${fixed(Math.min(...figure.rounds.map((round) => round.app.rps / round.raw.rps)))}. ` +
+        `Node CPU per response (median): raw stack ${fixed(figure.raw.cpuMsPerResponse ?? Number.NaN)} ms, app ${fixed(figure.app.cpuMsPerResponse ?? Number.NaN)} ms.`,
     );
   }
   lines.push(
