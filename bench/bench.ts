@@ -256,7 +256,7 @@ async function main(): Promise<void> {
         );
         results.reportFigures.push(figure);
         log(
-          `  ${size} records: app ${fixed(figure.appMs, 0)} ms, SQL ${fixed(figure.sqlMs, 0)} ms, ratio ${fixed(figure.ratio)}${figure.differences.length ? `, ${figure.differences.length} raw values differ: ${figure.differences.slice(0, 3).join('; ')}` : ', raw values agree'}`,
+          `  ${size} records: app ${fixed(figure.appMs, 0)} ms, SQL ${fixed(figure.sqlMs, 0)} ms, ratio ${fixed(figure.ratio)} (rounds ${figure.roundRatios.map((ratio) => fixed(ratio)).join(', ')})${figure.differences.length ? `, ${figure.differences.length} raw values differ: ${figure.differences.slice(0, 3).join('; ')}` : ', raw values agree'}`,
         );
         if (size !== options.records) {
           await sizeProbe.close();
