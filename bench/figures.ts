@@ -12,6 +12,8 @@ import { compareWithReport, districtRawValuesBySql } from './report-baseline.js'
 export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
+  /** CPU ms the serving process has used so far: with it, each run reports CPU ms per response. */
+  cpuMs?: () => number;
 }
 
 export interface PageTargets {
@@ -42,20 +44,31 @@ export interface ThroughputOptions {
 }
 
 /**
- * Figures 1–3: per page, rounds of (bare, raw, app) one after the other, each a short autocannon
- * run at the same concurrency; the figure is the median of the rounds and of the per-round ratios.
+ * Figures 1–3: per page, rounds of (bare, raw, app), each a short autocannon run at the same
+ * concurrency; the figure is the median of the rounds and of the per-round ratios. On a shared
+ * machine the load of the others drifts from second to second: the raw stack and the app run back
+ * to back and swap places every round (raw–app, app–raw, …), so a drift in either direction
+ * weighs on both sides alike and the median ratio is a fair one.
  */
 export async function compareThroughput(
   pages: PageTargets[],
   options: ThroughputOptions,
 ): Promise<ThroughputFigure[]> {
   const log = options.log ?? (() => undefined);
-  const run = (target: LoadTarget, durationSeconds: number) =>
-    runLoad(target.url, {
+  const run = async (target: LoadTarget, durationSeconds: number): Promise<LoadResult> => {
+    const cpuBefore = target.cpuMs?.();
+    const result = await runLoad(target.url, {
       connections: options.connections,
       durationSeconds,
       headers: target.headers,
     });
+    return cpuBefore === undefined
+      ? result
+      : {
+          ...result,
+          cpuMsPerResponse: (target.cpuMs!() - cpuBefore) / (result.rps * durationSeconds),
+        };
+  };
   for (const page of pages) {
     if (options.warmupSeconds > 0) {
       for (const target of [page.bare, page.raw, page.app]) {
@@ -69,11 +82,13 @@ export async function compareThroughput(
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const page of pages) {
       const bare = await run(page.bare, options.durationSeconds);
-      const raw = await run(page.raw, options.durationSeconds);
-      const app = await run(page.app, options.durationSeconds);
+      const rawFirst = round % 2 === 1;
+      const first = await run(rawFirst ? page.raw : page.app, options.durationSeconds);
+      const second = await run(rawFirst ? page.app : page.raw, options.durationSeconds);
+      const [raw, app] = rawFirst ? [first, second] : [second, first];
       rounds.get(page.page)!.push({ bare, raw, app });
       log(
-        `  round ${round} ${page.page}: bare ${bare.rps.toFixed(0)}/s, raw ${raw.rps.toFixed(0)}/s, app ${app.rps.toFixed(0)}/s (p99 ${app.p99Ms} ms)`,
+        `  round ${round} ${page.page}: bare ${bare.rps.toFixed(0)}/s, raw ${raw.rps.toFixed(0)}/s, app ${app.rps.toFixed(0)}/s (${rawFirst ? 'raw first' : 'app first'}; app/raw ${(app.rps / raw.rps).toFixed(2)}, app p99 ${app.p99Ms} ms${app.cpuMsPerResponse !== undefined && raw.cpuMsPerResponse !== undefined ? `; Node CPU per response: raw ${raw.cpuMsPerResponse.toFixed(2)} ms, app ${app.cpuMsPerResponse.toFixed(2)} ms` : ''})`,
       );
     }
   }
@@ -97,7 +112,9 @@ export interface ReportFigure {
   period: string;
   appMs: number;
   sqlMs: number;
+  /** Median of the rounds' app ÷ SQL. */
   ratio: number;
+  roundRatios: number[];
   /** Raw values where the report and the SQL disagree (should be none). */
   differences: string[];
 }
@@ -116,22 +133,34 @@ export async function measureReportGeneration(
   const expected = await districtRawValuesBySql(db, period);
   const appTimes: number[] = [];
   const sqlTimes: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const sqlStarted = performance.now();
+  const sql = async () => {
+    const started = performance.now();
     await districtRawValuesBySql(db, period);
-    sqlTimes.push(performance.now() - sqlStarted);
-    const appStarted = performance.now();
+    sqlTimes.push(performance.now() - started);
+  };
+  const app = async () => {
+    const started = performance.now();
     reportId = await reports.generate('district', period, office);
-    appTimes.push(performance.now() - appStarted);
+    appTimes.push(performance.now() - started);
+  };
+  // Back to back, the order swapped every round (as the pages): a drift of the machine's load
+  // weighs on both; the ratio is the median of the rounds' own ratios.
+  for (let round = 0; round < rounds; round += 1) {
+    if (round % 2 === 0) {
+      await sql();
+      await app();
+    } else {
+      await app();
+      await sql();
+    }
   }
-  const appMs = median(appTimes);
-  const sqlMs = median(sqlTimes);
   return {
     records,
     period,
-    appMs,
-    sqlMs,
-    ratio: appMs / sqlMs,
+    appMs: median(appTimes),
+    sqlMs: median(sqlTimes),
+    ratio: median(appTimes.map((ms, round) => ms / sqlTimes[round])),
+    roundRatios: appTimes.map((ms, round) => ms / sqlTimes[round]),
     differences: await compareWithReport(db, reportId, expected),
   };
 }

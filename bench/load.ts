@@ -12,6 +12,8 @@ export interface LoadResult {
   bodyBytes: number;
   errors: number;
   non2xx: number;
+  /** CPU ms the server's Node process spent per response (when the bench can read it). */
+  cpuMsPerResponse?: number;
 }
 
 export interface LoadOptions {
@@ -70,6 +72,9 @@ export function medianOf(results: readonly LoadResult[]): LoadResult {
     p99Ms: field((result) => result.p99Ms),
     maxMs: field((result) => result.maxMs),
     bodyBytes: field((result) => result.bodyBytes),
+    cpuMsPerResponse: results.some((result) => result.cpuMsPerResponse !== undefined)
+      ? field((result) => result.cpuMsPerResponse ?? Number.NaN)
+      : undefined,
     errors: results.reduce((total, result) => total + result.errors, 0),
     non2xx: results.reduce((total, result) => total + result.non2xx, 0),
   };

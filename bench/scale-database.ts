@@ -11,10 +11,13 @@ export const SCALE_DB_PORT = Number(process.env.SCALE_DB_PORT ?? 54339);
  * demo database under ./data. Settings a small production server would have; not tuned for tests
  * (fsync stays on).
  */
-export function startScaleCluster(dataDir = SCALE_DATA_DIR): Promise<EmbeddedDatabase> {
+export function startScaleCluster(
+  dataDir = SCALE_DATA_DIR,
+  port = SCALE_DB_PORT,
+): Promise<EmbeddedDatabase> {
   return startEmbeddedDatabase({
     dataDir,
-    port: SCALE_DB_PORT,
+    port,
     databaseName: 'postgres',
     extraFlags: [
       '-c',

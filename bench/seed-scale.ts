@@ -15,6 +15,7 @@ import {
   positiveIntOption,
   recreateDatabase,
   scaleDatabaseName,
+  SCALE_DB_PORT,
   startScaleCluster,
   withDatabase,
 } from './scale-database.js';
@@ -114,7 +115,10 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const dataDir = options.get('data-dir') ?? './data-scale';
     console.log(`Starting the scale PostgreSQL under ${dataDir}/pg …`);
-    const cluster = await startScaleCluster(dataDir);
+    const cluster = await startScaleCluster(
+      dataDir,
+      positiveIntOption(options, 'db-port', SCALE_DB_PORT),
+    );
     stop = () => cluster.stop();
     const name = scaleDatabaseName(records);
     await recreateDatabase(cluster.url, name);

@@ -35,6 +35,9 @@ import { filesFormOf, FormUploads, MAX_FILES_PER_REQUEST } from './attachments/f
 
 export const HTMX_SCRIPT = '/static/vendor/htmx/htmx.min.js';
 
+/** The unfiltered 待办 (any page): its query also counts what waits for the user (the badge). */
+const INBOX_COUNTS_ITSELF = /^\/inbox(?:\?page=\d{1,9})?$/;
+
 /**
  * Everything the HTTP layer needs besides the Nest modules: plugins, views, static files, security
  * headers, the session and CSRF hooks. Shared by main.ts and the tests so both run the same app.
@@ -159,9 +162,15 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     const sessionId = readSessionCookie(request, config);
     if (sessionId) {
-      // A whole page (GET, not htmx) shows the navigation: its counts come with the session.
+      // A whole page (GET, not htmx) shows the navigation: its counts come with the session,
+      // but for the 待办 page, whose own query counts what waits (InboxController).
       request.auth = await sessions.load(sessionId, {
-        badges: request.method === 'GET' && !isHtmx(request),
+        badges:
+          request.method !== 'GET' || isHtmx(request)
+            ? undefined
+            : INBOX_COUNTS_ITSELF.test(request.url)
+              ? 'notifications'
+              : 'all',
       });
     }
     if (!request.auth) {

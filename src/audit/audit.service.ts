@@ -29,27 +29,37 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    const runner = manager ?? this.dataSource.manager;
-    await runner.query(
-      `INSERT INTO audit_log (actor_id, actor_name, actor_mobile, actor_unit_id, actor_unit_name, actor_roles,
-                              action, result, target_type, target_id, target_label, detail, ip, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        entry.actor?.id ?? entry.actorId ?? null,
-        entry.actor?.name ?? null,
-        entry.actor?.mobile ?? null,
-        entry.actor?.unitId ?? null,
-        entry.actor?.unitName ?? null,
-        entry.actor?.roles ?? null,
-        entry.action,
-        entry.result ?? 'success',
-        entry.target?.type ?? null,
-        entry.target === undefined ? null : String(entry.target.id),
-        entry.target?.label?.slice(0, 200) ?? null,
-        entry.detail === undefined ? null : JSON.stringify(entry.detail),
-        entry.ip?.slice(0, 64) ?? null,
-        (entry.requestId ?? currentRequestId())?.slice(0, 64) ?? null,
-      ],
-    );
+    const { sql, params } = auditInsert(entry);
+    await (manager ?? this.dataSource.manager).query(sql, params);
   }
+}
+
+/**
+ * The audit row's INSERT, its parameters numbered from `$first`: what record() runs, and what a
+ * service may put into the one statement that also makes the change it records (report generation:
+ * one round trip, atomic without a transaction around it).
+ */
+export function auditInsert(entry: AuditEntry, first = 1): { sql: string; params: unknown[] } {
+  const params = [
+    entry.actor?.id ?? entry.actorId ?? null,
+    entry.actor?.name ?? null,
+    entry.actor?.mobile ?? null,
+    entry.actor?.unitId ?? null,
+    entry.actor?.unitName ?? null,
+    entry.actor?.roles ?? null,
+    entry.action,
+    entry.result ?? 'success',
+    entry.target?.type ?? null,
+    entry.target === undefined ? null : String(entry.target.id),
+    entry.target?.label?.slice(0, 200) ?? null,
+    entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    entry.ip?.slice(0, 64) ?? null,
+    (entry.requestId ?? currentRequestId())?.slice(0, 64) ?? null,
+  ];
+  return {
+    sql: `INSERT INTO audit_log (actor_id, actor_name, actor_mobile, actor_unit_id, actor_unit_name, actor_roles,
+                              action, result, target_type, target_id, target_label, detail, ip, request_id)
+       VALUES (${params.map((_, index) => `$${first + index}`).join(', ')})`,
+    params,
+  };
 }

@@ -28,8 +28,11 @@ export interface AuthContext {
   pendingStep?: PendingStep;
   /** The password is older than the configured maximum age (the change page says why). */
   passwordExpired?: boolean;
-  /** The navigation's counts, when the session was loaded for a whole page. */
-  badges?: { inbox: number; notifications: number };
+  /**
+   * The navigation's counts, when the session was loaded for a whole page; `inbox` undefined on
+   * the 待办 page, whose own query counts it (InboxController).
+   */
+  badges?: { inbox?: number; notifications: number };
 }
 
 declare module 'fastify' {

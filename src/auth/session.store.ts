@@ -35,10 +35,11 @@ interface SessionRow {
 }
 
 /** The navigation's counts (待办, 消息), read with the session for whole pages: no extra round trip. */
-const BADGE_COLUMNS = `,
+const INBOX_BADGE_COLUMN = `,
               (SELECT count(*)::int FROM workflow_items wi
                 WHERE wi.state = 'pending' AND wi.pending_unit_id = u.unit_id AND wi.pending_role = ANY(u.roles)
-                  AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM u.id) AS inbox,
+                  AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM u.id) AS inbox`;
+const NOTIFICATIONS_BADGE_COLUMN = `,
               (SELECT count(*)::int FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS notifications`;
 
 /** A live session of a user as the session list shows it. */
@@ -94,11 +95,12 @@ export class SessionStore {
   /**
    * Loads a live session with its user and unit in one indexed query (a prepared statement: it
    * runs on every request); expired sessions answer undefined. With `badges`, the navigation's
-   * counts come back in the same query.
+   * counts come back in the same query: 'all', or 'notifications' for the 待办 page, whose own
+   * query counts what waits (badges.inbox stays undefined for it to fill in).
    */
   async load(
     sessionId: string,
-    options: { badges?: boolean } = {},
+    options: { badges?: 'all' | 'notifications' } = {},
   ): Promise<AuthContext | undefined> {
     const idHash = hashSessionId(sessionId);
     const rows = await this.statements.query<SessionRow>(
@@ -109,7 +111,8 @@ export class SessionStore {
                 AS password_expired,
               t.confirmed_at IS NOT NULL AS totp_enrolled,
               un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities AS unit_capabilities
-              ${options.badges ? BADGE_COLUMNS : ''}
+              ${options.badges === 'all' ? INBOX_BADGE_COLUMN : ''}
+              ${options.badges ? NOTIFICATIONS_BADGE_COLUMN : ''}
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active
          JOIN units un ON un.id = u.unit_id
@@ -142,7 +145,7 @@ export class SessionStore {
       sessionIdHash: row.id_hash,
       csrfToken: row.csrf_token,
       badges:
-        row.inbox === undefined || row.notifications === undefined
+        row.notifications === undefined
           ? undefined
           : { inbox: row.inbox, notifications: row.notifications },
       pendingStep: pendingStepFor(

@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { AfterCommitSubscriber } from './after-commit.js';
 
 /** The one set of TypeORM options, shared by the app, the scripts and the tests. Never synchronize. */
 export function dataSourceOptions(url: string): DataSourceOptions {
@@ -9,6 +10,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
+    subscribers: [AfterCommitSubscriber],
     extra: {
       max: 20,
       connectionTimeoutMillis: 5000,

@@ -346,7 +346,7 @@ function isActive(href: string, currentUrl: string): boolean {
 export function buildNavigation(
   user: AuthUser,
   currentUrl: string,
-  counts?: BadgeCounts,
+  counts?: Partial<BadgeCounts>,
 ): NavView[] {
   const visible = NAVIGATION.map((section) => ({
     label: section.label,

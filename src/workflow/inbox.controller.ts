@@ -10,6 +10,8 @@ import { BULK_PASS_MAX, BulkReviewService, type BulkSelection } from './bulk-rev
 import { searchText } from '../common/http/search-text.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
+import { buildNavigation } from '../home/navigation.js';
+import { NavigationBadges } from './navigation-badges.js';
 import { INBOX_PAGE_SIZE, WorkflowQueries } from './workflow-queries.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 
@@ -29,13 +31,18 @@ export class InboxController {
     private readonly registry: WorkflowRegistry,
     private readonly bulk: BulkReviewService,
     private readonly clock: Clock,
+    private readonly badges: NavigationBadges,
   ) {}
 
   /** 待办: what waits for me, grouped by functional area. */
   @Get('inbox')
   @Roles('reviewer', 'entry', 'office')
   @Render('workflow/inbox.hbs')
-  async inbox(@CurrentUser() user: AuthUser, @Query() query: Record<string, string>) {
+  async inbox(
+    @CurrentUser() user: AuthUser,
+    @Query() query: Record<string, string>,
+    @Req() request: Pick<FastifyRequest, 'url' | 'auth'>,
+  ) {
     const page = parsePage(query.page);
     const unitId = optionalId(query.unit, 'unit');
     const filter = {
@@ -44,7 +51,7 @@ export class InboxController {
       submittedSince: parseDate(query.since),
       page,
     };
-    const { rows: found, total } = await this.queries.inbox(user, filter);
+    const { rows: found, total, actionable } = await this.queries.inbox(user, filter);
     const now = this.clock.now().getTime();
     // 等待天数: whole days since the record reached the step that waits for this user.
     const rows = found.map((row) => ({
@@ -63,7 +70,22 @@ export class InboxController {
       }
     }
     const units = await this.unitOptions.active();
+    // The session left the 待办 badge to this page (configure-app.ts): unfiltered, the query has
+    // counted it; otherwise (past the last page) it is counted as on any other page.
+    const badges = request.auth?.badges;
+    const unfiltered = !filter.recordType && !filter.unitId && !filter.submittedSince;
+    const nav =
+      badges && badges.inbox === undefined
+        ? buildNavigation(user, request.url, {
+            ...badges,
+            inbox:
+              unfiltered && actionable !== undefined
+                ? actionable
+                : (await this.badges.count(user)).inbox,
+          })
+        : undefined;
     return {
+      ...(nav ? { nav } : {}),
       title: '待办',
       groups,
       sections: await this.registry.inboxSections(user),

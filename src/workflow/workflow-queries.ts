@@ -71,8 +71,15 @@ export class WorkflowQueries {
     private readonly statements: PreparedStatements,
   ) {}
 
-  /** What waits for this user: items pending at their unit for a role they hold. */
-  async inbox(user: AuthUser, filter: InboxFilter): Promise<{ rows: InboxRow[]; total: number }> {
+  /**
+   * What waits for this user: items pending at their unit for a role they hold. `actionable`: how
+   * many of the matching items this user may act on now (the 待办 badge when nothing is filtered),
+   * counted in the same scan; undefined past the last page.
+   */
+  async inbox(
+    user: AuthUser,
+    filter: InboxFilter,
+  ): Promise<{ rows: InboxRow[]; total: number; actionable: number | undefined }> {
     const params: unknown[] = [user.unitId, user.roles, user.id];
     const conditions = [
       `wi.state = 'pending'`,
@@ -104,11 +111,15 @@ export class WorkflowQueries {
       version: number;
       waiting: boolean;
       total: number;
+      waiting_total: number;
     }[] = await this.statements.query(
+      // Who entered each item's step is looked up once per item (OFFSET 0 keeps the planner from
+      // inlining it twice), for the rows shown and for the count of those this user may act on.
       `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision, wi.version,
-              coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting,
-              count(*) OVER ()::int AS total
+              w.waiting, count(*) OVER ()::int AS total,
+              count(*) FILTER (WHERE w.waiting) OVER ()::int AS waiting_total
          FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
+        CROSS JOIN LATERAL (SELECT coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting OFFSET 0) w
         WHERE ${where}
         ORDER BY wi.updated_at DESC, wi.id
         LIMIT $${params.length - 1} OFFSET $${params.length}`,
@@ -116,6 +127,7 @@ export class WorkflowQueries {
     );
     return {
       total: rows[0]?.total ?? (filter.page > 1 ? await this.inboxCount(user) : 0),
+      actionable: rows[0] ? rows[0].total - rows[0].waiting_total : filter.page > 1 ? undefined : 0,
       rows: rows.map((row) => {
         const definition = this.registry.get(row.record_type);
         return {

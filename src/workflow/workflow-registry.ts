@@ -47,6 +47,21 @@ export type InboxSectionProvider = (user: AuthUser) => Promise<InboxSection | un
 export class WorkflowRegistry {
   private readonly definitions = new Map<string, RecordTypeDefinition>();
   private readonly inboxProviders: InboxSectionProvider[] = [];
+  private readonly transitionListeners: (() => void)[] = [];
+
+  /**
+   * Called after a transition's transaction has committed (in this process): for read models a
+   * module keeps from the records' states, such as the 待办's 待报送.
+   */
+  onCommittedTransition(listener: () => void): void {
+    this.transitionListeners.push(listener);
+  }
+
+  transitionCommitted(): void {
+    for (const listener of this.transitionListeners) {
+      listener();
+    }
+  }
 
   registerInboxSection(provider: InboxSectionProvider): void {
     this.inboxProviders.push(provider);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { afterCommit } from '../database/after-commit.js';
 import { returningRows } from '../database/sql.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { ROLE_LABELS } from '../auth/roles.js';
@@ -290,6 +291,7 @@ export class WorkflowService {
         await definition.onApproved?.(manager, after);
       }
       await this.notifier.afterTransition(manager, after, input.action, definition, reason?.label);
+      afterCommit(manager, () => this.registry.transitionCommitted());
       return after;
     };
     try {
