@@ -22,8 +22,8 @@ import {
   type DemandSort,
 } from './demands.service.js';
 import { DemandFormDto } from './dto/demand-form.dto.js';
-import { LedgerRoutes, type LedgerReader } from './ledger-routes.js';
-import { UnitRecordRoutes } from './unit-record-routes.js';
+import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { UnitRecordRoutes } from '../workflow/record-kit/unit-record-routes.js';
 
 const DEMAND_COLUMNS: ExcelColumn<DemandRow>[] = [
   { header: '需求标题', width: 36, value: (row) => row.title },

@@ -3,7 +3,7 @@ import { CHAINS } from '../workflow/workflow-chain.js';
 import { DemandsController } from './demands.controller.js';
 import { DemandsQueries } from './demands.queries.js';
 import { DEMAND_TYPE, DemandsService } from './demands.service.js';
-import { RegistersRecordType } from './record-type-module.js';
+import { RegistersRecordType } from '../workflow/record-kit/record-type-module.js';
 
 /** 改革需求管理: demands filed by units (own reviewer → office); the demand list lives in assignments/. */
 @Module({

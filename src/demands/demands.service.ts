@@ -5,7 +5,11 @@ import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
-import { fileUnitRecord, updateUnitRecord, type UnitRecordType } from './unit-record-saves.js';
+import {
+  fileUnitRecord,
+  updateUnitRecord,
+  type UnitRecordType,
+} from '../workflow/record-kit/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {

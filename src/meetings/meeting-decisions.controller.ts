@@ -9,8 +9,8 @@ import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query
 import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
-import { dateColumn } from '../demands/excel-columns.js';
-import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
+import { dateColumn } from '../workflow/record-kit/excel-columns.js';
+import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import type { DecisionFilter, DecisionTaskRow } from './meetings.queries.js';

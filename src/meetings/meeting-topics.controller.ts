@@ -8,8 +8,8 @@ import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
 import { Clock } from '../common/time/clock.js';
-import { LedgerRoutes, type LedgerReader } from '../demands/ledger-routes.js';
-import { saveForm, type PostedForm } from '../demands/save-form.js';
+import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {

@@ -10,7 +10,7 @@ import { UuidPipe } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { saveForm, type PostedForm } from '../demands/save-form.js';
+import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
 import { BulletinsService, issueLabel } from './bulletins.service.js';
 import { BulletinDto } from './dto/bulletin.dto.js';
 import { NEWS_USE_LABELS, type NewsUseKind } from './news.queries.js';

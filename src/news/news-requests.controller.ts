@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { UuidPipe } from '../common/http/params.js';
 import { UnitOptions } from '../units/unit-options.js';
-import { saveForm } from '../demands/save-form.js';
+import { saveForm } from '../workflow/record-kit/save-form.js';
 import { NewsRequestDto } from './dto/news-request.dto.js';
 import { NewsRequestsService } from './news-requests.service.js';
 

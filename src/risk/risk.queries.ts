@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { ledgerPage, type LedgerSql } from '../demands/ledger-sql.js';
+import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 

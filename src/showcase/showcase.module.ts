@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RegistersRecordType } from '../demands/record-type-module.js';
+import { RegistersRecordType } from '../workflow/record-kit/record-type-module.js';
 import { CHAINS } from '../workflow/workflow-chain.js';
 import { ShowcaseController } from './showcase.controller.js';
 import { ShowcaseQueries } from './showcase.queries.js';

@@ -13,7 +13,7 @@ import {
   fileUnitRecord,
   updateUnitRecord,
   type UnitRecordType,
-} from '../demands/unit-record-saves.js';
+} from '../workflow/record-kit/unit-record-saves.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';

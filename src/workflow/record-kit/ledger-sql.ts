@@ -1,8 +1,8 @@
-import type { AuthUser } from '../auth/auth-context.js';
-import { SqlConditions } from '../database/sql.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import { pageOfListing } from '../workflow/record-kit/listing-page.js';
-import type { ListingScope } from '../workflow/workflow-visibility.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { SqlConditions } from '../../database/sql.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
+import { pageOfListing } from './listing-page.js';
+import type { ListingScope } from '../workflow-visibility.js';
 
 /**
  * A ledger filter's SQL as data: per field, its condition with `?` for the value (every `?` is

@@ -1,5 +1,5 @@
-import { startOfChinaDate } from '../common/time/china-time.js';
-import type { ExcelColumn } from '../exports/excel-export.js';
+import { startOfChinaDate } from '../../common/time/china-time.js';
+import type { ExcelColumn } from '../../exports/excel-export.js';
 
 /** A ledger export's calendar-date column: the cell holds the date (YYYY-MM-DD) as China reads it. */
 export function dateColumn<T>(

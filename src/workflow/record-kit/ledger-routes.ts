@@ -1,13 +1,13 @@
 import { Get, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser } from '../auth/auth.decorators.js';
-import type { FilterField, FilterOf, LedgerQuery } from '../common/http/ledger-query.js';
-import { chinaDate } from '../common/time/china-time.js';
-import type { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import type { ExcelColumn, ExcelFilter } from '../exports/excel-export.js';
-import type { LedgerExports } from '../exports/ledger-exports.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { CurrentUser } from '../../auth/auth.decorators.js';
+import type { FilterField, FilterOf, LedgerQuery } from '../../common/http/ledger-query.js';
+import { chinaDate } from '../../common/time/china-time.js';
+import type { Clock } from '../../common/time/clock.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
+import type { ExcelColumn, ExcelFilter } from '../../exports/excel-export.js';
+import type { LedgerExports } from '../../exports/ledger-exports.js';
 
 type Spec = Record<string, FilterField<unknown>>;
 

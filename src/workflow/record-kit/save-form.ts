@@ -1,8 +1,12 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { handleForm, type FieldErrors, type FormRules } from '../common/forms/form-validation.js';
-import { setFlash } from '../common/http/flash.js';
-import { seeOther } from '../common/htmx/htmx-request.js';
+import {
+  handleForm,
+  type FieldErrors,
+  type FormRules,
+} from '../../common/forms/form-validation.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
 
 /** A form that files no workflow record: a meeting, a bulletin, a 约稿, a form on a record's page. */
 export interface PostedForm<T> {

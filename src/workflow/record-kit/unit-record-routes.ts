@@ -1,13 +1,9 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply } from 'fastify';
-import type { AuthUser } from '../auth/auth-context.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
-import type { RecordFormViews } from '../workflow/record-kit/record-forms.js';
-import {
-  RecordFormRoutes,
-  type RecordPage,
-  type RecordRoutePaths,
-} from '../workflow/record-kit/record-routes.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import type { FieldErrors } from '../../common/forms/form-validation.js';
+import type { RecordFormViews } from './record-forms.js';
+import { RecordFormRoutes, type RecordPage, type RecordRoutePaths } from './record-routes.js';
 
 /** What the form routes of a record a unit files on its own (no project, no period) call. */
 export interface UnitRecordService<T, P> {

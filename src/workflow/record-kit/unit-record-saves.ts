@@ -1,6 +1,6 @@
-import type { AuthUser } from '../auth/auth-context.js';
-import { insertRow, updateRow } from '../database/sql.js';
-import type { RecordKit, RecordSave, RecordTable } from '../workflow/record-kit/record-kit.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import { insertRow, updateRow } from '../../database/sql.js';
+import type { RecordKit, RecordSave, RecordTable } from './record-kit.js';
 
 /**
  * A record type a unit files as its own (改革需求, 成效亮点, 工作动态): its table (a row

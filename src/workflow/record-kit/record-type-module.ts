@@ -1,5 +1,5 @@
 import { Inject, type OnModuleInit } from '@nestjs/common';
-import { WorkflowRegistry, type RecordTypeDefinition } from '../workflow/workflow-registry.js';
+import { WorkflowRegistry, type RecordTypeDefinition } from '../workflow-registry.js';
 
 /**
  * The Nest module of a record type that needs nothing but its registration with the workflow:
