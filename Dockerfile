@@ -10,6 +10,9 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
+# Noto Sans CJK: the PDF briefings embed the glyphs they use (src/scoring/reports/briefing-pdf.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000 SEED_DEMO=false
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import { binaryParser } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { pdfPages } from '../helpers/pdf-text.js';
 import { createUser, type TestUser } from '../helpers/users.factory.js';
 import { Clock } from '../../src/common/time/clock.js';
 
@@ -33,14 +34,14 @@ const documentText = (xml: string) =>
   [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1]).join('');
 
 /**
- * 简报: each generated report downloads as a Word briefing and prints from an A4 page, with the
+ * 简报: each generated report downloads as a Word and a PDF briefing and prints from an A4 page, with the
  * ranking, the 五色图 (coloured, numbered) and the rank changes against the previous period.
  *
  * Satisfaction is the only indicator that differs between districts here: in 2026-Q2 the scores
  * rise with the districts' sort order (the last district first), in 2026-Q3 they fall (the first
  * district first), so the Q3 ranking turns the Q2 one upside down.
  */
-describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', () => {
+describe('Report briefings (简报): Word, PDF and print (HTTP, real PostgreSQL)', () => {
   let testApp: TestApp;
   let leader: TestUser;
   let clerk: TestUser;
@@ -97,9 +98,9 @@ describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', ()
     await testApp?.close();
   });
 
-  const download = async (user: TestUser, reportId: string) =>
+  const download = async (user: TestUser, reportId: string, extension = 'docx') =>
     (await as(user)).agent
-      .get(`/reports/${reportId}/briefing.docx`)
+      .get(`/reports/${reportId}/briefing.${extension}`)
       .buffer(true)
       .parse(binaryParser);
 
@@ -135,6 +136,63 @@ describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', ()
     expect(text).toMatch(new RegExp(`1 ${first}`));
   });
 
+  it('should download the briefing as an A4 PDF of a few pages: changes, the numbered 五色图 in colour, the ranking', async () => {
+    const response = await download(leader, secondReport, 'pdf');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toContain(
+      encodeURIComponent('区县改革综合指数简报-2026-Q3-'),
+    );
+    expect(response.headers['content-disposition']).toContain('.pdf');
+    const body = response.body as Buffer;
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(body.toString('latin1')).toContain('/MediaBox [0 0 595.28 841.89]');
+    const pages = pdfPages(body);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages.length).toBeLessThanOrEqual(4);
+    const text = pages.map((page) => page.text).join('\n');
+    const flowing = text.replace(/\n/g, '');
+    const first = districts[0].name;
+    const last = districts[districts.length - 1].name;
+    expect(pages[0].text).toContain('区县改革综合指数简报·2026年第三季度');
+    expect(flowing).toContain(`${first}（第41→第1名，上升40位）`);
+    expect(flowing).toContain(`${last}（第1→第41名，下降40位）`);
+    expect(text).toContain('排名变化较大的区县');
+    expect(text).toContain('↑40');
+    expect(text).toContain('↓40');
+    expect(text).toContain('二、五色图');
+    expect(text).toContain(`1 ${first}`);
+    expect(text).toContain('三、区县排名');
+    // Every district in the ranking: 41 rows after the header (repeated on each page it runs onto).
+    for (const district of districts) {
+      expect(text).toContain(district.name);
+    }
+    // The bands' colours fill the tiles and cells: 第一档 #9C1C24 = 156/255, 28/255, 36/255 and
+    // 第五档 #D0E0F1 = 208/255, 224/255, 241/255 (pdfkit sets fills as `r g b scn`).
+    const content = pages.map((page) => page.content).join('\n');
+    expect(content).toMatch(/0\.6117\d* 0\.1098\d* 0\.1411\d* scn/);
+    expect(content).toMatch(/0\.8156\d* 0\.8784\d* 0\.9450\d* scn/);
+    expect(body.length).toBeLessThan(400_000);
+  });
+
+  it('should say in one sentence what to install when the server has no Chinese font for the PDF', async () => {
+    const before = process.env.BRIEFING_FONT;
+    process.env.BRIEFING_FONT = '/nonexistent/font.ttf';
+    try {
+      const response = await (await as(leader)).agent.get(`/reports/${secondReport}/briefing.pdf`);
+      expect(response.status).toBe(503);
+      expect(response.text).toContain(
+        '服务器未安装中文字体（fonts-noto-cjk），暂不能生成 PDF 简报',
+      );
+    } finally {
+      if (before === undefined) {
+        delete process.env.BRIEFING_FONT;
+      } else {
+        process.env.BRIEFING_FONT = before;
+      }
+    }
+  });
+
   it('should say that the first report has no previous period to compare with', async () => {
     const text = documentText(
       zipEntry((await download(leader, firstReport)).body as Buffer, 'word/document.xml')!,
@@ -149,6 +207,7 @@ describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', ()
     expect(page.text).toContain('区县改革综合指数简报·2026年第三季度');
     expect(page.text).toContain('打印 / 另存为 PDF');
     expect(page.text).toContain(`href="/reports/${secondReport}/briefing.docx"`);
+    expect(page.text).toContain(`href="/reports/${secondReport}/briefing.pdf"`);
     expect(page.text).toContain(`${districts[0].name}（第41→第1名，上升40位）`);
     expect(page.text.match(/<li class="band-tile band-\d">/g)).toHaveLength(41);
     expect(page.text).toContain('<span class="tile-band-number">1</span>');
@@ -159,6 +218,7 @@ describe('Report briefings (简报): Word and print (HTTP, real PostgreSQL)', ()
 
   it('should refuse the briefing to those who may not see the report', async () => {
     expect((await download(clerk, secondReport)).status).toBe(403);
+    expect((await download(clerk, secondReport, 'pdf')).status).toBe(403);
     expect((await (await as(clerk)).agent.get(`/reports/${secondReport}/briefing`)).status).toBe(
       403,
     );

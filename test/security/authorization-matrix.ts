@@ -1001,6 +1001,14 @@ export const MATRIX: Record<string, RouteSpec> = {
     },
     note: 'the Word briefing: whoever may see the report',
   },
+  'GET /reports/:id/briefing.pdf': {
+    roles: COCKPIT,
+    targets: {
+      'report district': { office: 200, leader: 200 },
+      'report project': { office: 200, leader: 200 },
+    },
+    note: 'the PDF briefing: whoever may see the report',
+  },
   'GET /reports/:id/rows/:position': {
     roles: BUSINESS,
     targets: {

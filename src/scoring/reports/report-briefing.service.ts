@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
 import { SYSTEM_KIND_LABELS } from '../systems/indicator-systems.service.js';
 import { briefingDocx } from './briefing-docx.js';
+import { briefingFonts, briefingPdf } from './briefing-pdf.js';
 import { bandView } from './ranking-view.js';
 import { buildBriefing, type Briefing } from './report-briefing.js';
 import { previousReport, ranksOfReport } from './report-briefing.queries.js';
@@ -52,5 +53,17 @@ export class ReportBriefingService {
   async docx(id: string): Promise<{ report: ReportRow; briefing: Briefing; file: Buffer }> {
     const { report, briefing } = await this.briefing(id);
     return { report, briefing, file: await briefingDocx(briefing) };
+  }
+
+  /** The PDF briefing; 503 with a sentence saying what to install when there is no CJK font. */
+  async pdf(id: string): Promise<{ report: ReportRow; briefing: Briefing; file: Buffer }> {
+    const fonts = briefingFonts();
+    if (!fonts) {
+      throw new ServiceUnavailableException(
+        '服务器未安装中文字体（fonts-noto-cjk），暂不能生成 PDF 简报；请下载 Word 简报，或在简报页打印为 PDF。',
+      );
+    }
+    const { report, briefing } = await this.briefing(id);
+    return { report, briefing, file: await briefingPdf(briefing, fonts) };
   }
 }

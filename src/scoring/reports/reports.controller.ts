@@ -15,6 +15,7 @@ import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { ProjectSatisfactionService } from '../../major-projects/satisfaction/project-satisfaction.service.js';
 import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
+import type { Briefing } from './report-briefing.js';
 import { ReportBriefingService } from './report-briefing.service.js';
 import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import {
@@ -56,6 +57,25 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
 }
 
 /** 报表生成 and the generated reports: ranking, per-unit detail, Excel. */
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** A briefing file as a download named after its kind, period and day. */
+function sendBriefing(
+  reply: FastifyReply,
+  { report, briefing, file }: { report: ReportRow; briefing: Briefing; file: Buffer },
+  extension: 'docx' | 'pdf',
+  contentType: string,
+) {
+  const name = `${briefing.kindLabel}简报-${report.period}-${chinaDate(report.generated_at)}.${extension}`;
+  return reply
+    .header('Content-Type', contentType)
+    .header(
+      'Content-Disposition',
+      `attachment; filename="briefing.${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
+    .send(file);
+}
+
 @Controller('reports')
 export class ReportsController {
   constructor(
@@ -257,10 +277,7 @@ export class ReportsController {
     );
   }
 
-  /**
-   * 简报 to print: an A4 page the browser prints or saves as PDF (no PDF is made on the server:
-   * production has no browser engine, and a server-side PDF would need a CJK font embedded).
-   */
+  /** 简报 to print: an A4 page the browser prints (the PDF download is briefing.pdf). */
   @Get(':id/briefing')
   @Roles('office', 'leader')
   async briefing(@Param('id') id: string, @Res() reply: FastifyReply) {
@@ -272,18 +289,15 @@ export class ReportsController {
   @Get(':id/briefing.docx')
   @Roles('office', 'leader')
   async briefingDocx(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const { report, briefing, file } = await this.briefings.docx(id);
-    const name = `${briefing.kindLabel}简报-${report.period}-${chinaDate(report.generated_at)}.docx`;
-    return reply
-      .header(
-        'Content-Type',
-        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      )
-      .header(
-        'Content-Disposition',
-        `attachment; filename="briefing.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      )
-      .send(file);
+    const download = await this.briefings.docx(id);
+    return sendBriefing(reply, download, 'docx', DOCX_TYPE);
+  }
+
+  /** 简报 as a PDF, the same sections drawn on A4 with an embedded CJK font. */
+  @Get(':id/briefing.pdf')
+  @Roles('office', 'leader')
+  async briefingPdf(@Param('id') id: string, @Res() reply: FastifyReply) {
+    return sendBriefing(reply, await this.briefings.pdf(id), 'pdf', 'application/pdf');
   }
 
   /** Why a unit ranks where it does: each indicator's raw value, score and the records behind it. */
