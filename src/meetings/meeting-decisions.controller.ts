@@ -1,12 +1,12 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { hasRole } from '../auth/auth-context.js';
 import { setFlash } from '../common/http/flash.js';
-import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
-import { UuidPipe } from '../common/http/params.js';
+import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';
@@ -15,7 +15,7 @@ import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import type { DecisionFilter, DecisionTaskRow } from './meetings.queries.js';
 import { isOffice, MeetingsService } from './meetings.service.js';
-import { DECISION_STATES, DECISION_STATE_LABELS } from './meetings.view-model.js';
+import { DECISION_STATES } from './meetings.view-model.js';
 
 const COLUMNS: ExcelColumn<DecisionTaskRow>[] = [
   { header: '议定事项', width: 40, value: (row) => row.title },
@@ -36,9 +36,9 @@ const COLUMNS: ExcelColumn<DecisionTaskRow>[] = [
 const LEDGER = ledgerQuery({
   meetingId: filterField.uuid('meeting'),
   unitId: filterField.id('unit'),
-  state: filterField.oneOf('state', DECISION_STATES),
+  state: filterField.oneOf('state', DECISION_STATES.codes),
 });
-const stateOptions = optionsOf(DECISION_STATES, DECISION_STATE_LABELS);
+const stateOptions = DECISION_STATES.options();
 
 /** 议定事项: the ledger of the units' tasks and the office's 销号. */
 @Controller('meetings/decisions')
@@ -75,14 +75,9 @@ export class MeetingDecisionsController extends LedgerRoutes({
   /** 销号: the office closes one unit's task of a 议定事项. */
   @Post('tasks/:taskId/close')
   @Roles('office')
-  async close(
-    @Param('taskId', UuidPipe) taskId: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const meetingId = await this.meetings.closeTask(taskId, user, request.ip);
+  async close(@OnRecord('taskId') task: RecordCall, @Res() reply: FastifyReply) {
+    const meetingId = await this.meetings.closeTask(task.id, task.user, task.ip);
     setFlash(reply, 'success', '已销号');
-    return seeOther(request, reply, `/meetings/${meetingId}#decisions`);
+    return seeOther(task.request, reply, `/meetings/${meetingId}#decisions`);
   }
 }

@@ -1,15 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
-import { UuidPipe } from '../common/http/params.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { Clock } from '../common/time/clock.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
+import type { PostedForm } from '../workflow/record-kit/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
@@ -22,12 +22,8 @@ import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { AdoptTopicDto, TopicDto, TopicResultDto } from './dto/topic.dto.js';
 import type { TopicFilter, TopicRow } from './meetings.queries.js';
 import { isOffice, MeetingsService } from './meetings.service.js';
-import {
-  TOPIC_KINDS,
-  TOPIC_KIND_LABELS,
-  TOPIC_RESULTS,
-  TOPIC_RESULT_LABELS,
-} from './meetings.view-model.js';
+import { savePageForm } from './page-form.js';
+import { TOPIC_KINDS, TOPIC_RESULTS } from './meetings.view-model.js';
 import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<TopicRow>[] = [
@@ -45,13 +41,13 @@ const COLUMNS: ExcelColumn<TopicRow>[] = [
 const LEDGER = ledgerQuery({
   meetingId: filterField.uuid('meeting'),
   unitId: filterField.id('unit'),
-  topicKind: filterField.oneOf('kind', TOPIC_KINDS),
-  result: filterField.oneOf('result', [...TOPIC_RESULTS, 'none'] as const),
+  topicKind: filterField.oneOf('kind', TOPIC_KINDS.codes),
+  result: filterField.oneOf('result', [...TOPIC_RESULTS.codes, 'none'] as const),
   state: filterField.oneOf('state', WORKFLOW_STATES),
 });
 const link = (id: string) => `/meetings/topics/${id}`;
-const kindOptions = optionsOf(TOPIC_KINDS, TOPIC_KIND_LABELS);
-const resultOptions = optionsOf(TOPIC_RESULTS, TOPIC_RESULT_LABELS);
+const kindOptions = TOPIC_KINDS.options();
+const resultOptions = TOPIC_RESULTS.options();
 // A topic the office has adopted is 已采纳 here, not 审核通过.
 const stateOptions = optionsOf(WORKFLOW_STATES, { ...WORKFLOW_STATE_LABELS, approved: '已采纳' });
 
@@ -92,29 +88,15 @@ export class MeetingTopicsController extends LedgerRoutes({
 
   @Get('new')
   @Roles('entry', 'office')
-  async newForm(
-    @Query('meeting') meeting: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    return this.renderForm(
-      reply,
-      user,
-      200,
-      { reportingUnitId: isOffice(user) ? undefined : user.unitId, meetingId: meeting },
-      {},
-    );
+  async newForm(@Call() { user, query }: Caller, @Res() reply: FastifyReply) {
+    const values = { reportingUnitId: isOffice(user) ? undefined : user.unitId };
+    return this.renderForm(reply, user, 200, { ...values, meetingId: query.meeting }, {});
   }
 
   @Post()
   @FormWithFiles()
   @Roles('entry', 'office')
-  create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     return createFromForm(
       request,
       reply,
@@ -128,26 +110,18 @@ export class MeetingTopicsController extends LedgerRoutes({
           ? { submitted: '议题已列入会议议程', created: '议题已列入会议议程' }
           : undefined,
       },
-      (data) => this.meetings.createTopic(data, user, request.ip),
+      (data) => this.meetings.createTopic(data, user, ip),
     );
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     return this.renderPage(reply, user, id, 200, {}, {});
   }
 
   @Get(':id/edit')
   @Roles('entry')
-  async editForm(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async editForm(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const { topic } = await this.meetings.topicForEdit(id, user);
     return this.renderForm(
       reply,
@@ -170,13 +144,8 @@ export class MeetingTopicsController extends LedgerRoutes({
   @Post(':id')
   @FormWithFiles()
   @Roles('entry')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async update(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
+    const { user, request, body, ip } = call;
     // A topic the user may not read is a 404 before its form is read.
     await this.meetings.topicForEdit(id, user);
     return updateFromForm(
@@ -190,49 +159,25 @@ export class MeetingTopicsController extends LedgerRoutes({
         rerender: (values, errors) => this.renderForm(reply, user, 422, values, errors, id),
         link,
       },
-      (data) => this.meetings.updateTopic(id, data, user, request.ip),
+      (data) => this.meetings.updateTopic(id, data, user, ip),
     );
   }
 
   @Post(':id/adopt')
   @Roles('office')
-  adopt(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return saveForm(
-      request,
-      reply,
-      body,
-      this.pageForm(reply, user, id, AdoptTopicDto, '议题已采纳并列入会议议程'),
-      async (data) => {
-        await this.meetings.adopt(id, data.meetingId, user, request.ip);
-        return id;
-      },
+  adopt(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
+    const form = this.pageForm(reply, call.user, id, AdoptTopicDto, '议题已采纳并列入会议议程');
+    return savePageForm(call, reply, id, form, (data) =>
+      this.meetings.adopt(id, data.meetingId, call.user, call.ip),
     );
   }
 
   @Post(':id/result')
   @Roles('office')
-  result(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    return saveForm(
-      request,
-      reply,
-      body,
-      this.pageForm(reply, user, id, TopicResultDto, '审议结果已录入'),
-      async (data) => {
-        await this.meetings.setResult(id, data, user, request.ip);
-        return id;
-      },
+  result(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
+    const form = this.pageForm(reply, call.user, id, TopicResultDto, '审议结果已录入');
+    return savePageForm(call, reply, id, form, (data) =>
+      this.meetings.setResult(id, data, call.user, call.ip),
     );
   }
 

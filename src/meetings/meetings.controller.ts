@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
+import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
@@ -16,12 +17,8 @@ import { DecisionDto } from './dto/decision.dto.js';
 import { MeetingDto, MinutesDto } from './dto/meeting.dto.js';
 import type { MeetingFilter, MeetingRow } from './meetings.queries.js';
 import { isOffice, MeetingsService } from './meetings.service.js';
-import {
-  MEETING_KINDS,
-  MEETING_KIND_LABELS,
-  MEETING_STATUSES,
-  MEETING_STATUS_LABELS,
-} from './meetings.view-model.js';
+import { savePageForm } from './page-form.js';
+import { MEETING_KINDS, MEETING_STATUSES } from './meetings.view-model.js';
 import { FormWithFiles } from '../attachments/form-uploads.js';
 
 const COLUMNS: ExcelColumn<MeetingRow>[] = [
@@ -36,14 +33,14 @@ const COLUMNS: ExcelColumn<MeetingRow>[] = [
 ];
 
 const LEDGER = ledgerQuery({
-  kind: filterField.oneOf('kind', MEETING_KINDS),
-  status: filterField.oneOf('status', MEETING_STATUSES),
+  kind: filterField.oneOf('kind', MEETING_KINDS.codes),
+  status: filterField.oneOf('status', MEETING_STATUSES.codes),
   year: filterField.int('year', 2000, 2100),
   q: filterField.text('q'),
 });
 const link = (id: string) => `/meetings/${id}`;
-const kindOptions = optionsOf(MEETING_KINDS, MEETING_KIND_LABELS);
-const statusOptions = optionsOf(MEETING_STATUSES, MEETING_STATUS_LABELS);
+const kindOptions = MEETING_KINDS.options();
+const statusOptions = MEETING_STATUSES.options();
 
 /** 深改委会议: the ledger, the office's meeting form, the meeting page and its 议定事项 form. */
 @Controller('meetings')
@@ -79,23 +76,14 @@ export class MeetingsController extends LedgerRoutes({
 
   @Post()
   @Roles('office')
-  create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     return saveForm(request, reply, body, this.meetingForm(reply, undefined), (data) =>
-      this.meetings.saveMeeting(data, user, request.ip),
+      this.meetings.saveMeeting(data, user, ip),
     );
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     return this.renderPage(reply, user, id, 200, {}, {});
   }
 
@@ -123,64 +111,44 @@ export class MeetingsController extends LedgerRoutes({
 
   @Post(':id')
   @Roles('office')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async update(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
     await this.meetings.requireMeeting(id);
-    return saveForm(request, reply, body, this.meetingForm(reply, id), (data) =>
-      this.meetings.saveMeeting(data, user, request.ip, id),
+    return saveForm(call.request, reply, call.body, this.meetingForm(reply, id), (data) =>
+      this.meetings.saveMeeting(data, call.user, call.ip, id),
     );
   }
 
   @Post(':id/minutes')
   @FormWithFiles()
   @Roles('office')
-  async minutes(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  minutes(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
     const form: PostedForm<MinutesDto> = {
       dto: MinutesDto,
       rerender: (values, errors) =>
-        this.renderPage(reply, user, id, 422, { minutes: values }, errors),
+        this.renderPage(reply, call.user, id, 422, { minutes: values }, errors),
       link,
       flash: '会议纪要已登记',
     };
-    return saveForm(request, reply, body, form, async (data) => {
-      await this.meetings.saveMinutes(id, data, user);
-      return id;
-    });
+    return savePageForm(call, reply, id, form, (data) =>
+      this.meetings.saveMinutes(id, data, call.user),
+    );
   }
 
   @Post(':id/decisions')
   @Roles('office')
-  async createDecision(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async createDecision(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
     await this.meetings.requireMeeting(id);
     const form: PostedForm<DecisionDto> = {
       dto: DecisionDto,
       rules: (data, failed) => this.meetings.decisionErrors(id, data, failed),
       rerender: (values, errors) =>
-        this.renderPage(reply, user, id, 422, { decision: values }, errors),
+        this.renderPage(reply, call.user, id, 422, { decision: values }, errors),
       link: (meetingId) => `${link(meetingId)}#decisions`,
       flash: '议定事项已交办，承办单位将在待办中看到',
     };
-    return saveForm(request, reply, body, form, async (data) => {
-      await this.meetings.createDecision(id, data, user, request.ip);
-      return id;
-    });
+    return savePageForm(call, reply, id, form, (data) =>
+      this.meetings.createDecision(id, data, call.user, call.ip),
+    );
   }
 
   private meetingForm(reply: FastifyReply, id: string | undefined): PostedForm<MeetingDto> {

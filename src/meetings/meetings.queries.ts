@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
 import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { ledgerReader } from '../demands/ledger-reader.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 import {
   decisionState,
-  DECISION_STATE_LABELS,
-  MEETING_KIND_LABELS,
-  MEETING_STATUS_LABELS,
-  TOPIC_KIND_LABELS,
-  TOPIC_RESULT_LABELS,
+  DECISION_STATES,
+  MEETING_KINDS,
+  MEETING_STATUSES,
+  TOPIC_KINDS,
+  TOPIC_RESULTS,
   type DecisionState,
   type MeetingKind,
   type MeetingStatus,
@@ -153,8 +153,8 @@ export const TOPIC_LISTING: RecordListing = {
 type TopicSqlRow = Omit<TopicRow, 'topicKindLabel' | 'resultLabel' | 'stateLabel'>;
 const labelTopic = (row: TopicSqlRow): TopicRow => ({
   ...row,
-  topicKindLabel: TOPIC_KIND_LABELS[row.topic_kind],
-  resultLabel: row.result ? TOPIC_RESULT_LABELS[row.result] : '',
+  topicKindLabel: TOPIC_KINDS.labels[row.topic_kind],
+  resultLabel: row.result ? TOPIC_RESULTS.labels[row.result] : '',
   stateLabel:
     row.state === 'approved'
       ? '已采纳'
@@ -166,8 +166,8 @@ const labelTopic = (row: TopicSqlRow): TopicRow => ({
 type MeetingSqlRow = Omit<MeetingRow, 'kindLabel' | 'statusLabel'>;
 const labelMeeting = (row: MeetingSqlRow): MeetingRow => ({
   ...row,
-  kindLabel: MEETING_KIND_LABELS[row.kind],
-  statusLabel: MEETING_STATUS_LABELS[row.status],
+  kindLabel: MEETING_KINDS.labels[row.kind],
+  statusLabel: MEETING_STATUSES.labels[row.status],
 });
 
 /**
@@ -232,7 +232,7 @@ const toDecisionRow = (row: DecisionSqlRow): DecisionTaskRow => {
     latestApprovedAt: row.latest_approved_at,
     closedAt: row.closed_at,
     state,
-    stateLabel: DECISION_STATE_LABELS[state],
+    stateLabel: DECISION_STATES.labels[state],
   };
 };
 
@@ -503,14 +503,7 @@ export class MeetingsQueries {
     return rows[0]?.meeting_id ?? null;
   }
 
-  topicLedger(
-    user: AuthUser,
-    filter: TopicFilter,
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: TopicRow[]; total: number }> {
-    return ledgerPage(db, user, filter, TOPIC_LEDGER, pageSize);
-  }
+  readonly topicLedger = ledgerReader(() => this.dataSource, TOPIC_LEDGER);
 
   async insertDecision(
     manager: EntityManager,

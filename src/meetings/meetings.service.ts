@@ -28,8 +28,10 @@ import {
   type TopicContent,
   type MeetingFilter,
   type TopicFilter,
+  type TopicRow,
 } from './meetings.queries.js';
 import { isPdfOrWord } from './meetings.view-model.js';
+import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
 
 export const isOffice = (user: AuthUser): boolean =>
   hasRole(user, 'office') && user.unitKind === 'office';
@@ -436,9 +438,8 @@ export class MeetingsService {
     };
   }
 
-  topicLedger(user: AuthUser, filter: TopicFilter, pageSize = DEFAULT_PAGE_SIZE, db?: SqlRunner) {
-    return this.queries.topicLedger(user, filter, pageSize, db);
-  }
+  readonly topicLedger: LedgerReader<TopicFilter, TopicRow> = (...page) =>
+    this.queries.topicLedger(...page);
 
   private async requireTopicItem(id: string, user: AuthUser, manager?: EntityManager) {
     const item = await this.workflow.findItem(id, manager);

@@ -1,62 +1,41 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
+
 /** The words of 深改委会议管理: meeting kinds and states, topic kinds, 审议结果, decision states. */
-export const MEETING_KINDS = ['plenary', 'special'] as const;
-export type MeetingKind = (typeof MEETING_KINDS)[number];
-export const MEETING_KIND_LABELS: Record<MeetingKind, string> = {
-  plenary: '全体会议',
-  special: '专题会议',
-};
+export const MEETING_KINDS = labelledCodes({ plenary: '全体会议', special: '专题会议' });
+export type MeetingKind = (typeof MEETING_KINDS.codes)[number];
 
-export const MEETING_STATUSES = ['preparing', 'held'] as const;
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
-export const MEETING_STATUS_LABELS: Record<MeetingStatus, string> = {
-  preparing: '筹备中',
-  held: '已召开',
-};
+export const MEETING_STATUSES = labelledCodes({ preparing: '筹备中', held: '已召开' });
+export type MeetingStatus = (typeof MEETING_STATUSES.codes)[number];
 
-export const TOPIC_KINDS = ['review_document', 'hear_report', 'study_matter'] as const;
-export type TopicKind = (typeof TOPIC_KINDS)[number];
-export const TOPIC_KIND_LABELS: Record<TopicKind, string> = {
+export const TOPIC_KINDS = labelledCodes({
   review_document: '审议文件',
   hear_report: '听取汇报',
   study_matter: '研究事项',
-};
+});
+export type TopicKind = (typeof TOPIC_KINDS.codes)[number];
 
-export const TOPIC_RESULTS = [
-  'passed',
-  'passed_in_principle',
-  'revise_resubmit',
-  'not_passed',
-] as const;
-export type TopicResult = (typeof TOPIC_RESULTS)[number];
-export const TOPIC_RESULT_LABELS: Record<TopicResult, string> = {
+export const TOPIC_RESULTS = labelledCodes({
   passed: '审议通过',
   passed_in_principle: '原则通过',
   revise_resubmit: '修改完善后再审',
   not_passed: '不予通过',
-};
+});
+export type TopicResult = (typeof TOPIC_RESULTS.codes)[number];
 
 /**
  * Where one unit's task of a 议定事项 stands, first match wins: 已销号 (the office closed it),
  * 已逾期 (deadline passed, no approved feedback), 待季度更新 (no approved feedback this quarter),
  * 已完成待销号 (approved feedback says done), 推进中 / 未启动 (latest approved feedback), 未反馈.
  */
-export const DECISION_STATES = [
-  'closed',
-  'overdue',
-  'quarterly_due',
-  'awaiting_close',
-  'in_progress',
-  'awaiting_feedback',
-] as const;
-export type DecisionState = (typeof DECISION_STATES)[number];
-export const DECISION_STATE_LABELS: Record<DecisionState, string> = {
+export const DECISION_STATES = labelledCodes({
   closed: '已销号',
   overdue: '已逾期',
   quarterly_due: '待季度更新',
   awaiting_close: '已完成待销号',
   in_progress: '推进中',
   awaiting_feedback: '待首次反馈',
-};
+});
+export type DecisionState = (typeof DECISION_STATES.codes)[number];
 
 export function decisionState(facts: {
   closed: boolean;

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
-import { UuidPipe } from '../common/http/params.js';
+import { sendDownload } from '../demands/download.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -51,23 +52,14 @@ export class BulletinsController {
 
   @Post()
   @Roles('office')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async create(@Call() { user, request, body }: Caller, @Res() reply: FastifyReply) {
     return saveForm(request, reply, body, this.form(reply, undefined), (data) =>
       this.bulletins.create(data, user),
     );
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const bulletin = await this.bulletins.view(id, user);
     return reply.view('news/bulletin.hbs', {
       title: `改革简报 ${bulletin.issueLabel}`,
@@ -80,11 +72,7 @@ export class BulletinsController {
 
   @Get(':id/edit')
   @Roles('office')
-  async editForm(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async editForm(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const bulletin = await this.bulletins.view(id, user);
     const values = {
       issueNo: bulletin.issue_no,
@@ -102,13 +90,7 @@ export class BulletinsController {
 
   @Post(':id')
   @Roles('office')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  update(@OnRecord() { id, user, request, body }: RecordCall, @Res() reply: FastifyReply) {
     return saveForm(request, reply, body, this.form(reply, id), async (data) => {
       await this.bulletins.update(id, data, user);
       return id;
@@ -118,35 +100,16 @@ export class BulletinsController {
   /** 印发: readable by every user from now on; each item gains a 《改革简报》采用. */
   @Post(':id/publish')
   @Roles('office')
-  async publish(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    await this.bulletins.publish(id, user, request.ip);
+  async publish(@OnRecord() { id, user, request, ip }: RecordCall, @Res() reply: FastifyReply) {
+    await this.bulletins.publish(id, user, ip);
     setFlash(reply, 'success', '简报已印发，所有用户均可阅读');
     return seeOther(request, reply, link(id));
   }
 
   @Get(':id/docx')
-  async docx(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async docx(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const file = await this.bulletins.docx(id, user);
-    return reply
-      .header(
-        'Content-Type',
-        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      )
-      .header(
-        'Content-Disposition',
-        `attachment; filename="bulletin.docx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-      )
-      .header('Cache-Control', 'private, no-store')
-      .send(file.content);
+    return sendDownload(reply, { ...file, fallback: 'bulletin.docx' }, 'private, no-store');
   }
 
   /** The compose form as the record kit's form helpers read and show it again. */

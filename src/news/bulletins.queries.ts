@@ -24,6 +24,16 @@ export interface BulletinItemRow {
 const BULLETIN = `SELECT id, year, issue_no, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, editor_note, submitted_to,
                          copied_to, published_at FROM news_bulletins`;
 
+/** An issue's own columns in the order INSERT and UPDATE write them (year … copied_to). */
+const bulletinColumns = (bulletin: Omit<BulletinRow, 'id' | 'published_at'>) => [
+  bulletin.year,
+  bulletin.issue_no,
+  bulletin.issued_on,
+  bulletin.editor_note,
+  bulletin.submitted_to,
+  bulletin.copied_to,
+];
+
 /** The SQL of 《改革简报》. */
 @Injectable()
 export class BulletinsQueries {
@@ -66,15 +76,7 @@ export class BulletinsQueries {
     const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO news_bulletins (year, issue_no, issued_on, editor_note, submitted_to, copied_to, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [
-        bulletin.year,
-        bulletin.issue_no,
-        bulletin.issued_on,
-        bulletin.editor_note,
-        bulletin.submitted_to,
-        bulletin.copied_to,
-        bulletin.createdBy,
-      ],
+      [...bulletinColumns(bulletin), bulletin.createdBy],
     );
     return rows[0].id;
   }
@@ -87,15 +89,7 @@ export class BulletinsQueries {
     await manager.query(
       `UPDATE news_bulletins SET year = $2, issue_no = $3, issued_on = $4, editor_note = $5, submitted_to = $6, copied_to = $7
         WHERE id = $1 AND published_at IS NULL`,
-      [
-        id,
-        bulletin.year,
-        bulletin.issue_no,
-        bulletin.issued_on,
-        bulletin.editor_note,
-        bulletin.submitted_to,
-        bulletin.copied_to,
-      ],
+      [id, ...bulletinColumns(bulletin)],
     );
   }
 

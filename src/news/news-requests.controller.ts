@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { UuidPipe } from '../common/http/params.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { saveForm } from '../workflow/record-kit/save-form.js';
 import { NewsRequestDto } from './dto/news-request.dto.js';
@@ -26,12 +26,7 @@ export class NewsRequestsController {
 
   @Post()
   @Roles('office')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     return saveForm(
       request,
       reply,
@@ -43,16 +38,12 @@ export class NewsRequestsController {
         link: (id) => `/news/requests/${id}`,
         flash: '约稿已发出，将出现在所选单位的待办中',
       },
-      (data) => this.requests.create(data, user, request.ip),
+      (data) => this.requests.create(data, user, ip),
     );
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const page = await this.requests.page(id, user);
     return reply.view('news/request.hbs', { title: `约稿：${page.request.topic}`, ...page });
   }

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import { handleForm, type FieldErrors } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';
@@ -199,34 +200,21 @@ export class NewsController extends LedgerRoutes({
 
   @Get('new')
   @Roles('entry')
-  async newForm(
-    @Query('request') requestId: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    return this.renderForm(reply, 200, undefined, { requestId: requestId ?? '' }, {}, user);
+  async newForm(@Call() { user, query }: Caller, @Res() reply: FastifyReply) {
+    return this.renderForm(reply, 200, undefined, { requestId: query.request ?? '' }, {}, user);
   }
 
   @Post()
   @FormWithFiles()
   @Roles('entry')
-  async create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     return createFromForm(request, reply, body, this.form(reply, undefined, user), (data) =>
-      this.news.create(data, user, request.ip),
+      this.news.create(data, user, ip),
     );
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const page = await this.news.page(id, user);
     if (page.editable) {
       const { news } = page;
@@ -245,35 +233,24 @@ export class NewsController extends LedgerRoutes({
   @Post(':id')
   @FormWithFiles()
   @Roles('entry')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  update(@OnRecord() { id, user, request, body, ip }: RecordCall, @Res() reply: FastifyReply) {
     return updateFromForm(request, reply, body, id, this.form(reply, id, user), (data) =>
-      this.news.update(id, data, user, request.ip),
+      this.news.update(id, data, user, ip),
     );
   }
 
   /** 登记采用: the office records a use of an approved item. */
   @Post(':id/uses')
   @Roles('office')
-  async recordUse(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  recordUse(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
+    const { user, request, ip } = call;
     return handleForm(
       NewsUseDto,
-      body,
+      call.body,
       async (values, errors) =>
         this.renderShow(reply, 422, await this.news.page(id, user), user, values, errors),
       async (data) => {
-        await this.news.recordUse(id, data, user, request.ip);
+        await this.news.recordUse(id, data, user, ip);
         setFlash(reply, 'success', `已登记：${NEWS_USE_LABELS[data.kind]}`);
         return seeOther(request, reply, link(id));
       },

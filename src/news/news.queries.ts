@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
 import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { ledgerReader } from '../demands/ledger-reader.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
@@ -168,14 +168,7 @@ export class NewsQueries {
     );
   }
 
-  ledger(
-    user: AuthUser,
-    filter: NewsLedgerFilter,
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: NewsRow[]; total: number }> {
-    return ledgerPage(db, user, filter, NEWS_LEDGER, pageSize);
-  }
+  readonly ledger = ledgerReader(() => this.dataSource, NEWS_LEDGER);
 
   async uses(newsItemId: string): Promise<NewsUseRow[]> {
     const rows = await this.dataSource.query<Omit<NewsUseRow, 'kindLabel'>[]>(
@@ -235,18 +228,9 @@ export class NewsQueries {
    * period by kind (distinct items), 采用数 (distinct items used other than by a 批示) and 批示数.
    */
   async stats(from: string, to: string, unitIds?: readonly number[]): Promise<NewsStatsRow[]> {
+    type Counts = Omit<NewsStatsRow, 'unitId' | 'unitName' | 'unitKind'>;
     const rows = await this.dataSource.query<
-      {
-        unit_id: number;
-        unit_name: string;
-        unit_kind: string;
-        submitted: number;
-        published: number;
-        bulletin: number;
-        superior: number;
-        adopted: number;
-        instructions: number;
-      }[]
+      ({ unit_id: number; unit_name: string; unit_kind: string } & Counts)[]
     >(
       `WITH submitted AS (
          SELECT n.unit_id, count(*)::int AS submitted
@@ -276,16 +260,11 @@ export class NewsQueries {
         ORDER BY coalesce(k.adopted, 0) DESC, coalesce(s.submitted, 0) DESC, u.sort_order, u.id`,
       [from, to, unitIds ?? null],
     );
-    return rows.map((row) => ({
-      unitId: row.unit_id,
-      unitName: row.unit_name,
-      unitKind: row.unit_kind,
-      submitted: row.submitted,
-      published: row.published,
-      bulletin: row.bulletin,
-      superior: row.superior,
-      adopted: row.adopted,
-      instructions: row.instructions,
+    return rows.map(({ unit_id, unit_name, unit_kind, ...counts }) => ({
+      unitId: unit_id,
+      unitName: unit_name,
+      unitKind: unit_kind,
+      ...counts,
     }));
   }
 

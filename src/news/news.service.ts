@@ -3,10 +3,8 @@ import { AttachmentsService } from '../attachments/attachments.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
-import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import {
   fileUnitRecord,
@@ -37,6 +35,8 @@ export {
   type NewsRow,
   type NewsUseKind,
 } from './news.queries.js';
+import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { visibleRecord } from '../demands/visible-record.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
 
@@ -144,11 +144,7 @@ export class NewsService {
   }
 
   async page(id: string, user: AuthUser) {
-    const item = await this.kit.requireVisible(id, NEWS_TYPE, user);
-    const news = await this.queries.find(id);
-    if (!news) {
-      throw new NotFoundException();
-    }
+    const { item, row: news } = await visibleRecord(this.kit, NEWS_TYPE, id, user, this.queries);
     const files = await this.attachments.listForItem(id);
     return {
       item,
@@ -161,14 +157,8 @@ export class NewsService {
     };
   }
 
-  ledger(
-    user: AuthUser,
-    filter: NewsLedgerFilter,
-    pageSize = DEFAULT_PAGE_SIZE,
-    db?: SqlRunner,
-  ): Promise<{ rows: NewsRow[]; total: number }> {
-    return this.queries.ledger(user, filter, pageSize, db);
-  }
+  readonly ledger: LedgerReader<NewsLedgerFilter, NewsRow> = (...page) =>
+    this.queries.ledger(...page);
 
   /** The use rules a DTO cannot check: a date not after today, the fields each kind needs. */
   useErrors(form: NewsUseDto, failed: ReadonlySet<string> = new Set()): FieldErrors {

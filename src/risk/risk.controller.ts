@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
-import { UuidPipe } from '../common/http/params.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
@@ -124,12 +124,7 @@ export class RiskController extends LedgerRoutes({
 
   @Post()
   @Roles('entry')
-  create(
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     return createFromForm(
       request,
       reply,
@@ -141,7 +136,7 @@ export class RiskController extends LedgerRoutes({
         link: (id) => `/risk/${id}`,
         answer: (id, submitted) => this.panels.savedAnswer(id, submitted),
       },
-      (data) => this.risk.create(data, user, request.ip),
+      (data) => this.risk.create(data, user, ip),
     );
   }
 
@@ -150,28 +145,19 @@ export class RiskController extends LedgerRoutes({
   @Roles('office')
   async setDeduction(
     @Param('code') code: string,
-    @Body('points') points: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Call() call: Caller,
     @Res() reply: FastifyReply,
   ) {
-    await this.risk.setDeduction(code, Number(points), user, request.ip);
+    await this.risk.setDeduction(code, Number(call.body.points), call.user, call.ip);
     setFlash(reply, 'success', '扣分标准已更新，只对此后审核通过的事件生效');
-    return seeOther(request, reply, '/risk');
+    return seeOther(call.request, reply, '/risk');
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const page = await this.risk.page(id, user);
-    return reply.view('risk/show.hbs', {
-      title: page.event.level_label,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
+    const panel = await this.panels.build(page.item, user);
+    return reply.view('risk/show.hbs', { title: page.event.level_label, ...page, panel });
   }
 
   private async renderForm(

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { ledgerReader } from '../demands/ledger-reader.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 
@@ -139,14 +138,7 @@ export class RiskQueries {
   }
 
   /** Ledger: reporters see their own events in any state; others the approved events they may read. */
-  ledger(
-    user: AuthUser,
-    filter: RiskLedgerFilter,
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: RiskEventRow[]; total: number }> {
-    return ledgerPage(db, user, filter, RISK_LEDGER, pageSize);
-  }
+  readonly ledger = ledgerReader(() => this.dataSource, RISK_LEDGER);
 
   /** 风险管控力: per district, approved events and the deductions stored with them, from `from` to `to`. */
   async deductionsByDistrict(

@@ -4,14 +4,11 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
-import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { insertRow } from '../database/sql.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { WorkflowService } from '../workflow/workflow.service.js';
 import type { RiskEventDto } from './dto/risk-event.dto.js';
 import {
   RISK_TYPE,
@@ -19,6 +16,8 @@ import {
   type RiskEventRow,
   type RiskLedgerFilter,
 } from './risk.queries.js';
+import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { visibleRecord } from '../demands/visible-record.js';
 
 export { RiskEventDto } from './dto/risk-event.dto.js';
 export { RISK_TYPE, type RiskEventRow, type RiskLedgerFilter } from './risk.queries.js';
@@ -32,7 +31,6 @@ export class RiskService {
   constructor(
     private readonly kit: RecordKit,
     private readonly queries: RiskQueries,
-    private readonly workflow: WorkflowService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -160,23 +158,13 @@ export class RiskService {
   }
 
   async page(id: string, user: AuthUser) {
-    const item = await this.workflow.findVisibleItem(id, user);
-    const event = await this.queries.find(id);
-    if (!event || item.record_type !== RISK_TYPE) {
-      throw new NotFoundException();
-    }
-    return { item, event };
+    const { item, row } = await visibleRecord(this.kit, RISK_TYPE, id, user, this.queries);
+    return { item, event: row };
   }
 
   /** Ledger: reporters see their own events in any state; others the approved events they may read. */
-  ledger(
-    user: AuthUser,
-    filter: RiskLedgerFilter,
-    pageSize = DEFAULT_PAGE_SIZE,
-    db?: SqlRunner,
-  ): Promise<{ rows: RiskEventRow[]; total: number }> {
-    return this.queries.ledger(user, filter, pageSize, db);
-  }
+  readonly ledger: LedgerReader<RiskLedgerFilter, RiskEventRow> = (...page) =>
+    this.queries.ledger(...page);
 
   /** 风险管控力: per district, approved events and the deductions stored with them. */
   deductionsByDistrict(from: string, to: string) {

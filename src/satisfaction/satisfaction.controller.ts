@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import {
   FormInvalidException,
@@ -11,7 +11,9 @@ import {
 } from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
-import { optionalId, UuidPipe } from '../common/http/params.js';
+import { optionalId } from '../common/http/params.js';
+import { sendDownload } from '../demands/download.js';
+import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
@@ -48,14 +50,10 @@ export class SatisfactionController {
    * a district's own users land on their district.
    */
   @Get('history')
-  async history(
-    @Query('unit') unit: unknown,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async history(@Call() { user, query }: Caller, @Res() reply: FastifyReply) {
     const districts = await this.satisfaction.districts();
     const unitId =
-      optionalId(unit, 'unit') ?? (user.unitKind === 'district' ? user.unitId : undefined);
+      optionalId(query.unit, 'unit') ?? (user.unitKind === 'district' ? user.unitId : undefined);
     const district = districts.find((candidate) => candidate.id === unitId);
     const history = district ? await this.satisfaction.historyByDistrict(district.id) : [];
     return reply.view('satisfaction/history.hbs', {
@@ -71,13 +69,12 @@ export class SatisfactionController {
 
   @Get('template')
   async template(@Res() reply: FastifyReply) {
-    return reply
-      .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header(
-        'Content-Disposition',
-        `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent('满意度得分模板.xlsx')}`,
-      )
-      .send(await this.satisfaction.template());
+    const content = await this.satisfaction.template();
+    return sendDownload(reply, {
+      fileName: '满意度得分模板.xlsx',
+      fallback: 'template.xlsx',
+      content,
+    });
   }
 
   @Get('new')
@@ -90,12 +87,7 @@ export class SatisfactionController {
   @Post()
   @FormWithFiles()
   @Roles('entry')
-  async create(
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async create(@Call() { user, request, body, ip }: Caller, @Res() reply: FastifyReply) {
     const districts = await this.satisfaction.districts();
     const scores: ScoreInput[] = districts.map((district) => ({
       district: district.name,
@@ -110,7 +102,7 @@ export class SatisfactionController {
     };
     try {
       refuseRejectedUploads(body);
-      const id = await this.satisfaction.create(form, user, request.ip);
+      const id = await this.satisfaction.create(form, user, ip);
       setFlash(reply, 'success', await this.panels.savedAnswer(id, Boolean(form.submit)));
       return seeOther(request, reply, `/satisfaction/${id}`);
     } catch (error) {
@@ -132,11 +124,7 @@ export class SatisfactionController {
   @Post('import')
   @HttpCode(200)
   @Roles('entry')
-  async import(
-    @Req() request: FastifyRequest,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async import(@Call() { user, request }: Caller, @Res() reply: FastifyReply) {
     const file = request.isMultipart()
       ? await request.file({ limits: { fileSize: 2 * 1024 * 1024 } })
       : undefined;
@@ -166,17 +154,15 @@ export class SatisfactionController {
   }
 
   @Get(':id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
+  async show(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
     const page = await this.satisfaction.page(id, user);
+    const quarter = quarterLabel(page.record.quarter);
+    const panel = await this.panels.build(page.item, user);
     return reply.view('satisfaction/show.hbs', {
-      title: `${quarterLabel(page.record.quarter)}区县改革满意度`,
+      title: `${quarter}区县改革满意度`,
       ...page,
-      quarterLabel: quarterLabel(page.record.quarter),
-      panel: await this.panels.build(page.item, user),
+      quarterLabel: quarter,
+      panel,
     });
   }
 

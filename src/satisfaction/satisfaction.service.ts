@@ -18,13 +18,13 @@ import { quarterLabel } from '../scoring/reports/report-periods.js';
 import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import { insertRow } from '../database/sql.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
-import { WorkflowService } from '../workflow/workflow.service.js';
 import { SATISFACTION_TYPE, SatisfactionQueries } from './satisfaction.queries.js';
 import { checkScoreTable, scoreTableErrors, type ScoreInput } from './score-table.js';
 import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
 } from '../common/files/workbook-archive.js';
+import { visibleRecord } from '../demands/visible-record.js';
 
 export { SATISFACTION_TYPE } from './satisfaction.queries.js';
 
@@ -77,7 +77,6 @@ export class SatisfactionService {
   constructor(
     private readonly kit: RecordKit,
     private readonly queries: SatisfactionQueries,
-    private readonly workflow: WorkflowService,
     private readonly attachments: AttachmentsService,
   ) {}
 
@@ -234,14 +233,10 @@ export class SatisfactionService {
   }
 
   async page(id: string, user: AuthUser) {
-    const item = await this.workflow.findVisibleItem(id, user);
-    const record = await this.queries.find(id);
-    if (!record || item.record_type !== SATISFACTION_TYPE) {
-      throw new NotFoundException();
-    }
+    const { item, row } = await visibleRecord(this.kit, SATISFACTION_TYPE, id, user, this.queries);
     return {
       item,
-      record,
+      record: row,
       scores: await this.queries.scores(id),
       files: await this.attachments.listForItem(id),
     };

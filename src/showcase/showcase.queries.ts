@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuthUser } from '../auth/auth-context.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { ledgerReader } from '../demands/ledger-reader.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';
@@ -146,14 +145,7 @@ export class ShowcaseQueries {
   }
 
   /** Ledger: outside the unit the current approved revision only; the unit sees its own in any state. */
-  ledger(
-    user: AuthUser,
-    filter: ShowcaseLedgerFilter,
-    pageSize: number,
-    db: SqlRunner = this.dataSource,
-  ): Promise<{ rows: ShowcaseRow[]; total: number }> {
-    return ledgerPage(db, user, filter, SHOWCASE_LEDGER, pageSize);
-  }
+  readonly ledger = ledgerReader(() => this.dataSource, SHOWCASE_LEDGER);
 
   /**
    * 改革品牌榜 (and 一地创新·全市推广 = the city-wide column): per district, approved highlights

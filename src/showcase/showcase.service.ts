@@ -4,11 +4,9 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { evidenceMissing } from '../common/forms/evidence-rule.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
-import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { chinaDate, parseChinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { SqlRunner } from '../database/sql-runner.js';
 import {
   fileUnitRecord,
   updateUnitRecord,
@@ -34,6 +32,8 @@ export {
   type DistrictBrandCounts,
   type ShowcaseRow,
 } from './showcase.queries.js';
+import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { visibleRecord } from '../demands/visible-record.js';
 
 const evidenceFiles = (form: ShowcaseFormDto) => ({
   evidence: form.evidenceClassified ? [] : form.evidence,
@@ -139,11 +139,7 @@ export class ShowcaseService {
   }
 
   async page(id: string, user: AuthUser) {
-    const item = await this.workflow.findVisibleItem(id, user);
-    const row = await this.queries.find(id);
-    if (!row || item.record_type !== SHOWCASE_TYPE) {
-      throw new NotFoundException();
-    }
+    const { item, row } = await visibleRecord(this.kit, SHOWCASE_TYPE, id, user, this.queries);
     return {
       item,
       highlight: { ...row, categoryLabel: CATEGORY_LABELS[row.category] },
@@ -153,14 +149,8 @@ export class ShowcaseService {
   }
 
   /** Ledger: outside the unit the current approved revision only; the unit sees its own in any state. */
-  ledger(
-    user: AuthUser,
-    filter: ShowcaseLedgerFilter,
-    pageSize = DEFAULT_PAGE_SIZE,
-    db?: SqlRunner,
-  ): Promise<{ rows: ShowcaseRow[]; total: number }> {
-    return this.queries.ledger(user, filter, pageSize, db);
-  }
+  readonly ledger: LedgerReader<ShowcaseLedgerFilter, ShowcaseRow> = (...page) =>
+    this.queries.ledger(...page);
 
   /**
    * 改革品牌榜 (and 一地创新·全市推广 = the city-wide column): per district, approved highlights

@@ -1,6 +1,7 @@
+import { ChosenId } from '../../demands/form-fields.js';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import { OptionalText, RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
+import { OptionalText, RequiredText, Trim } from '../../common/forms/transforms.js';
 import { toIds } from './meeting.dto.js';
 
 /** 议定事项: the decision, 牵头单位, 配合单位, requirement and deadline. */
@@ -11,8 +12,7 @@ export class DecisionDto {
   @OptionalText('工作要求', 5000)
   requirement?: string;
 
-  @ToInteger()
-  @IsInt({ message: '请选择牵头单位' })
+  @ChosenId('请选择牵头单位')
   leadUnitId: number;
 
   @Transform(toIds)

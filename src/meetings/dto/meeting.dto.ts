@@ -1,12 +1,7 @@
+import { Checkbox } from '../../demands/form-fields.js';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsString, Matches } from 'class-validator';
-import {
-  OptionalText,
-  RequiredText,
-  ToBoolean,
-  ToStringArray,
-  Trim,
-} from '../../common/forms/transforms.js';
+import { ArrayMaxSize, IsIn, IsInt, IsString, Matches } from 'class-validator';
+import { OptionalText, RequiredText, ToStringArray, Trim } from '../../common/forms/transforms.js';
 import {
   MEETING_KINDS,
   MEETING_STATUSES,
@@ -24,7 +19,7 @@ export class MeetingDto {
   @RequiredText('会议名称', 200)
   name: string;
 
-  @IsIn(MEETING_KINDS, { message: '请选择会议类型' })
+  @IsIn(MEETING_KINDS.codes, { message: '请选择会议类型' })
   kind: MeetingKind;
 
   @Trim()
@@ -38,7 +33,7 @@ export class MeetingDto {
   @OptionalText('主持人', 100)
   host?: string;
 
-  @IsIn(MEETING_STATUSES, { message: '请选择会议状态' })
+  @IsIn(MEETING_STATUSES.codes, { message: '请选择会议状态' })
   status: MeetingStatus = 'preparing';
 
   /** 出席单位. */
@@ -59,8 +54,7 @@ export class MinutesDto {
   @OptionalText('会议纪要说明', 2000)
   minutesNote?: string;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   minutesClassified: boolean = false;
 
   /** The minutes as a PDF or Word file (not when 涉密). */

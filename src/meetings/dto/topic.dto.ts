@@ -1,48 +1,40 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString } from 'class-validator';
-import {
-  OptionalText,
-  RequiredText,
-  ToBoolean,
-  ToInteger,
-  ToStringArray,
-} from '../../common/forms/transforms.js';
+import { FileIds } from '../../workflow/record-kit/record-dto.js';
+import { Checkbox, ChosenId } from '../../demands/form-fields.js';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { OptionalText, RequiredText } from '../../common/forms/transforms.js';
 import {
   TOPIC_KINDS,
   TOPIC_RESULTS,
   type TopicKind,
   type TopicResult,
 } from '../meetings.view-model.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 议题申报: title, 汇报单位, 议题类型, summary, 拟审议文件 (PDF/Word) or a 涉密 note, 领域. */
 export class TopicDto extends SubmittableForm {
   @RequiredText('议题名称', 200)
   title: string;
 
-  @ToInteger()
-  @IsInt({ message: '请选择汇报单位' })
+  @ChosenId('请选择汇报单位')
   reportingUnitId: number;
 
-  @IsIn(TOPIC_KINDS, { message: '请选择议题类型' })
+  @IsIn(TOPIC_KINDS.codes, { message: '请选择议题类型' })
   topicKind: TopicKind;
 
   @OptionalText('议题简介', 5000)
   summary?: string;
 
   @IsOptional()
-  @ToInteger()
-  @IsInt({ message: '请选择领域' })
+  @ChosenId('请选择领域')
   domainId?: number;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   documentsClassified: boolean = false;
 
   @OptionalText('涉密说明', 1000)
   classifiedNote?: string;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   documents: string[] = [];
 
   /** Office-added topics: the meeting it goes on (required there). */
@@ -59,6 +51,6 @@ export class AdoptTopicDto {
 
 /** 审议结果 of a topic on a held meeting. */
 export class TopicResultDto {
-  @IsIn(TOPIC_RESULTS, { message: '请选择审议结果' })
+  @IsIn(TOPIC_RESULTS.codes, { message: '请选择审议结果' })
   result: TopicResult;
 }

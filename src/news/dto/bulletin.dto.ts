@@ -1,5 +1,6 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { OptionalText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
+import { DateField, TextList } from '../../demands/form-fields.js';
+import { IsInt, Max, Min } from 'class-validator';
+import { OptionalText, ToInteger } from '../../common/forms/transforms.js';
 
 /**
  * A 《改革简报》 issue as composed: 期号, date, 编者按, 报送/抄送 lines, and the adopted items
@@ -12,8 +13,7 @@ export class BulletinDto {
   @Max(999, { message: '期号不能超过 999' })
   issueNo: number;
 
-  @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写印发日期（年-月-日）' })
+  @DateField('请填写印发日期（年-月-日）')
   issuedOn: string;
 
   @OptionalText('编者按', 2000)
@@ -26,20 +26,16 @@ export class BulletinDto {
   copiedTo?: string;
 
   /** The chosen items' ids. */
-  @ToStringArray()
-  @IsString({ each: true })
+  @TextList()
   items: string[] = [];
 
   /** Every candidate row's id, order and title, in the same order. */
-  @ToStringArray()
-  @IsString({ each: true })
+  @TextList()
   candidate: string[] = [];
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @TextList()
   order: string[] = [];
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @TextList()
   itemTitle: string[] = [];
 }

@@ -1,6 +1,8 @@
-import { IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import { RequiredText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { FileIds } from '../../workflow/record-kit/record-dto.js';
+import { ChosenId, DateField } from '../../demands/form-fields.js';
+import { IsOptional, Matches } from 'class-validator';
+import { RequiredText, Trim } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** The longest 正文 a 工作动态 may have (the form shows a live counter). */
 export const NEWS_BODY_MAX = 5000;
@@ -15,12 +17,10 @@ export class NewsFormDto extends SubmittableForm {
   @RequiredText('正文', NEWS_BODY_MAX)
   body: string;
 
-  @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写发生日期（年-月-日）' })
+  @DateField('请填写发生日期（年-月-日）')
   occurredOn: string;
 
-  @ToInteger()
-  @IsInt({ message: '请选择领域' })
+  @ChosenId('请选择领域')
   domainId: number;
 
   @IsOptional()
@@ -30,11 +30,9 @@ export class NewsFormDto extends SubmittableForm {
   })
   requestId?: string;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   images: string[] = [];
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   attachments: string[] = [];
 }

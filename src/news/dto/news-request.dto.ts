@@ -1,6 +1,7 @@
-import { ArrayNotEmpty, IsArray, Matches } from 'class-validator';
+import { DateField } from '../../demands/form-fields.js';
+import { ArrayNotEmpty, IsArray } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { OptionalText, RequiredText, Trim } from '../../common/forms/transforms.js';
+import { OptionalText, RequiredText } from '../../common/forms/transforms.js';
 import { uploadedFileIds } from '../../common/forms/uploaded-files.js';
 
 /** 约稿: the office asks chosen units for a piece on a topic by a deadline. */
@@ -11,8 +12,7 @@ export class NewsRequestDto {
   @OptionalText('约稿要求', 2000)
   details?: string;
 
-  @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写报送时限（年-月-日）' })
+  @DateField('请填写报送时限（年-月-日）')
   deadline: string;
 
   @Transform(({ value }: { value: unknown }) =>

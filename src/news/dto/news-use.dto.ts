@@ -1,5 +1,6 @@
-import { IsIn, Matches } from 'class-validator';
-import { OptionalText, Trim } from '../../common/forms/transforms.js';
+import { DateField } from '../../demands/form-fields.js';
+import { IsIn } from 'class-validator';
+import { OptionalText } from '../../common/forms/transforms.js';
 import { NEWS_USE_KINDS, type NewsUseKind } from '../news.queries.js';
 
 /** A use the office records on an approved 工作动态. */
@@ -7,8 +8,7 @@ export class NewsUseDto {
   @IsIn(NEWS_USE_KINDS, { message: '请选择采用方式' })
   kind: NewsUseKind;
 
-  @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写日期（年-月-日）' })
+  @DateField('请填写日期（年-月-日）')
   usedOn: string;
 
   /** 《改革简报》采用: the issue, e.g. 2026年第3期. */

@@ -1,11 +1,11 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
-import { RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { ChosenId, DateField } from '../../demands/form-fields.js';
+import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { RequiredText, Trim } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 改革风险事件: date, type and level, the district or major project involved, details. */
 export class RiskEventDto extends SubmittableForm {
-  @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '请填写发生时间（年-月-日）' })
+  @DateField('请填写发生时间（年-月-日）')
   occurredOn: string;
 
   @Trim()
@@ -18,8 +18,7 @@ export class RiskEventDto extends SubmittableForm {
   involvedKind: 'district' | 'project' = 'district';
 
   @IsOptional()
-  @ToInteger()
-  @IsInt({ message: '请选择涉及区县' })
+  @ChosenId('请选择涉及区县')
   involvedUnitId?: number;
 
   @IsOptional()

@@ -1,12 +1,8 @@
-import { IsBoolean, IsIn, IsInt, IsString, Matches } from 'class-validator';
-import {
-  RequiredText,
-  ToBoolean,
-  ToInteger,
-  ToStringArray,
-  Trim,
-} from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { FileIds } from '../../workflow/record-kit/record-dto.js';
+import { Checkbox, ChosenId } from '../../demands/form-fields.js';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { RequiredText, Trim } from '../../common/forms/transforms.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 export const SHOWCASE_CATEGORIES = ['national', 'citywide', 'central_media'] as const;
 export type ShowcaseCategory = (typeof SHOWCASE_CATEGORIES)[number];
@@ -19,8 +15,7 @@ export class ShowcaseFormDto extends SubmittableForm {
   @IsIn(SHOWCASE_CATEGORIES, { message: '请选择类别' })
   category: ShowcaseCategory;
 
-  @ToInteger()
-  @IsInt({ message: '请选择具体情形' })
+  @ChosenId('请选择具体情形')
   subKindId: number;
 
   @Trim()
@@ -35,15 +30,12 @@ export class ShowcaseFormDto extends SubmittableForm {
   results: string;
 
   /** Central media: the clerk confirms it is a single article (or a single 新闻联播 item). */
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   singleReport: boolean = false;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   evidenceClassified: boolean = false;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   evidence: string[] = [];
 }
