@@ -14,7 +14,12 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { ProjectSatisfactionService } from '../../major-projects/satisfaction/project-satisfaction.service.js';
-import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
+import {
+  SYSTEM_KIND_LABELS,
+  systemKindOf,
+  systemKindTabs,
+  type SystemKind,
+} from '../systems/indicator-systems.service.js';
 import { ReportBriefingService } from './report-briefing.service.js';
 import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
 import {
@@ -31,10 +36,7 @@ import {
   type ReportSubjectRow,
 } from './reports.service.js';
 import { RecordIndexPipe } from '../../common/http/params.js';
-
-function kindOf(value: unknown): SystemKind {
-  return value === 'major_project' ? 'major_project' : 'district';
-}
+import { asDownload, DOCX_MEDIA_TYPE } from '../../common/http/download.js';
 
 const fractions = (values: Record<string, string>) =>
   Object.fromEntries(Object.entries(values).map(([code, text]) => [code, storedFraction(text)]));
@@ -91,13 +93,13 @@ export class ReportsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return this.renderIndex(reply, kindOf(kindParam), user, 200, {}, undefined);
+    return this.renderIndex(reply, systemKindOf(kindParam), user, 200, {}, undefined);
   }
 
   @Post()
   @Roles('office')
   async generate(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
-    const kind = kindOf(body?.kind);
+    const kind = systemKindOf(body?.kind);
     const period = body?.period as string | undefined;
     return unlessRefused(
       async () => {
@@ -122,7 +124,7 @@ export class ReportsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const kind = kindOf(kindParam);
+    const kind = systemKindOf(kindParam);
     const today = chinaDate(this.clock.now());
     let computed: Awaited<ReturnType<ReportsService['preview']>>;
     try {
@@ -274,16 +276,7 @@ export class ReportsController {
   async briefingDocx(@Param('id') id: string, @Res() reply: FastifyReply) {
     const { report, briefing, file } = await this.briefings.docx(id);
     const name = `${briefing.kindLabel}简报-${report.period}-${chinaDate(report.generated_at)}.docx`;
-    return reply
-      .header(
-        'Content-Type',
-        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      )
-      .header(
-        'Content-Disposition',
-        `attachment; filename="briefing.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      )
-      .send(file);
+    return asDownload(reply, { type: DOCX_MEDIA_TYPE, fallback: 'briefing.docx', name }).send(file);
   }
 
   /** Why a unit ranks where it does: each indicator's raw value, score and the records behind it. */
@@ -358,11 +351,7 @@ export class ReportsController {
       title: '报表生成',
       kind,
       kindLabel: SYSTEM_KIND_LABELS[kind],
-      kinds: Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
-        value,
-        label,
-        active: value === kind,
-      })),
+      kinds: systemKindTabs(kind),
       periods: periods.map((candidate) => ({
         ...candidate,
         selected: candidate.code === (period ?? periods[0].code),
