@@ -11,27 +11,15 @@ import { DatabaseModule } from './database/database.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HomeModule } from './home/home.module.js';
 import { AdminModule } from './admin/admin.module.js';
-import { AssignmentsModule } from './assignments/assignments.module.js';
-import { DemandsModule } from './demands/demands.module.js';
-import { DemoModule } from './demo/demo.module.js';
-import { PilotsModule } from './pilots/pilots.module.js';
-import { ShowcaseModule } from './showcase/showcase.module.js';
-import { RiskModule } from './risk/risk.module.js';
-import { SatisfactionModule } from './satisfaction/satisfaction.module.js';
-import { MajorProjectsModule } from './major-projects/major-projects.module.js';
-import { ProjectUpdatesModule } from './major-projects/updates/project-updates.module.js';
-import { ScoringModule } from './scoring/scoring.module.js';
+import { DemoModule, SEEDED_MODULES } from './demo/demo.module.js';
 import { CockpitModule } from './cockpit/cockpit.module.js';
-import { ProjectSatisfactionModule } from './major-projects/satisfaction/project-satisfaction.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DictionariesModule } from './dictionaries/dictionaries.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
-import { NewsModule } from './news/news.module.js';
 import { SearchModule } from './search/search.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
-import { MeetingsModule } from './meetings/meetings.module.js';
 
 @Module({})
 export class AppModule {
@@ -60,20 +48,9 @@ export class AppModule {
         AttachmentsModule,
         HomeModule,
         AdminModule,
-        DemandsModule,
-        AssignmentsModule,
-        PilotsModule,
-        ShowcaseModule,
-        RiskModule,
-        SatisfactionModule,
-        MajorProjectsModule,
-        ProjectSatisfactionModule,
-        ProjectUpdatesModule,
-        ScoringModule,
+        ...SEEDED_MODULES,
         CockpitModule,
-        NewsModule,
         UsageModule,
-        MeetingsModule,
         SearchModule,
         DemoModule,
         ...(options.extraImports ?? []),

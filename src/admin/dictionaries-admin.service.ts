@@ -1,10 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import type { DictionaryKind } from '../dictionaries/dictionary-kinds.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
+import { foundRow } from '../database/found-row.js';
 import type { DictionaryItemFormDto } from './dto/user-form.dto.js';
 
 export interface AdminDictionaryRow {
@@ -47,14 +48,11 @@ export class DictionariesAdminService {
   }
 
   async find(id: number): Promise<AdminDictionaryRow> {
-    const rows: AdminDictionaryRow[] = await this.dataSource.query(
+    return foundRow<AdminDictionaryRow>(
+      this.dataSource,
       `SELECT id, kind, code, label, description, parent_id, sort_order, active FROM dictionary_items WHERE id = $1`,
       [id],
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    return rows[0];
   }
 
   /** The rules of the item form a DTO cannot check; fields the DTO refused (`failed`) are skipped. */
@@ -95,25 +93,24 @@ export class DictionariesAdminService {
     }
     const code = form.code || `${kind}_${Date.now().toString(36)}`;
     try {
-      const id = await this.dataSource.transaction(async (manager) => {
-        const rows: { id: number }[] = await manager.query(
-          `INSERT INTO dictionary_items (kind, code, label, description, parent_id, sort_order)
-           VALUES ($1::varchar, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(sort_order), 0) + 1 FROM dictionary_items WHERE kind = $1::varchar)))
-           RETURNING id`,
-          [kind, code, form.label, form.description || null, parentId, form.sortOrder ?? null],
-        );
-        await this.audit.record(
-          {
-            action: 'dictionary_created',
-            actor: admin,
-            ip,
-            target: { type: kind, id: rows[0].id, label: form.label },
-            detail: { code },
-          },
-          manager,
-        );
-        return rows[0].id;
-      });
+      const id = await this.audit.change(
+        (itemId: number) => ({
+          action: 'dictionary_created',
+          actor: admin,
+          ip,
+          target: { type: kind, id: itemId, label: form.label },
+          detail: { code },
+        }),
+        async (manager) => {
+          const rows: { id: number }[] = await manager.query(
+            `INSERT INTO dictionary_items (kind, code, label, description, parent_id, sort_order)
+             VALUES ($1::varchar, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(sort_order), 0) + 1 FROM dictionary_items WHERE kind = $1::varchar)))
+             RETURNING id`,
+            [kind, code, form.label, form.description || null, parentId, form.sortOrder ?? null],
+          );
+          return rows[0].id;
+        },
+      );
       this.dictionaries.invalidate();
       return id;
     } catch (error) {
@@ -131,29 +128,23 @@ export class DictionariesAdminService {
     ip?: string,
   ): Promise<void> {
     const before = await this.find(id);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE dictionary_items SET label = $2, description = $3, sort_order = coalesce($4, sort_order), updated_at = now() WHERE id = $1`,
-        [id, form.label, form.description || null, form.sortOrder ?? null],
-      );
-      await this.audit.record(
-        {
-          action: 'dictionary_updated',
-          actor: admin,
-          ip,
-          target: { type: before.kind, id, label: form.label },
-          detail: {
-            label: [before.label, form.label],
-            description: [before.description ?? '', form.description || ''],
-            ...(form.sortOrder === undefined || form.sortOrder === null
-              ? {}
-              : { sortOrder: [before.sort_order, form.sortOrder] }),
-          },
+    await this.changeItem(
+      before,
+      'label = $2, description = $3, sort_order = coalesce($4, sort_order)',
+      [form.label, form.description || null, form.sortOrder ?? null],
+      {
+        admin,
+        ip,
+        label: form.label,
+        detail: {
+          label: [before.label, form.label],
+          description: [before.description ?? '', form.description || ''],
+          ...(form.sortOrder === undefined || form.sortOrder === null
+            ? {}
+            : { sortOrder: [before.sort_order, form.sortOrder] }),
         },
-        manager,
-      );
-    });
-    this.dictionaries.invalidate();
+      },
+    );
   }
 
   async setActive(
@@ -163,23 +154,39 @@ export class DictionariesAdminService {
     ip?: string,
   ): Promise<DictionaryKind> {
     const item = await this.find(id);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE dictionary_items SET active = $2, updated_at = now() WHERE id = $1`,
-        [id, active],
-      );
-      await this.audit.record(
-        {
-          action: 'dictionary_updated',
-          actor: admin,
-          ip,
-          target: { type: item.kind, id, label: item.label },
-          detail: { active: [item.active, active] },
-        },
-        manager,
-      );
+    await this.changeItem(item, 'active = $2', [active], {
+      admin,
+      ip,
+      label: item.label,
+      detail: { active: [item.active, active] },
     });
-    this.dictionaries.invalidate();
     return item.kind;
+  }
+
+  /**
+   * Sets the item's columns (`set`, its id `$1`, then `values`) and stamps updated_at, audited as
+   * dictionary_updated under the item's kind.
+   */
+  private async changeItem(
+    item: AdminDictionaryRow,
+    set: string,
+    values: unknown[],
+    entry: { admin: AuthUser; ip?: string; label: string; detail: Record<string, unknown> },
+  ): Promise<void> {
+    await this.audit.change(
+      {
+        action: 'dictionary_updated',
+        actor: entry.admin,
+        ip: entry.ip,
+        target: { type: item.kind, id: item.id, label: entry.label },
+        detail: entry.detail,
+      },
+      (manager) =>
+        manager.query(`UPDATE dictionary_items SET ${set}, updated_at = now() WHERE id = $1`, [
+          item.id,
+          ...values,
+        ]),
+    );
+    this.dictionaries.invalidate();
   }
 }

@@ -9,7 +9,8 @@ import { ROLE_LABELS, roleCombinationProblem, type RoleCode } from '../auth/role
 import { type FieldErrors, FormInvalidException } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { returningRows } from '../database/sql.js';
+import { foundRow } from '../database/found-row.js';
+import { returningRows, SqlConditions } from '../database/sql.js';
 import type { UserFormDto } from './dto/user-form.dto.js';
 
 export interface AdminUserRow {
@@ -40,30 +41,25 @@ export class UsersAdminService {
   ) {}
 
   async list(filter: { q?: string; unitId?: number; role?: RoleCode; page: number }) {
-    const params: unknown[] = [];
-    const conditions = ['true'];
+    const where = new SqlConditions();
     if (filter.q) {
-      params.push(`%${filter.q}%`);
-      conditions.push(`(u.name ILIKE $${params.length} OR u.mobile LIKE $${params.length})`);
+      where.add('(u.name ILIKE ? OR u.mobile LIKE ?)', `%${filter.q}%`);
     }
     if (filter.unitId) {
-      params.push(filter.unitId);
-      conditions.push(`u.unit_id = $${params.length}`);
+      where.add('u.unit_id = ?', filter.unitId);
     }
     if (filter.role) {
-      params.push(filter.role);
-      conditions.push(`$${params.length} = ANY(u.roles)`);
+      where.add('? = ANY(u.roles)', filter.role);
     }
-    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
     const rows: (AdminUserRow & { total: number })[] = await this.dataSource.query(
       `SELECT u.id, u.mobile, u.name, u.unit_id, un.name AS unit_name, u.roles, u.active,
               coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at,
               count(*) OVER ()::int AS total
          FROM users u JOIN units un ON un.id = u.unit_id
-        WHERE ${conditions.join(' AND ')}
+        WHERE ${where.toString()}
         ORDER BY un.sort_order, u.name, u.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${where.bind(DEFAULT_PAGE_SIZE)} OFFSET ${where.bind((filter.page - 1) * DEFAULT_PAGE_SIZE)}`,
+      where.params,
     );
     return {
       total: rows[0]?.total ?? 0,
@@ -78,17 +74,14 @@ export class UsersAdminService {
     if (!/^[0-9a-f-]{36}$/i.test(id)) {
       throw new NotFoundException();
     }
-    const rows: AdminUserRow[] = await this.dataSource.query(
+    return foundRow<AdminUserRow>(
+      this.dataSource,
       `SELECT u.id, u.mobile, u.name, u.unit_id, un.name AS unit_name, u.roles, u.active,
               coalesce(u.locked_until > now(), false) AS locked, u.must_change_password, u.last_login_at,
               EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS mfa_enrolled
          FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1`,
       [id],
     );
-    if (!rows[0]) {
-      throw new NotFoundException();
-    }
-    return rows[0];
   }
 
   /**
@@ -154,24 +147,23 @@ export class UsersAdminService {
     await this.checkForm(form, admin);
     const passwordHash = await this.hasher.hash(this.config.password.initial);
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string }[] = await manager.query(
-          `INSERT INTO users (mobile, name, unit_id, roles, password_hash, must_change_password)
-           VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
-          [form.mobile, form.name, form.unitId, form.roles, passwordHash],
-        );
-        await this.audit.record(
-          {
-            action: 'user_created',
-            actor: admin,
-            ip,
-            target: { type: 'user', id: rows[0].id, label: form.name },
-            detail: { mobile: form.mobile, unitId: form.unitId, roles: form.roles },
-          },
-          manager,
-        );
-        return rows[0].id;
-      });
+      return await this.audit.change(
+        (id: string) => ({
+          action: 'user_created',
+          actor: admin,
+          ip,
+          target: { type: 'user', id, label: form.name },
+          detail: { mobile: form.mobile, unitId: form.unitId, roles: form.roles },
+        }),
+        async (manager) => {
+          const rows: { id: string }[] = await manager.query(
+            `INSERT INTO users (mobile, name, unit_id, roles, password_hash, must_change_password)
+             VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
+            [form.mobile, form.name, form.unitId, form.roles, passwordHash],
+          );
+          return rows[0].id;
+        },
+      );
     } catch (error) {
       if ((error as { code?: string; constraint?: string }).code === '23505') {
         throw FormInvalidException.field('mobile', '该手机号已有账号');
@@ -186,29 +178,28 @@ export class UsersAdminService {
     await this.checkForm(form, admin, id);
     const rolesChanged = [...before.roles].sort().join() !== [...form.roles].sort().join();
     const unitChanged = before.unit_id !== form.unitId;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE users SET name = $2, unit_id = $3, roles = $4, updated_at = now() WHERE id = $1`,
-        [id, form.name, form.unitId, form.roles],
-      );
-      if (rolesChanged || unitChanged) {
-        await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
-      }
-      await this.audit.record(
-        {
-          action: 'user_updated',
-          actor: admin,
-          ip,
-          target: { type: 'user', id, label: form.name },
-          detail: {
-            ...(before.name !== form.name ? { name: [before.name, form.name] } : {}),
-            ...(unitChanged ? { unitId: [before.unit_id, form.unitId] } : {}),
-            ...(rolesChanged ? { roles: [before.roles, form.roles] } : {}),
-          },
+    await this.audit.change(
+      {
+        action: 'user_updated',
+        actor: admin,
+        ip,
+        target: { type: 'user', id, label: form.name },
+        detail: {
+          ...(before.name !== form.name ? { name: [before.name, form.name] } : {}),
+          ...(unitChanged ? { unitId: [before.unit_id, form.unitId] } : {}),
+          ...(rolesChanged ? { roles: [before.roles, form.roles] } : {}),
         },
-        manager,
-      );
-    });
+      },
+      async (manager) => {
+        await manager.query(
+          `UPDATE users SET name = $2, unit_id = $3, roles = $4, updated_at = now() WHERE id = $1`,
+          [id, form.name, form.unitId, form.roles],
+        );
+        if (rolesChanged || unitChanged) {
+          await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
+        }
+      },
+    );
   }
 
   async resetPassword(id: string, admin: AuthUser, ip?: string): Promise<void> {
@@ -228,44 +219,36 @@ export class UsersAdminService {
     if (!active && id === admin.id) {
       throw new BadRequestException('不能停用自己的账号');
     }
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [
-        id,
-        active,
-      ]);
-      if (!active) {
-        await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
-      }
-      await this.audit.record(
-        {
-          action: active ? 'user_activated' : 'user_deactivated',
-          actor: admin,
-          ip,
-          target: { type: 'user', id, label: user.name },
-        },
-        manager,
-      );
-    });
+    await this.audit.change(
+      {
+        action: active ? 'user_activated' : 'user_deactivated',
+        actor: admin,
+        ip,
+        target: { type: 'user', id, label: user.name },
+      },
+      async (manager) => {
+        await manager.query(`UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, [
+          id,
+          active,
+        ]);
+        if (!active) {
+          await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [id]);
+        }
+      },
+    );
   }
 
   async unlock(id: string, admin: AuthUser, ip?: string): Promise<void> {
     const user = await this.find(id);
-    await this.dataSource.transaction(async (manager) => {
-      await returningRows(
-        manager,
-        `UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 RETURNING id`,
-        [id],
-      );
-      await this.audit.record(
-        {
-          action: 'user_unlocked',
-          actor: admin,
-          ip,
-          target: { type: 'user', id, label: user.name },
-        },
-        manager,
-      );
-    });
+    await this.audit.change(
+      { action: 'user_unlocked', actor: admin, ip, target: { type: 'user', id, label: user.name } },
+      (manager) =>
+        returningRows(
+          manager,
+          `UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1 RETURNING id`,
+          [id],
+        ),
+    );
   }
 
   async unitOptions(): Promise<{ id: number; name: string; kind: string }[]> {

@@ -9,6 +9,7 @@ import {
   type AttachmentView,
 } from './attachments.service.js';
 import { FIELD_NAME, PART_LIMIT_ERRORS, readFilePart, TOO_MANY_FILES } from './form-uploads.js';
+import { asDownload } from '../common/http/download.js';
 
 /** The DOM id stem of the field on its page (its form's id and the field, attachments/_field.hbs). */
 const FIELD_KEY = /^[a-zA-Z][a-zA-Z0-9_-]{0,119}$/;
@@ -79,12 +80,7 @@ export class AttachmentsController {
   ) {
     const file = await this.attachments.readable(id, user);
     await this.attachments.recordDownload(id, file, user, reply.request.ip);
-    return reply
-      .header('Content-Type', file.mediaType)
-      .header(
-        'Content-Disposition',
-        `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      )
+    return asDownload(reply, { type: file.mediaType, fallback: 'download', name: file.name })
       .header('X-Content-Type-Options', 'nosniff')
       .header('Content-Security-Policy', "sandbox; default-src 'none'")
       .header('Cache-Control', 'private, no-store')

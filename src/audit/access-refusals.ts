@@ -1,12 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { ProcessInterval } from '../common/time/process-interval.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { returningRows } from '../database/sql.js';
 import { COUNT_REFUSAL, TAKE_CLOSED_MINUTES } from './access-refusals.queries.js';
@@ -35,26 +30,23 @@ interface ClosedMinute {
  * gets there first). Nothing is kept in process memory.
  */
 @Injectable()
-export class AccessRefusals implements OnModuleInit, OnApplicationShutdown {
+export class AccessRefusals extends ProcessInterval {
   private readonly logger = new Logger('AccessRefusals');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onModuleInit(): void {
-    const seconds = this.config.audit.refusalFlushSeconds;
-    if (seconds > 0) {
-      this.timer = setInterval(() => void this.flush(), seconds * 1000);
-      this.timer.unref();
-    }
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return Math.max(0, this.config.audit.refusalFlushSeconds) * 1000;
+  }
+
+  protected async run(): Promise<void> {
+    await this.flush();
   }
 
   /**

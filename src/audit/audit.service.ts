@@ -32,6 +32,21 @@ export class AuditService {
     const { sql, params } = auditInsert(entry);
     await (manager ?? this.dataSource.manager).query(sql, params);
   }
+
+  /**
+   * Makes a change and records it in one transaction, so both commit or neither: `entry` may
+   * depend on what the change returns (a new row's id).
+   */
+  change<T>(
+    entry: AuditEntry | ((result: T) => AuditEntry),
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await work(manager);
+      await this.record(typeof entry === 'function' ? entry(result) : entry, manager);
+      return result;
+    });
+  }
 }
 
 /**

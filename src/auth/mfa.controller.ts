@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldErrors, unlessRefused } from '../common/forms/form-validation.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
-import { AllowedBeforeMfaEnrolment } from './auth.decorators.js';
+import { AllowedBeforeMfaEnrolment, Call, type Caller } from './auth.decorators.js';
 import { MfaService, RECOVERY_CODE_COUNT } from './mfa.service.js';
 
 function codeFrom(body: Record<string, unknown> | undefined): string {
@@ -27,50 +27,51 @@ export class MfaController {
 
   /** Confirms enrolment with the first code and shows the recovery codes, once. */
   @Post()
-  async confirm(
-    @Req() request: FastifyRequest,
-    @Body() body: Record<string, unknown> | undefined,
-    @Res() reply: FastifyReply,
-  ) {
-    const auth = request.auth!;
-    return unlessRefused(
-      async () => {
-        const codes = await this.mfa.confirmEnrolment(auth.user, codeFrom(body), request.ip);
-        return this.renderCodes(reply, codes, true);
-      },
-      (errors) => this.renderPage(request, reply, 422, errors),
+  confirm(@Call() call: Caller, @Res() reply: FastifyReply) {
+    return this.withCode(call, reply, 'code', async (code) =>
+      this.renderCodes(reply, await this.mfa.confirmEnrolment(call.user, code, call.ip), true),
     );
   }
 
   @Post('recovery-codes')
-  async regenerate(
-    @Req() request: FastifyRequest,
-    @Body() body: Record<string, unknown> | undefined,
-    @Res() reply: FastifyReply,
-  ) {
-    return unlessRefused(
-      async () => {
-        const user = request.auth!.user;
-        const codes = await this.mfa.regenerateRecoveryCodes(user, codeFrom(body), request.ip);
-        return this.renderCodes(reply, codes, false);
-      },
-      (errors) => this.renderPage(request, reply, 422, { regenerateCode: errors.code ?? [] }),
+  regenerate(@Call() call: Caller, @Res() reply: FastifyReply) {
+    return this.withCode(call, reply, 'regenerateCode', async (code) =>
+      this.renderCodes(
+        reply,
+        await this.mfa.regenerateRecoveryCodes(call.user, code, call.ip),
+        false,
+      ),
     );
   }
 
   @Post('disable')
-  async disable(
-    @Req() request: FastifyRequest,
-    @Body() body: Record<string, unknown> | undefined,
-    @Res() reply: FastifyReply,
+  disable(@Call() call: Caller, @Res() reply: FastifyReply) {
+    return this.withCode(call, reply, 'disableCode', async (code) => {
+      await this.mfa.disable(call.user, code, call.ip);
+      setFlash(reply, 'success', '已关闭两步验证');
+      return seeOther(call.request, reply, '/account/mfa');
+    });
+  }
+
+  /**
+   * Runs a step on the code typed; a refused code shows the page again (422) with the message on
+   * `field` (confirmation: every refusal as given).
+   */
+  private withCode(
+    call: Caller,
+    reply: FastifyReply,
+    field: 'code' | 'regenerateCode' | 'disableCode',
+    step: (code: string) => Promise<unknown>,
   ) {
     return unlessRefused(
-      async () => {
-        await this.mfa.disable(request.auth!.user, codeFrom(body), request.ip);
-        setFlash(reply, 'success', '已关闭两步验证');
-        return seeOther(request, reply, '/account/mfa');
-      },
-      (errors) => this.renderPage(request, reply, 422, { disableCode: errors.code ?? [] }),
+      () => step(codeFrom(call.body)),
+      (errors) =>
+        this.renderPage(
+          call.request,
+          reply,
+          422,
+          field === 'code' ? errors : { [field]: errors.code ?? [] },
+        ),
     );
   }
 

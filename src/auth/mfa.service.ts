@@ -235,18 +235,10 @@ export class MfaService {
     ip: string,
     label: string,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const target = { type: 'user', id: targetUserId, label };
+    await this.audit.change({ action: 'mfa_reset', actor: admin, ip, target }, async (manager) => {
       await this.remove(targetUserId, manager);
       await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [targetUserId]);
-      await this.audit.record(
-        {
-          action: 'mfa_reset',
-          actor: admin,
-          ip,
-          target: { type: 'user', id: targetUserId, label },
-        },
-        manager,
-      );
     });
   }
 

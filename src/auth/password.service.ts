@@ -144,31 +144,26 @@ export class PasswordService {
     label: string,
   ): Promise<void> {
     const passwordHash = await this.hasher.hash(this.config.password.initial);
-    await this.dataSource.transaction(async (manager) => {
-      const current: { password_hash: string }[] = await manager.query(
-        `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`,
-        [targetUserId],
-      );
-      if (current[0]) {
-        await this.keepInHistory(targetUserId, current[0].password_hash, manager);
-      }
-      await manager.query(
-        `UPDATE users SET password_hash = $2, must_change_password = true, failed_login_count = 0,
+    const target = { type: 'user', id: targetUserId, label };
+    await this.audit.change(
+      { action: 'password_reset', actor: admin, ip, target },
+      async (manager) => {
+        const current: { password_hash: string }[] = await manager.query(
+          `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`,
+          [targetUserId],
+        );
+        if (current[0]) {
+          await this.keepInHistory(targetUserId, current[0].password_hash, manager);
+        }
+        await manager.query(
+          `UPDATE users SET password_hash = $2, must_change_password = true, failed_login_count = 0,
                           locked_until = NULL, updated_at = now()
           WHERE id = $1`,
-        [targetUserId, passwordHash],
-      );
-      await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [targetUserId]);
-      await this.audit.record(
-        {
-          action: 'password_reset',
-          actor: admin,
-          ip,
-          target: { type: 'user', id: targetUserId, label },
-        },
-        manager,
-      );
-    });
+          [targetUserId, passwordHash],
+        );
+        await manager.query(`DELETE FROM sessions WHERE user_id = $1`, [targetUserId]);
+      },
+    );
   }
 
   /** The new password matches one of the previous ones kept in the history (argon2 verify each). */

@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FormSubmissions } from '../common/forms/form-submissions.js';
+import { ProcessInterval } from '../common/time/process-interval.js';
 import { SessionStore } from './session.store.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -11,23 +12,23 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
  * every ten minutes. The deletes are idempotent, so several instances may run them at once.
  */
 @Injectable()
-export class SessionPurger implements OnModuleInit, OnApplicationShutdown {
+export class SessionPurger extends ProcessInterval {
   private readonly logger = new Logger('SessionPurger');
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sessions: SessionStore,
     private readonly dataSource: DataSource,
     private readonly formSubmissions: FormSubmissions,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected intervalMs(): number {
+    return PURGE_INTERVAL_MS;
+  }
+
+  protected run(): Promise<void> {
+    return this.purge();
   }
 
   async purge(): Promise<void> {

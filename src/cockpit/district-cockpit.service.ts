@@ -74,6 +74,25 @@ export function reportBanner(report: ReportRow) {
 }
 
 /**
+ * The report a cockpit shows, with its banner, and the reports it may switch to (`versioned`: an
+ * option names the version of the indicator system too).
+ */
+export function reportChoice(
+  report: ReportRow | undefined,
+  all: ReportSummary[],
+  versioned: boolean,
+) {
+  return {
+    report: report ? { ...report, banner: reportBanner(report) } : undefined,
+    reportOptions: all.map((candidate) => ({
+      id: candidate.id,
+      label: `${periodLabel(candidate)}（${chinaDate(candidate.generated_at)} 生成${versioned ? `，第 ${candidate.system_version} 版指标` : ''}）`,
+      selected: candidate.id === report?.id,
+    })),
+  };
+}
+
+/**
  * 区县驾驶舱: the latest (or chosen) generated district report for the indices and live approved
  * data for the panels. A district leader sees the whole city with their district highlighted.
  */
@@ -143,12 +162,7 @@ export class DistrictCockpitService {
       today,
       panelsAsOf: formatDateTime(computedAt),
       panelsCached: true,
-      report: report ? { ...report, banner: reportBanner(report) } : undefined,
-      reportOptions: all.map((candidate) => ({
-        id: candidate.id,
-        label: `${periodLabel(candidate)}（${chinaDate(candidate.generated_at)} 生成，第 ${candidate.system_version} 版指标）`,
-        selected: candidate.id === report?.id,
-      })),
+      ...reportChoice(report, all, true),
       indices: report
         ? await this.indexChartsCache.get(`${report.id}:${own ?? ''}`, async () =>
             this.indexCharts(report, await this.reports.rows(report.id, { evidence: false }), own),

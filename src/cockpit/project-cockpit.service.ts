@@ -11,7 +11,7 @@ import { Fraction } from '../scoring/calculation/fraction.js';
 import { bandView } from '../scoring/reports/ranking-view.js';
 import { ReportsService, storedFraction } from '../scoring/reports/reports.service.js';
 import { bandChart } from './band-charts.js';
-import { chooseReport, periodLabel, reportBanner } from './district-cockpit.service.js';
+import { chooseReport, reportChoice } from './district-cockpit.service.js';
 
 const percent = (value: Fraction) => `${value.mul(Fraction.of(100)).toFixed(1)}%`;
 /** A completion rate as the card shows it; with nothing due yet (0/0) it says so instead of 100%. */
@@ -96,12 +96,7 @@ export class ProjectCockpitService {
       satisfactionYear,
       panelsAsOf: formatDateTime(viewedAt),
       panelsCached: false,
-      report: report ? { ...report, banner: reportBanner(report) } : undefined,
-      reportOptions: all.map((candidate) => ({
-        id: candidate.id,
-        label: `${periodLabel(candidate)}（${chinaDate(candidate.generated_at)} 生成）`,
-        selected: candidate.id === report?.id,
-      })),
+      ...reportChoice(report, all, false),
       index: report
         ? bandChart(
             'index-projects',

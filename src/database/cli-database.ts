@@ -70,3 +70,21 @@ export async function openOperatorDatabase(config: AppConfig): Promise<OperatorD
     close: () => embedded.stop(),
   };
 }
+
+/**
+ * Runs an operator command and exits with the code it returns; when it fails, prints
+ * `<name> failed: <message>` (no stack) and exits with `failureCode`.
+ */
+export function runOperatorCommand(
+  name: string,
+  command: () => Promise<number>,
+  failureCode = 1,
+): void {
+  command().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(failureCode);
+    },
+  );
+}

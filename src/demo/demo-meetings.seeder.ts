@@ -6,7 +6,7 @@ import { MeetingsService } from '../meetings/meetings.service.js';
 import type { TopicDto } from '../meetings/dto/topic.dto.js';
 import type { MeetingDto } from '../meetings/dto/meeting.dto.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
-import { demoUser } from './demo-users.js';
+import { demoUnitId, demoUser } from './demo-users.js';
 
 /** A deadline far enough ahead for the form's rule; some are moved back afterwards (see below). */
 const FUTURE = '2099-12-31';
@@ -27,18 +27,6 @@ export class DemoMeetingsSeeder {
     private readonly workflow: WorkflowService,
   ) {}
 
-  private user(mobile: string): Promise<AuthUser> {
-    return demoUser(this.dataSource, mobile);
-  }
-
-  private async unitId(code: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE code = $1`,
-      [code],
-    );
-    return rows[0].id;
-  }
-
   /** Seeds once: true when it did. */
   async seed(): Promise<boolean> {
     const existing: { count: number }[] = await this.dataSource.query(
@@ -55,20 +43,20 @@ export class DemoMeetingsSeeder {
         '19900000004',
         '19900000005',
         '19900000006',
-      ].map((mobile) => this.user(mobile)),
+      ].map((mobile) => demoUser(this.dataSource, mobile)),
     );
     const [fgClerk, fgReviewer, kjClerk, office] = await Promise.all(
       ['19900000011', '19900000012', '19900000019', '19900000031'].map((mobile) =>
-        this.user(mobile),
+        demoUser(this.dataSource, mobile),
       ),
     );
     const unit = {
-      yuzhong: await this.unitId('yuzhong'),
-      jiangbei: await this.unitId('jiangbei'),
-      wanzhou: await this.unitId('wanzhou'),
-      liangjiang: await this.unitId('liangjiang'),
-      fagai: await this.unitId('dept-fagai'),
-      keji: await this.unitId('dept-keji'),
+      yuzhong: await demoUnitId(this.dataSource, 'yuzhong'),
+      jiangbei: await demoUnitId(this.dataSource, 'jiangbei'),
+      wanzhou: await demoUnitId(this.dataSource, 'wanzhou'),
+      liangjiang: await demoUnitId(this.dataSource, 'liangjiang'),
+      fagai: await demoUnitId(this.dataSource, 'dept-fagai'),
+      keji: await demoUnitId(this.dataSource, 'dept-keji'),
     };
     const reason: { id: number }[] = await this.dataSource.query(
       `SELECT id FROM dictionary_items WHERE kind = 'reject_reason' AND active ORDER BY sort_order, id LIMIT 1`,
@@ -109,24 +97,42 @@ export class DemoMeetingsSeeder {
       meetingId,
       submit,
     });
+    /** A unit's topic, passed by its reviewer and adopted onto the meeting's agenda. */
+    const adopted = async (
+      title: string,
+      reportingUnitId: number,
+      topicKind: TopicDto['topicKind'],
+      people: [clerk: AuthUser, reviewer: AuthUser],
+      meetingId: string,
+    ) => {
+      const id = await this.meetings.createTopic(
+        topic(title, reportingUnitId, topicKind, true),
+        people[0],
+      );
+      await act(id, people[1], 'pass');
+      await this.meetings.adopt(id, meetingId, office);
+      return id;
+    };
 
     // The held meeting: its agenda was set while in preparation.
     const held = await this.meetings.saveMeeting(
       meeting('六届市委第三次深改会', '2026-09-18', 'preparing'),
       office,
     );
-    const fgTopic = await this.meetings.createTopic(
-      topic('关于深化营商环境创新试点的实施方案', unit.fagai, 'review_document', true),
-      fgClerk,
+    const fgTopic = await adopted(
+      '关于深化营商环境创新试点的实施方案',
+      unit.fagai,
+      'review_document',
+      [fgClerk, fgReviewer],
+      held,
     );
-    await act(fgTopic, fgReviewer, 'pass');
-    await this.meetings.adopt(fgTopic, held, office);
-    const yzTopic = await this.meetings.createTopic(
-      topic('渝中区基层治理体系改革情况汇报', unit.yuzhong, 'hear_report', true),
-      yzClerk,
+    const yzTopic = await adopted(
+      '渝中区基层治理体系改革情况汇报',
+      unit.yuzhong,
+      'hear_report',
+      [yzClerk, yzReviewer],
+      held,
     );
-    await act(yzTopic, yzReviewer, 'pass');
-    await this.meetings.adopt(yzTopic, held, office);
     const officeTopic = await this.meetings.createTopic(
       topic('研究2027年度重点改革任务安排', unit.fagai, 'study_matter', true, held),
       office,
@@ -237,17 +243,18 @@ export class DemoMeetingsSeeder {
       meeting('六届市委第四次深改会', '2027-01-15', 'preparing'),
       office,
     );
-    const jbTopic = await this.meetings.createTopic(
-      topic('江北区数字化城市治理改革情况汇报', unit.jiangbei, 'hear_report', true),
-      jbClerk,
+    await adopted(
+      '江北区数字化城市治理改革情况汇报',
+      unit.jiangbei,
+      'hear_report',
+      [jbClerk, jbReviewer],
+      next,
     );
-    await act(jbTopic, jbReviewer, 'pass');
-    await this.meetings.adopt(jbTopic, next, office);
     const atOffice = await this.meetings.createTopic(
       topic('关于推进科技人才评价改革的意见', unit.keji, 'study_matter', true),
       kjClerk,
     );
-    const kjReviewer = await this.user('19900000020');
+    const kjReviewer = await demoUser(this.dataSource, '19900000020');
     await act(atOffice, kjReviewer, 'pass');
     const returned = await this.meetings.createTopic(
       topic('渝中区城市更新改革方案', unit.yuzhong, 'study_matter', true),

@@ -13,7 +13,7 @@ import { ShowcaseService } from '../showcase/showcase.service.js';
 import { DemoMajorProjectsSeeder } from './demo-major-projects.seeder.js';
 import { DemoMeetingsSeeder } from './demo-meetings.seeder.js';
 import { DemoNewsSeeder } from './demo-news.seeder.js';
-import { demoUser } from './demo-users.js';
+import { demoDictionaryId, demoUnitId, demoUser } from './demo-users.js';
 
 /** An arbitrary constant: the advisory lock that keeps two starting instances from both seeding. */
 const DEMO_SEED_LOCK = 720_303;
@@ -41,26 +41,6 @@ export class DemoRecordsSeeder {
     private readonly demoNews: DemoNewsSeeder,
   ) {}
 
-  private user(mobile: string): Promise<AuthUser> {
-    return demoUser(this.dataSource, mobile);
-  }
-
-  private async dictionaryId(kind: string, code: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
-      [kind, code],
-    );
-    return rows[0].id;
-  }
-
-  private async unitId(code: string): Promise<number> {
-    const rows: { id: number }[] = await this.dataSource.query(
-      `SELECT id FROM units WHERE code = $1`,
-      [code],
-    );
-    return rows[0].id;
-  }
-
   /** A confirmed pilot of 渝中区 that 江北区 joined, with progress; and one waiting for its department. */
   private async seedPilots(
     yuzhongClerk: AuthUser,
@@ -69,8 +49,8 @@ export class DemoRecordsSeeder {
     jiangbeiReviewer: AuthUser,
     office: AuthUser,
   ) {
-    const department = await this.user('19900000011');
-    const digital = await this.dictionaryId('domain', 'digital');
+    const department = await demoUser(this.dataSource, '19900000011');
+    const digital = await demoDictionaryId(this.dataSource, 'domain', 'digital');
     const pilot = (
       name: string,
       documentNumber: string,
@@ -179,14 +159,16 @@ export class DemoRecordsSeeder {
     );
 
     const [reporter, reporterReviewer, survey] = await Promise.all(
-      ['19900000013', '19900000014', '19900000017'].map((mobile) => this.user(mobile)),
+      ['19900000013', '19900000014', '19900000017'].map((mobile) =>
+        demoUser(this.dataSource, mobile),
+      ),
     );
     const event = await this.risk.create(
       {
         occurredOn: `${year}-02-10`,
         levelCode: 'negative_opinion',
         involvedKind: 'district',
-        involvedUnitId: await this.unitId('wanzhou'),
+        involvedUnitId: await demoUnitId(this.dataSource, 'wanzhou'),
         details: '某改革事项引发的负面网络舆情，已妥善处置。',
         submit: true,
       },
@@ -233,25 +215,29 @@ export class DemoRecordsSeeder {
       if (ready[0].demands === 0) {
         await this.seedRecords();
       }
-      if (await this.majorProjects.seed()) {
-        console.log(
+      // Each seeder fills its part once (true when it did so now).
+      const parts: [{ seed(): Promise<boolean> }, string][] = [
+        [
+          this.majorProjects,
           "Demo major projects loaded: battle maps in every state, a version 2, the year's satisfaction.",
-        );
-      }
-      if (await this.meetings.seed()) {
-        console.log(
+        ],
+        [
+          this.meetings,
           'Demo meetings loaded: a held meeting with decisions in every state, one in preparation.',
-        );
-      }
-      if (await this.demoNews.seed()) {
-        console.log(
+        ],
+        [
+          this.demoNews,
           'Demo 工作动态 loaded: items in every state, uses, a 约稿, two 《改革简报》 issues.',
-        );
-      }
-      if (await this.demoReports.seed()) {
-        console.log(
+        ],
+        [
+          this.demoReports,
           'Demo reports generated: monthly project progress, the district and project reports.',
-        );
+        ],
+      ];
+      for (const [part, loaded] of parts) {
+        if (await part.seed()) {
+          console.log(loaded);
+        }
       }
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [DEMO_SEED_LOCK]).catch(() => undefined);
@@ -269,14 +255,18 @@ export class DemoRecordsSeeder {
           '19900000004',
           '19900000005',
           '19900000031',
-        ].map((mobile) => this.user(mobile)),
+        ].map((mobile) => demoUser(this.dataSource, mobile)),
       );
-    const channel = (code: string) => this.dictionaryId('demand_channel', code);
-    const economy = await this.dictionaryId('domain', 'economy');
-    const society = await this.dictionaryId('domain', 'society');
-    const businessEnvironment = await this.dictionaryId('track', 'business_environment');
-    const grassroots = await this.dictionaryId('track', 'grassroots');
-    const incomplete = await this.dictionaryId('reject_reason', 'incomplete');
+    const channel = (code: string) => demoDictionaryId(this.dataSource, 'demand_channel', code);
+    const economy = await demoDictionaryId(this.dataSource, 'domain', 'economy');
+    const society = await demoDictionaryId(this.dataSource, 'domain', 'society');
+    const businessEnvironment = await demoDictionaryId(
+      this.dataSource,
+      'track',
+      'business_environment',
+    );
+    const grassroots = await demoDictionaryId(this.dataSource, 'track', 'grassroots');
+    const incomplete = await demoDictionaryId(this.dataSource, 'reject_reason', 'incomplete');
 
     const demand = async (
       clerk: AuthUser,
@@ -374,7 +364,10 @@ export class DemoRecordsSeeder {
         title: '工程建设项目审批环节多、时限长',
         description: '工程建设项目审批涉及部门多，串联审批导致时限长，企业反映强烈。',
         deadline: '2026-12-31',
-        unitIds: [await this.unitId('yuzhong'), await this.unitId('jiangbei')],
+        unitIds: [
+          await demoUnitId(this.dataSource, 'yuzhong'),
+          await demoUnitId(this.dataSource, 'jiangbei'),
+        ],
       },
       office,
     );
@@ -382,7 +375,7 @@ export class DemoRecordsSeeder {
       (
         await this.dataSource.query<{ id: string }[]>(
           `SELECT id FROM assignment_tasks WHERE assignment_id = $1 AND unit_id = $2`,
-          [assignmentId, await this.unitId(unitCode)],
+          [assignmentId, await demoUnitId(this.dataSource, unitCode)],
         )
       )[0].id;
     const done = await this.assignments.saveProgress(

@@ -35,3 +35,24 @@ export async function demoUser(dataSource: DataSource, mobile: string): Promise<
     mustChangePassword: false,
   };
 }
+
+/** The id of a unit of the reference data by its code. */
+export async function demoUnitId(dataSource: DataSource, code: string): Promise<number> {
+  const rows: { id: number }[] = await dataSource.query(`SELECT id FROM units WHERE code = $1`, [
+    code,
+  ]);
+  return rows[0].id;
+}
+
+/** The id of a dictionary item of the reference data by its kind and code. */
+export async function demoDictionaryId(
+  dataSource: DataSource,
+  kind: string,
+  code: string,
+): Promise<number> {
+  const rows: { id: number }[] = await dataSource.query(
+    `SELECT id FROM dictionary_items WHERE kind = $1 AND code = $2`,
+    [kind, code],
+  );
+  return rows[0].id;
+}

@@ -17,21 +17,24 @@ import { DemoReportsSeeder } from './demo-reports.seeder.js';
 import { ProjectUpdatesModule } from '../major-projects/updates/project-updates.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 
+/** The feature modules whose data the demo seeds; the app imports them through this list. */
+export const SEEDED_MODULES = [
+  DemandsModule,
+  AssignmentsModule,
+  PilotsModule,
+  ShowcaseModule,
+  RiskModule,
+  SatisfactionModule,
+  MajorProjectsModule,
+  ProjectSatisfactionModule,
+  ProjectUpdatesModule,
+  ScoringModule,
+  MeetingsModule,
+  NewsModule,
+];
+
 @Module({
-  imports: [
-    DemandsModule,
-    AssignmentsModule,
-    PilotsModule,
-    ShowcaseModule,
-    RiskModule,
-    SatisfactionModule,
-    MajorProjectsModule,
-    ProjectSatisfactionModule,
-    ProjectUpdatesModule,
-    ScoringModule,
-    MeetingsModule,
-    NewsModule,
-  ],
+  imports: SEEDED_MODULES,
   providers: [
     DemoRecordsSeeder,
     DemoMajorProjectsSeeder,

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { PassThrough } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { SqlRunner } from '../database/sql-runner.js';
+import { asDownload, XLSX_MEDIA_TYPE } from '../common/http/download.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -222,13 +223,10 @@ export async function streamExcel<T>(
   // What the audit log records once the answer is complete (configure-app.ts, onResponse).
   const exported = { fileName, sheetName, rows: 0, complete: false };
   reply.request.excelExport = exported;
-  reply
-    .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header(
-      'Content-Disposition',
-      `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-    )
-    .header('Cache-Control', 'no-store');
+  asDownload(reply, { type: XLSX_MEDIA_TYPE, fallback: 'export.xlsx', name: fileName }).header(
+    'Cache-Control',
+    'no-store',
+  );
   const sent = reply.send(stream);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream,

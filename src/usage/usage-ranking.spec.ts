@@ -24,6 +24,26 @@ const counts = (submissions: number, rejections: number, due: number, onTime: nu
   onTime,
 });
 
+/**
+ * The measures rankUsage takes, from rows [unit, submissions, rejections, due, on time] (a unit
+ * with no events or nothing due has no row in that map) and the units' current overdue counts.
+ */
+const measures = (
+  rows: [unit: number, submissions: number, rejections: number, due: number, onTime: number][],
+  overdueNow: [unit: number, overdue: number][] = [],
+) => ({
+  events: new Map(
+    rows
+      .filter(([, submissions, rejections]) => submissions + rejections > 0)
+      .map(([id, submissions, rejections]) => [id, { submissions, rejections, returns: 0 }]),
+  ),
+  due: new Map(
+    rows.filter(([, , , due]) => due > 0).map(([id, , , due, onTime]) => [id, { due, onTime }]),
+  ),
+  overdueNow: new Map(overdueNow),
+  reviewTime: new Map(),
+});
+
 describe('rankUsage (考评得分)', () => {
   // Five units, worked by hand. Most submissions: 10. On-time rates of the units with something
   // due: U1 4/4 = 1, U2 2/4 = 0.5, U3 0/2 = 0 → median 0.5 (what U4 and U5, nothing due, get).
@@ -37,23 +57,19 @@ describe('rankUsage (考评得分)', () => {
   // units with nothing due are not first by default.
   const five = rankUsage(
     [unit(1, 'U1'), unit(2, 'U2'), unit(3, 'U3'), unit(4, 'U4', 'department'), unit(5, 'U5')],
-    {
-      events: new Map([
-        [1, { submissions: 10, rejections: 1, returns: 0 }],
-        [2, { submissions: 5, rejections: 0, returns: 0 }],
-        [4, { submissions: 2, rejections: 0, returns: 0 }],
-      ]),
-      due: new Map([
-        [1, { due: 4, onTime: 4 }],
-        [2, { due: 4, onTime: 2 }],
-        [3, { due: 2, onTime: 0 }],
-      ]),
-      overdueNow: new Map([
+    measures(
+      [
+        [1, 10, 1, 4, 4],
+        [2, 5, 0, 4, 2],
+        [3, 0, 0, 2, 0],
+        [4, 2, 0, 0, 0],
+        [5, 0, 0, 0, 0],
+      ],
+      [
         [2, 2],
         [3, 2],
-      ]),
-      reviewTime: new Map(),
-    },
+      ],
+    ),
   );
 
   it('should score and rank the five units as worked out by hand', () => {
@@ -88,20 +104,14 @@ describe('rankUsage (考评得分)', () => {
 
   it('should compare scores exactly and let equal scores share a rank', () => {
     // A and B: 50 × 1/3 + 50 × 3/3 and 50 × 2/6 + 50 × 3/3 are the same exact score, 200/3.
-    const tied = rankUsage([unit(1, 'A'), unit(2, 'B'), unit(3, 'C')], {
-      events: new Map([
-        [1, { submissions: 3, rejections: 0, returns: 0 }],
-        [2, { submissions: 3, rejections: 0, returns: 0 }],
-        [3, { submissions: 1, rejections: 0, returns: 0 }],
+    const tied = rankUsage(
+      [unit(1, 'A'), unit(2, 'B'), unit(3, 'C')],
+      measures([
+        [1, 3, 0, 3, 1],
+        [2, 3, 0, 6, 2],
+        [3, 1, 0, 1, 1],
       ]),
-      due: new Map([
-        [1, { due: 3, onTime: 1 }],
-        [2, { due: 6, onTime: 2 }],
-        [3, { due: 1, onTime: 1 }],
-      ]),
-      overdueNow: new Map(),
-      reviewTime: new Map(),
-    });
+    );
     // C: 50 × 1 + 50 × 1/3 = 200/3 as well → all three tie at 66.67.
     expect(tied.map((row) => [row.rank, row.unitName, row.score])).toEqual([
       [1, 'A', 66.67],

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { loadConfig } from '../../config/app-config.js';
-import { openOperatorDatabase } from '../../database/cli-database.js';
+import { openOperatorDatabase, runOperatorCommand } from '../../database/cli-database.js';
 import { describeVerification, verifyAuditChain } from '../audit-chain.js';
 
 /**
@@ -21,10 +21,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`audit:verify failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  },
-);
+runOperatorCommand('audit:verify', main, 2);

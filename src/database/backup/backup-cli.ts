@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { describeVerification, verifyAuditChain } from '../../audit/audit-chain.js';
 import { loadConfig } from '../../config/app-config.js';
-import { openOperatorDatabase } from '../cli-database.js';
+import { openOperatorDatabase, runOperatorCommand } from '../cli-database.js';
 import { findPgTool, listArchive, runPgTool } from './pg-tools.js';
 import { tableChecksums } from './table-checksums.js';
 import { BACKUP_NAME, type BackupManifest, manifestPath, sha256File } from './backup-manifest.js';
@@ -157,10 +157,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`backup failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runOperatorCommand('backup', main);

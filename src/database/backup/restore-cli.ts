@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { describeVerification, verifyAuditChain } from '../../audit/audit-chain.js';
 import { loadConfig } from '../../config/app-config.js';
-import { openOperatorDatabase, withoutPassword, type OperatorDatabase } from '../cli-database.js';
+import {
+  openOperatorDatabase,
+  runOperatorCommand,
+  withoutPassword,
+  type OperatorDatabase,
+} from '../cli-database.js';
 import { readManifest, sha256File } from './backup-manifest.js';
 import { findPgTool, listArchive, runPgTool } from './pg-tools.js';
 import { compareChecksums, tableChecksums } from './table-checksums.js';
@@ -214,10 +219,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`restore failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runOperatorCommand('restore', main);

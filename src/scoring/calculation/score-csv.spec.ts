@@ -11,6 +11,16 @@ const plain = (units: UnitInput[]) =>
     ),
   ]);
 
+/** The messages a CSV gets against a system. */
+const errorsOf = (text: string, system = DISTRICT_SYSTEM) => parseScoreCsv(text, system).errors;
+
+/** The units of a CSV read without a message. */
+const unitsOf = (text: string, system = DISTRICT_SYSTEM) => {
+  const result = parseScoreCsv(text, system);
+  expect(result.errors).toEqual([]);
+  return plain(result.units);
+};
+
 describe('parseScoreCsv', () => {
   it('should read a BOM, CRLF, quoted names and exact decimals, skipping blank lines', () => {
     const text =
@@ -18,10 +28,8 @@ describe('parseScoreCsv', () => {
       '"甲区, 新城",3,92.35,1\r\n' +
       '\r\n' +
       '"乙""区""", 0 ,-0.5,0\r\n';
-    const result = parseScoreCsv(text, DISTRICT_SYSTEM);
-    expect(result.errors).toEqual([]);
     // 92.35 = 1847/20; −0.5 = −1/2
-    expect(plain(result.units)).toEqual([
+    expect(unitsOf(text)).toEqual([
       ['甲区, 新城', { pilot_count: '3', satisfaction: '1847/20', negative_opinion: '1' }],
       ['乙"区"', { pilot_count: '0', satisfaction: '-1/2', negative_opinion: '0' }],
     ]);
@@ -32,48 +40,40 @@ describe('parseScoreCsv', () => {
       '单位,承接国家级和市级试点项目数,satisfaction,重大负面网络舆情\n甲区,3,92.5,1\n乙区,多,90,0\n';
     const result = parseScoreCsv(text, DISTRICT_SYSTEM);
     expect(result.errors).toEqual(['第 3 行「承接国家级和市级试点项目数」列：“多”不是数字']);
-    const fixed = parseScoreCsv(text.replace('多', '2'), DISTRICT_SYSTEM);
-    expect(fixed.errors).toEqual([]);
     // 92.5 = 185/2
-    expect(plain(fixed.units)).toEqual([
+    expect(unitsOf(text.replace('多', '2'))).toEqual([
       ['甲区', { pilot_count: '3', satisfaction: '185/2', negative_opinion: '1' }],
       ['乙区', { pilot_count: '2', satisfaction: '90', negative_opinion: '0' }],
     ]);
     // A name and its code are the same column.
-    expect(
-      parseScoreCsv('区县,pilot_count,承接国家级和市级试点项目数\nA,1,1\n', DISTRICT_SYSTEM).errors,
-    ).toEqual(['第 1 行「承接国家级和市级试点项目数」列：列名重复']);
+    expect(errorsOf('区县,pilot_count,承接国家级和市级试点项目数\nA,1,1\n')).toEqual([
+      '第 1 行「承接国家级和市级试点项目数」列：列名重复',
+    ]);
   });
 
   it('should keep a record with a line break inside quotes on one row and end without a newline', () => {
     const text = 'unit,pilot_count\n"甲\n区",1\n乙区,x';
     // rows: header 1, "甲\n区" 2, 乙区 3 (the quoted line break does not start a row)
-    expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
-      '第 3 行「pilot_count」列：“x”不是数字',
-    ]);
+    expect(errorsOf(text)).toEqual(['第 3 行「pilot_count」列：“x”不是数字']);
   });
 
   it('should name bad header columns', () => {
-    expect(
-      parseScoreCsv('name,pilot_count,foo,pilot_count\nA,1,2,3\n', DISTRICT_SYSTEM).errors,
-    ).toEqual([
+    expect(errorsOf('name,pilot_count,foo,pilot_count\nA,1,2,3\n')).toEqual([
       '第 1 行：第一列的列名须为“unit”或“单位”（单位名称）',
       '第 1 行「foo」列：不是区县改革综合指数的指标代码或指标名称',
       '第 1 行「pilot_count」列：列名重复',
     ]);
     // a district code is unknown to the major project system
-    expect(parseScoreCsv('unit,pilot_count\nA,1\n', MAJOR_PROJECT_SYSTEM).errors).toEqual([
+    expect(errorsOf('unit,pilot_count\nA,1\n', MAJOR_PROJECT_SYSTEM)).toEqual([
       '第 1 行「pilot_count」列：不是市级重大改革项目综合指数的指标代码或指标名称',
     ]);
-    expect(parseScoreCsv('unit\nA\n', DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf('unit\nA\n')).toEqual([
       '第 1 行：表头除单位列外至少须有一个指标代码或指标名称',
     ]);
-    expect(parseScoreCsv('\uFEFF\n\n', DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf('\uFEFF\n\n')).toEqual([
       '文件为空：第 1 行须为表头（unit 和指标代码，或“单位”和指标名称）',
     ]);
-    expect(parseScoreCsv('unit,pilot_count\n', DISTRICT_SYSTEM).errors).toEqual([
-      '表头下没有单位的数据行',
-    ]);
+    expect(errorsOf('unit,pilot_count\n')).toEqual(['表头下没有单位的数据行']);
   });
 
   it('should name the row (header = row 1, blank lines counted) and column of every bad cell', () => {
@@ -87,7 +87,7 @@ describe('parseScoreCsv', () => {
       '丙区,1,2,0,7', // row 7
       '丁区,1,2', // row 8: a missing cell is an empty one
     ].join('\n');
-    expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf(text)).toEqual([
       '第 2 行「pilot_count」列：“1e2”不是数字',
       '第 4 行「pilot_count」列：值为空',
       '第 4 行「satisfaction」列：“12%”不是数字',
@@ -101,17 +101,15 @@ describe('parseScoreCsv', () => {
   });
 
   it('should refuse an unclosed quote and text after a closing quote', () => {
-    expect(parseScoreCsv('unit,pilot_count\n"甲区,1\n', DISTRICT_SYSTEM).errors).toEqual([
-      '第 2 行：引号没有闭合',
-    ]);
-    expect(parseScoreCsv('unit,pilot_count\n"甲"区,1\n', DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf('unit,pilot_count\n"甲区,1\n')).toEqual(['第 2 行：引号没有闭合']);
+    expect(errorsOf('unit,pilot_count\n"甲"区,1\n')).toEqual([
       '第 2 行：引号结束后须紧跟逗号或换行',
     ]);
   });
 
   it('should refuse values longer than 30 characters', () => {
     const long = '1'.repeat(31);
-    expect(parseScoreCsv(`unit,pilot_count\nA,${long}\n`, DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf(`unit,pilot_count\nA,${long}\n`)).toEqual([
       `第 2 行「pilot_count」列：“${'1'.repeat(30)}”不是数字`,
     ]);
   });
@@ -119,9 +117,7 @@ describe('parseScoreCsv', () => {
   describe('rates written in percent', () => {
     it('should read 8.3%, 8.3 and 8.3 ％ as the same 8.3% (the fraction 83/1000) and 100% as 1', () => {
       const text = '单位,试点按时通过验收率\n甲区,8.3%\n乙区,8.3\n丙区,8.3 ％\n丁区,100%\n戊区,0\n';
-      const result = parseScoreCsv(text, DISTRICT_SYSTEM);
-      expect(result.errors).toEqual([]);
-      expect(plain(result.units)).toEqual([
+      expect(unitsOf(text)).toEqual([
         ['甲区', { pilot_acceptance_rate: '83/1000' }],
         ['乙区', { pilot_acceptance_rate: '83/1000' }],
         ['丙区', { pilot_acceptance_rate: '83/1000' }],
@@ -132,7 +128,7 @@ describe('parseScoreCsv', () => {
 
     it('should refuse a rate outside 0–100 naming the cell, never reading it as 830%', () => {
       const text = '单位,试点按时通过验收率,pilot_count\n甲区,830,1\n乙区,-1%,2\n丙区,100.5%,3\n';
-      expect(parseScoreCsv(text, DISTRICT_SYSTEM).errors).toEqual([
+      expect(errorsOf(text)).toEqual([
         '第 2 行「试点按时通过验收率」列：“830”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
         '第 3 行「试点按时通过验收率」列：“-1%”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
         '第 4 行「试点按时通过验收率」列：“100.5%”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
@@ -140,7 +136,7 @@ describe('parseScoreCsv', () => {
     });
 
     it('should take a % only on a rate', () => {
-      expect(parseScoreCsv('单位,pilot_count\n甲区,3%\n', DISTRICT_SYSTEM).errors).toEqual([
+      expect(errorsOf('单位,pilot_count\n甲区,3%\n')).toEqual([
         '第 2 行「pilot_count」列：“3%”不是数字',
       ]);
     });
@@ -157,10 +153,8 @@ describe('parseScoreCsv', () => {
     ].join('\n');
 
     it('should take the unit column, the raw values and the event counts, and ignore the scores', () => {
-      const result = parseScoreCsv(exported, DISTRICT_SYSTEM);
-      expect(result.errors).toEqual([]);
       // 91.2% = 912/1000 = 114/125; 50% = 1/2
-      expect(plain(result.units)).toEqual([
+      expect(unitsOf(exported)).toEqual([
         ['万州区', { pilot_count: '5', pilot_acceptance_rate: '114/125', negative_opinion: '0' }],
         ['黔江区', { pilot_count: '2', pilot_acceptance_rate: '1/2', negative_opinion: '1' }],
       ]);
@@ -168,7 +162,7 @@ describe('parseScoreCsv', () => {
 
     it('should name the exported column of a bad cell', () => {
       const broken = exported.replace('91.2%', '912');
-      expect(parseScoreCsv(broken, DISTRICT_SYSTEM).errors).toEqual([
+      expect(errorsOf(broken)).toEqual([
         '第 2 行「试点按时通过验收率（原始值）」列：“912”超出范围：比率按百分数填写，须在 0–100 之间（如 8.3 或 8.3% 表示 8.3%）',
       ]);
     });
@@ -187,7 +181,7 @@ describe('parseScoreCsv: a rate with nothing due', () => {
       ['pilot_acceptance_rate'],
       ['pilot_acceptance_rate'],
     ]);
-    expect(parseScoreCsv('unit,pilot_count\nA,0/0\n', DISTRICT_SYSTEM).errors).toEqual([
+    expect(errorsOf('unit,pilot_count\nA,0/0\n')).toEqual([
       '第 2 行「pilot_count」列：“0/0”不是数字',
     ]);
   });

@@ -26,6 +26,17 @@ describe('npm run score', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Writes a file of the test's in the temporary folder and gives its path. */
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  /** A --bands file's content: bands by score thresholds, as the 五色图 page saves them. */
+  const thresholds = (bands: { name: string; color: string; minScore: string }[]) =>
+    JSON.stringify({ mode: 'score_threshold', bands });
+
   it('should print scores, ranks and bands of the district sample as JSON', () => {
     const run = score('--system', 'district', FIXTURE);
     expect(run.status).toBe(0);
@@ -146,8 +157,7 @@ describe('npm run score', () => {
     const lines = readFileSync(FIXTURE, 'utf8').split('\r\n');
     lines[2] = '乙区,,4,50,1,4,0,2,0,0,0'; // row 3: empty satisfaction
     lines[3] = '丙区,95,2,100,1e2,1,0,0,0,0,0'; // row 4: an exponent is not accepted
-    const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, lines.join('\r\n'));
+    const bad = file('bad.csv', lines.join('\r\n'));
     const run = score(bad);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
@@ -157,19 +167,15 @@ describe('npm run score', () => {
   });
 
   it('should band by the score thresholds of a --bands file, as the 五色图 page sets them', () => {
-    const bands = join(dir, 'bands.json');
-    writeFileSync(
-      bands,
-      JSON.stringify({
-        mode: 'score_threshold',
-        bands: [
-          { name: '优秀', color: '#d7191c', minScore: '90' },
-          { name: '良好', color: '#fdae61', minScore: '85' },
-          { name: '中等', color: '#ffd84d', minScore: '82' },
-          { name: '一般', color: '#1a9641', minScore: '81' },
-          { name: '较差', color: '#2c7bb6', minScore: '0' },
-        ],
-      }),
+    const bands = file(
+      'bands.json',
+      thresholds([
+        { name: '优秀', color: '#d7191c', minScore: '90' },
+        { name: '良好', color: '#fdae61', minScore: '85' },
+        { name: '中等', color: '#ffd84d', minScore: '82' },
+        { name: '一般', color: '#1a9641', minScore: '81' },
+        { name: '较差', color: '#2c7bb6', minScore: '0' },
+      ]),
     );
     const run = score('--bands', bands, FIXTURE);
     expect(run.status).toBe(0);
@@ -191,24 +197,21 @@ describe('npm run score', () => {
   });
 
   it('should exit 1 on a --bands file whose thresholds leave a gap, printing nothing to stdout', () => {
-    const bands = join(dir, 'gap.json');
-    writeFileSync(
-      bands,
-      JSON.stringify({
-        mode: 'score_threshold',
-        bands: ['一', '二', '三', '四', '五'].map((name, i) => ({
+    const bands = file(
+      'gap.json',
+      thresholds(
+        ['一', '二', '三', '四', '五'].map((name, i) => ({
           name,
           color: '#2c7bb6',
           minScore: String(80 - i * 10),
         })),
-      }),
+      ),
     );
     const run = score('--bands', bands, FIXTURE);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`五色图设置文件 ${bands} 有误：`);
-    const notJson = join(dir, 'bands.txt');
-    writeFileSync(notJson, 'mode=rank');
+    const notJson = file('bands.txt', 'mode=rank');
     expect(score('--bands', notJson, FIXTURE).stderr).toContain('不是有效的 JSON');
   });
 

@@ -25,7 +25,8 @@ export interface BriefingSubject {
   band: BriefingBand;
 }
 
-export interface BriefingInput {
+/** What heads a briefing: the report's title, kind, period, subjects, dates and system. */
+export interface BriefingHeading {
   title: string;
   kindLabel: string;
   periodLabel: string;
@@ -33,6 +34,9 @@ export interface BriefingInput {
   generatedAt: string;
   asOf: string;
   systemLabel: string;
+}
+
+export interface BriefingInput extends BriefingHeading {
   bands: BriefingBand[];
   subjects: BriefingSubject[];
   previous?: { periodLabel: string; ranks: ReadonlyMap<string, number> };
@@ -46,14 +50,7 @@ export interface BriefingRow extends BriefingSubject {
   changeLabel: string;
 }
 
-export interface Briefing {
-  title: string;
-  kindLabel: string;
-  periodLabel: string;
-  subjectLabel: string;
-  generatedAt: string;
-  asOf: string;
-  systemLabel: string;
+export interface Briefing extends BriefingHeading {
   rows: BriefingRow[];
   /** The 五色图: each band with its subjects in rank order. */
   bands: (BriefingBand & { subjects: BriefingRow[] })[];

@@ -14,7 +14,12 @@ import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { streamExcel, type ExcelColumn } from '../../exports/excel-export.js';
 import { ProjectSatisfactionService } from '../../major-projects/satisfaction/project-satisfaction.service.js';
-import { SYSTEM_KIND_LABELS, type SystemKind } from '../systems/indicator-systems.service.js';
+import {
+  SYSTEM_KIND_LABELS,
+  systemKindOf,
+  systemKindTabs,
+  type SystemKind,
+} from '../systems/indicator-systems.service.js';
 import type { Briefing } from './report-briefing.js';
 import { ReportBriefingService } from './report-briefing.service.js';
 import { isClosed, parsePeriod, periodLabel, recentPeriods } from './report-periods.js';
@@ -32,10 +37,7 @@ import {
   type ReportSubjectRow,
 } from './reports.service.js';
 import { RecordIndexPipe } from '../../common/http/params.js';
-
-function kindOf(value: unknown): SystemKind {
-  return value === 'major_project' ? 'major_project' : 'district';
-}
+import { asDownload, DOCX_MEDIA_TYPE } from '../../common/http/download.js';
 
 const fractions = (values: Record<string, string>) =>
   Object.fromEntries(Object.entries(values).map(([code, text]) => [code, storedFraction(text)]));
@@ -57,23 +59,15 @@ export function scoredSubject(report: ReportRow, row: ReportSubjectRow): ScoredS
 }
 
 /** 报表生成 and the generated reports: ranking, per-unit detail, Excel. */
-const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
 /** A briefing file as a download named after its kind, period and day. */
 function sendBriefing(
   reply: FastifyReply,
   { report, briefing, file }: { report: ReportRow; briefing: Briefing; file: Buffer },
   extension: 'docx' | 'pdf',
-  contentType: string,
+  type: string,
 ) {
   const name = `${briefing.kindLabel}简报-${report.period}-${chinaDate(report.generated_at)}.${extension}`;
-  return reply
-    .header('Content-Type', contentType)
-    .header(
-      'Content-Disposition',
-      `attachment; filename="briefing.${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    )
-    .send(file);
+  return asDownload(reply, { type, fallback: `briefing.${extension}`, name }).send(file);
 }
 
 @Controller('reports')
@@ -111,13 +105,13 @@ export class ReportsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    return this.renderIndex(reply, kindOf(kindParam), user, 200, {}, undefined);
+    return this.renderIndex(reply, systemKindOf(kindParam), user, 200, {}, undefined);
   }
 
   @Post()
   @Roles('office')
   async generate(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
-    const kind = kindOf(body?.kind);
+    const kind = systemKindOf(body?.kind);
     const period = body?.period as string | undefined;
     return unlessRefused(
       async () => {
@@ -142,7 +136,7 @@ export class ReportsController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const kind = kindOf(kindParam);
+    const kind = systemKindOf(kindParam);
     const today = chinaDate(this.clock.now());
     let computed: Awaited<ReturnType<ReportsService['preview']>>;
     try {
@@ -289,8 +283,7 @@ export class ReportsController {
   @Get(':id/briefing.docx')
   @Roles('office', 'leader')
   async briefingDocx(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const download = await this.briefings.docx(id);
-    return sendBriefing(reply, download, 'docx', DOCX_TYPE);
+    return sendBriefing(reply, await this.briefings.docx(id), 'docx', DOCX_MEDIA_TYPE);
   }
 
   /** 简报 as a PDF, the same sections drawn on A4 with an embedded CJK font. */
@@ -372,11 +365,7 @@ export class ReportsController {
       title: '报表生成',
       kind,
       kindLabel: SYSTEM_KIND_LABELS[kind],
-      kinds: Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
-        value,
-        label,
-        active: value === kind,
-      })),
+      kinds: systemKindTabs(kind),
       periods: periods.map((candidate) => ({
         ...candidate,
         selected: candidate.code === (period ?? periods[0].code),

@@ -5,6 +5,16 @@ import { applyDraftForm, indicatorGroups, scoredPointsTotal } from './draft-form
 
 const codes = (definition: IndicatorSystemDefinition) => definition.indicators.map((i) => i.code);
 
+/** The page's form of `system` with some fields changed, applied to `system`. */
+const edited = (system: IndicatorSystemDefinition, changes: Record<string, string>) =>
+  applyDraftForm(system, { ...draftFormOf(system), ...changes });
+
+/** The district system without one of its second-level indicators. */
+const without = (code: string): IndicatorSystemDefinition => ({
+  ...DISTRICT_SYSTEM,
+  indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== code),
+});
+
 describe('applyDraftForm', () => {
   it('should give back the same definition for an untouched form', () => {
     const result = applyDraftForm(DISTRICT_SYSTEM, draftFormOf(DISTRICT_SYSTEM));
@@ -13,8 +23,7 @@ describe('applyDraftForm', () => {
   });
 
   it('should drop the rows and first levels ticked 删除', () => {
-    const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...draftFormOf(DISTRICT_SYSTEM),
+    const { definition } = edited(DISTRICT_SYSTEM, {
       'ind-satisfaction-remove': '1',
       'fl-satisfaction-remove': '1',
       'ind-incident_extreme-remove': '1',
@@ -39,12 +48,8 @@ describe('applyDraftForm', () => {
   });
 
   it('should add a catalogue measure with the typed points under the chosen first level, from default coefficients', () => {
-    const dropped = {
-      ...DISTRICT_SYSTEM,
-      indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'central_media'),
-    };
-    const { definition, startedFromDefaults } = applyDraftForm(dropped, {
-      ...draftFormOf(dropped),
+    const dropped = without('central_media');
+    const { definition, startedFromDefaults } = edited(dropped, {
       'add-code': 'central_media',
       'add-firstLevel': 'implementation',
       'add-points': '12.5',
@@ -63,12 +68,8 @@ describe('applyDraftForm', () => {
   });
 
   it('should add an event level as a deduction worth 0 points, whatever method was picked, keeping its group', () => {
-    const dropped = {
-      ...DISTRICT_SYSTEM,
-      indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'incident_major'),
-    };
-    const { definition } = applyDraftForm(dropped, {
-      ...draftFormOf(dropped),
+    const dropped = without('incident_major');
+    const { definition } = edited(dropped, {
       'add-code': 'incident_major',
       'add-name': '群体性事件（重大级别）',
       'add-firstLevel': 'risk',
@@ -87,8 +88,7 @@ describe('applyDraftForm', () => {
   });
 
   it('should switch a row to the other tier method with its default coefficients, ignoring the old ones', () => {
-    const { definition, startedFromDefaults } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...draftFormOf(DISTRICT_SYSTEM),
+    const { definition, startedFromDefaults } = edited(DISTRICT_SYSTEM, {
       'ind-pilot_count-method': 'three_tier',
       'ind-pilot_count-low': '0.5',
       // A deduction row cannot be switched: the posted method is ignored.
@@ -104,8 +104,7 @@ describe('applyDraftForm', () => {
   });
 
   it('should add a first level and move a row under it in the same save', () => {
-    const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...draftFormOf(DISTRICT_SYSTEM),
+    const { definition } = edited(DISTRICT_SYSTEM, {
       'addfl-code': 'innovation',
       'addfl-name': '改革创新度',
       'ind-citywide_promotion-firstLevel': 'innovation',
@@ -117,8 +116,7 @@ describe('applyDraftForm', () => {
   });
 
   it('should keep what was typed wrong, for the page to show back', () => {
-    const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...draftFormOf(DISTRICT_SYSTEM),
+    const { definition } = edited(DISTRICT_SYSTEM, {
       'ind-pilot_count-points': '二十',
       'add-code': 'gdp_growth',
       'add-name': 'GDP 增速',
@@ -135,10 +133,7 @@ describe('applyDraftForm', () => {
 });
 
 describe('applyDraftForm with the rows and levels the page lists', () => {
-  const dropped = {
-    ...DISTRICT_SYSTEM,
-    indicators: DISTRICT_SYSTEM.indicators.filter((i) => i.code !== 'central_media'),
-  };
+  const dropped = without('central_media');
   const page = (definition: IndicatorSystemDefinition) => ({
     ...draftFormOf(definition),
     levels: definition.firstLevels.map((level) => level.code),
@@ -190,8 +185,7 @@ describe('applyDraftForm with the rows and levels the page lists', () => {
 
 describe('indicatorGroups', () => {
   it('should list rows under their first level and rows whose level is gone last, apart', () => {
-    const { definition } = applyDraftForm(DISTRICT_SYSTEM, {
-      ...draftFormOf(DISTRICT_SYSTEM),
+    const { definition } = edited(DISTRICT_SYSTEM, {
       'fl-satisfaction-remove': '1',
     });
     const groups = indicatorGroups(definition);

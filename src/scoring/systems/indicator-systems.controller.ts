@@ -30,14 +30,12 @@ import {
 import {
   IndicatorSystemsService,
   SYSTEM_KIND_LABELS,
+  systemKindOf,
+  systemKindTabs,
   type IndicatorSystemRow,
   type SystemKind,
 } from './indicator-systems.service.js';
 import { RecordIdPipe } from '../../common/http/params.js';
-
-function kindOf(value: unknown): SystemKind {
-  return value === 'major_project' ? 'major_project' : 'district';
-}
 
 const text = (body: Record<string, unknown>, key: string): string =>
   typeof body[key] === 'string' ? body[key].trim() : '';
@@ -68,12 +66,12 @@ export class IndicatorSystemsController {
 
   @Get()
   async index(@Query('kind') kindParam: string, @Res() reply: FastifyReply) {
-    return this.renderIndex(reply, kindOf(kindParam), 200, {});
+    return this.renderIndex(reply, systemKindOf(kindParam), 200, {});
   }
 
   @Post('drafts')
   async createDraft(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
-    const id = await this.systems.createDraft(kindOf(body?.kind), user);
+    const id = await this.systems.createDraft(systemKindOf(body?.kind), user);
     return seeOther(request, reply, `/indicator-systems/${id}`);
   }
 
@@ -85,7 +83,7 @@ export class IndicatorSystemsController {
 
   @Post('bands')
   async updateBands(@Call() { body, user, request }: Caller, @Res() reply: FastifyReply) {
-    const kind = kindOf(body?.kind);
+    const kind = systemKindOf(body?.kind);
     const config: BandConfig = {
       mode: body?.mode === 'score_threshold' ? 'score_threshold' : 'rank_quintile',
       bands: Array.from({ length: BAND_COUNT }, (_unused, index) => ({
@@ -166,11 +164,7 @@ export class IndicatorSystemsController {
     return reply.code(status).view('scoring/systems-index.hbs', {
       title: '指标体系与五色图',
       kind,
-      kinds: Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
-        value,
-        label,
-        active: value === kind,
-      })),
+      kinds: systemKindTabs(kind),
       versions: versions.map((row) => ({
         ...row,
         statusLabel: this.systems.statusLabel(row.status),

@@ -17,6 +17,20 @@ export const SYSTEM_KIND_LABELS: Record<SystemKind, string> = {
   major_project: '市级重大改革项目指数',
 };
 
+/** The kind a page's query or form names; anything else is the district index. */
+export function systemKindOf(value: unknown): SystemKind {
+  return value === 'major_project' ? 'major_project' : 'district';
+}
+
+/** The two kinds as a page's tabs, the shown one active. */
+export function systemKindTabs(kind: SystemKind) {
+  return Object.entries(SYSTEM_KIND_LABELS).map(([value, label]) => ({
+    value,
+    label,
+    active: value === kind,
+  }));
+}
+
 export interface IndicatorSystemRow {
   id: number;
   kind: SystemKind;

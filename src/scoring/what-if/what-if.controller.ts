@@ -29,6 +29,7 @@ import {
   workbookArchiveProblem,
 } from '../../common/files/workbook-archive.js';
 import { lenientId, optionalId } from '../../common/http/params.js';
+import { asDownload, XLSX_MEDIA_TYPE } from '../../common/http/download.js';
 
 const MAX_TEXT = 200_000;
 const MAX_UPLOAD = 2 * 1024 * 1024;
@@ -108,14 +109,8 @@ export class WhatIfController {
     if (!template) {
       throw new NotFoundException();
     }
-    return reply
-      .header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header(
-        'Content-Disposition',
-        `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent(template.fileName)}`,
-      )
-      .header('Cache-Control', 'no-store')
-      .send(template.content);
+    const file = { type: XLSX_MEDIA_TYPE, fallback: 'template.xlsx', name: template.fileName };
+    return asDownload(reply, file).header('Cache-Control', 'no-store').send(template.content);
   }
 
   @Get()
