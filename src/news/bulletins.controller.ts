@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
-import { sendDownload } from '../demands/download.js';
+import { asDownload, DOCX_MEDIA_TYPE } from '../common/http/download.js';
 import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
@@ -108,8 +108,10 @@ export class BulletinsController {
 
   @Get(':id/docx')
   async docx(@OnRecord() { id, user }: RecordCall, @Res() reply: FastifyReply) {
-    const file = await this.bulletins.docx(id, user);
-    return sendDownload(reply, { ...file, fallback: 'bulletin.docx' }, 'private, no-store');
+    const { fileName, content } = await this.bulletins.docx(id, user);
+    return asDownload(reply, { type: DOCX_MEDIA_TYPE, fallback: 'bulletin.docx', name: fileName })
+      .header('Cache-Control', 'private, no-store')
+      .send(content);
   }
 
   /** The compose form as the record kit's form helpers read and show it again. */

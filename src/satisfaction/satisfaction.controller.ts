@@ -12,7 +12,7 @@ import {
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
 import { optionalId } from '../common/http/params.js';
-import { sendDownload } from '../demands/download.js';
+import { asDownload, XLSX_MEDIA_TYPE } from '../common/http/download.js';
 import { OnRecord, type RecordCall } from '../demands/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
@@ -69,12 +69,8 @@ export class SatisfactionController {
 
   @Get('template')
   async template(@Res() reply: FastifyReply) {
-    const content = await this.satisfaction.template();
-    return sendDownload(reply, {
-      fileName: '满意度得分模板.xlsx',
-      fallback: 'template.xlsx',
-      content,
-    });
+    const file = { type: XLSX_MEDIA_TYPE, fallback: 'template.xlsx', name: '满意度得分模板.xlsx' };
+    return asDownload(reply, file).send(await this.satisfaction.template());
   }
 
   @Get('new')
