@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, IsString } from 'class-validator';
 import { RequiredText, ToInteger, ToStringArray } from '../../common/forms/transforms.js';
-import { SubmittableForm } from './submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 改革需求: 需求标题, 需求描述, 来源渠道, 领域, 跑道, attachments. */
 export class DemandFormDto extends SubmittableForm {

@@ -12,7 +12,7 @@ import {
   type TopicKind,
   type TopicResult,
 } from '../meetings.view-model.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 议题申报: title, 汇报单位, 议题类型, summary, 拟审议文件 (PDF/Word) or a 涉密 note, 领域. */
 export class TopicDto extends SubmittableForm {

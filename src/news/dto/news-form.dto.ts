@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import { RequiredText, ToInteger, ToStringArray, Trim } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** The longest 正文 a 工作动态 may have (the form shows a live counter). */
 export const NEWS_BODY_MAX = 5000;

@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { RequiredText, ToInteger, Trim } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 改革风险事件: date, type and level, the district or major project involved, details. */
 export class RiskEventDto extends SubmittableForm {

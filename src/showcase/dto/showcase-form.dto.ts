@@ -6,7 +6,7 @@ import {
   ToStringArray,
   Trim,
 } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../demands/dto/submittable-form.dto.js';
+import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 export const SHOWCASE_CATEGORIES = ['national', 'citywide', 'central_media'] as const;
 export type ShowcaseCategory = (typeof SHOWCASE_CATEGORIES)[number];

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsOptional, IsString } from 'class-validator';
-import { ToBoolean, ToStringArray } from '../../common/forms/transforms.js';
+import { IsBoolean, IsInt, IsOptional, IsString } from 'class-validator';
+import { ToBoolean, ToInteger, ToStringArray } from '../../common/forms/transforms.js';
 
 /**
  * An upload field of a record form: the attachment ids the upload widget posts (one or several),
@@ -8,6 +8,13 @@ import { ToBoolean, ToStringArray } from '../../common/forms/transforms.js';
  */
 export const FileIds = (): PropertyDecorator =>
   applyDecorators(IsString({ each: true }), ToStringArray());
+
+/** A select of an id (a unit, a dictionary item): a whole number, `message` when none is chosen. */
+export const ChosenId = (message: string): PropertyDecorator =>
+  applyDecorators(IsInt({ message }), ToInteger());
+
+/** A checkbox of a record form: true when ticked. Give the property `= false`. */
+export const Checkbox = (): PropertyDecorator => applyDecorators(IsBoolean(), ToBoolean());
 
 /** A record form's 保存并上报 button: `submit` set means save and submit in one go. */
 export abstract class SubmittableForm {
