@@ -1,12 +1,8 @@
 import type { SqlRunner } from '../database/sql-runner.js';
 import { firstRow } from '../workflow/record-kit/first-row.js';
-import { SqlConditions } from '../database/sql.js';
+import { SqlConditions, type FilterSql } from '../database/sql.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
-import {
-  addFilterConditions,
-  containing,
-  type FilterSql,
-} from '../workflow/record-kit/listing-page.js';
+import { containing } from '../workflow/record-kit/listing-page.js';
 import type { AssignmentKind } from './assignment-kinds.js';
 import type { TaskStatus } from './task-due-rules.js';
 import { toTaskRow, type TaskRow, type TaskSqlRow } from './assignments.view-model.js';
@@ -50,14 +46,17 @@ export interface TaskFilter {
 
 /** The task ledger's filter in SQL. */
 const TASK_FILTER_SQL: FilterSql<TaskFilter> = {
-  status: (status) => (status === 'none' ? 't.latest_status IS NULL' : 't.latest_status = ?'),
+  status: (conditions, status) =>
+    status === 'none'
+      ? conditions.raw('t.latest_status IS NULL')
+      : conditions.add('t.latest_status = ?', status),
   overdue: OVERDUE_SQL,
   quarterlyDue: QUARTERLY_DUE_SQL,
   unitId: 't.unit_id = ?',
   domainId: 'a.domain_id = ?',
   deadlineFrom: 'a.deadline >= ?::date',
   deadlineTo: 'a.deadline <= ?::date',
-  q: (q) => ['a.title ILIKE ?', containing(q)],
+  q: (conditions, q) => conditions.add('a.title ILIKE ?', containing(q)),
 };
 
 export interface TaskRecord {
@@ -151,8 +150,9 @@ export async function assignmentList(
   filter: { q?: string; page: number },
   pageSize: number,
 ): Promise<{ rows: AssignmentListRow[]; total: number }> {
-  const conditions = new SqlConditions([kind, today]).raw('a.kind = $1');
-  addFilterConditions(conditions, filter, { q: TASK_FILTER_SQL.q });
+  const conditions = new SqlConditions([kind, today])
+    .raw('a.kind = $1')
+    .filters(filter, { q: TASK_FILTER_SQL.q });
   const limit = conditions.bind(pageSize);
   const offset = conditions.bind((filter.page - 1) * pageSize);
   const rows = await db.query<(AssignmentListRow & { total: number })[]>(
@@ -211,8 +211,9 @@ export async function taskPage(
   filter: TaskFilter,
   pageSize: number,
 ): Promise<{ rows: TaskRow[]; total: number }> {
-  const conditions = new SqlConditions([cutoffs.today, cutoffs.quarterStart, ...conditionParams]);
-  addFilterConditions(conditions.raw(condition), filter, TASK_FILTER_SQL);
+  const conditions = new SqlConditions([cutoffs.today, cutoffs.quarterStart, ...conditionParams])
+    .raw(condition)
+    .filters(filter, TASK_FILTER_SQL);
   const limit = conditions.bind(pageSize);
   const offset = conditions.bind((filter.page - 1) * pageSize);
   const rows = await db.query<TaskSqlRow[]>(

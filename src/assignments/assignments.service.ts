@@ -13,6 +13,7 @@ import { Clock } from '../common/time/clock.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import { dictionaryChoiceErrors } from '../workflow/record-kit/dictionary-choices.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { ASSIGNMENT_PROFILES, type AssignmentKind } from './assignment-kinds.js';
@@ -98,13 +99,12 @@ export class AssignmentsService {
     if (!failed.has('deadline') && !parseChinaDate(form.deadline)) {
       errors.deadline = ['请填写有效的反馈时限（年-月-日）'];
     }
-    if (
-      !failed.has('domainId') &&
-      form.domainId !== undefined &&
-      !(await this.dictionaries.isActive('domain', form.domainId))
-    ) {
-      errors.domainId = ['请选择有效的领域'];
-    }
+    Object.assign(
+      errors,
+      await dictionaryChoiceErrors(this.dictionaries, form, failed, [
+        { field: 'domainId', kind: 'domain', message: '请选择有效的领域' },
+      ]),
+    );
     if (!failed.has('unitIds')) {
       const unitIds = [...new Set(form.unitIds)];
       if ((await assignableUnitNames(db, unitIds)).length !== unitIds.length) {

@@ -10,6 +10,14 @@ const fresh: TaskDueFacts = {
   latestApprovedAt: null,
 };
 
+/** A task in progress whose first approved progress (the latest too) came at `iso`. */
+const approvedOnce = (iso: string): TaskDueFacts => ({
+  ...fresh,
+  latestStatus: 'in_progress',
+  firstApprovedAt: at(iso),
+  latestApprovedAt: at(iso),
+});
+
 describe('taskFlags (due rules of demand-list tasks and blockers)', () => {
   it('should not be overdue on the deadline day itself', () => {
     expect(taskFlags(fresh, at('2026-03-31T23:59:00+08:00'))).toEqual({
@@ -25,12 +33,7 @@ describe('taskFlags (due rules of demand-list tasks and blockers)', () => {
   });
 
   it('should stop being overdue once a first progress is approved, even late', () => {
-    const facts: TaskDueFacts = {
-      ...fresh,
-      latestStatus: 'in_progress',
-      firstApprovedAt: at('2026-04-10T10:00:00+08:00'),
-      latestApprovedAt: at('2026-04-10T10:00:00+08:00'),
-    };
+    const facts = approvedOnce('2026-04-10T10:00:00+08:00');
     expect(taskFlags(facts, at('2026-05-01T10:00:00+08:00'))).toEqual({
       completed: false,
       overdue: false,
@@ -39,12 +42,7 @@ describe('taskFlags (due rules of demand-list tasks and blockers)', () => {
   });
 
   it('should ask for a quarterly update once a new quarter starts without an approved progress', () => {
-    const facts: TaskDueFacts = {
-      ...fresh,
-      latestStatus: 'in_progress',
-      firstApprovedAt: at('2026-03-20T10:00:00+08:00'),
-      latestApprovedAt: at('2026-03-20T10:00:00+08:00'),
-    };
+    const facts = approvedOnce('2026-03-20T10:00:00+08:00');
     expect(taskFlags(facts, at('2026-03-31T23:59:00+08:00')).quarterlyDue).toBe(false);
     expect(taskFlags(facts, at('2026-04-01T00:00:00+08:00')).quarterlyDue).toBe(true);
     // Approved in the new quarter: not due again until July.

@@ -1,13 +1,13 @@
+import { labelledCodes } from '../common/codes/labelled-codes.js';
 import { chinaDate, startOfChinaQuarter } from '../common/time/china-time.js';
 
-export const TASK_STATUSES = ['not_started', 'in_progress', 'completed'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-
-export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+/** 推进状态 of a task's (or a pilot stream's) progress filing. */
+export const { codes: TASK_STATUSES, labels: TASK_STATUS_LABELS } = labelledCodes({
   not_started: '未启动',
   in_progress: '推进中',
   completed: '已完成',
-};
+});
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export interface TaskDueFacts {
   /** The feedback deadline (反馈时限), a China calendar date YYYY-MM-DD. */

@@ -10,12 +10,8 @@ import { chinaDate } from '../common/time/china-time.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { dateRangeLabel, type ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import {
-  checkboxField,
-  chinaDateColumn,
-  Ledger,
-  type LedgerRequest,
-} from '../workflow/record-kit/listing-page.js';
+import { dateColumn } from '../workflow/record-kit/excel-columns.js';
+import { checkboxField, Ledger, type LedgerRequest } from '../workflow/record-kit/listing-page.js';
 import {
   createFromForm,
   Posted,
@@ -44,7 +40,7 @@ export const TASK_COLUMNS: ExcelColumn<TaskRow>[] = [
   { header: '任务', width: 40, value: (row) => row.title },
   { header: '承办单位', width: 16, value: (row) => row.unitName },
   { header: '领域', width: 16, value: (row) => row.domain },
-  chinaDateColumn('反馈时限', 12, (row) => row.deadline),
+  dateColumn('反馈时限', 12, (row) => row.deadline),
   { header: '推进状态', width: 10, value: (row) => row.statusLabel },
   { header: '最近审核通过', width: 18, kind: 'datetime', value: (row) => row.latestApprovedAt },
   { header: '已逾期', width: 8, value: (row) => (row.overdue ? '是' : '否') },

@@ -31,4 +31,19 @@ describe('SqlConditions', () => {
     expect(String(conditions)).toBe('d.at >= $2::date AND d.unit_id = $3 AND d.adopted = $4');
     expect(conditions.params).toEqual([9, '2026-01-01', 4, false]);
   });
+
+  it('should add a flag only when true and let a function add what its value needs', () => {
+    const filter = { due: true, accepted: false, status: 'none', q: 'x' };
+    const conditions = new SqlConditions([9]).filters(filter, {
+      due: 'p.due <= now()',
+      accepted: 'p.accepted_on IS NOT NULL',
+      status: (where, status) =>
+        status === 'none' ? where.raw('t.status IS NULL') : where.add('t.status = ?', status),
+      q: (where, q) => where.add('(p.name ILIKE ? OR p.code ILIKE ?)', `%${q}%`),
+    });
+    expect(String(conditions)).toBe(
+      'p.due <= now() AND t.status IS NULL AND (p.name ILIKE $2 OR p.code ILIKE $2)',
+    );
+    expect(conditions.params).toEqual([9, '%x%']);
+  });
 });

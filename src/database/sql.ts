@@ -25,6 +25,15 @@ export async function returningRows<T>(
 }
 
 /**
+ * A ledger filter's SQL as data, one entry per filter field: a condition whose every `?` is the
+ * field's value; a condition without `?` is a flag's, added when the field is true; or a function
+ * adding what the value needs to the conditions.
+ */
+export type FilterSql<F> = {
+  [K in keyof F]?: string | ((conditions: SqlConditions, value: NonNullable<F[K]>) => void);
+};
+
+/**
  * WHERE conditions with numbered parameters for the ledgers' optional filters:
  * `conditions.add('d.unit_id = ?', unitId)` binds the value and writes `$n` for every `?`.
  */
@@ -44,14 +53,23 @@ export class SqlConditions {
   }
 
   /**
-   * Adds the condition of every filter field that is set (not undefined, null or ''): `conditions.filters(filter, { unitId: 'd.unit_id = ?', from: 'd.at >= ?::date' })`.
-   * The ledgers' optional filters written as data, in the order of `sqlByField`.
+   * Adds the condition of every filter field that is set (not undefined, null or ''), in the order
+   * of `sqlByField` (see FilterSql): the ledgers' optional filters written as data,
+   * `conditions.filters(filter, { unitId: 'd.unit_id = ?', from: 'd.at >= ?::date' })`.
    */
-  filters<F extends object>(filter: F, sqlByField: { [K in keyof F]?: string }): this {
-    for (const [field, sql] of Object.entries(sqlByField) as [keyof F, string][]) {
-      const value = filter[field] as unknown;
-      if (value !== undefined && value !== null && value !== '') {
+  filters<F extends object>(filter: F, sqlByField: FilterSql<F>): this {
+    for (const field of Object.keys(sqlByField) as (keyof F)[]) {
+      const value = filter[field];
+      const sql = sqlByField[field];
+      if (value === undefined || value === null || value === '' || !sql) {
+        continue;
+      }
+      if (typeof sql !== 'string') {
+        sql(this, value);
+      } else if (sql.includes('?')) {
         this.add(sql, value);
+      } else if (value === true) {
+        this.raw(sql);
       }
     }
     return this;

@@ -83,6 +83,51 @@ export const STATUS_OF = (filter: string) => `
               FROM ${filter}), 'not_filed')`;
 
 /** Every query of the due sources, the work calendar and the reminder settings. */
+/** The filing `p` was submitted within the quarter `q` (its starts and ends, China dates). */
+const SUBMITTED_IN_QUARTER = `EXISTS (
+  SELECT 1 FROM workflow_events e WHERE e.item_id = p.id AND e.action = 'submit'
+     AND e.at >= q.starts::timestamp AT TIME ZONE 'Asia/Shanghai'
+     AND e.at < (q.ends + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
+/**
+ * The owed months' items (after `WITH owed_months …` of projectMonthsSql, with $3/$4 the window
+ * and $5 the unit or null). indicators: the month's indicator report. plans: each accelerating
+ * project's months that have plans in the current battle-map version — every plan of the month
+ * owes a status update (月度计划推进更新, 每月底集中更新) by the same day; approved when every
+ * plan has an approved update, in review when every plan has one filed.
+ */
+const PROJECT_MONTH_ITEMS = {
+  indicators: `
+     SELECT m.project_id::text AS item_key, m.report_month AS period, m.unit_id, u.name AS unit_name,
+            p.name AS title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on,
+            ${STATUS_OF(
+              `indicator_reports r JOIN workflow_items wi ON wi.id = r.id
+               WHERE r.project_id = m.project_id AND r.report_month = m.report_month`,
+            )} AS status
+       FROM owed_months m JOIN major_projects p ON p.id = m.project_id JOIN units u ON u.id = m.unit_id
+      WHERE m.accelerating AND m.due_on BETWEEN $3::date AND $4::date AND ($5::int IS NULL OR m.unit_id = $5)`,
+  plans: `,
+     current_version AS (
+       SELECT DISTINCT ON (project_id) project_id, id AS content_id FROM map_versions ORDER BY project_id, version DESC
+     ),
+     plan_states AS (
+       SELECT m.project_id, m.report_month, m.unit_id, m.due_on, pl.plan_key,
+              EXISTS (SELECT 1 FROM plan_updates x JOIN workflow_items wi ON wi.id = x.id
+                       WHERE x.project_id = m.project_id AND x.plan_key = pl.plan_key AND wi.state = 'approved') AS approved,
+              EXISTS (SELECT 1 FROM plan_updates x JOIN workflow_items wi ON wi.id = x.id
+                       WHERE x.project_id = m.project_id AND x.plan_key = pl.plan_key AND wi.state IN ('approved', 'pending')) AS filed
+         FROM owed_months m
+         JOIN current_version cv ON cv.project_id = m.project_id
+         JOIN map_plans pl ON pl.content_id = cv.content_id AND pl.plan_month = m.report_month
+        WHERE m.accelerating AND m.due_on BETWEEN $3::date AND $4::date AND ($5::int IS NULL OR m.unit_id = $5)
+     )
+     SELECT s.project_id::text AS item_key, s.report_month AS period, s.unit_id, u.name AS unit_name,
+            p.name || '（' || count(*) || '项计划）' AS title, to_char(s.due_on, 'YYYY-MM-DD') AS due_on,
+            CASE WHEN bool_and(s.approved) THEN 'approved' WHEN bool_and(s.filed) THEN 'reviewing' ELSE 'not_filed' END AS status
+       FROM plan_states s JOIN major_projects p ON p.id = s.project_id JOIN units u ON u.id = s.unit_id
+      GROUP BY s.project_id, s.report_month, s.unit_id, u.name, p.name, s.due_on`,
+};
+
 @Injectable()
 export class DeadlineQueries {
   constructor(private readonly dataSource: DataSource) {}
@@ -176,10 +221,7 @@ export class DeadlineQueries {
        SELECT t.id::text, q.code, t.unit_id, u.name, a.title, to_char(q.ends, 'YYYY-MM-DD'),
               ${STATUS_OF(
                 `task_progress p JOIN workflow_items wi ON wi.id = p.id
-                 WHERE p.task_id = t.id AND EXISTS (
-                   SELECT 1 FROM workflow_events e WHERE e.item_id = p.id AND e.action = 'submit'
-                      AND e.at >= q.starts::timestamp AT TIME ZONE 'Asia/Shanghai'
-                      AND e.at < (q.ends + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+                 WHERE p.task_id = t.id AND ${SUBMITTED_IN_QUARTER}`,
               )}
          FROM assignment_tasks t JOIN assignments a ON a.id = t.assignment_id JOIN units u ON u.id = t.unit_id
         CROSS JOIN unnest($5::text[], $6::date[], $7::date[]) AS q(code, starts, ends)
@@ -201,10 +243,7 @@ export class DeadlineQueries {
               to_char(q.ends, 'YYYY-MM-DD') AS due_on,
               ${STATUS_OF(
                 `pilot_progress p JOIN workflow_items wi ON wi.id = p.id
-                 WHERE p.stream_id = s.id AND EXISTS (
-                   SELECT 1 FROM workflow_events e WHERE e.item_id = p.id AND e.action = 'submit'
-                      AND e.at >= q.starts::timestamp AT TIME ZONE 'Asia/Shanghai'
-                      AND e.at < (q.ends + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+                 WHERE p.stream_id = s.id AND ${SUBMITTED_IN_QUARTER}`,
               )} AS status
          FROM pilot_streams s JOIN units u ON u.id = s.unit_id
          JOIN LATERAL (SELECT p.name FROM pilots p JOIN workflow_items wi ON wi.id = p.id
@@ -232,59 +271,19 @@ export class DeadlineQueries {
     );
   }
 
-  /** Each accelerating project's owed months with a due day in [from, to]: the indicator report. */
-  async projectIndicatorItems(
-    months: [string[], string[]],
-    from: string,
-    to: string,
-    unitId: number | null,
-  ): Promise<DueRow[]> {
-    return this.dataSource.query(
-      `WITH ${projectMonthsSql('$1', '$2')}
-       SELECT m.project_id::text AS item_key, m.report_month AS period, m.unit_id, u.name AS unit_name,
-              p.name AS title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on,
-              ${STATUS_OF(
-                `indicator_reports r JOIN workflow_items wi ON wi.id = r.id
-                 WHERE r.project_id = m.project_id AND r.report_month = m.report_month`,
-              )} AS status
-         FROM owed_months m JOIN major_projects p ON p.id = m.project_id JOIN units u ON u.id = m.unit_id
-        WHERE m.accelerating AND m.due_on BETWEEN $3::date AND $4::date AND ($5::int IS NULL OR m.unit_id = $5)`,
-      [months[0], months[1], from, to, unitId],
-    );
-  }
-
   /**
-   * Each accelerating project's months that have plans in the current battle-map version: every
-   * plan of the month owes a status update (月度计划推进更新, 每月底集中更新) by the same day.
-   * Approved when every plan has an approved update; in review when every plan has one filed.
+   * Each accelerating project's owed months with a due day in [from, to] (see PROJECT_MONTH_ITEMS):
+   * its indicator report, or the status updates of its month's plans.
    */
-  async projectPlanItems(
+  async projectItems(
+    kind: keyof typeof PROJECT_MONTH_ITEMS,
     months: [string[], string[]],
     from: string,
     to: string,
     unitId: number | null,
   ): Promise<DueRow[]> {
     return this.dataSource.query(
-      `WITH ${projectMonthsSql('$1', '$2')},
-       current_version AS (
-         SELECT DISTINCT ON (project_id) project_id, id AS content_id FROM map_versions ORDER BY project_id, version DESC
-       ),
-       plan_states AS (
-         SELECT m.project_id, m.report_month, m.unit_id, m.due_on, pl.plan_key,
-                EXISTS (SELECT 1 FROM plan_updates x JOIN workflow_items wi ON wi.id = x.id
-                         WHERE x.project_id = m.project_id AND x.plan_key = pl.plan_key AND wi.state = 'approved') AS approved,
-                EXISTS (SELECT 1 FROM plan_updates x JOIN workflow_items wi ON wi.id = x.id
-                         WHERE x.project_id = m.project_id AND x.plan_key = pl.plan_key AND wi.state IN ('approved', 'pending')) AS filed
-           FROM owed_months m
-           JOIN current_version cv ON cv.project_id = m.project_id
-           JOIN map_plans pl ON pl.content_id = cv.content_id AND pl.plan_month = m.report_month
-          WHERE m.accelerating AND m.due_on BETWEEN $3::date AND $4::date AND ($5::int IS NULL OR m.unit_id = $5)
-       )
-       SELECT s.project_id::text AS item_key, s.report_month AS period, s.unit_id, u.name AS unit_name,
-              p.name || '（' || count(*) || '项计划）' AS title, to_char(s.due_on, 'YYYY-MM-DD') AS due_on,
-              CASE WHEN bool_and(s.approved) THEN 'approved' WHEN bool_and(s.filed) THEN 'reviewing' ELSE 'not_filed' END AS status
-         FROM plan_states s JOIN major_projects p ON p.id = s.project_id JOIN units u ON u.id = s.unit_id
-        GROUP BY s.project_id, s.report_month, s.unit_id, u.name, p.name, s.due_on`,
+      `WITH ${projectMonthsSql('$1', '$2')}${PROJECT_MONTH_ITEMS[kind]}`,
       [months[0], months[1], from, to, unitId],
     );
   }

@@ -1,7 +1,9 @@
-import type { TaskStatus } from '../assignments/task-due-rules.js';
+import { TASK_STATUS_LABELS, type TaskStatus } from '../assignments/task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import { firstRow } from '../workflow/record-kit/first-row.js';
-import type { WorkflowState } from '../workflow/workflow-chain.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { containing } from '../workflow/record-kit/listing-page.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 
 /** The SQL of the involved districts' streams of a pilot and their filings. */
@@ -51,13 +53,46 @@ export function filingListing(kind: FilingKind): RecordListing {
   };
 }
 
-/** The 试点成果 / 推进状态 ledger's rows before the visibility branches (see pageOfListing). */
-export function filingLedgerSql(kind: FilingKind): { from: string; order: string } {
+/** A row of the 试点成果 / 推进状态 ledger. */
+export interface FilingLedgerRow {
+  id: string;
+  pilot_name: string;
+  unit_name: string;
+  /** 推进状态 of a progress filing, 成果名称 of an achievement. */
+  label: string;
+  /** 已开展工作 / 解决问题. */
+  text1: string;
+  /** 存在问题 / 具体成效. */
+  text2: string;
+  state: WorkflowState;
+  stateLabel: string;
+  approved_at: Date | null;
+  updated_at: Date;
+}
+
+/** The 试点成果 / 推进状态 ledger's query (see ledgerPage). */
+export function filingLedger(
+  kind: FilingKind,
+): LedgerSql<
+  { unitId?: number; q?: string; page: number },
+  Omit<FilingLedgerRow, 'stateLabel'>,
+  FilingLedgerRow
+> {
   return {
+    scope: filingListing(kind).scope,
     from: `SELECT f.id, p.name AS pilot_name, u.name AS unit_name, ${FILING_KINDS[kind].details}, wi.state, wi.approved_at, wi.updated_at
              FROM workflow_items wi ${filingListing(kind).joins}
              JOIN units u ON u.id = s.unit_id`,
     order: 'v.updated_at DESC, v.id',
+    where: {
+      unitId: 's.unit_id = ?',
+      q: (conditions, q) => conditions.add(FILING_KINDS[kind].search, containing(q)),
+    },
+    view: (row) => ({
+      ...row,
+      label: kind === 'progress' ? TASK_STATUS_LABELS[row.label as TaskStatus] : row.label,
+      stateLabel: WORKFLOW_STATE_LABELS[row.state],
+    }),
   };
 }
 

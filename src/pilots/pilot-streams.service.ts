@@ -8,14 +8,10 @@ import { TASK_STATUS_LABELS, type TaskStatus } from '../assignments/task-due-rul
 import { taskProgressErrors, type TaskProgressDto } from '../assignments/dto/task-progress.dto.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { parseChinaDate } from '../common/time/china-time.js';
-import { insertRow, SqlConditions, updateRow } from '../database/sql.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
+import { insertRow, updateRow } from '../database/sql.js';
+import { WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import {
-  addFilterConditions,
-  containing,
-  pageOfListing,
-} from '../workflow/record-kit/listing-page.js';
+import { ledgerPage } from '../workflow/record-kit/ledger-sql.js';
 import { RecordKit } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import type { PilotAcceptanceDto, PilotAchievementDto } from './dto/pilot-form.dto.js';
@@ -24,8 +20,7 @@ import {
   activeDistrictOptions,
   districtPilots,
   FILING_KINDS,
-  filingListing,
-  filingLedgerSql,
+  filingLedger,
   filingsOfStream,
   filingViewerUnitIds,
   findFiling,
@@ -34,6 +29,7 @@ import {
   markProgressApproved,
   recordAcceptance,
   type FilingKind,
+  type FilingLedgerRow,
   type StreamRecord,
 } from './pilot-streams.queries.js';
 import { PilotsService, type PilotRow } from './pilots.service.js';
@@ -43,24 +39,9 @@ export {
   PILOT_ACHIEVEMENT_TYPE,
   PILOT_PROGRESS_TYPE,
   type FilingKind,
+  type FilingLedgerRow,
   type StreamRecord,
 } from './pilot-streams.queries.js';
-
-export interface FilingLedgerRow {
-  id: string;
-  pilot_name: string;
-  unit_name: string;
-  /** 推进状态 of a progress filing, 成果名称 of an achievement. */
-  label: string;
-  /** 已开展工作 / 解决问题. */
-  text1: string;
-  /** 存在问题 / 具体成效. */
-  text2: string;
-  state: WorkflowState;
-  stateLabel: string;
-  approved_at: Date | null;
-  updated_at: Date;
-}
 
 export interface DistrictPilotCounts {
   unitId: number;
@@ -289,27 +270,7 @@ export class PilotStreamsService {
     pageSize = 20,
     db: SqlRunner = this.dataSource,
   ): Promise<{ rows: FilingLedgerRow[]; total: number }> {
-    const conditions = addFilterConditions(new SqlConditions([user.unitId]), filter, {
-      unitId: 's.unit_id = ?',
-      q: (q) => [FILING_KINDS[kind].search, containing(q)],
-    });
-    const { rows, total } = await pageOfListing<Omit<FilingLedgerRow, 'stateLabel'>>(
-      db,
-      user,
-      filingListing(kind).scope,
-      conditions,
-      filingLedgerSql(kind),
-      pageSize,
-      filter.page,
-    );
-    return {
-      total,
-      rows: rows.map((row) => ({
-        ...row,
-        label: kind === 'progress' ? TASK_STATUS_LABELS[row.label as TaskStatus] : row.label,
-        stateLabel: WORKFLOW_STATE_LABELS[row.state],
-      })),
-    };
+    return ledgerPage(db, user, filter, filingLedger(kind), pageSize);
   }
 
   /** Edits a draft or returned filing (and optionally submits it). */

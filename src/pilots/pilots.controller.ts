@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Controller, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { TASK_STATUS_LABELS } from '../assignments/task-due-rules.js';
 import type { AuthUser } from '../auth/auth-context.js';
@@ -9,17 +9,14 @@ import { setFlash } from '../common/http/flash.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { lenientId } from '../common/http/params.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
-import { chinaDate } from '../common/time/china-time.js';
+import { Clock } from '../common/time/clock.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
-import {
-  checkboxField,
-  chinaDateColumn,
-  Ledger,
-  type LedgerRequest,
-} from '../workflow/record-kit/listing-page.js';
+import { dateColumn } from '../workflow/record-kit/excel-columns.js';
+import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
+import { checkboxField } from '../workflow/record-kit/listing-page.js';
 import { Posted, RecordFormViews, type PostedForm } from '../workflow/record-kit/record-forms.js';
-import { ServiceRecordRoutes } from '../workflow/record-kit/record-routes.js';
+import { UnitRecordRoutes } from '../workflow/record-kit/unit-record-routes.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS } from '../workflow/workflow-chain.js';
 import {
   WorkflowConflictException,
@@ -39,7 +36,7 @@ const LEDGER = ledgerQuery({
   accepted: checkboxField('accepted'),
   q: filterField.text('q'),
 });
-type PilotLedger = LedgerRequest<ReturnType<typeof LEDGER.parse>>;
+type PilotLedgerFilter = ReturnType<typeof LEDGER.parse>;
 const stateOptions = optionsOf(WORKFLOW_STATES, WORKFLOW_STATE_LABELS);
 
 const link = (id: string) => `/pilots/${id}`;
@@ -61,10 +58,10 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
   { header: '部署文件名称', width: 36, value: (row) => row.document_title },
   { header: '文号', width: 22, value: (row) => row.document_number },
   { header: '部署单位', width: 18, value: (row) => row.issuer },
-  chinaDateColumn('部署时间', 12, (row) => row.deployed_on),
+  dateColumn('部署时间', 12, (row) => row.deployed_on),
   { header: '试点主管部门', width: 16, value: (row) => row.competent_unit_name },
   { header: '涉及区县', width: 30, value: (row) => row.involved_unit_names.join('、') },
-  chinaDateColumn('应验收时间', 12, (row) => row.acceptance_due),
+  dateColumn('应验收时间', 12, (row) => row.acceptance_due),
   { header: '领域', width: 14, value: (row) => row.domain },
   { header: '跑道', width: 14, value: (row) => row.track },
   { header: '全市所有区县开展', width: 10, value: (row) => (row.citywide ? '是' : '否') },
@@ -75,59 +72,54 @@ const PILOT_COLUMNS: ExcelColumn<PilotLedgerRow>[] = [
 type PilotPage = Awaited<ReturnType<PilotsService['page']>>;
 
 /**
- * 改革试点: the ledger and its export, the pilot form (new / create / show / edit / update /
- * revise from the record kit) and the competent department's 确认分发.
+ * 改革试点: the ledger and its export (the record kit's LedgerRoutes), the pilot form (new / create
+ * / show / edit / update / revise from UnitRecordRoutes) and the competent department's 确认分发.
  */
 @Controller('pilots')
 @Roles(...BUSINESS_ROLES)
-export class PilotsController extends ServiceRecordRoutes<PilotFormDto, PilotPage>(PilotFormDto, {
-  newForm: 'new',
-  create: '',
-  record: ':id',
-  revise: true,
-  link,
-  files: { pdfOnly: ['document'] },
-}) {
+export class PilotsController extends LedgerRoutes(
+  { path: '/pilots', title: '改革试点台账', query: LEDGER, columns: PILOT_COLUMNS },
+  UnitRecordRoutes<PilotFormDto, PilotPage>(
+    PilotFormDto,
+    { revise: true, link, files: { pdfOnly: ['document'] } },
+    {
+      view: 'pilots/form.hbs',
+      title: { create: '试点项目录入', edit: '修改试点项目' },
+      filesField: 'document',
+    },
+  ),
+) {
+  protected readonly ledgerRows: LedgerReader<PilotLedgerFilter, PilotLedgerRow> = (...args) =>
+    this.records.ledger(...args);
+
   constructor(
     protected readonly records: PilotsService,
-    private readonly ledgerExports: LedgerExports,
+    protected readonly ledgerExports: LedgerExports,
     protected readonly panels: WorkflowPanelBuilder,
-    private readonly views: RecordFormViews,
+    protected readonly views: RecordFormViews,
+    protected readonly clock: Clock,
   ) {
     super();
   }
 
-  @Get()
-  async index(@Ledger(LEDGER) { query, filter, user }: PilotLedger, @Res() reply: FastifyReply) {
-    return reply.view('pilots/index.hbs', {
-      title: '改革试点台账',
-      ...LEDGER.page('/pilots', query, filter, await this.records.ledger(user, filter)),
+  protected async ledgerExtras(user: AuthUser) {
+    return {
       ...(await this.records.formOptions()),
       stateOptions,
       canCreate: user.roles.includes('entry') && user.unitKind === 'district',
-    });
+    };
   }
 
-  @Get('export')
-  async export(@Ledger(LEDGER) { filter, user }: PilotLedger, @Res() reply: FastifyReply) {
-    await this.ledgerExports.stream(
-      reply,
-      {
-        label: '改革试点台账',
-        today: chinaDate(new Date()),
-        columns: PILOT_COLUMNS,
-        filters: await this.ledgerExports.filters([
-          { label: '涉及区县', unitId: filter.unitId },
-          { label: '主管部门', unitId: filter.competentUnitId },
-          { label: '层级', value: filter.level && PILOT_LEVEL_LABELS[filter.level] },
-          { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
-          { label: '已到应验收时间', value: filter.due ? '是' : undefined },
-          { label: '已有区县通过验收', value: filter.accepted ? '是' : undefined },
-          { label: '名称或文号', value: filter.q },
-        ]),
-      },
-      (page, pageSize, db) => this.records.ledger(user, { ...filter, page }, pageSize, db),
-    );
+  protected override exportFilters(filter: PilotLedgerFilter) {
+    return this.ledgerExports.filters([
+      { label: '涉及区县', unitId: filter.unitId },
+      { label: '主管部门', unitId: filter.competentUnitId },
+      { label: '层级', value: filter.level && PILOT_LEVEL_LABELS[filter.level] },
+      { label: '状态', value: filter.state && WORKFLOW_STATE_LABELS[filter.state] },
+      { label: '已到应验收时间', value: filter.due ? '是' : undefined },
+      { label: '已有区县通过验收', value: filter.accepted ? '是' : undefined },
+      { label: '名称或文号', value: filter.q },
+    ]);
   }
 
   /** 确认分发: the competent department's clerk completes 涉及区县 and confirms. */
@@ -183,16 +175,6 @@ export class PilotsController extends ServiceRecordRoutes<PilotFormDto, PilotPag
     return this.renderPage(reply, 200, page, user, {});
   }
 
-  protected rules(
-    form: PilotFormDto,
-    failed: ReadonlySet<string>,
-    { id, user }: { id: string | undefined; user: AuthUser },
-  ) {
-    return id
-      ? this.records.editFormErrors(id, form, user, failed)
-      : this.records.formErrors(form, user.unitId, undefined, failed);
-  }
-
   /** The pilot's page; for the competent department at 确认分发, its correction form too. */
   private async renderPage(
     reply: FastifyReply,
@@ -222,25 +204,8 @@ export class PilotsController extends ServiceRecordRoutes<PilotFormDto, PilotPag
     });
   }
 
-  protected async renderForm(
-    reply: FastifyReply,
-    status: number,
-    _context: undefined,
-    id: string | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    user: AuthUser,
-  ) {
+  protected async formOptions(values: Record<string, unknown>) {
     const options = await this.records.formOptions(lenientId(values.domainId));
-    const existing = id ? await this.records.page(id, user) : undefined;
-    return reply.code(status).view('pilots/form.hbs', {
-      title: id ? '修改试点项目' : '试点项目录入',
-      id,
-      values,
-      errors,
-      ...options,
-      districts: districtChoices(options.districts, values.involvedUnitIds),
-      ...(await this.views.extras(values, 'document', existing, user)),
-    });
+    return { ...options, districts: districtChoices(options.districts, values.involvedUnitIds) };
   }
 }

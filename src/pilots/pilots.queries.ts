@@ -1,10 +1,11 @@
 import type { SqlRunner } from '../database/sql-runner.js';
 import { firstRow } from '../workflow/record-kit/first-row.js';
 import { insertRow } from '../database/sql.js';
-import { containing, type FilterSql } from '../workflow/record-kit/listing-page.js';
+import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { containing } from '../workflow/record-kit/listing-page.js';
 import { formColumns } from '../workflow/record-kit/record-dto.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
-import type { WorkflowState } from '../workflow/workflow-chain.js';
+import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 import { normalizeDocumentNumber } from './document-number.js';
 
@@ -78,22 +79,35 @@ export interface PilotLedgerFilter {
   page: number;
 }
 
-/** The 试点台账's filter in SQL. */
-export const PILOT_FILTER_SQL: FilterSql<PilotLedgerFilter> = {
-  unitId: '? = ANY(p.involved_unit_ids)',
-  level: 'p.level = ?',
-  competentUnitId: 'p.competent_unit_id = ?',
-  state: 'wi.state = ?',
-  due: `p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`,
-  accepted: `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
-  q: (q) => ['(p.name ILIKE ? OR p.document_number ILIKE ?)', containing(q)],
-};
+export const PILOT_LEVEL_LABELS = { national: '国家级', municipal: '市级' } as const;
 
-/** The 试点台账's rows before the visibility branches (see pageOfListing). */
-export const PILOT_LEDGER_SQL = {
+type PilotLedgerSqlRow = PilotRow & { state: WorkflowState; updated_at: Date };
+
+/** The 试点台账's query (see ledgerPage): its rows, order and filter. */
+export const PILOT_LEDGER: LedgerSql<
+  PilotLedgerFilter,
+  PilotLedgerSqlRow,
+  PilotLedgerSqlRow & { levelLabel: string; stateLabel: string }
+> = {
+  scope: PILOT_LISTING.scope,
   from: `SELECT ${PILOT_COLUMNS}, wi.state, wi.updated_at
            FROM pilots p ${PILOT_JOINS} JOIN workflow_items wi ON wi.id = p.id`,
   order: 'v.deployed_on DESC, v.id',
+  where: {
+    unitId: '? = ANY(p.involved_unit_ids)',
+    level: 'p.level = ?',
+    competentUnitId: 'p.competent_unit_id = ?',
+    state: 'wi.state = ?',
+    due: `p.acceptance_due <= (now() AT TIME ZONE 'Asia/Shanghai')::date`,
+    accepted: `EXISTS (SELECT 1 FROM pilot_streams s WHERE s.pilot_lineage_id = p.lineage_id AND s.accepted_on IS NOT NULL)`,
+    q: (conditions, q) =>
+      conditions.add('(p.name ILIKE ? OR p.document_number ILIKE ?)', containing(q)),
+  },
+  view: (row) => ({
+    ...row,
+    levelLabel: PILOT_LEVEL_LABELS[row.level],
+    stateLabel: WORKFLOW_STATE_LABELS[row.state],
+  }),
 };
 
 export async function findPilot(db: SqlRunner, id: string): Promise<PilotRow | undefined> {

@@ -5,16 +5,15 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { hasRole } from '../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import { SqlConditions } from '../database/sql.js';
 import { startOfChinaQuarter } from '../common/time/china-time.js';
 import { pilotDateErrors } from './pilot-dates.js';
 import { Clock } from '../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DictionariesService } from '../dictionaries/dictionaries.service.js';
 import { districtsAndDepartments } from '../assignments/assignments.queries.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { WorkflowItemRow } from '../workflow/workflow-item.js';
-import { addFilterConditions, pageOfListing } from '../workflow/record-kit/listing-page.js';
+import { dictionaryChoiceErrors } from '../workflow/record-kit/dictionary-choices.js';
+import { ledgerPage } from '../workflow/record-kit/ledger-sql.js';
 import { RecordKit, type RecordSave } from '../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import { normalizeDocumentNumber } from './document-number.js';
@@ -30,10 +29,9 @@ import {
   involvedUnitIds,
   isActiveDepartment,
   nonPdfNames,
-  PILOT_FILTER_SQL,
   PILOT_FORM,
-  PILOT_LEDGER_SQL,
-  PILOT_LISTING,
+  PILOT_LEDGER,
+  PILOT_LEVEL_LABELS,
   PILOT_TABLE,
   PILOT_TYPE,
   registerDocumentNumber,
@@ -46,9 +44,12 @@ import {
   type StreamToUpdate,
 } from './pilots.queries.js';
 
-export { PILOT_TYPE, type PilotLedgerFilter, type PilotRow } from './pilots.queries.js';
-
-export const PILOT_LEVEL_LABELS = { national: '国家级', municipal: '市级' } as const;
+export {
+  PILOT_LEVEL_LABELS,
+  PILOT_TYPE,
+  type PilotLedgerFilter,
+  type PilotRow,
+} from './pilots.queries.js';
 
 /** What every save of a pilot form gives the kit besides the row (the deploying document). */
 function pilotSave(form: PilotFormDto): RecordSave {
@@ -118,7 +119,7 @@ export class PilotsService {
    * among the involved districts, the 文号 not another pilot's. Fields the DTO refused (`failed`)
    * are not checked (see validateForm). `lineageId` is the edited pilot's, absent for a new one.
    */
-  async formErrors(
+  async contentErrors(
     form: PilotFormDto,
     creatorUnitId: number,
     lineageId?: string,
@@ -136,17 +137,18 @@ export class PilotsService {
         errors.involvedUnitIds = ['涉及区县有误，请重新选择'];
       }
     }
-    if (!failed.has('domainId') && !(await this.dictionaries.isActive('domain', form.domainId))) {
-      errors.domainId = ['请选择领域'];
-    }
-    if (
-      !failed.has('domainId') &&
-      !failed.has('trackId') &&
-      form.trackId !== undefined &&
-      !(await this.dictionaries.isActive('track', form.trackId, form.domainId))
-    ) {
-      errors.trackId = ['所选跑道不属于该领域，请重新选择'];
-    }
+    Object.assign(
+      errors,
+      await dictionaryChoiceErrors(this.dictionaries, form, failed, [
+        { field: 'domainId', kind: 'domain', message: '请选择领域' },
+        {
+          field: 'trackId',
+          kind: 'track',
+          within: 'domainId',
+          message: '所选跑道不属于该领域，请重新选择',
+        },
+      ]),
+    );
     if (
       !failed.has('documentClassified') &&
       !failed.has('document') &&
@@ -172,7 +174,7 @@ export class PilotsService {
     return { ...errors, ...(await this.documentNumberErrors(form.documentNumber, lineageId)) };
   }
 
-  /** The rules of the form (see formErrors) as one FormInvalidException. */
+  /** The rules of the form (see contentErrors) as one FormInvalidException. */
   private async checkForm(
     form: PilotFormDto,
     creatorUnitId: number,
@@ -180,7 +182,7 @@ export class PilotsService {
   ): Promise<void> {
     // A form that passes goes on to the saving transaction, which claims the 文号 and refuses a
     // taken one itself; a refused form names a taken 文号 along with its other problems.
-    const errors = await this.formErrors(
+    const errors = await this.contentErrors(
       form,
       creatorUnitId,
       lineageId,
@@ -234,15 +236,20 @@ export class PilotsService {
     await registerDocumentNumber(manager, documentNumber, lineageId);
   }
 
-  /** The rules of the edit form of a pilot (see formErrors): its creator and lineage are the item's. */
-  async editFormErrors(
-    id: string,
+  /**
+   * The rules of the pilot form (see contentErrors) for the record kit's routes: a new pilot's
+   * creator is the user's district; an edited pilot's creator and lineage are its item's.
+   */
+  async formErrors(
     form: PilotFormDto,
-    user: AuthUser,
     failed: ReadonlySet<string>,
+    { id, user }: { id: string | undefined; user: AuthUser },
   ): Promise<FieldErrors> {
+    if (!id) {
+      return this.contentErrors(form, user.unitId, undefined, failed);
+    }
     const item = await this.workflow.findVisibleItem(id, user);
-    return this.formErrors(form, item.owner_unit_id, item.lineage_id, failed);
+    return this.contentErrors(form, item.owner_unit_id, item.lineage_id, failed);
   }
 
   async create(form: PilotFormDto, user: AuthUser, ip?: string): Promise<string> {
@@ -372,7 +379,7 @@ export class PilotsService {
     });
   }
 
-  /** The rules of the confirmation form (see formErrors), every problem at once. */
+  /** The rules of the confirmation form (see contentErrors), every problem at once. */
   private async correctionErrors(
     correction: PilotCorrection,
     lineageId: string,
@@ -466,21 +473,6 @@ export class PilotsService {
     pageSize = DEFAULT_PAGE_SIZE,
     db: SqlRunner = this.dataSource,
   ) {
-    const conditions = addFilterConditions(
-      new SqlConditions([user.unitId]),
-      filter,
-      PILOT_FILTER_SQL,
-    );
-    const { rows, total } = await pageOfListing<
-      PilotRow & { state: WorkflowState; updated_at: Date }
-    >(db, user, PILOT_LISTING.scope, conditions, PILOT_LEDGER_SQL, pageSize, filter.page);
-    return {
-      total,
-      rows: rows.map((row) => ({
-        ...row,
-        levelLabel: PILOT_LEVEL_LABELS[row.level],
-        stateLabel: WORKFLOW_STATE_LABELS[row.state],
-      })),
-    };
+    return ledgerPage(db, user, filter, PILOT_LEDGER, pageSize);
   }
 }

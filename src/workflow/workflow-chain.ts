@@ -1,15 +1,13 @@
 import { labelledCodes } from '../common/codes/labelled-codes.js';
 import type { RoleCode } from '../auth/roles.js';
 
-const STATES = labelledCodes({
+export const { codes: WORKFLOW_STATES, labels: WORKFLOW_STATE_LABELS } = labelledCodes({
   draft: '草稿',
   pending: '审核中',
   approved: '已通过',
   returned: '已退回',
 });
-export const WORKFLOW_STATES = STATES.codes;
 export type WorkflowState = (typeof WORKFLOW_STATES)[number];
-export const WORKFLOW_STATE_LABELS = STATES.labels;
 
 /**
  * Who acts at a step: the record's own unit's reviewer, the competent department's entry clerk
@@ -46,41 +44,28 @@ export const STEP_ACTOR_ROLE: Record<StepActor, RoleCode> = {
   office: 'office',
 };
 
+/** A step of `actor`: every step may reject; the office's may also return for improvement. */
+function step(
+  actor: StepActor,
+  label: string,
+  action: ChainStep['advance']['action'],
+  actionLabel: string,
+): ChainStep {
+  const sendBack: ChainStep['sendBack'] = actor === 'office' ? ['return', 'reject'] : ['reject'];
+  return { actor, label, advance: { action, label: actionLabel }, sendBack };
+}
+
 /** The usual steps, composed into the chains of DESIGN §2. */
-export const OWN_REVIEWER_STEP: ChainStep = {
-  actor: 'own_reviewer',
-  label: '本单位审核',
-  advance: { action: 'pass', label: '通过' },
-  sendBack: ['reject'],
-};
-
-export const OFFICE_FINAL_STEP: ChainStep = {
-  actor: 'office',
-  label: '市委改革办审核',
-  advance: { action: 'confirm', label: '确认' },
-  sendBack: ['return', 'reject'],
-};
-
-export const OFFICE_ISSUE_STEP: ChainStep = {
-  actor: 'office',
-  label: '市委改革办确认下发',
-  advance: { action: 'issue', label: '确认下发' },
-  sendBack: ['return', 'reject'],
-};
-
-export const COMPETENT_CONFIRM_STEP: ChainStep = {
-  actor: 'competent_entry',
-  label: '主管部门确认分发',
-  advance: { action: 'confirm', label: '确认分发' },
-  sendBack: ['reject'],
-};
-
-export const COMPETENT_REVIEW_STEP: ChainStep = {
-  actor: 'competent_entry',
-  label: '主管部门审核',
-  advance: { action: 'pass', label: '通过' },
-  sendBack: ['reject'],
-};
+export const OWN_REVIEWER_STEP = step('own_reviewer', '本单位审核', 'pass', '通过');
+export const OFFICE_FINAL_STEP = step('office', '市委改革办审核', 'confirm', '确认');
+export const OFFICE_ISSUE_STEP = step('office', '市委改革办确认下发', 'issue', '确认下发');
+export const COMPETENT_CONFIRM_STEP = step(
+  'competent_entry',
+  '主管部门确认分发',
+  'confirm',
+  '确认分发',
+);
+export const COMPETENT_REVIEW_STEP = step('competent_entry', '主管部门审核', 'pass', '通过');
 
 /** The office files the record itself or reviews another unit's return directly (满意度). */
 export const OFFICE_ONLY_STEP: ChainStep = { ...OFFICE_FINAL_STEP };

@@ -15,6 +15,17 @@ import { COMMENTED_ACTIONS, WorkflowService } from './workflow.service.js';
 /** Roles that have a 待办 of records to review. */
 const REVIEWING_ROLES: ReadonlySet<string> = new Set(['reviewer', 'entry', 'office']);
 
+/** What a panel shows besides the record's actions: the open action's errors and a message. */
+export interface PanelExtras {
+  errors?: Record<string, string[]>;
+  openAction?: string;
+  /** What was typed into the open action's reason form, shown again after an error. */
+  typed?: Record<string, unknown>;
+  message?: { kind: string; text: string };
+  /** Actions the page offers itself, e.g. submit inside an edit form that must save first. */
+  omit?: readonly string[];
+}
+
 /** What the shared record panel partial (workflow/_panel.hbs) shows: state, buttons, timeline. */
 @Injectable()
 export class WorkflowPanelBuilder {
@@ -36,19 +47,7 @@ export class WorkflowPanelBuilder {
     return savedMessage(this.workflow.chainOf(item.record_type), submitted);
   }
 
-  async build(
-    item: WorkflowItemRow,
-    user: AuthUser,
-    extras: {
-      errors?: Record<string, string[]>;
-      openAction?: string;
-      /** What was typed into the open action's reason form, shown again after an error. */
-      typed?: Record<string, unknown>;
-      message?: { kind: string; text: string };
-      /** Actions the page offers itself, e.g. submit inside an edit form that must save first. */
-      omit?: readonly string[];
-    } = {},
-  ) {
+  async build(item: WorkflowItemRow, user: AuthUser, extras: PanelExtras = {}) {
     const chain = this.workflow.chainOf(item.record_type);
     const step = currentStep(this.workflow.positionOf(item), chain);
     const available = this.workflow.actionsFor(item, user);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-context.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
 import { PreparedStatements } from '../database/prepared-statements.js';
+import { SqlConditions } from '../database/sql.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { OWN_UNIT_NEWEST } from './workflow-visibility.js';
@@ -71,6 +72,31 @@ export class WorkflowQueries {
     private readonly statements: PreparedStatements,
   ) {}
 
+  /** A workflow item row as the inbox and the unit's list show it (labels, step and link). */
+  private summary(row: {
+    id: string;
+    title: string;
+    record_type: string;
+    unit_name: string;
+    step: number | null;
+    updated_at: Date;
+    revision: number;
+  }): InboxRow {
+    const definition = this.registry.get(row.record_type);
+    return {
+      id: row.id,
+      title: row.title,
+      recordType: row.record_type,
+      recordLabel: definition.label,
+      moduleLabel: definition.moduleLabel,
+      unitName: row.unit_name,
+      stepLabel: row.step === null ? '' : (definition.chain.steps[row.step]?.label ?? ''),
+      submittedAt: row.updated_at,
+      revision: row.revision,
+      link: definition.link(row.id),
+    };
+  }
+
   /**
    * What waits for this user: items pending at their unit for a role they hold. `actionable`: how
    * many of the matching items this user may act on now (the 待办 badge when nothing is filtered),
@@ -80,26 +106,17 @@ export class WorkflowQueries {
     user: AuthUser,
     filter: InboxFilter,
   ): Promise<{ rows: InboxRow[]; total: number; actionable: number | undefined }> {
-    const params: unknown[] = [user.unitId, user.roles, user.id];
-    const conditions = [
-      `wi.state = 'pending'`,
-      `wi.pending_unit_id = $1`,
-      `wi.pending_role = ANY($2::text[])`,
-    ];
-    if (filter.recordType) {
-      params.push(filter.recordType);
-      conditions.push(`wi.record_type = $${params.length}`);
-    }
-    if (filter.unitId) {
-      params.push(filter.unitId);
-      conditions.push(`wi.owner_unit_id = $${params.length}`);
-    }
-    if (filter.submittedSince) {
-      params.push(filter.submittedSince);
-      conditions.push(`wi.updated_at >= $${params.length}`);
-    }
-    const where = conditions.join(' AND ');
-    params.push(INBOX_PAGE_SIZE, (filter.page - 1) * INBOX_PAGE_SIZE);
+    const conditions = new SqlConditions([user.unitId, user.roles, user.id])
+      .raw(`wi.state = 'pending'`)
+      .raw(`wi.pending_unit_id = $1`)
+      .raw(`wi.pending_role = ANY($2::text[])`)
+      .filters(filter, {
+        recordType: 'wi.record_type = ?',
+        unitId: 'wi.owner_unit_id = ?',
+        submittedSince: 'wi.updated_at >= ?',
+      });
+    const limit = conditions.bind(INBOX_PAGE_SIZE);
+    const offset = conditions.bind((filter.page - 1) * INBOX_PAGE_SIZE);
     const rows: {
       id: string;
       title: string;
@@ -120,31 +137,19 @@ export class WorkflowQueries {
               count(*) FILTER (WHERE w.waiting) OVER ()::int AS waiting_total
          FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
         CROSS JOIN LATERAL (SELECT coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting OFFSET 0) w
-        WHERE ${where}
+        WHERE ${String(conditions)}
         ORDER BY wi.updated_at DESC, wi.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
     );
     return {
       total: rows[0]?.total ?? (filter.page > 1 ? await this.inboxCount(user) : 0),
       actionable: rows[0] ? rows[0].total - rows[0].waiting_total : filter.page > 1 ? undefined : 0,
-      rows: rows.map((row) => {
-        const definition = this.registry.get(row.record_type);
-        return {
-          id: row.id,
-          title: row.title,
-          recordType: row.record_type,
-          recordLabel: definition.label,
-          moduleLabel: definition.moduleLabel,
-          unitName: row.unit_name,
-          stepLabel: definition.chain.steps[row.step]?.label ?? '',
-          submittedAt: row.updated_at,
-          revision: row.revision,
-          version: row.version,
-          link: definition.link(row.id),
-          waitingForOther: row.waiting,
-        };
-      }),
+      rows: rows.map((row) => ({
+        ...this.summary(row),
+        version: row.version,
+        waitingForOther: row.waiting,
+      })),
     };
   }
 
@@ -201,18 +206,12 @@ export class WorkflowQueries {
     })[];
     total: number;
   }> {
-    const params: unknown[] = [user.unitId];
     // Only the newest revision of each record of the unit (the listing rule's own-unit branch).
-    const conditions = [OWN_UNIT_NEWEST];
-    if (filter.state) {
-      params.push(filter.state);
-      conditions.push(`wi.state = $${params.length}`);
-    }
-    if (filter.recordType) {
-      params.push(filter.recordType);
-      conditions.push(`wi.record_type = $${params.length}`);
-    }
-    params.push(DEFAULT_PAGE_SIZE, (filter.page - 1) * DEFAULT_PAGE_SIZE);
+    const conditions = new SqlConditions([user.unitId])
+      .raw(OWN_UNIT_NEWEST)
+      .filters(filter, { state: 'wi.state = ?', recordType: 'wi.record_type = ?' });
+    const limit = conditions.bind(DEFAULT_PAGE_SIZE);
+    const offset = conditions.bind((filter.page - 1) * DEFAULT_PAGE_SIZE);
     const rows: (RecordSummaryRow & {
       last_reason_label: string | null;
       last_detail: string | null;
@@ -226,27 +225,18 @@ export class WorkflowQueries {
          FROM workflow_items wi
          JOIN units u ON u.id = wi.owner_unit_id
          LEFT JOIN users la ON la.id = wi.last_actor_id
-        WHERE ${conditions.join(' AND ')}
+        WHERE ${String(conditions)}
         ORDER BY wi.updated_at DESC, wi.id
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
+        LIMIT ${limit} OFFSET ${offset}`,
+      conditions.params,
     );
     return {
       total: rows[0]?.total ?? 0,
       rows: rows.map((row) => {
-        const definition = this.registry.get(row.record_type);
-        const stepLabel = row.step === null ? '' : (definition.chain.steps[row.step]?.label ?? '');
+        const summary = this.summary(row);
+        const { stepLabel } = summary;
         return {
-          id: row.id,
-          title: row.title,
-          recordType: row.record_type,
-          recordLabel: definition.label,
-          moduleLabel: definition.moduleLabel,
-          unitName: row.unit_name,
-          stepLabel,
-          submittedAt: row.updated_at,
-          revision: row.revision,
-          link: definition.link(row.id),
+          ...summary,
           state: row.state,
           stateLabel:
             row.state === 'pending'

@@ -12,7 +12,7 @@ import {
  * The review workflow as pure rules: which actions a user may take on a record in a given
  * position of its chain, and where each action leads. No database, no HTTP.
  */
-const ACTIONS = labelledCodes({
+export const { codes: WORKFLOW_ACTIONS, labels: WORKFLOW_ACTION_LABELS } = labelledCodes({
   submit: '保存并上报',
   withdraw: '撤回',
   pass: '通过',
@@ -22,9 +22,7 @@ const ACTIONS = labelledCodes({
   return: '退回完善',
   revise: '发起变更',
 });
-export const WORKFLOW_ACTIONS = ACTIONS.codes;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
-export const WORKFLOW_ACTION_LABELS = ACTIONS.labels;
 
 /** Where a record stands. `step` is the index of the chain step that must act (pending only). */
 export interface WorkflowPosition {

@@ -13,7 +13,7 @@ import {
 } from '../common/htmx/htmx-request.js';
 import { TransitionDto } from './dto/transition.dto.js';
 import { NavigationBadges } from './navigation-badges.js';
-import { WorkflowPanelBuilder } from './workflow-panel.js';
+import { WorkflowPanelBuilder, type PanelExtras } from './workflow-panel.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { WORKFLOW_ACTION_LABELS } from './workflow-rules.js';
 import {
@@ -119,10 +119,7 @@ export class WorkflowController {
     id: string,
     user: AuthUser,
     link: string,
-    extras: {
-      errors?: Record<string, string[]>;
-      openAction?: string;
-      typed?: Record<string, unknown>;
+    extras: Pick<PanelExtras, 'errors' | 'openAction' | 'typed'> & {
       message: string;
       kind?: string;
     },

@@ -1,11 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import {
-  OptionalText,
-  RequiredText,
-  ToInteger,
-  ToIntegerArray,
-  Trim,
-} from '../../common/forms/transforms.js';
+import { OptionalText, RequiredText, ToIntegerArray, Trim } from '../../common/forms/transforms.js';
+import { ChosenId } from '../../workflow/record-kit/record-dto.js';
 
 export class CreateAssignmentDto {
   @RequiredText('标题', 200)
@@ -15,8 +10,7 @@ export class CreateAssignmentDto {
   description?: string;
 
   @IsOptional()
-  @ToInteger()
-  @IsInt({ message: '请选择领域' })
+  @ChosenId('请选择领域')
   domainId?: number;
 
   @Trim()

@@ -1,5 +1,4 @@
-import { FileIds } from '../../workflow/record-kit/record-dto.js';
-import { ChosenId } from '../form-fields.js';
+import { ChosenId, FileIds } from '../../workflow/record-kit/record-dto.js';
 import { IsOptional } from 'class-validator';
 import { RequiredText } from '../../common/forms/transforms.js';
 import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';

@@ -1,4 +1,4 @@
-import { ChosenId } from '../../demands/form-fields.js';
+import { ChosenId } from '../../workflow/record-kit/record-dto.js';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import { OptionalText, RequiredText, Trim } from '../../common/forms/transforms.js';

@@ -1,4 +1,4 @@
-import { Checkbox } from '../../demands/form-fields.js';
+import { Checkbox } from '../../workflow/record-kit/record-dto.js';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsString, Matches } from 'class-validator';
 import { OptionalText, RequiredText, ToStringArray, Trim } from '../../common/forms/transforms.js';

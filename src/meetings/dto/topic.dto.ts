@@ -1,5 +1,4 @@
-import { FileIds } from '../../workflow/record-kit/record-dto.js';
-import { Checkbox, ChosenId } from '../../demands/form-fields.js';
+import { Checkbox, ChosenId, FileIds } from '../../workflow/record-kit/record-dto.js';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { OptionalText, RequiredText } from '../../common/forms/transforms.js';
 import {

@@ -1,4 +1,4 @@
-import { DateField, TextList } from '../../demands/form-fields.js';
+import { DateField, TextList } from '../../workflow/record-kit/record-dto.js';
 import { IsInt, Max, Min } from 'class-validator';
 import { OptionalText, ToInteger } from '../../common/forms/transforms.js';
 

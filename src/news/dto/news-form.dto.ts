@@ -1,5 +1,4 @@
-import { FileIds } from '../../workflow/record-kit/record-dto.js';
-import { ChosenId, DateField } from '../../demands/form-fields.js';
+import { ChosenId, DateField, FileIds } from '../../workflow/record-kit/record-dto.js';
 import { IsOptional, Matches } from 'class-validator';
 import { RequiredText, Trim } from '../../common/forms/transforms.js';
 import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';

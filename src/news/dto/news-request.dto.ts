@@ -1,4 +1,4 @@
-import { DateField } from '../../demands/form-fields.js';
+import { DateField } from '../../workflow/record-kit/record-dto.js';
 import { ArrayNotEmpty, IsArray } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { OptionalText, RequiredText } from '../../common/forms/transforms.js';

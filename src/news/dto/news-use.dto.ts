@@ -1,4 +1,4 @@
-import { DateField } from '../../demands/form-fields.js';
+import { DateField } from '../../workflow/record-kit/record-dto.js';
 import { IsIn } from 'class-validator';
 import { OptionalText } from '../../common/forms/transforms.js';
 import { NEWS_USE_KINDS, type NewsUseKind } from '../news.queries.js';

@@ -1,21 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import { RequiredText, ToInteger, ToIntegerArray, Trim } from '../../common/forms/transforms.js';
 import {
-  ArrayMaxSize,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-} from 'class-validator';
-import {
-  RequiredText,
-  ToBoolean,
-  ToInteger,
-  ToIntegerArray,
-  Trim,
-} from '../../common/forms/transforms.js';
-import { FileIds, SubmittableForm } from '../../workflow/record-kit/record-dto.js';
+  Checkbox,
+  ChosenId,
+  FileIds,
+  SubmittableForm,
+} from '../../workflow/record-kit/record-dto.js';
 
 // applyDecorators applies in the order given: the innermost (lowest) decorator first.
 
@@ -59,8 +50,7 @@ export class PilotFormDto extends SubmittableForm {
   @DateText('部署时间')
   deployedOn: string;
 
-  @ToInteger()
-  @IsInt({ message: '请选择试点主管部门' })
+  @ChosenId('请选择试点主管部门')
   competentUnitId: number;
 
   @InvolvedDistricts()
@@ -69,25 +59,20 @@ export class PilotFormDto extends SubmittableForm {
   @DateText('应验收时间')
   acceptanceDue: string;
 
-  @ToInteger()
-  @IsInt({ message: '请选择领域' })
+  @ChosenId('请选择领域')
   domainId: number;
 
   @IsOptional()
-  @ToInteger()
-  @IsInt({ message: '请选择跑道' })
+  @ChosenId('请选择跑道')
   trackId?: number;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   citywide: boolean = false;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   documentClassified: boolean = false;
 
-  @ToBoolean()
-  @IsBoolean()
+  @Checkbox()
   finished: boolean = false;
 
   @FileIds()

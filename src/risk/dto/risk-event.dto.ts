@@ -1,7 +1,6 @@
-import { ChosenId, DateField } from '../../demands/form-fields.js';
 import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { RequiredText, Trim } from '../../common/forms/transforms.js';
-import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';
+import { ChosenId, DateField, SubmittableForm } from '../../workflow/record-kit/record-dto.js';
 
 /** 改革风险事件: date, type and level, the district or major project involved, details. */
 export class RiskEventDto extends SubmittableForm {

@@ -1,5 +1,4 @@
-import { FileIds } from '../../workflow/record-kit/record-dto.js';
-import { Checkbox, ChosenId } from '../../demands/form-fields.js';
+import { Checkbox, ChosenId, FileIds } from '../../workflow/record-kit/record-dto.js';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { RequiredText, Trim } from '../../common/forms/transforms.js';
 import { SubmittableForm } from '../../workflow/record-kit/record-dto.js';

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { ToInteger, Trim } from '../../common/forms/transforms.js';
+import { ChosenId } from '../record-kit/record-dto.js';
 import { WORKFLOW_ACTIONS, type WorkflowAction } from '../workflow-rules.js';
 
 export class TransitionDto {
@@ -13,8 +14,7 @@ export class TransitionDto {
   version?: number;
 
   @IsOptional()
-  @ToInteger()
-  @IsInt({ message: '请选择驳回理由' })
+  @ChosenId('请选择驳回理由')
   reasonId?: number;
 
   @IsOptional()

@@ -30,11 +30,12 @@ export type LedgerReader<F, R> = (
 export interface LedgerRoutesSpec<S extends Spec, R> {
   /** The list's path, e.g. `/news` (the export is `<path>/export`). */
   path: string;
-  view: string;
+  /** The page's template (`<path>/index.hbs` when omitted). */
+  view?: string;
   /** The page's title. */
   title: string;
-  /** The Excel file's and sheet's name (`<label>-<today>.xlsx`). */
-  exportLabel: string;
+  /** The Excel file's and sheet's name (`<label>-<today>.xlsx`; the title when omitted). */
+  exportLabel?: string;
   query: LedgerQuery<S>;
   columns: ExcelColumn<R>[];
 }
@@ -77,7 +78,7 @@ export function LedgerRoutes<S extends Spec, R, B extends AbstractClass = typeof
       await this.ledgerExports.stream(
         reply,
         {
-          label: spec.exportLabel,
+          label: spec.exportLabel ?? spec.title,
           today: chinaDate(this.clock.now()),
           columns: spec.columns,
           filters: await this.exportFilters(filter),
@@ -94,7 +95,7 @@ export function LedgerRoutes<S extends Spec, R, B extends AbstractClass = typeof
     ) {
       const filter = spec.query.parse(query);
       const result = await this.ledgerRows(user, filter);
-      return reply.view(spec.view, {
+      return reply.view(spec.view ?? `${spec.path.slice(1)}/index.hbs`, {
         title: spec.title,
         ...spec.query.page(spec.path, query, filter, result),
         ...(await this.ledgerExtras(user, filter)),

@@ -1,38 +1,8 @@
 import type { AuthUser } from '../../auth/auth-context.js';
-import { SqlConditions } from '../../database/sql.js';
+import { SqlConditions, type FilterSql } from '../../database/sql.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import { pageOfListing } from './listing-page.js';
 import type { ListingScope } from '../workflow-visibility.js';
-
-/**
- * A ledger filter's SQL as data: per field, its condition with `?` for the value (every `?` is
- * that one value), or a function adding what the value needs. Fields not set add nothing.
- */
-export type FilterSql<F> = {
-  [K in keyof F]?: string | ((conditions: SqlConditions, value: NonNullable<F[K]>) => void);
-};
-
-/** The conditions of a ledger's filter; $1 is the user's unit (for the visibility rules). */
-export function ledgerConditions<F extends object>(
-  user: AuthUser,
-  filter: F,
-  where: FilterSql<F>,
-): SqlConditions {
-  const conditions = new SqlConditions([user.unitId]);
-  for (const key of Object.keys(where) as (keyof F)[]) {
-    const value = filter[key];
-    const condition = where[key];
-    if (value === undefined || value === null || value === '' || !condition) {
-      continue;
-    }
-    if (typeof condition === 'string') {
-      conditions.add(condition, value);
-    } else {
-      condition(conditions, value);
-    }
-  }
-  return conditions;
-}
 
 /** A record ledger's query as data: who sees what, the rows' SELECT, the order, the filter. */
 export interface LedgerSql<F, S, R> {
@@ -46,7 +16,10 @@ export interface LedgerSql<F, S, R> {
   view: (row: S) => R;
 }
 
-/** One page of a record ledger in the shared listing rule's form (pageOfListing), filtered. */
+/**
+ * One page of a record ledger in the shared listing rule's form (pageOfListing), filtered; $1 of
+ * the conditions is the user's unit (for the visibility rules).
+ */
 export async function ledgerPage<F extends { page: number }, S, R>(
   db: SqlRunner,
   user: AuthUser,
@@ -54,7 +27,7 @@ export async function ledgerPage<F extends { page: number }, S, R>(
   sql: LedgerSql<F, S, R>,
   pageSize: number,
 ): Promise<{ rows: R[]; total: number }> {
-  const conditions = ledgerConditions(user, filter, sql.where);
+  const conditions = new SqlConditions([user.unitId]).filters(filter, sql.where);
   const page = await pageOfListing<S>(db, user, sql.scope, conditions, sql, pageSize, filter.page);
   return { total: page.total, rows: page.rows.map(sql.view) };
 }

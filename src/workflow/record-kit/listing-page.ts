@@ -44,38 +44,6 @@ export function checkboxField(param: string): FilterField<boolean> {
   return { param, read: (raw) => (raw === '1' ? true : undefined) };
 }
 
-/**
- * A ledger filter's SQL written as data, one entry per filter field: a condition whose `?` takes
- * the field's value (a condition without `?` is a flag's, added when the field is set), or a
- * function of the value giving the condition or [condition, bound value].
- */
-export type FilterSql<F> = {
-  [K in keyof F]?: string | ((value: Exclude<F[K], undefined>) => string | [string, unknown]);
-};
-
-/** Adds the conditions of the filter's set fields (see FilterSql) to `conditions`. */
-export function addFilterConditions<F extends object>(
-  conditions: SqlConditions,
-  filter: F,
-  sql: FilterSql<F>,
-): SqlConditions {
-  for (const key of Object.keys(sql) as (keyof F)[]) {
-    const value = filter[key];
-    const entry = sql[key];
-    if (value === undefined || value === null || value === false || value === '' || !entry) {
-      continue;
-    }
-    const made = typeof entry === 'string' ? entry : entry(value as Exclude<F[keyof F], undefined>);
-    const [condition, bound] = Array.isArray(made) ? made : [made, value];
-    if (condition.includes('?')) {
-      conditions.add(condition, bound);
-    } else {
-      conditions.raw(condition);
-    }
-  }
-  return conditions;
-}
-
 /** The ILIKE pattern of a search text. */
 export const containing = (text: string): string => `%${text}%`;
 
@@ -103,12 +71,3 @@ export const Ledger = createParamDecorator(
     return { query, filter: spec.parse(query), user: request.auth.user };
   },
 );
-
-/** A date column of a ledger's Excel export, from the row's China date `YYYY-MM-DD`. */
-export function chinaDateColumn<R>(
-  header: string,
-  width: number,
-  date: (row: R) => string,
-): { header: string; width: number; kind: 'date'; value: (row: R) => Date } {
-  return { header, width, kind: 'date', value: (row) => new Date(`${date(row)}T00:00:00+08:00`) };
-}

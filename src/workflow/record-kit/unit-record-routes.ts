@@ -3,15 +3,21 @@ import type { FastifyReply } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
 import type { RecordFormViews } from './record-forms.js';
-import { RecordFormRoutes, type RecordPage, type RecordRoutePaths } from './record-routes.js';
+import {
+  ServiceRecordRoutes,
+  type RecordPage,
+  type RecordRoutePaths,
+  type RecordService,
+} from './record-routes.js';
 
 /** What the form routes of a record a unit files on its own (no project, no period) call. */
-export interface UnitRecordService<T, P> {
-  page(id: string, user: AuthUser): Promise<P>;
-  formErrors(form: T, failed: ReadonlySet<string>): Promise<FieldErrors> | FieldErrors;
-  create(form: T, user: AuthUser, ip?: string): Promise<string>;
-  update(id: string, form: T, user: AuthUser, ip?: string): Promise<void>;
-  revise?(id: string, user: AuthUser, ip?: string): Promise<string>;
+export interface UnitRecordService<T, P> extends RecordService<T, P> {
+  /** The form's rules; `target` says whose form it is (`id` undefined for a new record). */
+  formErrors(
+    form: T,
+    failed: ReadonlySet<string>,
+    target: { id: string | undefined; user: AuthUser },
+  ): Promise<FieldErrors> | FieldErrors;
 }
 
 /** The record's form page. */
@@ -22,19 +28,23 @@ export interface UnitRecordForm {
   filesField: string;
 }
 
+/** A unit record's form routes unless it says otherwise: `new`, POST `''` and `:id`. */
+const UNIT_RECORD_PATHS = { newForm: 'new', create: '', record: ':id' };
+
 /**
  * The record kit's form routes (RecordFormRoutes) for a record filed under nothing but its unit —
- * 改革需求, 成效亮点: every hook is the service's method of the same name, and the form is one
+ * 改革需求, 成效亮点, 改革试点: every hook is the service's method of the same name, and the form is one
  * template with the record's files and panel. A controller names its service `records`, its
  * RecordFormViews `views`, and says what else its form shows (`formOptions`).
  */
 export function UnitRecordRoutes<T extends { submit?: boolean }, P extends RecordPage>(
   dto: ClassConstructor<T>,
-  paths: RecordRoutePaths,
+  paths: Partial<RecordRoutePaths> & Pick<RecordRoutePaths, 'link'>,
   form: UnitRecordForm,
 ) {
-  abstract class UnitRecordRoutes extends RecordFormRoutes<T, undefined, P>(dto, paths) {
-    protected abstract readonly records: UnitRecordService<T, P>;
+  const routes = { ...UNIT_RECORD_PATHS, ...paths };
+  abstract class UnitRecordRoutes extends ServiceRecordRoutes<T, P>(dto, routes) {
+    protected abstract override readonly records: UnitRecordService<T, P>;
     protected abstract readonly views: RecordFormViews;
 
     /** What the form shows besides the values, the errors and the files: its options. */
@@ -42,34 +52,12 @@ export function UnitRecordRoutes<T extends { submit?: boolean }, P extends Recor
       values: Record<string, unknown>,
     ): Promise<Record<string, unknown>> | Record<string, unknown>;
 
-    protected filingContext() {
-      return Promise.resolve(undefined);
-    }
-
-    protected contextOf() {
-      return undefined;
-    }
-
-    protected page(id: string, user: AuthUser) {
-      return this.records.page(id, user);
-    }
-
-    protected rules(data: T, failed: ReadonlySet<string>) {
-      return this.records.formErrors(data, failed);
-    }
-
-    protected createRecord(_context: undefined, data: T, user: AuthUser, ip: string) {
-      return this.records.create(data, user, ip);
-    }
-
-    protected updateRecord(id: string, data: T, user: AuthUser, ip: string) {
-      return this.records.update(id, data, user, ip);
-    }
-
-    protected override reviseRecord(id: string, user: AuthUser, ip: string) {
-      return this.records.revise
-        ? this.records.revise(id, user, ip)
-        : super.reviseRecord(id, user, ip);
+    protected rules(
+      data: T,
+      failed: ReadonlySet<string>,
+      target: { id: string | undefined; user: AuthUser },
+    ) {
+      return this.records.formErrors(data, failed, target);
     }
 
     /** The form of a new record (id undefined) or an editable revision, keeping what was typed. */
