@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import { hasRole } from '../auth/auth-context.js';
 import { setFlash } from '../common/http/flash.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';

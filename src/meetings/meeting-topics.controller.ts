@@ -6,7 +6,7 @@ import { Call, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { Clock } from '../common/time/clock.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
 import type { PostedForm } from '../workflow/record-kit/save-form.js';

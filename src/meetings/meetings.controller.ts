@@ -6,7 +6,7 @@ import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';

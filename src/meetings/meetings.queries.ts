@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SqlConditions } from '../database/sql.js';
 import type { SqlRunner } from '../database/sql-runner.js';
 import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
-import { ledgerReader } from '../demands/ledger-reader.js';
+import { ledgerReader } from '../workflow/record-kit/ledger-reader.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { RecordListing } from '../workflow/workflow-visibility.js';
 import {

@@ -7,7 +7,7 @@ import type { FieldErrors } from '../common/forms/form-validation.js';
 import { uploadedFileIds } from '../common/forms/uploaded-files.js';
 import { setFlash } from '../common/http/flash.js';
 import { asDownload, DOCX_MEDIA_TYPE } from '../common/http/download.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';

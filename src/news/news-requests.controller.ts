@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-context.js';
 import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { saveForm } from '../workflow/record-kit/save-form.js';
 import { NewsRequestDto } from './dto/news-request.dto.js';

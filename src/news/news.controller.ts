@@ -7,7 +7,7 @@ import { handleForm, type FieldErrors } from '../common/forms/form-validation.js
 import { setFlash } from '../common/http/flash.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
 import { UuidPipe } from '../common/http/params.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';

@@ -36,7 +36,7 @@ export {
   type NewsUseKind,
 } from './news.queries.js';
 import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { visibleRecord } from '../demands/visible-record.js';
+import { visibleRecord } from '../workflow/record-kit/visible-record.js';
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
 

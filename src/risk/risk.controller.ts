@@ -5,7 +5,7 @@ import { Call, CurrentUser, Roles, type Caller } from '../auth/auth.decorators.j
 import { BUSINESS_ROLES } from '../auth/roles.js';
 import type { FieldErrors } from '../common/forms/form-validation.js';
 import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query.js';
-import { OnRecord, type RecordCall } from '../demands/record-call.js';
+import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { Clock } from '../common/time/clock.js';

@@ -17,7 +17,7 @@ import {
   type RiskLedgerFilter,
 } from './risk.queries.js';
 import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { visibleRecord } from '../demands/visible-record.js';
+import { visibleRecord } from '../workflow/record-kit/visible-record.js';
 
 export { RiskEventDto } from './dto/risk-event.dto.js';
 export { RISK_TYPE, type RiskEventRow, type RiskLedgerFilter } from './risk.queries.js';

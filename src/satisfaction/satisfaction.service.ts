@@ -24,7 +24,7 @@ import {
   WORKBOOK_TOO_LARGE_MESSAGE,
   workbookArchiveProblem,
 } from '../common/files/workbook-archive.js';
-import { visibleRecord } from '../demands/visible-record.js';
+import { visibleRecord } from '../workflow/record-kit/visible-record.js';
 
 export { SATISFACTION_TYPE } from './satisfaction.queries.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
-import { ledgerReader } from '../demands/ledger-reader.js';
+import { ledgerReader } from '../workflow/record-kit/ledger-reader.js';
 import type { RecordTable } from '../workflow/record-kit/record-kit.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';
 import type { ShowcaseCategory, ShowcaseFormDto } from './dto/showcase-form.dto.js';

@@ -33,7 +33,7 @@ export {
   type ShowcaseRow,
 } from './showcase.queries.js';
 import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { visibleRecord } from '../demands/visible-record.js';
+import { visibleRecord } from '../workflow/record-kit/visible-record.js';
 
 const evidenceFiles = (form: ShowcaseFormDto) => ({
   evidence: form.evidenceClassified ? [] : form.evidence,

@@ -1,7 +1,7 @@
-import { DEFAULT_PAGE_SIZE } from '../common/http/pagination.js';
-import type { SqlRunner } from '../database/sql-runner.js';
-import type { LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { ledgerPage, type LedgerSql } from '../workflow/record-kit/ledger-sql.js';
+import { DEFAULT_PAGE_SIZE } from '../../common/http/pagination.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
+import type { LedgerReader } from './ledger-routes.js';
+import { ledgerPage, type LedgerSql } from './ledger-sql.js';
 
 /**
  * A record ledger's reader (what LedgerRoutes' page and export call) from its query as data: one

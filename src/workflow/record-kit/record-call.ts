@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../auth/auth.decorators.js';
-import { UuidPipe } from '../common/http/params.js';
+import type { Caller } from '../../auth/auth.decorators.js';
+import { UuidPipe } from '../../common/http/params.js';
 
 /** The caller of a route on one record, and that record's id. */
 export interface RecordCall extends Caller {

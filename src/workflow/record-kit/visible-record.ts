@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-context.js';
-import type { RecordKit } from '../workflow/record-kit/record-kit.js';
-import type { WorkflowItemRow } from '../workflow/workflow-item.js';
+import type { AuthUser } from '../../auth/auth-context.js';
+import type { RecordKit } from './record-kit.js';
+import type { WorkflowItemRow } from '../workflow-item.js';
 
 /**
  * A record's page starts here: its workflow item, when the user may read it and it is of `type`,
