@@ -68,6 +68,8 @@ const projectCell = (name: string, slug: string, id: string) => ({
   text: name,
   href: `/major-projects/${slug}/${id}`,
 });
+/** A cell whose text keeps its line breaks. */
+const prewrap = (text: string): LedgerCell => ({ text, className: 'prewrap' });
 const stateCell = (row: { stateLabel: string; state: string }) => ({
   text: row.stateLabel,
   tag: `state state-${row.state}`,
@@ -141,7 +143,8 @@ function ledger<R extends LedgerRow>(
     slug: string;
     record?: (row: R) => string;
     key?: (row: R) => string;
-    cells: (row: R) => LedgerCell[];
+    /** Plain text or a cell with a link, tag or class. */
+    cells: (row: R) => (string | LedgerCell)[];
   },
 ): UpdateLedger<unknown> {
   const { slug, cells, key, headers, columns } = definition;
@@ -151,7 +154,11 @@ function ledger<R extends LedgerRow>(
     headers: ['项目', ...headers, '状态'],
     row: (row) => ({
       id: key ? key(row) : record(row),
-      cells: [projectCell(row.project_name, slug, record(row)), ...cells(row), stateCell(row)],
+      cells: [
+        projectCell(row.project_name, slug, record(row)),
+        ...cells(row).map((cell) => (typeof cell === 'string' ? { text: cell } : cell)),
+        stateCell(row),
+      ],
     }),
     columns: [...PROJECT_COLUMNS, ...columns, STATE_COLUMN],
   };
@@ -167,16 +174,16 @@ const INDICATORS = ledger<IndicatorLedgerRow>({
   key: (row) => `${row.report_id}-${row.indicator_key}`,
   headers: ['核心指标', '月份', '当月目标', '累计目标', '实际值', '完成情况', '报送'],
   cells: (row) => [
-    { text: `${row.indicator_name}（${row.cumulative ? '累计值' : '当月值'}）` },
-    { text: row.report_month },
-    { text: `${formatAmount(row.monthly_target)} ${row.unit_of_measure}` },
-    { text: `${formatAmount(row.target_to_date)} ${row.unit_of_measure}` },
-    { text: `${formatAmount(row.actual)} ${row.unit_of_measure}` },
+    `${row.indicator_name}（${row.cumulative ? '累计值' : '当月值'}）`,
+    row.report_month,
+    `${formatAmount(row.monthly_target)} ${row.unit_of_measure}`,
+    `${formatAmount(row.target_to_date)} ${row.unit_of_measure}`,
+    `${formatAmount(row.actual)} ${row.unit_of_measure}`,
     {
       text: metLabel(row.met),
       tag: row.met === null ? undefined : row.met ? 'tag tag-ok' : 'tag tag-warn',
     },
-    row.late ? { text: '逾期报送', tag: 'tag tag-bad' } : { text: '按时' },
+    row.late ? { text: '逾期报送', tag: 'tag tag-bad' } : '按时',
   ],
   columns: [
     { header: '核心指标', width: 30, value: (row) => row.indicator_name },
@@ -200,11 +207,11 @@ const PLAN_UPDATES = ledger<PlanUpdateLedgerRow>({
   slug: 'plan-updates',
   headers: ['计划月度', '计划类型', '计划内容', '推进状态', '首次上报'],
   cells: (row) => [
-    { text: row.plan_month ?? '' },
-    { text: row.plan_type ?? '' },
-    { text: row.plan_content ?? '', className: 'prewrap' },
-    { text: row.statusLabel },
-    { text: row.first_submitted_at ? formatDateTime(row.first_submitted_at) : '未上报' },
+    row.plan_month ?? '',
+    row.plan_type ?? '',
+    prewrap(row.plan_content ?? ''),
+    row.statusLabel,
+    row.first_submitted_at ? formatDateTime(row.first_submitted_at) : '未上报',
   ],
   columns: [
     { header: '计划月度', width: 10, value: (row) => row.plan_month },
@@ -238,11 +245,7 @@ const PROMOTIONS = ledger<PromotionRow>({
   },
   slug: 'promotions',
   headers: ['推广方式', '推广日期', '具体情况简介'],
-  cells: (row) => [
-    { text: row.method },
-    { text: row.promoted_on },
-    { text: row.description, className: 'prewrap' },
-  ],
+  cells: (row) => [row.method, row.promoted_on, prewrap(row.description)],
   columns: [
     { header: '推广方式', width: 28, value: (row) => row.method },
     { header: '推广日期', width: 12, kind: 'date', value: (row) => chinaDay(row.promoted_on) },
@@ -259,11 +262,7 @@ const BRAND_ITEMS = ledger<BrandItemRow>({
   extra: codeFilter('kind', '获肯定方式', BRAND_KIND),
   slug: 'brand-items',
   headers: ['品牌创建日期', '获肯定方式', '具体情形'],
-  cells: (row) => [
-    { text: row.happened_on },
-    { text: row.kindLabel },
-    { text: row.situation, className: 'prewrap' },
-  ],
+  cells: (row) => [row.happened_on, row.kindLabel, prewrap(row.situation)],
   columns: [
     { header: '品牌创建日期', width: 12, kind: 'date', value: (row) => chinaDay(row.happened_on) },
     { header: '获肯定方式', width: 24, value: (row) => row.kindLabel },
