@@ -107,6 +107,33 @@ export function charCount(value: string): number {
   return [...value].length;
 }
 
+/**
+ * Checks a required text cell: empty, over `max` characters (`tooLong` says so, by default
+ * 「<label>不能超过 <max> 字」) or holding a control character puts its message under `field`.
+ * Returns whether the text was accepted.
+ */
+function checkText(
+  errors: FieldErrors,
+  field: string,
+  value: string,
+  label: string,
+  max: number,
+  tooLong = `${label}不能超过 ${max} 字`,
+): boolean {
+  const error =
+    value === ''
+      ? `请填写${label}`
+      : charCount(value) > max
+        ? tooLong
+        : hasControlCharacters(value)
+          ? CONTROL_CHARACTER_MESSAGE
+          : undefined;
+  if (error) {
+    errors[field] = [error];
+  }
+  return error === undefined;
+}
+
 export interface CheckedIndicator {
   token: string;
   name: string;
@@ -158,14 +185,7 @@ export function checkPlans(
       errors[field('type')] = ['请选择计划类型'];
       ok = false;
     }
-    if (plan.content === '') {
-      errors[field('content')] = ['请填写计划内容'];
-      ok = false;
-    } else if (charCount(plan.content) > PLAN_CONTENT_MAX) {
-      errors[field('content')] = [`计划内容不能超过 ${PLAN_CONTENT_MAX} 字`];
-      ok = false;
-    } else if (hasControlCharacters(plan.content)) {
-      errors[field('content')] = [CONTROL_CHARACTER_MESSAGE];
+    if (!checkText(errors, field('content'), plan.content, '计划内容', PLAN_CONTENT_MAX)) {
       ok = false;
     }
     if (ok) {
@@ -182,23 +202,12 @@ export function checkPlans(
 }
 
 export function checkMeasureText(value: string, field: string, errors: FieldErrors): void {
-  if (value === '') {
-    errors[field] = ['请填写举措内容'];
-  } else if (charCount(value) > MEASURE_MAX_CHARS) {
-    errors[field] = [`每条举措不超过 ${MEASURE_MAX_CHARS} 字（现 ${charCount(value)} 字）`];
-  } else if (hasControlCharacters(value)) {
-    errors[field] = [CONTROL_CHARACTER_MESSAGE];
-  }
+  const tooLong = `每条举措不超过 ${MEASURE_MAX_CHARS} 字（现 ${charCount(value)} 字）`;
+  checkText(errors, field, value, '举措内容', MEASURE_MAX_CHARS, tooLong);
 }
 
 export function checkBasis(value: string, errors: FieldErrors): void {
-  if (value === '') {
-    errors.basis = ['请填写迭代依据'];
-  } else if (charCount(value) > BASIS_MAX) {
-    errors.basis = [`迭代依据不能超过 ${BASIS_MAX} 字`];
-  } else if (hasControlCharacters(value)) {
-    errors.basis = [CONTROL_CHARACTER_MESSAGE];
-  }
+  checkText(errors, 'basis', value, '迭代依据', BASIS_MAX);
 }
 
 /**
@@ -259,20 +268,8 @@ export function checkBattleMap(
   const indicators: CheckedIndicator[] = [];
   for (const row of rows.indicators) {
     const field = (name: string) => `ind-${row.token}-${name}`;
-    if (row.name === '') {
-      errors[field('name')] = ['请填写指标名称'];
-    } else if (charCount(row.name) > NAME_MAX) {
-      errors[field('name')] = [`指标名称不能超过 ${NAME_MAX} 字`];
-    } else if (hasControlCharacters(row.name)) {
-      errors[field('name')] = [CONTROL_CHARACTER_MESSAGE];
-    }
-    if (row.unit === '') {
-      errors[field('unit')] = ['请填写计量单位'];
-    } else if (charCount(row.unit) > UNIT_MAX) {
-      errors[field('unit')] = [`计量单位不能超过 ${UNIT_MAX} 字`];
-    } else if (hasControlCharacters(row.unit)) {
-      errors[field('unit')] = [CONTROL_CHARACTER_MESSAGE];
-    }
+    checkText(errors, field('name'), row.name, '指标名称', NAME_MAX);
+    checkText(errors, field('unit'), row.unit, '计量单位', UNIT_MAX);
     const annualCents = parseCents(row.annual);
     if (annualCents === undefined) {
       errors[field('annual')] = ['请填写年度目标值（数字，最多两位小数）'];

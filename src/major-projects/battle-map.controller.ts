@@ -1,20 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
+import { unlessRefused, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
+import { seeOther } from '../common/htmx/htmx-request.js';
+import { Posted, type PostedForm } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { WorkflowService } from '../workflow/workflow.service.js';
 import {
@@ -24,7 +17,6 @@ import {
   type BattleMapRows,
 } from './battle-map-form.js';
 import { BattleMapService, contentToRows, keyToToken, newRowToken } from './battle-map.service.js';
-import { savePostedForm } from './form-post.js';
 import { measuresWithPlans } from './project-page.service.js';
 import { ProjectsService } from './projects.service.js';
 
@@ -166,20 +158,15 @@ export class BattleMapController {
 
   @Post(':id/map')
   @Roles('entry')
-  async save(
-    @Param('id') id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async save(@Param('id') id: string, @Posted() post: PostedForm, @Res() reply: FastifyReply) {
+    const body = (post.body ?? {}) as Record<string, unknown>;
     const save = async () => {
-      const { submitted } = await this.maps.save(id, body ?? {}, user, request.ip);
-      const flash = submitted ? '作战图已上报，等待本单位审核' : '作战图已保存为草稿';
-      return { flash, link: `/major-projects/${id}/map` };
+      const { submitted } = await this.maps.save(id, body, post.user, post.ip);
+      setFlash(reply, 'success', submitted ? '作战图已上报，等待本单位审核' : '作战图已保存为草稿');
+      return seeOther(post.request, reply, `/major-projects/${id}/map`);
     };
-    return savePostedForm(request, reply, save, (errors) =>
-      this.renderForm(reply, 422, id, parseBattleMapRows(body ?? {}), errors, user),
+    return unlessRefused(save, (errors) =>
+      this.renderForm(reply, 422, id, parseBattleMapRows(body), errors, post.user),
     );
   }
 

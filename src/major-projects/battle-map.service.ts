@@ -32,7 +32,7 @@ export function keyToToken(key: string): string {
 }
 
 /** A posted token maps back to its key when it is one; a new row gets a new key. */
-function tokenToKey(token: string): string {
+export function tokenToKey(token: string): string {
   return /^[0-9a-f]{32}$/.test(token)
     ? `${token.slice(0, 8)}-${token.slice(8, 12)}-${token.slice(12, 16)}-${token.slice(16, 20)}-${token.slice(20)}`
     : randomUUID();

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-context.js';
 import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../auth/roles.js';
-import type { FieldErrors } from '../common/forms/form-validation.js';
+import { unlessRefused, type FieldErrors } from '../common/forms/form-validation.js';
+import { setFlash } from '../common/http/flash.js';
 import { seeOther } from '../common/htmx/htmx-request.js';
+import { Posted, type PostedForm } from '../workflow/record-kit/record-forms.js';
 import { WorkflowPanelBuilder } from '../workflow/workflow-panel.js';
 import { MEASURE_MAX_CHARS } from './battle-map-form.js';
 import { BattleMapService, keyToToken } from './battle-map.service.js';
@@ -14,7 +16,6 @@ import {
   parseIterationForm,
   type IterationForm,
 } from './iterations.service.js';
-import { savePostedForm } from './form-post.js';
 import { ProjectsService, type ProjectRow } from './projects.service.js';
 
 /** 措施迭代申请 pages: the form while draft or returned, otherwise the record with its panel. */
@@ -76,19 +77,13 @@ export class IterationsController {
   @Roles('entry')
   async create(
     @Param('projectId') projectId: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Posted() post: PostedForm,
     @Res() reply: FastifyReply,
   ) {
-    return this.saveForm(
-      request,
-      reply,
-      body,
-      user,
-      undefined,
-      async (form, submit) => this.iterations.create(projectId, form, submit, user, request.ip),
-      async () => this.projects.find(projectId, user),
+    const save = (form: IterationForm, submit: boolean) =>
+      this.iterations.create(projectId, form, submit, post.user, post.ip);
+    return this.saveForm(post, reply, undefined, save, () =>
+      this.projects.find(projectId, post.user),
     );
   }
 
@@ -126,41 +121,34 @@ export class IterationsController {
 
   @Post('iterations/:id')
   @Roles('entry')
-  async update(
-    @Param('id') id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
+  async update(@Param('id') id: string, @Posted() post: PostedForm, @Res() reply: FastifyReply) {
     const save = async (form: IterationForm, submit: boolean) => {
-      await this.iterations.update(id, form, submit, user, request.ip);
+      await this.iterations.update(id, form, submit, post.user, post.ip);
       return id;
     };
-    return this.saveForm(request, reply, body, user, id, save, async () => {
-      return (await this.iterations.find(id, user)).project;
+    return this.saveForm(post, reply, id, save, async () => {
+      return (await this.iterations.find(id, post.user)).project;
     });
   }
 
   /** POST of the iteration form (new or existing): saved → its page; refused → the form, 422. */
   private saveForm(
-    request: FastifyRequest,
+    post: PostedForm,
     reply: FastifyReply,
-    body: Record<string, unknown> | undefined,
-    user: AuthUser,
     id: string | undefined,
     save: (form: IterationForm, submit: boolean) => Promise<string>,
     project: () => Promise<ProjectRow>,
   ) {
-    const form = parseIterationForm(body ?? {});
-    const submit = body?.submit === '1';
+    const body = (post.body ?? {}) as Record<string, unknown>;
+    const form = parseIterationForm(body);
+    const submit = body.submit === '1';
     const saveAndAnswer = async () => {
       const savedId = await save(form, submit);
-      const flash = await this.panels.savedAnswer(savedId, submit);
-      return { flash, link: `/major-projects/iterations/${savedId}` };
+      setFlash(reply, 'success', await this.panels.savedAnswer(savedId, submit));
+      return seeOther(post.request, reply, `/major-projects/iterations/${savedId}`);
     };
-    return savePostedForm(request, reply, saveAndAnswer, async (errors) =>
-      this.renderForm(reply, 422, await project(), id, form, errors, user),
+    return unlessRefused(saveAndAnswer, async (errors) =>
+      this.renderForm(reply, 422, await project(), id, form, errors, post.user),
     );
   }
 

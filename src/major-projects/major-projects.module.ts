@@ -5,7 +5,7 @@ import { BattleMapController } from './battle-map.controller.js';
 import { BattleMapService } from './battle-map.service.js';
 import { IterationsController } from './iterations.controller.js';
 import { IterationsService } from './iterations.service.js';
-import { BATTLE_MAP_TYPE, MAP_ITERATION_TYPE } from './project-labels.js';
+import { BATTLE_MAP_TYPE, MAP_ITERATION_TYPE, projectRecordType } from './project-labels.js';
 import { ProjectPageService, ProjectSectionsRegistry } from './project-page.service.js';
 import { ProjectsController } from './projects.controller.js';
 import { ProjectsService } from './projects.service.js';
@@ -34,21 +34,17 @@ export class MajorProjectsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({
-      type: BATTLE_MAP_TYPE,
-      label: '项目作战图',
-      moduleLabel: '市级重大改革项目',
-      chain: CHAINS.ownReviewerThenOfficeIssue,
-      link: (id) => `/major-projects/maps/${id}`,
-      onApproved: (manager, item) => this.maps.onIssued(manager, item),
-    });
-    this.registry.register({
-      type: MAP_ITERATION_TYPE,
-      label: '措施迭代申请',
-      moduleLabel: '市级重大改革项目',
-      chain: CHAINS.ownReviewerThenOffice,
-      link: (id) => `/major-projects/iterations/${id}`,
-      onApproved: (manager, item) => this.iterations.onApproved(manager, item),
-    });
+    this.registry.register(
+      projectRecordType(BATTLE_MAP_TYPE, '项目作战图', 'maps', {
+        chain: CHAINS.ownReviewerThenOfficeIssue,
+        onApproved: (manager, item) => this.maps.onIssued(manager, item),
+      }),
+    );
+    this.registry.register(
+      projectRecordType(MAP_ITERATION_TYPE, '措施迭代申请', 'iterations', {
+        chain: CHAINS.ownReviewerThenOffice,
+        onApproved: (manager, item) => this.iterations.onApproved(manager, item),
+      }),
+    );
   }
 }

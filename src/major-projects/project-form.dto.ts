@@ -1,5 +1,6 @@
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
-import { RequiredText, ToBoolean, ToInteger, ToStringArray } from '../common/forms/transforms.js';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { RequiredText, ToBoolean, ToInteger } from '../common/forms/transforms.js';
+import { FileIds } from '../workflow/record-kit/record-dto.js';
 
 /** 市级重大改革项目基础信息, entered by the reform office. */
 export class ProjectFormDto {
@@ -27,7 +28,6 @@ export class ProjectFormDto {
   @IsBoolean()
   closed: boolean = false;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   reformPlan: string[] = [];
 }

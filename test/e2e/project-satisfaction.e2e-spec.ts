@@ -144,6 +144,27 @@ describe('Major-project satisfaction (重大改革项目满意度): yearly score
     expect(await scoresOf(2026)).toEqual([]);
   });
 
+  it('should refuse the save when the report posted without JavaScript is refused, keeping what was typed', async () => {
+    const session = await as(office);
+    // The form as a browser without JavaScript posts it: one multipart request, the token in the URL.
+    const refused = await session.agent
+      .post(`/major-projects/satisfaction/edit?year=2026&_csrf=${session.csrfToken}`)
+      .field(`score_${id('数字重庆建设')}`, '92.5')
+      .field(`score_${id('营商环境创新试点')}`, '95')
+      .field(`score_${id('国企改革深化提升行动')}`, '88.05')
+      .field('conclusion', '无脚本提交的结论')
+      .attach(
+        'upload_report',
+        Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]),
+        '报告.pdf',
+      );
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('文件「报告.pdf」的类型不受支持或与扩展名不符');
+    expect(refused.text).toContain('无脚本提交的结论');
+    expect(refused.text).toMatch(new RegExp(`id="score_${id('数字重庆建设')}"[^>]*value="92.5"`));
+    expect(await scoresOf(2026)).toEqual([]);
+  });
+
   it('should let the office save a year, then replace it in one go with an audit row each time', async () => {
     const report = await uploadReport('2026年度调查报告.pdf');
     const first = await (

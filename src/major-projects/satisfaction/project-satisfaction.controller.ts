@@ -1,11 +1,17 @@
-import { Body, Controller, Get, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
-import type { FieldErrors } from '../../common/forms/form-validation.js';
+import {
+  refuseRejectedUploads,
+  unlessRefused,
+  type FieldErrors,
+} from '../../common/forms/form-validation.js';
 import { uploadedFileIds } from '../../common/forms/uploaded-files.js';
-import { savePostedForm } from '../form-post.js';
+import { setFlash } from '../../common/http/flash.js';
+import { seeOther } from '../../common/htmx/htmx-request.js';
+import { Posted, type PostedForm } from '../../workflow/record-kit/record-forms.js';
 import { FormWithFiles } from '../../attachments/form-uploads.js';
 import { ProjectSatisfactionService } from './project-satisfaction.service.js';
 import { CONCLUSION_MAX, REMARK_MAX, type SatisfactionInput } from './satisfaction-form.js';
@@ -69,7 +75,7 @@ export class ProjectSatisfactionController {
     @CurrentUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const year = this.yearOf(yearParam);
+    const year = this.satisfaction.editYear(yearParam);
     const survey = await this.satisfaction.survey(year);
     const projects = await this.satisfaction.formProjects(year);
     const values: SatisfactionInput = {
@@ -86,34 +92,22 @@ export class ProjectSatisfactionController {
   @Roles('office')
   async save(
     @Query('year') yearParam: unknown,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
+    @Posted() post: PostedForm,
     @Res() reply: FastifyReply,
   ) {
-    const year = this.yearOf(yearParam);
-    const input = parseInput(body ?? {});
+    const year = this.satisfaction.editYear(yearParam);
+    const input = parseInput((post.body ?? {}) as Record<string, unknown>);
     const save = async () => {
-      await this.satisfaction.save(year, input, user, request.ip);
-      const link = `/major-projects/satisfaction?year=${year}`;
-      return { flash: `${year} 年重大改革项目满意度已保存`, link };
+      // A file refused while the form was posted without JavaScript refuses the save.
+      refuseRejectedUploads(post.body);
+      await this.satisfaction.save(year, input, post.user, post.ip);
+      setFlash(reply, 'success', `${year} 年重大改革项目满意度已保存`);
+      return seeOther(post.request, reply, `/major-projects/satisfaction?year=${year}`);
     };
-    return savePostedForm(request, reply, save, async (errors) => {
+    return unlessRefused(save, async (errors) => {
       const saved = (await this.satisfaction.survey(year)) !== undefined;
-      return this.renderForm(reply, 422, year, input, errors, saved, user);
+      return this.renderForm(reply, 422, year, input, errors, saved, post.user);
     });
-  }
-
-  /** The edit pages' year: the current year when none is given; a year outside 2017…now is 404. */
-  private yearOf(value: unknown): number {
-    if (value === undefined || value === '') {
-      return this.satisfaction.currentYear();
-    }
-    const year = this.satisfaction.parseYear(value);
-    if (year === undefined) {
-      throw new NotFoundException();
-    }
-    return year;
   }
 
   private async renderForm(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AttachmentsService, type AttachmentView } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
@@ -54,6 +54,18 @@ export class ProjectSatisfactionService {
   parseYear(value: unknown): number | undefined {
     const year = typeof value === 'string' && /^\d{4}$/.test(value) ? Number(value) : NaN;
     return year >= FIRST_SURVEY_YEAR && year <= this.currentYear() ? year : undefined;
+  }
+
+  /** The edit pages' year: the current year when none is given; a year outside 2017…now is 404. */
+  editYear(value: unknown): number {
+    if (value === undefined || value === '') {
+      return this.currentYear();
+    }
+    const year = this.parseYear(value);
+    if (year === undefined) {
+      throw new NotFoundException();
+    }
+    return year;
   }
 
   /** Years for the picker: every surveyed year plus the last three, newest first. */

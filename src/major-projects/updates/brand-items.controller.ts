@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { optionsOf } from '../../common/http/ledger-query.js';
-import { BRAND_KIND_LABELS, BRAND_KINDS } from '../project-labels.js';
+import { BRAND_KIND } from '../project-labels.js';
+import { BRAND_FIELDS } from './brand-items.queries.js';
 import { BrandItemsService } from './brand-items.service.js';
 import { ProjectUpdateRoutes } from './project-update.routes.js';
 import { BrandItemFormDto } from './update-forms.dto.js';
@@ -17,16 +17,9 @@ export class BrandItemsController extends ProjectUpdateRoutes({
   newForm: ':projectId/brand-items/new',
   name: '品牌显示度推进更新',
   view: 'brand-item',
-  formValues: ({ record: brand }) => ({
-    happenedOn: brand.happened_on,
-    kind: brand.kind,
-    situation: brand.situation,
-    measuresResults: brand.measures_results,
-    details: brand.details,
-    evidenceClassified: brand.evidence_classified,
-  }),
+  formValues: ({ record }) => BRAND_FIELDS.values(record),
 }) {
   protected formExtras() {
-    return { kinds: optionsOf(BRAND_KINDS, BRAND_KIND_LABELS) };
+    return { kinds: BRAND_KIND.options() };
   }
 }

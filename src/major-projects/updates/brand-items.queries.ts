@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkflowState } from '../../workflow/workflow-chain.js';
+import { formColumns } from '../../workflow/record-kit/record-dto.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
-import { BRAND_KIND_LABELS, PROJECT_BRAND_TYPE, type BrandKind } from '../project-labels.js';
+import { BRAND_KIND, PROJECT_BRAND_TYPE, type BrandKind } from '../project-labels.js';
 import { DatedUpdateQueries, stateLabelled } from './dated-update.queries.js';
 import type { BrandItemFormDto } from './update-forms.dto.js';
 
@@ -23,31 +24,22 @@ export interface BrandItemRow {
 
 type BrandSqlRow = Omit<BrandItemRow, 'kindLabel' | 'stateLabel'>;
 
-/** The form's content as the row's columns (what an edit writes and a revision copies). */
-export function brandContent(form: BrandItemFormDto): Record<string, unknown> {
-  return {
-    happened_on: form.happenedOn,
-    kind: form.kind,
-    situation: form.situation,
-    measures_results: form.measuresResults,
-    details: form.details,
-    evidence_classified: form.evidenceClassified,
-  };
-}
+/** The form's fields and their columns: what an edit writes, a revision copies, the form shows. */
+const BRAND_COLUMNS = {
+  happenedOn: 'happened_on',
+  kind: 'kind',
+  situation: 'situation',
+  measuresResults: 'measures_results',
+  details: 'details',
+  evidenceClassified: 'evidence_classified',
+} satisfies Partial<Record<keyof BrandItemFormDto, string>>;
+export const BRAND_FIELDS = formColumns(BRAND_COLUMNS);
+export const brandContent = (form: BrandItemFormDto) => BRAND_FIELDS.row(form);
 
 export const BRAND_TABLE: RecordTable = {
   type: PROJECT_BRAND_TYPE,
   table: 'project_brand_items',
-  columns: [
-    'lineage_id',
-    'project_id',
-    'happened_on',
-    'kind',
-    'situation',
-    'measures_results',
-    'details',
-    'evidence_classified',
-  ],
+  columns: ['lineage_id', 'project_id', ...Object.values(BRAND_COLUMNS)],
 };
 
 const SELECT = `SELECT x.id, x.project_id, p.name AS project_name, u.name AS unit_name,
@@ -72,6 +64,6 @@ export class BrandItemsQueries extends DatedUpdateQueries<
   };
 
   protected labelled(row: BrandSqlRow): BrandItemRow {
-    return { ...stateLabelled(row), kindLabel: BRAND_KIND_LABELS[row.kind] };
+    return { ...stateLabelled(row), kindLabel: BRAND_KIND.labels[row.kind] };
   }
 }

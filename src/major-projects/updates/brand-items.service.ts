@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FieldErrors } from '../../common/forms/form-validation.js';
-import { BRAND_KIND_LABELS, type BrandKind } from '../project-labels.js';
+import { BRAND_KIND, type BrandKind } from '../project-labels.js';
 import {
   BRAND_TABLE,
   brandContent,
@@ -35,7 +35,7 @@ export class BrandItemsService extends ProjectUpdateService<
   }
 
   protected title({ project }: UpdateContext, form: BrandItemFormDto): string {
-    return `${project.name}·品牌显示度（${BRAND_KIND_LABELS[form.kind]}）`;
+    return `${project.name}·品牌显示度（${BRAND_KIND.labels[form.kind]}）`;
   }
 
   formErrors(form: BrandItemFormDto, failed: ReadonlySet<string> = new Set()): FieldErrors {

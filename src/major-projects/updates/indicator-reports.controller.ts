@@ -1,164 +1,87 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  Controller,
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../../auth/auth-context.js';
-import { CurrentUser, Roles } from '../../auth/auth.decorators.js';
+import { Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { formValues, type FieldErrors } from '../../common/forms/form-validation.js';
-import { UuidPipe } from '../../common/http/params.js';
-import { toRevision } from '../../workflow/record-kit/record-forms.js';
-import { WorkflowPanelBuilder } from '../../workflow/workflow-panel.js';
-import { savePostedForm } from '../form-post.js';
-import { ProjectsService, type ProjectRow } from '../projects.service.js';
 import {
   actualField,
   actualHint,
-  actualsFromBody,
   formatAmount,
   IndicatorReportsService,
-  type IndicatorReportForm,
 } from './indicator-reports.service.js';
-import { requireFilingProject, type IssuedProjectRow } from './update-access.js';
+import { ProjectUpdateRoutes } from './project-update.routes.js';
+import type { IssuedProjectRow } from './update-access.js';
+import { actualInputs, IndicatorReportFormDto } from './update-forms.dto.js';
 
-function readForm(body: unknown, indicators: readonly { indicator_key: string }[]) {
-  const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const form: IndicatorReportForm = {
-    month: typeof source.month === 'string' ? source.month.trim() : '',
-    actuals: actualsFromBody(body, indicators),
-    submit: source.submit === '1',
-  };
-  return form;
+type ReportPage = Awaited<ReturnType<IndicatorReportsService['page']>>;
+
+/**
+ * The report form has one input per indicator (`actual-<token>`): before the form is read they are
+ * gathered into its `actuals` field (indicator key → text), so the DTO reads them as one field.
+ */
+@Injectable()
+export class GatherActuals implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+    if (body && typeof body === 'object') {
+      const fields = body as Record<string, unknown>;
+      fields.actuals = actualInputs(fields);
+    }
+    return next.handle();
+  }
 }
 
 /** 量化目标推进更新: the month's actual value of every core indicator. */
 @Controller('major-projects')
 @Roles(...BUSINESS_ROLES)
-export class IndicatorReportsController {
-  constructor(
-    private readonly reports: IndicatorReportsService,
-    private readonly projects: ProjectsService,
-    private readonly panels: WorkflowPanelBuilder,
-  ) {}
-
-  @Get(':projectId/indicator-reports/new')
-  @Roles('entry')
-  async newForm(
-    @Param('projectId', new UuidPipe('projectId')) projectId: string,
-    @Query('month') month: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    const values: Record<string, unknown> = {
-      month: typeof month === 'string' && /^\d{4}-\d{2}$/.test(month) ? month : undefined,
-    };
-    values.month ??= this.reports.defaultMonth(project);
-    return this.renderForm(reply, 200, project, undefined, values, {}, user);
-  }
-
-  @Post(':projectId/indicator-reports/new')
-  @Roles('entry')
-  async create(
-    @Param('projectId', new UuidPipe('projectId')) projectId: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const project = await requireFilingProject(this.projects, projectId, user);
-    return this.saveForm(request, reply, body, project, undefined, user, (form) =>
-      this.reports.create(project, form, user, request.ip),
-    );
-  }
-
-  @Get('indicator-reports/:id')
-  async show(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const page = await this.reports.page(id, user);
-    if (page.editable && page.project.current_content_id !== null) {
-      const values: Record<string, unknown> = { month: page.report.report_month };
-      for (const indicator of page.indicators) {
-        values[indicator.field] = indicator.actual;
-      }
-      return this.renderForm(reply, 200, page.project, id, values, {}, user);
-    }
-    return reply.view('major-projects/updates/indicator-show.hbs', {
-      title: page.item.title,
-      ...page,
-      panel: await this.panels.build(page.item, user),
-    });
-  }
-
-  @Post('indicator-reports/:id')
-  @Roles('entry')
-  async update(
-    @Param('id', UuidPipe) id: string,
-    @Body() body: unknown,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const { project } = await this.reports.load(id, user);
-    return this.saveForm(request, reply, body, project, id, user, async (form) => {
-      await this.reports.update(id, form, user, request.ip);
-      return id;
-    });
-  }
-
-  /** POST of the report form (new or existing): saved → its page; refused → the form, 422. */
-  private async saveForm(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    body: unknown,
-    project: ProjectRow,
-    id: string | undefined,
+@UseInterceptors(GatherActuals)
+export class IndicatorReportsController extends ProjectUpdateRoutes({
+  dto: IndicatorReportFormDto,
+  service: IndicatorReportsService,
+  slug: 'indicator-reports',
+  newForm: ':projectId/indicator-reports/new',
+  name: '量化目标推进更新',
+  view: 'indicator',
+  formValues: (page: ReportPage) => ({
+    month: page.report.report_month,
+    ...Object.fromEntries(page.indicators.map((indicator) => [indicator.field, indicator.actual])),
+  }),
+}) {
+  protected override createRecord(
+    { project }: { project: IssuedProjectRow },
+    data: IndicatorReportFormDto,
     user: AuthUser,
-    save: (form: IndicatorReportForm) => Promise<string>,
+    ip: string,
   ) {
-    const form = readForm(body, await this.reports.indicators(project));
-    const saveAndAnswer = async () => {
-      const savedId = await save(form);
-      const flash = await this.panels.savedAnswer(savedId, form.submit);
-      return { flash, link: `/major-projects/indicator-reports/${savedId}` };
+    return this.service.create(project, data, user, ip);
+  }
+
+  /** A new report's month: the one its link asks for (更新本月进度), else this month. */
+  protected override linkedValues({ project }: { project: IssuedProjectRow }, query: object) {
+    const month = (query as { month?: unknown }).month;
+    return {
+      month:
+        typeof month === 'string' && /^\d{4}-\d{2}$/.test(month)
+          ? month
+          : this.service.defaultMonth(project),
     };
-    return savePostedForm(request, reply, saveAndAnswer, (errors) =>
-      this.renderForm(reply, 422, project, id, formValues(body), errors, user),
-    );
   }
 
-  @Post('indicator-reports/:id/revision')
-  @Roles('entry')
-  async revise(
-    @Param('id', UuidPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+  protected async formExtras(
+    { project }: { project: IssuedProjectRow },
+    page: ReportPage | undefined,
   ) {
-    const newId = await this.reports.revise(id, user, request.ip);
-    return toRevision(request, reply, `/major-projects/indicator-reports/${newId}`);
-  }
-
-  private async renderForm(
-    reply: FastifyReply,
-    status: number,
-    project: IssuedProjectRow | ProjectRow,
-    id: string | undefined,
-    values: Record<string, unknown>,
-    errors: FieldErrors,
-    user: AuthUser,
-  ) {
-    const page = id ? await this.reports.page(id, user) : undefined;
-    const indicators = await this.reports.indicators(project);
-    const monthFixed = page !== undefined && page.report.id !== page.report.lineage_id;
-    return reply.code(status).view('major-projects/updates/indicator-form.hbs', {
-      title: id ? '修改量化目标推进更新' : '量化目标推进更新',
-      id,
-      project,
-      values,
-      errors,
-      monthFixed,
+    const indicators = await this.service.indicators(project);
+    return {
+      // A revision corrects the month it was opened for.
+      monthFixed: page !== undefined && page.report.id !== page.report.lineage_id,
       monthMin: `${project.plan_year}-01`,
       monthMax: `${project.plan_year}-12`,
       indicators: indicators.map((indicator) => ({
@@ -168,7 +91,6 @@ export class IndicatorReportsController {
         annual: formatAmount(indicator.annual_target),
         kindLabel: indicator.cumulative ? '累计值' : '当月值',
       })),
-      panel: page ? await this.panels.build(page.item, user, { omit: ['submit'] }) : undefined,
-    });
+    };
   }
 }

@@ -1,13 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { AttachmentView } from '../../attachments/attachments.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { FormInvalidException, type FieldErrors } from '../../common/forms/form-validation.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/http/pagination.js';
 import { chinaDate } from '../../common/time/china-time.js';
 import { Clock } from '../../common/time/clock.js';
 import { insertRow, updateRow } from '../../database/sql.js';
-import type { SqlRunner } from '../../database/sql-runner.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
+import type { LedgerReader } from '../../workflow/record-kit/ledger-routes.js';
 import { RecordKit } from '../../workflow/record-kit/record-kit.js';
 import { WorkflowService } from '../../workflow/workflow.service.js';
 import { BattleMapService, keyToToken } from '../battle-map.service.js';
@@ -29,7 +30,13 @@ import {
   IndicatorReportsQueries,
   type IndicatorLedgerRow,
 } from './indicator-reports.queries.js';
-import { loadVisibleUpdate, type IssuedProjectRow, type LedgerFilter } from './update-access.js';
+import {
+  loadVisibleUpdate,
+  projectIdOf,
+  requireFilingProject,
+  type IssuedProjectRow,
+  type LedgerFilter,
+} from './update-access.js';
 
 export type { IndicatorLedgerRow, IndicatorReportRow } from './indicator-reports.queries.js';
 
@@ -51,21 +58,7 @@ export interface IndicatorReportForm {
   month: string;
   /** Indicator key → the text typed (actual-<token> fields). */
   actuals: Record<string, string>;
-  submit: boolean;
-}
-
-/** The indicator inputs of a posted form, by indicator key, for the indicators of the version in force. */
-export function actualsFromBody(
-  body: unknown,
-  indicators: readonly { indicator_key: string }[],
-): Record<string, string> {
-  const source = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const actuals: Record<string, string> = {};
-  for (const indicator of indicators) {
-    const value = source[actualField(indicator.indicator_key)];
-    actuals[indicator.indicator_key] = typeof value === 'string' ? value.trim() : '';
-  }
-  return actuals;
+  submit?: boolean;
 }
 
 /** Two first filings of one month at once: the unique index lets one win. */
@@ -93,6 +86,22 @@ export class IndicatorReportsService {
   /** The core indicators of the version in force (none until the map is issued). */
   async indicators(project: ProjectRow): Promise<MapIndicator[]> {
     return (await this.maps.currentContent(project))?.indicators ?? [];
+  }
+
+  /** A new report's project, from the form route's parameters (see requireFilingProject). */
+  async filingContext(
+    params: Record<string, string>,
+    user: AuthUser,
+  ): Promise<{ project: IssuedProjectRow }> {
+    return { project: await requireFilingProject(this.projects, projectIdOf(params), user) };
+  }
+
+  /**
+   * The form's rules beside its DTO's: none, because they need the project's indicators and
+   * months, so they all run on save (check) and come back together.
+   */
+  formErrors(): FieldErrors {
+    return {};
   }
 
   /** The month a new report starts with: this month, kept inside the plan year. */
@@ -268,18 +277,20 @@ export class IndicatorReportsService {
           met: actual === undefined ? null : monthMet(targets, month, toCents(actual)),
         };
       }),
-      editable: this.workflow.isEditableBy(item, user),
+      // The form needs the indicators of the version in force.
+      editable: this.workflow.isEditableBy(item, user) && project.current_content_id !== null,
+      // A report has no upload field.
+      files: [] as AttachmentView[],
     };
   }
 
-  ledger(
-    user: AuthUser,
-    filter: LedgerFilter,
+  /** The indicator ledger, one row per indicator per reported month (see the queries). */
+  readonly ledger: LedgerReader<LedgerFilter, IndicatorLedgerRow> = (
+    user,
+    filter,
     pageSize = DEFAULT_PAGE_SIZE,
-    db?: SqlRunner,
-  ): Promise<{ rows: IndicatorLedgerRow[]; total: number }> {
-    return this.queries.ledger(user, filter, pageSize, db);
-  }
+    db,
+  ) => this.queries.ledger(user, filter, pageSize, db);
 
   /** The project's approved actuals of its plan year, by indicator and month (1–12). */
   approvedActuals(project: ProjectRow) {

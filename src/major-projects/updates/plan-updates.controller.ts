@@ -2,8 +2,7 @@ import { Controller } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-context.js';
 import { Roles } from '../../auth/auth.decorators.js';
 import { BUSINESS_ROLES } from '../../auth/roles.js';
-import { optionsOf } from '../../common/http/ledger-query.js';
-import { PLAN_STATUS_LABELS, PLAN_STATUSES } from '../project-labels.js';
+import { PLAN_STATUS } from '../project-labels.js';
 import {
   PlanUpdatesService,
   type PlanContext,
@@ -39,7 +38,7 @@ export class PlanUpdatesController extends ProjectUpdateRoutes({
   ) {
     return {
       plan,
-      statuses: optionsOf(PLAN_STATUSES, PLAN_STATUS_LABELS),
+      statuses: PLAN_STATUS.options(),
       history: page?.history ?? (await this.service.history(project, plan.plan_key, user)),
     };
   }

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-context.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
-import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../../workflow/workflow-chain.js';
+import type { WorkflowState } from '../../workflow/workflow-chain.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
 import { listingUnion } from '../../workflow/workflow-visibility.js';
 import { PLAN_STATUS_LABELS, PLAN_UPDATE_TYPE, type PlanStatus } from '../project-labels.js';
 import type { ProjectRow } from '../projects.service.js';
+import { stateLabelled } from './dated-update.queries.js';
 import { ledgerConditions, pageOfUpdates, type LedgerFilter } from './update-access.js';
 import type { PlanUpdateFormDto } from './update-forms.dto.js';
 
@@ -86,11 +87,7 @@ const UPDATE_COLUMNS = `pu.id, pu.lineage_id, pu.project_id, pu.plan_key, pu.sta
   pu.evidence_classified, pu.first_submitted_at, wi.state`;
 
 function labelled<T extends { status: PlanStatus; state: WorkflowState }>(row: T) {
-  return {
-    ...row,
-    statusLabel: PLAN_STATUS_LABELS[row.status],
-    stateLabel: WORKFLOW_STATE_LABELS[row.state],
-  };
+  return { ...stateLabelled(row), statusLabel: PLAN_STATUS_LABELS[row.status] };
 }
 
 /** The SQL of 月度计划推进更新. */

@@ -84,6 +84,19 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 }
 
 /**
+ * Per project ($1), `counts` over the current approved records of a dated update table whose
+ * `date` falls in the project's plan year up to $2.
+ */
+function approvedInPlanYear(table: string, date: string, counts: string): string {
+  return `SELECT x.project_id, ${counts}
+           FROM ${table} x
+           JOIN workflow_items wi ON wi.id = x.id AND wi.is_current_approved
+           JOIN major_projects p ON p.id = x.project_id
+          WHERE x.project_id = ANY($1::uuid[]) AND x.${date} BETWEEN make_date(p.plan_year, 1, 1) AND $2::date
+          GROUP BY x.project_id`;
+}
+
+/**
  * The progress figures of issued projects as of a date (seed 000's major-project index: 目标达成度,
  * 计划推进度, 经验推广度, 品牌显示度), computed over current approved revisions only
  * (`workflow_items.is_current_approved`) with the version in force's indicators and plans. One
@@ -164,23 +177,16 @@ export class ProjectStatsService {
         [ids],
       ),
       this.dataSource.query<{ project_id: string; count: number }[]>(
-        `SELECT x.project_id, count(*)::int AS count
-           FROM project_promotions x
-           JOIN workflow_items wi ON wi.id = x.id AND wi.is_current_approved
-           JOIN major_projects p ON p.id = x.project_id
-          WHERE x.project_id = ANY($1::uuid[]) AND x.promoted_on BETWEEN make_date(p.plan_year, 1, 1) AND $2::date
-          GROUP BY x.project_id`,
+        approvedInPlanYear('project_promotions', 'promoted_on', 'count(*)::int AS count'),
         [ids, asOf],
       ),
       this.dataSource.query<{ project_id: string; national: number; central_media: number }[]>(
-        `SELECT x.project_id,
-                count(*) FILTER (WHERE x.kind = 'national')::int AS national,
-                count(*) FILTER (WHERE x.kind = 'central_media')::int AS central_media
-           FROM project_brand_items x
-           JOIN workflow_items wi ON wi.id = x.id AND wi.is_current_approved
-           JOIN major_projects p ON p.id = x.project_id
-          WHERE x.project_id = ANY($1::uuid[]) AND x.happened_on BETWEEN make_date(p.plan_year, 1, 1) AND $2::date
-          GROUP BY x.project_id`,
+        approvedInPlanYear(
+          'project_brand_items',
+          'happened_on',
+          `count(*) FILTER (WHERE x.kind = 'national')::int AS national,
+           count(*) FILTER (WHERE x.kind = 'central_media')::int AS central_media`,
+        ),
         [ids, asOf],
       ),
     ]);

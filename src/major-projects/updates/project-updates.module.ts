@@ -8,6 +8,7 @@ import {
   PLAN_UPDATE_TYPE,
   PROJECT_BRAND_TYPE,
   PROJECT_PROMOTION_TYPE,
+  projectRecordType,
 } from '../project-labels.js';
 import { BrandItemsController } from './brand-items.controller.js';
 import { BrandItemsQueries } from './brand-items.queries.js';
@@ -27,7 +28,13 @@ import { PromotionsQueries } from './promotions.queries.js';
 import { PromotionsService } from './promotions.service.js';
 import { UpdateLedgersController } from './update-ledgers.controller.js';
 
-const MODULE_LABEL = '市级重大改革项目';
+/** The update record types: type, label, the path of their pages under /major-projects. */
+const UPDATE_TYPES = [
+  [INDICATOR_REPORT_TYPE, '量化目标推进更新', 'indicator-reports'],
+  [PLAN_UPDATE_TYPE, '月度计划推进更新', 'plan-updates'],
+  [PROJECT_PROMOTION_TYPE, '经验复制推广推进更新', 'promotions'],
+  [PROJECT_BRAND_TYPE, '品牌显示度推进更新', 'brand-items'],
+] as const;
 
 /**
  * The monthly updates of an issued battle map (seed 001 4.2–4.5): indicator progress, plan status,
@@ -75,38 +82,13 @@ export class ProjectUpdatesModule implements OnModuleInit {
   onModuleInit(): void {
     // The project page shows the progress sections (indicators, plans, promotions, brand items).
     this.sections.register((project, user) => this.progress.pageSections(project, user));
-    const chain = CHAINS.ownReviewerThenOffice;
-    this.registry.register({
-      type: INDICATOR_REPORT_TYPE,
-      label: '量化目标推进更新',
-      moduleLabel: MODULE_LABEL,
-      chain,
-      listing: UPDATE_LISTING,
-      link: (id) => `/major-projects/indicator-reports/${id}`,
-    });
-    this.registry.register({
-      type: PLAN_UPDATE_TYPE,
-      label: '月度计划推进更新',
-      moduleLabel: MODULE_LABEL,
-      chain,
-      listing: UPDATE_LISTING,
-      link: (id) => `/major-projects/plan-updates/${id}`,
-    });
-    this.registry.register({
-      type: PROJECT_PROMOTION_TYPE,
-      label: '经验复制推广推进更新',
-      moduleLabel: MODULE_LABEL,
-      chain,
-      listing: UPDATE_LISTING,
-      link: (id) => `/major-projects/promotions/${id}`,
-    });
-    this.registry.register({
-      type: PROJECT_BRAND_TYPE,
-      label: '品牌显示度推进更新',
-      moduleLabel: MODULE_LABEL,
-      chain,
-      listing: UPDATE_LISTING,
-      link: (id) => `/major-projects/brand-items/${id}`,
-    });
+    for (const [type, label, path] of UPDATE_TYPES) {
+      this.registry.register(
+        projectRecordType(type, label, path, {
+          chain: CHAINS.ownReviewerThenOffice,
+          listing: UPDATE_LISTING,
+        }),
+      );
+    }
   }
 }

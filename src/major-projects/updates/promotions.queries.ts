@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkflowState } from '../../workflow/workflow-chain.js';
+import { formColumns } from '../../workflow/record-kit/record-dto.js';
 import type { RecordTable } from '../../workflow/record-kit/record-kit.js';
 import { PROJECT_PROMOTION_TYPE } from '../project-labels.js';
 import { DatedUpdateQueries, stateLabelled } from './dated-update.queries.js';
@@ -21,27 +22,20 @@ export interface PromotionRow {
 
 type PromotionSqlRow = Omit<PromotionRow, 'stateLabel'>;
 
-/** The form's content as the row's columns (what an edit writes and a revision copies). */
-export function promotionContent(form: PromotionFormDto): Record<string, unknown> {
-  return {
-    method_id: form.methodId,
-    promoted_on: form.promotedOn,
-    description: form.description,
-    evidence_classified: form.evidenceClassified,
-  };
-}
+/** The form's fields and their columns: what an edit writes, a revision copies, the form shows. */
+const PROMOTION_COLUMNS = {
+  methodId: 'method_id',
+  promotedOn: 'promoted_on',
+  description: 'description',
+  evidenceClassified: 'evidence_classified',
+} satisfies Partial<Record<keyof PromotionFormDto, string>>;
+export const PROMOTION_FIELDS = formColumns(PROMOTION_COLUMNS);
+export const promotionContent = (form: PromotionFormDto) => PROMOTION_FIELDS.row(form);
 
 export const PROMOTION_TABLE: RecordTable = {
   type: PROJECT_PROMOTION_TYPE,
   table: 'project_promotions',
-  columns: [
-    'lineage_id',
-    'project_id',
-    'method_id',
-    'promoted_on',
-    'description',
-    'evidence_classified',
-  ],
+  columns: ['lineage_id', 'project_id', ...Object.values(PROMOTION_COLUMNS)],
 };
 
 const SELECT = `SELECT x.id, x.project_id, p.name AS project_name, u.name AS unit_name, x.method_id, m.label AS method,

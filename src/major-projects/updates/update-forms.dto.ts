@@ -1,16 +1,17 @@
 import { Transform } from 'class-transformer';
 import { parseChinaDate } from '../../common/time/china-time.js';
 import { applyDecorators } from '@nestjs/common';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches } from 'class-validator';
 import {
   OptionalText,
   RequiredText,
   ToBoolean,
   ToInteger,
-  ToStringArray,
   Trim,
 } from '../../common/forms/transforms.js';
-import { BRAND_KINDS, PLAN_STATUSES, type BrandKind, type PlanStatus } from '../project-labels.js';
+import { FileIds, SubmittableForm } from '../../workflow/record-kit/record-dto.js';
+import { tokenToKey } from '../battle-map.service.js';
+import { BRAND_KIND, PLAN_STATUS, type BrandKind, type PlanStatus } from '../project-labels.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,23 +35,48 @@ const OptionalDate = (label: string): PropertyDecorator =>
   );
 
 /** Evidence files, or the 涉密 flag instead (the files go by the 内网 mailbox). */
-export class UpdateFormFields {
+export class UpdateFormFields extends SubmittableForm {
   @ToBoolean()
   @IsBoolean()
   evidenceClassified: boolean = false;
 
-  @ToStringArray()
-  @IsString({ each: true })
+  @FileIds()
   evidence: string[] = [];
+}
 
-  @IsOptional()
-  @ToBoolean()
-  submit?: boolean;
+/** An indicator's input on the 量化目标推进更新 form: `actual-<token>` (see actualField). */
+const ACTUAL_FIELD = /^actual-([0-9a-f]{32})$/;
+
+/** 量化目标推进更新 (seed 001 4.2): the month and the actual value typed for each core indicator. */
+export class IndicatorReportFormDto extends SubmittableForm {
+  /** YYYY-MM; the service checks it against the plan year and the months already filed. */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : ''))
+  @IsString()
+  month: string = '';
+
+  /**
+   * Indicator key → the text typed (the `actual-<token>` inputs, gathered by GatherActuals before
+   * the form is read); the service reads those of the version in force.
+   */
+  @IsObject()
+  actuals: Record<string, string> = {};
+}
+
+/** The `actual-<token>` inputs of a posted form by indicator key, trimmed (see actualField). */
+export function actualInputs(body: Record<string, unknown>): Record<string, string> {
+  const actuals: Record<string, string> = {};
+  for (const [field, value] of Object.entries(body)) {
+    const token = ACTUAL_FIELD.exec(field)?.[1];
+    if (token) {
+      actuals[tokenToKey(token)] = typeof value === 'string' ? value.trim() : '';
+    }
+  }
+  return actuals;
 }
 
 /** 月度计划推进更新 (seed 001 4.3). */
 export class PlanUpdateFormDto extends UpdateFormFields {
-  @IsIn(PLAN_STATUSES, { message: '请选择本次推进状态' })
+  @IsIn(PLAN_STATUS.codes, { message: '请选择本次推进状态' })
   status: PlanStatus;
 
   @RequiredText('已开展工作', 10000)
@@ -87,7 +113,7 @@ export class BrandItemFormDto extends UpdateFormFields {
   @RequiredDate('品牌创建日期')
   happenedOn: string;
 
-  @IsIn(BRAND_KINDS, { message: '请选择获肯定方式' })
+  @IsIn(BRAND_KIND.codes, { message: '请选择获肯定方式' })
   kind: BrandKind;
 
   @RequiredText('具体情形', 2000)

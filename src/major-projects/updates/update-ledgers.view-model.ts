@@ -1,16 +1,12 @@
 import type { AuthUser } from '../../auth/auth-context.js';
-import { filterField, optionsOf, type FilterField } from '../../common/http/ledger-query.js';
+import { filterField, type FilterField } from '../../common/http/ledger-query.js';
 import { formatDateTime } from '../../common/views/handlebars-engine.js';
 import type { SqlRunner } from '../../database/sql-runner.js';
 import type { ExcelColumn } from '../../exports/excel-export.js';
 import type { LedgerFilterSpec } from '../../exports/ledger-exports.js';
 import { WORKFLOW_STATES } from '../../workflow/workflow-chain.js';
-import {
-  BRAND_KIND_LABELS,
-  BRAND_KINDS,
-  PLAN_STATUS_LABELS,
-  PLAN_STATUSES,
-} from '../project-labels.js';
+import type { LabelledCodes } from '../../common/codes/labelled-codes.js';
+import { BRAND_KIND, PLAN_STATUS } from '../project-labels.js';
 import type { BrandItemsService } from './brand-items.service.js';
 import type { BrandItemRow } from './brand-items.queries.js';
 import {
@@ -72,12 +68,12 @@ const projectCell = (name: string, slug: string, id: string) => ({
   text: name,
   href: `/major-projects/${slug}/${id}`,
 });
+/** A cell whose text keeps its line breaks. */
+const prewrap = (text: string): LedgerCell => ({ text, className: 'prewrap' });
 const stateCell = (row: { stateLabel: string; state: string }) => ({
   text: row.stateLabel,
   tag: `state state-${row.state}`,
 });
-const evidenceLabel = (row: { evidence_classified: boolean }) =>
-  row.evidence_classified ? '涉密' : '已上传';
 
 /** The columns every update ledger's Excel starts with. */
 const PROJECT_COLUMNS = [
@@ -88,6 +84,11 @@ const STATE_COLUMN = {
   header: '审核状态',
   width: 10,
   value: (row: { stateLabel: string }) => row.stateLabel,
+};
+const EVIDENCE_COLUMN = {
+  header: '佐证材料',
+  width: 10,
+  value: (row: { evidence_classified: boolean }) => (row.evidence_classified ? '涉密' : '已上传'),
 };
 
 const monthField = (param: string): FilterField<string> => ({
@@ -113,54 +114,78 @@ export function ledgerFilterSpec(ledger: UpdateLedger<unknown>) {
 function codeFilter<T extends string>(
   key: string,
   label: string,
-  values: readonly T[],
-  labels: Readonly<Record<T, string>>,
+  codes: LabelledCodes<T>,
 ): UpdateLedger<unknown>['extra'] {
   return {
     key,
-    field: filterField.oneOf(key, values),
+    field: filterField.oneOf(key, codes.codes),
     label,
-    options: () => Promise.resolve(optionsOf(values, labels)),
-    exportFilter: (value) => ({ label, value: value ? labels[value as T] : undefined }),
+    options: () => Promise.resolve(codes.options()),
+    exportFilter: (value) => ({ label, value: value ? codes.labels[value as T] : undefined }),
   };
 }
 
-const ledger = <R>(definition: UpdateLedger<R>) => definition as unknown as UpdateLedger<unknown>;
+/** The columns every ledger row has around its own: the project (linking to the record), the state. */
+interface LedgerRow {
+  project_name: string;
+  unit_name: string;
+  state: string;
+  stateLabel: string;
+}
+
+/**
+ * An update ledger from what is its own: `headers`, `cells` and `columns` between the project and
+ * the state; `record` the id its project cell links to (the row's `id` by default), `key` the
+ * row's id on the page (the record's by default).
+ */
+function ledger<R extends LedgerRow>(
+  definition: Omit<UpdateLedger<R>, 'row'> & {
+    slug: string;
+    record?: (row: R) => string;
+    key?: (row: R) => string;
+    /** Plain text or a cell with a link, tag or class. */
+    cells: (row: R) => (string | LedgerCell)[];
+  },
+): UpdateLedger<unknown> {
+  const { slug, cells, key, headers, columns } = definition;
+  const record = definition.record ?? ((row: R) => (row as R & { id: string }).id);
+  const framed: UpdateLedger<R> = {
+    ...definition,
+    headers: ['项目', ...headers, '状态'],
+    row: (row) => ({
+      id: key ? key(row) : record(row),
+      cells: [
+        projectCell(row.project_name, slug, record(row)),
+        ...cells(row).map((cell) => (typeof cell === 'string' ? { text: cell } : cell)),
+        stateCell(row),
+      ],
+    }),
+    columns: [...PROJECT_COLUMNS, ...columns, STATE_COLUMN],
+  };
+  return framed as unknown as UpdateLedger<unknown>;
+}
 
 const INDICATORS = ledger<IndicatorLedgerRow>({
   title: '量化目标推进台账',
   empty: '没有符合条件的量化目标推进记录',
   months: true,
-  headers: [
-    '项目',
-    '核心指标',
-    '月份',
-    '当月目标',
-    '累计目标',
-    '实际值',
-    '完成情况',
-    '报送',
-    '状态',
+  slug: 'indicator-reports',
+  record: (row) => row.report_id,
+  key: (row) => `${row.report_id}-${row.indicator_key}`,
+  headers: ['核心指标', '月份', '当月目标', '累计目标', '实际值', '完成情况', '报送'],
+  cells: (row) => [
+    `${row.indicator_name}（${row.cumulative ? '累计值' : '当月值'}）`,
+    row.report_month,
+    `${formatAmount(row.monthly_target)} ${row.unit_of_measure}`,
+    `${formatAmount(row.target_to_date)} ${row.unit_of_measure}`,
+    `${formatAmount(row.actual)} ${row.unit_of_measure}`,
+    {
+      text: metLabel(row.met),
+      tag: row.met === null ? undefined : row.met ? 'tag tag-ok' : 'tag tag-warn',
+    },
+    row.late ? { text: '逾期报送', tag: 'tag tag-bad' } : '按时',
   ],
-  row: (row) => ({
-    id: `${row.report_id}-${row.indicator_key}`,
-    cells: [
-      projectCell(row.project_name, 'indicator-reports', row.report_id),
-      { text: `${row.indicator_name}（${row.cumulative ? '累计值' : '当月值'}）` },
-      { text: row.report_month },
-      { text: `${formatAmount(row.monthly_target)} ${row.unit_of_measure}` },
-      { text: `${formatAmount(row.target_to_date)} ${row.unit_of_measure}` },
-      { text: `${formatAmount(row.actual)} ${row.unit_of_measure}` },
-      {
-        text: metLabel(row.met),
-        tag: row.met === null ? undefined : row.met ? 'tag tag-ok' : 'tag tag-warn',
-      },
-      row.late ? { text: '逾期报送', tag: 'tag tag-bad' } : { text: '按时' },
-      stateCell(row),
-    ],
-  }),
   columns: [
-    ...PROJECT_COLUMNS,
     { header: '核心指标', width: 30, value: (row) => row.indicator_name },
     { header: '计量单位', width: 10, value: (row) => row.unit_of_measure },
     { header: '填报口径', width: 10, value: (row) => (row.cumulative ? '累计值' : '当月值') },
@@ -170,7 +195,6 @@ const INDICATORS = ledger<IndicatorLedgerRow>({
     { header: '实际值', width: 12, kind: 'number', value: (row) => row.actual },
     { header: '完成情况', width: 12, value: (row) => metLabel(row.met) },
     { header: '报送情况', width: 10, value: (row) => (row.late ? '逾期报送' : '按时报送') },
-    STATE_COLUMN,
   ],
   read: (services, ...args) => services.indicatorReports.ledger(...args),
 });
@@ -179,22 +203,17 @@ const PLAN_UPDATES = ledger<PlanUpdateLedgerRow>({
   title: '月度计划推进台账',
   empty: '没有符合条件的月度计划推进更新',
   months: true,
-  extra: codeFilter('status', '推进状态', PLAN_STATUSES, PLAN_STATUS_LABELS),
-  headers: ['项目', '计划月度', '计划类型', '计划内容', '推进状态', '首次上报', '状态'],
-  row: (row) => ({
-    id: row.id,
-    cells: [
-      projectCell(row.project_name, 'plan-updates', row.id),
-      { text: row.plan_month ?? '' },
-      { text: row.plan_type ?? '' },
-      { text: row.plan_content ?? '', className: 'prewrap' },
-      { text: row.statusLabel },
-      { text: row.first_submitted_at ? formatDateTime(row.first_submitted_at) : '未上报' },
-      stateCell(row),
-    ],
-  }),
+  extra: codeFilter('status', '推进状态', PLAN_STATUS),
+  slug: 'plan-updates',
+  headers: ['计划月度', '计划类型', '计划内容', '推进状态', '首次上报'],
+  cells: (row) => [
+    row.plan_month ?? '',
+    row.plan_type ?? '',
+    prewrap(row.plan_content ?? ''),
+    row.statusLabel,
+    row.first_submitted_at ? formatDateTime(row.first_submitted_at) : '未上报',
+  ],
   columns: [
-    ...PROJECT_COLUMNS,
     { header: '计划月度', width: 10, value: (row) => row.plan_month },
     { header: '计划类型', width: 14, value: (row) => row.plan_type },
     { header: '计划内容', width: 40, value: (row) => row.plan_content },
@@ -205,7 +224,6 @@ const PLAN_UPDATES = ledger<PlanUpdateLedgerRow>({
     { header: '开始日期', width: 12, kind: 'date', value: (row) => chinaDay(row.next_from) },
     { header: '结束日期', width: 12, kind: 'date', value: (row) => chinaDay(row.next_to) },
     { header: '首次上报', width: 17, kind: 'datetime', value: (row) => row.first_submitted_at },
-    STATE_COLUMN,
   ],
   read: (services, ...args) => services.planUpdates.ledger(...args),
 });
@@ -225,24 +243,14 @@ const PROMOTIONS = ledger<PromotionRow>({
       })),
     exportFilter: (value) => ({ label: '推广方式', dictionaryId: value as number | undefined }),
   },
-  headers: ['项目', '推广方式', '推广日期', '具体情况简介', '状态'],
-  row: (row) => ({
-    id: row.id,
-    cells: [
-      projectCell(row.project_name, 'promotions', row.id),
-      { text: row.method },
-      { text: row.promoted_on },
-      { text: row.description, className: 'prewrap' },
-      stateCell(row),
-    ],
-  }),
+  slug: 'promotions',
+  headers: ['推广方式', '推广日期', '具体情况简介'],
+  cells: (row) => [row.method, row.promoted_on, prewrap(row.description)],
   columns: [
-    ...PROJECT_COLUMNS,
     { header: '推广方式', width: 28, value: (row) => row.method },
     { header: '推广日期', width: 12, kind: 'date', value: (row) => chinaDay(row.promoted_on) },
     { header: '具体情况简介', width: 60, value: (row) => row.description },
-    { header: '佐证材料', width: 10, value: evidenceLabel },
-    STATE_COLUMN,
+    EVIDENCE_COLUMN,
   ],
   read: (services, ...args) => services.promotions.ledger(...args),
 });
@@ -251,27 +259,17 @@ const BRAND_ITEMS = ledger<BrandItemRow>({
   title: '品牌显示度台账',
   empty: '没有符合条件的品牌显示度记录',
   months: false,
-  extra: codeFilter('kind', '获肯定方式', BRAND_KINDS, BRAND_KIND_LABELS),
-  headers: ['项目', '品牌创建日期', '获肯定方式', '具体情形', '状态'],
-  row: (row) => ({
-    id: row.id,
-    cells: [
-      projectCell(row.project_name, 'brand-items', row.id),
-      { text: row.happened_on },
-      { text: row.kindLabel },
-      { text: row.situation, className: 'prewrap' },
-      stateCell(row),
-    ],
-  }),
+  extra: codeFilter('kind', '获肯定方式', BRAND_KIND),
+  slug: 'brand-items',
+  headers: ['品牌创建日期', '获肯定方式', '具体情形'],
+  cells: (row) => [row.happened_on, row.kindLabel, prewrap(row.situation)],
   columns: [
-    ...PROJECT_COLUMNS,
     { header: '品牌创建日期', width: 12, kind: 'date', value: (row) => chinaDay(row.happened_on) },
     { header: '获肯定方式', width: 24, value: (row) => row.kindLabel },
     { header: '具体情形', width: 40, value: (row) => row.situation },
     { header: '解决问题、主要举措及取得实效', width: 60, value: (row) => row.measures_results },
     { header: '获肯定或报道详情', width: 50, value: (row) => row.details },
-    { header: '佐证材料', width: 10, value: evidenceLabel },
-    STATE_COLUMN,
+    EVIDENCE_COLUMN,
   ],
   read: (services, ...args) => services.brands.ledger(...args),
 });
