@@ -56,7 +56,7 @@ export async function districtSourcesStoringEvidence(
 ): Promise<{ rows: DistrictSourcesRow[]; satisfactionScores: number }> {
   const rows = await db.query<(DistrictSourcesRow & { satisfaction_scores: number })[]>(
     `WITH districts AS NOT MATERIALIZED (
-       SELECT id, name, sort_order FROM units WHERE kind = 'district' AND active
+       SELECT id AS unit_id, name, sort_order FROM units WHERE kind = 'district' AND active
      ), pilot AS MATERIALIZED (
        SELECT s.unit_id, p.id, coalesce(p.name, '') AS name, p.level, p.deployed_on, p.acceptance_due, s.accepted_on,
               p.acceptance_due <= $2::date AS due,
@@ -108,7 +108,7 @@ export async function districtSourcesStoringEvidence(
                  FROM risk_event GROUP BY unit_id, level_code
                UNION ALL
                SELECT unit_id, 'satisfaction', 'satisfaction', ARRAY[return_id], NULL, NULL, $11::text FROM satisfaction) x
-         JOIN districts d ON d.id = x.unit_id
+         JOIN districts d USING (unit_id)
         WHERE x.code = ANY($12::text[])
      ), pilots AS (
        SELECT unit_id, count(*)::int AS pilot_count, count(*) FILTER (WHERE due)::int AS pilots_due,
@@ -125,16 +125,12 @@ export async function districtSourcesStoringEvidence(
                  FROM risk_event GROUP BY unit_id, level_code) g
         GROUP BY unit_id
      )
-     SELECT d.id AS unit_id, d.name, coalesce(p.pilot_count, 0) AS pilot_count, coalesce(p.pilots_due, 0) AS pilots_due,
+     SELECT unit_id, d.name, coalesce(p.pilot_count, 0) AS pilot_count, coalesce(p.pilots_due, 0) AS pilots_due,
             coalesce(p.pilots_on_time, 0) AS pilots_on_time, coalesce(h.national, 0) AS national,
             coalesce(h.citywide, 0) AS citywide, coalesce(h.central_media, 0) AS central_media,
-            s.score AS satisfaction, r.counts AS risk,
-            (SELECT count(*)::int FROM satisfaction) AS satisfaction_scores
-       FROM districts d
-       LEFT JOIN pilots p ON p.unit_id = d.id
-       LEFT JOIN highlights h ON h.unit_id = d.id
-       LEFT JOIN satisfaction s ON s.unit_id = d.id
-       LEFT JOIN risk r ON r.unit_id = d.id
+            s.score AS satisfaction, r.counts AS risk, (SELECT count(*)::int FROM satisfaction) AS satisfaction_scores
+       FROM districts d LEFT JOIN pilots p USING (unit_id) LEFT JOIN highlights h USING (unit_id)
+       LEFT JOIN satisfaction s USING (unit_id) LEFT JOIN risk r USING (unit_id)
       ORDER BY d.sort_order`,
     [
       p.reportId,
