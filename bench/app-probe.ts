@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { AuthUser } from '../src/auth/auth-context.js';
 import { ROLE_LABELS, type RoleCode } from '../src/auth/roles.js';
 import { createApp } from '../src/bootstrap.js';
@@ -102,9 +102,10 @@ export class AppProbe {
   private constructor(readonly app: NestFastifyApplication) {
     const dataSource = app.get(DataSource);
     const query = dataSource.query.bind(dataSource);
-    dataSource.query = ((sql: string, params?: unknown[]) => {
+    // The query runner passes through: a transaction's statements stay on its connection.
+    dataSource.query = ((sql: string, params?: unknown[], runner?: QueryRunner) => {
       this.capturing?.push({ sql, params: params ?? [] });
-      return query(sql, params);
+      return query(sql, params, runner);
     }) as DataSource['query'];
     const statements = app.get(PreparedStatements);
     const prepared = statements.query.bind(statements);

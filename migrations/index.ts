@@ -23,6 +23,8 @@ import { Meetings1764900000000 } from './1764900000000-meetings.js';
 import { News1764900500000 } from './1764900500000-news.js';
 import { RecordSearch1765000500000 } from './1765000500000-record-search.js';
 import { RecordSearchTable1765100000000 } from './1765100000000-record-search-table.js';
+import { DistrictReportEvidence1765200000000 } from './1765200000000-district-report-evidence.js';
+import { HighlightsByDay1765200000001 } from './1765200000001-highlights-by-day.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -51,4 +53,6 @@ export const MIGRATIONS = [
   News1764900500000,
   RecordSearch1765000500000,
   RecordSearchTable1765100000000,
+  DistrictReportEvidence1765200000000,
+  HighlightsByDay1765200000001,
 ];

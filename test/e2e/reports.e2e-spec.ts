@@ -1,5 +1,8 @@
 import { Clock } from '../../src/common/time/clock.js';
 import { ShowcaseService } from '../../src/showcase/showcase.service.js';
+import { DistrictInputsService } from '../../src/scoring/reports/district-inputs.service.js';
+import { parsePeriod } from '../../src/scoring/reports/report-periods.js';
+import { ReportsService } from '../../src/scoring/reports/reports.service.js';
 import { binaryParser, columnLetter, readSheet } from '../helpers/excel.js';
 import { login, type HttpSession } from '../helpers/http-session.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -266,6 +269,31 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
     );
     const page = await (await as(leader)).agent.get(`/reports/${firstReportId}`);
     expect(page.text).toContain('采用第 1 版指标体系');
+  });
+
+  it('should list, from the stored references, the same records behind every number as the module services give', async () => {
+    // Generation keeps references (report_evidence); the pages rebuild the lists from them. They
+    // must read as the lists gathered from the modules at the same moment.
+    const reports = testApp.app.get(ReportsService);
+    const report = await reports.find(firstReportId);
+    const gathered = await testApp.app
+      .get(DistrictInputsService)
+      .gather(report.system_definition, parsePeriod('district', report.period)!);
+    let items = 0;
+    for (const subject of gathered) {
+      const row = await reports.rowOfUnit(firstReportId, subject.unitId!);
+      for (const code of Object.keys(subject.evidence)) {
+        expect({ code, unit: subject.name, items: row?.evidence[code] ?? [] }).toEqual({
+          code,
+          unit: subject.name,
+          items: subject.evidence[code],
+        });
+        items += subject.evidence[code].length;
+      }
+    }
+    // 4 approved highlights (万州 2 and 涪陵 1 全国性肯定评价, 大足 1 全市推广), 41 satisfaction
+    // surveys, 2 risk events (no pilots in this data: the cockpit and leader-number tests have them).
+    expect(items).toBe(47);
   });
 
   it('should download the report as Excel', async () => {

@@ -9,8 +9,13 @@ import { PilotStreamsService } from '../../pilots/pilot-streams.service.js';
 import { RiskService } from '../../risk/risk.service.js';
 import { SatisfactionService } from '../../satisfaction/satisfaction.service.js';
 import { ShowcaseService } from '../../showcase/showcase.service.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
+import { COUNTING_START } from '../../pilots/pilot-counting.js';
+import { RISK_TYPE } from '../../risk/risk.queries.js';
+import { SHOWCASE_TYPE } from '../../showcase/showcase.queries.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
+import { districtSourcesStoringEvidence } from './district-inputs.queries.js';
 import { quarterLabel, windowStart, type ReportPeriod } from './report-periods.js';
 
 /** One record behind a raw value, as the report's detail page lists it. */
@@ -246,4 +251,99 @@ export class DistrictInputsService {
     }
     return [...subjects.values()];
   }
+
+  /**
+   * What gather() reads, for a report being generated: the raw values come back, and the records
+   * behind them are written by PostgreSQL into report_evidence under `reportId` (in the caller's
+   * transaction, after the report row) in the same statement — the subjects' evidence stays empty.
+   */
+  async gatherStoringEvidence(
+    db: SqlRunner,
+    system: IndicatorSystemDefinition,
+    period: ReportPeriod,
+    reportId: string,
+  ): Promise<SubjectInput[]> {
+    const asOf = progressAsOf(period.end, chinaDate(this.clock.now()));
+    const codes = system.indicators.map((indicator) => indicator.code);
+    const windowOf = (code: string) => {
+      const indicator = system.indicators.find((candidate) => candidate.code === code);
+      return indicator
+        ? windowStart(indicator.window, period, this.config.evaluationYearStart)
+        : asOf;
+    };
+    for (const indicator of system.indicators) {
+      const code = indicator.code;
+      if (
+        !SOURCED_CODES.includes(code) &&
+        !(code in SHOWCASE_CODES) &&
+        indicator.method.kind !== 'deduction'
+      ) {
+        throw FormInvalidException.field(
+          'period',
+          `指标“${indicator.name}”（${code}）没有数据来源，不能生成报表`,
+        );
+      }
+    }
+    const deductions = system.indicators.filter((i) => i.method.kind === 'deduction');
+    const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
+    const { rows, satisfactionScores } = await districtSourcesStoringEvidence(db, {
+      reportId,
+      asOf,
+      countingStart: COUNTING_START,
+      showcaseType: SHOWCASE_TYPE,
+      showcaseFrom: {
+        national: windowOf('national_affirmation'),
+        citywide: windowOf('citywide_promotion'),
+        central_media: windowOf('central_media'),
+      },
+      riskType: RISK_TYPE,
+      riskFrom: deductions.length > 0 ? windowOf(deductions[0].code) : asOf,
+      riskCodes: deductions.length > 0 ? codes : [],
+      quarter,
+      satisfactionTitle: `${quarterLabel(quarter)}社情民意电话调查`,
+      codes,
+    });
+    if (codes.includes('satisfaction') && satisfactionScores === 0) {
+      throw FormInvalidException.field(
+        'period',
+        `${quarterLabel(quarter)}的改革满意度尚未审核通过，不能生成区县报表`,
+      );
+    }
+    return rows.map((row) => {
+      const subject: SubjectInput = {
+        unitId: row.unit_id,
+        name: row.name,
+        values: Object.fromEntries(codes.map((code) => [code, Fraction.ZERO])),
+        deductionAmounts: {},
+        evidence: {},
+      };
+      const counted: Record<string, number> = {
+        pilot_count: row.pilot_count,
+        national_affirmation: row.national,
+        citywide_promotion: row.citywide,
+        central_media: row.central_media,
+      };
+      for (const code of codes) {
+        if (code in counted) {
+          subject.values[code] = Fraction.of(counted[code]);
+        } else if (code === 'pilot_acceptance_rate') {
+          if (row.pilots_due === 0) {
+            markNothingDue(subject, code);
+          } else {
+            subject.values[code] = Fraction.of(row.pilots_on_time, row.pilots_due);
+          }
+        } else if (code === 'satisfaction' && row.satisfaction !== null) {
+          subject.values[code] = Fraction.parse(row.satisfaction);
+        }
+      }
+      for (const [code, [events, deduction]] of Object.entries(row.risk ?? {})) {
+        subject.values[code] = subject.values[code].add(Fraction.of(events));
+        subject.deductionAmounts[code] = Fraction.parse(deduction);
+      }
+      return subject;
+    });
+  }
 }
+
+/** Codes with a source of their own besides the highlights' (the showcase codes) and deductions. */
+const SOURCED_CODES = ['pilot_count', 'pilot_acceptance_rate', 'satisfaction'];
