@@ -1,5 +1,3 @@
-import type { TaskStatus } from './task-due-rules.js';
-
 export const ASSIGNMENT_KINDS = ['demand_list', 'blocker', 'meeting_decision'] as const;
 export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
 
@@ -41,7 +39,3 @@ export const ASSIGNMENT_PROFILES: Record<AssignmentKind, AssignmentKindProfile> 
     officePath: '/meetings/decisions',
   },
 };
-
-export function isTaskStatus(value: unknown): value is TaskStatus {
-  return value === 'not_started' || value === 'in_progress' || value === 'completed';
-}

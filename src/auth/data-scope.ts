@@ -27,13 +27,3 @@ export function requireUnitReadable(user: AuthUser, unitId: number): void {
     throw new NotFoundException();
   }
 }
-
-/** A SQL condition for `unitColumn` under the user's scope, with its parameters appended to `params`. */
-export function unitScopeCondition(user: AuthUser, unitColumn: string, params: unknown[]): string {
-  const scope = unitScopeFor(user);
-  if (scope.kind === 'all') {
-    return 'true';
-  }
-  params.push(scope.unitIds);
-  return `${unitColumn} = ANY($${params.length}::int[])`;
-}

@@ -24,8 +24,6 @@ export const BUSINESS_ROLES: readonly RoleCode[] = [
   'admin',
 ];
 
-export const isRoleCode = ROLES.is;
-
 /**
  * 三员分立: the system administrator and the security auditor are separate people and hold no
  * business role. Returns a Chinese message when the combination is not allowed.
