@@ -222,6 +222,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     // after a workflow action) gets them, and the flash, like a page load.
     const fullPage = Boolean(auth && !auth.pendingStep && !isPartial(request));
     const counts = fullPage && auth ? (auth.badges ?? (await badges.count(auth.user))) : undefined;
+    const nav = fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [];
+    request.navigation = nav;
     reply.locals = {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
       currentUser: auth
@@ -234,7 +236,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
           }
         : undefined,
       idleMinutes: config.session.idleMinutes,
-      nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
+      nav,
       flash:
         request.method === 'GET' && !isPartial(request) ? takeFlash(request, reply) : undefined,
     };

@@ -1,3 +1,4 @@
+import type { NavView } from '../home/navigation.js';
 import type { UnitCapability, UnitKind } from '../units/unit-kinds.js';
 import type { RoleCode } from './roles.js';
 
@@ -42,6 +43,8 @@ declare module 'fastify' {
     anonymousCsrfToken?: string;
     /** The one-time token of the filing form this request claimed (common/forms/form-submissions). */
     onceToken?: string;
+    /** The page's navigation, built once by the preHandler (reply.locals.nav is the same array). */
+    navigation?: NavView[];
   }
   interface FastifyReply {
     /** Data every template sees (decorated by @fastify/view): user, navigation, CSRF token, flash. */

@@ -375,3 +375,18 @@ export function buildNavigation(
     }))
     .filter((section) => section.items.length > 0);
 }
+
+/** Sets one badge of a navigation already built (0 shows none, as buildNavigation does). */
+export function setNavigationBadge(
+  nav: NavView[] | undefined,
+  key: keyof BadgeCounts,
+  count: number | undefined,
+): void {
+  for (const section of nav ?? []) {
+    for (const item of section.items) {
+      if (item.badgeKey === key) {
+        item.badge = count ? count : undefined;
+      }
+    }
+  }
+}

@@ -35,6 +35,8 @@ export interface InboxRow {
   link: string;
   /** The user acted on the step before: not theirs to act on (等待其他审核人员). */
   waitingForOther?: boolean;
+  /** 等待天数: whole days since the record reached the step that waits; set by the inbox. */
+  waitingDays?: number;
 }
 
 export interface TimelineEntry {
@@ -72,16 +74,25 @@ export class WorkflowQueries {
     private readonly statements: PreparedStatements,
   ) {}
 
-  /** A workflow item row as the inbox and the unit's list show it (labels, step and link). */
-  private summary(row: {
-    id: string;
-    title: string;
-    record_type: string;
-    unit_name: string;
-    step: number | null;
-    updated_at: Date;
-    revision: number;
-  }): InboxRow {
+  /**
+   * A workflow item row as the inbox and the unit's list show it (labels, step and link). The
+   * inbox's own fields (version, waiting, 等待天数 counted from `now`) go into the same object: the
+   * inbox is the hottest page, one object per row spares the collector.
+   */
+  private summary(
+    row: {
+      id: string;
+      title: string;
+      record_type: string;
+      unit_name: string;
+      step: number | null;
+      updated_at: Date;
+      revision: number;
+      version?: number;
+      waiting?: boolean;
+    },
+    now?: number,
+  ): InboxRow {
     const definition = this.registry.get(row.record_type);
     return {
       id: row.id,
@@ -93,6 +104,12 @@ export class WorkflowQueries {
       stepLabel: row.step === null ? '' : (definition.chain.steps[row.step]?.label ?? ''),
       submittedAt: row.updated_at,
       revision: row.revision,
+      version: row.version,
+      waitingForOther: row.waiting,
+      waitingDays:
+        now === undefined
+          ? undefined
+          : Math.max(0, Math.floor((now - row.updated_at.getTime()) / 86_400_000)),
       link: definition.link(row.id),
     };
   }
@@ -100,11 +117,12 @@ export class WorkflowQueries {
   /**
    * What waits for this user: items pending at their unit for a role they hold. `actionable`: how
    * many of the matching items this user may act on now (the 待办 badge when nothing is filtered),
-   * counted in the same scan; undefined past the last page.
+   * counted in the same scan; undefined past the last page. 等待天数 are counted up to `now`.
    */
   async inbox(
     user: AuthUser,
     filter: InboxFilter,
+    now: Date,
   ): Promise<{ rows: InboxRow[]; total: number; actionable: number | undefined }> {
     const conditions = new SqlConditions([user.unitId, user.roles, user.id])
       .raw(`wi.state = 'pending'`)
@@ -117,6 +135,7 @@ export class WorkflowQueries {
       });
     const limit = conditions.bind(INBOX_PAGE_SIZE);
     const offset = conditions.bind((filter.page - 1) * INBOX_PAGE_SIZE);
+    const nowMs = now.getTime();
     const rows: {
       id: string;
       title: string;
@@ -145,11 +164,7 @@ export class WorkflowQueries {
     return {
       total: rows[0]?.total ?? (filter.page > 1 ? await this.inboxCount(user) : 0),
       actionable: rows[0] ? rows[0].total - rows[0].waiting_total : filter.page > 1 ? undefined : 0,
-      rows: rows.map((row) => ({
-        ...this.summary(row),
-        version: row.version,
-        waitingForOther: row.waiting,
-      })),
+      rows: rows.map((row) => this.summary(row, nowMs)),
     };
   }
 
