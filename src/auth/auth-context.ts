@@ -1,5 +1,6 @@
 import type { NavView } from '../home/navigation.js';
 import type { UnitCapability, UnitKind } from '../units/unit-kinds.js';
+import type { InboxSqlRow } from '../workflow/workflow-item.js';
 import type { RoleCode } from './roles.js';
 
 /** The signed-in user as every request sees it: loaded with the session in one query. */
@@ -34,6 +35,8 @@ export interface AuthContext {
    * the 待办 page, whose own query counts it (InboxController).
    */
   badges?: { inbox?: number; notifications: number };
+  /** The unfiltered 待办 page's rows, read with the session (SessionStore.load) for that page. */
+  inboxRead?: { page: number; rows: InboxSqlRow[] };
 }
 
 declare module 'fastify' {

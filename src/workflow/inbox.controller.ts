@@ -51,7 +51,12 @@ export class InboxController {
       submittedSince: parseDate(query.since),
       page,
     };
-    const { rows, total, actionable } = await this.queries.inbox(user, filter, this.clock.now());
+    const { rows, total, actionable } = await this.queries.inbox(
+      user,
+      filter,
+      this.clock.now(),
+      request.auth?.inboxRead,
+    );
     const groups: { moduleLabel: string; rows: typeof rows }[] = [];
     for (const row of rows) {
       const group = groups.find((candidate) => candidate.moduleLabel === row.moduleLabel);
