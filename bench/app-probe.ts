@@ -164,7 +164,7 @@ export class AppProbe {
 
   async inboxPage(user: AuthUser, query: Record<string, string>): Promise<CapturedPage> {
     const { result, queries } = await this.capture(() =>
-      this.app.get(InboxController).inbox(user, query, { url: '/inbox', auth: undefined }),
+      this.app.get(InboxController).inbox(user, query, { auth: undefined }),
     );
     return this.page('/inbox', query, 'workflow/inbox.hbs', result, queries, user);
   }

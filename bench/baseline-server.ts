@@ -8,6 +8,7 @@ import { buildPagination } from '../src/common/http/pagination.js';
 import { VIEWS_ROOT } from '../src/common/paths.js';
 import { createHandlebarsEngine } from '../src/common/views/handlebars-engine.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../src/workflow/workflow-chain.js';
+import type { InboxSqlRow } from '../src/workflow/workflow-item.js';
 import type { CapturedPage, CapturedQuery, RecordTypeLabels } from './app-probe.js';
 
 /**
@@ -28,19 +29,6 @@ export interface BaselineConfig {
   ledger?: { page: CapturedPage; query: CapturedQuery; pageSize: number };
   /** Pages made of several queries (the cockpit): all of them run, the data is rendered as captured. */
   composite?: Record<string, CapturedPage>;
-}
-
-interface InboxSqlRow {
-  id: string;
-  title: string;
-  record_type: string;
-  unit_name: string;
-  step: number;
-  updated_at: Date;
-  revision: number;
-  version: number;
-  waiting: boolean;
-  total?: number;
 }
 
 interface LedgerSqlRow {

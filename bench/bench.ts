@@ -459,7 +459,7 @@ export async function benchPages(
     inbox,
     ledger,
     cockpit: await probe.cockpitPage(leader),
-    inboxQuery: mainQuery(inbox, /FROM workflow_items wi JOIN units u/),
+    inboxQuery: mainQuery(inbox, /FROM workflow_items wi JOIN units ou/),
     ledgerQuery: { sql: mainQuery(ledger, /(FROM|JOIN) demands d /), domain: filter.domain },
   };
 }

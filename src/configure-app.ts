@@ -17,6 +17,7 @@ import { parseFormBody, parseJsonBody } from './common/http/body-limits.js';
 import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx, isPartial } from './common/htmx/htmx-request.js';
+import { parsePage } from './common/http/pagination.js';
 import { NODE_MODULES, PUBLIC_ROOT, VIEWS_ROOT } from './common/paths.js';
 import { staticCacheControl } from './common/http/static-assets.js';
 import { createHandlebarsEngine } from './common/views/handlebars-engine.js';
@@ -36,7 +37,7 @@ import { filesFormOf, FormUploads, MAX_FILES_PER_REQUEST } from './attachments/f
 export const HTMX_SCRIPT = '/static/vendor/htmx/htmx.min.js';
 
 /** The unfiltered 待办 (any page): its query also counts what waits for the user (the badge). */
-const INBOX_COUNTS_ITSELF = /^\/inbox(?:\?page=\d{1,9})?$/;
+const INBOX_COUNTS_ITSELF = /^\/inbox(?:\?page=(\d{1,9}))?$/;
 
 /**
  * Everything the HTTP layer needs besides the Nest modules: plugins, views, static files, security
@@ -164,13 +165,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     if (sessionId) {
       // A whole page (GET, not htmx) shows the navigation: its counts come with the session,
       // but for the 待办 page, whose own query counts what waits (InboxController).
+      // That page's rows come with the session too: one round trip for the whole page.
+      const wholePage = request.method === 'GET' && !isHtmx(request);
+      const inbox = wholePage ? INBOX_COUNTS_ITSELF.exec(request.url) : null;
       request.auth = await sessions.load(sessionId, {
-        badges:
-          request.method !== 'GET' || isHtmx(request)
-            ? undefined
-            : INBOX_COUNTS_ITSELF.test(request.url)
-              ? 'notifications'
-              : 'all',
+        badges: !wholePage ? undefined : inbox ? 'notifications' : 'all',
+        inboxPage: inbox ? parsePage(inbox[1]) : undefined,
       });
     }
     if (!request.auth) {
@@ -222,6 +222,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     // after a workflow action) gets them, and the flash, like a page load.
     const fullPage = Boolean(auth && !auth.pendingStep && !isPartial(request));
     const counts = fullPage && auth ? (auth.badges ?? (await badges.count(auth.user))) : undefined;
+    const nav = fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [];
+    request.navigation = nav;
     reply.locals = {
       csrfToken: auth?.csrfToken ?? request.anonymousCsrfToken,
       currentUser: auth
@@ -234,7 +236,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
           }
         : undefined,
       idleMinutes: config.session.idleMinutes,
-      nav: fullPage && auth ? buildNavigation(auth.user, request.url, counts) : [],
+      nav,
       flash:
         request.method === 'GET' && !isPartial(request) ? takeFlash(request, reply) : undefined,
     };

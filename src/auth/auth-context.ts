@@ -1,4 +1,6 @@
+import type { NavView } from '../home/navigation.js';
 import type { UnitCapability, UnitKind } from '../units/unit-kinds.js';
+import type { InboxSqlRow } from '../workflow/workflow-item.js';
 import type { RoleCode } from './roles.js';
 
 /** The signed-in user as every request sees it: loaded with the session in one query. */
@@ -33,6 +35,8 @@ export interface AuthContext {
    * the 待办 page, whose own query counts it (InboxController).
    */
   badges?: { inbox?: number; notifications: number };
+  /** The unfiltered 待办 page's rows, read with the session (SessionStore.load) for that page. */
+  inboxRead?: { page: number; rows: InboxSqlRow[] };
 }
 
 declare module 'fastify' {
@@ -42,6 +46,8 @@ declare module 'fastify' {
     anonymousCsrfToken?: string;
     /** The one-time token of the filing form this request claimed (common/forms/form-submissions). */
     onceToken?: string;
+    /** The page's navigation, built once by the preHandler (reply.locals.nav is the same array). */
+    navigation?: NavView[];
   }
   interface FastifyReply {
     /** Data every template sees (decorated by @fastify/view): user, navigation, CSRF token, flash. */

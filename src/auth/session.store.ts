@@ -7,7 +7,12 @@ import { returningRows } from '../database/sql.js';
 import type { AuthContext } from './auth-context.js';
 import { pendingStepFor } from './mfa-policy.js';
 import type { RoleCode } from './roles.js';
-import { STEP_ENTERED_BY_SQL } from '../workflow/workflow-item.js';
+import {
+  INBOX_PAGE_SIZE,
+  inboxPageSql,
+  STEP_ENTERED_BY_SQL,
+  type InboxSqlRow,
+} from '../workflow/workflow-item.js';
 
 /** How often a session's last_seen_at is written: idle expiry is precise to this much. */
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -32,6 +37,7 @@ interface SessionRow {
   unit_capabilities: string[];
   inbox?: number;
   notifications?: number;
+  inbox_rows?: InboxSqlRow[];
 }
 
 /** The navigation's counts (待办, 消息), read with the session for whole pages: no extra round trip. */
@@ -41,6 +47,11 @@ const INBOX_BADGE_COLUMN = `,
                   AND ${STEP_ENTERED_BY_SQL} IS DISTINCT FROM u.id) AS inbox`;
 const NOTIFICATIONS_BADGE_COLUMN = `,
               (SELECT count(*)::int FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS notifications`;
+/** The unfiltered 待办 page's rows ($7: the offset), read with the session: one round trip. */
+const INBOX_ROWS_COLUMN = `,
+              (SELECT coalesce(json_agg(r ORDER BY r.updated_at DESC, r.id), '[]'::json) FROM (
+                ${inboxPageSql({ unitId: 'u.unit_id', roles: 'u.roles', id: 'u.id' }, 'true', String(INBOX_PAGE_SIZE), '$7')}
+              ) r) AS inbox_rows`;
 
 /** A live session of a user as the session list shows it. */
 export interface SessionListRow {
@@ -96,11 +107,12 @@ export class SessionStore {
    * Loads a live session with its user and unit in one indexed query (a prepared statement: it
    * runs on every request); expired sessions answer undefined. With `badges`, the navigation's
    * counts come back in the same query: 'all', or 'notifications' for the 待办 page, whose own
-   * query counts what waits (badges.inbox stays undefined for it to fill in).
+   * query counts what waits (badges.inbox stays undefined for it to fill in). With `inboxPage`
+   * (the unfiltered 待办 page), that page's rows come back too, as `inboxRead`.
    */
   async load(
     sessionId: string,
-    options: { badges?: 'all' | 'notifications' } = {},
+    options: { badges?: 'all' | 'notifications'; inboxPage?: number } = {},
   ): Promise<AuthContext | undefined> {
     const idHash = hashSessionId(sessionId);
     const rows = await this.statements.query<SessionRow>(
@@ -113,6 +125,7 @@ export class SessionStore {
               un.id AS unit_id, un.name AS unit_name, un.kind AS unit_kind, un.capabilities AS unit_capabilities
               ${options.badges === 'all' ? INBOX_BADGE_COLUMN : ''}
               ${options.badges ? NOTIFICATIONS_BADGE_COLUMN : ''}
+              ${options.inboxPage === undefined ? '' : INBOX_ROWS_COLUMN}
          FROM sessions s
          JOIN users u ON u.id = s.user_id AND u.active
          JOIN units un ON un.id = u.unit_id
@@ -128,6 +141,7 @@ export class SessionStore {
         TOUCH_INTERVAL_SECONDS,
         this.config.password.maxAgeDays,
         SECOND_FACTOR_WAIT_MINUTES,
+        ...(options.inboxPage === undefined ? [] : [(options.inboxPage - 1) * INBOX_PAGE_SIZE]),
       ],
     );
     const row = rows[0];
@@ -148,6 +162,10 @@ export class SessionStore {
         row.notifications === undefined
           ? undefined
           : { inbox: row.inbox, notifications: row.notifications },
+      inboxRead:
+        row.inbox_rows && options.inboxPage !== undefined
+          ? { page: options.inboxPage, rows: row.inbox_rows }
+          : undefined,
       pendingStep: pendingStepFor(
         {
           awaitingSecondFactor: row.awaiting_second_factor,

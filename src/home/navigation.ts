@@ -333,8 +333,7 @@ export interface NavView {
 }
 
 /** Whether a navigation link is the page being shown (links with a query must match it too). */
-function isActive(href: string, currentUrl: string): boolean {
-  const currentPath = currentUrl.split('?')[0];
+function isActive(href: string, currentUrl: string, currentPath: string): boolean {
   if (href === '/') {
     return currentPath === '/';
   }
@@ -343,35 +342,59 @@ function isActive(href: string, currentUrl: string): boolean {
     : currentPath === href || currentPath.startsWith(`${href}/`);
 }
 
+/**
+ * The navigation a user sees on a page, with its counts. Built on every whole page, so in one
+ * pass over the links: what the user may see, and the link of the page being shown.
+ */
 export function buildNavigation(
   user: AuthUser,
   currentUrl: string,
   counts?: Partial<BadgeCounts>,
 ): NavView[] {
-  const visible = NAVIGATION.map((section) => ({
-    label: section.label,
-    items: section.items.filter(
-      (item) => item.roles.some((role) => user.roles.includes(role)) && (item.when?.(user) ?? true),
-    ),
-  }));
+  const currentPath = currentUrl.split('?')[0];
+  const visible: { label: string; items: NavItem[] }[] = [];
   // Only the most specific matching link is active (/major-projects/satisfaction, not also /major-projects).
-  const activeHref = visible
-    .flatMap((section) => section.items)
-    .filter((item) => isActive(item.href, currentUrl))
-    .reduce<string | undefined>(
-      (best, item) => (best === undefined || item.href.length > best.length ? item.href : best),
-      undefined,
-    );
-  return visible
-    .map((section) => ({
-      label: section.label,
-      items: section.items.map((item) => ({
-        label: item.label,
-        href: item.href,
-        active: item.href === activeHref,
-        badgeKey: item.badge,
-        badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
-      })),
-    }))
-    .filter((section) => section.items.length > 0);
+  let activeHref: string | undefined;
+  for (const section of NAVIGATION) {
+    const items: NavItem[] = [];
+    for (const item of section.items) {
+      if (item.roles.some((role) => user.roles.includes(role)) && (item.when?.(user) ?? true)) {
+        items.push(item);
+        if (
+          (activeHref === undefined || item.href.length > activeHref.length) &&
+          isActive(item.href, currentUrl, currentPath)
+        ) {
+          activeHref = item.href;
+        }
+      }
+    }
+    if (items.length > 0) {
+      visible.push({ label: section.label, items });
+    }
+  }
+  return visible.map((section) => ({
+    label: section.label,
+    items: section.items.map((item) => ({
+      label: item.label,
+      href: item.href,
+      active: item.href === activeHref,
+      badgeKey: item.badge,
+      badge: item.badge && counts?.[item.badge] ? counts[item.badge] : undefined,
+    })),
+  }));
+}
+
+/** Sets one badge of a navigation already built (0 shows none, as buildNavigation does). */
+export function setNavigationBadge(
+  nav: NavView[] | undefined,
+  key: keyof BadgeCounts,
+  count: number | undefined,
+): void {
+  for (const section of nav ?? []) {
+    for (const item of section.items) {
+      if (item.badgeKey === key) {
+        item.badge = count ? count : undefined;
+      }
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { BULK_PASS_MAX, BulkReviewService, type BulkSelection } from './bulk-rev
 import { searchText } from '../common/http/search-text.js';
 import { UnitOptions } from '../units/unit-options.js';
 import { WORKFLOW_STATES, WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
-import { buildNavigation } from '../home/navigation.js';
+import { setNavigationBadge } from '../home/navigation.js';
 import { NavigationBadges } from './navigation-badges.js';
 import { INBOX_PAGE_SIZE, WorkflowQueries } from './workflow-queries.js';
 import { WorkflowRegistry } from './workflow-registry.js';
@@ -41,7 +41,7 @@ export class InboxController {
   async inbox(
     @CurrentUser() user: AuthUser,
     @Query() query: Record<string, string>,
-    @Req() request: Pick<FastifyRequest, 'url' | 'auth'>,
+    @Req() request: Pick<FastifyRequest, 'auth' | 'navigation'>,
   ) {
     const page = parsePage(query.page);
     const unitId = optionalId(query.unit, 'unit');
@@ -51,15 +51,12 @@ export class InboxController {
       submittedSince: parseDate(query.since),
       page,
     };
-    const { rows: found, total, actionable } = await this.queries.inbox(user, filter);
-    const now = this.clock.now().getTime();
-    // 等待天数: whole days since the record reached the step that waits for this user.
-    const rows = found.map((row) => ({
-      ...row,
-      waitingDays: row.submittedAt
-        ? Math.max(0, Math.floor((now - row.submittedAt.getTime()) / 86_400_000))
-        : 0,
-    }));
+    const { rows, total, actionable } = await this.queries.inbox(
+      user,
+      filter,
+      this.clock.now(),
+      request.auth?.inboxRead,
+    );
     const groups: { moduleLabel: string; rows: typeof rows }[] = [];
     for (const row of rows) {
       const group = groups.find((candidate) => candidate.moduleLabel === row.moduleLabel);
@@ -71,21 +68,16 @@ export class InboxController {
     }
     const units = await this.unitOptions.active();
     // The session left the 待办 badge to this page (configure-app.ts): unfiltered, the query has
-    // counted it; otherwise (past the last page) it is counted as on any other page.
+    // counted it; otherwise (past the last page) it is counted as on any other page. The badge
+    // goes into the navigation the request already built.
     const badges = request.auth?.badges;
-    const unfiltered = !filter.recordType && !filter.unitId && !filter.submittedSince;
-    const nav =
-      badges && badges.inbox === undefined
-        ? buildNavigation(user, request.url, {
-            ...badges,
-            inbox:
-              unfiltered && actionable !== undefined
-                ? actionable
-                : (await this.badges.count(user)).inbox,
-          })
-        : undefined;
+    if (badges && badges.inbox === undefined) {
+      const unfiltered = !filter.recordType && !filter.unitId && !filter.submittedSince;
+      badges.inbox =
+        unfiltered && actionable !== undefined ? actionable : (await this.badges.count(user)).inbox;
+      setNavigationBadge(request.navigation, 'inbox', badges.inbox);
+    }
     return {
-      ...(nav ? { nav } : {}),
       title: '待办',
       groups,
       sections: await this.registry.inboxSections(user),

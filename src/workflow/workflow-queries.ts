@@ -8,10 +8,14 @@ import { WORKFLOW_STATE_LABELS, type WorkflowState } from './workflow-chain.js';
 import { WorkflowRegistry } from './workflow-registry.js';
 import { OWN_UNIT_NEWEST } from './workflow-visibility.js';
 import { WORKFLOW_ACTION_LABELS, type WorkflowAction } from './workflow-rules.js';
-import { STEP_ENTERED_BY_SQL } from './workflow-item.js';
+import {
+  INBOX_PAGE_SIZE,
+  inboxPageSql,
+  STEP_ENTERED_BY_SQL,
+  type InboxSqlRow,
+} from './workflow-item.js';
 
-/** A reviewer's inbox is a work queue: 50 rows a page. */
-export const INBOX_PAGE_SIZE = 50;
+export { INBOX_PAGE_SIZE };
 
 export interface InboxFilter {
   recordType?: string;
@@ -35,6 +39,8 @@ export interface InboxRow {
   link: string;
   /** The user acted on the step before: not theirs to act on (等待其他审核人员). */
   waitingForOther?: boolean;
+  /** 等待天数: whole days since the record reached the step that waits; set by the inbox. */
+  waitingDays?: number;
 }
 
 export interface TimelineEntry {
@@ -72,16 +78,25 @@ export class WorkflowQueries {
     private readonly statements: PreparedStatements,
   ) {}
 
-  /** A workflow item row as the inbox and the unit's list show it (labels, step and link). */
-  private summary(row: {
-    id: string;
-    title: string;
-    record_type: string;
-    unit_name: string;
-    step: number | null;
-    updated_at: Date;
-    revision: number;
-  }): InboxRow {
+  /**
+   * A workflow item row as the inbox and the unit's list show it (labels, step and link). The
+   * inbox's own fields (version, waiting, 等待天数 counted from `now`) go into the same object: the
+   * inbox is the hottest page, one object per row spares the collector.
+   */
+  private summary(
+    row: {
+      id: string;
+      title: string;
+      record_type: string;
+      unit_name: string;
+      step: number | null;
+      updated_at: Date;
+      revision: number;
+      version?: number;
+      waiting?: boolean;
+    },
+    now?: number,
+  ): InboxRow {
     const definition = this.registry.get(row.record_type);
     return {
       id: row.id,
@@ -93,6 +108,12 @@ export class WorkflowQueries {
       stepLabel: row.step === null ? '' : (definition.chain.steps[row.step]?.label ?? ''),
       submittedAt: row.updated_at,
       revision: row.revision,
+      version: row.version,
+      waitingForOther: row.waiting,
+      waitingDays:
+        now === undefined
+          ? undefined
+          : Math.max(0, Math.floor((now - row.updated_at.getTime()) / 86_400_000)),
       link: definition.link(row.id),
     };
   }
@@ -100,56 +121,45 @@ export class WorkflowQueries {
   /**
    * What waits for this user: items pending at their unit for a role they hold. `actionable`: how
    * many of the matching items this user may act on now (the 待办 badge when nothing is filtered),
-   * counted in the same scan; undefined past the last page.
+   * counted in the same scan; undefined past the last page. 等待天数 are counted up to `now`.
    */
   async inbox(
     user: AuthUser,
     filter: InboxFilter,
+    now: Date,
+    read?: { page: number; rows: InboxSqlRow[] },
   ): Promise<{ rows: InboxRow[]; total: number; actionable: number | undefined }> {
-    const conditions = new SqlConditions([user.unitId, user.roles, user.id])
-      .raw(`wi.state = 'pending'`)
-      .raw(`wi.pending_unit_id = $1`)
-      .raw(`wi.pending_role = ANY($2::text[])`)
-      .filters(filter, {
+    let rows: InboxSqlRow[];
+    if (
+      read &&
+      read.page === filter.page &&
+      !filter.recordType &&
+      !filter.unitId &&
+      !filter.submittedSince
+    ) {
+      // Read with the session (SessionStore.load): JSON, so the time comes as text.
+      rows = read.rows;
+      for (const row of rows) {
+        row.updated_at = new Date(row.updated_at);
+      }
+    } else {
+      const conditions = new SqlConditions([user.unitId, user.roles, user.id]).filters(filter, {
         recordType: 'wi.record_type = ?',
         unitId: 'wi.owner_unit_id = ?',
         submittedSince: 'wi.updated_at >= ?',
       });
-    const limit = conditions.bind(INBOX_PAGE_SIZE);
-    const offset = conditions.bind((filter.page - 1) * INBOX_PAGE_SIZE);
-    const rows: {
-      id: string;
-      title: string;
-      record_type: string;
-      unit_name: string;
-      step: number;
-      updated_at: Date;
-      revision: number;
-      version: number;
-      waiting: boolean;
-      total: number;
-      waiting_total: number;
-    }[] = await this.statements.query(
-      // Who entered each item's step is looked up once per item (OFFSET 0 keeps the planner from
-      // inlining it twice), for the rows shown and for the count of those this user may act on.
-      `SELECT wi.id, wi.title, wi.record_type, u.name AS unit_name, wi.step, wi.updated_at, wi.revision, wi.version,
-              w.waiting, count(*) OVER ()::int AS total,
-              count(*) FILTER (WHERE w.waiting) OVER ()::int AS waiting_total
-         FROM workflow_items wi JOIN units u ON u.id = wi.owner_unit_id
-        CROSS JOIN LATERAL (SELECT coalesce(${STEP_ENTERED_BY_SQL} = $3::uuid, false) AS waiting OFFSET 0) w
-        WHERE ${String(conditions)}
-        ORDER BY wi.updated_at DESC, wi.id
-        LIMIT ${limit} OFFSET ${offset}`,
-      conditions.params,
-    );
+      const limit = conditions.bind(INBOX_PAGE_SIZE);
+      const offset = conditions.bind((filter.page - 1) * INBOX_PAGE_SIZE);
+      rows = await this.statements.query<InboxSqlRow>(
+        inboxPageSql({ unitId: '$1', roles: '$2', id: '$3' }, String(conditions), limit, offset),
+        conditions.params,
+      );
+    }
+    const nowMs = now.getTime();
     return {
       total: rows[0]?.total ?? (filter.page > 1 ? await this.inboxCount(user) : 0),
       actionable: rows[0] ? rows[0].total - rows[0].waiting_total : filter.page > 1 ? undefined : 0,
-      rows: rows.map((row) => ({
-        ...this.summary(row),
-        version: row.version,
-        waitingForOther: row.waiting,
-      })),
+      rows: rows.map((row) => this.summary(row, nowMs)),
     };
   }
 

@@ -118,4 +118,27 @@ describe('待办: bulk 通过, 审核意见, waiting days and 下一条 (HTTP, r
     // The next record waiting for this reviewer is linked from the answer.
     expect(passed.text).toContain(`href="/samples/${two}"`);
   });
+
+  it('should list the same rows and 待办 badge whether the page is read with the session or on its own', async () => {
+    await fileSubmitted('同读一');
+    await fileSubmitted('同读二');
+    const reviewer = await as(reviewerA);
+    const rowsOf = (html: string) => html.match(/<tr id="inbox-[\s\S]*?<\/tr>/g) ?? [];
+    const badgeOf = (html: string) => /id="nav-badge-inbox"[^>]*>(\d*)</.exec(html)?.[1];
+    // The unfiltered page comes with the session in one query; a filter that keeps everything
+    // runs the page's own query.
+    const withSession = await reviewer.agent.get('/inbox');
+    const onItsOwn = await reviewer.agent.get('/inbox?since=2000-01-01');
+    expect(withSession.status).toBe(200);
+    expect(onItsOwn.status).toBe(200);
+    expect(rowsOf(withSession.text).length).toBeGreaterThanOrEqual(2);
+    expect(rowsOf(withSession.text)).toEqual(rowsOf(onItsOwn.text));
+    expect(badgeOf(withSession.text)).toBe(String(rowsOf(withSession.text).length));
+    expect(badgeOf(onItsOwn.text)).toBe(badgeOf(withSession.text));
+    // Past the last page: nothing listed, the badge still counted.
+    const pastEnd = await reviewer.agent.get('/inbox?page=9');
+    expect(pastEnd.status).toBe(200);
+    expect(rowsOf(pastEnd.text)).toEqual([]);
+    expect(badgeOf(pastEnd.text)).toBe(badgeOf(withSession.text));
+  });
 });

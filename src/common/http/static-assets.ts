@@ -24,7 +24,12 @@ export const ICON_CACHE = 'public, max-age=86400';
 /** Unfingerprinted static URLs: cached, but asked again (a 304 when unchanged). */
 export const REVALIDATE_CACHE = 'no-cache';
 
-const fingerprints = new Map<string, { mtimeMs: number; size: number; hash: string }>();
+const fingerprints = new Map<
+  string,
+  { mtimeMs: number; size: number; hash: string; checkedAt: number }
+>();
+/** How long a fingerprint is used without looking at its file again. */
+const RECHECK_MS = 1000;
 
 /** The file behind a path under /static/ ("css/app.css"), or undefined outside the roots. */
 export function staticFile(path: string): string | undefined {
@@ -38,26 +43,33 @@ export function staticFile(path: string): string | undefined {
 
 /**
  * The content fingerprint of a file under /static/, or undefined when there is no such file.
- * Cached per file and recomputed when the file changes (a stat per call), so a development
- * server that edits public/ gets new URLs at once.
+ * Cached per file and recomputed when the file changes: the file is looked at again (a stat) at
+ * most once a second, so a development server that edits public/ gets new URLs within a second
+ * while a page with a dozen assets costs no system call.
  */
 export function assetFingerprint(path: string): string | undefined {
   const file = staticFile(path);
   if (!file) {
     return undefined;
   }
+  const now = Date.now();
+  const known = fingerprints.get(file);
+  if (known && now - known.checkedAt < RECHECK_MS) {
+    return known.hash;
+  }
   let stat;
   try {
     stat = statSync(file);
   } catch {
+    fingerprints.delete(file);
     return undefined;
   }
-  const known = fingerprints.get(file);
   if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+    known.checkedAt = now;
     return known.hash;
   }
   const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
-  fingerprints.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+  fingerprints.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, hash, checkedAt: now });
   return hash;
 }
 
