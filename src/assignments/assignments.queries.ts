@@ -1,5 +1,5 @@
 import type { SqlRunner } from '../database/sql-runner.js';
-import { firstRow } from '../workflow/record-kit/first-row.js';
+import { firstRow } from '../database/found-row.js';
 import { SqlConditions, type FilterSql } from '../database/sql.js';
 import type { WorkflowState } from '../workflow/workflow-chain.js';
 import { containing } from '../workflow/record-kit/listing-page.js';

@@ -1,6 +1,6 @@
 import { TASK_STATUS_LABELS, type TaskStatus } from '../assignments/task-due-rules.js';
 import type { SqlRunner } from '../database/sql-runner.js';
-import { firstRow } from '../workflow/record-kit/first-row.js';
+import { firstRow } from '../database/found-row.js';
 import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
 import { containing } from '../workflow/record-kit/listing-page.js';
 import { WORKFLOW_STATE_LABELS, type WorkflowState } from '../workflow/workflow-chain.js';

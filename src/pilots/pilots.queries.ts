@@ -1,5 +1,5 @@
 import type { SqlRunner } from '../database/sql-runner.js';
-import { firstRow } from '../workflow/record-kit/first-row.js';
+import { firstRow } from '../database/found-row.js';
 import { insertRow } from '../database/sql.js';
 import type { LedgerSql } from '../workflow/record-kit/ledger-sql.js';
 import { containing } from '../workflow/record-kit/listing-page.js';
