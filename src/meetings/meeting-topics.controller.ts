@@ -9,7 +9,7 @@ import { filterField, ledgerQuery, optionsOf } from '../common/http/ledger-query
 import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js';
 import { Clock } from '../common/time/clock.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import type { PostedForm } from '../workflow/record-kit/save-form.js';
+import type { PlainForm } from '../workflow/record-kit/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import {
@@ -188,7 +188,7 @@ export class MeetingTopicsController extends LedgerRoutes({
     id: string,
     dto: ClassConstructor<T>,
     flash: string,
-  ): PostedForm<T> {
+  ): PlainForm<T> {
     return {
       dto,
       rerender: (values, errors) => this.renderPage(reply, user, id, 422, values, errors),

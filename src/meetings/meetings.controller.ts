@@ -10,7 +10,7 @@ import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js
 import { Clock } from '../common/time/clock.js';
 import { dateColumn } from '../workflow/record-kit/excel-columns.js';
 import { LedgerRoutes, type LedgerReader } from '../workflow/record-kit/ledger-routes.js';
-import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
+import { saveForm, type PlainForm } from '../workflow/record-kit/save-form.js';
 import type { ExcelColumn } from '../exports/excel-export.js';
 import { LedgerExports } from '../exports/ledger-exports.js';
 import { DecisionDto } from './dto/decision.dto.js';
@@ -122,7 +122,7 @@ export class MeetingsController extends LedgerRoutes({
   @FormWithFiles()
   @Roles('office')
   minutes(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
-    const form: PostedForm<MinutesDto> = {
+    const form: PlainForm<MinutesDto> = {
       dto: MinutesDto,
       rerender: (values, errors) =>
         this.renderPage(reply, call.user, id, 422, { minutes: values }, errors),
@@ -138,7 +138,7 @@ export class MeetingsController extends LedgerRoutes({
   @Roles('office')
   async createDecision(@OnRecord() { id, ...call }: RecordCall, @Res() reply: FastifyReply) {
     await this.meetings.requireMeeting(id);
-    const form: PostedForm<DecisionDto> = {
+    const form: PlainForm<DecisionDto> = {
       dto: DecisionDto,
       rules: (data, failed) => this.meetings.decisionErrors(id, data, failed),
       rerender: (values, errors) =>
@@ -151,7 +151,7 @@ export class MeetingsController extends LedgerRoutes({
     );
   }
 
-  private meetingForm(reply: FastifyReply, id: string | undefined): PostedForm<MeetingDto> {
+  private meetingForm(reply: FastifyReply, id: string | undefined): PlainForm<MeetingDto> {
     return {
       dto: MeetingDto,
       rules: (form, failed) => this.meetings.meetingErrors(form, failed),

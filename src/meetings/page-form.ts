@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Caller } from '../auth/auth.decorators.js';
-import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
+import { saveForm, type PlainForm } from '../workflow/record-kit/save-form.js';
 
 /**
  * POST of a form on a page of its own record (采纳, 审议结果, 会议纪要, 议定事项): saved through
@@ -10,7 +10,7 @@ export function savePageForm<T extends object>(
   { request, body }: Caller,
   reply: FastifyReply,
   id: string,
-  form: PostedForm<T>,
+  form: PlainForm<T>,
   save: (data: T) => Promise<unknown>,
 ): Promise<unknown> {
   return saveForm(request, reply, body, form, async (data) => {

@@ -11,7 +11,7 @@ import { OnRecord, type RecordCall } from '../workflow/record-kit/record-call.js
 import { seeOther } from '../common/htmx/htmx-request.js';
 import { chinaDate } from '../common/time/china-time.js';
 import { Clock } from '../common/time/clock.js';
-import { saveForm, type PostedForm } from '../workflow/record-kit/save-form.js';
+import { saveForm, type PlainForm } from '../workflow/record-kit/save-form.js';
 import { BulletinsService, issueLabel } from './bulletins.service.js';
 import { BulletinDto } from './dto/bulletin.dto.js';
 import { NEWS_USE_LABELS, type NewsUseKind } from './news.queries.js';
@@ -115,7 +115,7 @@ export class BulletinsController {
   }
 
   /** The compose form as the record kit's form helpers read and show it again. */
-  private form(reply: FastifyReply, id: string | undefined): PostedForm<BulletinDto> {
+  private form(reply: FastifyReply, id: string | undefined): PlainForm<BulletinDto> {
     return {
       dto: BulletinDto,
       rules: (form, failed) => this.bulletins.formErrors(form, id, failed),

@@ -9,7 +9,7 @@ import { setFlash } from '../../common/http/flash.js';
 import { seeOther } from '../../common/htmx/htmx-request.js';
 
 /** A form that files no workflow record: a meeting, a bulletin, a 约稿, a form on a record's page. */
-export interface PostedForm<T> {
+export interface PlainForm<T> {
   dto: ClassConstructor<T>;
   /** The service's rules, run with the DTO's checks so a refused form lists every problem. */
   rules?: FormRules<T>;
@@ -30,7 +30,7 @@ export function saveForm<T extends object>(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
-  form: PostedForm<T>,
+  form: PlainForm<T>,
   save: (data: T) => Promise<string>,
 ): Promise<unknown> {
   return handleForm<T, unknown>(
