@@ -25,6 +25,7 @@ import { RecordSearch1765000500000 } from './1765000500000-record-search.js';
 import { RecordSearchTable1765100000000 } from './1765100000000-record-search-table.js';
 import { DistrictReportEvidence1765200000000 } from './1765200000000-district-report-evidence.js';
 import { HighlightsByDay1765200000001 } from './1765200000001-highlights-by-day.js';
+import { ReportEvidenceRefs1765300000000 } from './1765300000000-report-evidence-refs.js';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run the same set. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   RecordSearchTable1765100000000,
   DistrictReportEvidence1765200000000,
   HighlightsByDay1765200000001,
+  ReportEvidenceRefs1765300000000,
 ];

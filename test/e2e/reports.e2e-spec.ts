@@ -272,7 +272,7 @@ describe('District reports (报表生成): snapshot from module data, what-if eq
   });
 
   it('should list, from the stored references, the same records behind every number as the module services give', async () => {
-    // Generation keeps references (report_evidence); the pages rebuild the lists from them. They
+    // Generation keeps references (report_evidence_refs); the pages rebuild the lists from them. They
     // must read as the lists gathered from the modules at the same moment.
     const reports = testApp.app.get(ReportsService);
     const report = await reports.find(firstReportId);

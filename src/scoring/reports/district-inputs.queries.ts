@@ -4,8 +4,14 @@ import type { SqlRunner } from '../../database/sql-runner.js';
 export type ShowcaseCategory = 'national' | 'citywide' | 'central_media';
 
 export interface DistrictSourcesParams {
-  /** The report's id: the evidence rows are written under it (the report row must exist). */
+  /** The report's id: the evidence rows are written under it. */
   reportId: string;
+  /**
+   * The report row's INSERT, its parameters numbered from `first`: it runs in the same statement
+   * (the evidence's foreign key to it is checked at the statement's end). Its subject count may
+   * use `(SELECT count(*) FROM districts)`.
+   */
+  report: (first: number) => { sql: string; params: unknown[] };
   /** Measured as of this day (YYYY-MM-DD). */
   asOf: string;
   /** Pilots deployed before this day count only while in progress (DESIGN §4). */
@@ -23,59 +29,57 @@ export interface DistrictSourcesParams {
   codes: string[];
 }
 
-/** One district's raw counts; exact decimals as text. */
+/**
+ * One district's raw values: per indicator code with a source, [how many records, a measure as
+ * exact decimal text] — pilot_count and the highlight codes [records, null];
+ * pilot_acceptance_rate [pilots due, how many of them accepted on time]; a risk level
+ * [events, the sum of their deductions]; satisfaction [1, the score]. A code without records is
+ * absent.
+ */
 export interface DistrictSourcesRow {
   unit_id: number;
   name: string;
-  pilot_count: number;
-  pilots_due: number;
-  pilots_on_time: number;
-  national: number;
-  citywide: number;
-  central_media: number;
-  satisfaction: string | null;
-  /** Per risk level code: [events, the sum of their deductions as text]. */
-  risk: Record<string, [number, string]> | null;
+  sources: Record<string, [number, string | null]>;
 }
 
 /**
  * The district index's raw values for every active district in one statement, over approved data
  * as of `asOf` — the same rules as the modules' reads (PilotStreamsService.countsByDistrict,
- * ShowcaseService.approvedHighlights, RiskService.approvedEvents, satisfaction scoresForQuarter)
- * — while PostgreSQL writes the records behind every number into report_evidence from the same
- * rows, as references: the approved revisions' ids in the pages' order (an approved revision never
- * changes: a change of an approved record is a new revision, and only drafts and returned records
- * are edited — workflow-rules isEditable), with what may change afterwards frozen beside them (the
- * acceptance date of each pilot's stream, the risk level's name). The evidence never travels to
- * the app and back, and counts and evidence come from one snapshot. REPORT_EVIDENCE_ITEMS turns
- * the references back into the lists the pages show.
+ * ShowcaseService.approvedHighlights, RiskService.approvedEvents, satisfaction scoresForQuarter).
+ * The same statement inserts the report row, and PostgreSQL writes the records behind every
+ * number into report_evidence_refs from the same rows, as references: the approved revisions' ids
+ * in the pages' order (an approved revision never changes: a change of an approved record is a new
+ * revision, and only drafts and returned records are edited — workflow-rules isEditable), with
+ * what may change afterwards frozen beside them (the acceptance date of each pilot's stream, the
+ * risk level's name). Each number is counted from the very aggregate that lists its records, so
+ * numbers and evidence cannot disagree; the evidence never travels to the app and back.
+ * REPORT_EVIDENCE_ITEMS turns the references back into the lists the pages show.
  */
 export async function districtSourcesStoringEvidence(
   db: SqlRunner,
   p: DistrictSourcesParams,
 ): Promise<{ rows: DistrictSourcesRow[]; satisfactionScores: number }> {
+  const report = p.report(14);
   const rows = await db.query<(DistrictSourcesRow & { satisfaction_scores: number })[]>(
     `WITH districts AS NOT MATERIALIZED (
        SELECT id AS unit_id, name, sort_order FROM units WHERE kind = 'district' AND active
      ), pilot AS MATERIALIZED (
-       SELECT s.unit_id, p.id, coalesce(p.name, '') AS name, p.level, p.deployed_on, p.acceptance_due, s.accepted_on,
+       SELECT s.unit_id, p.id, p.deployed_on, s.accepted_on,
               p.acceptance_due <= $2::date AS due,
               s.accepted_on IS NOT NULL AND s.accepted_on <= p.acceptance_due AND s.accepted_on <= $2::date AS on_time
          FROM pilot_streams s
-         JOIN units u ON u.id = s.unit_id AND u.kind = 'district' AND u.active
          JOIN workflow_items wi ON wi.lineage_id = s.pilot_lineage_id AND wi.is_current_approved AND wi.record_type = 'pilot'
          JOIN pilots p ON p.id = wi.id AND p.deployed_on <= $2::date
         WHERE p.level IS NOT NULL AND p.acceptance_due IS NOT NULL AND NOT coalesce(p.citywide, false)
           AND (p.deployed_on >= $3::date OR NOT coalesce(p.finished, false))
-     ), highlight AS MATERIALIZED (
+     ), highlight AS (
        SELECT h.unit_id, h.id, h.category, h.happened_on
          FROM showcase_highlights h
          JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved AND wi.record_type = $4
-         JOIN units u ON u.id = h.unit_id AND u.kind = 'district' AND u.active
         WHERE h.happened_on BETWEEN least($5::date, $6::date, $7::date) AND $2::date
           AND h.happened_on >= CASE h.category WHEN 'national' THEN $5::date WHEN 'citywide' THEN $6::date
                                                WHEN 'central_media' THEN $7::date END
-     ), risk_event AS MATERIALIZED (
+     ), risk_event AS (
        SELECT e.involved_unit_id AS unit_id, e.id, e.level_code, d.label, e.occurred_on, e.deduction_applied
          FROM risk_events e
          JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved AND wi.record_type = $13
@@ -88,49 +92,43 @@ export async function districtSourcesStoringEvidence(
          JOIN satisfaction_returns r ON r.id = s.return_id AND r.quarter = $10
          JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
         ORDER BY s.unit_id, wi.approved_at DESC
+     ), source AS MATERIALIZED (
+       SELECT x.* FROM (
+         SELECT unit_id, 'pilot_count' AS code, 'pilot' AS source, array_agg(id ORDER BY deployed_on, id) AS record_ids,
+                NULL::date[] AS accepted_on, NULL::boolean[] AS on_time, NULL AS label,
+                count(*)::int AS records, NULL AS measure
+           FROM pilot GROUP BY unit_id
+         UNION ALL
+         SELECT unit_id, 'pilot_acceptance_rate', 'acceptance', array_agg(id ORDER BY deployed_on, id),
+                array_agg(accepted_on ORDER BY deployed_on, id), array_agg(on_time ORDER BY deployed_on, id), NULL,
+                count(*)::int, count(*) FILTER (WHERE on_time)::text
+           FROM pilot WHERE due GROUP BY unit_id
+         UNION ALL
+         SELECT unit_id, CASE category WHEN 'national' THEN 'national_affirmation'
+                                       WHEN 'citywide' THEN 'citywide_promotion' ELSE 'central_media' END,
+                'highlight', array_agg(id ORDER BY happened_on, id), NULL, NULL, NULL, count(*)::int, NULL
+           FROM highlight GROUP BY unit_id, category
+         UNION ALL
+         SELECT unit_id, level_code, 'risk', array_agg(id ORDER BY occurred_on, id), NULL, NULL, min(label),
+                count(*)::int, sum(deduction_applied)::text
+           FROM risk_event GROUP BY unit_id, level_code
+         UNION ALL
+         SELECT unit_id, 'satisfaction', 'satisfaction', ARRAY[return_id], NULL, NULL, $11::text, 1, score
+           FROM satisfaction) x
+       JOIN districts d USING (unit_id)
+     ), report AS (${report.sql}
      ), evidence AS (
-       INSERT INTO report_evidence (report_id, unit_id, code, source, record_ids, accepted_on, on_time, label)
-       SELECT $1, x.unit_id, x.code, x.source, x.record_ids, x.accepted_on, x.on_time, x.label
-         FROM (SELECT unit_id, 'pilot_count' AS code, 'pilot' AS source, array_agg(id ORDER BY deployed_on, id) AS record_ids,
-                      NULL::date[] AS accepted_on, NULL::boolean[] AS on_time, NULL AS label
-                 FROM pilot GROUP BY unit_id
-               UNION ALL
-               SELECT unit_id, 'pilot_acceptance_rate', 'acceptance', array_agg(id ORDER BY deployed_on, id),
-                      array_agg(accepted_on ORDER BY deployed_on, id), array_agg(on_time ORDER BY deployed_on, id), NULL
-                 FROM pilot WHERE due GROUP BY unit_id
-               UNION ALL
-               SELECT unit_id, CASE category WHEN 'national' THEN 'national_affirmation'
-                                             WHEN 'citywide' THEN 'citywide_promotion' ELSE 'central_media' END,
-                      'highlight', array_agg(id ORDER BY happened_on, id), NULL, NULL, NULL
-                 FROM highlight GROUP BY unit_id, category
-               UNION ALL
-               SELECT unit_id, level_code, 'risk', array_agg(id ORDER BY occurred_on, id), NULL, NULL, min(label)
-                 FROM risk_event GROUP BY unit_id, level_code
-               UNION ALL
-               SELECT unit_id, 'satisfaction', 'satisfaction', ARRAY[return_id], NULL, NULL, $11::text FROM satisfaction) x
-         JOIN districts d USING (unit_id)
-        WHERE x.code = ANY($12::text[])
-     ), pilots AS (
-       SELECT unit_id, count(*)::int AS pilot_count, count(*) FILTER (WHERE due)::int AS pilots_due,
-              count(*) FILTER (WHERE due AND on_time)::int AS pilots_on_time
-         FROM pilot GROUP BY unit_id
-     ), highlights AS (
-       SELECT unit_id, count(*) FILTER (WHERE category = 'national')::int AS national,
-              count(*) FILTER (WHERE category = 'citywide')::int AS citywide,
-              count(*) FILTER (WHERE category = 'central_media')::int AS central_media
-         FROM highlight GROUP BY unit_id
-     ), risk AS (
-       SELECT unit_id, json_object_agg(level_code, json_build_array(events, deduction)) AS counts
-         FROM (SELECT unit_id, level_code, count(*)::int AS events, sum(deduction_applied)::text AS deduction
-                 FROM risk_event GROUP BY unit_id, level_code) g
-        GROUP BY unit_id
+       INSERT INTO report_evidence_refs (report_id, refs)
+       SELECT $1, coalesce(array_agg(ROW(unit_id, code, source, record_ids, accepted_on, on_time, label)::report_evidence_ref
+                                     ORDER BY unit_id, code), '{}')
+         FROM source WHERE code = ANY($12::text[])
      )
-     SELECT unit_id, d.name, coalesce(p.pilot_count, 0) AS pilot_count, coalesce(p.pilots_due, 0) AS pilots_due,
-            coalesce(p.pilots_on_time, 0) AS pilots_on_time, coalesce(h.national, 0) AS national,
-            coalesce(h.citywide, 0) AS citywide, coalesce(h.central_media, 0) AS central_media,
-            s.score AS satisfaction, r.counts AS risk, (SELECT count(*)::int FROM satisfaction) AS satisfaction_scores
-       FROM districts d LEFT JOIN pilots p USING (unit_id) LEFT JOIN highlights h USING (unit_id)
-       LEFT JOIN satisfaction s USING (unit_id) LEFT JOIN risk r USING (unit_id)
+     SELECT d.unit_id, d.name,
+            coalesce(json_object_agg(s.code, json_build_array(s.records, s.measure)) FILTER (WHERE s.code IS NOT NULL), '{}')
+              AS sources,
+            (SELECT count(*)::int FROM satisfaction) AS satisfaction_scores
+       FROM districts d LEFT JOIN source s USING (unit_id)
+      GROUP BY d.unit_id, d.name, d.sort_order
       ORDER BY d.sort_order`,
     [
       p.reportId,
@@ -146,13 +144,14 @@ export async function districtSourcesStoringEvidence(
       p.satisfactionTitle,
       p.codes,
       p.riskType,
+      ...report.params,
     ],
   );
   return { rows, satisfactionScores: rows[0]?.satisfaction_scores ?? 0 };
 }
 
 /**
- * A district report row's evidence from its references (report_evidence), as the pages list it:
+ * A district report row's evidence from its references (report_evidence_refs), as the pages list it:
  * per code, the records behind the number with title, link and note — the same text generation
  * used to store. SQL for a correlated subquery over `rr` (report_rows); null when the row has no
  * references (a project report, or a report generated before references).
@@ -160,7 +159,8 @@ export async function districtSourcesStoringEvidence(
 export const REPORT_EVIDENCE_ITEMS = `(
   SELECT jsonb_object_agg(c.code, c.items) FROM (
     SELECT e.code, jsonb_agg(jsonb_build_object('title', t.title, 'href', t.href, 'note', t.note) ORDER BY r.ord) AS items
-      FROM report_evidence e
+      FROM report_evidence_refs er
+     CROSS JOIN LATERAL unnest(er.refs) AS e
      CROSS JOIN LATERAL unnest(e.record_ids, coalesce(e.accepted_on, '{}'), coalesce(e.on_time, '{}'))
                         WITH ORDINALITY AS r(id, accepted_on, on_time, ord)
       LEFT JOIN pilots p ON e.source IN ('pilot', 'acceptance') AND p.id = r.id
@@ -184,5 +184,5 @@ export const REPORT_EVIDENCE_ITEMS = `(
          WHEN 'risk' THEN '扣 ' || ev.deduction_applied::text || ' 分（审核通过时的标准）'
          ELSE s.score::text || ' 分' END AS note
        FROM (SELECT 1) one) t
-     WHERE e.report_id = rr.report_id AND e.unit_id = rr.unit_id
+     WHERE er.report_id = rr.report_id AND e.unit_id = rr.unit_id
      GROUP BY e.code) c)`;

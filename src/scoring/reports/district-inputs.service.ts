@@ -15,7 +15,10 @@ import { RISK_TYPE } from '../../risk/risk.queries.js';
 import { SHOWCASE_TYPE } from '../../showcase/showcase.queries.js';
 import { Fraction } from '../calculation/fraction.js';
 import type { IndicatorSystemDefinition } from '../calculation/indicator-system.js';
-import { districtSourcesStoringEvidence } from './district-inputs.queries.js';
+import {
+  districtSourcesStoringEvidence,
+  type DistrictSourcesParams,
+} from './district-inputs.queries.js';
 import { quarterLabel, windowStart, type ReportPeriod } from './report-periods.js';
 
 /** One record behind a raw value, as the report's detail page lists it. */
@@ -253,15 +256,17 @@ export class DistrictInputsService {
   }
 
   /**
-   * What gather() reads, for a report being generated: the raw values come back, and the records
-   * behind them are written by PostgreSQL into report_evidence under `reportId` (in the caller's
-   * transaction, after the report row) in the same statement — the subjects' evidence stays empty.
+   * What gather() reads, for a report being generated: the raw values come back, while the same
+   * statement inserts the report row (`report`, see DistrictSourcesParams) and PostgreSQL writes
+   * the records behind the values into report_evidence_refs under `reportId` — the subjects'
+   * evidence stays empty.
    */
   async gatherStoringEvidence(
     db: SqlRunner,
     system: IndicatorSystemDefinition,
     period: ReportPeriod,
     reportId: string,
+    report: DistrictSourcesParams['report'],
   ): Promise<SubjectInput[]> {
     const asOf = progressAsOf(period.end, chinaDate(this.clock.now()));
     const codes = system.indicators.map((indicator) => indicator.code);
@@ -288,6 +293,7 @@ export class DistrictInputsService {
     const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
     const { rows, satisfactionScores } = await districtSourcesStoringEvidence(db, {
       reportId,
+      report,
       asOf,
       countingStart: COUNTING_START,
       showcaseType: SHOWCASE_TYPE,
@@ -309,6 +315,7 @@ export class DistrictInputsService {
         `${quarterLabel(quarter)}的改革满意度尚未审核通过，不能生成区县报表`,
       );
     }
+    const deductionCodes = new Set(deductions.map((indicator) => indicator.code));
     return rows.map((row) => {
       const subject: SubjectInput = {
         unitId: row.unit_id,
@@ -317,28 +324,24 @@ export class DistrictInputsService {
         deductionAmounts: {},
         evidence: {},
       };
-      const counted: Record<string, number> = {
-        pilot_count: row.pilot_count,
-        national_affirmation: row.national,
-        citywide_promotion: row.citywide,
-        central_media: row.central_media,
-      };
       for (const code of codes) {
-        if (code in counted) {
-          subject.values[code] = Fraction.of(counted[code]);
-        } else if (code === 'pilot_acceptance_rate') {
-          if (row.pilots_due === 0) {
+        const [records, measure] = row.sources[code] ?? [0, null];
+        if (code === 'pilot_acceptance_rate') {
+          if (records === 0) {
             markNothingDue(subject, code);
           } else {
-            subject.values[code] = Fraction.of(row.pilots_on_time, row.pilots_due);
+            subject.values[code] = Fraction.of(Number(measure), records);
           }
-        } else if (code === 'satisfaction' && row.satisfaction !== null) {
-          subject.values[code] = Fraction.parse(row.satisfaction);
+        } else if (code === 'satisfaction') {
+          if (measure !== null) {
+            subject.values[code] = Fraction.parse(measure);
+          }
+        } else {
+          subject.values[code] = Fraction.of(records);
+          if (deductionCodes.has(code) && measure !== null) {
+            subject.deductionAmounts[code] = Fraction.parse(measure);
+          }
         }
-      }
-      for (const [code, [events, deduction]] of Object.entries(row.risk ?? {})) {
-        subject.values[code] = subject.values[code].add(Fraction.of(events));
-        subject.deductionAmounts[code] = Fraction.parse(deduction);
       }
       return subject;
     });

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthUser } from '../../auth/auth-context.js';
+import type { SqlRunner } from '../../database/sql-runner.js';
 import {
   CONTROL_CHARACTER_MESSAGE,
   FormInvalidException,
@@ -75,12 +76,22 @@ export class IndicatorSystemsService {
     return STATUS_LABELS[status];
   }
 
-  async active(kind: SystemKind): Promise<IndicatorSystemRow> {
-    const rows = await this.dataSource.query<IndicatorSystemRow[]>(
-      `SELECT * FROM indicator_systems WHERE kind = $1 AND status = 'active'`,
+  /**
+   * The system in force and the band settings in one read, on `db` — a report's transaction reads
+   * what it freezes in its own snapshot.
+   */
+  async inForce(
+    kind: SystemKind,
+    db: SqlRunner = this.dataSource,
+  ): Promise<{ system: IndicatorSystemRow; bandConfig: BandConfig }> {
+    const rows = await db.query<(IndicatorSystemRow & { band_config: BandConfig })[]>(
+      `SELECT s.*, b.config AS band_config
+         FROM indicator_systems s JOIN band_settings b ON b.kind = s.kind
+        WHERE s.kind = $1 AND s.status = 'active'`,
       [kind],
     );
-    return rows[0];
+    const { band_config: bandConfig, ...system } = rows[0];
+    return { system, bandConfig };
   }
 
   async list(kind: SystemKind): Promise<IndicatorSystemRow[]> {
