@@ -167,7 +167,11 @@ export async function startBaselineServer(
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const config = JSON.parse(readFileSync(process.argv[2], 'utf8')) as BaselineConfig;
   startBaselineServer(config, Number(process.argv[3] ?? 0)).then(
-    (server) => console.log(`baseline listening at ${server.url}`),
+    (server) => {
+      console.log(`baseline listening at ${server.url}`);
+      // A clean exit on the bench's SIGTERM (a --cpu-prof profile is written at exit).
+      process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

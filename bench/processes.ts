@@ -20,7 +20,9 @@ export class ServerProcess {
     readyPath = '/',
   ): Promise<ServerProcess> {
     const output: string[] = [];
-    const child = spawn(process.execPath, [script, ...args], {
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" profiles the servers.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

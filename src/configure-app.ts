@@ -1,7 +1,6 @@
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
@@ -15,6 +14,7 @@ import { readSessionCookie } from './auth/session-cookie.js';
 import { SessionStore } from './auth/session.store.js';
 import { parseFormBody, parseJsonBody } from './common/http/body-limits.js';
 import { registerEventLoopProbe } from './common/http/event-loop-probe.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { takeFlash } from './common/http/flash.js';
 import { isHtmx, isPartial } from './common/htmx/htmx-request.js';
 import { parsePage } from './common/http/pagination.js';
@@ -84,7 +84,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       parts: 220,
     },
   });
-  await app.register(fastifyHelmet, {
+  // Helmet's headers on every answer (a route may replace one, e.g. a download's sandbox CSP).
+  const helmetHeaders = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -102,6 +103,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     },
     hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+  });
+  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done) => {
+    reply.headers(helmetHeaders);
+    done();
   });
   // Cache-Control of static files is set below from the URL's fingerprint (static-assets.ts).
   await app.register(fastifyStatic, {

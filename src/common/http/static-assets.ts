@@ -28,6 +28,8 @@ const fingerprints = new Map<
   string,
   { mtimeMs: number; size: number; hash: string; checkedAt: number }
 >();
+/** The file behind each path the templates name ('' outside the roots). */
+const assetFiles = new Map<string, string>();
 /** How long a fingerprint is used without looking at its file again. */
 const RECHECK_MS = 1000;
 
@@ -48,7 +50,12 @@ export function staticFile(path: string): string | undefined {
  * while a page with a dozen assets costs no system call.
  */
 export function assetFingerprint(path: string): string | undefined {
-  const file = staticFile(path);
+  // Templates name a handful of paths: each is resolved once.
+  let file = assetFiles.get(path);
+  if (file === undefined) {
+    file = staticFile(path) ?? '';
+    assetFiles.set(path, file);
+  }
   if (!file) {
     return undefined;
   }
