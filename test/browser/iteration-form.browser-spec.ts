@@ -70,9 +70,10 @@ describe('Browser journey: 措施迭代 · 编辑举措 starts from the chosen m
     await screenshot(page, 'iteration-edit-measure');
 
     // From the map page, 编辑此举措 opens the form already on that measure. (The text typed above
-    // was left unsent: forms.js would offer it back on this form, so start from a clean tab.)
-    await page.evaluate(() => window.sessionStorage.clear());
+    // was left unsent: forms.js would offer it back on this form, so start from a clean tab —
+    // cleared once the form page is gone, whose 400 ms draft timer could otherwise save it again.)
     await page.goto(`${baseUrl}/major-projects/${projectId}/map`);
+    await page.evaluate(() => window.sessionStorage.clear());
     await Promise.all([page.waitForURL(/targetMeasure=/), page.click('#edit-measure-2')]);
     expect(await page.inputValue('#text')).toBe(LONG_MEASURE);
   });
