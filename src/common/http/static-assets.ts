@@ -24,12 +24,11 @@ export const ICON_CACHE = 'public, max-age=86400';
 /** Unfingerprinted static URLs: cached, but asked again (a 304 when unchanged). */
 export const REVALIDATE_CACHE = 'no-cache';
 
+/** Per path the templates name: its file and that file's fingerprint. */
 const fingerprints = new Map<
   string,
-  { mtimeMs: number; size: number; hash: string; checkedAt: number }
+  { file: string; mtimeMs: number; size: number; hash: string; checkedAt: number }
 >();
-/** The file behind each path the templates name ('' outside the roots). */
-const assetFiles = new Map<string, string>();
 /** How long a fingerprint is used without looking at its file again. */
 const RECHECK_MS = 1000;
 
@@ -45,30 +44,25 @@ export function staticFile(path: string): string | undefined {
 
 /**
  * The content fingerprint of a file under /static/, or undefined when there is no such file.
- * Cached per file and recomputed when the file changes: the file is looked at again (a stat) at
- * most once a second, so a development server that edits public/ gets new URLs within a second
- * while a page with a dozen assets costs no system call.
+ * Cached per path (its file resolved once) and recomputed when the file changes: the file is
+ * looked at again (a stat) at most once a second, so a development server that edits public/ gets
+ * new URLs within a second while a page with a dozen assets costs no system call.
  */
 export function assetFingerprint(path: string): string | undefined {
-  // Templates name a handful of paths: each is resolved once.
-  let file = assetFiles.get(path);
-  if (file === undefined) {
-    file = staticFile(path) ?? '';
-    assetFiles.set(path, file);
-  }
-  if (!file) {
-    return undefined;
-  }
   const now = Date.now();
-  const known = fingerprints.get(file);
+  const known = fingerprints.get(path);
   if (known && now - known.checkedAt < RECHECK_MS) {
     return known.hash;
+  }
+  const file = known?.file ?? staticFile(path);
+  if (!file) {
+    return undefined;
   }
   let stat;
   try {
     stat = statSync(file);
   } catch {
-    fingerprints.delete(file);
+    fingerprints.delete(path);
     return undefined;
   }
   if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
@@ -76,7 +70,7 @@ export function assetFingerprint(path: string): string | undefined {
     return known.hash;
   }
   const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
-  fingerprints.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, hash, checkedAt: now });
+  fingerprints.set(path, { file, mtimeMs: stat.mtimeMs, size: stat.size, hash, checkedAt: now });
   return hash;
 }
 

@@ -4,12 +4,10 @@ import type { SqlRunner } from '../../database/sql-runner.js';
 export type ShowcaseCategory = 'national' | 'citywide' | 'central_media';
 
 export interface DistrictSourcesParams {
-  /** The report's id: the evidence rows are written under it. */
-  reportId: string;
   /**
-   * The report row's INSERT, its parameters numbered from `first`: it runs in the same statement
-   * (the evidence's foreign key to it is checked at the statement's end). Its subject count may
-   * use `(SELECT count(*) FROM districts)`.
+   * The report row's INSERT … RETURNING id, its parameters numbered from `first`: it runs in the
+   * same statement, whose evidence row goes under that id (the foreign key to it is checked at the
+   * statement's end). Its subject count may use `(SELECT count(*) FROM districts)`.
    */
   report: (first: number) => { sql: string; params: unknown[] };
   /** Measured as of this day (YYYY-MM-DD). */
@@ -59,37 +57,37 @@ export async function districtSourcesStoringEvidence(
   db: SqlRunner,
   p: DistrictSourcesParams,
 ): Promise<{ rows: DistrictSourcesRow[]; satisfactionScores: number }> {
-  const report = p.report(14);
+  const report = p.report(13);
   const rows = await db.query<(DistrictSourcesRow & { satisfaction_scores: number })[]>(
     `WITH districts AS NOT MATERIALIZED (
        SELECT id AS unit_id, name, sort_order FROM units WHERE kind = 'district' AND active
      ), pilot AS MATERIALIZED (
        SELECT s.unit_id, p.id, p.deployed_on, s.accepted_on,
-              p.acceptance_due <= $2::date AS due,
-              s.accepted_on IS NOT NULL AND s.accepted_on <= p.acceptance_due AND s.accepted_on <= $2::date AS on_time
+              p.acceptance_due <= $1::date AS due,
+              s.accepted_on IS NOT NULL AND s.accepted_on <= p.acceptance_due AND s.accepted_on <= $1::date AS on_time
          FROM pilot_streams s
          JOIN workflow_items wi ON wi.lineage_id = s.pilot_lineage_id AND wi.is_current_approved AND wi.record_type = 'pilot'
-         JOIN pilots p ON p.id = wi.id AND p.deployed_on <= $2::date
+         JOIN pilots p ON p.id = wi.id AND p.deployed_on <= $1::date
         WHERE p.level IS NOT NULL AND p.acceptance_due IS NOT NULL AND NOT coalesce(p.citywide, false)
-          AND (p.deployed_on >= $3::date OR NOT coalesce(p.finished, false))
+          AND (p.deployed_on >= $2::date OR NOT coalesce(p.finished, false))
      ), highlight AS (
        SELECT h.unit_id, h.id, h.category, h.happened_on
          FROM showcase_highlights h
-         JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved AND wi.record_type = $4
-        WHERE h.happened_on BETWEEN least($5::date, $6::date, $7::date) AND $2::date
-          AND h.happened_on >= CASE h.category WHEN 'national' THEN $5::date WHEN 'citywide' THEN $6::date
-                                               WHEN 'central_media' THEN $7::date END
+         JOIN workflow_items wi ON wi.id = h.id AND wi.is_current_approved AND wi.record_type = $3
+        WHERE h.happened_on BETWEEN least($4::date, $5::date, $6::date) AND $1::date
+          AND h.happened_on >= CASE h.category WHEN 'national' THEN $4::date WHEN 'citywide' THEN $5::date
+                                               WHEN 'central_media' THEN $6::date END
      ), risk_event AS (
        SELECT e.involved_unit_id AS unit_id, e.id, e.level_code, d.label, e.occurred_on, e.deduction_applied
          FROM risk_events e
-         JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved AND wi.record_type = $13
+         JOIN workflow_items wi ON wi.id = e.id AND wi.is_current_approved AND wi.record_type = $12
          JOIN dictionary_items d ON d.kind = 'risk_level' AND d.code = e.level_code
-        WHERE e.occurred_on BETWEEN $8::date AND $2::date AND e.involved_unit_id IS NOT NULL
-          AND e.level_code = ANY($9::text[])
+        WHERE e.occurred_on BETWEEN $7::date AND $1::date AND e.involved_unit_id IS NOT NULL
+          AND e.level_code = ANY($8::text[])
      ), satisfaction AS MATERIALIZED (
        SELECT DISTINCT ON (s.unit_id) s.unit_id, s.score::text AS score, r.id AS return_id
          FROM satisfaction_scores s
-         JOIN satisfaction_returns r ON r.id = s.return_id AND r.quarter = $10
+         JOIN satisfaction_returns r ON r.id = s.return_id AND r.quarter = $9
          JOIN workflow_items wi ON wi.id = r.id AND wi.is_current_approved
         ORDER BY s.unit_id, wi.approved_at DESC
      ), source AS MATERIALIZED (
@@ -113,15 +111,15 @@ export async function districtSourcesStoringEvidence(
                 count(*)::int, sum(deduction_applied)::text
            FROM risk_event GROUP BY unit_id, level_code
          UNION ALL
-         SELECT unit_id, 'satisfaction', 'satisfaction', ARRAY[return_id], NULL, NULL, $11::text, 1, score
+         SELECT unit_id, 'satisfaction', 'satisfaction', ARRAY[return_id], NULL, NULL, $10::text, 1, score
            FROM satisfaction) x
        JOIN districts d USING (unit_id)
      ), report AS (${report.sql}
      ), evidence AS (
        INSERT INTO report_evidence_refs (report_id, refs)
-       SELECT $1, coalesce(array_agg(ROW(unit_id, code, source, record_ids, accepted_on, on_time, label)::report_evidence_ref
+       SELECT (SELECT id FROM report), coalesce(array_agg(ROW(unit_id, code, source, record_ids, accepted_on, on_time, label)::report_evidence_ref
                                      ORDER BY unit_id, code), '{}')
-         FROM source WHERE code = ANY($12::text[])
+         FROM source WHERE code = ANY($11::text[])
      )
      SELECT d.unit_id, d.name,
             coalesce(json_object_agg(s.code, json_build_array(s.records, s.measure)) FILTER (WHERE s.code IS NOT NULL), '{}')
@@ -131,7 +129,6 @@ export async function districtSourcesStoringEvidence(
       GROUP BY d.unit_id, d.name, d.sort_order
       ORDER BY d.sort_order`,
     [
-      p.reportId,
       p.asOf,
       p.countingStart,
       p.showcaseType,

@@ -258,14 +258,13 @@ export class DistrictInputsService {
   /**
    * What gather() reads, for a report being generated: the raw values come back, while the same
    * statement inserts the report row (`report`, see DistrictSourcesParams) and PostgreSQL writes
-   * the records behind the values into report_evidence_refs under `reportId` — the subjects'
+   * the records behind the values into report_evidence_refs under its id — the subjects'
    * evidence stays empty.
    */
   async gatherStoringEvidence(
     db: SqlRunner,
     system: IndicatorSystemDefinition,
     period: ReportPeriod,
-    reportId: string,
     report: DistrictSourcesParams['report'],
   ): Promise<SubjectInput[]> {
     const asOf = progressAsOf(period.end, chinaDate(this.clock.now()));
@@ -292,7 +291,6 @@ export class DistrictInputsService {
     const deductions = system.indicators.filter((i) => i.method.kind === 'deduction');
     const quarter = `${period.year}-Q${Math.floor((Number(period.end.slice(5, 7)) - 1) / 3) + 1}`;
     const { rows, satisfactionScores } = await districtSourcesStoringEvidence(db, {
-      reportId,
       report,
       asOf,
       countingStart: COUNTING_START,
